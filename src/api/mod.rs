@@ -1,0 +1,75 @@
+//! The HTTP API: routes under `/api`, the one JSON error body, request
+//! parameter parsing, and the server loop. Handlers are thin: they parse
+//! parameters, run the [`Engine`] call on the blocking pool and serialise
+//! the same structs the CLI prints with `--json`. [`configure`] is shared by
+//! `innograph serve` and the tests.
+
+mod error;
+mod params;
+mod routes;
+
+pub use error::ApiError;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::Service;
+use actix_web::{web, App, HttpServer};
+
+use crate::Engine;
+
+/// Shared state of the server: the opened engine.
+pub type SharedEngine = web::Data<Arc<Engine>>;
+
+/// Registers every route, the JSON error handlers for malformed requests
+/// and the JSON 404 for unknown API paths.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::QueryConfig::default().error_handler(|err, _| ApiError::bad_query(err.to_string()).into()))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(1 << 20)
+                .error_handler(|err, _| ApiError::bad_body(err).into()),
+        )
+        .service(
+            web::scope("/api")
+                .route("/health", web::get().to(routes::health))
+                .route("/stats", web::get().to(routes::stats))
+                .route("/search", web::get().to(routes::search))
+                .route("/entities/{id}", web::get().to(routes::entity))
+                .route("/entities/{id}/neighbors", web::get().to(routes::neighbors))
+                .route("/paths", web::get().to(routes::paths))
+                .default_service(web::to(routes::not_found)),
+        )
+        .route("/", web::get().to(routes::home));
+}
+
+/// Serves the API on `addr` until the process is stopped.
+pub async fn serve(engine: Engine, addr: &str) -> std::io::Result<()> {
+    let data: SharedEngine = web::Data::new(Arc::new(engine));
+    tracing::info!(%addr, "listening");
+    HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap_fn(|request, service| {
+                let started = Instant::now();
+                let method = request.method().to_string();
+                let path = request.path().to_string();
+                let response = service.call(request);
+                async move {
+                    let response = response.await?;
+                    tracing::info!(
+                        %method,
+                        %path,
+                        status = response.status().as_u16(),
+                        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+                        "request"
+                    );
+                    Ok(response)
+                }
+            })
+            .configure(configure)
+    })
+    .bind(addr)?
+    .run()
+    .await
+}

@@ -1,0 +1,75 @@
+//! Query-string parameters, parsed by hand so that each bad value gets a
+//! message naming the parameter and what it should be.
+
+use std::collections::HashMap;
+
+use crate::model::{EntityKind, RelationKind};
+use crate::{Error, Result};
+
+/// The raw parameters of one request.
+pub(crate) struct Params {
+    values: HashMap<String, String>,
+}
+
+impl Params {
+    /// Reads the parameters, refusing any not in `allowed`.
+    pub(crate) fn new(values: HashMap<String, String>, allowed: &[&str]) -> Result<Params> {
+        let mut names: Vec<&String> = values.keys().collect();
+        names.sort();
+        for name in names {
+            if !allowed.contains(&name.as_str()) {
+                return Err(Error::invalid_parameter(
+                    name,
+                    format!("unknown parameter, expected one of: {}", allowed.join(", ")),
+                ));
+            }
+        }
+        Ok(Params { values })
+    }
+
+    /// A non-blank string parameter, if given.
+    pub(crate) fn text(&self, name: &str) -> Option<String> {
+        self.values
+            .get(name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    }
+
+    /// A parameter that must be given.
+    pub(crate) fn required(&self, name: &str) -> Result<String> {
+        self.text(name)
+            .ok_or_else(|| Error::invalid_parameter(name, "is required"))
+    }
+
+    /// A whole number, `default` when absent.
+    pub(crate) fn number(&self, name: &str, default: usize) -> Result<usize> {
+        match self.text(name) {
+            None => Ok(default),
+            Some(text) => text
+                .parse()
+                .map_err(|_| Error::invalid_parameter(name, format!("expected a whole number, got `{text}`"))),
+        }
+    }
+
+    /// A comma-separated list of relation kinds.
+    pub(crate) fn relation_kinds(&self, name: &str) -> Result<Vec<RelationKind>> {
+        self.list(name, |s| s.parse::<RelationKind>())
+    }
+
+    /// A comma-separated list of entity kinds.
+    pub(crate) fn entity_kinds(&self, name: &str) -> Result<Vec<EntityKind>> {
+        self.list(name, |s| s.parse::<EntityKind>())
+    }
+
+    fn list<T>(&self, name: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Result<Vec<T>> {
+        let Some(text) = self.text(name) else {
+            return Ok(Vec::new());
+        };
+        text.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| parse(s).map_err(|message| Error::invalid_parameter(name, message)))
+            .collect()
+    }
+}

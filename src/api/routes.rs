@@ -1,0 +1,118 @@
+//! Route handlers: extract, run the engine call off the async threads,
+//! answer JSON.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::params::Params;
+use super::{ApiError, SharedEngine};
+use crate::graph::{NeighborsRequest, PathsRequest};
+use crate::search::SearchRequest;
+use crate::Result;
+
+type Query = web::Query<HashMap<String, String>>;
+
+/// Runs `work` against the engine on the blocking pool and answers its
+/// result as JSON.
+async fn answer<T, F>(engine: SharedEngine, work: F) -> Result<HttpResponse, ApiError>
+where
+    T: serde::Serialize + Send + 'static,
+    F: FnOnce(&crate::Engine) -> Result<T> + Send + 'static,
+{
+    let engine = engine.get_ref().clone();
+    let value = web::block(move || work(&engine)).await??;
+    Ok(HttpResponse::Ok().json(value))
+}
+
+pub(crate) async fn health(engine: SharedEngine) -> HttpResponse {
+    let manifest = engine.manifest();
+    HttpResponse::Ok().json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "entities": manifest.counts.entities,
+        "relations": manifest.counts.relations,
+        "documents": manifest.counts.documents,
+        "built_at": manifest.built_at,
+    }))
+}
+
+pub(crate) async fn stats(engine: SharedEngine) -> Result<HttpResponse, ApiError> {
+    answer(engine, |engine| Ok(engine.stats())).await
+}
+
+pub(crate) async fn search(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
+    let params = Params::new(query.into_inner(), &["q", "kind", "industry", "offset", "limit"])?;
+    let request = SearchRequest {
+        q: params.required("q")?,
+        kind: params.text("kind"),
+        industry: params.text("industry"),
+        offset: params.number("offset", 0)?,
+        limit: params.number("limit", 10)?,
+    };
+    answer(engine, move |engine| engine.search(&request)).await
+}
+
+pub(crate) async fn entity(engine: SharedEngine, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    answer(engine, move |engine| engine.entity(&id)).await
+}
+
+pub(crate) async fn neighbors(
+    engine: SharedEngine,
+    id: web::Path<String>,
+    query: Query,
+) -> Result<HttpResponse, ApiError> {
+    let params = Params::new(query.into_inner(), &["depth", "relation", "kind", "limit"])?;
+    let defaults = NeighborsRequest::default();
+    let request = NeighborsRequest {
+        depth: params.number("depth", defaults.depth)?,
+        relations: params.relation_kinds("relation")?,
+        kinds: params.entity_kinds("kind")?,
+        limit: params.number("limit", defaults.limit)?,
+    };
+    let id = id.into_inner();
+    answer(engine, move |engine| engine.neighbors(&id, &request)).await
+}
+
+pub(crate) async fn paths(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
+    let params = Params::new(query.into_inner(), &["from", "to", "max_len", "k", "relation"])?;
+    let defaults = PathsRequest::default();
+    let from = params.required("from")?;
+    let to = params.required("to")?;
+    let request = PathsRequest {
+        max_len: params.number("max_len", defaults.max_len)?,
+        k: params.number("k", defaults.k)?,
+        relations: params.relation_kinds("relation")?,
+    };
+    answer(engine, move |engine| engine.paths(&from, &to, &request)).await
+}
+
+pub(crate) async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no API endpoint at `{} {}`", request.method(), request.path()),
+    ))
+}
+
+/// A short page for people who open the server in a browser.
+pub(crate) async fn home(engine: SharedEngine) -> HttpResponse {
+    let counts = &engine.manifest().counts;
+    let page = format!(
+        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>innograph 创新图谱</title>\
+         <h1>innograph 创新图谱</h1>\
+         <p>{} entities, {} relations, {} documents.</p>\
+         <ul>\
+         <li><a href=\"/api/health\">/api/health</a></li>\
+         <li><a href=\"/api/stats\">/api/stats</a></li>\
+         <li><a href=\"/api/search?q=%E5%85%89%E4%BC%8F\">/api/search?q=光伏</a></li>\
+         <li>/api/entities/{{id}}, /api/entities/{{id}}/neighbors?depth=2</li>\
+         <li>/api/paths?from=&amp;to=&amp;k=3</li>\
+         </ul></html>",
+        counts.entities, counts.relations, counts.documents
+    );
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
+}

@@ -1,0 +1,241 @@
+//! The command line: argument definitions, one function per subcommand, and
+//! human-readable output. `--json` prints exactly what the HTTP API answers.
+//! Errors travel up as `anyhow` with context; `main` turns them into exit
+//! codes (2 for bad input, 1 for internal faults).
+
+mod output;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::graph::{NeighborsRequest, PathsRequest};
+use crate::model::{EntityKind, RelationKind};
+use crate::search::SearchRequest;
+use crate::store::{self, BuildProgress};
+use crate::Engine;
+
+/// innograph (创新图谱): knowledge graph and Chinese search for an innovation ecosystem.
+#[derive(Debug, Parser)]
+#[command(name = "innograph", version, about)]
+pub struct Cli {
+    /// Index directory to read or write.
+    #[arg(long, global = true, default_value = "index", env = "INNOGRAPH_INDEX")]
+    pub index: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the index from a corpus directory (validates it first).
+    Build {
+        /// Corpus directory.
+        #[arg(long, default_value = "corpus", env = "INNOGRAPH_CORPUS")]
+        corpus: PathBuf,
+    },
+    /// Serve the HTTP API, building the index first if there is none.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "INNOGRAPH_ADDR")]
+        addr: String,
+        /// Corpus to build from when the index is empty.
+        #[arg(long, default_value = "corpus", env = "INNOGRAPH_CORPUS")]
+        corpus: PathBuf,
+    },
+    /// Full-text search over documents and entity profiles.
+    Search {
+        /// Query: words (all required), "phrases", -exclusions.
+        query: String,
+        /// Only this kind: document or an entity kind.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this industry.
+        #[arg(long)]
+        industry: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Print the API's JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an entity and its relations, by id, name or alias.
+    Entity {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the neighbourhood of an entity.
+    Neighbors {
+        id: String,
+        /// Hops from the entity (1 to 3).
+        #[arg(long, default_value_t = 1)]
+        depth: usize,
+        /// Follow only these relation kinds (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        relation: Vec<RelationKind>,
+        /// Enter only these entity kinds (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        kind: Vec<EntityKind>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find the shortest paths between two entities.
+    Path {
+        from: String,
+        to: String,
+        /// Longest path in hops (1 to 6).
+        #[arg(long, default_value_t = 4)]
+        max_len: usize,
+        /// How many paths (1 to 10).
+        #[arg(long, default_value_t = 1)]
+        k: usize,
+        /// Follow only these relation kinds (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        relation: Vec<RelationKind>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counts per entity and relation kind, degree percentiles.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let index = cli.index.as_path();
+    match cli.command {
+        Command::Build { corpus } => {
+            build_with_progress(&corpus, index)?;
+            Ok(())
+        }
+        Command::Serve { addr, corpus } => serve(index, &corpus, &addr),
+        Command::Search {
+            query,
+            kind,
+            industry,
+            limit,
+            offset,
+            json,
+        } => {
+            let engine = open(index)?;
+            let request = SearchRequest {
+                q: query,
+                kind,
+                industry,
+                offset,
+                limit,
+            };
+            let response = engine.search(&request)?;
+            print(json, &response, || output::search(&response))
+        }
+        Command::Entity { id, json } => {
+            let engine = open(index)?;
+            let view = engine.entity(&id)?;
+            print(json, &view, || output::entity(&view))
+        }
+        Command::Neighbors {
+            id,
+            depth,
+            relation,
+            kind,
+            limit,
+            json,
+        } => {
+            let engine = open(index)?;
+            let request = NeighborsRequest {
+                depth,
+                relations: relation,
+                kinds: kind,
+                limit,
+            };
+            let response = engine.neighbors(&id, &request)?;
+            print(json, &response, || output::neighbors(&response))
+        }
+        Command::Path {
+            from,
+            to,
+            max_len,
+            k,
+            relation,
+            json,
+        } => {
+            let engine = open(index)?;
+            let request = PathsRequest {
+                max_len,
+                k,
+                relations: relation,
+            };
+            let response = engine.paths(&from, &to, &request)?;
+            print(json, &response, || output::paths(&response))
+        }
+        Command::Stats { json } => {
+            let engine = open(index)?;
+            let stats = engine.stats();
+            print(json, &stats, || output::stats(&stats))
+        }
+    }
+}
+
+fn open(index: &Path) -> anyhow::Result<Engine> {
+    Ok(Engine::open(index)?)
+}
+
+/// Prints `value` as JSON or as the human rendering.
+fn print<T: serde::Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> anyhow::Result<()> {
+    let text = if json {
+        serde_json::to_string_pretty(value).context("encoding the answer as JSON")?
+    } else {
+        human()
+    };
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{text}")?;
+    stdout.flush()?;
+    Ok(())
+}
+
+fn build_with_progress(corpus: &Path, index: &Path) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let mut on_progress = |p: BuildProgress| {
+        bar.set_message(p.stage);
+        bar.set_length(p.total);
+        bar.set_position(p.done);
+    };
+    let result = store::build(corpus, index, &mut on_progress);
+    bar.finish_and_clear();
+    let manifest = result?;
+    eprintln!(
+        "built {}: {} entities, {} relations, {} documents",
+        index.display(),
+        manifest.counts.entities,
+        manifest.counts.relations,
+        manifest.counts.documents
+    );
+    Ok(())
+}
+
+fn serve(index: &Path, corpus: &Path, addr: &str) -> anyhow::Result<()> {
+    if !store::has_index(index) {
+        tracing::info!(corpus = %corpus.display(), index = %index.display(), "no index yet, building it");
+        build_with_progress(corpus, index)?;
+    }
+    let engine = open(index)?;
+    actix_web::rt::System::new()
+        .block_on(crate::api::serve(engine, addr))
+        .with_context(|| format!("serving on {addr}"))
+}

@@ -1,0 +1,204 @@
+//! Human-readable renderings of answers for the terminal.
+
+use std::fmt::Write;
+use std::io::IsTerminal;
+
+use crate::graph::{EntityView, NeighborsResponse, PathsResponse};
+use crate::model::Evidence;
+use crate::search::SearchResponse;
+use crate::Stats;
+
+/// Turns a snippet's `<em>` marks into bold (on a terminal) or 【】 and
+/// undoes its HTML escaping.
+fn plain_snippet(snippet: &str) -> String {
+    let (open, close) = if std::io::stdout().is_terminal() {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("【", "】")
+    };
+    snippet
+        .replace("<em>", open)
+        .replace("</em>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+fn kind_label(kind: &str) -> &str {
+    kind.parse::<crate::model::EntityKind>()
+        .map(|k| k.label())
+        .unwrap_or("文档")
+}
+
+pub(super) fn search(response: &SearchResponse) -> String {
+    let mut out = String::new();
+    let _ = write!(out, "{} result(s) for 「{}」", response.total, response.query);
+    if response.fallback.is_some() {
+        out.push_str(" (no entry has every word; showing entries with any of them)");
+    }
+    out.push('\n');
+    for (rank, hit) in response.hits.iter().enumerate() {
+        let label = hit.name.as_deref().or(hit.title.as_deref()).unwrap_or("");
+        let _ = writeln!(
+            out,
+            "{:>3}. [{}] {}  ({})  score {:.2}",
+            response.offset + rank + 1,
+            kind_label(&hit.kind),
+            label,
+            hit.id,
+            hit.score
+        );
+        if !hit.snippet.is_empty() {
+            let _ = writeln!(out, "     {}", plain_snippet(&hit.snippet));
+        }
+    }
+    if !response.facets.kind.is_empty() {
+        let kinds: Vec<String> = response
+            .facets
+            .kind
+            .iter()
+            .map(|(k, n)| format!("{} {n}", kind_label(k)))
+            .collect();
+        let _ = writeln!(out, "by kind: {}", kinds.join(" · "));
+    }
+    out.trim_end().to_string()
+}
+
+fn evidence_lines(out: &mut String, evidence: &[Evidence], indent: &str) {
+    for item in evidence {
+        let _ = writeln!(out, "{indent}「{}」 — {}", item.quote, item.doc);
+    }
+}
+
+pub(super) fn entity(view: &EntityView) -> String {
+    let e = &view.entity;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}  [{}]  {}", e.name, e.kind.label(), e.id);
+    if !e.aliases.is_empty() {
+        let _ = writeln!(out, "aliases: {}", e.aliases.join("、"));
+    }
+    if !e.industry.is_empty() {
+        let _ = writeln!(out, "industry: {}", e.industry.join("、"));
+    }
+    if !e.location.is_empty() {
+        let _ = writeln!(out, "location: {}", e.location);
+    }
+    if !e.description.is_empty() {
+        let _ = writeln!(out, "\n{}\n", e.description);
+    }
+    let _ = writeln!(out, "{} relation(s):", view.relations.len());
+    for relation in &view.relations {
+        let arrow = if relation.direction == "out" { "→" } else { "←" };
+        let mut facts = Vec::new();
+        if let Some(since) = &relation.since {
+            facts.push(since.clone());
+        }
+        if let Some(amount) = relation.amount {
+            facts.push(format!("{amount}{}", relation.unit.as_deref().unwrap_or("")));
+        }
+        let facts = if facts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", facts.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  {arrow} {} {} [{}] {}{facts}",
+            relation.kind.label(),
+            relation.other.name,
+            relation.other.kind.label(),
+            relation.other.id
+        );
+        evidence_lines(&mut out, &relation.evidence, "      ");
+    }
+    out.trim_end().to_string()
+}
+
+pub(super) fn neighbors(response: &NeighborsResponse) -> String {
+    let mut out = String::new();
+    let c = &response.center;
+    let _ = writeln!(
+        out,
+        "{} [{}] {}: {} neighbour(s)",
+        c.name,
+        c.kind.label(),
+        c.id,
+        response.nodes.len()
+    );
+    for node in &response.nodes {
+        let _ = writeln!(
+            out,
+            "{}{} [{}] {}",
+            "  ".repeat(node.depth),
+            node.entity.name,
+            node.entity.kind.label(),
+            node.entity.id
+        );
+    }
+    let _ = writeln!(out, "{} edge(s)", response.edges.len());
+    if response.truncated {
+        out.push_str("truncated: raise --limit or add filters to see more\n");
+    }
+    out.trim_end().to_string()
+}
+
+pub(super) fn paths(response: &PathsResponse) -> String {
+    let mut out = String::new();
+    if response.paths.is_empty() {
+        let _ = writeln!(
+            out,
+            "no path between {} and {} within the length limit",
+            response.from.name, response.to.name
+        );
+    }
+    for (number, path) in response.paths.iter().enumerate() {
+        let _ = write!(
+            out,
+            "path {} (length {}): {}",
+            number + 1,
+            path.length,
+            path.nodes[0].name
+        );
+        for (edge, node) in path.edges.iter().zip(&path.nodes[1..]) {
+            if edge.direction == "forward" {
+                let _ = write!(out, " —{}→ {}", edge.kind.label(), node.name);
+            } else {
+                let _ = write!(out, " ←{}— {}", edge.kind.label(), node.name);
+            }
+        }
+        out.push('\n');
+        for edge in &path.edges {
+            let _ = writeln!(out, "  {} {} {}:", edge.from, edge.kind, edge.to);
+            evidence_lines(&mut out, &edge.evidence, "    ");
+        }
+    }
+    if response.truncated {
+        out.push_str("search budget reached: fewer paths than asked may be shown\n");
+    }
+    out.trim_end().to_string()
+}
+
+pub(super) fn stats(stats: &Stats) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} entities, {} relations, {} documents (built {} from {})",
+        stats.entities, stats.relations, stats.documents, stats.manifest.built_at, stats.manifest.corpus
+    );
+    out.push_str("entities by kind:\n");
+    for (kind, count) in &stats.graph.entity_kinds {
+        let _ = writeln!(out, "  {kind:<18} {count}");
+    }
+    out.push_str("relations by kind:\n");
+    for (kind, count) in &stats.graph.relation_kinds {
+        let _ = writeln!(out, "  {kind:<18} {count}");
+    }
+    let d = &stats.graph.degree;
+    let _ = writeln!(
+        out,
+        "degree: p50 {} · p90 {} · p99 {} · max {} · mean {:.2}",
+        d.p50, d.p90, d.p99, d.max, d.mean
+    );
+    out.trim_end().to_string()
+}

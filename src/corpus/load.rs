@@ -1,0 +1,557 @@
+//! Walks a corpus root, classifies its files and decodes every record.
+//!
+//! File roles, by name, anywhere under the root:
+//! - `entities*.jsonl`: entities; `relations*.jsonl`: relations;
+//! - any file under a `dict/` folder: domain dictionary, one word a line
+//!   (`word [freq] [tag]`, `#` starts a comment);
+//! - any other `*.jsonl`: articles, one JSON object a line;
+//! - any other `*.md` / `*.txt`: one article, its first line the title, its id
+//!   the path without extension;
+//! - `README.md`, hidden files and other extensions are ignored.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::fields::FieldReader;
+use super::Problem;
+use crate::model::{is_valid_date, Document, Entity, EntityKind, Evidence, Relation, RelationKind};
+use crate::{Error, Result};
+
+/// Name of the folder (at any depth) whose files are domain dictionaries.
+pub const DOMAIN_DICTIONARY_DIR: &str = "dict";
+
+/// A validated corpus.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    pub entities: Vec<Entity>,
+    pub relations: Vec<Relation>,
+    pub documents: Vec<Document>,
+    /// Domain dictionary words for the segmenter.
+    pub dictionary: Vec<String>,
+    /// A hash of every file's path and bytes: what built an index.
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileRole {
+    Entities,
+    Relations,
+    JsonDocuments,
+    TextDocument,
+    Dictionary,
+}
+
+fn classify(relative: &Path) -> Option<FileRole> {
+    let name = relative.file_name()?.to_str()?;
+    if name.starts_with('.') || name.eq_ignore_ascii_case("readme.md") {
+        return None;
+    }
+    let in_dictionary_dir = relative
+        .parent()
+        .map(|parent| parent.components().any(|c| c.as_os_str() == DOMAIN_DICTIONARY_DIR))
+        .unwrap_or(false);
+    if in_dictionary_dir {
+        return Some(FileRole::Dictionary);
+    }
+    let extension = relative.extension()?.to_str()?.to_ascii_lowercase();
+    match extension.as_str() {
+        "jsonl" if name.starts_with("entities") => Some(FileRole::Entities),
+        "jsonl" if name.starts_with("relations") => Some(FileRole::Relations),
+        "jsonl" => Some(FileRole::JsonDocuments),
+        "md" | "txt" => Some(FileRole::TextDocument),
+        _ => None,
+    }
+}
+
+/// Where a record came from, kept until cross-record checks are done.
+#[derive(Debug, Clone)]
+struct Origin {
+    file: String,
+    line: usize,
+}
+
+/// Accumulates records and problems while files are read.
+#[derive(Default)]
+struct Loader {
+    problems: Vec<Problem>,
+    entities: Vec<(Entity, Origin)>,
+    relations: Vec<(Relation, Origin)>,
+    documents: Vec<(Document, Origin)>,
+    /// `from`, `to` of every relation record, valid or not, so that unknown
+    /// endpoints are reported even on records with other problems.
+    endpoints: Vec<(String, String, Origin)>,
+    dictionary: Vec<String>,
+}
+
+impl Loader {
+    fn problem(&mut self, origin: &Origin, field: Option<&str>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            file: origin.file.clone(),
+            line: origin.line,
+            field: field.map(str::to_string),
+            message: message.into(),
+        });
+    }
+
+    fn take_field_problems(&mut self, origin: &Origin, reader: FieldReader<'_>) {
+        for (field, message) in reader.problems {
+            self.problem(origin, Some(&field), message);
+        }
+    }
+
+    fn read_jsonl(&mut self, file: &str, text: &str, role: FileRole) {
+        for (index, line) in text.lines().enumerate() {
+            let origin = Origin {
+                file: file.to_string(),
+                line: index + 1,
+            };
+            let trimmed = line.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let value: Value = match serde_json::from_str(trimmed) {
+                Ok(value) => value,
+                Err(err) => {
+                    self.problem(&origin, None, format!("malformed JSON: {err}"));
+                    continue;
+                }
+            };
+            let Value::Object(object) = value else {
+                self.problem(&origin, None, "each line must be a JSON object");
+                continue;
+            };
+            match role {
+                FileRole::Entities => self.read_entity(&object, origin),
+                FileRole::Relations => self.read_relation(&object, origin),
+                FileRole::JsonDocuments => self.read_document(&object, origin),
+                FileRole::TextDocument | FileRole::Dictionary => unreachable!("not a JSON lines role"),
+            }
+        }
+    }
+
+    fn read_entity(&mut self, object: &serde_json::Map<String, Value>, origin: Origin) {
+        let mut reader = FieldReader::new(
+            object,
+            &[
+                "id",
+                "kind",
+                "name",
+                "aliases",
+                "description",
+                "industry",
+                "location",
+                "props",
+            ],
+        );
+        let id = reader.required_str("id");
+        let kind = reader.parsed("kind", |s| s.parse::<EntityKind>());
+        let name = reader.required_str("name");
+        let aliases = reader.str_list("aliases");
+        let description = reader.optional_str("description").unwrap_or_default();
+        let industry = reader.str_list("industry");
+        let location = reader.optional_str("location").unwrap_or_default();
+        let props = reader.object("props");
+        let complete = reader.problems.is_empty();
+        self.take_field_problems(&origin, reader);
+        if let (true, Some(kind)) = (complete, kind) {
+            let entity = Entity {
+                id,
+                kind,
+                name,
+                aliases,
+                description,
+                industry,
+                location,
+                props,
+            };
+            self.entities.push((entity, origin));
+        }
+    }
+
+    fn read_relation(&mut self, object: &serde_json::Map<String, Value>, origin: Origin) {
+        let mut reader = FieldReader::new(
+            object,
+            &["from", "to", "kind", "since", "amount", "unit", "props", "evidence"],
+        );
+        let from = reader.required_str("from");
+        let to = reader.required_str("to");
+        let kind = reader.parsed("kind", |s| s.parse::<RelationKind>());
+        let since = reader.optional_str("since");
+        if let Some(date) = &since {
+            if !is_valid_date(date) {
+                reader.report(
+                    "since",
+                    format!("bad date `{date}`, expected YYYY, YYYY-MM or YYYY-MM-DD"),
+                );
+            }
+        }
+        let amount = reader.optional_number("amount");
+        let unit = reader.optional_str("unit");
+        let props = reader.object("props");
+        let evidence = read_evidence(&mut reader);
+        self.endpoints.push((from.clone(), to.clone(), origin.clone()));
+        let complete = reader.problems.is_empty();
+        self.take_field_problems(&origin, reader);
+        if let (true, Some(kind)) = (complete, kind) {
+            let relation = Relation {
+                from,
+                to,
+                kind,
+                since,
+                amount,
+                unit,
+                props,
+                evidence,
+            };
+            self.relations.push((relation, origin));
+        }
+    }
+
+    fn read_document(&mut self, object: &serde_json::Map<String, Value>, origin: Origin) {
+        let mut reader = FieldReader::new(object, &["id", "title", "text", "date", "source"]);
+        let id = reader.required_str("id");
+        let title = reader.required_str("title");
+        let text = reader.required_str("text");
+        let date = reader.optional_str("date").unwrap_or_default();
+        if !date.is_empty() && !is_valid_date(&date) {
+            reader.report(
+                "date",
+                format!("bad date `{date}`, expected YYYY, YYYY-MM or YYYY-MM-DD"),
+            );
+        }
+        let source = reader.optional_str("source").unwrap_or_default();
+        let complete = reader.problems.is_empty();
+        self.take_field_problems(&origin, reader);
+        if complete {
+            let document = Document {
+                id,
+                title,
+                text,
+                date,
+                source,
+            };
+            self.documents.push((document, origin));
+        }
+    }
+
+    fn read_text_document(&mut self, file: &str, text: &str) {
+        let origin = Origin {
+            file: file.to_string(),
+            line: 1,
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines = text.splitn(2, '\n');
+        let title = lines
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_start_matches('#')
+            .trim()
+            .to_string();
+        let body = lines.next().unwrap_or("").trim().to_string();
+        if title.is_empty() {
+            self.problem(&origin, Some("title"), "the first line (the title) is empty");
+            return;
+        }
+        let id = Path::new(file).with_extension("").to_string_lossy().replace('\\', "/");
+        let document = Document {
+            id,
+            title,
+            text: body,
+            date: String::new(),
+            source: file.to_string(),
+        };
+        self.documents.push((document, origin));
+    }
+
+    fn read_dictionary(&mut self, text: &str) {
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if let Some(word) = line.split_whitespace().next() {
+                self.dictionary.push(word.to_string());
+            }
+        }
+    }
+
+    /// Checks what no single record can: unique ids, relation endpoints,
+    /// evidence pointing at real documents and quotes found in them.
+    fn cross_check(&mut self) {
+        let mut seen: HashMap<String, Origin> = HashMap::new();
+        let mut duplicates = Vec::new();
+        let entity_ids = self.entities.iter().map(|(e, o)| (&e.id, o));
+        let document_ids = self.documents.iter().map(|(d, o)| (&d.id, o));
+        for (id, origin) in entity_ids.chain(document_ids) {
+            if let Some(first) = seen.get(id) {
+                duplicates.push((
+                    origin.clone(),
+                    format!("duplicate id `{id}`, first used at {}:{}", first.file, first.line),
+                ));
+            } else {
+                seen.insert(id.clone(), origin.clone());
+            }
+        }
+        for (origin, message) in duplicates {
+            self.problem(&origin, Some("id"), message);
+        }
+
+        let entity_ids: HashSet<&str> = self.entities.iter().map(|(e, _)| e.id.as_str()).collect();
+        let documents: HashMap<&str, &str> = self
+            .documents
+            .iter()
+            .map(|(d, _)| (d.id.as_str(), d.text.as_str()))
+            .collect();
+        let mut problems = Vec::new();
+        for (from, to, origin) in &self.endpoints {
+            for (field, id) in [("from", from), ("to", to)] {
+                if !id.is_empty() && !entity_ids.contains(id.as_str()) {
+                    problems.push((origin.clone(), field, format!("unknown entity id `{id}`")));
+                }
+            }
+            if !from.is_empty() && from == to {
+                problems.push((origin.clone(), "to", format!("relation links `{to}` to itself")));
+            }
+        }
+        for (relation, origin) in &self.relations {
+            for (position, evidence) in relation.evidence.iter().enumerate() {
+                match documents.get(evidence.doc.as_str()) {
+                    None => problems.push((
+                        origin.clone(),
+                        "evidence",
+                        format!("item {position} cites unknown document `{}`", evidence.doc),
+                    )),
+                    Some(text) if !text.contains(evidence.quote.as_str()) => problems.push((
+                        origin.clone(),
+                        "evidence",
+                        format!("item {position}: quote not found in document `{}`", evidence.doc),
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        for (origin, field, message) in problems {
+            self.problem(&origin, Some(field), message);
+        }
+    }
+}
+
+fn read_evidence(reader: &mut FieldReader<'_>) -> Vec<Evidence> {
+    let Some(value) = reader.raw("evidence") else {
+        return Vec::new();
+    };
+    let items = match value {
+        Value::Null => return Vec::new(),
+        Value::Array(items) => items,
+        _ => {
+            reader.report("evidence", "must be a list of {\"doc\", \"quote\"} objects");
+            return Vec::new();
+        }
+    };
+    let mut evidence = Vec::with_capacity(items.len());
+    for (position, item) in items.iter().enumerate() {
+        let doc = item.get("doc").and_then(Value::as_str).map(str::trim).unwrap_or("");
+        let quote = item.get("quote").and_then(Value::as_str).map(str::trim).unwrap_or("");
+        let extra = item
+            .as_object()
+            .map(|o| o.keys().any(|k| k != "doc" && k != "quote"))
+            .unwrap_or(true);
+        if doc.is_empty() || quote.is_empty() || extra {
+            reader.report(
+                "evidence",
+                format!("item {position} must be {{\"doc\", \"quote\"}} with both non-empty"),
+            );
+            continue;
+        }
+        evidence.push(Evidence {
+            doc: doc.to_string(),
+            quote: quote.to_string(),
+        });
+    }
+    evidence
+}
+
+fn read_file(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8: {e}")),
+        )
+    })
+}
+
+/// Loads and validates the corpus under `root`.
+///
+/// Returns [`Error::InvalidCorpus`] listing every problem found, across all
+/// files, when any record is invalid; an I/O error when a file cannot be read.
+pub fn load(root: &Path) -> Result<Corpus> {
+    if !root.is_dir() {
+        return Err(Error::io(
+            root,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "corpus directory not found"),
+        ));
+    }
+    let mut files: Vec<(PathBuf, String, FileRole)> = Vec::new();
+    for entry in walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+            Error::io(path, e.into())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        if relative
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        if let Some(role) = classify(relative) {
+            let name = relative.to_string_lossy().replace('\\', "/");
+            files.push((entry.path().to_path_buf(), name, role));
+        }
+    }
+
+    let mut loader = Loader::default();
+    let mut hasher = blake3::Hasher::new();
+    for (path, name, role) in &files {
+        let text = read_file(path)?;
+        hasher.update(name.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(text.as_bytes());
+        hasher.update(&[0]);
+        match role {
+            FileRole::Entities | FileRole::Relations | FileRole::JsonDocuments => loader.read_jsonl(name, &text, *role),
+            FileRole::TextDocument => loader.read_text_document(name, &text),
+            FileRole::Dictionary => loader.read_dictionary(&text),
+        }
+    }
+    loader.cross_check();
+    if !loader.problems.is_empty() {
+        return Err(Error::InvalidCorpus {
+            problems: loader.problems,
+        });
+    }
+    Ok(Corpus {
+        entities: loader.entities.into_iter().map(|(e, _)| e).collect(),
+        relations: loader.relations.into_iter().map(|(r, _)| r).collect(),
+        documents: loader.documents.into_iter().map(|(d, _)| d).collect(),
+        dictionary: loader.dictionary,
+        fingerprint: hasher.finalize().to_hex().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let path = dir.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn problems(dir: &Path) -> Vec<Problem> {
+        match load(dir) {
+            Err(Error::InvalidCorpus { problems }) => problems,
+            other => panic!("expected invalid corpus, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn loads_any_layout() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "graph/entities.jsonl",
+            r#"{"id":"a","kind":"enterprise","name":"甲公司"}
+{"id":"b","kind":"university","name":"乙大学","aliases":["乙大"]}
+"#,
+        );
+        write(
+            dir.path(),
+            "graph/relations.jsonl",
+            r#"{"from":"a","to":"b","kind":"collaborates_with","since":"2021-05","evidence":[{"doc":"news/one","quote":"甲公司与乙大学合作"}]}"#,
+        );
+        write(dir.path(), "news/one.md", "# 合作新闻\n甲公司与乙大学合作研发。\n");
+        write(
+            dir.path(),
+            "docs/more.jsonl",
+            r#"{"id":"d2","title":"标题","text":"正文","date":"2024-01-02"}"#,
+        );
+        write(dir.path(), "dict/words.txt", "光合固碳 10 n\n# comment\n");
+        write(dir.path(), "README.md", "ignored");
+        let corpus = load(dir.path()).unwrap();
+        assert_eq!(corpus.entities.len(), 2);
+        assert_eq!(corpus.relations.len(), 1);
+        assert_eq!(corpus.documents.len(), 2);
+        assert_eq!(corpus.dictionary, vec!["光合固碳".to_string()]);
+        let md = corpus.documents.iter().find(|d| d.id == "news/one").unwrap();
+        assert_eq!(md.title, "合作新闻");
+        assert_eq!(corpus.fingerprint.len(), 64);
+    }
+
+    #[test]
+    fn reports_every_problem_with_file_line_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "entities.jsonl",
+            r#"{"id":"a","kind":"enterprise","name":"甲"}
+{"id":"a","kind":"enterprise","name":"甲二"}
+{"id":"c","kind":"spaceship","name":"丙"}
+{"id":"d","kind":"person","name":"  "}
+{not json
+"#,
+        );
+        write(
+            dir.path(),
+            "relations.jsonl",
+            r#"{"from":"a","to":"zzz","kind":"partner_of","since":"2023-13"}
+{"from":"a","to":"a","kind":"founded","evidence":[{"doc":"nope","quote":"x"}]}
+"#,
+        );
+        let found = problems(dir.path());
+        let rendered: Vec<String> = found.iter().map(|p| p.to_string()).collect();
+        let expect = [
+            "entities.jsonl:2, field `id`: duplicate id `a`, first used at entities.jsonl:1",
+            "entities.jsonl:3, field `kind`: unknown entity kind `spaceship`",
+            "entities.jsonl:4, field `name`: must not be empty",
+            "entities.jsonl:5: malformed JSON",
+            "relations.jsonl:1, field `kind`: unknown relation kind `partner_of`",
+            "relations.jsonl:1, field `since`: bad date `2023-13`",
+            "relations.jsonl:1, field `to`: unknown entity id `zzz`",
+            "relations.jsonl:2, field `to`: relation links `a` to itself",
+            "relations.jsonl:2, field `evidence`: item 0 cites unknown document `nope`",
+        ];
+        for wanted in expect {
+            assert!(
+                rendered.iter().any(|r| r.starts_with(wanted)),
+                "missing `{wanted}` in {rendered:#?}"
+            );
+        }
+        assert_eq!(found.len(), expect.len(), "{rendered:#?}");
+    }
+
+    #[test]
+    fn quote_must_occur_in_cited_document() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "entities.jsonl",
+            "{\"id\":\"a\",\"kind\":\"enterprise\",\"name\":\"甲\"}\n{\"id\":\"b\",\"kind\":\"zone\",\"name\":\"乙\"}\n",
+        );
+        write(
+            dir.path(),
+            "relations.jsonl",
+            r#"{"from":"a","to":"b","kind":"located_in","evidence":[{"doc":"n","quote":"甲在丙"}]}"#,
+        );
+        write(dir.path(), "n.txt", "标题\n甲在乙。");
+        let found = problems(dir.path());
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("quote not found in document `n`"));
+    }
+}

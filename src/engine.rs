@@ -1,0 +1,118 @@
+//! An opened index: the graph, the search index and the manifest of one
+//! generation, answering every read query. The CLI and the HTTP API both
+//! hold an [`Engine`]; it is immutable and shared across threads.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::graph::{
+    EntityView, GraphStats, KnowledgeGraph, NeighborsRequest, NeighborsResponse, PathsRequest, PathsResponse,
+};
+use crate::search::{SearchIndex, SearchRequest, SearchResponse};
+use crate::store::{self, Manifest};
+use crate::{Error, Result};
+
+/// Everything needed to answer queries over one built index.
+pub struct Engine {
+    graph: KnowledgeGraph,
+    search: SearchIndex,
+    manifest: Manifest,
+    generation: PathBuf,
+}
+
+/// Counts and shape of the opened index.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    pub entities: usize,
+    pub relations: usize,
+    pub documents: usize,
+    pub search_entries: u64,
+    pub graph: GraphStats,
+    pub manifest: Manifest,
+}
+
+impl Engine {
+    /// Opens the live generation of the index in `index_dir`.
+    pub fn open(index_dir: &Path) -> Result<Engine> {
+        let generation = store::current_generation(index_dir)?.ok_or_else(|| Error::IndexMissing {
+            path: index_dir.to_path_buf(),
+        })?;
+        let manifest = Manifest::read(&generation.join(store::MANIFEST_FILE))?;
+        let graph = KnowledgeGraph::load(&generation.join(store::GRAPH_FILE))?;
+        let dictionary_path = generation.join(store::DICTIONARY_FILE);
+        let dictionary_text = std::fs::read_to_string(&dictionary_path).map_err(|e| Error::io(&dictionary_path, e))?;
+        let domain_words: Vec<String> = dictionary_text.lines().map(str::to_string).collect();
+        let segmenter = store::build::segmenter_for(&graph, &domain_words);
+        if segmenter.version() != manifest.dictionary_version {
+            return Err(Error::CorruptIndex {
+                path: generation,
+                reason: "the segmentation dictionary differs from the one the index was built with".into(),
+            });
+        }
+        let search = SearchIndex::open(&generation.join(store::SEARCH_DIR), segmenter).map_err(|e| match e {
+            Error::Tantivy(inner) => Error::CorruptIndex {
+                path: generation.join(store::SEARCH_DIR),
+                reason: inner.to_string(),
+            },
+            other => other,
+        })?;
+        tracing::info!(
+            generation = %generation.display(),
+            entities = manifest.counts.entities,
+            documents = manifest.counts.documents,
+            "index opened"
+        );
+        Ok(Engine {
+            graph,
+            search,
+            manifest,
+            generation,
+        })
+    }
+
+    pub fn graph(&self) -> &KnowledgeGraph {
+        &self.graph
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Directory of the generation this engine reads.
+    pub fn generation(&self) -> &Path {
+        &self.generation
+    }
+
+    /// Full-text search over documents and entity profiles.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        self.search.search(request)
+    }
+
+    /// An entity with all of its relations.
+    pub fn entity(&self, key: &str) -> Result<EntityView> {
+        self.graph.entity_view(key)
+    }
+
+    /// The neighbourhood of an entity.
+    pub fn neighbors(&self, key: &str, request: &NeighborsRequest) -> Result<NeighborsResponse> {
+        self.graph.neighbors(key, request)
+    }
+
+    /// Paths between two entities.
+    pub fn paths(&self, from: &str, to: &str, request: &PathsRequest) -> Result<PathsResponse> {
+        self.graph.paths(from, to, request)
+    }
+
+    /// Counts and shape of the index.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            entities: self.manifest.counts.entities,
+            relations: self.manifest.counts.relations,
+            documents: self.manifest.counts.documents,
+            search_entries: self.search.num_entries(),
+            graph: self.graph.stats(),
+            manifest: self.manifest.clone(),
+        }
+    }
+}

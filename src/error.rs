@@ -1,0 +1,129 @@
+//! The one error type of the library, and the single mapping from each error
+//! to its snake_case code, HTTP status and user-or-internal class. The HTTP
+//! layer and the CLI's exit code both read [`Error::code`], [`Error::status`]
+//! and [`Error::is_user_error`]; nothing else decides those.
+
+use std::path::PathBuf;
+
+use crate::corpus::Problem;
+
+/// Everything that can go wrong in innograph.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The corpus has one or more invalid records; all of them are listed.
+    #[error("{}", format_problems(.problems))]
+    InvalidCorpus { problems: Vec<Problem> },
+
+    /// No entity has this id, name or alias.
+    #[error("no entity has the id, name or alias `{id}`")]
+    EntityNotFound { id: String },
+
+    /// A name or alias that several entities share.
+    #[error("`{name}` names {} entities, use one of their ids: {}", .candidates.len(), .candidates.join(", "))]
+    AmbiguousName { name: String, candidates: Vec<String> },
+
+    /// A search query that cannot be run.
+    #[error("invalid query: {message}")]
+    InvalidQuery { message: String },
+
+    /// A request parameter out of range or malformed.
+    #[error("invalid parameter `{name}`: {message}")]
+    InvalidParameter { name: String, message: String },
+
+    /// The index directory holds no built index.
+    #[error("no index in `{}`, run `innograph build` first", .path.display())]
+    IndexMissing { path: PathBuf },
+
+    /// The index exists but cannot be used.
+    #[error("index at `{}` cannot be opened: {reason}", .path.display())]
+    CorruptIndex { path: PathBuf, reason: String },
+
+    /// A traversal hit its budget before it could answer.
+    #[error("query stopped after visiting {visited} nodes (limit {limit}), narrow it with filters or a smaller depth")]
+    BudgetExceeded { visited: usize, limit: usize },
+
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The search engine failed.
+    #[error("search index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+
+    /// A binary snapshot or manifest could not be encoded or decoded.
+    #[error("serialization error: {0}")]
+    Serialization(String),
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn format_problems(problems: &[Problem]) -> String {
+    const SHOWN: usize = 20;
+    let mut message = format!("invalid corpus: {} problem(s)", problems.len());
+    for problem in problems.iter().take(SHOWN) {
+        message.push_str("\n  ");
+        message.push_str(&problem.to_string());
+    }
+    if problems.len() > SHOWN {
+        message.push_str(&format!("\n  … and {} more", problems.len() - SHOWN));
+    }
+    message
+}
+
+impl Error {
+    /// Builds an [`Error::Io`] for `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Builds an [`Error::InvalidParameter`].
+    pub fn invalid_parameter(name: &str, message: impl Into<String>) -> Self {
+        Error::InvalidParameter {
+            name: name.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The stable snake_case code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidCorpus { .. } => "invalid_corpus",
+            Error::EntityNotFound { .. } => "entity_not_found",
+            Error::AmbiguousName { .. } => "ambiguous_name",
+            Error::InvalidQuery { .. } => "invalid_query",
+            Error::InvalidParameter { .. } => "invalid_parameter",
+            Error::IndexMissing { .. } => "index_missing",
+            Error::CorruptIndex { .. } => "corrupt_index",
+            Error::BudgetExceeded { .. } => "budget_exceeded",
+            Error::Io { .. } | Error::Tantivy(_) | Error::Serialization(_) => "internal",
+        }
+    }
+
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::InvalidCorpus { .. }
+            | Error::InvalidQuery { .. }
+            | Error::InvalidParameter { .. }
+            | Error::AmbiguousName { .. } => 400,
+            Error::EntityNotFound { .. } => 404,
+            Error::BudgetExceeded { .. } => 422,
+            Error::IndexMissing { .. } => 503,
+            Error::CorruptIndex { .. } | Error::Io { .. } | Error::Tantivy(_) | Error::Serialization(_) => 500,
+        }
+    }
+
+    /// Whether the caller can fix this by changing their input (CLI exit 2)
+    /// rather than it being a fault of the system (exit 1).
+    pub fn is_user_error(&self) -> bool {
+        self.status() < 500 || matches!(self, Error::IndexMissing { .. })
+    }
+}

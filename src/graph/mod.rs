@@ -1,0 +1,19 @@
+//! The knowledge graph: entities as nodes, relations as directed edges, held
+//! in a petgraph `StableGraph` with an id → node map, plus the queries users
+//! explore it with (entity views, neighbourhoods, paths, statistics). Every
+//! traversal is bounded. Entity and relation records are the graph's own
+//! tables; petgraph indices never leave the process. No text search here.
+
+mod neighbors;
+mod paths;
+mod stats;
+mod store;
+mod views;
+
+pub use neighbors::{NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
+pub use paths::{PathsRequest, MAX_K, MAX_PATH_LENGTH};
+pub use stats::{DegreePercentiles, GraphStats};
+pub use store::KnowledgeGraph;
+pub use views::{
+    EdgeView, EntityRef, EntityView, NeighborNode, NeighborsResponse, PathEdge, PathView, PathsResponse, RelationView,
+};

@@ -1,0 +1,68 @@
+//! Counts and degree distribution of the graph.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::store::KnowledgeGraph;
+
+/// Degree percentiles over all entities.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DegreePercentiles {
+    pub p50: usize,
+    pub p90: usize,
+    pub p99: usize,
+    pub max: usize,
+    pub mean: f64,
+}
+
+/// The shape of the graph.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GraphStats {
+    pub entities: usize,
+    pub relations: usize,
+    pub entity_kinds: BTreeMap<String, usize>,
+    pub relation_kinds: BTreeMap<String, usize>,
+    pub degree: DegreePercentiles,
+}
+
+impl KnowledgeGraph {
+    /// Counts per entity and relation kind and degree percentiles.
+    pub fn stats(&self) -> GraphStats {
+        let mut entity_kinds = BTreeMap::new();
+        for entity in self.entities() {
+            *entity_kinds.entry(entity.kind.to_string()).or_insert(0) += 1;
+        }
+        let mut relation_kinds = BTreeMap::new();
+        for relation in self.relations() {
+            *relation_kinds.entry(relation.kind.to_string()).or_insert(0) += 1;
+        }
+        let mut degrees: Vec<usize> = (0..self.entities().len() as u32).map(|i| self.degree(i)).collect();
+        degrees.sort_unstable();
+        let at = |q: f64| -> usize {
+            if degrees.is_empty() {
+                0
+            } else {
+                degrees[((degrees.len() - 1) as f64 * q).round() as usize]
+            }
+        };
+        let degree = DegreePercentiles {
+            p50: at(0.5),
+            p90: at(0.9),
+            p99: at(0.99),
+            max: degrees.last().copied().unwrap_or(0),
+            mean: if degrees.is_empty() {
+                0.0
+            } else {
+                degrees.iter().sum::<usize>() as f64 / degrees.len() as f64
+            },
+        };
+        GraphStats {
+            entities: self.entities().len(),
+            relations: self.relations().len(),
+            entity_kinds,
+            relation_kinds,
+            degree,
+        }
+    }
+}

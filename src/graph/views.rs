@@ -1,0 +1,108 @@
+//! The JSON shapes graph queries answer with; the CLI's `--json` and the
+//! HTTP API serialise these same structs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Entity, EntityKind, Evidence, RelationKind};
+
+/// The short form of an entity inside other answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityRef {
+    pub id: String,
+    pub kind: EntityKind,
+    pub name: String,
+}
+
+impl From<&Entity> for EntityRef {
+    fn from(entity: &Entity) -> Self {
+        EntityRef {
+            id: entity.id.clone(),
+            kind: entity.kind,
+            name: entity.name.clone(),
+        }
+    }
+}
+
+/// A relation as seen from one of its ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelationView {
+    pub kind: RelationKind,
+    /// `out` when the entity is the relation's `from`, `in` otherwise.
+    pub direction: String,
+    pub other: EntityRef,
+    pub since: Option<String>,
+    pub amount: Option<f64>,
+    pub unit: Option<String>,
+    pub props: serde_json::Map<String, serde_json::Value>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// An entity with every relation it takes part in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityView {
+    #[serde(flatten)]
+    pub entity: Entity,
+    pub relations: Vec<RelationView>,
+}
+
+/// A node of a neighbourhood, with its distance from the centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NeighborNode {
+    #[serde(flatten)]
+    pub entity: EntityRef,
+    pub depth: usize,
+}
+
+/// An edge of a neighbourhood.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EdgeView {
+    pub from: String,
+    pub to: String,
+    pub kind: RelationKind,
+    pub since: Option<String>,
+    pub amount: Option<f64>,
+    pub unit: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The neighbourhood of an entity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NeighborsResponse {
+    pub center: EntityRef,
+    pub nodes: Vec<NeighborNode>,
+    pub edges: Vec<EdgeView>,
+    /// Whether the limit cut the neighbourhood short.
+    pub truncated: bool,
+}
+
+/// One hop of a path: the relation that links two consecutive nodes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathEdge {
+    pub from: String,
+    pub to: String,
+    pub kind: RelationKind,
+    /// `forward` when the relation points along the path, `backward` otherwise.
+    pub direction: String,
+    pub since: Option<String>,
+    pub amount: Option<f64>,
+    pub unit: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A path between two entities.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathView {
+    pub length: usize,
+    pub nodes: Vec<EntityRef>,
+    pub edges: Vec<PathEdge>,
+}
+
+/// The paths found between two entities, shortest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathsResponse {
+    pub from: EntityRef,
+    pub to: EntityRef,
+    pub paths: Vec<PathView>,
+    /// Whether the search budget ran out before `k` paths were found.
+    pub truncated: bool,
+}

@@ -1,0 +1,32 @@
+//! The `innograph` binary: parses the command line, sets up logging, runs
+//! the command and maps failures to exit codes (2 bad input, 1 internal).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use innograph::cli::{self, Cli};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    match cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if let Some(io) = error.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            let user_error = error
+                .chain()
+                .find_map(|cause| cause.downcast_ref::<innograph::Error>())
+                .is_some_and(innograph::Error::is_user_error);
+            eprintln!("error: {error:#}");
+            ExitCode::from(if user_error { 2 } else { 1 })
+        }
+    }
+}

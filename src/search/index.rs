@@ -1,0 +1,466 @@
+//! Writing entries into the search index and answering search requests.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Facet, IndexRecordOption, TantivyDocument, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+
+use super::query::{parse_query, ParsedQuery, QueryPart};
+use super::schema::{build_schema, Fields, DOCUMENT_KIND};
+use super::snippet::highlight;
+use crate::model::{Document, Entity, EntityKind};
+use crate::text::{bigrams, normalize, BigramTokenizer, Segmenter, WordTokenizer, BIGRAM_TOKENIZER, WORD_TOKENIZER};
+use crate::{Error, Result};
+
+/// Largest page a search returns.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest offset a search pages to.
+pub const MAX_OFFSET: usize = 10_000;
+/// Characters of text in a snippet.
+const SNIPPET_CHARS: usize = 120;
+/// Memory for the index writer, shared by its threads.
+const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
+
+/// What to search for.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SearchRequest {
+    /// The query text.
+    pub q: String,
+    /// Only entries of this kind (`document` or an entity kind).
+    pub kind: Option<String>,
+    /// Only entries in this industry.
+    pub industry: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl SearchRequest {
+    /// A request for the first `limit` hits of `q`.
+    pub fn new(q: impl Into<String>, limit: usize) -> Self {
+        SearchRequest {
+            q: q.into(),
+            kind: None,
+            industry: None,
+            offset: 0,
+            limit,
+        }
+    }
+}
+
+/// One ranked result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchHit {
+    pub id: String,
+    /// `document` or the entity kind.
+    pub kind: String,
+    /// Set for entity hits.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
+    /// Set for document hits.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub title: Option<String>,
+    pub score: f32,
+    /// Text around the matches, HTML-escaped, matches in `<em>`.
+    pub snippet: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub date: Option<String>,
+}
+
+/// Facet counts over all matching entries (not only the page).
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
+pub struct Facets {
+    pub kind: BTreeMap<String, u64>,
+    pub industry: BTreeMap<String, u64>,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+    pub facets: Facets,
+    pub offset: usize,
+    pub limit: usize,
+    /// `any_term` when no entry had every word and the results are those
+    /// with any of them.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub fallback: Option<String>,
+}
+
+fn register_tokenizers(index: &Index, segmenter: &Segmenter) {
+    index.tokenizers().register(
+        WORD_TOKENIZER,
+        TextAnalyzer::from(WordTokenizer::new(segmenter.clone())),
+    );
+    index
+        .tokenizers()
+        .register(BIGRAM_TOKENIZER, TextAnalyzer::from(BigramTokenizer));
+}
+
+/// Adds entries to a new index; [`SearchWriter::commit`] makes them durable.
+pub struct SearchWriter {
+    writer: IndexWriter,
+    fields: Fields,
+}
+
+impl SearchWriter {
+    /// Creates an empty index in `dir` (which must exist and be empty).
+    pub fn create(dir: &Path, segmenter: &Segmenter) -> Result<SearchWriter> {
+        let index = Index::create_in_dir(dir, build_schema())?;
+        register_tokenizers(&index, segmenter);
+        let fields = Fields::resolve(&index.schema())?;
+        let writer = index.writer(WRITER_HEAP_BYTES)?;
+        Ok(SearchWriter { writer, fields })
+    }
+
+    /// Adds an entity's profile.
+    pub fn add_entity(&self, entity: &Entity) -> Result<()> {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.key, &entity.id);
+        doc.add_text(f.kind, entity.kind.as_str());
+        doc.add_facet(f.kind_facet, Facet::from_path([entity.kind.as_str()]));
+        for industry in &entity.industry {
+            doc.add_text(f.industry, industry);
+            doc.add_facet(f.industry_facet, Facet::from_path([industry.as_str()]));
+            doc.add_text(f.tags, industry);
+            doc.add_text(f.body_bigrams, industry);
+        }
+        if !entity.location.is_empty() {
+            doc.add_text(f.location, &entity.location);
+            doc.add_text(f.tags, &entity.location);
+            doc.add_text(f.body_bigrams, &entity.location);
+        }
+        doc.add_text(f.title, &entity.name);
+        for name in entity.names() {
+            doc.add_text(f.title_bigrams, name);
+            doc.add_text(f.names_exact, exact_name(name));
+        }
+        for alias in &entity.aliases {
+            doc.add_text(f.aliases, alias);
+        }
+        doc.add_text(f.body, &entity.description);
+        doc.add_text(f.body_bigrams, &entity.description);
+        self.writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Adds an article.
+    pub fn add_document(&self, document: &Document) -> Result<()> {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.key, &document.id);
+        doc.add_text(f.kind, DOCUMENT_KIND);
+        doc.add_facet(f.kind_facet, Facet::from_path([DOCUMENT_KIND]));
+        doc.add_text(f.title, &document.title);
+        doc.add_text(f.title_bigrams, &document.title);
+        doc.add_text(f.body, &document.text);
+        doc.add_text(f.body_bigrams, &document.text);
+        if !document.date.is_empty() {
+            doc.add_text(f.date, &document.date);
+        }
+        self.writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Commits every added entry and waits for merges to finish.
+    pub fn commit(mut self) -> Result<()> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
+
+/// The form in which names are compared whole: normalised, no spaces.
+fn exact_name(name: &str) -> String {
+    normalize(name).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// An opened search index, ready for concurrent queries.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    segmenter: Segmenter,
+}
+
+/// Relative weights of the fields a word is looked for in.
+const TITLE_BOOST: f32 = 3.0;
+const ALIAS_BOOST: f32 = 3.0;
+const BODY_BOOST: f32 = 1.0;
+const TAGS_BOOST: f32 = 1.0;
+const TITLE_BIGRAM_BOOST: f32 = 1.5;
+const BODY_BIGRAM_BOOST: f32 = 0.5;
+const EXACT_NAME_BOOST: f32 = 6.0;
+
+impl SearchIndex {
+    /// Opens the index in `dir`, tokenising with `segmenter`.
+    pub fn open(dir: &Path, segmenter: Segmenter) -> Result<SearchIndex> {
+        let index = Index::open_in_dir(dir)?;
+        register_tokenizers(&index, &segmenter);
+        let fields = Fields::resolve(&index.schema())?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            segmenter,
+        })
+    }
+
+    /// Number of entries (entities and documents).
+    pub fn num_entries(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The underlying tantivy index.
+    pub fn tantivy_index(&self) -> &Index {
+        &self.index
+    }
+
+    fn term_query(&self, field: tantivy::schema::Field, text: &str, boost: f32) -> Box<dyn Query> {
+        let query = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs);
+        Box::new(BoostQuery::new(Box::new(query), boost))
+    }
+
+    /// The bigrams of `text` as a term (one bigram) or a phrase.
+    fn bigram_query(&self, field: tantivy::schema::Field, text: &str, boost: f32) -> Option<Box<dyn Query>> {
+        let terms: Vec<Term> = bigrams(&normalize(text))
+            .into_iter()
+            .map(|(token, _, _)| Term::from_field_text(field, &token))
+            .collect();
+        let query: Box<dyn Query> = match terms.len() {
+            0 => return None,
+            1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)),
+            _ => Box::new(PhraseQuery::new(terms)),
+        };
+        Some(Box::new(BoostQuery::new(query, boost)))
+    }
+
+    /// A word found in any text field, as a jieba word or as its bigrams.
+    fn word_clause(&self, word: &str) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut clauses = vec![
+            (Occur::Should, self.term_query(f.title, word, TITLE_BOOST)),
+            (Occur::Should, self.term_query(f.aliases, word, ALIAS_BOOST)),
+            (Occur::Should, self.term_query(f.body, word, BODY_BOOST)),
+            (Occur::Should, self.term_query(f.tags, word, TAGS_BOOST)),
+        ];
+        clauses.extend(
+            self.bigram_query(f.title_bigrams, word, TITLE_BIGRAM_BOOST)
+                .map(|q| (Occur::Should, q)),
+        );
+        clauses.extend(
+            self.bigram_query(f.body_bigrams, word, BODY_BIGRAM_BOOST)
+                .map(|q| (Occur::Should, q)),
+        );
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A phrase found as written, through the bigram fields.
+    fn phrase_clause(&self, phrase: &str) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = [
+            self.bigram_query(f.title_bigrams, phrase, TITLE_BOOST),
+            self.bigram_query(f.body_bigrams, phrase, BODY_BOOST),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|q| (Occur::Should, q))
+        .collect();
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
+    /// The groups a required part expands to (each must match) and the
+    /// words to highlight.
+    fn required_groups(&self, part: &QueryPart, highlights: &mut Vec<String>) -> Vec<Box<dyn Query>> {
+        match part {
+            QueryPart::Term(text) => {
+                let words = self.segmenter.query_words(text);
+                highlights.extend(words.iter().cloned());
+                words.iter().map(|w| self.word_clause(w)).collect()
+            }
+            QueryPart::Phrase(text) => {
+                highlights.push(text.clone());
+                self.phrase_clause(text).into_iter().collect()
+            }
+        }
+    }
+
+    /// What an excluded part rules out: the text as a phrase, or the word.
+    fn excluded_clause(&self, part: &QueryPart) -> Option<Box<dyn Query>> {
+        let words = self.segmenter.query_words(part.text());
+        match (part, words.as_slice()) {
+            (QueryPart::Term(_), [single]) => Some(self.word_clause(single)),
+            _ => self.phrase_clause(part.text()),
+        }
+    }
+
+    fn filter_clauses(&self, request: &SearchRequest) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(kind) = request.kind.as_deref().filter(|k| !k.is_empty()) {
+            if kind != DOCUMENT_KIND && kind.parse::<EntityKind>().is_err() {
+                let known: Vec<&str> = std::iter::once(DOCUMENT_KIND)
+                    .chain(EntityKind::ALL.iter().map(|k| k.as_str()))
+                    .collect();
+                return Err(Error::invalid_parameter(
+                    "kind",
+                    format!("unknown kind `{kind}`, expected one of: {}", known.join(", ")),
+                ));
+            }
+            let term = TermQuery::new(Term::from_field_text(self.fields.kind, kind), IndexRecordOption::Basic);
+            filters.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0))));
+        }
+        if let Some(industry) = request.industry.as_deref().filter(|i| !i.is_empty()) {
+            let term = TermQuery::new(
+                Term::from_field_text(self.fields.industry, industry),
+                IndexRecordOption::Basic,
+            );
+            filters.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0))));
+        }
+        Ok(filters)
+    }
+
+    fn build_query(
+        &self,
+        parsed: &ParsedQuery,
+        filters: &[(Occur, Box<dyn Query>)],
+        all_required: bool,
+        highlights: &mut Vec<String>,
+    ) -> (Box<dyn Query>, usize) {
+        let groups: Vec<Box<dyn Query>> = parsed
+            .required
+            .iter()
+            .flat_map(|part| self.required_groups(part, highlights))
+            .collect();
+        let group_count = groups.len();
+        let occur = if all_required { Occur::Must } else { Occur::Should };
+        let matching = BooleanQuery::new(groups.into_iter().map(|g| (occur, g)).collect());
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(matching))];
+        let whole: String = parsed.required.iter().map(|p| p.text()).collect::<Vec<_>>().join("");
+        clauses.push((
+            Occur::Should,
+            self.term_query(self.fields.names_exact, &exact_name(&whole), EXACT_NAME_BOOST),
+        ));
+        for part in &parsed.excluded {
+            if let Some(clause) = self.excluded_clause(part) {
+                clauses.push((Occur::MustNot, clause));
+            }
+        }
+        clauses.extend(filters.iter().map(|(occur, q)| (*occur, q.box_clone())));
+        (Box::new(BooleanQuery::new(clauses)), group_count)
+    }
+
+    /// Runs a search request.
+    ///
+    /// Every word is required; when nothing has them all and the query has
+    /// several words, the entries with any of them are returned and the
+    /// response's `fallback` says so.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        if request.limit == 0 || request.limit > MAX_LIMIT {
+            return Err(Error::invalid_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        if request.offset > MAX_OFFSET {
+            return Err(Error::invalid_parameter(
+                "offset",
+                format!("must be at most {MAX_OFFSET}"),
+            ));
+        }
+        let parsed = parse_query(&request.q)?;
+        let filters = self.filter_clauses(request)?;
+        let searcher = self.reader.searcher();
+
+        let mut highlights = Vec::new();
+        let (query, group_count) = self.build_query(&parsed, &filters, true, &mut highlights);
+        let mut fallback = None;
+        let mut found = self.collect(&searcher, &*query, request)?;
+        if found.0 == 0 && group_count > 1 {
+            let (any_query, _) = self.build_query(&parsed, &filters, false, &mut Vec::new());
+            found = self.collect(&searcher, &*any_query, request)?;
+            fallback = Some("any_term".to_string());
+        }
+        let (total, top, facets) = found;
+        highlights.retain(|h| !h.trim().is_empty());
+        highlights.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
+        highlights.dedup();
+
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            hits.push(self.hit(&searcher, address, score, &highlights)?);
+        }
+        Ok(SearchResponse {
+            query: request.q.clone(),
+            total,
+            hits,
+            facets,
+            offset: request.offset,
+            limit: request.limit,
+            fallback,
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn collect(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        request: &SearchRequest,
+    ) -> Result<(usize, Vec<(f32, DocAddress)>, Facets)> {
+        let mut kind_facets = FacetCollector::for_field("kind_facet");
+        kind_facets.add_facet(Facet::root());
+        let mut industry_facets = FacetCollector::for_field("industry_facet");
+        industry_facets.add_facet(Facet::root());
+        let top = TopDocs::with_limit(request.limit)
+            .and_offset(request.offset)
+            .order_by_score();
+        let (total, top, kinds, industries) = searcher.search(query, &(Count, top, kind_facets, industry_facets))?;
+        let to_map = |counts: &tantivy::collector::FacetCounts| -> BTreeMap<String, u64> {
+            counts
+                .get(Facet::root())
+                .filter_map(|(facet, count)| facet.to_path().last().map(|name| (name.to_string(), count)))
+                .collect()
+        };
+        let facets = Facets {
+            kind: to_map(&kinds),
+            industry: to_map(&industries),
+        };
+        Ok((total, top, facets))
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+        score: f32,
+        terms: &[String],
+    ) -> Result<SearchHit> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let f = &self.fields;
+        let kind = text(f.kind);
+        let title = text(f.title);
+        let body = text(f.body);
+        let snippet_source = if body.is_empty() { &title } else { &body };
+        let snippet = highlight(snippet_source, terms, SNIPPET_CHARS);
+        let date = text(f.date);
+        let is_document = kind == DOCUMENT_KIND;
+        Ok(SearchHit {
+            id: text(f.key),
+            kind,
+            name: (!is_document).then(|| title.clone()),
+            title: is_document.then_some(title),
+            score,
+            snippet,
+            date: (!date.is_empty()).then_some(date),
+        })
+    }
+}

@@ -1,0 +1,15 @@
+//! Full-text search over documents and entity profiles together: the tantivy
+//! schema, writing entries, parsing user queries into tantivy queries, and
+//! ranked, faceted, highlighted results. Entities and documents share one
+//! index, each entry saying what it is (`document` or an entity kind).
+//! Graph questions are not answered here.
+
+mod index;
+mod query;
+mod schema;
+mod snippet;
+
+pub use index::{SearchHit, SearchIndex, SearchRequest, SearchResponse, SearchWriter, MAX_LIMIT, MAX_OFFSET};
+pub use query::{parse_query, ParsedQuery, QueryPart};
+pub use schema::DOCUMENT_KIND;
+pub use snippet::highlight;

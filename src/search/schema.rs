@@ -1,0 +1,98 @@
+//! The tantivy schema. Field names live here once; the rest of the code
+//! reaches fields through [`Fields`], resolved when an index is opened.
+
+use tantivy::schema::{FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
+
+use crate::text::{BIGRAM_TOKENIZER, WORD_TOKENIZER};
+use crate::{Error, Result};
+
+/// The `kind` of entries that are articles rather than entities.
+pub const DOCUMENT_KIND: &str = "document";
+
+/// Handles on every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    /// Entity or document id (exact, stored).
+    pub key: Field,
+    /// `document` or the entity kind (exact, stored).
+    pub kind: Field,
+    pub kind_facet: Field,
+    /// Industry names (exact, stored, several per entry).
+    pub industry: Field,
+    pub industry_facet: Field,
+    pub location: Field,
+    /// Entity name or document title (words, stored).
+    pub title: Field,
+    pub aliases: Field,
+    /// Profile or article text (words, stored).
+    pub body: Field,
+    /// Industry and location names as words.
+    pub tags: Field,
+    /// Bigrams of title and aliases.
+    pub title_bigrams: Field,
+    /// Bigrams of body and tags.
+    pub body_bigrams: Field,
+    /// Normalised names and aliases as whole terms, for exact-name boosts.
+    pub names_exact: Field,
+    pub date: Field,
+}
+
+fn text_options(tokenizer: &str, stored: bool) -> TextOptions {
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(tokenizer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let options = TextOptions::default().set_indexing_options(indexing);
+    if stored {
+        options.set_stored()
+    } else {
+        options
+    }
+}
+
+/// Builds the schema of a new index.
+pub(crate) fn build_schema() -> Schema {
+    let mut builder = Schema::builder();
+    builder.add_text_field("key", STRING | STORED);
+    builder.add_text_field("kind", STRING | STORED);
+    builder.add_facet_field("kind_facet", FacetOptions::default());
+    builder.add_text_field("industry", STRING | STORED);
+    builder.add_facet_field("industry_facet", FacetOptions::default());
+    builder.add_text_field("location", STRING | STORED);
+    builder.add_text_field("title", text_options(WORD_TOKENIZER, true));
+    builder.add_text_field("aliases", text_options(WORD_TOKENIZER, false));
+    builder.add_text_field("body", text_options(WORD_TOKENIZER, true));
+    builder.add_text_field("tags", text_options(WORD_TOKENIZER, false));
+    builder.add_text_field("title_bigrams", text_options(BIGRAM_TOKENIZER, false));
+    builder.add_text_field("body_bigrams", text_options(BIGRAM_TOKENIZER, false));
+    builder.add_text_field("names_exact", STRING);
+    builder.add_text_field("date", STRING | STORED);
+    builder.build()
+}
+
+impl Fields {
+    /// Resolves every field by name, failing on an index of another layout.
+    pub(crate) fn resolve(schema: &Schema) -> Result<Fields> {
+        let field = |name: &str| {
+            schema.get_field(name).map_err(|_| Error::CorruptIndex {
+                path: Default::default(),
+                reason: format!("the search index has no field `{name}`"),
+            })
+        };
+        Ok(Fields {
+            key: field("key")?,
+            kind: field("kind")?,
+            kind_facet: field("kind_facet")?,
+            industry: field("industry")?,
+            industry_facet: field("industry_facet")?,
+            location: field("location")?,
+            title: field("title")?,
+            aliases: field("aliases")?,
+            body: field("body")?,
+            tags: field("tags")?,
+            title_bigrams: field("title_bigrams")?,
+            body_bigrams: field("body_bigrams")?,
+            names_exact: field("names_exact")?,
+            date: field("date")?,
+        })
+    }
+}

@@ -1,0 +1,145 @@
+//! `innograph build`: corpus directory → a new generation of the index.
+
+use std::fs;
+use std::path::Path;
+
+use super::manifest::{Counts, Manifest, FORMAT_VERSION};
+use super::{
+    remove_stale, sync_dir, write_durably, BUILD_PREFIX, CURRENT_FILE, DICTIONARY_FILE, GENERATION_PREFIX, GRAPH_FILE,
+    MANIFEST_FILE, SEARCH_DIR,
+};
+use crate::corpus::{self, Corpus};
+use crate::graph::KnowledgeGraph;
+use crate::search::SearchWriter;
+use crate::text::Segmenter;
+use crate::{Error, Result};
+
+/// Where a build is, for progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildProgress {
+    pub stage: &'static str,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// The words the segmenter must keep whole: every entity name and alias and
+/// the domain dictionary. Build and open both call this, so that they agree.
+pub(crate) fn segmenter_for<'a>(graph: &'a KnowledgeGraph, domain_words: &'a [String]) -> Segmenter {
+    let names = graph.entities().iter().flat_map(|e| e.names());
+    Segmenter::new(names.chain(domain_words.iter().map(String::as_str)))
+}
+
+/// Builds the index of the corpus in `corpus_dir` into `index_dir`.
+///
+/// Validates the whole corpus first: on invalid input it returns
+/// [`Error::InvalidCorpus`] and writes nothing. The new generation is written
+/// beside the live one and swapped in only when complete; older generations
+/// are then removed.
+pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &mut dyn FnMut(BuildProgress)) -> Result<Manifest> {
+    progress(BuildProgress {
+        stage: "reading corpus",
+        done: 0,
+        total: 0,
+    });
+    let corpus = corpus::load(corpus_dir)?;
+    fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    let stamp = format!(
+        "{}-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"),
+        std::process::id()
+    );
+    let building = index_dir.join(format!("{BUILD_PREFIX}{stamp}"));
+    fs::create_dir(&building).map_err(|e| Error::io(&building, e))?;
+    let manifest = match write_generation(&corpus, corpus_dir, &building, progress) {
+        Ok(manifest) => manifest,
+        Err(error) => {
+            let _ = fs::remove_dir_all(&building);
+            return Err(error);
+        }
+    };
+    let generation_name = format!("{GENERATION_PREFIX}{stamp}");
+    let generation = index_dir.join(&generation_name);
+    fs::rename(&building, &generation).map_err(|e| Error::io(&generation, e))?;
+    sync_dir(index_dir)?;
+    write_durably(&index_dir.join(CURRENT_FILE), generation_name.as_bytes())?;
+    remove_stale(index_dir, &generation_name);
+    tracing::info!(
+        index = %index_dir.display(),
+        entities = manifest.counts.entities,
+        relations = manifest.counts.relations,
+        documents = manifest.counts.documents,
+        "index built"
+    );
+    Ok(manifest)
+}
+
+fn write_generation(
+    corpus: &Corpus,
+    corpus_dir: &Path,
+    dir: &Path,
+    progress: &mut dyn FnMut(BuildProgress),
+) -> Result<Manifest> {
+    let graph = KnowledgeGraph::from_records(corpus.entities.clone(), corpus.relations.clone())?;
+    let segmenter = segmenter_for(&graph, &corpus.dictionary);
+
+    let search_dir = dir.join(SEARCH_DIR);
+    fs::create_dir(&search_dir).map_err(|e| Error::io(&search_dir, e))?;
+    let writer = SearchWriter::create(&search_dir, &segmenter)?;
+    let total = (corpus.entities.len() + corpus.documents.len()) as u64;
+    let mut done = 0u64;
+    let step = (total / 100).max(1);
+    for entity in &corpus.entities {
+        writer.add_entity(entity)?;
+        done += 1;
+        if done % step == 0 {
+            progress(BuildProgress {
+                stage: "indexing",
+                done,
+                total,
+            });
+        }
+    }
+    for document in &corpus.documents {
+        writer.add_document(document)?;
+        done += 1;
+        if done % step == 0 {
+            progress(BuildProgress {
+                stage: "indexing",
+                done,
+                total,
+            });
+        }
+    }
+    progress(BuildProgress {
+        stage: "committing",
+        done,
+        total,
+    });
+    writer.commit()?;
+
+    progress(BuildProgress {
+        stage: "writing graph",
+        done,
+        total,
+    });
+    graph.save(&dir.join(GRAPH_FILE))?;
+    write_durably(&dir.join(DICTIONARY_FILE), corpus.dictionary.join("\n").as_bytes())?;
+    let manifest = Manifest {
+        format_version: FORMAT_VERSION,
+        built_by: env!("CARGO_PKG_VERSION").to_string(),
+        built_at: chrono::Utc::now().to_rfc3339(),
+        corpus: corpus_dir.display().to_string(),
+        corpus_fingerprint: corpus.fingerprint.clone(),
+        dictionary_version: segmenter.version().to_string(),
+        counts: Counts {
+            entities: corpus.entities.len(),
+            relations: corpus.relations.len(),
+            documents: corpus.documents.len(),
+        },
+    };
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Serialization(e.to_string()))?;
+    // The manifest is written last: a generation without one is incomplete.
+    write_durably(&dir.join(MANIFEST_FILE), &json)?;
+    sync_dir(dir)?;
+    Ok(manifest)
+}

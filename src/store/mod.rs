@@ -1,0 +1,100 @@
+//! The index directory (`index/` by default): what is in it, how a build
+//! fills it atomically, and how it is opened. This module is code; `index/`
+//! is the data it manages.
+//!
+//! Layout:
+//! ```text
+//! index/CURRENT            name of the live generation, replaced atomically
+//! index/gen-<stamp>/       one complete build: manifest.json, graph.bin,
+//!                          dictionary.txt, search/ (tantivy)
+//! index/.build-<stamp>/    a build in progress; never opened, removed later
+//! ```
+//! A build writes a new generation beside the live one and only then points
+//! `CURRENT` at it, so a crash at any moment leaves either the old index or
+//! the new one, never a half-written one that opens.
+
+pub(crate) mod build;
+mod manifest;
+
+pub use build::{build, BuildProgress};
+pub use manifest::{Counts, Manifest, FORMAT_VERSION};
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Result};
+
+/// File naming the live generation.
+pub const CURRENT_FILE: &str = "CURRENT";
+pub(crate) const MANIFEST_FILE: &str = "manifest.json";
+pub(crate) const GRAPH_FILE: &str = "graph.bin";
+pub(crate) const DICTIONARY_FILE: &str = "dictionary.txt";
+pub(crate) const SEARCH_DIR: &str = "search";
+pub(crate) const GENERATION_PREFIX: &str = "gen-";
+pub(crate) const BUILD_PREFIX: &str = ".build-";
+
+/// Writes `bytes` to `path` so that after a crash the file holds either its
+/// old content or all of the new: write a temporary file, flush it to disk,
+/// rename it over `path`, flush the directory.
+pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir.join(format!(".{file_name}.tmp"));
+    let mut file = fs::File::create(&temporary).map_err(|e| Error::io(&temporary, e))?;
+    file.write_all(bytes).map_err(|e| Error::io(&temporary, e))?;
+    file.sync_all().map_err(|e| Error::io(&temporary, e))?;
+    drop(file);
+    fs::rename(&temporary, path).map_err(|e| Error::io(path, e))?;
+    sync_dir(dir)
+}
+
+/// Flushes a directory's entries (renames, new files) to disk.
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    let handle = fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
+    handle.sync_all().map_err(|e| Error::io(dir, e))
+}
+
+/// The directory of the live generation, if `index_dir` has one.
+pub fn current_generation(index_dir: &Path) -> Result<Option<PathBuf>> {
+    let pointer = index_dir.join(CURRENT_FILE);
+    let name = match fs::read_to_string(&pointer) {
+        Ok(name) => name.trim().to_string(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(&pointer, e)),
+    };
+    let valid_name = name.starts_with(GENERATION_PREFIX) && !name.contains(['/', '\\']) && name != GENERATION_PREFIX;
+    let generation = index_dir.join(&name);
+    if !valid_name || !generation.is_dir() {
+        return Err(Error::CorruptIndex {
+            path: index_dir.to_path_buf(),
+            reason: format!("{CURRENT_FILE} points at `{name}`, which is not a generation directory"),
+        });
+    }
+    Ok(Some(generation))
+}
+
+/// Whether `index_dir` holds a built index.
+pub fn has_index(index_dir: &Path) -> bool {
+    matches!(current_generation(index_dir), Ok(Some(_)))
+}
+
+/// Removes generations other than the live one and abandoned builds.
+/// Failures are logged, not returned: leftovers cost disk space only.
+pub(crate) fn remove_stale(index_dir: &Path, live: &str) {
+    let Ok(entries) = fs::read_dir(index_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale = (name.starts_with(GENERATION_PREFIX) || name.starts_with(BUILD_PREFIX)) && name != live;
+        if stale {
+            if let Err(error) = fs::remove_dir_all(entry.path()) {
+                tracing::warn!(dir = %entry.path().display(), %error, "could not remove stale index directory");
+            }
+        }
+    }
+}

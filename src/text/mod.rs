@@ -1,0 +1,15 @@
+//! Chinese text handling shared by indexing and querying: normalisation,
+//! jieba segmentation extended with every entity name, CJK bigrams, and the
+//! tantivy tokenizers built on them. Index time and query time go through the
+//! same [`Segmenter`] so that they always agree. This module knows nothing of
+//! the index layout or the graph.
+
+mod bigram;
+mod normalize;
+mod segment;
+mod tokenizer;
+
+pub use bigram::{bigrams, is_cjk};
+pub use normalize::{normalize, normalize_char};
+pub use segment::{Segmenter, WordToken};
+pub use tokenizer::{BigramTokenizer, WordTokenizer, BIGRAM_TOKENIZER, WORD_TOKENIZER};

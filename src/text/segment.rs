@@ -1,0 +1,164 @@
+//! The one jieba segmenter of a running index, extended with every entity
+//! name and alias and the corpus's domain dictionary.
+//!
+//! Index time emits, for each word of jieba's precise cut, the word itself
+//! and every dictionary word of 2 to 4 characters inside it, all at the
+//! word's position: a compound stays one token for phrases (positions follow
+//! the precise cut) while its parts remain searchable. Query time uses the
+//! precise cut alone.
+
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+
+use super::normalize;
+
+/// A token of normalised text, with char offsets and its phrase position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordToken {
+    pub text: String,
+    /// Char offset where the token starts.
+    pub start: usize,
+    /// Char offset just past the token.
+    pub end: usize,
+    /// Position for phrase queries: the index of the enclosing precise word.
+    pub position: usize,
+}
+
+/// A shared, immutable jieba instance with the project's dictionary.
+///
+/// Cloning is cheap (an `Arc`); building one loads jieba's dictionary and
+/// takes a fraction of a second, so build it once per opened index.
+#[derive(Clone)]
+pub struct Segmenter {
+    jieba: Arc<Jieba>,
+    version: String,
+}
+
+impl std::fmt::Debug for Segmenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Segmenter").field("version", &self.version).finish()
+    }
+}
+
+/// Longest dictionary word emitted inside a compound.
+const MAX_SUBWORD_CHARS: usize = 4;
+
+impl Segmenter {
+    /// Builds a segmenter from jieba's default dictionary plus `words`
+    /// (entity names, aliases, domain terms), each kept as one token.
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut jieba = Jieba::new();
+        let mut added: Vec<String> = words
+            .into_iter()
+            .map(|w| normalize(w.trim()))
+            .filter(|w| w.chars().count() >= 2 && !w.chars().any(char::is_whitespace))
+            .collect();
+        added.sort();
+        added.dedup();
+        let mut hasher = blake3::Hasher::new();
+        for word in &added {
+            jieba.add_word(word, None, None);
+            hasher.update(word.as_bytes());
+            hasher.update(b"\n");
+        }
+        let version = hasher.finalize().to_hex()[..16].to_string();
+        Segmenter {
+            jieba: Arc::new(jieba),
+            version,
+        }
+    }
+
+    /// A short hash of the words added to jieba's dictionary: two indexes
+    /// segmented with the same version tokenise identically.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Segments already-normalised text for indexing (see the module docs).
+    pub fn index_tokens(&self, normalized: &str) -> Vec<WordToken> {
+        let mut out = Vec::new();
+        let mut position = 0;
+        for token in self.jieba.cut(normalized, true) {
+            if !token.word.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            out.push(WordToken {
+                text: token.word.to_string(),
+                start: token.start,
+                end: token.end,
+                position,
+            });
+            let length = token.end - token.start;
+            if length > 2 {
+                let chars: Vec<(usize, char)> = token.word.char_indices().collect();
+                for size in 2..=MAX_SUBWORD_CHARS.min(length - 1) {
+                    for offset in 0..=length - size {
+                        let byte_start = chars[offset].0;
+                        let byte_end = chars.get(offset + size).map_or(token.word.len(), |c| c.0);
+                        let part = &token.word[byte_start..byte_end];
+                        if self.jieba.has_word(part) {
+                            out.push(WordToken {
+                                text: part.to_string(),
+                                start: token.start + offset,
+                                end: token.start + offset + size,
+                                position,
+                            });
+                        }
+                    }
+                }
+            }
+            position += 1;
+        }
+        out
+    }
+
+    /// Segments already-normalised query text: the precise cut, without
+    /// punctuation.
+    pub fn query_words(&self, normalized: &str) -> Vec<String> {
+        self.jieba
+            .cut(normalized, true)
+            .into_iter()
+            .map(|t| t.word)
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_names_stay_whole_and_parts_stay_searchable() {
+        let segmenter = Segmenter::new(["青岛高新区", "青岛农业大学"]);
+        let tokens = segmenter.index_tokens("青岛农业大学杨建明教授团队");
+        let whole = tokens
+            .iter()
+            .find(|t| t.text == "青岛农业大学")
+            .expect("name kept whole");
+        let part = tokens.iter().find(|t| t.text == "农业").expect("part emitted");
+        assert_eq!(whole.position, part.position);
+        assert_eq!((whole.start, whole.end), (0, 6));
+        assert_eq!(segmenter.query_words("青岛高新区"), ["青岛高新区"]);
+    }
+
+    #[test]
+    fn positions_follow_the_precise_cut() {
+        let segmenter = Segmenter::new([]);
+        let tokens = segmenter.index_tokens("医疗器械产业, 生物医药");
+        let positions: Vec<usize> = tokens.iter().map(|t| t.position).collect();
+        assert!(
+            positions.windows(2).all(|w| w[1] == w[0] || w[1] == w[0] + 1),
+            "{tokens:?}"
+        );
+        assert!(tokens.iter().all(|t| t.text != "," && t.text != " "));
+    }
+
+    #[test]
+    fn version_depends_on_words() {
+        assert_eq!(Segmenter::new(["甲乙"]).version(), Segmenter::new(["甲乙"]).version());
+        assert_ne!(Segmenter::new(["甲乙"]).version(), Segmenter::new(["丙丁"]).version());
+    }
+}
