@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption, TantivyDocument, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Term};
@@ -14,7 +14,9 @@ use super::query::{parse_query, ParsedQuery, QueryPart};
 use super::schema::{build_schema, Fields, DOCUMENT_KIND};
 use super::snippet::highlight;
 use crate::model::{Document, Entity, EntityKind};
-use crate::text::{bigrams, normalize, BigramTokenizer, Segmenter, WordTokenizer, BIGRAM_TOKENIZER, WORD_TOKENIZER};
+use crate::text::{
+    bigrams, is_cjk, normalize, BigramTokenizer, Segmenter, WordTokenizer, BIGRAM_TOKENIZER, WORD_TOKENIZER,
+};
 use crate::{Error, Result};
 
 /// Largest page a search returns.
@@ -260,6 +262,22 @@ impl SearchIndex {
             self.bigram_query(f.body_bigrams, word, BODY_BIGRAM_BOOST)
                 .map(|q| (Occur::Should, q)),
         );
+        let mut chars = word.chars();
+        if let (Some(single), None) = (chars.next(), chars.next()) {
+            // A lone Han character is indexed inside bigrams: find the
+            // bigrams that start or end with it.
+            if is_cjk(single) {
+                let pattern = format!("{single}.|.{single}");
+                for (field, boost) in [
+                    (f.title_bigrams, TITLE_BIGRAM_BOOST),
+                    (f.body_bigrams, BODY_BIGRAM_BOOST),
+                ] {
+                    if let Ok(regex) = RegexQuery::from_pattern(&pattern, field) {
+                        clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(regex), boost))));
+                    }
+                }
+            }
+        }
         Box::new(BooleanQuery::new(clauses))
     }
 
@@ -277,18 +295,36 @@ impl SearchIndex {
         (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
-    /// The groups a required part expands to (each must match) and the
-    /// words to highlight.
-    fn required_groups(&self, part: &QueryPart, highlights: &mut Vec<String>) -> Vec<Box<dyn Query>> {
+    /// The clause a required part becomes, and the words to highlight.
+    ///
+    /// A quoted phrase must occur as written. A bare chunk that segments into
+    /// several words matches when all its words do (anywhere), or when the
+    /// chunk itself occurs as written, so a name jieba splits differently
+    /// from the indexed text is still found; with `all_words` false, any of
+    /// its words is enough.
+    fn part_clause(&self, part: &QueryPart, all_words: bool, highlights: &mut Vec<String>) -> Option<Box<dyn Query>> {
         match part {
             QueryPart::Term(text) => {
                 let words = self.segmenter.query_words(text);
                 highlights.extend(words.iter().cloned());
-                words.iter().map(|w| self.word_clause(w)).collect()
+                match words.as_slice() {
+                    [] => None,
+                    [single] => Some(self.word_clause(single)),
+                    _ => {
+                        highlights.push(text.clone());
+                        let occur = if all_words { Occur::Must } else { Occur::Should };
+                        let every_word =
+                            BooleanQuery::new(words.iter().map(|w| (occur, self.word_clause(w))).collect());
+                        let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
+                            vec![(Occur::Should, Box::new(every_word))];
+                        alternatives.extend(self.phrase_clause(text).map(|q| (Occur::Should, q)));
+                        Some(Box::new(BooleanQuery::new(alternatives)))
+                    }
+                }
             }
             QueryPart::Phrase(text) => {
                 highlights.push(text.clone());
-                self.phrase_clause(text).into_iter().collect()
+                self.phrase_clause(text)
             }
         }
     }
@@ -327,22 +363,25 @@ impl SearchIndex {
         Ok(filters)
     }
 
+    /// Builds the query; also returns whether relaxing `all_required`
+    /// could change the answer (more than one word in all).
     fn build_query(
         &self,
         parsed: &ParsedQuery,
         filters: &[(Occur, Box<dyn Query>)],
         all_required: bool,
         highlights: &mut Vec<String>,
-    ) -> (Box<dyn Query>, usize) {
-        let groups: Vec<Box<dyn Query>> = parsed
+    ) -> (Box<dyn Query>, bool) {
+        let words_before = highlights.len();
+        let occur = if all_required { Occur::Must } else { Occur::Should };
+        let parts: Vec<(Occur, Box<dyn Query>)> = parsed
             .required
             .iter()
-            .flat_map(|part| self.required_groups(part, highlights))
+            .filter_map(|part| self.part_clause(part, all_required, highlights))
+            .map(|clause| (occur, clause))
             .collect();
-        let group_count = groups.len();
-        let occur = if all_required { Occur::Must } else { Occur::Should };
-        let matching = BooleanQuery::new(groups.into_iter().map(|g| (occur, g)).collect());
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(matching))];
+        let relaxable = highlights.len() - words_before > 1;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(parts)))];
         let whole: String = parsed.required.iter().map(|p| p.text()).collect::<Vec<_>>().join("");
         clauses.push((
             Occur::Should,
@@ -354,7 +393,7 @@ impl SearchIndex {
             }
         }
         clauses.extend(filters.iter().map(|(occur, q)| (*occur, q.box_clone())));
-        (Box::new(BooleanQuery::new(clauses)), group_count)
+        (Box::new(BooleanQuery::new(clauses)), relaxable)
     }
 
     /// Runs a search request.
@@ -380,10 +419,10 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
 
         let mut highlights = Vec::new();
-        let (query, group_count) = self.build_query(&parsed, &filters, true, &mut highlights);
+        let (query, relaxable) = self.build_query(&parsed, &filters, true, &mut highlights);
         let mut fallback = None;
         let mut found = self.collect(&searcher, &*query, request)?;
-        if found.0 == 0 && group_count > 1 {
+        if found.0 == 0 && relaxable {
             let (any_query, _) = self.build_query(&parsed, &filters, false, &mut Vec::new());
             found = self.collect(&searcher, &*any_query, request)?;
             fallback = Some("any_term".to_string());

@@ -1,0 +1,66 @@
+//! The command line against the curated index: human output, `--json`
+//! equal to the API's JSON, exit codes and one-line errors.
+
+use serde_json::Value;
+
+use crate::common::{curated_index, run, stderr, stdout};
+
+fn cli(args: &[&str]) -> std::process::Output {
+    let index = curated_index().to_str().unwrap().to_string();
+    let mut full: Vec<&str> = args.to_vec();
+    full.extend(["--index", &index]);
+    run(&full)
+}
+
+#[test]
+fn search_prints_ranked_results_and_json() {
+    let output = cli(&["search", "溃疡性结肠炎", "--limit", "3"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("奥克生物"), "{text}");
+    assert!(text.contains("【溃疡性结肠炎】"), "highlight marks: {text}");
+
+    let output = cli(&["search", "溃疡性结肠炎", "--limit", "3", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(json["limit"], 3);
+    assert!(json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["id"] == "ent_aoke_bio"));
+}
+
+#[test]
+fn entity_neighbors_and_path() {
+    let output = cli(&["entity", "青岛高测科技股份有限公司"]);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("ent_gaoce"));
+
+    let output = cli(&["neighbors", "喜海生物", "--depth", "2", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["center"]["id"], "ent_xihai_bio");
+
+    let output = cli(&["path", "杨建明", "青岛市工业技术研究院", "--k", "2"]);
+    let text = stdout(&output);
+    assert!(text.contains("path 1 (length 2): 杨建明"), "{text}");
+    assert!(text.contains("「"), "evidence quotes shown: {text}");
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line() {
+    for args in [
+        vec!["entity", "不存在的机构"],
+        vec!["search", "   "],
+        vec!["neighbors", "ent_gaoce", "--depth", "7"],
+        vec!["path", "ent_gaoce", "ent_gaoce"],
+    ] {
+        let output = cli(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        let err = stderr(&output);
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("error: "), "{err}");
+        assert!(stdout(&output).is_empty());
+    }
+    let output = cli(&["neighbors", "ent_gaoce", "--relation", "partner_of"]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -1,0 +1,224 @@
+//! The HTTP API in-process: each endpoint's JSON shape, and the one error
+//! body for every kind of bad request.
+
+use std::sync::Arc;
+
+use actix_web::{test, web, App};
+use serde_json::Value;
+
+use crate::common::curated_index;
+
+macro_rules! app {
+    () => {{
+        let engine = innograph::Engine::open(curated_index()).expect("index opens");
+        test::init_service(
+            App::new()
+                .app_data(web::Data::new(Arc::new(engine)))
+                .configure(innograph::api::configure),
+        )
+        .await
+    }};
+}
+
+async fn get(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+    uri: &str,
+) -> (u16, Value) {
+    let response = test::call_service(app, test::TestRequest::get().uri(uri).to_request()).await;
+    let status = response.status().as_u16();
+    let body = test::read_body(response).await;
+    let json =
+        serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{uri}: not JSON: {}", String::from_utf8_lossy(&body)));
+    (status, json)
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[track_caller]
+fn assert_error(status: u16, body: &Value, want_status: u16, code: &str) {
+    assert_eq!(status, want_status, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    let message = body["error"]["message"].as_str().expect("message");
+    assert!(!message.is_empty());
+}
+
+#[actix_web::test]
+async fn health_and_stats() {
+    let app = app!();
+    let (status, body) = get(&app, "/api/health").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "ok");
+    assert!(body["entities"].as_u64().unwrap() > 40);
+    let (status, body) = get(&app, "/api/stats").await;
+    assert_eq!(status, 200);
+    assert!(body["graph"]["entity_kinds"]["enterprise"].as_u64().unwrap() >= 10);
+    assert!(body["graph"]["degree"]["max"].as_u64().unwrap() > 10);
+}
+
+#[actix_web::test]
+async fn search_shape_and_paging() {
+    let app = app!();
+    let (status, body) = get(&app, &format!("/api/search?q={}&limit=3", encode("步态机器人"))).await;
+    assert_eq!(status, 200, "{body}");
+    for key in ["query", "total", "hits", "facets", "offset", "limit"] {
+        assert!(body.get(key).is_some(), "missing {key}: {body}");
+    }
+    assert_eq!(body["limit"], 3);
+    let hits = body["hits"].as_array().unwrap();
+    assert!(hits.len() <= 3);
+    let enterprise = hits
+        .iter()
+        .find(|h| h["id"] == "ent_kangdao_medical")
+        .expect("the enterprise");
+    assert_eq!(enterprise["kind"], "enterprise");
+    assert_eq!(enterprise["name"], "康道医疗");
+    assert!(enterprise["snippet"].as_str().unwrap().contains("<em>"));
+    let document = hits.iter().find(|h| h["kind"] == "document");
+    if let Some(document) = document {
+        assert!(document["title"].is_string() && document.get("name").is_none());
+    }
+    assert!(body["facets"]["kind"]["enterprise"].as_u64().unwrap() >= 1);
+}
+
+#[actix_web::test]
+async fn search_errors() {
+    let app = app!();
+    let (status, body) = get(&app, "/api/search?q=").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    let (status, body) = get(&app, "/api/search").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    let (status, body) = get(&app, &format!("/api/search?q={}", encode("，，"))).await;
+    assert_error(status, &body, 400, "invalid_query");
+    let (status, body) = get(&app, &format!("/api/search?q={}", encode("\"光伏"))).await;
+    assert_error(status, &body, 400, "invalid_query");
+    assert!(body["error"]["message"].as_str().unwrap().contains("position 1"));
+    let (status, body) = get(&app, "/api/search?q=a&limit=abc").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    assert!(body["error"]["message"].as_str().unwrap().contains("`limit`"));
+    let (status, body) = get(&app, "/api/search?q=a&limit=100000").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    let (status, body) = get(&app, "/api/search?q=a&colour=red").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    assert!(body["error"]["message"].as_str().unwrap().contains("`colour`"));
+    let (status, body) = get(&app, "/api/search?q=a&kind=robot").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+}
+
+#[actix_web::test]
+async fn entities_by_id_name_and_alias() {
+    let app = app!();
+    for key in ["ent_gaoce", "高测股份", "青岛高测科技股份有限公司"] {
+        let (status, body) = get(&app, &format!("/api/entities/{}", encode(key))).await;
+        assert_eq!(status, 200, "{key}: {body}");
+        assert_eq!(body["id"], "ent_gaoce");
+        for field in [
+            "kind",
+            "name",
+            "aliases",
+            "description",
+            "industry",
+            "location",
+            "props",
+            "relations",
+        ] {
+            assert!(body.get(field).is_some(), "missing {field}");
+        }
+        let relation = &body["relations"][0];
+        for field in ["kind", "direction", "other", "since", "amount", "unit", "evidence"] {
+            assert!(relation.get(field).is_some(), "relation lacks {field}: {relation}");
+        }
+    }
+    let (status, body) = get(&app, "/api/entities/no_such_thing").await;
+    assert_error(status, &body, 404, "entity_not_found");
+    assert!(body["error"]["message"].as_str().unwrap().contains("no_such_thing"));
+}
+
+#[actix_web::test]
+async fn neighbors_and_their_errors() {
+    let app = app!();
+    let (status, body) = get(
+        &app,
+        &format!("/api/entities/{}/neighbors?depth=2&limit=20", encode("喜海生物")),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["center"]["id"], "ent_xihai_bio");
+    assert!(body["nodes"].as_array().unwrap().iter().any(|n| n["depth"] == 2));
+    assert!(body["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| !e["evidence"].as_array().unwrap().is_empty()));
+    assert!(body["truncated"].is_boolean());
+
+    let (status, body) = get(&app, "/api/entities/ent_xihai_bio/neighbors?relation=incubated_by").await;
+    assert_eq!(status, 200);
+    assert!(body["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["kind"] == "incubated_by"));
+
+    let (status, body) = get(&app, "/api/entities/ent_xihai_bio/neighbors?depth=9").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    let (status, body) = get(&app, "/api/entities/ent_xihai_bio/neighbors?relation=partner_of").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    assert!(body["error"]["message"].as_str().unwrap().contains("partner_of"));
+    let (status, body) = get(&app, "/api/entities/nobody/neighbors").await;
+    assert_error(status, &body, 404, "entity_not_found");
+}
+
+#[actix_web::test]
+async fn paths_with_evidence_and_errors() {
+    let app = app!();
+    let uri = format!(
+        "/api/paths?from={}&to={}&k=3",
+        encode("杨建明"),
+        encode("青岛市工业技术研究院")
+    );
+    let (status, body) = get(&app, &uri).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["from"]["id"], "per_yang_jianming");
+    let paths = body["paths"].as_array().unwrap();
+    assert!(!paths.is_empty());
+    for path in paths {
+        assert_eq!(
+            path["edges"].as_array().unwrap().len() as u64,
+            path["length"].as_u64().unwrap()
+        );
+        for edge in path["edges"].as_array().unwrap() {
+            assert!(edge["evidence"][0]["quote"].is_string(), "{edge}");
+            assert!(edge["direction"] == "forward" || edge["direction"] == "backward");
+        }
+    }
+    let (status, body) = get(&app, "/api/paths?from=per_yang_jianming").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    let (status, body) = get(&app, "/api/paths?from=per_yang_jianming&to=per_yang_jianming").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    let (status, body) = get(&app, "/api/paths?from=per_yang_jianming&to=zzz").await;
+    assert_error(status, &body, 404, "entity_not_found");
+    let (status, body) = get(&app, "/api/paths?from=per_yang_jianming&to=ent_gaoce&max_len=99").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+}
+
+#[actix_web::test]
+async fn unknown_paths_answer_json_404() {
+    let app = app!();
+    let (status, body) = get(&app, "/api/nothing/here").await;
+    assert_error(status, &body, 404, "not_found");
+    assert!(body["error"]["message"].as_str().unwrap().contains("/api/nothing/here"));
+}

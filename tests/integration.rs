@@ -1,0 +1,18 @@
+//! End-to-end tests, one binary (one link) with a module per area:
+//! - `corpus`: the curated corpus loads cleanly and every relation is backed
+//!   by evidence found in its document;
+//! - `build`: validation errors, atomic generations, crash during a build;
+//! - `relevance`: Chinese queries over the curated corpus find what they should;
+//! - `graph`: paths and neighbourhoods of the curated corpus, with evidence;
+//! - `http`: every endpoint, its JSON shape and its error bodies;
+//! - `cli`: commands, `--json`, exit codes and stderr.
+
+#![allow(clippy::unwrap_used)]
+
+mod build;
+mod cli;
+mod common;
+mod corpus;
+mod graph;
+mod http;
+mod relevance;
