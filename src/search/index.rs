@@ -197,9 +197,9 @@ const TITLE_BOOST: f32 = 3.0;
 const ALIAS_BOOST: f32 = 3.0;
 const BODY_BOOST: f32 = 1.0;
 const TAGS_BOOST: f32 = 1.0;
-const TITLE_BIGRAM_BOOST: f32 = 1.5;
+const TITLE_BIGRAM_BOOST: f32 = 3.0;
 const BODY_BIGRAM_BOOST: f32 = 0.5;
-const EXACT_NAME_BOOST: f32 = 6.0;
+const EXACT_NAME_BOOST: f32 = 20.0;
 
 impl SearchIndex {
     /// Opens the index in `dir`, tokenising with `segmenter`.
