@@ -43,7 +43,7 @@ impl Engine {
         let dictionary_path = generation.join(store::DICTIONARY_FILE);
         let dictionary_text = std::fs::read_to_string(&dictionary_path).map_err(|e| Error::io(&dictionary_path, e))?;
         let domain_words: Vec<String> = dictionary_text.lines().map(str::to_string).collect();
-        let segmenter = store::build::segmenter_for(&graph, &domain_words);
+        let segmenter = store::build::segmenter_for(graph.entities(), &domain_words);
         if segmenter.version() != manifest.dictionary_version {
             return Err(Error::CorruptIndex {
                 path: generation,

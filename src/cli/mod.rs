@@ -235,6 +235,13 @@ fn serve(index: &Path, corpus: &Path, addr: &str) -> anyhow::Result<()> {
         build_with_progress(corpus, index)?;
     }
     let engine = open(index)?;
+    match crate::corpus::fingerprint(corpus) {
+        Ok(now) if now != engine.manifest().corpus_fingerprint => tracing::warn!(
+            corpus = %corpus.display(),
+            "the corpus has changed since the index was built, run `innograph build` to rebuild it"
+        ),
+        _ => {}
+    }
     actix_web::rt::System::new()
         .block_on(crate::api::serve(engine, addr))
         .with_context(|| format!("serving on {addr}"))

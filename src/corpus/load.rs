@@ -7,7 +7,8 @@
 //! - any other `*.jsonl`: articles, one JSON object a line;
 //! - any other `*.md` / `*.txt`: one article, its first line the title, its id
 //!   the path without extension;
-//! - `README.md`, hidden files and other extensions are ignored.
+//! - `README.md`, `truth*` files (ground truth of synthetic corpora, read by
+//!   evaluations only), hidden files and other extensions are ignored.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -46,7 +47,7 @@ enum FileRole {
 
 fn classify(relative: &Path) -> Option<FileRole> {
     let name = relative.file_name()?.to_str()?;
-    if name.starts_with('.') || name.eq_ignore_ascii_case("readme.md") {
+    if name.starts_with('.') || name.eq_ignore_ascii_case("readme.md") || name.starts_with("truth") {
         return None;
     }
     let in_dictionary_dir = relative
@@ -382,18 +383,16 @@ fn read_file(path: &Path) -> Result<String> {
     })
 }
 
-/// Loads and validates the corpus under `root`.
-///
-/// Returns [`Error::InvalidCorpus`] listing every problem found, across all
-/// files, when any record is invalid; an I/O error when a file cannot be read.
-pub fn load(root: &Path) -> Result<Corpus> {
+/// Every corpus file under `root` with its name (relative, `/`-separated)
+/// and role, in a stable order.
+fn corpus_files(root: &Path) -> Result<Vec<(PathBuf, String, FileRole)>> {
     if !root.is_dir() {
         return Err(Error::io(
             root,
             std::io::Error::new(std::io::ErrorKind::NotFound, "corpus directory not found"),
         ));
     }
-    let mut files: Vec<(PathBuf, String, FileRole)> = Vec::new();
+    let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
@@ -414,18 +413,40 @@ pub fn load(root: &Path) -> Result<Corpus> {
             files.push((entry.path().to_path_buf(), name, role));
         }
     }
+    Ok(files)
+}
 
+fn hash_file(hasher: &mut blake3::Hasher, name: &str, bytes: &[u8]) {
+    hasher.update(name.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(bytes);
+    hasher.update(&[0]);
+}
+
+/// The fingerprint [`load`] would give the corpus under `root`, without
+/// parsing it: tells whether an index was built from the corpus as it is now.
+pub fn fingerprint(root: &Path) -> Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    for (path, name, _) in corpus_files(root)? {
+        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        hash_file(&mut hasher, &name, &bytes);
+    }
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// Loads and validates the corpus under `root`.
+///
+/// Returns [`Error::InvalidCorpus`] listing every problem found, across all
+/// files, when any record is invalid; an I/O error when a file cannot be read.
+pub fn load(root: &Path) -> Result<Corpus> {
     let mut loader = Loader::default();
     let mut hasher = blake3::Hasher::new();
-    for (path, name, role) in &files {
-        let text = read_file(path)?;
-        hasher.update(name.as_bytes());
-        hasher.update(&[0]);
-        hasher.update(text.as_bytes());
-        hasher.update(&[0]);
+    for (path, name, role) in corpus_files(root)? {
+        let text = read_file(&path)?;
+        hash_file(&mut hasher, &name, text.as_bytes());
         match role {
-            FileRole::Entities | FileRole::Relations | FileRole::JsonDocuments => loader.read_jsonl(name, &text, *role),
-            FileRole::TextDocument => loader.read_text_document(name, &text),
+            FileRole::Entities | FileRole::Relations | FileRole::JsonDocuments => loader.read_jsonl(&name, &text, role),
+            FileRole::TextDocument => loader.read_text_document(&name, &text),
             FileRole::Dictionary => loader.read_dictionary(&text),
         }
     }
@@ -492,6 +513,13 @@ mod tests {
         let md = corpus.documents.iter().find(|d| d.id == "news/one").unwrap();
         assert_eq!(md.title, "合作新闻");
         assert_eq!(corpus.fingerprint.len(), 64);
+        assert_eq!(fingerprint(dir.path()).unwrap(), corpus.fingerprint);
+        write(dir.path(), "truth.jsonl", "not a document");
+        assert_eq!(
+            load(dir.path()).unwrap().documents.len(),
+            2,
+            "truth files are not articles"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 mod fields;
 mod load;
 
-pub use load::{load, Corpus, DOMAIN_DICTIONARY_DIR};
+pub use load::{fingerprint, load, Corpus, DOMAIN_DICTIONARY_DIR};
 
 use std::fmt;
 

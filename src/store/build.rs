@@ -10,6 +10,7 @@ use super::{
 };
 use crate::corpus::{self, Corpus};
 use crate::graph::KnowledgeGraph;
+use crate::model::Entity;
 use crate::search::SearchWriter;
 use crate::text::Segmenter;
 use crate::{Error, Result};
@@ -24,8 +25,8 @@ pub struct BuildProgress {
 
 /// The words the segmenter must keep whole: every entity name and alias and
 /// the domain dictionary. Build and open both call this, so that they agree.
-pub(crate) fn segmenter_for<'a>(graph: &'a KnowledgeGraph, domain_words: &'a [String]) -> Segmenter {
-    let names = graph.entities().iter().flat_map(|e| e.names());
+pub(crate) fn segmenter_for(entities: &[Entity], domain_words: &[String]) -> Segmenter {
+    let names = entities.iter().flat_map(|e| e.names());
     Segmenter::new(names.chain(domain_words.iter().map(String::as_str)))
 }
 
@@ -50,7 +51,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &mut dyn FnMut(Build
     );
     let building = index_dir.join(format!("{BUILD_PREFIX}{stamp}"));
     fs::create_dir(&building).map_err(|e| Error::io(&building, e))?;
-    let manifest = match write_generation(&corpus, corpus_dir, &building, progress) {
+    let manifest = match write_generation(corpus, corpus_dir, &building, progress) {
         Ok(manifest) => manifest,
         Err(error) => {
             let _ = fs::remove_dir_all(&building);
@@ -74,13 +75,12 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &mut dyn FnMut(Build
 }
 
 fn write_generation(
-    corpus: &Corpus,
+    corpus: Corpus,
     corpus_dir: &Path,
     dir: &Path,
     progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<Manifest> {
-    let graph = KnowledgeGraph::from_records(corpus.entities.clone(), corpus.relations.clone())?;
-    let segmenter = segmenter_for(&graph, &corpus.dictionary);
+    let segmenter = segmenter_for(&corpus.entities, &corpus.dictionary);
 
     let search_dir = dir.join(SEARCH_DIR);
     fs::create_dir(&search_dir).map_err(|e| Error::io(&search_dir, e))?;
@@ -122,6 +122,12 @@ fn write_generation(
         done,
         total,
     });
+    let counts = Counts {
+        entities: corpus.entities.len(),
+        relations: corpus.relations.len(),
+        documents: corpus.documents.len(),
+    };
+    let graph = KnowledgeGraph::from_records(corpus.entities, corpus.relations)?;
     graph.save(&dir.join(GRAPH_FILE))?;
     write_durably(&dir.join(DICTIONARY_FILE), corpus.dictionary.join("\n").as_bytes())?;
     let manifest = Manifest {
@@ -129,13 +135,9 @@ fn write_generation(
         built_by: env!("CARGO_PKG_VERSION").to_string(),
         built_at: chrono::Utc::now().to_rfc3339(),
         corpus: corpus_dir.display().to_string(),
-        corpus_fingerprint: corpus.fingerprint.clone(),
+        corpus_fingerprint: corpus.fingerprint,
         dictionary_version: segmenter.version().to_string(),
-        counts: Counts {
-            entities: corpus.entities.len(),
-            relations: corpus.relations.len(),
-            documents: corpus.documents.len(),
-        },
+        counts,
     };
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Serialization(e.to_string()))?;
     // The manifest is written last: a generation without one is incomplete.
