@@ -38,12 +38,15 @@ impl Engine {
         let generation = store::current_generation(index_dir)?.ok_or_else(|| Error::IndexMissing {
             path: index_dir.to_path_buf(),
         })?;
+        let started = std::time::Instant::now();
         let manifest = Manifest::read(&generation.join(store::MANIFEST_FILE))?;
         let graph = KnowledgeGraph::load(&generation.join(store::GRAPH_FILE))?;
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "graph loaded");
         let dictionary_path = generation.join(store::DICTIONARY_FILE);
         let dictionary_text = std::fs::read_to_string(&dictionary_path).map_err(|e| Error::io(&dictionary_path, e))?;
         let domain_words: Vec<String> = dictionary_text.lines().map(str::to_string).collect();
         let segmenter = store::build::segmenter_for(graph.entities(), &domain_words);
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "segmenter ready");
         if segmenter.version() != manifest.dictionary_version {
             return Err(Error::CorruptIndex {
                 path: generation,

@@ -23,6 +23,7 @@ pub mod graph;
 pub mod model;
 pub mod search;
 pub mod store;
+pub mod synth;
 pub mod text;
 
 pub use engine::{Engine, Stats};

@@ -5,7 +5,8 @@
 //! - `relevance`: Chinese queries over the curated corpus find what they should;
 //! - `graph`: paths and neighbourhoods of the curated corpus, with evidence;
 //! - `http`: every endpoint, its JSON shape and its error bodies;
-//! - `cli`: commands, `--json`, exit codes and stderr.
+//! - `cli`: commands, `--json`, exit codes and stderr;
+//! - `synth`: the synthetic generator's determinism, validity and shape.
 
 #![allow(clippy::unwrap_used)]
 
@@ -16,3 +17,4 @@ mod corpus;
 mod graph;
 mod http;
 mod relevance;
+mod synth;

@@ -104,6 +104,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Generate a synthetic ecosystem (corpus format, every record marked synthetic).
+    Gen {
+        /// Number of entities.
+        #[arg(long)]
+        entities: usize,
+        /// Output directory (must be empty, or an earlier synthetic corpus with --force).
+        #[arg(long)]
+        out: PathBuf,
+        /// Random seed: the same seed gives the same corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Replace an earlier synthetic corpus in the output directory.
+        #[arg(long)]
+        force: bool,
+    },
     /// Counts per entity and relation kind, degree percentiles.
     Stats {
         #[arg(long)]
@@ -179,6 +194,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let response = engine.paths(&from, &to, &request)?;
             print(json, &response, || output::paths(&response))
         }
+        Command::Gen {
+            entities,
+            out,
+            seed,
+            force,
+        } => generate(entities, out, seed, force),
         Command::Stats { json } => {
             let engine = open(index)?;
             let stats = engine.stats();
@@ -225,6 +246,37 @@ fn build_with_progress(corpus: &Path, index: &Path) -> anyhow::Result<()> {
         manifest.counts.entities,
         manifest.counts.relations,
         manifest.counts.documents
+    );
+    Ok(())
+}
+
+fn generate(entities: usize, out: PathBuf, seed: u64, force: bool) -> anyhow::Result<()> {
+    let config = crate::synth::GenConfig {
+        entities,
+        seed,
+        out,
+        force,
+    };
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("generating [{bar:40}] {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let result = crate::synth::generate(&config, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    let summary = result?;
+    eprintln!(
+        "generated {}: {} entities, {} relations, {} documents, {} planted university-enterprise links in {:.1} s",
+        config.out.display(),
+        summary.entities,
+        summary.relations,
+        summary.documents,
+        summary.truth_links,
+        summary.elapsed_ms as f64 / 1000.0
     );
     Ok(())
 }

@@ -67,22 +67,26 @@ fn classify(relative: &Path) -> Option<FileRole> {
     }
 }
 
-/// Where a record came from, kept until cross-record checks are done.
-#[derive(Debug, Clone)]
+/// Where a record came from, kept until cross-record checks are done: an
+/// index into the loader's file names and a line number, small enough to
+/// keep for millions of records.
+#[derive(Debug, Clone, Copy)]
 struct Origin {
-    file: String,
-    line: usize,
+    file: u32,
+    line: u32,
 }
 
 /// Accumulates records and problems while files are read.
 #[derive(Default)]
 struct Loader {
+    /// Names of the files read, indexed by [`Origin::file`].
+    files: Vec<String>,
     problems: Vec<Problem>,
     entities: Vec<(Entity, Origin)>,
     relations: Vec<(Relation, Origin)>,
     documents: Vec<(Document, Origin)>,
-    /// `from`, `to` of every relation record, valid or not, so that unknown
-    /// endpoints are reported even on records with other problems.
+    /// `from`, `to` of relation records with other problems, so that their
+    /// unknown endpoints are reported too.
     endpoints: Vec<(String, String, Origin)>,
     dictionary: Vec<String>,
 }
@@ -90,8 +94,8 @@ struct Loader {
 impl Loader {
     fn problem(&mut self, origin: &Origin, field: Option<&str>, message: impl Into<String>) {
         self.problems.push(Problem {
-            file: origin.file.clone(),
-            line: origin.line,
+            file: self.files[origin.file as usize].clone(),
+            line: origin.line as usize,
             field: field.map(str::to_string),
             message: message.into(),
         });
@@ -103,11 +107,18 @@ impl Loader {
         }
     }
 
+    /// Registers a file name and returns its index for [`Origin::file`].
+    fn file(&mut self, name: &str) -> u32 {
+        self.files.push(name.to_string());
+        (self.files.len() - 1) as u32
+    }
+
     fn read_jsonl(&mut self, file: &str, text: &str, role: FileRole) {
+        let file = self.file(file);
         for (index, line) in text.lines().enumerate() {
             let origin = Origin {
-                file: file.to_string(),
-                line: index + 1,
+                file,
+                line: index as u32 + 1,
             };
             let trimmed = line.trim();
             if trimmed.is_empty() {
@@ -193,9 +204,11 @@ impl Loader {
         let unit = reader.optional_str("unit");
         let props = reader.object("props");
         let evidence = read_evidence(&mut reader);
-        self.endpoints.push((from.clone(), to.clone(), origin.clone()));
         let complete = reader.problems.is_empty();
         self.take_field_problems(&origin, reader);
+        if !(complete && kind.is_some()) {
+            self.endpoints.push((from.clone(), to.clone(), origin));
+        }
         if let (true, Some(kind)) = (complete, kind) {
             let relation = Relation {
                 from,
@@ -240,7 +253,7 @@ impl Loader {
 
     fn read_text_document(&mut self, file: &str, text: &str) {
         let origin = Origin {
-            file: file.to_string(),
+            file: self.file(file),
             line: 1,
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -280,58 +293,60 @@ impl Loader {
     /// Checks what no single record can: unique ids, relation endpoints,
     /// evidence pointing at real documents and quotes found in them.
     fn cross_check(&mut self) {
-        let mut seen: HashMap<String, Origin> = HashMap::new();
-        let mut duplicates = Vec::new();
-        let entity_ids = self.entities.iter().map(|(e, o)| (&e.id, o));
-        let document_ids = self.documents.iter().map(|(d, o)| (&d.id, o));
-        for (id, origin) in entity_ids.chain(document_ids) {
-            if let Some(first) = seen.get(id) {
-                duplicates.push((
-                    origin.clone(),
-                    format!("duplicate id `{id}`, first used at {}:{}", first.file, first.line),
-                ));
-            } else {
-                seen.insert(id.clone(), origin.clone());
+        let mut problems: Vec<(Origin, &'static str, String)> = Vec::new();
+        {
+            let mut seen: HashMap<&str, Origin> = HashMap::with_capacity(self.entities.len() + self.documents.len());
+            let entity_ids = self.entities.iter().map(|(e, o)| (e.id.as_str(), *o));
+            let document_ids = self.documents.iter().map(|(d, o)| (d.id.as_str(), *o));
+            for (id, origin) in entity_ids.chain(document_ids) {
+                if let Some(first) = seen.get(id) {
+                    let message = format!(
+                        "duplicate id `{id}`, first used at {}:{}",
+                        self.files[first.file as usize], first.line
+                    );
+                    problems.push((origin, "id", message));
+                } else {
+                    seen.insert(id, origin);
+                }
             }
-        }
-        for (origin, message) in duplicates {
-            self.problem(&origin, Some("id"), message);
-        }
 
-        let entity_ids: HashSet<&str> = self.entities.iter().map(|(e, _)| e.id.as_str()).collect();
-        let documents: HashMap<&str, &str> = self
-            .documents
-            .iter()
-            .map(|(d, _)| (d.id.as_str(), d.text.as_str()))
-            .collect();
-        let mut problems = Vec::new();
-        for (from, to, origin) in &self.endpoints {
-            for (field, id) in [("from", from), ("to", to)] {
-                if !id.is_empty() && !entity_ids.contains(id.as_str()) {
-                    problems.push((origin.clone(), field, format!("unknown entity id `{id}`")));
+            let entity_ids: HashSet<&str> = self.entities.iter().map(|(e, _)| e.id.as_str()).collect();
+            let documents: HashMap<&str, &str> = self
+                .documents
+                .iter()
+                .map(|(d, _)| (d.id.as_str(), d.text.as_str()))
+                .collect();
+            let valid = self.relations.iter().map(|(r, o)| (r.from.as_str(), r.to.as_str(), *o));
+            let invalid = self.endpoints.iter().map(|(f, t, o)| (f.as_str(), t.as_str(), *o));
+            for (from, to, origin) in valid.chain(invalid) {
+                for (field, id) in [("from", from), ("to", to)] {
+                    if !id.is_empty() && !entity_ids.contains(id) {
+                        problems.push((origin, field, format!("unknown entity id `{id}`")));
+                    }
+                }
+                if !from.is_empty() && from == to {
+                    problems.push((origin, "to", format!("relation links `{to}` to itself")));
                 }
             }
-            if !from.is_empty() && from == to {
-                problems.push((origin.clone(), "to", format!("relation links `{to}` to itself")));
-            }
-        }
-        for (relation, origin) in &self.relations {
-            for (position, evidence) in relation.evidence.iter().enumerate() {
-                match documents.get(evidence.doc.as_str()) {
-                    None => problems.push((
-                        origin.clone(),
-                        "evidence",
-                        format!("item {position} cites unknown document `{}`", evidence.doc),
-                    )),
-                    Some(text) if !text.contains(evidence.quote.as_str()) => problems.push((
-                        origin.clone(),
-                        "evidence",
-                        format!("item {position}: quote not found in document `{}`", evidence.doc),
-                    )),
-                    Some(_) => {}
+            for (relation, origin) in &self.relations {
+                for (position, evidence) in relation.evidence.iter().enumerate() {
+                    match documents.get(evidence.doc.as_str()) {
+                        None => problems.push((
+                            *origin,
+                            "evidence",
+                            format!("item {position} cites unknown document `{}`", evidence.doc),
+                        )),
+                        Some(text) if !text.contains(evidence.quote.as_str()) => problems.push((
+                            *origin,
+                            "evidence",
+                            format!("item {position}: quote not found in document `{}`", evidence.doc),
+                        )),
+                        Some(_) => {}
+                    }
                 }
             }
         }
+        problems.sort_by_key(|(origin, _, _)| (origin.file, origin.line));
         for (origin, field, message) in problems {
             self.problem(&origin, Some(field), message);
         }

@@ -31,35 +31,42 @@ pub struct KnowledgeGraph {
 }
 
 /// Snapshot form of an entity: `props` as JSON text, since the binary
-/// format cannot carry self-describing values.
+/// format cannot carry self-describing values. Borrowed when writing,
+/// owned when reading (`S` is `&str` or `String`).
 #[derive(Serialize, Deserialize)]
-struct StoredEntity {
-    id: String,
+struct StoredEntity<S> {
+    id: S,
     kind: EntityKind,
-    name: String,
-    aliases: Vec<String>,
-    description: String,
-    industry: Vec<String>,
-    location: String,
+    name: S,
+    aliases: Vec<S>,
+    description: S,
+    industry: Vec<S>,
+    location: S,
     props: String,
 }
 
 #[derive(Serialize, Deserialize)]
-struct StoredRelation {
+struct StoredEvidence<S> {
+    doc: S,
+    quote: S,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredRelation<S> {
     from: u32,
     to: u32,
     kind: RelationKind,
-    since: Option<String>,
+    since: Option<S>,
     amount: Option<f64>,
-    unit: Option<String>,
+    unit: Option<S>,
     props: String,
-    evidence: Vec<Evidence>,
+    evidence: Vec<StoredEvidence<S>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct Snapshot {
-    entities: Vec<StoredEntity>,
-    relations: Vec<StoredRelation>,
+struct Snapshot<S> {
+    entities: Vec<StoredEntity<S>>,
+    relations: Vec<StoredRelation<S>>,
 }
 
 fn props_to_text(props: &serde_json::Map<String, serde_json::Value>) -> String {
@@ -126,13 +133,13 @@ impl KnowledgeGraph {
                 .entities
                 .iter()
                 .map(|e| StoredEntity {
-                    id: e.id.clone(),
+                    id: e.id.as_str(),
                     kind: e.kind,
-                    name: e.name.clone(),
-                    aliases: e.aliases.clone(),
-                    description: e.description.clone(),
-                    industry: e.industry.clone(),
-                    location: e.location.clone(),
+                    name: e.name.as_str(),
+                    aliases: e.aliases.iter().map(String::as_str).collect(),
+                    description: e.description.as_str(),
+                    industry: e.industry.iter().map(String::as_str).collect(),
+                    location: e.location.as_str(),
                     props: props_to_text(&e.props),
                 })
                 .collect(),
@@ -143,25 +150,34 @@ impl KnowledgeGraph {
                     from: self.by_id[&r.from],
                     to: self.by_id[&r.to],
                     kind: r.kind,
-                    since: r.since.clone(),
+                    since: r.since.as_deref(),
                     amount: r.amount,
-                    unit: r.unit.clone(),
+                    unit: r.unit.as_deref(),
                     props: props_to_text(&r.props),
-                    evidence: r.evidence.clone(),
+                    evidence: r
+                        .evidence
+                        .iter()
+                        .map(|e| StoredEvidence {
+                            doc: e.doc.as_str(),
+                            quote: e.quote.as_str(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         };
         let bytes = postcard::to_stdvec(&snapshot).map_err(|e| Error::Serialization(e.to_string()))?;
+        drop(snapshot);
         crate::store::write_durably(path, &bytes)
     }
 
     /// Loads a snapshot written by [`KnowledgeGraph::save`].
     pub fn load(path: &Path) -> Result<KnowledgeGraph> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let snapshot: Snapshot = postcard::from_bytes(&bytes).map_err(|e| Error::CorruptIndex {
+        let snapshot: Snapshot<String> = postcard::from_bytes(&bytes).map_err(|e| Error::CorruptIndex {
             path: path.to_path_buf(),
             reason: format!("graph snapshot does not decode: {e}"),
         })?;
+        drop(bytes);
         let mut entities = Vec::with_capacity(snapshot.entities.len());
         for e in snapshot.entities {
             entities.push(Entity {
@@ -194,7 +210,14 @@ impl KnowledgeGraph {
                 since: r.since,
                 amount: r.amount,
                 unit: r.unit,
-                evidence: r.evidence,
+                evidence: r
+                    .evidence
+                    .into_iter()
+                    .map(|e| Evidence {
+                        doc: e.doc,
+                        quote: e.quote,
+                    })
+                    .collect(),
             });
         }
         KnowledgeGraph::from_records(entities, relations)

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::corpus::{self, Corpus};
 use crate::graph::KnowledgeGraph;
-use crate::model::Entity;
+use crate::model::{Entity, EntityKind};
 use crate::search::SearchWriter;
 use crate::text::Segmenter;
 use crate::{Error, Result};
@@ -23,10 +23,19 @@ pub struct BuildProgress {
     pub total: u64,
 }
 
-/// The words the segmenter must keep whole: every entity name and alias and
-/// the domain dictionary. Build and open both call this, so that they agree.
+/// Longest name added to the segmenter's dictionary, in characters.
+const MAX_DICTIONARY_NAME_CHARS: usize = 24;
+
+/// The words the segmenter must keep whole: every name and alias of a named
+/// entity, and the domain dictionary. Patents and projects are left out:
+/// their "names" are titles, sentences of ordinary words, not names. Build
+/// and open both call this, so that they agree.
 pub(crate) fn segmenter_for(entities: &[Entity], domain_words: &[String]) -> Segmenter {
-    let names = entities.iter().flat_map(|e| e.names());
+    let names = entities
+        .iter()
+        .filter(|e| !matches!(e.kind, EntityKind::Patent | EntityKind::Project))
+        .flat_map(|e| e.names())
+        .filter(|name| name.chars().count() <= MAX_DICTIONARY_NAME_CHARS);
     Segmenter::new(names.chain(domain_words.iter().map(String::as_str)))
 }
 

@@ -1,0 +1,615 @@
+//! The structure of a synthetic ecosystem, decided before any record is
+//! written: how many entities of each kind, where each organisation is, who
+//! works where, which teams exist and whose patents are whose. Everything
+//! that needs a global view (inverted lists, heavy-tailed weights, unique
+//! names) is settled here, sequentially, from one random stream.
+
+use std::collections::HashSet;
+
+use rand::{Rng, RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::weighted::WeightedAliasIndex;
+use rand_distr::{Distribution, Pareto, Zipf};
+
+use super::text::{self, fill, pick, TopicId};
+use super::vocab::{CITIES, INDUSTRIES, PERSON_TITLES, PLATFORM_PATTERNS, POLICY_PATTERNS, UNIVERSITY_PATTERNS};
+
+/// How many entities of each kind.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Counts {
+    pub zones: usize,
+    pub industries: usize,
+    pub universities: usize,
+    pub institutes: usize,
+    pub platforms: usize,
+    pub policies: usize,
+    pub enterprises: usize,
+    pub persons: usize,
+    pub projects: usize,
+    pub products: usize,
+    pub patents: usize,
+}
+
+impl Counts {
+    /// Splits `total` entities in the proportions of a real zone: patents
+    /// about half, enterprises and people a fifth each, then projects,
+    /// products and policies; universities and institutes few but large.
+    pub(crate) fn for_total(total: usize) -> Counts {
+        let share = |ratio: f64, min: usize| ((total as f64 * ratio) as usize).max(min);
+        let mut counts = Counts {
+            zones: (total / 100_000).clamp(1, 12),
+            industries: INDUSTRIES.len(),
+            universities: (total / 5_000).clamp(2, 300),
+            institutes: (total / 4_000).clamp(2, 400),
+            platforms: share(0.003, 3),
+            policies: share(0.004, 4),
+            enterprises: share(0.20, 10),
+            persons: share(0.20, 20),
+            projects: share(0.035, 5),
+            products: share(0.045, 5),
+            patents: 0,
+        };
+        let others = counts.total();
+        counts.patents = total.saturating_sub(others).max(10);
+        counts
+    }
+
+    pub(crate) fn total(&self) -> usize {
+        self.zones
+            + self.industries
+            + self.universities
+            + self.institutes
+            + self.platforms
+            + self.policies
+            + self.enterprises
+            + self.persons
+            + self.projects
+            + self.products
+            + self.patents
+    }
+}
+
+/// Where a person works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Employer {
+    University(u32),
+    Institute(u32),
+    Enterprise(u32),
+}
+
+/// Who applied for a patent or undertakes a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Owner {
+    Team(u32),
+    Enterprise(u32),
+}
+
+pub(crate) struct Zone {
+    pub name: String,
+    pub city: u8,
+}
+
+pub(crate) struct University {
+    pub name: String,
+    pub city: u8,
+    pub industries: Vec<u8>,
+}
+
+pub(crate) struct Institute {
+    pub name: String,
+    pub city: u8,
+    pub industry: u8,
+    /// The university it belongs to, if any.
+    pub parent: Option<u32>,
+}
+
+pub(crate) struct Platform {
+    pub name: String,
+    pub city: u8,
+    pub industry: u8,
+    pub zone: Option<u32>,
+}
+
+pub(crate) struct Policy {
+    pub name: String,
+    pub city: u8,
+    pub industry: u8,
+    pub year: u16,
+    pub zone: Option<u32>,
+}
+
+pub(crate) struct Enterprise {
+    pub name: String,
+    pub short_name: String,
+    pub city: u8,
+    pub zone: Option<u32>,
+    pub industry: u8,
+    pub founded: u16,
+    pub weight: f64,
+    pub topics: Vec<TopicId>,
+    pub needs: Vec<TopicId>,
+    pub incubator: Option<u32>,
+}
+
+pub(crate) struct Person {
+    pub name: String,
+    pub employer: Employer,
+    pub title: u8,
+    pub team: Option<u32>,
+}
+
+/// A research team of a university or institute.
+pub(crate) struct Team {
+    pub employer: Employer,
+    pub leader: u32,
+    pub members: Vec<u32>,
+    pub topics: Vec<TopicId>,
+    pub patents: Vec<u32>,
+}
+
+pub(crate) struct Patent {
+    pub owner: Owner,
+    pub topic: TopicId,
+    pub year: u16,
+}
+
+/// The whole structure.
+pub(crate) struct Plan {
+    pub seed: u64,
+    pub counts: Counts,
+    pub zones: Vec<Zone>,
+    pub universities: Vec<University>,
+    pub institutes: Vec<Institute>,
+    pub platforms: Vec<Platform>,
+    pub policies: Vec<Policy>,
+    pub enterprises: Vec<Enterprise>,
+    pub persons: Vec<Person>,
+    pub teams: Vec<Team>,
+    pub patents: Vec<Patent>,
+    /// Staff of each enterprise.
+    pub staff: Vec<Vec<u32>>,
+    /// Teams whose topics include an industry, per industry.
+    pub teams_by_industry: Vec<Vec<u32>>,
+    /// Samples enterprises in proportion to their size (a heavy tail).
+    pub enterprise_sampler: WeightedAliasIndex<f64>,
+    /// Enterprise weight above which a company leads its industry chain.
+    pub chain_leader_weight: f64,
+    /// Samples policies with a Zipf law (a few are popular).
+    pub policy_zipf: Zipf<f64>,
+}
+
+/// First year of synthetic dates.
+pub(crate) const FIRST_YEAR: u16 = 2006;
+/// Last year of synthetic dates.
+pub(crate) const LAST_YEAR: u16 = 2025;
+
+/// Draws a unique name with `make`, retrying on collisions and, past a few
+/// tries, numbering it.
+fn unique<R: Rng + ?Sized>(rng: &mut R, taken: &mut HashSet<String>, mut make: impl FnMut(&mut R) -> String) -> String {
+    for _ in 0..8 {
+        let name = make(rng);
+        if taken.insert(name.clone()) {
+            return name;
+        }
+    }
+    let base = make(rng);
+    let mut number = 2;
+    loop {
+        let name = format!("{base}（{number}）");
+        if taken.insert(name.clone()) {
+            return name;
+        }
+        number += 1;
+    }
+}
+
+fn academic_titles() -> Vec<u8> {
+    (0..PERSON_TITLES.len() as u8)
+        .filter(|&i| PERSON_TITLES[i as usize].1)
+        .collect()
+}
+
+fn business_titles() -> Vec<u8> {
+    (0..PERSON_TITLES.len() as u8)
+        .filter(|&i| !PERSON_TITLES[i as usize].1)
+        .collect()
+}
+
+/// Index of a title by its text.
+pub(crate) fn title_index(title: &str) -> u8 {
+    PERSON_TITLES.iter().position(|(t, _)| *t == title).unwrap_or(0) as u8
+}
+
+fn random_topic<R: Rng + ?Sized>(rng: &mut R, industry: u8, zipf: &Zipf<f64>) -> TopicId {
+    let count = INDUSTRIES[industry as usize].topics.len();
+    let topic = (zipf.sample(rng) as usize - 1).min(count - 1);
+    TopicId {
+        industry,
+        topic: topic as u8,
+    }
+}
+
+impl Plan {
+    /// Decides the structure of an ecosystem of `total` entities.
+    pub(crate) fn new(total: usize, seed: u64) -> Plan {
+        let counts = Counts::for_total(total);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        // Cities of the zones come first: most activity is there.
+        let zone_cities: Vec<u8> = (0..counts.zones as u8).collect();
+        let city_zipf = Zipf::new(CITIES.len() as f64, 1.1).expect("valid zipf");
+        let industry_count = INDUSTRIES.len() as u8;
+        let topic_zipf = Zipf::new(20.0, 0.8).expect("valid zipf");
+        let draw_city = |rng: &mut ChaCha8Rng| -> u8 {
+            if rng.random_bool(0.7) {
+                *pick(rng, &zone_cities)
+            } else {
+                (city_zipf.sample(rng) as usize - 1) as u8
+            }
+        };
+
+        let zones: Vec<Zone> = zone_cities
+            .iter()
+            .map(|&city| Zone {
+                name: format!("{}高新技术产业开发区", text::city(city)),
+                city,
+            })
+            .collect();
+        let zone_of_city = |city: u8| -> Option<u32> { zones.iter().position(|z| z.city == city).map(|i| i as u32) };
+
+        let mut taken = HashSet::new();
+        let universities: Vec<University> = (0..counts.universities)
+            .map(|_| {
+                let city = draw_city(&mut rng);
+                let name = unique(&mut rng, &mut taken, |rng| {
+                    fill(
+                        pick::<&str, _>(rng, UNIVERSITY_PATTERNS),
+                        text::city(city),
+                        "",
+                        0,
+                        "",
+                        "",
+                    )
+                });
+                let mut industries: Vec<u8> = (0..rng.random_range(2..=4))
+                    .map(|_| rng.random_range(0..industry_count))
+                    .collect();
+                industries.sort_unstable();
+                industries.dedup();
+                University { name, city, industries }
+            })
+            .collect();
+
+        let institutes: Vec<Institute> = (0..counts.institutes)
+            .map(|_| {
+                let parent = rng
+                    .random_bool(0.4)
+                    .then(|| rng.random_range(0..universities.len()) as u32);
+                let (city, industry) = match parent {
+                    Some(u) => {
+                        let university = &universities[u as usize];
+                        (university.city, *pick(&mut rng, &university.industries))
+                    }
+                    None => (draw_city(&mut rng), rng.random_range(0..industry_count)),
+                };
+                let name = unique(&mut rng, &mut taken, |rng| {
+                    let word = *pick(rng, INDUSTRIES[industry as usize].institute_words);
+                    match parent {
+                        Some(u) => format!("{}{word}", universities[u as usize].name),
+                        None if rng.random_bool(0.3) => format!("中国科学院{}{word}", text::city(city)),
+                        None => format!("{}{word}", text::city(city)),
+                    }
+                });
+                Institute {
+                    name,
+                    city,
+                    industry,
+                    parent,
+                }
+            })
+            .collect();
+
+        let platforms: Vec<Platform> = (0..counts.platforms)
+            .map(|_| {
+                let city = draw_city(&mut rng);
+                let industry = rng.random_range(0..industry_count);
+                let name = unique(&mut rng, &mut taken, |rng| {
+                    fill(
+                        pick::<&str, _>(rng, PLATFORM_PATTERNS),
+                        text::city(city),
+                        INDUSTRIES[industry as usize].name,
+                        0,
+                        "",
+                        "",
+                    )
+                });
+                Platform {
+                    name,
+                    city,
+                    industry,
+                    zone: zone_of_city(city),
+                }
+            })
+            .collect();
+
+        let policies: Vec<Policy> = (0..counts.policies)
+            .map(|_| {
+                let city = draw_city(&mut rng);
+                let industry = rng.random_range(0..industry_count);
+                let year = rng.random_range(FIRST_YEAR..=LAST_YEAR);
+                let name = unique(&mut rng, &mut taken, |rng| {
+                    let base = fill(
+                        pick::<&str, _>(rng, POLICY_PATTERNS),
+                        text::city(city),
+                        INDUSTRIES[industry as usize].name,
+                        year,
+                        "",
+                        "",
+                    );
+                    if base.contains(text::city(city)) {
+                        base
+                    } else {
+                        format!("{}{base}", text::city(city))
+                    }
+                });
+                Policy {
+                    name,
+                    city,
+                    industry,
+                    year,
+                    zone: zone_of_city(city),
+                }
+            })
+            .collect();
+
+        let mut platforms_by_city: Vec<Vec<u32>> = vec![Vec::new(); CITIES.len()];
+        for (index, platform) in platforms.iter().enumerate() {
+            platforms_by_city[platform.city as usize].push(index as u32);
+        }
+        let size: Pareto<f64> = Pareto::new(1.0, 1.16).expect("valid pareto");
+        let platform_zipf = Zipf::new(platforms.len() as f64, 1.0).expect("valid zipf");
+        let enterprises: Vec<Enterprise> = (0..counts.enterprises)
+            .map(|_| {
+                let city = draw_city(&mut rng);
+                let industry = rng.random_range(0..industry_count);
+                let (name, short_name) = {
+                    let mut short = String::new();
+                    let full = unique(&mut rng, &mut taken, |rng| {
+                        let (full, s) = text::enterprise_names(rng, city, industry);
+                        short = s;
+                        full
+                    });
+                    (full, short)
+                };
+                let zone = zone_of_city(city).filter(|_| rng.random_bool(0.85));
+                let mut topics: Vec<TopicId> = (0..rng.random_range(1..=2))
+                    .map(|_| random_topic(&mut rng, industry, &topic_zipf))
+                    .collect();
+                topics.dedup();
+                let needs: Vec<TopicId> = (0..rng.random_range(1..=2))
+                    .map(|_| {
+                        let need_industry = if rng.random_bool(0.85) {
+                            industry
+                        } else {
+                            rng.random_range(0..industry_count)
+                        };
+                        random_topic(&mut rng, need_industry, &topic_zipf)
+                    })
+                    .collect();
+                let needs = {
+                    let mut needs = needs;
+                    needs.dedup();
+                    needs
+                };
+                let incubator = rng.random_bool(0.3).then(|| {
+                    // prefer an incubator of the same city
+                    let local = &platforms_by_city[city as usize];
+                    if !local.is_empty() && rng.random_bool(0.7) {
+                        *pick(&mut rng, local)
+                    } else {
+                        (platform_zipf.sample(&mut rng) as u32 - 1).min(platforms.len() as u32 - 1)
+                    }
+                });
+                Enterprise {
+                    name,
+                    short_name,
+                    city,
+                    zone,
+                    industry,
+                    founded: rng.random_range(FIRST_YEAR - 10..=LAST_YEAR),
+                    weight: size.sample(&mut rng).min(1e6),
+                    topics,
+                    needs,
+                    incubator,
+                }
+            })
+            .collect();
+        let weights: Vec<f64> = enterprises.iter().map(|e| e.weight).collect();
+        let enterprise_sampler = WeightedAliasIndex::new(weights.clone()).expect("positive weights");
+        let mut sorted = weights;
+        sorted.sort_by(|a, b| b.total_cmp(a));
+        let leaders = (sorted.len() / 300).max(1);
+        let chain_leader_weight = sorted[leaders - 1];
+
+        // People: a third at universities and institutes, in teams; the rest
+        // in enterprises, in proportion to their size.
+        let academic = academic_titles();
+        let business = business_titles();
+        let research_orgs = universities.len() + institutes.len();
+        let org_size: Pareto<f64> = Pareto::new(1.0, 1.3).expect("valid pareto");
+        let org_weights: Vec<f64> = (0..research_orgs).map(|_| org_size.sample(&mut rng).min(1e4)).collect();
+        let org_sampler = WeightedAliasIndex::new(org_weights).expect("positive weights");
+        let mut persons = Vec::with_capacity(counts.persons);
+        let mut staff: Vec<Vec<u32>> = vec![Vec::new(); enterprises.len()];
+        let mut academics_of: Vec<Vec<u32>> = vec![Vec::new(); research_orgs];
+        for index in 0..counts.persons as u32 {
+            let name = text::person_name(&mut rng);
+            if rng.random_bool(0.33) {
+                let org = org_sampler.sample(&mut rng);
+                let employer = if org < universities.len() {
+                    Employer::University(org as u32)
+                } else {
+                    Employer::Institute((org - universities.len()) as u32)
+                };
+                academics_of[org].push(index);
+                persons.push(Person {
+                    name,
+                    employer,
+                    title: *pick(&mut rng, &academic),
+                    team: None,
+                });
+            } else {
+                let enterprise = enterprise_sampler.sample(&mut rng) as u32;
+                staff[enterprise as usize].push(index);
+                persons.push(Person {
+                    name,
+                    employer: Employer::Enterprise(enterprise),
+                    title: *pick(&mut rng, &business),
+                    team: None,
+                });
+            }
+        }
+
+        // Teams: each research organisation's academics in groups of 3 to 8,
+        // led by a professor or research fellow.
+        let mut teams: Vec<Team> = Vec::new();
+        let mut teams_by_industry: Vec<Vec<u32>> = vec![Vec::new(); INDUSTRIES.len()];
+        let senior = [title_index("教授"), title_index("研究员")];
+        for (org, members) in academics_of.iter().enumerate() {
+            let (employer, industries) = if org < universities.len() {
+                (Employer::University(org as u32), universities[org].industries.clone())
+            } else {
+                let institute = &institutes[org - universities.len()];
+                (
+                    Employer::Institute((org - universities.len()) as u32),
+                    vec![institute.industry],
+                )
+            };
+            let mut rest = members.as_slice();
+            while !rest.is_empty() {
+                let size = rng.random_range(3..=8).min(rest.len());
+                let (group, tail) = rest.split_at(size);
+                rest = tail;
+                let team_index = teams.len() as u32;
+                let leader = group[0];
+                persons[leader as usize].title = *pick(&mut rng, &senior);
+                for &member in group {
+                    persons[member as usize].team = Some(team_index);
+                }
+                let industry = *pick(&mut rng, &industries);
+                let mut topics: Vec<TopicId> = (0..rng.random_range(2..=3))
+                    .map(|_| random_topic(&mut rng, industry, &topic_zipf))
+                    .collect();
+                if rng.random_bool(0.3) {
+                    let extra_industry = *pick(&mut rng, &industries);
+                    topics.push(random_topic(&mut rng, extra_industry, &topic_zipf));
+                }
+                topics.dedup();
+                let mut industries_of_team: Vec<u8> = topics.iter().map(|t| t.industry).collect();
+                industries_of_team.sort_unstable();
+                industries_of_team.dedup();
+                for industry in industries_of_team {
+                    teams_by_industry[industry as usize].push(team_index);
+                }
+                teams.push(Team {
+                    employer,
+                    leader,
+                    members: group.to_vec(),
+                    topics,
+                    patents: Vec::new(),
+                });
+            }
+        }
+
+        // Patents: a quarter from university and institute teams, the rest
+        // from enterprises in proportion to their size.
+        let mut patents = Vec::with_capacity(counts.patents);
+        for index in 0..counts.patents as u32 {
+            let year = rng.random_range(FIRST_YEAR..=LAST_YEAR);
+            if !teams.is_empty() && rng.random_bool(0.25) {
+                let team = rng.random_range(0..teams.len());
+                let topic = *pick(&mut rng, &teams[team].topics);
+                teams[team].patents.push(index);
+                patents.push(Patent {
+                    owner: Owner::Team(team as u32),
+                    topic,
+                    year,
+                });
+            } else {
+                let enterprise = enterprise_sampler.sample(&mut rng);
+                let topic = *pick(&mut rng, &enterprises[enterprise].topics);
+                patents.push(Patent {
+                    owner: Owner::Enterprise(enterprise as u32),
+                    topic,
+                    year: year.max(enterprises[enterprise].founded),
+                });
+            }
+        }
+
+        Plan {
+            seed,
+            counts,
+            zones,
+            universities,
+            institutes,
+            platforms,
+            policy_zipf: Zipf::new(policies.len() as f64, 1.0).expect("valid zipf"),
+            policies,
+            enterprises,
+            persons,
+            teams,
+            patents,
+            staff,
+            teams_by_industry,
+            enterprise_sampler,
+            chain_leader_weight,
+        }
+    }
+
+    /// The name and city of a research organisation.
+    pub(crate) fn research_org(&self, employer: Employer) -> (&str, u8) {
+        match employer {
+            Employer::University(u) => (&self.universities[u as usize].name, self.universities[u as usize].city),
+            Employer::Institute(i) => (&self.institutes[i as usize].name, self.institutes[i as usize].city),
+            Employer::Enterprise(e) => (&self.enterprises[e as usize].name, self.enterprises[e as usize].city),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proportions_follow_a_real_zone() {
+        let counts = Counts::for_total(100_000);
+        assert_eq!(counts.total(), 100_000);
+        assert!((45_000..=52_000).contains(&counts.patents), "{counts:?}");
+        assert_eq!(counts.enterprises, 20_000);
+        assert!(counts.universities < 100 && counts.universities >= 2);
+        let small = Counts::for_total(100);
+        assert!(small.total() >= 100 && small.enterprises >= 10);
+    }
+
+    #[test]
+    fn plan_is_deterministic_and_consistent() {
+        let a = Plan::new(5_000, 42);
+        let b = Plan::new(5_000, 42);
+        assert_eq!(
+            a.enterprises.iter().map(|e| &e.name).collect::<Vec<_>>(),
+            b.enterprises.iter().map(|e| &e.name).collect::<Vec<_>>()
+        );
+        let names: HashSet<&String> = a.enterprises.iter().map(|e| &e.name).collect();
+        assert_eq!(names.len(), a.enterprises.len(), "registered names are unique");
+        for (index, team) in a.teams.iter().enumerate() {
+            assert!(team.members.contains(&team.leader));
+            for &member in &team.members {
+                assert_eq!(a.persons[member as usize].team, Some(index as u32));
+            }
+            for &patent in &team.patents {
+                assert_eq!(a.patents[patent as usize].owner, Owner::Team(index as u32));
+            }
+        }
+        let c = Plan::new(5_000, 43);
+        assert_ne!(a.enterprises[0].name, c.enterprises[0].name);
+    }
+}
