@@ -31,5 +31,5 @@ for n in "${sizes[@]}"; do
   echo "corpus size: $(du -sh "$out" | cut -f1)"
   measure "build" "$bin" build --corpus "$out" --index "$index"
   echo "index size: $(du -sh "$index" | cut -f1) (search $(du -sh "$index"/gen-*/search | cut -f1), graph $(du -sh "$index"/gen-*/graph.bin | cut -f1))"
-  measure "open+stats" "$bin" stats --index "$index"
+  measure "open-and-stats" "$bin" stats --index "$index"
 done

@@ -594,7 +594,8 @@ fn emit_enterprise(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
     let city = text::city(e.city);
     let zone_name = e.zone.map(|z| plan.zones[z as usize].name.as_str());
     let field = text::industry(e.industry);
-    let products: Vec<&str> = (0..2).map(|_| *pick(rng, field.products)).collect();
+    let mut products: Vec<&str> = (0..2).map(|_| *pick(rng, field.products)).collect();
+    products.dedup();
     let needs: Vec<String> = e.needs.iter().map(|&n| text::need_text(rng, n)).collect();
     let description = format!(
         "{}成立于{}年，位于{}，主要从事{}相关产品的研发、生产与销售，主营{}。技术需求：{}。",
@@ -725,7 +726,13 @@ fn emit_enterprise(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
     }
     let mut supporters: Vec<u32> = Vec::new();
     for _ in 0..poisson(rng, 2.8, 8) {
-        let policy = (plan.policy_zipf.sample(rng) as u32 - 1).min(plan.policies.len() as u32 - 1);
+        // mostly the enterprise's own city's policies, popular ones more often
+        let local = &plan.policies_by_city[e.city as usize];
+        let policy = if !local.is_empty() && rng.random_bool(0.8) {
+            local[(plan.policy_zipf.sample(rng) as usize - 1) % local.len()]
+        } else {
+            (plan.policy_zipf.sample(rng) as u32 - 1).min(plan.policies.len() as u32 - 1)
+        };
         if supporters.contains(&policy) {
             continue;
         }

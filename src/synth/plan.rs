@@ -174,6 +174,8 @@ pub(crate) struct Plan {
     pub enterprise_sampler: WeightedAliasIndex<f64>,
     /// Enterprise weight above which a company leads its industry chain.
     pub chain_leader_weight: f64,
+    /// Policies of each city.
+    pub policies_by_city: Vec<Vec<u32>>,
     /// Samples policies with a Zipf law (a few are popular).
     pub policy_zipf: Zipf<f64>,
 }
@@ -183,24 +185,37 @@ pub(crate) const FIRST_YEAR: u16 = 2006;
 /// Last year of synthetic dates.
 pub(crate) const LAST_YEAR: u16 = 2025;
 
-/// Draws a unique name with `make`, retrying on collisions and, past a few
-/// tries, numbering it.
-fn unique<R: Rng + ?Sized>(rng: &mut R, taken: &mut HashSet<String>, mut make: impl FnMut(&mut R) -> String) -> String {
-    for _ in 0..8 {
+/// Draws a unique name with `make`, retrying on collisions; past a few
+/// tries, the last draw is told apart by `variant` (given 2, 3, …).
+fn unique<R: Rng + ?Sized>(
+    rng: &mut R,
+    taken: &mut HashSet<String>,
+    mut make: impl FnMut(&mut R) -> String,
+    variant: impl Fn(&str, usize) -> String,
+) -> String {
+    for _ in 0..12 {
         let name = make(rng);
         if taken.insert(name.clone()) {
             return name;
         }
     }
     let base = make(rng);
-    let mut number = 2;
-    loop {
-        let name = format!("{base}（{number}）");
-        if taken.insert(name.clone()) {
-            return name;
-        }
-        number += 1;
-    }
+    (2..)
+        .map(|number| variant(&base, number))
+        .find(|name| taken.insert(name.clone()))
+        .unwrap_or(base)
+}
+
+/// A small number in Chinese digits (2 → 二), Arabic past ten.
+fn chinese_number(number: usize) -> String {
+    const DIGITS: [&str; 11] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    DIGITS.get(number).map_or_else(|| number.to_string(), |d| d.to_string())
+}
+
+/// Tells apart two organisations of the same name by a numbered campus,
+/// branch or phase, as real ones are.
+fn numbered(label: &'static str) -> impl Fn(&str, usize) -> String {
+    move |base, number| format!("{base}{}{label}", chinese_number(number))
 }
 
 fn academic_titles() -> Vec<u8> {
@@ -259,17 +274,24 @@ impl Plan {
         let mut taken = HashSet::new();
         let universities: Vec<University> = (0..counts.universities)
             .map(|_| {
-                let city = draw_city(&mut rng);
-                let name = unique(&mut rng, &mut taken, |rng| {
-                    fill(
-                        pick::<&str, _>(rng, UNIVERSITY_PATTERNS),
-                        text::city(city),
-                        "",
-                        0,
-                        "",
-                        "",
-                    )
-                });
+                // universities spread over the province and beyond
+                let mut city = draw_city(&mut rng);
+                let name = unique(
+                    &mut rng,
+                    &mut taken,
+                    |rng| {
+                        city = (city_zipf.sample(rng) as usize - 1) as u8;
+                        fill(
+                            pick::<&str, _>(rng, UNIVERSITY_PATTERNS),
+                            text::city(city),
+                            "",
+                            0,
+                            "",
+                            "",
+                        )
+                    },
+                    numbered("校区"),
+                );
                 let mut industries: Vec<u8> = (0..rng.random_range(2..=4))
                     .map(|_| rng.random_range(0..industry_count))
                     .collect();
@@ -291,14 +313,19 @@ impl Plan {
                     }
                     None => (draw_city(&mut rng), rng.random_range(0..industry_count)),
                 };
-                let name = unique(&mut rng, &mut taken, |rng| {
-                    let word = *pick(rng, INDUSTRIES[industry as usize].institute_words);
-                    match parent {
-                        Some(u) => format!("{}{word}", universities[u as usize].name),
-                        None if rng.random_bool(0.3) => format!("中国科学院{}{word}", text::city(city)),
-                        None => format!("{}{word}", text::city(city)),
-                    }
-                });
+                let name = unique(
+                    &mut rng,
+                    &mut taken,
+                    |rng| {
+                        let word = *pick(rng, INDUSTRIES[industry as usize].institute_words);
+                        match parent {
+                            Some(u) => format!("{}{word}", universities[u as usize].name),
+                            None if rng.random_bool(0.3) => format!("中国科学院{}{word}", text::city(city)),
+                            None => format!("{}{word}", text::city(city)),
+                        }
+                    },
+                    numbered("分院"),
+                );
                 Institute {
                     name,
                     city,
@@ -312,16 +339,21 @@ impl Plan {
             .map(|_| {
                 let city = draw_city(&mut rng);
                 let industry = rng.random_range(0..industry_count);
-                let name = unique(&mut rng, &mut taken, |rng| {
-                    fill(
-                        pick::<&str, _>(rng, PLATFORM_PATTERNS),
-                        text::city(city),
-                        INDUSTRIES[industry as usize].name,
-                        0,
-                        "",
-                        "",
-                    )
-                });
+                let name = unique(
+                    &mut rng,
+                    &mut taken,
+                    |rng| {
+                        fill(
+                            pick::<&str, _>(rng, PLATFORM_PATTERNS),
+                            text::city(city),
+                            INDUSTRIES[industry as usize].name,
+                            0,
+                            "",
+                            "",
+                        )
+                    },
+                    numbered("期"),
+                );
                 Platform {
                     name,
                     city,
@@ -336,21 +368,32 @@ impl Plan {
                 let city = draw_city(&mut rng);
                 let industry = rng.random_range(0..industry_count);
                 let year = rng.random_range(FIRST_YEAR..=LAST_YEAR);
-                let name = unique(&mut rng, &mut taken, |rng| {
-                    let base = fill(
-                        pick::<&str, _>(rng, POLICY_PATTERNS),
-                        text::city(city),
-                        INDUSTRIES[industry as usize].name,
-                        year,
-                        "",
-                        "",
-                    );
-                    if base.contains(text::city(city)) {
-                        base
-                    } else {
-                        format!("{}{base}", text::city(city))
-                    }
-                });
+                let name = unique(
+                    &mut rng,
+                    &mut taken,
+                    |rng| {
+                        let base = fill(
+                            pick::<&str, _>(rng, POLICY_PATTERNS),
+                            text::city(city),
+                            INDUSTRIES[industry as usize].name,
+                            year,
+                            "",
+                            "",
+                        );
+                        let base = if base.contains(text::city(city)) {
+                            base
+                        } else {
+                            format!("{}{base}", text::city(city))
+                        };
+                        // recurring programmes are told apart by their year
+                        if base.contains(&year.to_string()) || rng.random_bool(0.5) {
+                            base
+                        } else {
+                            format!("{year}年{base}")
+                        }
+                    },
+                    |base: &str, n: usize| format!("{base}（第{}批）", chinese_number(n)),
+                );
                 Policy {
                     name,
                     city,
@@ -373,11 +416,16 @@ impl Plan {
                 let industry = rng.random_range(0..industry_count);
                 let (name, short_name) = {
                     let mut short = String::new();
-                    let full = unique(&mut rng, &mut taken, |rng| {
-                        let (full, s) = text::enterprise_names(rng, city, industry);
-                        short = s;
-                        full
-                    });
+                    let full = unique(
+                        &mut rng,
+                        &mut taken,
+                        |rng| {
+                            let (full, s) = text::enterprise_names(rng, city, industry);
+                            short = s;
+                            full
+                        },
+                        numbered("分公司"),
+                    );
                     (full, short)
                 };
                 let zone = zone_of_city(city).filter(|_| rng.random_bool(0.85));
@@ -545,8 +593,13 @@ impl Plan {
             }
         }
 
+        let mut policies_by_city: Vec<Vec<u32>> = vec![Vec::new(); CITIES.len()];
+        for (index, policy) in policies.iter().enumerate() {
+            policies_by_city[policy.city as usize].push(index as u32);
+        }
         Plan {
             seed,
+            policies_by_city,
             counts,
             zones,
             universities,
