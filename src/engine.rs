@@ -9,13 +9,14 @@ use serde::Serialize;
 use crate::graph::{
     EntityView, GraphStats, KnowledgeGraph, NeighborsRequest, NeighborsResponse, PathsRequest, PathsResponse,
 };
-use crate::search::{SearchIndex, SearchRequest, SearchResponse};
+use crate::search::{SearchIndex, SearchRequest, SearchResponse, SuggestResponse, Suggester};
 use crate::store::{self, Manifest};
 use crate::{Error, Result};
 
 /// Everything needed to answer queries over one built index.
 pub struct Engine {
     graph: KnowledgeGraph,
+    suggester: Suggester,
     search: SearchIndex,
     manifest: Manifest,
     generation: PathBuf,
@@ -60,6 +61,12 @@ impl Engine {
             },
             other => other,
         })?;
+        let suggester = Suggester::build(&graph);
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            keys = suggester.len(),
+            "suggester ready"
+        );
         tracing::info!(
             generation = %generation.display(),
             entities = manifest.counts.entities,
@@ -68,6 +75,7 @@ impl Engine {
         );
         Ok(Engine {
             graph,
+            suggester,
             search,
             manifest,
             generation,
@@ -89,7 +97,22 @@ impl Engine {
 
     /// Full-text search over documents and entity profiles.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
-        self.search.search(request)
+        let mut response = self.search.search(request)?;
+        for hit in response
+            .hits
+            .iter_mut()
+            .filter(|h| h.kind != crate::search::DOCUMENT_KIND)
+        {
+            if let Ok(index) = self.graph.resolve(&hit.id) {
+                hit.relation_count = Some(self.graph.degree(index));
+            }
+        }
+        Ok(response)
+    }
+
+    /// Entities whose name, alias, pinyin or initials start with `prefix`.
+    pub fn suggest(&self, prefix: &str, limit: usize) -> Result<SuggestResponse> {
+        self.suggester.suggest(&self.graph, prefix, limit)
     }
 
     /// An entity with all of its relations.

@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/health", web::get().to(routes::health))
                 .route("/stats", web::get().to(routes::stats))
                 .route("/search", web::get().to(routes::search))
+                .route("/suggest", web::get().to(routes::suggest))
                 .route("/entities/{id}", web::get().to(routes::entity))
                 .route("/entities/{id}/neighbors", web::get().to(routes::neighbors))
                 .route("/paths", web::get().to(routes::paths))

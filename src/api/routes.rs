@@ -44,15 +44,28 @@ pub(crate) async fn stats(engine: SharedEngine) -> Result<HttpResponse, ApiError
 }
 
 pub(crate) async fn search(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["q", "kind", "industry", "offset", "limit"])?;
+    let params = Params::new(
+        query.into_inner(),
+        &["q", "kind", "industry", "location", "from", "to", "offset", "limit"],
+    )?;
     let request = SearchRequest {
         q: params.required("q")?,
         kind: params.text("kind"),
         industry: params.text("industry"),
+        location: params.text("location"),
+        from: params.text("from"),
+        to: params.text("to"),
         offset: params.number("offset", 0)?,
         limit: params.number("limit", 10)?,
     };
     answer(engine, move |engine| engine.search(&request)).await
+}
+
+pub(crate) async fn suggest(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
+    let params = Params::new(query.into_inner(), &["q", "limit"])?;
+    let prefix = params.required("q")?;
+    let limit = params.number("limit", 10)?;
+    answer(engine, move |engine| engine.suggest(&prefix, limit)).await
 }
 
 pub(crate) async fn entity(engine: SharedEngine, id: web::Path<String>) -> Result<HttpResponse, ApiError> {

@@ -57,11 +57,28 @@ pub enum Command {
         /// Only this industry.
         #[arg(long)]
         industry: Option<String>,
+        /// Only this location.
+        #[arg(long)]
+        location: Option<String>,
+        /// Only entries dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Only entries dated on or before this.
+        #[arg(long)]
+        to: Option<String>,
         #[arg(long, default_value_t = 10)]
         limit: usize,
         #[arg(long, default_value_t = 0)]
         offset: usize,
         /// Print the API's JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Complete an entity name from its beginning, its pinyin or its initials.
+    Suggest {
+        prefix: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
         #[arg(long)]
         json: bool,
     },
@@ -139,6 +156,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             query,
             kind,
             industry,
+            location,
+            from,
+            to,
             limit,
             offset,
             json,
@@ -148,11 +168,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 q: query,
                 kind,
                 industry,
+                location,
+                from,
+                to,
                 offset,
                 limit,
             };
             let response = engine.search(&request)?;
             print(json, &response, || output::search(&response))
+        }
+        Command::Suggest { prefix, limit, json } => {
+            let engine = open(index)?;
+            let response = engine.suggest(&prefix, limit)?;
+            print(json, &response, || output::suggest(&response))
         }
         Command::Entity { id, json } => {
             let engine = open(index)?;
@@ -286,7 +314,17 @@ fn serve(index: &Path, corpus: &Path, addr: &str) -> anyhow::Result<()> {
         tracing::info!(corpus = %corpus.display(), index = %index.display(), "no index yet, building it");
         build_with_progress(corpus, index)?;
     }
-    let engine = open(index)?;
+    let engine = match Engine::open(index) {
+        Ok(engine) => engine,
+        // The index is derived data: one written by another version, or
+        // damaged, is rebuilt from the corpus rather than refused.
+        Err(crate::Error::CorruptIndex { reason, .. }) if corpus.is_dir() => {
+            tracing::warn!(%reason, "the index cannot be used, rebuilding it from the corpus");
+            build_with_progress(corpus, index)?;
+            open(index)?
+        }
+        Err(error) => return Err(error.into()),
+    };
     match crate::corpus::fingerprint(corpus) {
         Ok(now) if now != engine.manifest().corpus_fingerprint => tracing::warn!(
             corpus = %corpus.display(),

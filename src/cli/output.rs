@@ -65,6 +65,23 @@ pub(super) fn search(response: &SearchResponse) -> String {
     out.trim_end().to_string()
 }
 
+pub(super) fn suggest(response: &crate::search::SuggestResponse) -> String {
+    if response.suggestions.is_empty() {
+        return format!("no entity name starts with 「{}」", response.query);
+    }
+    let mut out = String::new();
+    for suggestion in &response.suggestions {
+        let e = &suggestion.entity;
+        let via = if suggestion.matched == e.name {
+            format!("({})", suggestion.via)
+        } else {
+            format!("({} {})", suggestion.via, suggestion.matched)
+        };
+        let _ = writeln!(out, "{}  [{}] {}  {via}", e.name, e.kind.label(), e.id);
+    }
+    out.trim_end().to_string()
+}
+
 fn evidence_lines(out: &mut String, evidence: &[Evidence], indent: &str) {
     for item in evidence {
         let _ = writeln!(out, "{indent}「{}」 — {}", item.quote, item.doc);

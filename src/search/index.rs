@@ -1,21 +1,25 @@
 //! Writing entries into the search index and answering search requests.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
+};
 use tantivy::schema::{Facet, IndexRecordOption, TantivyDocument, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
-use super::query::{parse_query, ParsedQuery, QueryPart};
+use super::query::{check_date, parse_query, Filter, FilterField, ParsedQuery, QueryPart};
 use super::schema::{build_schema, Fields, DOCUMENT_KIND};
 use super::snippet::highlight;
 use crate::model::{Document, Entity, EntityKind};
 use crate::text::{
-    bigrams, is_cjk, normalize, BigramTokenizer, Segmenter, WordTokenizer, BIGRAM_TOKENIZER, WORD_TOKENIZER,
+    bigrams, find_identifiers, is_cjk, normalize, BigramTokenizer, Segmenter, WordTokenizer, BIGRAM_TOKENIZER,
+    WORD_TOKENIZER,
 };
 use crate::{Error, Result};
 
@@ -37,6 +41,12 @@ pub struct SearchRequest {
     pub kind: Option<String>,
     /// Only entries in this industry.
     pub industry: Option<String>,
+    /// Only entries at this location.
+    pub location: Option<String>,
+    /// Only entries dated on or after this (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Only entries dated on or before this.
+    pub to: Option<String>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -48,6 +58,9 @@ impl SearchRequest {
             q: q.into(),
             kind: None,
             industry: None,
+            location: None,
+            from: None,
+            to: None,
             offset: 0,
             limit,
         }
@@ -71,6 +84,9 @@ pub struct SearchHit {
     pub snippet: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub date: Option<String>,
+    /// For entity hits: how many relations the entity takes part in.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub relation_count: Option<usize>,
 }
 
 /// Facet counts over all matching entries (not only the page).
@@ -78,6 +94,8 @@ pub struct SearchHit {
 pub struct Facets {
     pub kind: BTreeMap<String, u64>,
     pub industry: BTreeMap<String, u64>,
+    pub location: BTreeMap<String, u64>,
+    pub year: BTreeMap<String, u64>,
 }
 
 /// A page of results.
@@ -134,8 +152,21 @@ impl SearchWriter {
             doc.add_text(f.tags, industry);
             doc.add_text(f.body_bigrams, industry);
         }
+        for identifier in identifier_forms(
+            entity
+                .props
+                .values()
+                .filter_map(|v| v.as_str())
+                .chain([entity.description.as_str(), entity.name.as_str()]),
+        ) {
+            doc.add_text(f.codes, identifier);
+        }
+        if let Some(year) = entity_year(entity) {
+            doc.add_facet(f.year_facet, Facet::from_path([year.to_string()]));
+        }
         if !entity.location.is_empty() {
             doc.add_text(f.location, &entity.location);
+            doc.add_facet(f.location_facet, Facet::from_path([entity.location.as_str()]));
             doc.add_text(f.tags, &entity.location);
             doc.add_text(f.body_bigrams, &entity.location);
         }
@@ -166,6 +197,10 @@ impl SearchWriter {
         doc.add_text(f.body_bigrams, &document.text);
         if !document.date.is_empty() {
             doc.add_text(f.date, &document.date);
+            doc.add_facet(f.year_facet, Facet::from_path([&document.date[..4]]));
+        }
+        for identifier in identifier_forms([document.title.as_str(), document.text.as_str()]) {
+            doc.add_text(f.codes, identifier);
         }
         self.writer.add_document(doc)?;
         Ok(())
@@ -177,6 +212,37 @@ impl SearchWriter {
         self.writer.wait_merging_threads()?;
         Ok(())
     }
+}
+
+/// Every canonical form of every identifier in `texts`, without repeats.
+fn identifier_forms<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut forms: Vec<String> = texts
+        .into_iter()
+        .flat_map(|text| find_identifiers(&normalize(text)))
+        .flat_map(|identifier| identifier.forms)
+        .collect();
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// The year an entity is dated by, if any: founding year, a `year` fact or
+/// the application date of a patent.
+fn entity_year(entity: &Entity) -> Option<u16> {
+    let props = &entity.props;
+    let numeric = ["founded", "year", "start"]
+        .iter()
+        .find_map(|key| props.get(*key).and_then(|v| v.as_u64()))
+        .map(|y| y as u16);
+    numeric
+        .or_else(|| {
+            props
+                .get("applied")
+                .and_then(|v| v.as_str())
+                .and_then(|d| d.get(..4))
+                .and_then(|y| y.parse().ok())
+        })
+        .filter(|y| (1900..=2100).contains(y))
 }
 
 /// The form in which names are compared whole: normalised, no spaces.
@@ -192,6 +258,20 @@ pub struct SearchIndex {
     segmenter: Segmenter,
 }
 
+/// Most values listed per facet with many values (locations).
+const FACET_VALUES: usize = 30;
+
+/// The `limit` most frequent values of a facet.
+fn top_facets(counts: BTreeMap<String, u64>, limit: usize) -> BTreeMap<String, u64> {
+    if counts.len() <= limit {
+        return counts;
+    }
+    let mut by_count: Vec<(String, u64)> = counts.into_iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    by_count.truncate(limit);
+    by_count.into_iter().collect()
+}
+
 /// Relative weights of the fields a word is looked for in.
 const TITLE_BOOST: f32 = 3.0;
 const ALIAS_BOOST: f32 = 3.0;
@@ -200,6 +280,7 @@ const TAGS_BOOST: f32 = 1.0;
 const TITLE_BIGRAM_BOOST: f32 = 3.0;
 const BODY_BIGRAM_BOOST: f32 = 0.5;
 const EXACT_NAME_BOOST: f32 = 20.0;
+const IDENTIFIER_BOOST: f32 = 10.0;
 
 impl SearchIndex {
     /// Opens the index in `dir`, tokenising with `segmenter`.
@@ -326,11 +407,29 @@ impl SearchIndex {
                 highlights.push(text.clone());
                 self.phrase_clause(text)
             }
+            QueryPart::Identifier(forms) => Some(self.identifier_clause(forms)),
         }
+    }
+
+    /// An identifier found exactly, in any of its forms.
+    fn identifier_clause(&self, forms: &[String]) -> Box<dyn Query> {
+        let clauses = forms
+            .iter()
+            .map(|form| {
+                (
+                    Occur::Should,
+                    self.term_query(self.fields.codes, form, IDENTIFIER_BOOST),
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// What an excluded part rules out: the text as a phrase, or the word.
     fn excluded_clause(&self, part: &QueryPart) -> Option<Box<dyn Query>> {
+        if let QueryPart::Identifier(forms) = part {
+            return Some(self.identifier_clause(&forms[..1]));
+        }
         let words = self.segmenter.query_words(part.text());
         match (part, words.as_slice()) {
             (QueryPart::Term(_), [single]) => Some(self.word_clause(single)),
@@ -338,27 +437,78 @@ impl SearchIndex {
         }
     }
 
-    fn filter_clauses(&self, request: &SearchRequest) -> Result<Vec<(Occur, Box<dyn Query>)>> {
-        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if let Some(kind) = request.kind.as_deref().filter(|k| !k.is_empty()) {
-            if kind != DOCUMENT_KIND && kind.parse::<EntityKind>().is_err() {
-                let known: Vec<&str> = std::iter::once(DOCUMENT_KIND)
-                    .chain(EntityKind::ALL.iter().map(|k| k.as_str()))
-                    .collect();
-                return Err(Error::invalid_parameter(
-                    "kind",
-                    format!("unknown kind `{kind}`, expected one of: {}", known.join(", ")),
-                ));
+    /// The filters of the request's parameters and of the query text, as
+    /// non-scoring clauses. Values of one field are alternatives; different
+    /// fields must all hold.
+    fn filter_clauses(&self, request: &SearchRequest, parsed: &ParsedQuery) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+        let mut fields: Vec<(FilterField, String)> = Vec::new();
+        let given = [
+            (FilterField::Kind, &request.kind),
+            (FilterField::Industry, &request.industry),
+            (FilterField::Location, &request.location),
+        ];
+        for (field, value) in given {
+            if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                fields.push((field, value.to_string()));
             }
-            let term = TermQuery::new(Term::from_field_text(self.fields.kind, kind), IndexRecordOption::Basic);
-            filters.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0))));
         }
-        if let Some(industry) = request.industry.as_deref().filter(|i| !i.is_empty()) {
-            let term = TermQuery::new(
-                Term::from_field_text(self.fields.industry, industry),
-                IndexRecordOption::Basic,
-            );
-            filters.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0))));
+        let mut dates: Vec<(Option<String>, Option<String>)> = Vec::new();
+        if request.from.is_some() || request.to.is_some() {
+            if let Some(from) = &request.from {
+                check_date("from", from)?;
+            }
+            if let Some(to) = &request.to {
+                check_date("to", to)?;
+            }
+            dates.push((request.from.clone(), request.to.clone()));
+        }
+        for filter in &parsed.filters {
+            match filter {
+                Filter::Field(field, value) => fields.push((*field, value.clone())),
+                Filter::Date { from, to } => dates.push((from.clone(), to.clone())),
+            }
+        }
+
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for field in [FilterField::Kind, FilterField::Industry, FilterField::Location] {
+            let values: Vec<&String> = fields.iter().filter(|(f, _)| *f == field).map(|(_, v)| v).collect();
+            if values.is_empty() {
+                continue;
+            }
+            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for value in values {
+                let target = match field {
+                    FilterField::Kind => {
+                        if value != DOCUMENT_KIND && value.parse::<EntityKind>().is_err() {
+                            let known: Vec<&str> = std::iter::once(DOCUMENT_KIND)
+                                .chain(EntityKind::ALL.iter().map(|k| k.as_str()))
+                                .collect();
+                            return Err(Error::invalid_parameter(
+                                "kind",
+                                format!("unknown kind `{value}`, expected one of: {}", known.join(", ")),
+                            ));
+                        }
+                        self.fields.kind
+                    }
+                    FilterField::Industry => self.fields.industry,
+                    FilterField::Location => self.fields.location,
+                };
+                let term = TermQuery::new(Term::from_field_text(target, value), IndexRecordOption::Basic);
+                alternatives.push((Occur::Should, Box::new(term)));
+            }
+            let any_value = BooleanQuery::new(alternatives);
+            filters.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(any_value), 0.0))));
+        }
+        for (from, to) in dates {
+            let lower = from.map_or(Bound::Unbounded, |d| {
+                Bound::Included(Term::from_field_text(self.fields.date, &d))
+            });
+            // `~` sorts after digits and `-`: `2023~` is above every date in 2023
+            let upper = to.map_or(Bound::Unbounded, |d| {
+                Bound::Included(Term::from_field_text(self.fields.date, &format!("{d}~")))
+            });
+            let range = RangeQuery::new(lower, upper);
+            filters.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0))));
         }
         Ok(filters)
     }
@@ -381,7 +531,13 @@ impl SearchIndex {
             .map(|clause| (occur, clause))
             .collect();
         let relaxable = highlights.len() - words_before > 1;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(parts)))];
+        let matching: Box<dyn Query> = if parts.is_empty() {
+            // filters only: browse everything they let through
+            Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0))
+        } else {
+            Box::new(BooleanQuery::new(parts))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matching)];
         let whole: String = parsed.required.iter().map(|p| p.text()).collect::<Vec<_>>().join("");
         clauses.push((
             Occur::Should,
@@ -415,7 +571,7 @@ impl SearchIndex {
             ));
         }
         let parsed = parse_query(&request.q)?;
-        let filters = self.filter_clauses(request)?;
+        let filters = self.filter_clauses(request, &parsed)?;
         let searcher = self.reader.searcher();
 
         let mut highlights = Vec::new();
@@ -458,10 +614,20 @@ impl SearchIndex {
         kind_facets.add_facet(Facet::root());
         let mut industry_facets = FacetCollector::for_field("industry_facet");
         industry_facets.add_facet(Facet::root());
+        let mut location_facets = FacetCollector::for_field("location_facet");
+        location_facets.add_facet(Facet::root());
+        let mut year_facets = FacetCollector::for_field("year_facet");
+        year_facets.add_facet(Facet::root());
         let top = TopDocs::with_limit(request.limit)
             .and_offset(request.offset)
             .order_by_score();
-        let (total, top, kinds, industries) = searcher.search(query, &(Count, top, kind_facets, industry_facets))?;
+        let collectors = (
+            Count,
+            top,
+            (kind_facets, industry_facets),
+            (location_facets, year_facets),
+        );
+        let (total, top, (kinds, industries), (locations, years)) = searcher.search(query, &collectors)?;
         let to_map = |counts: &tantivy::collector::FacetCounts| -> BTreeMap<String, u64> {
             counts
                 .get(Facet::root())
@@ -471,6 +637,8 @@ impl SearchIndex {
         let facets = Facets {
             kind: to_map(&kinds),
             industry: to_map(&industries),
+            location: top_facets(to_map(&locations), FACET_VALUES),
+            year: to_map(&years),
         };
         Ok((total, top, facets))
     }
@@ -500,6 +668,7 @@ impl SearchIndex {
             score,
             snippet,
             date: (!date.is_empty()).then_some(date),
+            relation_count: None,
         })
     }
 }

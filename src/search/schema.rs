@@ -21,6 +21,11 @@ pub(crate) struct Fields {
     pub industry: Field,
     pub industry_facet: Field,
     pub location: Field,
+    pub location_facet: Field,
+    /// Year of a dated entry, as a facet.
+    pub year_facet: Field,
+    /// Identifiers in canonical form (IPC codes, patent numbers, credit codes).
+    pub codes: Field,
     /// Entity name or document title (words, stored).
     pub title: Field,
     pub aliases: Field,
@@ -58,6 +63,9 @@ pub(crate) fn build_schema() -> Schema {
     builder.add_text_field("industry", STRING | STORED);
     builder.add_facet_field("industry_facet", FacetOptions::default());
     builder.add_text_field("location", STRING | STORED);
+    builder.add_facet_field("location_facet", FacetOptions::default());
+    builder.add_facet_field("year_facet", FacetOptions::default());
+    builder.add_text_field("codes", STRING);
     builder.add_text_field("title", text_options(WORD_TOKENIZER, true));
     builder.add_text_field("aliases", text_options(WORD_TOKENIZER, false));
     builder.add_text_field("body", text_options(WORD_TOKENIZER, true));
@@ -85,6 +93,9 @@ impl Fields {
             industry: field("industry")?,
             industry_facet: field("industry_facet")?,
             location: field("location")?,
+            location_facet: field("location_facet")?,
+            year_facet: field("year_facet")?,
+            codes: field("codes")?,
             title: field("title")?,
             aliases: field("aliases")?,
             body: field("body")?,

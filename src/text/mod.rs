@@ -5,11 +5,13 @@
 //! the index layout or the graph.
 
 mod bigram;
+mod identifiers;
 mod normalize;
 mod segment;
 mod tokenizer;
 
 pub use bigram::{bigrams, is_cjk};
+pub use identifiers::{find_identifiers, Identifier};
 pub use normalize::{normalize, normalize_char};
 pub use segment::{Segmenter, WordToken};
 pub use tokenizer::{BigramTokenizer, WordTokenizer, BIGRAM_TOKENIZER, WORD_TOKENIZER};

@@ -1,0 +1,402 @@
+//! Autocomplete on entity names and aliases: by Chinese prefix, by full
+//! pinyin prefix (`qingdaogao`) and by pinyin initials (`qdgx` →
+//! 青岛高新区), most important entities first.
+//!
+//! All keys (each name and alias in three forms) sit in one sorted array, so
+//! the keys starting with a prefix are one contiguous range; a segment tree
+//! over the keys' importance yields the top entries of any range in
+//! O(k log n), whatever the range's size. Patents and projects are not
+//! suggested: their names are titles.
+
+use std::collections::{BinaryHeap, HashSet};
+
+use pinyin::ToPinyin;
+use serde::{Deserialize, Serialize};
+
+use crate::graph::{EntityRef, KnowledgeGraph};
+use crate::model::EntityKind;
+use crate::text::normalize;
+use crate::{Error, Result};
+
+/// Most suggestions one call returns.
+pub const MAX_SUGGESTIONS: usize = 50;
+
+/// How a key was derived from a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Text,
+    Pinyin,
+    Initials,
+}
+
+impl Form {
+    fn label(self) -> &'static str {
+        match self {
+            Form::Text => "name",
+            Form::Pinyin => "pinyin",
+            Form::Initials => "initials",
+        }
+    }
+}
+
+/// One key: which entity, which of its names (0 = main name, then aliases),
+/// and in which form.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    entity: u32,
+    name: u16,
+    form: Form,
+}
+
+/// One suggestion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    #[serde(flatten)]
+    pub entity: EntityRef,
+    /// The name or alias that matched.
+    pub matched: String,
+    /// `name`, `pinyin` or `initials`: how the typed text matched it.
+    pub via: String,
+}
+
+/// The answer to a suggest call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestResponse {
+    pub query: String,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// The prefix index of entity names.
+pub struct Suggester {
+    keys: Vec<Box<str>>,
+    entries: Vec<Entry>,
+    importance: Vec<f32>,
+    /// `tree[n + i] = i`; `tree[p]` = the key of highest importance under p.
+    tree: Vec<u32>,
+}
+
+/// Full pinyin and initials of a name: letters and digits kept as they are,
+/// punctuation dropped.
+pub fn pinyin_forms(name: &str) -> (String, String) {
+    let mut full = String::new();
+    let mut initials = String::new();
+    for c in normalize(name).chars() {
+        if let Some(reading) = c.to_pinyin() {
+            full.push_str(reading.plain());
+            initials.push_str(reading.first_letter());
+        } else if c.is_alphanumeric() {
+            full.push(c);
+            initials.push(c);
+        }
+    }
+    (full, initials)
+}
+
+/// How prominent an entity is for suggestions: its number of relations,
+/// with organisations and places ahead of people at equal degree.
+fn importance(kind: EntityKind, degree: usize) -> f32 {
+    let kind_weight = match kind {
+        EntityKind::Zone | EntityKind::University | EntityKind::Institute => 3.0,
+        EntityKind::Enterprise | EntityKind::Platform | EntityKind::Policy | EntityKind::Industry => 2.0,
+        _ => 1.0,
+    };
+    (1.0 + degree as f32).ln() + kind_weight * 0.5
+}
+
+fn key_form(name: &str) -> String {
+    normalize(name).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+impl Suggester {
+    /// Indexes every name and alias of the graph's named entities.
+    pub fn build(graph: &KnowledgeGraph) -> Suggester {
+        let mut items: Vec<(Box<str>, Entry)> = Vec::new();
+        for (index, entity) in graph.entities().iter().enumerate() {
+            if matches!(entity.kind, EntityKind::Patent | EntityKind::Project) {
+                continue;
+            }
+            for (position, name) in entity.names().enumerate() {
+                let entry = |form| Entry {
+                    entity: index as u32,
+                    name: position.min(u16::MAX as usize) as u16,
+                    form,
+                };
+                let text = key_form(name);
+                if text.is_empty() {
+                    continue;
+                }
+                let (full, initials) = pinyin_forms(&text);
+                if full != text && !full.is_empty() {
+                    items.push((full.into_boxed_str(), entry(Form::Pinyin)));
+                }
+                if initials != text && initials.chars().count() > 1 {
+                    items.push((initials.into_boxed_str(), entry(Form::Initials)));
+                }
+                items.push((text.into_boxed_str(), entry(Form::Text)));
+            }
+        }
+        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let (keys, entries): (Vec<Box<str>>, Vec<Entry>) = items.into_iter().unzip();
+        let importance: Vec<f32> = entries
+            .iter()
+            .map(|e| {
+                let kind = graph.entity_at(e.entity).kind;
+                // among one entity's keys, its main name wins the tie
+                let main_name = if e.name == 0 { 1e-3 } else { 0.0 };
+                importance(kind, graph.degree(e.entity)) + main_name
+            })
+            .collect();
+        let n = keys.len();
+        let mut tree = vec![0u32; 2 * n];
+        for i in 0..n {
+            tree[n + i] = i as u32;
+        }
+        for p in (1..n).rev() {
+            let (a, b) = (tree[2 * p], tree[2 * p + 1]);
+            tree[p] = if importance[b as usize] > importance[a as usize] {
+                b
+            } else {
+                a
+            };
+        }
+        Suggester {
+            keys,
+            entries,
+            importance,
+            tree,
+        }
+    }
+
+    /// Number of keys indexed.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether no key is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The key of highest importance in `[left, right)`.
+    fn argmax(&self, left: usize, right: usize) -> Option<u32> {
+        let n = self.keys.len();
+        let (mut l, mut r) = (left + n, right + n);
+        let mut best: Option<u32> = None;
+        let mut consider = |candidate: u32| {
+            if best.is_none_or(|b| self.importance[candidate as usize] > self.importance[b as usize]) {
+                best = Some(candidate);
+            }
+        };
+        while l < r {
+            if l & 1 == 1 {
+                consider(self.tree[l]);
+                l += 1;
+            }
+            if r & 1 == 1 {
+                r -= 1;
+                consider(self.tree[r]);
+            }
+            l >>= 1;
+            r >>= 1;
+        }
+        best
+    }
+
+    /// Returns up to `limit` entities whose name, alias, pinyin or pinyin
+    /// initials start with `query`: exact matches first, then by importance.
+    pub fn suggest(&self, graph: &KnowledgeGraph, query: &str, limit: usize) -> Result<SuggestResponse> {
+        if limit == 0 || limit > MAX_SUGGESTIONS {
+            return Err(Error::invalid_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_SUGGESTIONS}"),
+            ));
+        }
+        let prefix = key_form(query);
+        if prefix.is_empty() {
+            return Err(Error::invalid_parameter("q", "type the beginning of a name"));
+        }
+        let start = self.keys.partition_point(|k| k.as_ref() < prefix.as_str());
+        let end = start + self.keys[start..].partition_point(|k| k.starts_with(prefix.as_str()));
+
+        let mut chosen: Vec<usize> = Vec::with_capacity(limit);
+        let mut seen: HashSet<u32> = HashSet::new();
+        // exact keys sort first in the range
+        for key_index in start..end {
+            if self.keys[key_index].as_ref() != prefix.as_str() || chosen.len() == limit {
+                break;
+            }
+            if seen.insert(self.entries[key_index].entity) {
+                chosen.push(key_index);
+            }
+        }
+        // then the most important keys of the range, best first
+        let mut heap: BinaryHeap<(OrderedImportance, usize, usize, usize)> = BinaryHeap::new();
+        if let Some(best) = self.argmax(start, end) {
+            heap.push((
+                OrderedImportance(self.importance[best as usize]),
+                best as usize,
+                start,
+                end,
+            ));
+        }
+        let mut steps = 0;
+        while let Some((_, best, left, right)) = heap.pop() {
+            steps += 1;
+            if chosen.len() == limit || steps > 20 * limit + 100 {
+                break;
+            }
+            if seen.insert(self.entries[best].entity) {
+                chosen.push(best);
+            }
+            for (l, r) in [(left, best), (best + 1, right)] {
+                if l < r {
+                    if let Some(next) = self.argmax(l, r) {
+                        heap.push((OrderedImportance(self.importance[next as usize]), next as usize, l, r));
+                    }
+                }
+            }
+        }
+        let suggestions = chosen
+            .into_iter()
+            .map(|key_index| {
+                let entry = self.entries[key_index];
+                let entity = graph.entity_at(entry.entity);
+                let matched = entity
+                    .names()
+                    .nth(entry.name as usize)
+                    .unwrap_or(&entity.name)
+                    .to_string();
+                let via = match (entry.form, entry.name) {
+                    (Form::Text, 0) => "name",
+                    (Form::Text, _) => "alias",
+                    (form, _) => form.label(),
+                };
+                Suggestion {
+                    entity: EntityRef::from(entity),
+                    matched,
+                    via: via.to_string(),
+                }
+            })
+            .collect();
+        Ok(SuggestResponse {
+            query: query.to_string(),
+            suggestions,
+        })
+    }
+}
+
+/// An `f32` importance with a total order, for the heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrderedImportance(f32);
+
+impl Eq for OrderedImportance {}
+
+impl PartialOrd for OrderedImportance {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrderedImportance {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::KnowledgeGraph;
+    use crate::model::{Entity, Evidence, Relation, RelationKind};
+
+    fn entity(id: &str, kind: EntityKind, name: &str, aliases: &[&str]) -> Entity {
+        Entity {
+            id: id.into(),
+            kind,
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            description: String::new(),
+            industry: vec![],
+            location: String::new(),
+            props: Default::default(),
+        }
+    }
+
+    fn graph() -> KnowledgeGraph {
+        let mut entities = vec![
+            entity("zone", EntityKind::Zone, "青岛高新区", &["青岛国家高新技术产业开发区"]),
+            entity(
+                "gaoce",
+                EntityKind::Enterprise,
+                "高测股份",
+                &["青岛高测科技股份有限公司"],
+            ),
+            entity("qau", EntityKind::University, "青岛农业大学", &[]),
+            entity("patent", EntityKind::Patent, "青岛一种专利", &[]),
+            entity("az", EntityKind::Enterprise, "阿斯利康", &["AstraZeneca"]),
+        ];
+        for i in 0..5 {
+            entities.push(entity(
+                &format!("e{i}"),
+                EntityKind::Enterprise,
+                &format!("青岛企业{i}"),
+                &[],
+            ));
+        }
+        let relations = (0..5)
+            .map(|i| Relation {
+                from: format!("e{i}"),
+                to: "zone".into(),
+                kind: RelationKind::LocatedIn,
+                since: None,
+                amount: None,
+                unit: None,
+                props: Default::default(),
+                evidence: vec![Evidence {
+                    doc: "d".into(),
+                    quote: "q".into(),
+                }],
+            })
+            .collect();
+        KnowledgeGraph::from_records(entities, relations).unwrap()
+    }
+
+    fn ids(response: &SuggestResponse) -> Vec<&str> {
+        response.suggestions.iter().map(|s| s.entity.id.as_str()).collect()
+    }
+
+    #[test]
+    fn chinese_prefix_pinyin_and_initials() {
+        let graph = graph();
+        let suggester = Suggester::build(&graph);
+        let by_prefix = suggester.suggest(&graph, "青岛", 10).unwrap();
+        assert_eq!(ids(&by_prefix)[0], "zone", "the hub comes first");
+        assert!(!ids(&by_prefix).contains(&"patent"), "titles are not suggested");
+        let initials = suggester.suggest(&graph, "qdgx", 5).unwrap();
+        assert_eq!(ids(&initials), ["zone"]);
+        assert_eq!(initials.suggestions[0].via, "initials");
+        let full = suggester.suggest(&graph, "qingdaonong", 5).unwrap();
+        assert_eq!(ids(&full), ["qau"]);
+        assert_eq!(full.suggestions[0].via, "pinyin");
+        let alias = suggester.suggest(&graph, "Astra", 5).unwrap();
+        assert_eq!(ids(&alias), ["az"]);
+        assert_eq!(alias.suggestions[0].matched, "AstraZeneca");
+        let short_inside = suggester.suggest(&graph, "青岛高测", 5).unwrap();
+        assert_eq!(ids(&short_inside), ["gaoce"]);
+    }
+
+    #[test]
+    fn exact_match_first_limit_and_dedup() {
+        let graph = graph();
+        let suggester = Suggester::build(&graph);
+        let response = suggester.suggest(&graph, "青岛企业3", 10).unwrap();
+        assert_eq!(ids(&response), ["e3"]);
+        let limited = suggester.suggest(&graph, "q", 3).unwrap();
+        assert_eq!(limited.suggestions.len(), 3);
+        let unique: HashSet<&str> = ids(&limited).into_iter().collect();
+        assert_eq!(unique.len(), 3);
+        assert!(suggester.suggest(&graph, "  ", 5).is_err());
+        assert!(suggester.suggest(&graph, "q", 0).is_err());
+        assert!(suggester.suggest(&graph, "zzzz", 5).unwrap().suggestions.is_empty());
+    }
+}
