@@ -1,2 +1,1282 @@
-//! Placeholder replaced by the benchmark.
-fn main() {}
+//! Indexing throughput and query latency of innograph's search.
+//!
+//! What it measures, in one run:
+//!
+//! 1. **Indexing throughput on real text**: the CSL sample's titles and
+//!    abstracts, repeated `BENCH_REPEAT` times (by default enough copies to
+//!    reach 20 MB of text), as documents:
+//!    - jieba alone, one thread: `Jieba::new().cut_for_search(text, true)`;
+//!    - innograph's segmentation alone, one thread: `text::normalize` then
+//!      `Segmenter::index_tokens` (jieba's precise cut plus in-compound words);
+//!    - a plain tantivy index of the same texts (one `TEXT`-like field,
+//!      indexed with positions, not stored, tokenised by tantivy-jieba
+//!      registered as `"jieba"` as in its README; 256 MB writer heap, the
+//!      default thread count), commit and merges included;
+//!    - innograph's `SearchWriter` over the same texts as `Document`s (title
+//!      and abstract), commit and merges included;
+//!
+//!    in MB/s and documents/s, the ratios between them, and the index size
+//!    per byte of text.
+//! 2. **Query latency in-process**: `Engine::search` (10 hits, single
+//!    thread) on an index of the 2,000 CSL papers and on a synthetic
+//!    ecosystem of `BENCH_ENTITIES` entities, over fixed lists of 1–3 word
+//!    Chinese queries that occur in each data set. Each query runs once to
+//!    warm up (and must return at least one hit), then `BENCH_ROUNDS` times
+//!    round-robin; p50, p99, mean and max latency and queries/s.
+//! 3. **Query latency over loopback HTTP**: `innograph serve` on the
+//!    synthetic index, the same synthetic queries sent one at a time over a
+//!    kept-alive HTTP/1.1 connection by a minimal client in this file; each
+//!    answer's `total` must equal the in-process one.
+//!
+//! The synthetic corpus is generated with `innograph::synth::generate` into
+//! `$BENCH_DIR/corpus-<N>` unless a corpus of the same size and seed is
+//! already there (its `gen.json` says so), and built into
+//! `$BENCH_DIR/index-<N>` unless an index of that corpus is already there;
+//! both are kept for the next run. At 1M entities the build takes about 80 s
+//! and 8–9 GB of memory, the open about 17 s and 6.5 GB, and the server as
+//! much again (the in-process engine is dropped first).
+//!
+//! Run: `cargo bench --bench search` (for a quick check:
+//! `BENCH_ENTITIES=100000 cargo bench --bench search`).
+//!
+//! Environment:
+//! - `BENCH_CSL`: the CSL papers file, default `../shared/data/csl/papers.jsonl`
+//!   relative to the crate; when missing, the bench says so and exits 0.
+//! - `BENCH_REPEAT`: copies of the CSL texts for part 1 (default: enough for 20 MB).
+//! - `BENCH_ENTITIES`: synthetic entities (default 1000000).
+//! - `BENCH_SEED`: synthetic seed (default 2026).
+//! - `BENCH_DIR`: where the synthetic corpus and index live (default
+//!   `/tmp/innograph-bench-search`).
+//! - `BENCH_ROUNDS`: timed runs of each query (default 20).
+//! - `BENCH_HTTP`: `0` skips part 3.
+//! - `BENCH_BIN`: the `innograph` binary for part 3 (default: the one cargo
+//!   built with this bench).
+
+use std::error::Error;
+use std::fs;
+use std::hint::black_box;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use innograph::model::Document;
+use innograph::search::{SearchRequest, SearchWriter};
+use innograph::synth::{generate, GenConfig};
+use innograph::text::{normalize, Segmenter};
+use innograph::Engine;
+use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{doc, Index, Term};
+
+type BenchResult<T> = Result<T, Box<dyn Error>>;
+
+/// Hits asked for per query.
+const LIMIT: usize = 10;
+/// Text the default repeat count reaches, in bytes.
+const TARGET_TEXT_BYTES: usize = 20_000_000;
+/// Heap given to the plain tantivy writer (innograph's writer uses the same).
+const PLAIN_WRITER_HEAP: usize = 256 * 1024 * 1024;
+/// Longest wait for `innograph serve` to answer `/api/health`.
+const SERVER_START_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Queries over the CSL papers: words of its disciplines, each found in at
+/// least one title or abstract.
+const CSL_QUERIES: &[&str] = &[
+    "神经网络",
+    "遗传算法",
+    "有限元",
+    "数值模拟",
+    "复合材料",
+    "高效液相色谱",
+    "脑梗死",
+    "斜拉桥",
+    "小波变换",
+    "知识产权",
+    "吸附",
+    "大鼠",
+    "园林绿化",
+    "种子萌发",
+    "储层",
+    "高炉",
+    "无线通信",
+    "图书馆",
+    "新媒体",
+    "艾滋病",
+    "支持向量机",
+    "无人机",
+    "降水",
+    "地震",
+    "肿瘤",
+    "抗氧化",
+    "发酵",
+    "微生物",
+    "城市化",
+    "马克思主义",
+    "传感器",
+    "水产 养殖",
+    "图像 分割",
+    "混凝土 强度",
+    "隧道 施工",
+    "气候 变化",
+    "遥感 影像",
+    "细胞 凋亡",
+    "经济 增长",
+    "民族 文化",
+    "电机 控制",
+    "大鼠 细胞 凋亡",
+    "神经网络 预测 模型",
+    "遗传算法 优化 设计",
+    "高效液相色谱 含量 测定",
+    "控制 系统 仿真",
+];
+
+/// Queries over the synthetic ecosystem: technical words of its industries.
+const SYNTHETIC_QUERIES: &[&str] = &[
+    "锂电池",
+    "储能",
+    "手术机器人",
+    "石墨烯",
+    "干细胞",
+    "疫苗",
+    "基因治疗",
+    "内窥镜",
+    "计算机视觉",
+    "自然语言处理",
+    "工业互联网",
+    "区块链",
+    "芯片",
+    "自动驾驶",
+    "工业机器人",
+    "数控机床",
+    "增材制造",
+    "数字孪生",
+    "海水淡化",
+    "水下机器人",
+    "智能船舶",
+    "高温合金",
+    "稀土",
+    "合成生物学",
+    "知识产权",
+    "科技金融",
+    "孵化器",
+    "固态电池 电解质",
+    "碳纤维 复合材料",
+    "海洋 养殖",
+    "机器视觉 检测",
+    "核酸 检测",
+    "超声 诊断",
+    "骨科 植入物",
+    "人工智能 大模型",
+    "集成电路 设计",
+    "物联网 传感器",
+    "激光 加工",
+    "电解水 制氢",
+    "海上 风电",
+    "mRNA 疫苗",
+    "免疫 治疗 抗体",
+    "动力电池 回收 技术",
+    "医学影像 人工智能 诊断",
+];
+
+struct Paper {
+    id: String,
+    title: String,
+    abstract_text: String,
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> BenchResult<T> {
+    match std::env::var(name) {
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}={value:?} is not a valid value").into()),
+        Err(_) => Ok(default),
+    }
+}
+
+fn data_path() -> PathBuf {
+    match std::env::var_os("BENCH_CSL") {
+        Some(path) => PathBuf::from(path),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/csl/papers.jsonl"),
+    }
+}
+
+fn read_papers(path: &Path) -> BenchResult<Vec<Paper>> {
+    let text = fs::read_to_string(path)?;
+    let mut papers = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(line)?;
+        let field = |name: &str| -> BenchResult<String> {
+            value
+                .get(name)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+                .ok_or_else(|| format!("{}:{}: no string field `{name}`", path.display(), index + 1).into())
+        };
+        papers.push(Paper {
+            id: field("id")?,
+            title: field("title")?,
+            abstract_text: field("abstract")?,
+        });
+    }
+    Ok(papers)
+}
+
+// ---------------------------------------------------------------- formatting
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1e6
+}
+
+fn fmt_latency(duration: Duration) -> String {
+    let micros = duration.as_secs_f64() * 1e6;
+    if micros < 1000.0 {
+        format!("{micros:.0} µs")
+    } else {
+        format!("{:.2} ms", micros / 1000.0)
+    }
+}
+
+fn fmt_count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Display width of a cell: CJK and full-width characters take two columns.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x9FFF | 0xAC00..=0xD7A3 => 2,
+            0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Prints a Markdown table, padded for the terminal; columns after the
+/// first are right-aligned.
+fn print_table(headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(3)).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(display_width(cell));
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(column, (cell, width))| {
+                let pad = " ".repeat(width.saturating_sub(display_width(cell)));
+                if column == 0 {
+                    format!("{cell}{pad}")
+                } else {
+                    format!("{pad}{cell}")
+                }
+            })
+            .collect();
+        println!("| {} |", padded.join(" | "));
+    };
+    line(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    let rule: Vec<String> = widths
+        .iter()
+        .enumerate()
+        .map(|(column, width)| {
+            if column == 0 {
+                "-".repeat(*width)
+            } else {
+                format!("{}:", "-".repeat(width.saturating_sub(1)))
+            }
+        })
+        .collect();
+    println!(
+        "|{}|",
+        rule.iter().map(|r| format!(" {r} ")).collect::<Vec<_>>().join("|")
+    );
+    for row in rows {
+        line(row);
+    }
+}
+
+fn progress(message: &str) {
+    eprintln!("[search bench] {message}");
+}
+
+/// Total size of the files under `dir`.
+fn dir_bytes(dir: &Path) -> BenchResult<u64> {
+    let mut total = 0;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += if meta.is_dir() {
+            dir_bytes(&entry.path())?
+        } else {
+            meta.len()
+        };
+    }
+    Ok(total)
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let memory = fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or_else(String::new, |kb| format!(", {:.1} GiB RAM", kb / 1024.0 / 1024.0));
+    format!("{cores} core(s) (available_parallelism), {cpu}{memory}")
+}
+
+// ---------------------------------------------------------------- part 1: indexing
+
+/// One measured indexing or segmentation step.
+struct Throughput {
+    name: String,
+    threads: String,
+    elapsed: Duration,
+    index_bytes: Option<u64>,
+}
+
+struct IndexingReport {
+    repeat: usize,
+    docs: usize,
+    text_bytes: usize,
+    jieba_load: Duration,
+    rows: Vec<Throughput>,
+}
+
+fn index_throughput(papers: &[Paper], repeat: usize, cores: usize) -> BenchResult<IndexingReport> {
+    let once_bytes: usize = papers.iter().map(|p| p.title.len() + p.abstract_text.len()).sum();
+    let docs = papers.len() * repeat;
+    let text_bytes = once_bytes * repeat;
+    // The same text in the shape each contender takes: one string per
+    // paper (title, newline, abstract) for jieba and plain tantivy, a
+    // Document (title, text) for innograph.
+    let combined: Vec<String> = papers
+        .iter()
+        .map(|p| format!("{}\n{}", p.title, p.abstract_text))
+        .collect();
+    let documents: Vec<Document> = (0..repeat)
+        .flat_map(|copy| {
+            papers.iter().map(move |p| Document {
+                id: format!("{}#{copy}", p.id),
+                title: p.title.clone(),
+                text: p.abstract_text.clone(),
+                date: String::new(),
+                source: String::new(),
+            })
+        })
+        .collect();
+    let mut rows = Vec::new();
+
+    // jieba alone, one thread.
+    let started = Instant::now();
+    let jieba = jieba_rs::Jieba::new();
+    let jieba_load = started.elapsed();
+    progress("jieba cut_for_search, one thread");
+    let started = Instant::now();
+    let mut tokens = 0usize;
+    for _ in 0..repeat {
+        for text in &combined {
+            tokens += black_box(jieba.cut_for_search(black_box(text), true)).len();
+        }
+    }
+    rows.push(Throughput {
+        name: "jieba-rs `cut_for_search(text, true)`".into(),
+        threads: "1".into(),
+        elapsed: started.elapsed(),
+        index_bytes: None,
+    });
+    assert!(tokens > text_bytes / 30, "jieba produced only {tokens} tokens");
+    drop(jieba);
+
+    // innograph's segmentation alone, one thread.
+    progress("innograph normalize + index_tokens, one thread");
+    let segmenter = Segmenter::new(std::iter::empty::<&str>());
+    let started = Instant::now();
+    let mut tokens = 0usize;
+    for _ in 0..repeat {
+        for p in papers {
+            tokens += black_box(segmenter.index_tokens(&normalize(black_box(&p.title)))).len();
+            tokens += black_box(segmenter.index_tokens(&normalize(black_box(&p.abstract_text)))).len();
+        }
+    }
+    rows.push(Throughput {
+        name: "innograph `normalize` + `Segmenter::index_tokens`".into(),
+        threads: "1".into(),
+        elapsed: started.elapsed(),
+        index_bytes: None,
+    });
+    assert!(
+        tokens > text_bytes / 30,
+        "innograph's segmenter produced only {tokens} tokens"
+    );
+
+    // Plain tantivy with tantivy-jieba.
+    progress("plain tantivy + tantivy-jieba index");
+    let plain_dir = tempfile::tempdir()?;
+    let mut schema = Schema::builder();
+    let body = schema.add_text_field(
+        "body",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("jieba")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        ),
+    );
+    let started = Instant::now();
+    let index = Index::create_in_dir(plain_dir.path(), schema.build())?;
+    index
+        .tokenizers()
+        .register("jieba", tantivy_jieba::JiebaTokenizer::new());
+    let mut writer: tantivy::IndexWriter = index.writer(PLAIN_WRITER_HEAP)?;
+    for _ in 0..repeat {
+        for text in &combined {
+            writer.add_document(doc!(body => text.as_str()))?;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let elapsed = started.elapsed();
+    let searcher = index.reader()?.searcher();
+    assert_eq!(searcher.num_docs() as usize, docs, "plain tantivy index lost documents");
+    let probe = tantivy::query::TermQuery::new(Term::from_field_text(body, "神经网络"), IndexRecordOption::Basic);
+    let probe_hits = searcher.search(&probe, &tantivy::collector::Count)?;
+    assert!(
+        probe_hits >= repeat,
+        "plain tantivy: 神经网络 found in {probe_hits} documents"
+    );
+    rows.push(Throughput {
+        name: "plain tantivy + tantivy-jieba (1 field)".into(),
+        threads: format!("{cores} (writer default)"),
+        elapsed,
+        index_bytes: Some(dir_bytes(plain_dir.path())?),
+    });
+    drop(searcher);
+    drop(index);
+
+    // innograph's SearchWriter.
+    progress("innograph SearchWriter index");
+    let innograph_dir = tempfile::tempdir()?;
+    let started = Instant::now();
+    let writer = SearchWriter::create(innograph_dir.path(), &segmenter)?;
+    for document in &documents {
+        writer.add_document(document)?;
+    }
+    writer.commit()?;
+    rows.push(Throughput {
+        name: "innograph `SearchWriter` (documents)".into(),
+        threads: format!("{cores} (writer default)"),
+        elapsed: started.elapsed(),
+        index_bytes: Some(dir_bytes(innograph_dir.path())?),
+    });
+
+    Ok(IndexingReport {
+        repeat,
+        docs,
+        text_bytes,
+        jieba_load,
+        rows,
+    })
+}
+
+fn print_indexing(report: &IndexingReport, once_bytes: usize) {
+    println!("\n## 1. Indexing throughput (CSL titles + abstracts)\n");
+    println!(
+        "text: {} papers × {} copies = {} documents, {:.2} MB ({:.2} MB per copy{})",
+        report.docs / report.repeat,
+        report.repeat,
+        fmt_count(report.docs),
+        mb(report.text_bytes),
+        mb(once_bytes),
+        if std::env::var_os("BENCH_REPEAT").is_some() {
+            ", BENCH_REPEAT"
+        } else {
+            ", copies chosen to reach 20 MB"
+        }
+    );
+    println!(
+        "jieba dictionary load (Jieba::new, not in the figures): {:.0} ms\n",
+        report.jieba_load.as_secs_f64() * 1e3
+    );
+    let rows: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .map(|row| {
+            let secs = row.elapsed.as_secs_f64();
+            vec![
+                row.name.clone(),
+                row.threads.clone(),
+                format!("{secs:.2} s"),
+                format!("{:.2}", mb(report.text_bytes) / secs),
+                fmt_count((report.docs as f64 / secs) as usize),
+                row.index_bytes
+                    .map_or("–".to_string(), |b| format!("{:.1} MB", b as f64 / 1e6)),
+                row.index_bytes.map_or("–".to_string(), |b| {
+                    format!("{:.2}", b as f64 / report.text_bytes as f64)
+                }),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            "step",
+            "threads",
+            "time",
+            "MB/s",
+            "docs/s",
+            "index size",
+            "index bytes / text byte",
+        ],
+        &rows,
+    );
+    let speed = |i: usize| mb(report.text_bytes) / report.rows[i].elapsed.as_secs_f64();
+    println!();
+    println!(
+        "ratios: innograph / plain tantivy = {:.2}; plain tantivy / single-thread jieba = {:.2}; \
+         innograph / single-thread jieba = {:.2}; innograph segmenter / jieba cut_for_search = {:.2}",
+        speed(3) / speed(2),
+        speed(2) / speed(0),
+        speed(3) / speed(0),
+        speed(1) / speed(0)
+    );
+    println!(
+        "(plain tantivy indexes one unstored field; innograph stores title and text and also indexes \
+         CJK bigrams of both)"
+    );
+}
+
+// ---------------------------------------------------------------- part 2: in-process latency
+
+/// Latencies of one query list against one index.
+struct LatencyRun {
+    label: String,
+    entries: String,
+    samples: Vec<Duration>,
+    per_query: Vec<(String, Vec<Duration>)>,
+    fallbacks: usize,
+}
+
+impl LatencyRun {
+    fn percentile(sorted: &[Duration], p: f64) -> Duration {
+        let rank = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len().max(1));
+        sorted.get(rank - 1).copied().unwrap_or_default()
+    }
+
+    fn row(&self, queries: usize, rounds: usize) -> Vec<String> {
+        let mut sorted = self.samples.clone();
+        sorted.sort();
+        let total: Duration = sorted.iter().sum();
+        let mean = total / sorted.len().max(1) as u32;
+        vec![
+            self.label.clone(),
+            self.entries.clone(),
+            format!("{queries} × {rounds}"),
+            fmt_latency(Self::percentile(&sorted, 0.5)),
+            fmt_latency(Self::percentile(&sorted, 0.99)),
+            fmt_latency(mean),
+            fmt_latency(sorted.last().copied().unwrap_or_default()),
+            format!("{:.0}", sorted.len() as f64 / total.as_secs_f64().max(1e-9)),
+            self.fallbacks.to_string(),
+        ]
+    }
+
+    /// The `n` queries with the highest median latency.
+    fn slowest(&self, n: usize) -> String {
+        let mut medians: Vec<(Duration, &str)> = self
+            .per_query
+            .iter()
+            .map(|(query, samples)| {
+                let mut sorted = samples.clone();
+                sorted.sort();
+                (Self::percentile(&sorted, 0.5), query.as_str())
+            })
+            .collect();
+        medians.sort_by(|a, b| b.0.cmp(&a.0));
+        medians
+            .iter()
+            .take(n)
+            .map(|(median, query)| format!("{query} {}", fmt_latency(*median)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Runs every query once and checks it finds something; returns each
+/// query's total and whether the any-term fallback answered it.
+fn warm_up(engine: &Engine, queries: &[&str], label: &str) -> BenchResult<Vec<(usize, bool)>> {
+    let mut out = Vec::with_capacity(queries.len());
+    let mut empty = Vec::new();
+    for query in queries {
+        let response = engine.search(&SearchRequest::new(*query, LIMIT))?;
+        if response.hits.is_empty() || response.total == 0 {
+            empty.push(*query);
+        }
+        out.push((response.total, response.fallback.is_some()));
+    }
+    if !empty.is_empty() {
+        return Err(format!(
+            "{label}: {} quer(ies) found nothing, the engine or the data changed: {}",
+            empty.len(),
+            empty.join(", ")
+        )
+        .into());
+    }
+    Ok(out)
+}
+
+fn measure_in_process(
+    engine: &Engine,
+    queries: &[&str],
+    rounds: usize,
+    label: &str,
+    entries: String,
+) -> BenchResult<(LatencyRun, Vec<(usize, bool)>)> {
+    progress(&format!("{label}: {} queries × {rounds} rounds", queries.len()));
+    let expected = warm_up(engine, queries, label)?;
+    let requests: Vec<SearchRequest> = queries.iter().map(|q| SearchRequest::new(*q, LIMIT)).collect();
+    let mut per_query: Vec<(String, Vec<Duration>)> = queries
+        .iter()
+        .map(|q| (q.to_string(), Vec::with_capacity(rounds)))
+        .collect();
+    let mut samples = Vec::with_capacity(queries.len() * rounds);
+    for _ in 0..rounds {
+        for (i, request) in requests.iter().enumerate() {
+            let started = Instant::now();
+            let response = engine.search(black_box(request))?;
+            let elapsed = started.elapsed();
+            assert_eq!(
+                response.total, expected[i].0,
+                "{label}: `{}` changed its total between runs",
+                request.q
+            );
+            black_box(&response);
+            samples.push(elapsed);
+            per_query[i].1.push(elapsed);
+        }
+    }
+    let fallbacks = expected.iter().filter(|(_, fallback)| *fallback).count();
+    Ok((
+        LatencyRun {
+            label: label.to_string(),
+            entries,
+            samples,
+            per_query,
+            fallbacks,
+        },
+        expected,
+    ))
+}
+
+fn write_csl_corpus(papers: &[Paper], dir: &Path) -> BenchResult<()> {
+    fs::create_dir_all(dir.join("documents"))?;
+    fs::write(dir.join("entities.jsonl"), "")?;
+    fs::write(dir.join("relations.jsonl"), "")?;
+    let mut out = std::io::BufWriter::new(fs::File::create(dir.join("documents").join("csl.jsonl"))?);
+    for paper in papers {
+        let record = serde_json::json!({
+            "id": paper.id,
+            "title": paper.title,
+            "text": paper.abstract_text,
+            "source": "CSL benchmark (ydli-ai/CSL, Apache-2.0)",
+        });
+        serde_json::to_writer(&mut out, &record)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The synthetic corpus and index of one size, generated and built when
+/// not already there.
+struct Synthetic {
+    index_dir: PathBuf,
+    entities: u64,
+    relations: u64,
+    documents: u64,
+    corpus_bytes: u64,
+    notes: Vec<String>,
+}
+
+fn read_gen_summary(corpus: &Path) -> Option<serde_json::Value> {
+    let text = fs::read_to_string(corpus.join("gen.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn prepare_synthetic(base: &Path, entities: usize, seed: u64) -> BenchResult<Synthetic> {
+    fs::create_dir_all(base)?;
+    let corpus = base.join(format!("corpus-{entities}"));
+    let index_dir = base.join(format!("index-{entities}"));
+    // Written after a successful build: the gen.json of the corpus it was built from.
+    let marker = base.join(format!("index-{entities}.corpus.json"));
+    let mut notes = Vec::new();
+
+    let matches = |summary: &serde_json::Value| {
+        summary.get("entities").and_then(|v| v.as_u64()) == Some(entities as u64)
+            && summary.get("seed").and_then(|v| v.as_u64()) == Some(seed)
+    };
+    let summary = match read_gen_summary(&corpus) {
+        Some(summary) if matches(&summary) => {
+            notes.push(format!("corpus reused from {}", corpus.display()));
+            summary
+        }
+        _ => {
+            progress(&format!("generating {entities} entities into {}", corpus.display()));
+            let started = Instant::now();
+            let config = GenConfig {
+                entities,
+                seed,
+                out: corpus.clone(),
+                force: true,
+            };
+            generate(&config, &mut |_, _| {})?;
+            notes.push(format!(
+                "corpus generated in {:.1} s into {}",
+                started.elapsed().as_secs_f64(),
+                corpus.display()
+            ));
+            read_gen_summary(&corpus).ok_or("gen.json missing after generation")?
+        }
+    };
+    let summary_text = serde_json::to_string(&summary)?;
+    let built_from = fs::read_to_string(&marker).ok();
+    if index_dir.is_dir() && built_from.as_deref() == Some(summary_text.as_str()) {
+        notes.push(format!("index reused from {}", index_dir.display()));
+    } else {
+        build_synthetic(&corpus, &index_dir, &marker, &summary_text, &mut notes)?;
+    }
+    let count = |name: &str| summary.get(name).and_then(|v| v.as_u64()).unwrap_or(0);
+    Ok(Synthetic {
+        index_dir,
+        entities: count("entities"),
+        relations: count("relations"),
+        documents: count("documents"),
+        corpus_bytes: dir_bytes(&corpus)?,
+        notes,
+    })
+}
+
+fn build_synthetic(
+    corpus: &Path,
+    index_dir: &Path,
+    marker: &Path,
+    summary_text: &str,
+    notes: &mut Vec<String>,
+) -> BenchResult<()> {
+    progress(&format!(
+        "building {} (about 80 s and 9 GB at 1M entities)",
+        index_dir.display()
+    ));
+    let _ = fs::remove_file(marker);
+    let started = Instant::now();
+    innograph::store::build(corpus, index_dir, &mut |_progress| {})?;
+    notes.push(format!(
+        "index built in {:.1} s into {}",
+        started.elapsed().as_secs_f64(),
+        index_dir.display()
+    ));
+    fs::write(marker, summary_text)?;
+    Ok(())
+}
+
+/// Opens the synthetic index; an index another version of innograph cannot
+/// open is rebuilt once.
+fn open_synthetic(synthetic: &mut Synthetic, base: &Path, entities: usize) -> BenchResult<Engine> {
+    let started = Instant::now();
+    match Engine::open(&synthetic.index_dir) {
+        Ok(engine) => {
+            synthetic
+                .notes
+                .push(format!("index opened in {:.1} s", started.elapsed().as_secs_f64()));
+            Ok(engine)
+        }
+        Err(error) => {
+            progress(&format!("the existing index does not open ({error}); rebuilding it"));
+            let corpus = base.join(format!("corpus-{entities}"));
+            let marker = base.join(format!("index-{entities}.corpus.json"));
+            let summary = read_gen_summary(&corpus).ok_or("gen.json missing")?;
+            let summary_text = serde_json::to_string(&summary)?;
+            build_synthetic(
+                &corpus,
+                &synthetic.index_dir,
+                &marker,
+                &summary_text,
+                &mut synthetic.notes,
+            )?;
+            let started = Instant::now();
+            let engine = Engine::open(&synthetic.index_dir)?;
+            synthetic
+                .notes
+                .push(format!("index opened in {:.1} s", started.elapsed().as_secs_f64()));
+            Ok(engine)
+        }
+    }
+}
+
+// ---------------------------------------------------------------- part 3: HTTP
+
+/// Kills the server when dropped, also when the bench panics.
+struct ServerGuard {
+    child: Child,
+}
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A minimal HTTP/1.1 client: GET only, one kept-alive connection.
+struct HttpClient {
+    addr: SocketAddr,
+    connection: Option<BufReader<TcpStream>>,
+    connects: usize,
+}
+
+impl HttpClient {
+    fn new(addr: SocketAddr) -> Self {
+        HttpClient {
+            addr,
+            connection: None,
+            connects: 0,
+        }
+    }
+
+    /// Sends `GET target`; reconnects once if a kept-alive connection
+    /// turned out closed.
+    fn get(&mut self, target: &str) -> std::io::Result<(u16, Vec<u8>)> {
+        let reused = self.connection.is_some();
+        match self.try_get(target) {
+            Ok(answer) => Ok(answer),
+            Err(_) if reused => {
+                self.connection = None;
+                self.try_get(target)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    fn try_get(&mut self, target: &str) -> std::io::Result<(u16, Vec<u8>)> {
+        if self.connection.is_none() {
+            let stream = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5))?;
+            stream.set_nodelay(true)?;
+            stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+            self.connection = Some(BufReader::new(stream));
+            self.connects += 1;
+        }
+        let result = self.exchange(target);
+        if result.is_err() {
+            self.connection = None;
+        }
+        result
+    }
+
+    fn exchange(&mut self, target: &str) -> std::io::Result<(u16, Vec<u8>)> {
+        let invalid = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
+        let addr = self.addr;
+        let Some(connection) = self.connection.as_mut() else {
+            return Err(std::io::Error::new(std::io::ErrorKind::NotConnected, "no connection"));
+        };
+        let request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n");
+        connection.get_mut().write_all(request.as_bytes())?;
+
+        let mut line = String::new();
+        if connection.read_line(&mut line)? == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "connection closed",
+            ));
+        }
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| invalid("bad status line"))?;
+        let mut content_length = None;
+        let mut chunked = false;
+        let mut close = false;
+        loop {
+            line.clear();
+            if connection.read_line(&mut line)? == 0 {
+                return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "headers cut"));
+            }
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                let value = value.trim();
+                match name.trim().to_ascii_lowercase().as_str() {
+                    "content-length" => content_length = value.parse::<usize>().ok(),
+                    "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
+                    "connection" => close = value.eq_ignore_ascii_case("close"),
+                    _ => {}
+                }
+            }
+        }
+        let mut body = Vec::new();
+        if chunked {
+            loop {
+                line.clear();
+                connection.read_line(&mut line)?;
+                let size_text = line.trim().split(';').next().unwrap_or("");
+                let size = usize::from_str_radix(size_text, 16).map_err(|_| invalid("bad chunk size"))?;
+                if size == 0 {
+                    // Trailers, then the empty line.
+                    loop {
+                        line.clear();
+                        if connection.read_line(&mut line)? == 0 || line.trim().is_empty() {
+                            break;
+                        }
+                    }
+                    break;
+                }
+                let start = body.len();
+                body.resize(start + size, 0);
+                connection.read_exact(&mut body[start..])?;
+                line.clear();
+                connection.read_line(&mut line)?;
+            }
+        } else if let Some(length) = content_length {
+            body.resize(length, 0);
+            connection.read_exact(&mut body)?;
+        } else {
+            connection.read_to_end(&mut body)?;
+            close = true;
+        }
+        if close {
+            self.connection = None;
+        }
+        Ok((status, body))
+    }
+}
+
+/// Percent-encodes a query-string value (everything but unreserved bytes).
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn free_port() -> BenchResult<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
+
+fn server_binary() -> PathBuf {
+    match std::env::var_os("BENCH_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(env!("CARGO_BIN_EXE_innograph")),
+    }
+}
+
+fn log_tail(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(10)..].join("\n")
+}
+
+/// What the HTTP part measured.
+struct HttpOutcome {
+    run: LatencyRun,
+    /// From spawning the server to its first healthy answer.
+    ready_after: Duration,
+    /// Mean size of a search response body, in bytes.
+    mean_body: usize,
+    /// Connections opened during the timed loop (0 when keep-alive held).
+    reconnects: usize,
+}
+
+fn measure_http(
+    binary: &Path,
+    index_dir: &Path,
+    log_path: &Path,
+    queries: &[&str],
+    expected: &[(usize, bool)],
+    rounds: usize,
+    entries: String,
+) -> BenchResult<HttpOutcome> {
+    let port = free_port()?;
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
+    progress(&format!("starting {} serve on {addr}", binary.display()));
+    let log = fs::File::create(log_path)?;
+    let started = Instant::now();
+    let child = Command::new(binary)
+        .arg("serve")
+        .arg("--index")
+        .arg(index_dir)
+        .arg("--addr")
+        .arg(addr.to_string())
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()?;
+    let mut server = ServerGuard { child };
+    let mut client = HttpClient::new(addr);
+    loop {
+        if let Some(status) = server.child.try_wait()? {
+            return Err(format!(
+                "the server exited with {status} before answering; log {}:\n{}",
+                log_path.display(),
+                log_tail(log_path)
+            )
+            .into());
+        }
+        if started.elapsed() > SERVER_START_TIMEOUT {
+            return Err(format!("the server did not answer /api/health within {SERVER_START_TIMEOUT:?}").into());
+        }
+        match client.get("/api/health") {
+            Ok((200, _)) => break,
+            _ => {
+                client.connection = None;
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        }
+    }
+    let ready_after = started.elapsed();
+    progress(&format!(
+        "server ready after {:.1} s; {} queries × {rounds} rounds",
+        ready_after.as_secs_f64(),
+        queries.len()
+    ));
+
+    let targets: Vec<String> = queries
+        .iter()
+        .map(|q| format!("/api/search?q={}&limit={LIMIT}", percent_encode(q)))
+        .collect();
+    // Warm-up: one request per query, the answer must match the in-process one.
+    for (i, target) in targets.iter().enumerate() {
+        let (status, body) = client.get(target)?;
+        if status != 200 {
+            return Err(format!("{target}: HTTP {status}: {}", String::from_utf8_lossy(&body)).into());
+        }
+        let json: serde_json::Value = serde_json::from_slice(&body)?;
+        let total = json.get("total").and_then(|t| t.as_u64()).unwrap_or(u64::MAX);
+        let hits = json.get("hits").and_then(|h| h.as_array()).map_or(0, |h| h.len());
+        if total != expected[i].0 as u64 || hits == 0 {
+            return Err(format!(
+                "HTTP `{}`: total {total} and {hits} hits, in-process total {}",
+                queries[i], expected[i].0
+            )
+            .into());
+        }
+    }
+    let connects_before = client.connects;
+    let mut per_query: Vec<(String, Vec<Duration>)> = queries
+        .iter()
+        .map(|q| (q.to_string(), Vec::with_capacity(rounds)))
+        .collect();
+    let mut samples = Vec::with_capacity(queries.len() * rounds);
+    let mut body_bytes = 0usize;
+    for _ in 0..rounds {
+        for (i, target) in targets.iter().enumerate() {
+            let started = Instant::now();
+            let (status, body) = client.get(target)?;
+            let elapsed = started.elapsed();
+            if status != 200 || body.is_empty() {
+                return Err(format!("{target}: HTTP {status}").into());
+            }
+            body_bytes += body.len();
+            samples.push(elapsed);
+            per_query[i].1.push(elapsed);
+        }
+    }
+    let reconnects = client.connects - connects_before;
+    let mean_body = body_bytes / samples.len().max(1);
+    drop(server);
+    let fallbacks = expected.iter().filter(|(_, fallback)| *fallback).count();
+    Ok(HttpOutcome {
+        run: LatencyRun {
+            label: "synthetic, HTTP loopback (keep-alive)".to_string(),
+            entries,
+            samples,
+            per_query,
+            fallbacks,
+        },
+        ready_after,
+        mean_body,
+        reconnects,
+    })
+}
+
+// ---------------------------------------------------------------- main
+
+fn main() -> BenchResult<()> {
+    let path = data_path();
+    if !path.is_file() {
+        println!(
+            "search bench: no CSL data at {} (set BENCH_CSL to the papers.jsonl file); nothing measured",
+            path.display()
+        );
+        return Ok(());
+    }
+    let papers = read_papers(&path)?;
+    if papers.is_empty() {
+        return Err(format!("{} holds no papers", path.display()).into());
+    }
+    let once_bytes: usize = papers.iter().map(|p| p.title.len() + p.abstract_text.len()).sum();
+    let repeat: usize = env_or("BENCH_REPEAT", TARGET_TEXT_BYTES.div_ceil(once_bytes.max(1)))?.max(1);
+    let entities: usize = env_or("BENCH_ENTITIES", 1_000_000)?;
+    let seed: u64 = env_or("BENCH_SEED", 2026)?;
+    let rounds: usize = env_or("BENCH_ROUNDS", 20)?.max(1);
+    let base = PathBuf::from(std::env::var("BENCH_DIR").unwrap_or_else(|_| "/tmp/innograph-bench-search".into()));
+    let http = std::env::var("BENCH_HTTP").map_or(true, |v| v.trim() != "0");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    println!("# innograph search bench");
+    println!("machine: {}", machine());
+    println!("CSL data: {} ({} papers)", path.display(), papers.len());
+
+    // Part 1.
+    let indexing = index_throughput(&papers, repeat, cores)?;
+    print_indexing(&indexing, once_bytes);
+
+    // Part 2: the CSL index.
+    let work = tempfile::tempdir()?;
+    let csl_corpus = work.path().join("corpus");
+    let csl_index = work.path().join("index");
+    write_csl_corpus(&papers, &csl_corpus)?;
+    let started = Instant::now();
+    innograph::store::build(&csl_corpus, &csl_index, &mut |_progress| {})?;
+    let csl_built = started.elapsed();
+    let csl_engine = Engine::open(&csl_index)?;
+    let (csl_run, _) = measure_in_process(
+        &csl_engine,
+        CSL_QUERIES,
+        rounds,
+        "CSL papers, in-process",
+        format!("{} docs", fmt_count(papers.len())),
+    )?;
+    drop(csl_engine);
+
+    // Part 2: the synthetic index.
+    let mut synthetic = prepare_synthetic(&base, entities, seed)?;
+    let synthetic_entries = format!(
+        "{} entities + {} docs",
+        fmt_count(synthetic.entities as usize),
+        fmt_count(synthetic.documents as usize)
+    );
+    let engine = open_synthetic(&mut synthetic, &base, entities)?;
+    let (synthetic_run, expected) = measure_in_process(
+        &engine,
+        SYNTHETIC_QUERIES,
+        rounds,
+        "synthetic, in-process",
+        synthetic_entries.clone(),
+    )?;
+    drop(engine);
+
+    // Part 3.
+    let mut http_note = String::new();
+    let mut http_run = None;
+    let binary = server_binary();
+    if !http {
+        http_note = "HTTP part skipped (BENCH_HTTP=0)".into();
+    } else if !binary.is_file() {
+        http_note = format!(
+            "HTTP part skipped: no binary at {} (run `cargo build --release` or set BENCH_BIN)",
+            binary.display()
+        );
+    } else {
+        let log_path = base.join("serve.log");
+        let outcome = measure_http(
+            &binary,
+            &synthetic.index_dir,
+            &log_path,
+            SYNTHETIC_QUERIES,
+            &expected,
+            rounds,
+            synthetic_entries.clone(),
+        )?;
+        http_note = format!(
+            "server: {} serve, ready (index opened) after {:.1} s; mean response body {:.1} KB; \
+             reconnects during timing: {}",
+            binary.display(),
+            outcome.ready_after.as_secs_f64(),
+            outcome.mean_body as f64 / 1e3,
+            outcome.reconnects
+        );
+        http_run = Some(outcome.run);
+    }
+
+    println!("\n## 2–3. Query latency ({LIMIT} hits per query, one query at a time)\n");
+    println!(
+        "CSL index: {} papers (title + abstract), {:.2} MB of text, built in {:.2} s",
+        papers.len(),
+        mb(once_bytes),
+        csl_built.as_secs_f64()
+    );
+    println!(
+        "synthetic index: {} entities, {} relations, {} documents (seed {seed}), corpus {:.0} MB on disk; {}",
+        fmt_count(synthetic.entities as usize),
+        fmt_count(synthetic.relations as usize),
+        fmt_count(synthetic.documents as usize),
+        synthetic.corpus_bytes as f64 / 1e6,
+        synthetic.notes.join("; ")
+    );
+    if let Ok(bytes) = dir_bytes(&synthetic.index_dir) {
+        println!("synthetic index on disk: {:.0} MB", bytes as f64 / 1e6);
+    }
+    println!();
+    let mut rows = vec![
+        csl_run.row(CSL_QUERIES.len(), rounds),
+        synthetic_run.row(SYNTHETIC_QUERIES.len(), rounds),
+    ];
+    if let Some(run) = &http_run {
+        rows.push(run.row(SYNTHETIC_QUERIES.len(), rounds));
+    }
+    print_table(
+        &[
+            "index",
+            "entries",
+            "queries × rounds",
+            "p50",
+            "p99",
+            "mean",
+            "max",
+            "queries/s (1 thread)",
+            "queries via any-term fallback",
+        ],
+        &rows,
+    );
+    println!();
+    println!("slowest queries by median, CSL: {}", csl_run.slowest(5));
+    println!("slowest queries by median, synthetic: {}", synthetic_run.slowest(5));
+    if let Some(run) = &http_run {
+        println!("slowest queries by median, HTTP: {}", run.slowest(5));
+    }
+    println!("{http_note}");
+    Ok(())
+}

@@ -157,7 +157,10 @@ impl SetResult {
     fn latency_summary(&self) -> String {
         let mut all: Vec<Duration> = self.latencies.iter().map(|(d, _)| *d).collect();
         all.sort();
-        let percentile = |p: f64| all.get(((all.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied();
+        let percentile = |p: f64| {
+            all.get(((all.len() as f64 * p).ceil() as usize).saturating_sub(1))
+                .copied()
+        };
         let mean = |fallback: bool| {
             let chosen: Vec<Duration> = self
                 .latencies

@@ -47,6 +47,16 @@ fn entity_neighbors_and_path() {
 }
 
 #[test]
+fn suggest_completes_names() {
+    let output = cli(&["suggest", "qdgx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("青岛高新区"), "{}", stdout(&output));
+    let output = cli(&["suggest", "gaoce", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["suggestions"][0]["id"], "ent_gaoce");
+}
+
+#[test]
 fn bad_input_exits_2_with_one_line() {
     for args in [
         vec!["entity", "不存在的机构"],

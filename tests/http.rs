@@ -119,6 +119,43 @@ async fn search_errors() {
 }
 
 #[actix_web::test]
+async fn suggest_by_prefix_and_pinyin() {
+    let app = app!();
+    let (status, body) = get(&app, "/api/suggest?q=qdgx&limit=3").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["suggestions"][0]["id"], "zone_qingdao_hitech");
+    for field in ["id", "kind", "name", "matched", "via"] {
+        assert!(body["suggestions"][0].get(field).is_some(), "{field}: {body}");
+    }
+    let (status, body) = get(&app, &format!("/api/suggest?q={}", encode("康复"))).await;
+    assert_eq!(status, 200);
+    assert!(body["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == "uni_rehabilitation"));
+    let (status, body) = get(&app, "/api/suggest?q=").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    let (status, body) = get(&app, "/api/suggest?q=a&limit=500").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+}
+
+#[actix_web::test]
+async fn search_filters_and_dates() {
+    let app = app!();
+    let uri = format!("/api/search?q={}&location={}", encode("企业"), encode("青岛高新区"));
+    let (status, body) = get(&app, &uri).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["hits"].as_array().unwrap().iter().all(|h| h["kind"] != "document"));
+    assert!(body["facets"]["location"]["青岛高新区"].as_u64().unwrap() >= 1);
+    let (status, body) = get(&app, "/api/search?q=a&from=2023-02-30").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    assert!(body["error"]["message"].as_str().unwrap().contains("`from`"));
+    let (status, body) = get(&app, &format!("/api/search?q={}", encode("光伏 date:20x"))).await;
+    assert_error(status, &body, 400, "invalid_query");
+}
+
+#[actix_web::test]
 async fn entities_by_id_name_and_alias() {
     let app = app!();
     for key in ["ent_gaoce", "高测股份", "青岛高测科技股份有限公司"] {

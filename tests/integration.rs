@@ -6,7 +6,8 @@
 //! - `graph`: paths and neighbourhoods of the curated corpus, with evidence;
 //! - `http`: every endpoint, its JSON shape and its error bodies;
 //! - `cli`: commands, `--json`, exit codes and stderr;
-//! - `synth`: the synthetic generator's determinism, validity and shape.
+//! - `synth`: the synthetic generator's determinism, validity and shape;
+//! - `text_search`: tricky Chinese text, identifiers, filters and suggest.
 
 #![allow(clippy::unwrap_used)]
 
@@ -18,3 +19,4 @@ mod graph;
 mod http;
 mod relevance;
 mod synth;
+mod text_search;

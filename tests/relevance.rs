@@ -7,6 +7,8 @@
 //! - a short name inside a longer name and a single character are found
 //!   through bigrams;
 //! - `kind` and `industry` filters, `-exclusion`, "phrases";
+//! - questions in traditional characters, with amounts, about people,
+//!   reforms and deals find their answer;
 //! - the any-word fallback is announced;
 //! - snippets highlight whole characters with balanced `<em>` marks.
 
@@ -76,6 +78,33 @@ fn names_aliases_and_forms_resolve_to_the_entity_first() {
     ];
     for (q, id) in cases {
         assert_top(q, id, 1);
+    }
+}
+
+#[test]
+fn questions_users_ask_about_the_zone() {
+    let cases = [
+        ("康復大學", "uni_rehabilitation", 1),
+        ("醫療器械", "ind_medical_devices", 1),
+        ("阿斯利康 投资", "ent_astrazeneca", 3),
+        ("8.86亿美元", "ent_astrazeneca", 3),
+        ("近零碳", "proj_az_inhalation_base", 1),
+        ("喜海生物", "ent_xihai_bio", 1),
+        ("蓝贝创新园", "plat_lanbei_park", 1),
+        ("杨建明", "per_yang_jianming", 1),
+        ("周祺惠 人工血管", "per_zhou_qihui", 3),
+        ("技术入股", "ent_xihai_bio", 3),
+        ("专利转让 喜海", "ent_xihai_bio", 3),
+        ("餐饮 营业执照", "pol_catering_change", 1),
+        ("承诺开工", "pol_commit_start", 1),
+        ("审批时限", "pol_commit_start", 1),
+        ("信用贷款 2000万元", "pol_gaoxindai_2", 1),
+        ("链主 生物医药", "ent_haier_bio", 3),
+        ("Ⅱ期临床", "ent_aoke_bio", 3),
+        ("海克斯康 展会", "doc_expos_visits", 1),
+    ];
+    for (q, id, within) in cases {
+        assert_top(q, id, within);
     }
 }
 

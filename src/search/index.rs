@@ -7,7 +7,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, RegexPhraseQuery,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, TantivyDocument, Value};
 use tantivy::tokenizer::TextAnalyzer;
@@ -314,14 +315,41 @@ impl SearchIndex {
 
     /// The bigrams of `text` as a term (one bigram) or a phrase.
     fn bigram_query(&self, field: tantivy::schema::Field, text: &str, boost: f32) -> Option<Box<dyn Query>> {
-        let terms: Vec<Term> = bigrams(&normalize(text))
+        let tokens: Vec<String> = bigrams(&normalize(text))
             .into_iter()
-            .map(|(token, _, _)| Term::from_field_text(field, &token))
+            .map(|(token, _, _)| token)
             .collect();
-        let query: Box<dyn Query> = match terms.len() {
+        let lone_han = |token: &str| {
+            let mut chars = token.chars();
+            matches!((chars.next(), chars.next()), (Some(c), None) if is_cjk(c))
+        };
+        let query: Box<dyn Query> = match tokens.len() {
             0 => return None,
-            1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)),
-            _ => Box::new(PhraseQuery::new(terms)),
+            1 => Box::new(TermQuery::new(
+                Term::from_field_text(field, &tokens[0]),
+                IndexRecordOption::WithFreqs,
+            )),
+            // A lone Han character next to letters or digits (`达8.86`) may
+            // be the edge of a longer run in the text, indexed only inside
+            // a bigram: match it as the bigram's end (or start).
+            count if tokens.iter().any(|t| lone_han(t)) => {
+                let patterns = tokens
+                    .iter()
+                    .enumerate()
+                    .map(|(position, token)| {
+                        let literal = regex::escape(token);
+                        match (lone_han(token), position) {
+                            (true, 0) => format!("{literal}|.{literal}"),
+                            (true, p) if p == count - 1 => format!("{literal}|{literal}."),
+                            _ => literal,
+                        }
+                    })
+                    .collect();
+                Box::new(RegexPhraseQuery::new(field, patterns))
+            }
+            _ => Box::new(PhraseQuery::new(
+                tokens.iter().map(|t| Term::from_field_text(field, t)).collect(),
+            )),
         };
         Some(Box::new(BoostQuery::new(query, boost)))
     }
@@ -334,6 +362,11 @@ impl SearchIndex {
             (Occur::Should, self.term_query(f.aliases, word, ALIAS_BOOST)),
             (Occur::Should, self.term_query(f.body, word, BODY_BOOST)),
             (Occur::Should, self.term_query(f.tags, word, TAGS_BOOST)),
+            // a bare code such as an IPC subclass (`A61K`)
+            (
+                Occur::Should,
+                self.term_query(f.codes, &word.to_uppercase(), IDENTIFIER_BOOST),
+            ),
         ];
         clauses.extend(
             self.bigram_query(f.title_bigrams, word, TITLE_BIGRAM_BOOST)
@@ -365,6 +398,11 @@ impl SearchIndex {
     /// A phrase found as written, through the bigram fields.
     fn phrase_clause(&self, phrase: &str) -> Option<Box<dyn Query>> {
         let f = &self.fields;
+        let mut chars = phrase.chars();
+        if let (Some(single), None) = (chars.next(), chars.next()) {
+            // one character is a word, not a sequence of bigrams
+            return Some(self.word_clause(&single.to_string()));
+        }
         let clauses: Vec<(Occur, Box<dyn Query>)> = [
             self.bigram_query(f.title_bigrams, phrase, TITLE_BOOST),
             self.bigram_query(f.body_bigrams, phrase, BODY_BOOST),
