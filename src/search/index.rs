@@ -124,11 +124,16 @@ fn register_tokenizers(index: &Index, segmenter: &Segmenter) {
         .register(BIGRAM_TOKENIZER, TextAnalyzer::from(BigramTokenizer));
 }
 
-/// Adds entries to a new index; [`SearchWriter::commit`] makes them durable.
+/// Adds, replaces and deletes entries; [`SearchWriter::commit`] makes the
+/// changes durable and [`SearchIndex::reload`] makes them visible.
 pub struct SearchWriter {
     writer: IndexWriter,
     fields: Fields,
+    dictionary_version: String,
 }
+
+/// Memory for the writer of incremental changes.
+const UPDATE_HEAP_BYTES: usize = 64 * 1024 * 1024;
 
 impl SearchWriter {
     /// Creates an empty index in `dir` (which must exist and be empty).
@@ -137,7 +142,28 @@ impl SearchWriter {
         register_tokenizers(&index, segmenter);
         let fields = Fields::resolve(&index.schema())?;
         let writer = index.writer(WRITER_HEAP_BYTES)?;
-        Ok(SearchWriter { writer, fields })
+        Ok(SearchWriter {
+            writer,
+            fields,
+            dictionary_version: segmenter.version().to_string(),
+        })
+    }
+
+    /// Removes the entry with this id (entity or document), if any.
+    pub fn delete(&self, key: &str) {
+        self.writer.delete_term(Term::from_field_text(self.fields.key, key));
+    }
+
+    /// Adds an entity's profile, replacing any entry with its id.
+    pub fn upsert_entity(&self, entity: &Entity) -> Result<()> {
+        self.delete(&entity.id);
+        self.add_entity(entity)
+    }
+
+    /// Adds an article, replacing any entry with its id.
+    pub fn upsert_document(&self, document: &Document) -> Result<()> {
+        self.delete(&document.id);
+        self.add_document(document)
     }
 
     /// Adds an entity's profile.
@@ -145,6 +171,7 @@ impl SearchWriter {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.key, &entity.id);
+        doc.add_text(f.dictionary, &self.dictionary_version);
         doc.add_text(f.kind, entity.kind.as_str());
         doc.add_facet(f.kind_facet, Facet::from_path([entity.kind.as_str()]));
         for industry in &entity.industry {
@@ -190,6 +217,7 @@ impl SearchWriter {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.key, &document.id);
+        doc.add_text(f.dictionary, &self.dictionary_version);
         doc.add_text(f.kind, DOCUMENT_KIND);
         doc.add_facet(f.kind_facet, Facet::from_path([DOCUMENT_KIND]));
         doc.add_text(f.title, &document.title);
@@ -207,8 +235,14 @@ impl SearchWriter {
         Ok(())
     }
 
-    /// Commits every added entry and waits for merges to finish.
-    pub fn commit(mut self) -> Result<()> {
+    /// Makes every change so far durable (not yet visible to readers).
+    pub fn commit(&mut self) -> Result<()> {
+        self.writer.commit()?;
+        Ok(())
+    }
+
+    /// Commits and waits for background merges: the end of a build.
+    pub fn finish(mut self) -> Result<()> {
         self.writer.commit()?;
         self.writer.wait_merging_threads()?;
         Ok(())
@@ -296,6 +330,68 @@ impl SearchIndex {
             fields,
             segmenter,
         })
+    }
+
+    /// A writer for incremental changes to this index. One writer at a
+    /// time: a second call fails while the first is alive.
+    pub fn writer(&self) -> Result<SearchWriter> {
+        Ok(SearchWriter {
+            writer: self.index.writer(UPDATE_HEAP_BYTES)?,
+            fields: self.fields,
+            dictionary_version: self.segmenter.version().to_string(),
+        })
+    }
+
+    /// Makes committed changes visible to the next searches.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Ids of the entries whose text contains any of `words` (as written,
+    /// through the bigram fields). When words join the segmentation
+    /// dictionary, these are the only entries whose tokens can change, so
+    /// they are the ones to index again.
+    pub fn keys_containing(&self, words: &[String]) -> Result<Vec<String>> {
+        let f = &self.fields;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .flat_map(|word| {
+                [
+                    self.bigram_query(f.title_bigrams, word, 1.0),
+                    self.bigram_query(f.body_bigrams, word, 1.0),
+                ]
+            })
+            .flatten()
+            .map(|q| (Occur::Should, q))
+            .collect();
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let query = BooleanQuery::new(clauses);
+        let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let mut keys = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(key) = doc.get_first(f.key).and_then(|v| v.as_str()) {
+                keys.push(key.to_string());
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// How many entries were segmented with a dictionary other than this
+    /// index's current one (they await re-indexing).
+    pub fn entries_with_other_dictionary(&self) -> Result<u64> {
+        let searcher = self.reader.searcher();
+        let current = TermQuery::new(
+            Term::from_field_text(self.fields.dictionary, self.segmenter.version()),
+            IndexRecordOption::Basic,
+        );
+        let matching = searcher.search(&current, &Count)? as u64;
+        Ok(searcher.num_docs() - matching)
     }
 
     /// Number of entries (entities and documents).
@@ -708,5 +804,95 @@ impl SearchIndex {
             date: (!date.is_empty()).then_some(date),
             relation_count: None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(id: &str, name: &str, description: &str) -> Entity {
+        Entity {
+            id: id.into(),
+            kind: EntityKind::Enterprise,
+            name: name.into(),
+            aliases: vec![],
+            description: description.into(),
+            industry: vec![],
+            location: String::new(),
+            props: Default::default(),
+        }
+    }
+
+    fn ids(index: &SearchIndex, q: &str) -> Vec<String> {
+        index
+            .search(&SearchRequest::new(q, 10))
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    }
+
+    #[test]
+    fn add_replace_and_delete_without_a_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let segmenter = Segmenter::new(["甲储能"]);
+        let writer = SearchWriter::create(dir.path(), &segmenter).unwrap();
+        writer.add_entity(&entity("a", "甲储能", "储能电池")).unwrap();
+        writer.finish().unwrap();
+        let index = SearchIndex::open(dir.path(), segmenter).unwrap();
+        assert_eq!(ids(&index, "储能"), ["a"]);
+
+        let mut writer = index.writer().unwrap();
+        writer.upsert_entity(&entity("b", "乙光伏", "光伏组件")).unwrap();
+        writer.upsert_entity(&entity("a", "甲储能", "氢能装备")).unwrap();
+        writer
+            .upsert_document(&Document {
+                id: "d".into(),
+                title: "新闻".into(),
+                text: "乙光伏扩产".into(),
+                date: "2024".into(),
+                source: String::new(),
+            })
+            .unwrap();
+        writer.commit().unwrap();
+        index.reload().unwrap();
+        assert_eq!(ids(&index, "光伏").len(), 2, "the new entity and article are visible");
+        assert!(ids(&index, "电池").is_empty(), "the replaced profile is gone");
+        assert_eq!(ids(&index, "氢能"), ["a"]);
+        assert_eq!(index.num_entries(), 3);
+
+        writer.delete("b");
+        writer.commit().unwrap();
+        index.reload().unwrap();
+        assert_eq!(ids(&index, "光伏"), ["d"]);
+    }
+
+    #[test]
+    fn finds_the_entries_a_new_dictionary_word_affects() {
+        let dir = tempfile::tempdir().unwrap();
+        let segmenter = Segmenter::new([]);
+        let writer = SearchWriter::create(dir.path(), &segmenter).unwrap();
+        writer.add_entity(&entity("a", "甲", "与翀霈科技合作")).unwrap();
+        writer.add_entity(&entity("b", "乙", "光伏组件")).unwrap();
+        writer.finish().unwrap();
+        let index = SearchIndex::open(dir.path(), segmenter).unwrap();
+        assert_eq!(index.keys_containing(&["翀霈科技".to_string()]).unwrap(), ["a"]);
+        assert_eq!(index.entries_with_other_dictionary().unwrap(), 0);
+
+        // the same index opened with a dictionary that knows the new name
+        drop(index);
+        let index = SearchIndex::open(dir.path(), Segmenter::new(["翀霈科技"])).unwrap();
+        assert_eq!(index.entries_with_other_dictionary().unwrap(), 2);
+        let mut writer = index.writer().unwrap();
+        writer.upsert_entity(&entity("a", "甲", "与翀霈科技合作")).unwrap();
+        writer.commit().unwrap();
+        index.reload().unwrap();
+        assert_eq!(
+            index.entries_with_other_dictionary().unwrap(),
+            1,
+            "only the affected entry was re-indexed"
+        );
     }
 }

@@ -40,6 +40,8 @@ pub(crate) struct Fields {
     /// Normalised names and aliases as whole terms, for exact-name boosts.
     pub names_exact: Field,
     pub date: Field,
+    /// Version of the segmentation dictionary the entry was indexed with.
+    pub dictionary: Field,
 }
 
 fn text_options(tokenizer: &str, stored: bool) -> TextOptions {
@@ -74,6 +76,7 @@ pub(crate) fn build_schema() -> Schema {
     builder.add_text_field("body_bigrams", text_options(BIGRAM_TOKENIZER, false));
     builder.add_text_field("names_exact", STRING);
     builder.add_text_field("date", STRING | STORED);
+    builder.add_text_field("dictionary", STRING | STORED);
     builder.build()
 }
 
@@ -104,6 +107,7 @@ impl Fields {
             body_bigrams: field("body_bigrams")?,
             names_exact: field("names_exact")?,
             date: field("date")?,
+            dictionary: field("dictionary")?,
         })
     }
 }

@@ -124,7 +124,7 @@ fn write_generation(
         done,
         total,
     });
-    writer.commit()?;
+    writer.finish()?;
 
     progress(BuildProgress {
         stage: "writing graph",
