@@ -488,7 +488,7 @@ fn index_throughput(papers: &[Paper], repeat: usize, cores: usize) -> BenchResul
     for document in &documents {
         writer.add_document(document)?;
     }
-    writer.commit()?;
+    writer.finish()?;
     rows.push(Throughput {
         name: "innograph `SearchWriter` (documents)".into(),
         threads: format!("{cores} (writer default)"),
@@ -617,7 +617,7 @@ impl LatencyRun {
                 (Self::percentile(&sorted, 0.5), query.as_str())
             })
             .collect();
-        medians.sort_by(|a, b| b.0.cmp(&a.0));
+        medians.sort_by_key(|m| std::cmp::Reverse(m.0));
         medians
             .iter()
             .take(n)
@@ -1199,16 +1199,15 @@ fn main() -> BenchResult<()> {
     drop(engine);
 
     // Part 3.
-    let mut http_note = String::new();
-    let mut http_run = None;
     let binary = server_binary();
-    if !http {
-        http_note = "HTTP part skipped (BENCH_HTTP=0)".into();
+    let (http_note, http_run) = if !http {
+        ("HTTP part skipped (BENCH_HTTP=0)".to_string(), None)
     } else if !binary.is_file() {
-        http_note = format!(
+        let note = format!(
             "HTTP part skipped: no binary at {} (run `cargo build --release` or set BENCH_BIN)",
             binary.display()
         );
+        (note, None)
     } else {
         let log_path = base.join("serve.log");
         let outcome = measure_http(
@@ -1220,7 +1219,7 @@ fn main() -> BenchResult<()> {
             rounds,
             synthetic_entries.clone(),
         )?;
-        http_note = format!(
+        let note = format!(
             "server: {} serve, ready (index opened) after {:.1} s; mean response body {:.1} KB; \
              reconnects during timing: {}",
             binary.display(),
@@ -1228,8 +1227,8 @@ fn main() -> BenchResult<()> {
             outcome.mean_body as f64 / 1e3,
             outcome.reconnects
         );
-        http_run = Some(outcome.run);
-    }
+        (note, Some(outcome.run))
+    };
 
     println!("\n## 2–3. Query latency ({LIMIT} hits per query, one query at a time)\n");
     println!(
