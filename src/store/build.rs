@@ -95,10 +95,9 @@ fn write_generation(
     fs::create_dir(&search_dir).map_err(|e| Error::io(&search_dir, e))?;
     let writer = SearchWriter::create(&search_dir, &segmenter)?;
     let total = (corpus.entities.len() + corpus.documents.len()) as u64;
-    let mut done = 0u64;
     let step = (total / 100).max(1);
-    for entity in &corpus.entities {
-        writer.add_entity(entity)?;
+    let mut done = 0u64;
+    let mut advance = |progress: &mut dyn FnMut(BuildProgress)| {
         done += 1;
         if done % step == 0 {
             progress(BuildProgress {
@@ -107,18 +106,16 @@ fn write_generation(
                 total,
             });
         }
+    };
+    for entity in &corpus.entities {
+        writer.add_entity(entity)?;
+        advance(progress);
     }
     for document in &corpus.documents {
         writer.add_document(document)?;
-        done += 1;
-        if done % step == 0 {
-            progress(BuildProgress {
-                stage: "indexing",
-                done,
-                total,
-            });
-        }
+        advance(progress);
     }
+    let done = total;
     progress(BuildProgress {
         stage: "committing",
         done,
