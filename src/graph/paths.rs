@@ -1,7 +1,7 @@
 //! Shortest paths and k shortest simple paths between two entities,
 //! ignoring edge direction, with a relation filter and a length bound.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -51,9 +51,43 @@ impl Search<'_> {
         self.relations.is_empty() || self.relations.contains(&kind)
     }
 
-    /// Breadth-first shortest path from `source` to `target` of at most
-    /// `max_len` hops, avoiding `banned_nodes` and the undirected node pairs
-    /// in `banned_links`.
+    /// The allowed neighbours of `node`, in index order, each once.
+    fn neighbours(
+        &mut self,
+        node: u32,
+        banned_nodes: &HashSet<u32>,
+        banned_links: &HashSet<(u32, u32)>,
+    ) -> Option<Vec<u32>> {
+        let mut next: Vec<u32> = Vec::new();
+        for (_, other_node, relation_index, _) in self.graph.incident_edges(self.graph.node(node)) {
+            self.visits += 1;
+            if self.visits > VISIT_BUDGET {
+                self.exhausted = true;
+                return None;
+            }
+            if !self.allowed(self.graph.relation_at(relation_index).kind) {
+                continue;
+            }
+            let other = self.graph.petgraph()[other_node];
+            if banned_nodes.contains(&other) || banned_links.contains(&(node.min(other), node.max(other))) {
+                continue;
+            }
+            next.push(other);
+        }
+        next.sort_unstable();
+        next.dedup();
+        Some(next)
+    }
+
+    /// Shortest path from `source` to `target` of at most `max_len` hops,
+    /// avoiding `banned_nodes` and the undirected node pairs in
+    /// `banned_links`.
+    ///
+    /// Bidirectional breadth-first search: each step expands a whole level
+    /// of the side whose frontier is smaller, so the search touches about
+    /// the square root of what a one-sided search would around hubs. When
+    /// the two sides meet, the meeting node of least total depth wins, ties
+    /// going to the lowest entity index, so answers are deterministic.
     fn shortest(
         &mut self,
         source: u32,
@@ -62,49 +96,58 @@ impl Search<'_> {
         banned_nodes: &HashSet<u32>,
         banned_links: &HashSet<(u32, u32)>,
     ) -> Option<Vec<u32>> {
-        let mut parent: HashMap<u32, u32> = HashMap::from([(source, source)]);
-        let mut frontier = VecDeque::from([(source, 0usize)]);
-        while let Some((current, depth)) = frontier.pop_front() {
-            if depth == max_len {
-                continue;
-            }
-            let mut next: Vec<u32> = Vec::new();
-            for (_, other_node, relation_index, _) in self.graph.incident_edges(self.graph.node(current)) {
-                self.visits += 1;
-                if self.visits > VISIT_BUDGET {
-                    self.exhausted = true;
-                    return None;
-                }
-                if !self.allowed(self.graph.relation_at(relation_index).kind) {
-                    continue;
-                }
-                let other = self.graph.petgraph()[other_node];
-                if parent.contains_key(&other)
-                    || banned_nodes.contains(&other)
-                    || banned_links.contains(&(current.min(other), current.max(other)))
-                {
-                    continue;
-                }
-                next.push(other);
-            }
-            next.sort_unstable();
-            next.dedup();
-            for other in next {
-                if parent.contains_key(&other) {
-                    continue;
-                }
-                parent.insert(other, current);
-                if other == target {
-                    let mut path = vec![target];
-                    let mut at = target;
-                    while at != source {
-                        at = parent[&at];
-                        path.push(at);
+        if source == target {
+            return Some(vec![source]);
+        }
+        // node → (parent, depth), one map per side
+        let mut reached: [HashMap<u32, (u32, usize)>; 2] = [
+            HashMap::from([(source, (source, 0))]),
+            HashMap::from([(target, (target, 0))]),
+        ];
+        let mut frontiers: [Vec<u32>; 2] = [vec![source], vec![target]];
+        let mut depths = [0usize, 0usize];
+        while depths[0] + depths[1] < max_len && !frontiers[0].is_empty() && !frontiers[1].is_empty() {
+            let side = if frontiers[0].len() <= frontiers[1].len() { 0 } else { 1 };
+            let other_side = 1 - side;
+            let mut next = Vec::new();
+            // (total depth, meeting node)
+            let mut best_meeting: Option<(usize, u32)> = None;
+            for node in std::mem::take(&mut frontiers[side]) {
+                for neighbour in self.neighbours(node, banned_nodes, banned_links)? {
+                    if reached[side].contains_key(&neighbour) {
+                        continue;
                     }
-                    path.reverse();
-                    return Some(path);
+                    reached[side].insert(neighbour, (node, depths[side] + 1));
+                    next.push(neighbour);
+                    if let Some(&(_, depth)) = reached[other_side].get(&neighbour) {
+                        let total = depths[side] + 1 + depth;
+                        if total <= max_len && best_meeting.is_none_or(|best| (total, neighbour) < best) {
+                            best_meeting = Some((total, neighbour));
+                        }
+                    }
                 }
-                frontier.push_back((other, depth + 1));
+            }
+            depths[side] += 1;
+            frontiers[side] = next;
+            if let Some((_, meeting)) = best_meeting {
+                let walk = |map: &HashMap<u32, (u32, usize)>, from: u32| {
+                    let mut chain = vec![from];
+                    let mut at = from;
+                    while let Some(&(parent, depth)) = map.get(&at) {
+                        if depth == 0 {
+                            break;
+                        }
+                        chain.push(parent);
+                        at = parent;
+                    }
+                    chain
+                };
+                let mut path = walk(&reached[0], meeting);
+                path.reverse();
+                path.extend(walk(&reached[1], meeting).into_iter().skip(1));
+                debug_assert_eq!(path.first(), Some(&source));
+                debug_assert_eq!(path.last(), Some(&target));
+                return Some(path);
             }
         }
         None
@@ -318,6 +361,73 @@ mod tests {
             )
             .unwrap();
         assert_eq!(filtered.paths[0].length, 3);
+    }
+
+    /// Lengths from a plain one-sided breadth-first search, for checking.
+    fn bfs_lengths(edges: &[(usize, usize)], nodes: usize, source: usize) -> Vec<Option<usize>> {
+        let mut adjacency = vec![Vec::new(); nodes];
+        for &(a, b) in edges {
+            adjacency[a].push(b);
+            adjacency[b].push(a);
+        }
+        let mut distance = vec![None; nodes];
+        distance[source] = Some(0);
+        let mut queue = std::collections::VecDeque::from([source]);
+        while let Some(node) = queue.pop_front() {
+            for &next in &adjacency[node] {
+                if distance[next].is_none() {
+                    distance[next] = Some(distance[node].unwrap() + 1);
+                    queue.push_back(next);
+                }
+            }
+        }
+        distance
+    }
+
+    #[test]
+    fn bidirectional_search_finds_shortest_lengths_on_random_graphs() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        for _ in 0..20 {
+            let nodes = 40;
+            let edges: Vec<(usize, usize)> = (0..60)
+                .map(|_| (next(nodes), next(nodes)))
+                .filter(|(a, b)| a != b)
+                .collect();
+            let entities = (0..nodes)
+                .map(|i| entity(&format!("n{i}"), Enterprise, &format!("N{i}"), &[]))
+                .collect();
+            let relations = edges
+                .iter()
+                .map(|(a, b)| relation(&format!("n{a}"), &format!("n{b}"), CollaboratesWith))
+                .collect();
+            let graph = KnowledgeGraph::from_records(entities, relations).unwrap();
+            let expected = bfs_lengths(&edges, nodes, 0);
+            for target in 1..nodes {
+                let request = PathsRequest {
+                    max_len: 6,
+                    ..Default::default()
+                };
+                let found = graph.paths("n0", &format!("n{target}"), &request).unwrap();
+                let length = found.paths.first().map(|p| p.length);
+                let want = expected[target].filter(|&d| d <= 6);
+                assert_eq!(length, want, "n0 → n{target}");
+                if let Some(path) = found.paths.first() {
+                    for pair in path.nodes.windows(2) {
+                        let (a, b) = (&pair[0].id, &pair[1].id);
+                        assert!(edges.iter().any(|(x, y)| {
+                            let (x, y) = (format!("n{x}"), format!("n{y}"));
+                            (&x == a && &y == b) || (&x == b && &y == a)
+                        }));
+                    }
+                }
+            }
+        }
     }
 
     #[test]
