@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::graph::{
     EntityView, GraphStats, KnowledgeGraph, NeighborsRequest, NeighborsResponse, PathsRequest, PathsResponse,
+    MAX_NEIGHBORS,
 };
 use crate::search::{SearchIndex, SearchRequest, SearchResponse, SuggestResponse, Suggester};
 use crate::store::{self, Manifest};
@@ -97,6 +98,34 @@ impl Engine {
 
     /// Full-text search over documents and entity profiles.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        let restricted;
+        let request = match &request.near {
+            Some(center) => {
+                let hops = request.hops.unwrap_or(2);
+                let neighborhood = self.graph.neighbors(
+                    center,
+                    &NeighborsRequest {
+                        depth: hops,
+                        limit: MAX_NEIGHBORS,
+                        ..NeighborsRequest::default()
+                    },
+                )?;
+                let mut keys: Vec<String> = neighborhood.nodes.into_iter().map(|n| n.entity.id).collect();
+                keys.push(neighborhood.center.id);
+                restricted = SearchRequest {
+                    restrict_to: Some(keys),
+                    ..request.clone()
+                };
+                &restricted
+            }
+            None if request.hops.is_some() => {
+                return Err(Error::invalid_parameter(
+                    "hops",
+                    "goes with `near`, the entity to search around",
+                ));
+            }
+            None => request,
+        };
         let mut response = self.search.search(request)?;
         for hit in response
             .hits

@@ -42,7 +42,7 @@ fn entity_neighbors_and_path() {
 
     let output = cli(&["path", "杨建明", "青岛市工业技术研究院", "--k", "2"]);
     let text = stdout(&output);
-    assert!(text.contains("path 1 (length 2): 杨建明"), "{text}");
+    assert!(text.contains("path 1 (length 2, score "), "{text}");
     assert!(text.contains("「"), "evidence quotes shown: {text}");
 }
 

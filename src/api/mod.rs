@@ -39,6 +39,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/entities/{id}", web::get().to(routes::entity))
                 .route("/entities/{id}/neighbors", web::get().to(routes::neighbors))
                 .route("/paths", web::get().to(routes::paths))
+                .route("/graph/common", web::get().to(routes::common))
+                .route("/graph/centrality", web::get().to(routes::centrality))
+                .route("/graph/clusters", web::get().to(routes::clusters))
+                .route("/graph/timeline", web::get().to(routes::timeline))
+                .route("/graph/equity", web::get().to(routes::equity))
                 .default_service(web::to(routes::not_found)),
         )
         .route("/", web::get().to(routes::home));

@@ -52,6 +52,21 @@ impl Params {
         }
     }
 
+    /// A whole number, `None` when absent.
+    pub(crate) fn optional_number(&self, name: &str) -> Result<Option<usize>> {
+        self.text(name).map(|_| self.number(name, 0)).transpose()
+    }
+
+    /// A value parsed with its `FromStr`, `None` when absent.
+    pub(crate) fn parsed<T: std::str::FromStr<Err = String>>(&self, name: &str) -> Result<Option<T>> {
+        self.text(name)
+            .map(|text| {
+                text.parse::<T>()
+                    .map_err(|message| Error::invalid_parameter(name, message))
+            })
+            .transpose()
+    }
+
     /// A comma-separated list of relation kinds.
     pub(crate) fn relation_kinds(&self, name: &str) -> Result<Vec<RelationKind>> {
         self.list(name, |s| s.parse::<RelationKind>())

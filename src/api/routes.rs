@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::params::Params;
 use super::{ApiError, SharedEngine};
-use crate::graph::{NeighborsRequest, PathsRequest};
+use crate::graph::{ClusterMethod, Measure, NeighborsRequest, PathsRequest};
 use crate::search::SearchRequest;
 use crate::Result;
 
@@ -46,7 +46,9 @@ pub(crate) async fn stats(engine: SharedEngine) -> Result<HttpResponse, ApiError
 pub(crate) async fn search(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
     let params = Params::new(
         query.into_inner(),
-        &["q", "kind", "industry", "location", "from", "to", "offset", "limit"],
+        &[
+            "q", "kind", "industry", "location", "from", "to", "near", "hops", "offset", "limit",
+        ],
     )?;
     let request = SearchRequest {
         q: params.required("q")?,
@@ -55,6 +57,9 @@ pub(crate) async fn search(engine: SharedEngine, query: Query) -> Result<HttpRes
         location: params.text("location"),
         from: params.text("from"),
         to: params.text("to"),
+        near: params.text("near"),
+        hops: params.optional_number("hops")?,
+        restrict_to: None,
         offset: params.number("offset", 0)?,
         limit: params.number("limit", 10)?,
     };
@@ -78,20 +83,25 @@ pub(crate) async fn neighbors(
     id: web::Path<String>,
     query: Query,
 ) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["depth", "relation", "kind", "limit"])?;
+    let params = Params::new(
+        query.into_inner(),
+        &["depth", "relation", "kind", "limit", "direction", "as_of"],
+    )?;
     let defaults = NeighborsRequest::default();
     let request = NeighborsRequest {
         depth: params.number("depth", defaults.depth)?,
         relations: params.relation_kinds("relation")?,
         kinds: params.entity_kinds("kind")?,
         limit: params.number("limit", defaults.limit)?,
+        direction: params.parsed("direction")?.unwrap_or_default(),
+        as_of: params.text("as_of"),
     };
     let id = id.into_inner();
     answer(engine, move |engine| engine.neighbors(&id, &request)).await
 }
 
 pub(crate) async fn paths(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["from", "to", "max_len", "k", "relation"])?;
+    let params = Params::new(query.into_inner(), &["from", "to", "max_len", "k", "relation", "as_of"])?;
     let defaults = PathsRequest::default();
     let from = params.required("from")?;
     let to = params.required("to")?;
@@ -99,8 +109,44 @@ pub(crate) async fn paths(engine: SharedEngine, query: Query) -> Result<HttpResp
         max_len: params.number("max_len", defaults.max_len)?,
         k: params.number("k", defaults.k)?,
         relations: params.relation_kinds("relation")?,
+        as_of: params.text("as_of"),
     };
     answer(engine, move |engine| engine.paths(&from, &to, &request)).await
+}
+
+pub(crate) async fn common(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
+    let params = Params::new(query.into_inner(), &["a", "b", "limit"])?;
+    let (a, b) = (params.required("a")?, params.required("b")?);
+    let limit = params.number("limit", 50)?;
+    answer(engine, move |engine| engine.graph().common_neighbors(&a, &b, limit)).await
+}
+
+pub(crate) async fn centrality(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
+    let params = Params::new(query.into_inner(), &["kind", "measure", "limit"])?;
+    let measure = params.parsed("measure")?.unwrap_or(Measure::Pagerank);
+    let kind = params.parsed("kind")?;
+    let limit = params.number("limit", 20)?;
+    answer(engine, move |engine| engine.graph().centrality(measure, kind, limit)).await
+}
+
+pub(crate) async fn clusters(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
+    let params = Params::new(query.into_inner(), &["method", "limit"])?;
+    let method = params.parsed("method")?.unwrap_or(ClusterMethod::Components);
+    let limit = params.number("limit", 20)?;
+    answer(engine, move |engine| engine.graph().clusters(method, limit)).await
+}
+
+pub(crate) async fn timeline(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
+    let params = Params::new(query.into_inner(), &["id"])?;
+    let id = params.required("id")?;
+    answer(engine, move |engine| engine.graph().timeline(&id)).await
+}
+
+pub(crate) async fn equity(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
+    let params = Params::new(query.into_inner(), &["id", "depth"])?;
+    let id = params.required("id")?;
+    let depth = params.number("depth", 3)?;
+    answer(engine, move |engine| engine.graph().equity(&id, depth)).await
 }
 
 pub(crate) async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::graph::{NeighborsRequest, PathsRequest};
+use crate::graph::{ClusterMethod, Direction, Measure, NeighborsRequest, PathsRequest};
 use crate::model::{EntityKind, RelationKind};
 use crate::search::SearchRequest;
 use crate::store::{self, BuildProgress};
@@ -66,6 +66,12 @@ pub enum Command {
         /// Only entries dated on or before this.
         #[arg(long)]
         to: Option<String>,
+        /// Only entities within --hops relations of this entity.
+        #[arg(long)]
+        near: Option<String>,
+        /// Radius around --near (1 to 3, default 2).
+        #[arg(long)]
+        hops: Option<usize>,
         #[arg(long, default_value_t = 10)]
         limit: usize,
         #[arg(long, default_value_t = 0)]
@@ -102,6 +108,12 @@ pub enum Command {
         kind: Vec<EntityKind>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Follow relations leaving (out), entering (in) or both.
+        #[arg(long, default_value = "both")]
+        direction: Direction,
+        /// The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD).
+        #[arg(long)]
+        as_of: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -118,6 +130,52 @@ pub enum Command {
         /// Follow only these relation kinds (comma-separated).
         #[arg(long, value_delimiter = ',')]
         relation: Vec<RelationKind>,
+        /// The graph as it stood on this date.
+        #[arg(long)]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The neighbours two entities share.
+    Common {
+        a: String,
+        b: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The most central entities (PageRank or degree), overall or of a kind.
+    Centrality {
+        #[arg(long)]
+        kind: Option<EntityKind>,
+        #[arg(long, default_value = "pagerank")]
+        measure: Measure,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The largest clusters: connected components or communities.
+    Clusters {
+        #[arg(long, default_value = "components")]
+        method: ClusterMethod,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An entity's dated relations, oldest first.
+    Timeline {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Equity chains up and down from an entity, with cumulative shares.
+    Equity {
+        id: String,
+        #[arg(long, default_value_t = 3)]
+        depth: usize,
         #[arg(long)]
         json: bool,
     },
@@ -159,6 +217,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             location,
             from,
             to,
+            near,
+            hops,
             limit,
             offset,
             json,
@@ -171,6 +231,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 location,
                 from,
                 to,
+                near,
+                hops,
+                restrict_to: None,
                 offset,
                 limit,
             };
@@ -193,6 +256,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             relation,
             kind,
             limit,
+            direction,
+            as_of,
             json,
         } => {
             let engine = open(index)?;
@@ -201,6 +266,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 relations: relation,
                 kinds: kind,
                 limit,
+                direction,
+                as_of,
             };
             let response = engine.neighbors(&id, &request)?;
             print(json, &response, || output::neighbors(&response))
@@ -211,6 +278,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             max_len,
             k,
             relation,
+            as_of,
             json,
         } => {
             let engine = open(index)?;
@@ -218,9 +286,40 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 max_len,
                 k,
                 relations: relation,
+                as_of,
             };
             let response = engine.paths(&from, &to, &request)?;
             print(json, &response, || output::paths(&response))
+        }
+        Command::Common { a, b, limit, json } => {
+            let engine = open(index)?;
+            let response = engine.graph().common_neighbors(&a, &b, limit)?;
+            print(json, &response, || output::common(&response))
+        }
+        Command::Centrality {
+            kind,
+            measure,
+            limit,
+            json,
+        } => {
+            let engine = open(index)?;
+            let response = engine.graph().centrality(measure, kind, limit)?;
+            print(json, &response, || output::centrality(&response))
+        }
+        Command::Clusters { method, limit, json } => {
+            let engine = open(index)?;
+            let response = engine.graph().clusters(method, limit)?;
+            print(json, &response, || output::clusters(&response))
+        }
+        Command::Timeline { id, json } => {
+            let engine = open(index)?;
+            let response = engine.graph().timeline(&id)?;
+            print(json, &response, || output::timeline(&response))
+        }
+        Command::Equity { id, depth, json } => {
+            let engine = open(index)?;
+            let response = engine.graph().equity(&id, depth)?;
+            print(json, &response, || output::equity(&response))
         }
         Command::Gen {
             entities,

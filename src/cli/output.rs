@@ -154,6 +154,10 @@ pub(super) fn neighbors(response: &NeighborsResponse) -> String {
         );
     }
     let _ = writeln!(out, "{} edge(s)", response.edges.len());
+    if !response.omitted.is_empty() {
+        let left: Vec<String> = response.omitted.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let _ = writeln!(out, "left out: {}", left.join(", "));
+    }
     if response.truncated {
         out.push_str("truncated: raise --limit or add filters to see more\n");
     }
@@ -172,9 +176,10 @@ pub(super) fn paths(response: &PathsResponse) -> String {
     for (number, path) in response.paths.iter().enumerate() {
         let _ = write!(
             out,
-            "path {} (length {}): {}",
+            "path {} (length {}, score {:.2}): {}",
             number + 1,
             path.length,
+            path.score,
             path.nodes[0].name
         );
         for (edge, node) in path.edges.iter().zip(&path.nodes[1..]) {
@@ -192,6 +197,103 @@ pub(super) fn paths(response: &PathsResponse) -> String {
     }
     if response.truncated {
         out.push_str("search budget reached: fewer paths than asked may be shown\n");
+    }
+    out.trim_end().to_string()
+}
+
+fn relation_labels(kinds: &[crate::model::RelationKind]) -> String {
+    kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("、")
+}
+
+pub(super) fn common(response: &crate::graph::CommonResponse) -> String {
+    let mut out = format!(
+        "{} neighbour(s) shared by {} and {}\n",
+        response.results.len(),
+        response.a.name,
+        response.b.name
+    );
+    for n in &response.results {
+        let _ = writeln!(
+            out,
+            "  {} [{}] {}  ({}: {} / {}: {})",
+            n.entity.name,
+            n.entity.kind.label(),
+            n.entity.id,
+            response.a.name,
+            relation_labels(&n.via_a),
+            response.b.name,
+            relation_labels(&n.via_b)
+        );
+    }
+    out.trim_end().to_string()
+}
+
+pub(super) fn centrality(response: &crate::graph::CentralityResponse) -> String {
+    let mut out = String::new();
+    for (rank, r) in response.results.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>4}. {} [{}] {}  score {:.6}  degree {}",
+            rank + 1,
+            r.entity.name,
+            r.entity.kind.label(),
+            r.entity.id,
+            r.score,
+            r.degree
+        );
+    }
+    out.trim_end().to_string()
+}
+
+pub(super) fn clusters(response: &crate::graph::ClustersResponse) -> String {
+    let mut out = format!("{} cluster(s) in all\n", response.total);
+    for c in &response.results {
+        let members: Vec<&str> = c.top_members.iter().map(|m| m.name.as_str()).collect();
+        let _ = writeln!(out, "{:>4}. {} entities: {}", c.rank, c.size, members.join("、"));
+    }
+    out.trim_end().to_string()
+}
+
+pub(super) fn timeline(response: &crate::graph::TimelineResponse) -> String {
+    let mut out = format!(
+        "{} [{}] {}\n",
+        response.entity.name,
+        response.entity.kind.label(),
+        response.entity.id
+    );
+    for e in &response.results {
+        let arrow = if e.direction == "out" { "→" } else { "←" };
+        let amount = match (e.amount, &e.unit) {
+            (Some(a), Some(u)) => format!(" {a}{u}"),
+            (Some(a), None) => format!(" {a}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "  {}  {arrow} {} {}{amount}", e.date, e.kind.label(), e.other.name);
+    }
+    if response.undated > 0 {
+        let _ = writeln!(out, "  ({} undated relation(s) not shown)", response.undated);
+    }
+    out.trim_end().to_string()
+}
+
+pub(super) fn equity(response: &crate::graph::EquityResponse) -> String {
+    let mut out = format!("equity of {} ({})\n", response.entity.name, response.entity.id);
+    for link in &response.results {
+        let share = link
+            .share
+            .map_or("share unknown".to_string(), |s| format!("{:.2}%", s * 100.0));
+        let _ = writeln!(
+            out,
+            "  {} {} [{}]  depth {}  {share}  via {}",
+            if link.direction == "holder" { "held by" } else { "holds" },
+            link.entity.name,
+            link.entity.kind.label(),
+            link.depth,
+            link.chain.join(" → ")
+        );
+    }
+    if response.results.is_empty() {
+        out.push_str("  no equity relations\n");
     }
     out.trim_end().to_string()
 }

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use super::analysis::in_force;
 use super::store::KnowledgeGraph;
 use super::views::{EdgeView, EntityRef, NeighborNode, NeighborsResponse};
 use crate::model::{EntityKind, RelationKind};
@@ -15,6 +16,30 @@ pub const MAX_DEPTH: usize = 3;
 pub const MAX_NEIGHBORS: usize = 1000;
 /// Nodes a traversal may touch before it stops and reports truncation.
 const VISIT_BUDGET: usize = 200_000;
+
+/// Which way relations are followed from an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Relations the entity is the `from` of.
+    Out,
+    /// Relations the entity is the `to` of.
+    In,
+    #[default]
+    Both,
+}
+
+impl std::str::FromStr for Direction {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "out" => Ok(Direction::Out),
+            "in" => Ok(Direction::In),
+            "both" => Ok(Direction::Both),
+            _ => Err(format!("unknown direction `{s}`, expected out, in or both")),
+        }
+    }
+}
 
 /// Parameters of a neighbourhood query.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,6 +53,10 @@ pub struct NeighborsRequest {
     pub kinds: Vec<EntityKind>,
     /// Most nodes returned besides the centre, 1 to [`MAX_NEIGHBORS`].
     pub limit: usize,
+    /// Follow relations leaving, entering or both.
+    pub direction: Direction,
+    /// The graph as it stood on this date: later relations are left out.
+    pub as_of: Option<String>,
 }
 
 impl Default for NeighborsRequest {
@@ -37,6 +66,8 @@ impl Default for NeighborsRequest {
             relations: Vec::new(),
             kinds: Vec::new(),
             limit: 50,
+            direction: Direction::Both,
+            as_of: None,
         }
     }
 }
@@ -71,8 +102,19 @@ impl KnowledgeGraph {
                 format!("must be between 1 and {MAX_NEIGHBORS}"),
             ));
         }
+        if let Some(as_of) = &request.as_of {
+            crate::search::check_date("as_of", as_of)?;
+        }
         let center = self.resolve(key)?;
-        let relation_allowed = |kind: RelationKind| request.relations.is_empty() || request.relations.contains(&kind);
+        let as_of = request.as_of.as_deref();
+        let relation_allowed = |relation: &crate::model::Relation| {
+            (request.relations.is_empty() || request.relations.contains(&relation.kind)) && in_force(relation, as_of)
+        };
+        let direction_allowed = |outgoing: bool| match request.direction {
+            Direction::Both => true,
+            Direction::Out => outgoing,
+            Direction::In => !outgoing,
+        };
         let kind_allowed = |kind: EntityKind| request.kinds.is_empty() || request.kinds.contains(&kind);
 
         let mut depth_of: HashMap<u32, usize> = HashMap::from([(center, 0)]);
@@ -80,20 +122,22 @@ impl KnowledgeGraph {
         let mut queue = VecDeque::from([center]);
         let mut truncated = false;
         let mut visited = 0usize;
+        // entities found but not returned once the limit is reached
+        let mut left_out: HashSet<u32> = HashSet::new();
         'bfs: while let Some(current) = queue.pop_front() {
             let depth = depth_of[&current];
             if depth == request.depth {
                 continue;
             }
             let mut next: Vec<(f32, u32)> = Vec::new();
-            for (_, other_node, relation_index, _) in self.incident_edges(self.node(current)) {
+            for (_, other_node, relation_index, outgoing) in self.incident_edges(self.node(current)) {
                 visited += 1;
                 if visited > VISIT_BUDGET {
                     truncated = true;
                     break 'bfs;
                 }
                 let relation = self.relation_at(relation_index);
-                if !relation_allowed(relation.kind) {
+                if !relation_allowed(relation) || !direction_allowed(outgoing) {
                     continue;
                 }
                 let other = self.petgraph()[other_node];
@@ -109,12 +153,17 @@ impl KnowledgeGraph {
                 }
                 if order.len() == request.limit {
                     truncated = true;
-                    break 'bfs;
+                    left_out.insert(other);
+                    continue;
                 }
                 depth_of.insert(other, depth + 1);
                 order.push(other);
                 queue.push_back(other);
             }
+        }
+        let mut omitted: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        for index in left_out {
+            *omitted.entry(self.entity_at(index).kind.to_string()).or_default() += 1;
         }
 
         let included: HashSet<u32> = depth_of.keys().copied().collect();
@@ -123,7 +172,7 @@ impl KnowledgeGraph {
         for &index in std::iter::once(&center).chain(order.iter()) {
             for (edge, other_node, relation_index, _) in self.incident_edges(self.node(index)) {
                 let relation = self.relation_at(relation_index);
-                if !relation_allowed(relation.kind)
+                if !relation_allowed(relation)
                     || !included.contains(&self.petgraph()[other_node])
                     || !seen_edges.insert(edge)
                 {
@@ -152,6 +201,7 @@ impl KnowledgeGraph {
             nodes,
             edges,
             truncated,
+            omitted,
         })
     }
 }

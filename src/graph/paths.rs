@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::analysis::in_force;
 use super::store::KnowledgeGraph;
 use super::views::{EntityRef, PathEdge, PathView, PathsResponse};
 use crate::model::RelationKind;
@@ -14,6 +15,14 @@ use crate::{Error, Result};
 pub const MAX_PATH_LENGTH: usize = 6;
 /// Most paths a request may ask for.
 pub const MAX_K: usize = 10;
+/// Extra candidate paths found beyond `k`, for ranking.
+const RANKING_SLACK: usize = 5;
+/// Cost added per tenfold of an intermediate entity's relations.
+const HUB_PENALTY: f32 = 0.5;
+/// Cost removed per link dated in the recent years.
+const RECENCY_BONUS: f32 = 0.2;
+/// Links dated from this year on count as recent.
+const RECENT_FROM: &str = "2021";
 /// Node visits all searches of one request may make together.
 const VISIT_BUDGET: usize = 2_000_000;
 
@@ -26,6 +35,8 @@ pub struct PathsRequest {
     pub k: usize,
     /// Follow only relations of these kinds (all when empty).
     pub relations: Vec<RelationKind>,
+    /// The graph as it stood on this date: later relations are left out.
+    pub as_of: Option<String>,
 }
 
 impl Default for PathsRequest {
@@ -34,6 +45,7 @@ impl Default for PathsRequest {
             max_len: 4,
             k: 1,
             relations: Vec::new(),
+            as_of: None,
         }
     }
 }
@@ -42,13 +54,14 @@ impl Default for PathsRequest {
 struct Search<'g> {
     graph: &'g KnowledgeGraph,
     relations: &'g [RelationKind],
+    as_of: Option<&'g str>,
     visits: usize,
     exhausted: bool,
 }
 
 impl Search<'_> {
-    fn allowed(&self, kind: RelationKind) -> bool {
-        self.relations.is_empty() || self.relations.contains(&kind)
+    fn allowed(&self, relation: &crate::model::Relation) -> bool {
+        (self.relations.is_empty() || self.relations.contains(&relation.kind)) && in_force(relation, self.as_of)
     }
 
     /// The allowed neighbours of `node`, in index order, each once.
@@ -65,7 +78,7 @@ impl Search<'_> {
                 self.exhausted = true;
                 return None;
             }
-            if !self.allowed(self.graph.relation_at(relation_index).kind) {
+            if !self.allowed(self.graph.relation_at(relation_index)) {
                 continue;
             }
             let other = self.graph.petgraph()[other_node];
@@ -162,8 +175,10 @@ impl KnowledgeGraph {
     /// * `request`: length bound, number of paths, relation filter.
     ///
     /// # Returns
-    /// Paths shortest first (Yen's algorithm over breadth-first search,
-    /// edges taken in either direction). Each hop names the strongest
+    /// The `k` best of the shortest simple paths (Yen's algorithm over
+    /// bidirectional breadth-first search, edges taken in either
+    /// direction, a few more than `k` found), ranked by `score`: strong
+    /// relations, few hubs and recent links first. Each hop names the strongest
     /// relation between its two nodes, its direction along the path and its
     /// evidence. No path within the bound gives an empty list.
     /// `truncated` is set when the visit budget ran out first.
@@ -181,6 +196,9 @@ impl KnowledgeGraph {
         if request.k == 0 || request.k > MAX_K {
             return Err(Error::invalid_parameter("k", format!("must be between 1 and {MAX_K}")));
         }
+        if let Some(as_of) = &request.as_of {
+            crate::search::check_date("as_of", as_of)?;
+        }
         let source = self.resolve(from)?;
         let target = self.resolve(to)?;
         if source == target {
@@ -192,6 +210,7 @@ impl KnowledgeGraph {
         let mut search = Search {
             graph: self,
             relations: &request.relations,
+            as_of: request.as_of.as_deref(),
             visits: 0,
             exhausted: false,
         };
@@ -200,7 +219,10 @@ impl KnowledgeGraph {
         if let Some(first) = search.shortest(source, target, request.max_len, &HashSet::new(), &HashSet::new()) {
             found.push(first);
         }
-        while !found.is_empty() && found.len() < request.k && !search.exhausted {
+        // A few more simple paths than asked for, so that ranking can bring a
+        // meaningful longer path ahead of a shorter one through a hub.
+        let wanted = (request.k + RANKING_SLACK).min(MAX_K + RANKING_SLACK);
+        while !found.is_empty() && found.len() < wanted && !search.exhausted {
             let previous = found[found.len() - 1].clone();
             for spur_at in 0..previous.len() - 1 {
                 let root = &previous[..=spur_at];
@@ -232,7 +254,12 @@ impl KnowledgeGraph {
                 .unwrap_or(0);
             found.push(candidates.remove(best));
         }
-        let paths = found.iter().map(|p| self.path_view(p, &request.relations)).collect();
+        let mut paths: Vec<PathView> = found
+            .iter()
+            .map(|p| self.path_view(p, &request.relations, request.as_of.as_deref()))
+            .collect();
+        paths.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.length.cmp(&b.length)));
+        paths.truncate(request.k);
         Ok(PathsResponse {
             from: EntityRef::from(self.entity_at(source)),
             to: EntityRef::from(self.entity_at(target)),
@@ -241,7 +268,7 @@ impl KnowledgeGraph {
         })
     }
 
-    fn path_view(&self, path: &[u32], allowed: &[RelationKind]) -> PathView {
+    fn path_view(&self, path: &[u32], allowed: &[RelationKind], as_of: Option<&str>) -> PathView {
         let mut edges = Vec::with_capacity(path.len().saturating_sub(1));
         for pair in path.windows(2) {
             let (a, b) = (pair[0], pair[1]);
@@ -250,6 +277,7 @@ impl KnowledgeGraph {
                 .filter(|&(_, other, _, _)| self.petgraph()[other] == b)
                 .map(|(_, _, relation_index, outgoing)| (self.relation_at(relation_index), outgoing))
                 .filter(|(relation, _)| allowed.is_empty() || allowed.contains(&relation.kind))
+                .filter(|(relation, _)| in_force(relation, as_of))
                 .max_by(|x, y| {
                     x.0.kind
                         .strength()
@@ -270,7 +298,22 @@ impl KnowledgeGraph {
             }
         }
         debug_assert_eq!(edges.len() + 1, path.len());
+        // Cost of a path: each hop costs the inverse of its relation's
+        // strength (a patent transfer is cheap, sharing a zone dear), each
+        // intermediate entity a little more the more relations it has (a
+        // path through a hub says little), and recent links cost less.
+        let hop_cost: f32 = edges.iter().map(|e| 1.0 / e.kind.strength()).sum();
+        let hub_cost: f32 = path[1..path.len() - 1]
+            .iter()
+            .map(|&i| HUB_PENALTY * (1.0 + self.degree(i) as f32).log10())
+            .sum();
+        let recent = edges
+            .iter()
+            .filter(|e| e.since.as_deref().is_some_and(|d| d >= RECENT_FROM))
+            .count() as f32;
+        let cost = (hop_cost + hub_cost - RECENCY_BONUS * recent).max(0.1);
         PathView {
+            score: 1.0 / cost,
             length: path.len() - 1,
             nodes: path.iter().map(|&i| EntityRef::from(self.entity_at(i))).collect(),
             edges,
@@ -332,8 +375,15 @@ mod tests {
                 },
             )
             .unwrap();
-        let lengths: Vec<usize> = response.paths.iter().map(|p| p.length).collect();
+        let mut lengths: Vec<usize> = response.paths.iter().map(|p| p.length).collect();
+        lengths.sort();
         assert_eq!(lengths, [2, 2, 3]);
+        assert!(response.paths.windows(2).all(|w| w[0].score >= w[1].score), "ranked by score");
+        // a→e→f→d is three `founded` links: strong links outrank the
+        // shorter path through two `mentions`
+        let mentions = response.paths.iter().position(|p| p.nodes[1].id == "c").unwrap();
+        let founded = response.paths.iter().position(|p| p.length == 3).unwrap();
+        assert!(founded < mentions);
         for path in &response.paths {
             let ids: HashSet<&str> = path.nodes.iter().map(|n| n.id.as_str()).collect();
             assert_eq!(ids.len(), path.nodes.len(), "simple path");

@@ -28,6 +28,9 @@ pub struct KnowledgeGraph {
     by_id: HashMap<String, u32>,
     /// Normalised name or alias → entities that carry it.
     by_name: HashMap<String, Vec<u32>>,
+    /// Whole-graph measures, computed on first use.
+    pub(crate) pagerank: std::sync::OnceLock<Vec<f32>>,
+    pub(crate) clusters: std::sync::OnceLock<super::clusters::Clustering>,
 }
 
 /// Snapshot form of an entity: `props` as JSON text, since the binary
@@ -123,6 +126,8 @@ impl KnowledgeGraph {
             node_of,
             by_id,
             by_name,
+            pagerank: Default::default(),
+            clusters: Default::default(),
         })
     }
 
@@ -231,6 +236,12 @@ impl KnowledgeGraph {
     /// Every relation, in table order.
     pub fn relations(&self) -> &[Relation] {
         &self.relations
+    }
+
+    /// Table index of an entity known to exist (relations always name
+    /// existing entities).
+    pub(crate) fn index_of(&self, id: &str) -> u32 {
+        self.by_id[id]
     }
 
     pub(crate) fn entity_at(&self, index: u32) -> &Entity {

@@ -71,8 +71,12 @@ pub struct NeighborsResponse {
     pub center: EntityRef,
     pub nodes: Vec<NeighborNode>,
     pub edges: Vec<EdgeView>,
-    /// Whether the limit cut the neighbourhood short.
+    /// Whether the limit or the visit budget cut the neighbourhood short.
     pub truncated: bool,
+    /// When truncated by the limit: how many entities of each kind were
+    /// found next but left out.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub omitted: std::collections::BTreeMap<String, usize>,
 }
 
 /// One hop of a path: the relation that links two consecutive nodes.
@@ -93,11 +97,14 @@ pub struct PathEdge {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathView {
     pub length: usize,
+    /// How meaningful the connection is: higher for fewer, stronger,
+    /// more recent links through fewer hubs.
+    pub score: f32,
     pub nodes: Vec<EntityRef>,
     pub edges: Vec<PathEdge>,
 }
 
-/// The paths found between two entities, shortest first.
+/// The paths found between two entities, most meaningful first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathsResponse {
     pub from: EntityRef,

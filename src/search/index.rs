@@ -48,6 +48,13 @@ pub struct SearchRequest {
     pub from: Option<String>,
     /// Only entries dated on or before this.
     pub to: Option<String>,
+    /// Only entities within `hops` relations of this entity (id, name or alias).
+    pub near: Option<String>,
+    /// Radius of `near`, 1 to 3 (default 2).
+    pub hops: Option<usize>,
+    /// Only these entries (ids): the resolved neighbourhood of `near`.
+    #[serde(skip)]
+    pub restrict_to: Option<Vec<String>>,
     pub offset: usize,
     pub limit: usize,
 }
@@ -62,6 +69,9 @@ impl SearchRequest {
             location: None,
             from: None,
             to: None,
+            near: None,
+            hops: None,
+            restrict_to: None,
             offset: 0,
             limit,
         }
@@ -643,6 +653,11 @@ impl SearchIndex {
             });
             let range = RangeQuery::new(lower, upper);
             filters.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0))));
+        }
+        if let Some(keys) = &request.restrict_to {
+            let terms: Vec<Term> = keys.iter().map(|k| Term::from_field_text(self.fields.key, k)).collect();
+            let set = tantivy::query::TermSetQuery::new(terms);
+            filters.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(set), 0.0))));
         }
         Ok(filters)
     }

@@ -1,0 +1,329 @@
+//! Questions about one or two entities: the neighbours two entities share,
+//! an entity's dated history, and equity chains with cumulative shares.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::store::KnowledgeGraph;
+use super::views::EntityRef;
+use crate::model::{Evidence, Relation, RelationKind};
+use crate::{Error, Result};
+
+/// Most common neighbours listed.
+pub const MAX_COMMON: usize = 1000;
+/// Deepest equity chain followed.
+pub const MAX_EQUITY_DEPTH: usize = 6;
+/// Holdings an equity query may visit.
+const EQUITY_BUDGET: usize = 100_000;
+
+/// Whether a relation held at `as_of` (`YYYY[-MM[-DD]]`): undated relations
+/// always do; dated ones from their date on.
+pub(crate) fn in_force(relation: &Relation, as_of: Option<&str>) -> bool {
+    match (as_of, relation.since.as_deref()) {
+        (Some(as_of), Some(since)) => since <= as_of,
+        _ => true,
+    }
+}
+
+/// A neighbour two entities share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommonNeighbor {
+    #[serde(flatten)]
+    pub entity: EntityRef,
+    /// Strength of the two links, higher for transfers and equity than for
+    /// sharing a location.
+    pub score: f32,
+    /// Relation kinds linking it to `a` and to `b`.
+    pub via_a: Vec<RelationKind>,
+    pub via_b: Vec<RelationKind>,
+}
+
+/// The neighbours two entities share, strongest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommonResponse {
+    pub a: EntityRef,
+    pub b: EntityRef,
+    pub results: Vec<CommonNeighbor>,
+}
+
+/// One dated event of an entity's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub date: String,
+    pub kind: RelationKind,
+    /// `out` when the entity is the relation's `from`.
+    pub direction: String,
+    pub other: EntityRef,
+    pub amount: Option<f64>,
+    pub unit: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// An entity's dated relations, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineResponse {
+    pub entity: EntityRef,
+    pub results: Vec<TimelineEvent>,
+    /// Relations without a date, left out of the timeline.
+    pub undated: usize,
+}
+
+/// An entity reached along an equity chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EquityLink {
+    #[serde(flatten)]
+    pub entity: EntityRef,
+    /// `holder` (it holds shares, directly or through others, of the
+    /// queried entity) or `holding` (the queried entity holds shares of it).
+    pub direction: String,
+    pub depth: usize,
+    /// Product of the shares along the chain (0–1); absent when a link of
+    /// the chain has no known share.
+    pub share: Option<f64>,
+    /// Ids along the chain, from the holder to the held.
+    pub chain: Vec<String>,
+}
+
+/// Equity chains up and down from an entity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EquityResponse {
+    pub entity: EntityRef,
+    pub results: Vec<EquityLink>,
+    pub truncated: bool,
+}
+
+/// The share a `holds_equity_in` relation states: `props.share` as a
+/// fraction, or an amount in `%`.
+fn share_of(relation: &Relation) -> Option<f64> {
+    if let Some(share) = relation.props.get("share").and_then(|v| v.as_f64()) {
+        return Some(if share > 1.0 { share / 100.0 } else { share });
+    }
+    match (relation.amount, relation.unit.as_deref()) {
+        (Some(amount), Some("%")) => Some(amount / 100.0),
+        _ => None,
+    }
+}
+
+impl KnowledgeGraph {
+    /// Returns the entities linked to both `a` and `b`, with the kinds of
+    /// their links, strongest pairs of links first.
+    ///
+    /// # Complexity
+    /// O(deg(a) + deg(b)).
+    pub fn common_neighbors(&self, a: &str, b: &str, limit: usize) -> Result<CommonResponse> {
+        if limit == 0 || limit > MAX_COMMON {
+            return Err(Error::invalid_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_COMMON}"),
+            ));
+        }
+        let (ia, ib) = (self.resolve(a)?, self.resolve(b)?);
+        if ia == ib {
+            return Err(Error::invalid_parameter("b", "the two entities must be different"));
+        }
+        let links = |index: u32| -> HashMap<u32, Vec<RelationKind>> {
+            let mut map: HashMap<u32, Vec<RelationKind>> = HashMap::new();
+            for (_, other, relation_index, _) in self.incident_edges(self.node(index)) {
+                map.entry(self.petgraph()[other])
+                    .or_default()
+                    .push(self.relation_at(relation_index).kind);
+            }
+            map
+        };
+        let (from_a, from_b) = (links(ia), links(ib));
+        let strongest = |kinds: &[RelationKind]| kinds.iter().map(|k| k.strength()).fold(0.0f32, f32::max);
+        let mut results: Vec<CommonNeighbor> = from_a
+            .iter()
+            .filter(|(other, _)| **other != ia && **other != ib)
+            .filter_map(|(other, via_a)| {
+                let via_b = from_b.get(other)?;
+                let mut via_a = via_a.clone();
+                let mut via_b = via_b.clone();
+                via_a.sort();
+                via_a.dedup();
+                via_b.sort();
+                via_b.dedup();
+                Some(CommonNeighbor {
+                    entity: EntityRef::from(self.entity_at(*other)),
+                    score: strongest(&via_a) * strongest(&via_b),
+                    via_a,
+                    via_b,
+                })
+            })
+            .collect();
+        results.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.entity.id.cmp(&y.entity.id)));
+        results.truncate(limit);
+        Ok(CommonResponse {
+            a: EntityRef::from(self.entity_at(ia)),
+            b: EntityRef::from(self.entity_at(ib)),
+            results,
+        })
+    }
+
+    /// Returns an entity's dated relations in date order.
+    pub fn timeline(&self, key: &str) -> Result<TimelineResponse> {
+        let index = self.resolve(key)?;
+        let mut undated = 0;
+        let mut results = Vec::new();
+        for (_, other, relation_index, outgoing) in self.incident_edges(self.node(index)) {
+            let relation = self.relation_at(relation_index);
+            let Some(date) = &relation.since else {
+                undated += 1;
+                continue;
+            };
+            results.push(TimelineEvent {
+                date: date.clone(),
+                kind: relation.kind,
+                direction: if outgoing { "out" } else { "in" }.to_string(),
+                other: EntityRef::from(self.entity_at(self.petgraph()[other])),
+                amount: relation.amount,
+                unit: relation.unit.clone(),
+                evidence: relation.evidence.clone(),
+            });
+        }
+        results.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.other.id.cmp(&b.other.id)));
+        Ok(TimelineResponse {
+            entity: EntityRef::from(self.entity_at(index)),
+            results,
+            undated,
+        })
+    }
+
+    /// Follows `holds_equity_in` relations up (who holds the entity, and
+    /// who holds them) and down (what it holds, and what those hold), up to
+    /// `depth` links, multiplying shares along each chain.
+    ///
+    /// # Complexity
+    /// O(V + E) over the equity subgraph reached, bounded by a budget of
+    /// visited holdings; `truncated` tells when the budget was hit.
+    pub fn equity(&self, key: &str, depth: usize) -> Result<EquityResponse> {
+        if depth == 0 || depth > MAX_EQUITY_DEPTH {
+            return Err(Error::invalid_parameter(
+                "depth",
+                format!("must be between 1 and {MAX_EQUITY_DEPTH}"),
+            ));
+        }
+        let start = self.resolve(key)?;
+        let mut results = Vec::new();
+        let mut truncated = false;
+        let mut visits = 0usize;
+        for upward in [true, false] {
+            let mut seen: HashSet<u32> = HashSet::from([start]);
+            // (entity, depth, cumulative share, chain from start)
+            let mut queue: VecDeque<(u32, usize, Option<f64>, Vec<u32>)> =
+                VecDeque::from([(start, 0, Some(1.0), vec![start])]);
+            while let Some((current, level, share, chain)) = queue.pop_front() {
+                if level == depth {
+                    continue;
+                }
+                for (_, other, relation_index, outgoing) in self.incident_edges(self.node(current)) {
+                    visits += 1;
+                    if visits > EQUITY_BUDGET {
+                        truncated = true;
+                        break;
+                    }
+                    let relation = self.relation_at(relation_index);
+                    // upward: relations pointing at `current` (others hold it)
+                    if relation.kind != RelationKind::HoldsEquityIn || outgoing == upward {
+                        continue;
+                    }
+                    let other = self.petgraph()[other];
+                    if !seen.insert(other) {
+                        continue;
+                    }
+                    let share = share.zip(share_of(relation)).map(|(a, b)| a * b);
+                    let mut next_chain = chain.clone();
+                    next_chain.push(other);
+                    let mut ids: Vec<String> = next_chain.iter().map(|&i| self.entity_at(i).id.clone()).collect();
+                    if upward {
+                        ids.reverse();
+                    }
+                    results.push(EquityLink {
+                        entity: EntityRef::from(self.entity_at(other)),
+                        direction: if upward { "holder" } else { "holding" }.to_string(),
+                        depth: level + 1,
+                        share,
+                        chain: ids,
+                    });
+                    queue.push_back((other, level + 1, share, next_chain));
+                }
+            }
+        }
+        Ok(EquityResponse {
+            entity: EntityRef::from(self.entity_at(start)),
+            results,
+            truncated,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::store::tests::{entity, relation};
+    use crate::model::EntityKind::*;
+    use RelationKind::*;
+
+    fn with_share(from: &str, to: &str, share: f64) -> Relation {
+        let mut r = relation(from, to, HoldsEquityIn);
+        r.props.insert("share".into(), serde_json::json!(share));
+        r
+    }
+
+    fn graph() -> KnowledgeGraph {
+        let entities = ["p", "h", "c", "s", "u", "z", "inc"]
+            .iter()
+            .map(|id| entity(id, Enterprise, &id.to_uppercase(), &[]))
+            .collect();
+        let mut relations = vec![
+            with_share("p", "h", 0.6),
+            with_share("h", "c", 0.5),
+            with_share("c", "s", 0.8),
+            relation("u", "c", HoldsEquityIn),
+            relation("c", "z", LocatedIn),
+            relation("s", "z", LocatedIn),
+            relation("c", "inc", IncubatedBy),
+            relation("s", "inc", IncubatedBy),
+        ];
+        relations[0].since = Some("2019".into());
+        relations[1].since = Some("2021-06".into());
+        KnowledgeGraph::from_records(entities, relations).unwrap()
+    }
+
+    #[test]
+    fn equity_chains_multiply_shares_both_ways() {
+        let graph = graph();
+        let response = graph.equity("c", 3).unwrap();
+        let find = |id: &str| response.results.iter().find(|r| r.entity.id == id).unwrap();
+        assert_eq!(find("h").direction, "holder");
+        assert!((find("h").share.unwrap() - 0.5).abs() < 1e-9);
+        assert!((find("p").share.unwrap() - 0.3).abs() < 1e-9, "0.6 × 0.5");
+        assert_eq!(find("p").chain, ["p", "h", "c"]);
+        assert_eq!(find("u").share, None, "unknown share");
+        assert_eq!(find("s").direction, "holding");
+        assert!((find("s").share.unwrap() - 0.8).abs() < 1e-9);
+        assert!(graph.equity("c", 1).unwrap().results.iter().all(|r| r.depth == 1));
+    }
+
+    #[test]
+    fn common_neighbors_strongest_first() {
+        let graph = graph();
+        let response = graph.common_neighbors("c", "s", 10).unwrap();
+        let ids: Vec<&str> = response.results.iter().map(|r| r.entity.id.as_str()).collect();
+        assert_eq!(ids, ["inc", "z"], "sharing an incubator says more than sharing a zone");
+        assert_eq!(response.results[0].via_a, [IncubatedBy]);
+        assert!(graph.common_neighbors("c", "c", 10).is_err());
+    }
+
+    #[test]
+    fn timeline_orders_dated_relations() {
+        let graph = graph();
+        let response = graph.timeline("h").unwrap();
+        let dates: Vec<&str> = response.results.iter().map(|e| e.date.as_str()).collect();
+        assert_eq!(dates, ["2019", "2021-06"]);
+        assert_eq!(response.results[0].direction, "in");
+        assert_eq!(response.undated, 0);
+        assert_eq!(graph.timeline("c").unwrap().undated, 4);
+    }
+}

@@ -1,0 +1,191 @@
+//! Who matters most: degree and PageRank centrality, top N overall or per
+//! entity kind.
+
+use serde::{Deserialize, Serialize};
+
+use super::store::KnowledgeGraph;
+use super::views::EntityRef;
+use crate::model::EntityKind;
+use crate::{Error, Result};
+
+/// Most entities a ranking returns.
+pub const MAX_RANKED: usize = 1000;
+const DAMPING: f64 = 0.85;
+const TOLERANCE: f64 = 1e-6;
+const MAX_ITERATIONS: usize = 100;
+
+/// A centrality measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Degree,
+    Pagerank,
+}
+
+impl std::str::FromStr for Measure {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "degree" => Ok(Measure::Degree),
+            "pagerank" => Ok(Measure::Pagerank),
+            _ => Err(format!("unknown measure `{s}`, expected degree or pagerank")),
+        }
+    }
+}
+
+/// One ranked entity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ranked {
+    #[serde(flatten)]
+    pub entity: EntityRef,
+    pub score: f64,
+    pub degree: usize,
+}
+
+/// A ranking of entities by a measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CentralityResponse {
+    pub measure: Measure,
+    pub kind: Option<EntityKind>,
+    pub results: Vec<Ranked>,
+}
+
+impl KnowledgeGraph {
+    /// PageRank of every entity, edges taken in both directions (a relation
+    /// lends importance both ways), computed once and cached.
+    ///
+    /// # Complexity
+    /// O(I · (V + E)) for I ≤ 100 power iterations, until the L1 change is
+    /// below 1e-6.
+    pub fn pagerank(&self) -> &[f32] {
+        self.pagerank.get_or_init(|| {
+            let n = self.entities().len();
+            if n == 0 {
+                return Vec::new();
+            }
+            // adjacency as compressed rows, both directions
+            let mut offsets = vec![0usize; n + 1];
+            for relation in self.relations() {
+                let (a, b) = self.endpoints(relation);
+                offsets[a as usize + 1] += 1;
+                offsets[b as usize + 1] += 1;
+            }
+            for i in 0..n {
+                offsets[i + 1] += offsets[i];
+            }
+            let mut fill = offsets.clone();
+            let mut targets = vec![0u32; offsets[n]];
+            for relation in self.relations() {
+                let (a, b) = self.endpoints(relation);
+                targets[fill[a as usize]] = b;
+                fill[a as usize] += 1;
+                targets[fill[b as usize]] = a;
+                fill[b as usize] += 1;
+            }
+            let mut rank = vec![1.0 / n as f64; n];
+            let mut next = vec![0.0f64; n];
+            for _ in 0..MAX_ITERATIONS {
+                let mut dangling = 0.0;
+                next.iter_mut().for_each(|v| *v = 0.0);
+                for node in 0..n {
+                    let degree = offsets[node + 1] - offsets[node];
+                    if degree == 0 {
+                        dangling += rank[node];
+                        continue;
+                    }
+                    let share = rank[node] / degree as f64;
+                    for &target in &targets[offsets[node]..offsets[node + 1]] {
+                        next[target as usize] += share;
+                    }
+                }
+                let base = (1.0 - DAMPING) / n as f64 + DAMPING * dangling / n as f64;
+                let mut change = 0.0;
+                for node in 0..n {
+                    let value = base + DAMPING * next[node];
+                    change += (value - rank[node]).abs();
+                    rank[node] = value;
+                }
+                if change < TOLERANCE {
+                    break;
+                }
+            }
+            rank.into_iter().map(|r| r as f32).collect()
+        })
+    }
+
+    /// The table indices of a relation's two ends.
+    pub(crate) fn endpoints(&self, relation: &crate::model::Relation) -> (u32, u32) {
+        (self.index_of(&relation.from), self.index_of(&relation.to))
+    }
+
+    /// The `limit` most central entities, of `kind` if given.
+    pub fn centrality(&self, measure: Measure, kind: Option<EntityKind>, limit: usize) -> Result<CentralityResponse> {
+        if limit == 0 || limit > MAX_RANKED {
+            return Err(Error::invalid_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_RANKED}"),
+            ));
+        }
+        let scores: Vec<f64> = match measure {
+            Measure::Degree => (0..self.entities().len() as u32)
+                .map(|i| self.degree(i) as f64)
+                .collect(),
+            Measure::Pagerank => self.pagerank().iter().map(|&r| r as f64).collect(),
+        };
+        let mut candidates: Vec<u32> = (0..self.entities().len() as u32)
+            .filter(|&i| kind.is_none_or(|k| self.entity_at(i).kind == k))
+            .collect();
+        let by_score = |a: &u32, b: &u32| scores[*b as usize].total_cmp(&scores[*a as usize]).then(a.cmp(b));
+        if candidates.len() > limit {
+            candidates.select_nth_unstable_by(limit - 1, by_score);
+            candidates.truncate(limit);
+        }
+        candidates.sort_by(by_score);
+        let results = candidates
+            .into_iter()
+            .map(|i| Ranked {
+                entity: EntityRef::from(self.entity_at(i)),
+                score: scores[i as usize],
+                degree: self.degree(i),
+            })
+            .collect();
+        Ok(CentralityResponse { measure, kind, results })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::store::tests::{entity, relation};
+    use crate::model::RelationKind;
+
+    #[test]
+    fn hubs_rank_first_and_pagerank_sums_to_one() {
+        let mut entities = vec![entity("hub", EntityKind::Zone, "园区", &[])];
+        let mut relations = Vec::new();
+        for i in 0..6 {
+            entities.push(entity(
+                &format!("e{i}"),
+                EntityKind::Enterprise,
+                &format!("企业{i}"),
+                &[],
+            ));
+            relations.push(relation(&format!("e{i}"), "hub", RelationKind::LocatedIn));
+        }
+        relations.push(relation("e0", "e1", RelationKind::CollaboratesWith));
+        let graph = KnowledgeGraph::from_records(entities, relations).unwrap();
+        let total: f32 = graph.pagerank().iter().sum();
+        assert!((total - 1.0).abs() < 1e-3, "{total}");
+        for measure in [Measure::Degree, Measure::Pagerank] {
+            let top = graph.centrality(measure, None, 3).unwrap();
+            assert_eq!(top.results[0].entity.id, "hub", "{measure:?}");
+            assert_eq!(top.results.len(), 3);
+        }
+        let enterprises = graph
+            .centrality(Measure::Pagerank, Some(EntityKind::Enterprise), 10)
+            .unwrap();
+        assert_eq!(enterprises.results.len(), 6);
+        assert!(["e0", "e1"].contains(&enterprises.results[0].entity.id.as_str()));
+        assert!(graph.centrality(Measure::Degree, None, 0).is_err());
+    }
+}
