@@ -57,6 +57,24 @@ fn suggest_completes_names() {
 }
 
 #[test]
+fn graph_analysis_commands() {
+    let output = cli(&["centrality", "--kind", "enterprise", "--limit", "3"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 3);
+    let output = cli(&["common", "海尔生物", "易邦生物", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(!json["results"].as_array().unwrap().is_empty());
+    let output = cli(&["timeline", "阿斯利康"]);
+    assert!(stdout(&output).contains("2023"), "{}", stdout(&output));
+    let output = cli(&["equity", "喜海生物"]);
+    assert!(stdout(&output).contains("杨建明"), "{}", stdout(&output));
+    let output = cli(&["clusters", "--method", "communities", "--limit", "2"]);
+    assert!(stdout(&output).contains("cluster(s) in all"));
+    let output = cli(&["centrality", "--measure", "fame"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
 fn bad_input_exits_2_with_one_line() {
     for args in [
         vec!["entity", "不存在的机构"],

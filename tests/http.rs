@@ -253,6 +253,96 @@ async fn paths_with_evidence_and_errors() {
 }
 
 #[actix_web::test]
+async fn graph_analysis_endpoints_list_results() {
+    let app = app!();
+    let uri = format!("/api/graph/common?a={}&b={}", encode("海尔生物"), encode("易邦生物"));
+    let (status, body) = get(&app, &uri).await;
+    assert_eq!(status, 200, "{body}");
+    let results = body["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["id"] == "zone_qingdao_hitech"));
+    assert!(results.iter().all(|r| r["score"].is_number() && r["via_a"].is_array()));
+
+    let (status, body) = get(&app, "/api/graph/centrality?measure=pagerank&limit=3").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["results"][0]["id"], "zone_qingdao_hitech");
+    let (status, body) = get(&app, "/api/graph/centrality?kind=enterprise&measure=degree&limit=5").await;
+    assert_eq!(status, 200);
+    assert!(body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["kind"] == "enterprise"));
+
+    let (status, body) = get(&app, "/api/graph/clusters?method=communities&limit=5").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["results"][0]["size"].as_u64().unwrap() > 1);
+    assert!(body["total"].as_u64().unwrap() >= body["results"].as_array().unwrap().len() as u64);
+
+    let (status, body) = get(&app, &format!("/api/graph/timeline?id={}", encode("阿斯利康"))).await;
+    assert_eq!(status, 200, "{body}");
+    let dates: Vec<&str> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["date"].as_str().unwrap())
+        .collect();
+    assert!(!dates.is_empty() && dates.windows(2).all(|w| w[0] <= w[1]));
+
+    let (status, body) = get(&app, &format!("/api/graph/equity?id={}", encode("喜海生物"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "per_yang_jianming" && r["direction"] == "holder"));
+
+    for (uri, code) in [
+        ("/api/graph/centrality?measure=fame".to_string(), "invalid_parameter"),
+        ("/api/graph/clusters?method=magic".to_string(), "invalid_parameter"),
+        ("/api/graph/common?a=ent_gaoce".to_string(), "invalid_parameter"),
+        ("/api/graph/timeline?id=nobody".to_string(), "entity_not_found"),
+        (
+            "/api/graph/equity?id=ent_gaoce&depth=99".to_string(),
+            "invalid_parameter",
+        ),
+    ] {
+        let (status, body) = get(&app, &uri).await;
+        assert!(status == 400 || status == 404, "{uri}: {status}");
+        assert_eq!(body["error"]["code"], code, "{uri}: {body}");
+    }
+}
+
+#[actix_web::test]
+async fn search_near_an_entity_and_traversals_as_of_a_date() {
+    let app = app!();
+    let uri = format!("/api/search?q={}&near={}&hops=1", encode("专利"), encode("喜海生物"));
+    let (status, body) = get(&app, &uri).await;
+    assert_eq!(status, 200, "{body}");
+    let hits = body["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|h| h["kind"] != "document"),
+        "documents are not near anything"
+    );
+    let (status, body) = get(&app, "/api/search?q=a&hops=2").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+
+    let uri = "/api/entities/ent_astrazeneca/neighbors?relation=invests_in&as_of=2022";
+    let (status, body) = get(&app, uri).await;
+    assert_eq!(status, 200, "{body}");
+    let before = body["nodes"].as_array().unwrap().len();
+    let (_, body) = get(&app, "/api/entities/ent_astrazeneca/neighbors?relation=invests_in").await;
+    assert!(
+        body["nodes"].as_array().unwrap().len() > before,
+        "the 2023 investments come later"
+    );
+    let (status, body) = get(&app, "/api/entities/ent_xihai_bio/neighbors?direction=sideways").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    let (status, body) = get(&app, "/api/paths?from=ent_astrazeneca&to=zone_qingdao_hitech&as_of=20x").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+}
+
+#[actix_web::test]
 async fn unknown_paths_answer_json_404() {
     let app = app!();
     let (status, body) = get(&app, "/api/nothing/here").await;
