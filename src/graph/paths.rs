@@ -378,7 +378,10 @@ mod tests {
         let mut lengths: Vec<usize> = response.paths.iter().map(|p| p.length).collect();
         lengths.sort();
         assert_eq!(lengths, [2, 2, 3]);
-        assert!(response.paths.windows(2).all(|w| w[0].score >= w[1].score), "ranked by score");
+        assert!(
+            response.paths.windows(2).all(|w| w[0].score >= w[1].score),
+            "ranked by score"
+        );
         // a→e→f→d is three `founded` links: strong links outrank the
         // shorter path through two `mentions`
         let mentions = response.paths.iter().position(|p| p.nodes[1].id == "c").unwrap();

@@ -7,6 +7,7 @@ use std::path::Path;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::views::{EntityRef, EntityView, RelationView};
@@ -93,33 +94,48 @@ impl KnowledgeGraph {
     /// Fails with [`Error::CorruptIndex`] if a relation names an unknown id
     /// (a validated corpus never does).
     pub fn from_records(entities: Vec<Entity>, relations: Vec<Relation>) -> Result<KnowledgeGraph> {
+        let by_id: HashMap<&str, u32> = entities.iter().enumerate().map(|(i, e)| (e.id.as_str(), i as u32)).collect();
+        let endpoints = relations
+            .iter()
+            .enumerate()
+            .map(|(index, relation)| {
+                let endpoint = |id: &str| {
+                    by_id.get(id).copied().ok_or_else(|| Error::CorruptIndex {
+                        path: Default::default(),
+                        reason: format!("relation {index} names unknown entity `{id}`"),
+                    })
+                };
+                Ok((endpoint(&relation.from)?, endpoint(&relation.to)?))
+            })
+            .collect::<Result<Vec<(u32, u32)>>>()?;
+        drop(by_id);
+        Ok(KnowledgeGraph::assemble(entities, relations, endpoints))
+    }
+
+    /// Builds the indexes over tables whose relation endpoints are already
+    /// resolved to entity positions.
+    fn assemble(entities: Vec<Entity>, relations: Vec<Relation>, endpoints: Vec<(u32, u32)>) -> KnowledgeGraph {
+        debug_assert_eq!(relations.len(), endpoints.len());
         let mut graph = StableDiGraph::with_capacity(entities.len(), relations.len());
-        let mut by_id = HashMap::with_capacity(entities.len());
+        let node_of: Vec<NodeIndex> = (0..entities.len() as u32).map(|i| graph.add_node(i)).collect();
+        for (index, &(from, to)) in endpoints.iter().enumerate() {
+            graph.add_edge(node_of[from as usize], node_of[to as usize], index as u32);
+        }
+        let by_id: HashMap<String, u32> =
+            entities.iter().enumerate().map(|(i, e)| (e.id.clone(), i as u32)).collect();
+        // Normalising names is the costly part: do it on every core.
+        let normalized: Vec<Vec<String>> = entities.par_iter().map(|e| e.names().map(normalize).collect()).collect();
         let mut by_name: HashMap<String, Vec<u32>> = HashMap::with_capacity(entities.len() * 2);
-        let mut node_of = Vec::with_capacity(entities.len());
-        for (index, entity) in entities.iter().enumerate() {
+        for (index, names) in normalized.into_iter().enumerate() {
             let index = index as u32;
-            node_of.push(graph.add_node(index));
-            by_id.insert(entity.id.clone(), index);
-            for name in entity.names() {
-                let holders = by_name.entry(normalize(name)).or_default();
+            for name in names {
+                let holders = by_name.entry(name).or_default();
                 if !holders.contains(&index) {
                     holders.push(index);
                 }
             }
         }
-        for (index, relation) in relations.iter().enumerate() {
-            let endpoint = |id: &str| {
-                by_id.get(id).copied().ok_or_else(|| Error::CorruptIndex {
-                    path: Default::default(),
-                    reason: format!("relation {index} names unknown entity `{id}`"),
-                })
-            };
-            let from = endpoint(&relation.from)?;
-            let to = endpoint(&relation.to)?;
-            graph.add_edge(node_of[from as usize], node_of[to as usize], index as u32);
-        }
-        Ok(KnowledgeGraph {
+        KnowledgeGraph {
             entities,
             relations,
             graph,
@@ -128,7 +144,7 @@ impl KnowledgeGraph {
             by_name,
             pagerank: Default::default(),
             clusters: Default::default(),
-        })
+        }
     }
 
     /// Writes the binary snapshot of the graph's tables to `path`.
@@ -177,55 +193,67 @@ impl KnowledgeGraph {
 
     /// Loads a snapshot written by [`KnowledgeGraph::save`].
     pub fn load(path: &Path) -> Result<KnowledgeGraph> {
+        let started = std::time::Instant::now();
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let snapshot: Snapshot<String> = postcard::from_bytes(&bytes).map_err(|e| Error::CorruptIndex {
             path: path.to_path_buf(),
             reason: format!("graph snapshot does not decode: {e}"),
         })?;
         drop(bytes);
-        let mut entities = Vec::with_capacity(snapshot.entities.len());
-        for e in snapshot.entities {
-            entities.push(Entity {
-                props: props_from_text(&e.props)?,
-                id: e.id,
-                kind: e.kind,
-                name: e.name,
-                aliases: e.aliases,
-                description: e.description,
-                industry: e.industry,
-                location: e.location,
-            });
-        }
-        let mut relations = Vec::with_capacity(snapshot.relations.len());
-        for r in snapshot.relations {
-            let id_of = |i: u32| {
-                entities
-                    .get(i as usize)
-                    .map(|e| e.id.clone())
-                    .ok_or_else(|| Error::CorruptIndex {
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "snapshot decoded");
+        let entities = snapshot
+            .entities
+            .into_par_iter()
+            .map(|e| {
+                Ok(Entity {
+                    props: props_from_text(&e.props)?,
+                    id: e.id,
+                    kind: e.kind,
+                    name: e.name,
+                    aliases: e.aliases,
+                    description: e.description,
+                    industry: e.industry,
+                    location: e.location,
+                })
+            })
+            .collect::<Result<Vec<Entity>>>()?;
+        let count = entities.len();
+        let (relations, endpoints): (Vec<Relation>, Vec<(u32, u32)>) = snapshot
+            .relations
+            .into_par_iter()
+            .map(|r| {
+                if r.from as usize >= count || r.to as usize >= count {
+                    return Err(Error::CorruptIndex {
                         path: path.to_path_buf(),
-                        reason: format!("relation names entity #{i}, beyond the table"),
-                    })
-            };
-            relations.push(Relation {
-                from: id_of(r.from)?,
-                to: id_of(r.to)?,
-                props: props_from_text(&r.props)?,
-                kind: r.kind,
-                since: r.since,
-                amount: r.amount,
-                unit: r.unit,
-                evidence: r
-                    .evidence
-                    .into_iter()
-                    .map(|e| Evidence {
-                        doc: e.doc,
-                        quote: e.quote,
-                    })
-                    .collect(),
-            });
-        }
-        KnowledgeGraph::from_records(entities, relations)
+                        reason: format!("a relation names entity #{}, beyond the table", r.from.max(r.to)),
+                    });
+                }
+                let relation = Relation {
+                    from: entities[r.from as usize].id.clone(),
+                    to: entities[r.to as usize].id.clone(),
+                    props: props_from_text(&r.props)?,
+                    kind: r.kind,
+                    since: r.since,
+                    amount: r.amount,
+                    unit: r.unit,
+                    evidence: r
+                        .evidence
+                        .into_iter()
+                        .map(|e| Evidence {
+                            doc: e.doc,
+                            quote: e.quote,
+                        })
+                        .collect(),
+                };
+                Ok((relation, (r.from, r.to)))
+            })
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "tables rebuilt");
+        let graph = KnowledgeGraph::assemble(entities, relations, endpoints);
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "graph assembled");
+        Ok(graph)
     }
 
     /// Every entity, in table order.
