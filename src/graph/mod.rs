@@ -22,6 +22,9 @@ pub use clusters::{Cluster, ClusterMethod, ClustersResponse, MAX_CLUSTERS};
 pub use neighbors::{Direction, NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
 pub use paths::{PathsRequest, MAX_K, MAX_PATH_LENGTH};
 pub use stats::{DegreePercentiles, GraphStats};
+/// Record builders for tests anywhere in the crate.
+#[cfg(test)]
+pub(crate) use store::tests::{entity as test_entity, relation as test_relation};
 pub use store::KnowledgeGraph;
 pub use views::{
     EdgeView, EntityRef, EntityView, NeighborNode, NeighborsResponse, PathEdge, PathView, PathsResponse, RelationView,

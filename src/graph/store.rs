@@ -94,7 +94,11 @@ impl KnowledgeGraph {
     /// Fails with [`Error::CorruptIndex`] if a relation names an unknown id
     /// (a validated corpus never does).
     pub fn from_records(entities: Vec<Entity>, relations: Vec<Relation>) -> Result<KnowledgeGraph> {
-        let by_id: HashMap<&str, u32> = entities.iter().enumerate().map(|(i, e)| (e.id.as_str(), i as u32)).collect();
+        let by_id: HashMap<&str, u32> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i as u32))
+            .collect();
         let endpoints = relations
             .iter()
             .enumerate()
@@ -121,10 +125,16 @@ impl KnowledgeGraph {
         for (index, &(from, to)) in endpoints.iter().enumerate() {
             graph.add_edge(node_of[from as usize], node_of[to as usize], index as u32);
         }
-        let by_id: HashMap<String, u32> =
-            entities.iter().enumerate().map(|(i, e)| (e.id.clone(), i as u32)).collect();
+        let by_id: HashMap<String, u32> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i as u32))
+            .collect();
         // Normalising names is the costly part: do it on every core.
-        let normalized: Vec<Vec<String>> = entities.par_iter().map(|e| e.names().map(normalize).collect()).collect();
+        let normalized: Vec<Vec<String>> = entities
+            .par_iter()
+            .map(|e| e.names().map(normalize).collect())
+            .collect();
         let mut by_name: HashMap<String, Vec<u32>> = HashMap::with_capacity(entities.len() * 2);
         for (index, names) in normalized.into_iter().enumerate() {
             let index = index as u32;

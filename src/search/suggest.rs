@@ -306,21 +306,8 @@ impl Ord for OrderedImportance {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::KnowledgeGraph;
-    use crate::model::{Entity, Evidence, Relation, RelationKind};
-
-    fn entity(id: &str, kind: EntityKind, name: &str, aliases: &[&str]) -> Entity {
-        Entity {
-            id: id.into(),
-            kind,
-            name: name.into(),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            description: String::new(),
-            industry: vec![],
-            location: String::new(),
-            props: Default::default(),
-        }
-    }
+    use crate::graph::{test_entity as entity, test_relation as relation, KnowledgeGraph};
+    use crate::model::RelationKind;
 
     fn graph() -> KnowledgeGraph {
         let mut entities = vec![
@@ -344,19 +331,7 @@ mod tests {
             ));
         }
         let relations = (0..5)
-            .map(|i| Relation {
-                from: format!("e{i}"),
-                to: "zone".into(),
-                kind: RelationKind::LocatedIn,
-                since: None,
-                amount: None,
-                unit: None,
-                props: Default::default(),
-                evidence: vec![Evidence {
-                    doc: "d".into(),
-                    quote: "q".into(),
-                }],
-            })
+            .map(|i| relation(&format!("e{i}"), "zone", RelationKind::LocatedIn))
             .collect();
         KnowledgeGraph::from_records(entities, relations).unwrap()
     }
