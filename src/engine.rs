@@ -55,10 +55,15 @@ impl Engine {
                 reason: "the segmentation dictionary differs from the one the index was built with".into(),
             });
         }
-        let search = SearchIndex::open(&generation.join(store::SEARCH_DIR), segmenter).map_err(|e| match e {
+        let search_dir = generation.join(store::SEARCH_DIR);
+        let search = SearchIndex::open(&search_dir, segmenter).map_err(|e| match e {
             Error::Tantivy(inner) => Error::CorruptIndex {
-                path: generation.join(store::SEARCH_DIR),
+                path: search_dir.clone(),
                 reason: inner.to_string(),
+            },
+            Error::CorruptIndex { reason, .. } => Error::CorruptIndex {
+                path: search_dir.clone(),
+                reason,
             },
             other => other,
         })?;

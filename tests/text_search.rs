@@ -116,6 +116,13 @@ fn names_jieba_never_saw() {
 }
 
 #[test]
+fn a_long_unknown_word_falls_back_to_its_bigrams() {
+    // written nowhere as such, but its parts are in the `rare` article
+    let response = fixture().engine.search(&SearchRequest::new("翀霈鼗鼕", 5)).unwrap();
+    assert_eq!(response.hits[0].id, "rare");
+}
+
+#[test]
 fn traditional_and_full_width() {
     finds("医疗器械", "trad");
     finds("青岛高新区", "trad");

@@ -461,7 +461,12 @@ impl SearchIndex {
     }
 
     /// A word found in any text field, as a jieba word or as its bigrams.
-    fn word_clause(&self, word: &str) -> Box<dyn Query> {
+    ///
+    /// A lone Han character typed as a word of its own also matches inside
+    /// bigrams (a regex over the bigram terms); one that only comes from
+    /// cutting a longer chunk does not, since the chunk is matched as a
+    /// phrase anyway and the regex is costly.
+    fn word_clause(&self, word: &str, lone: bool) -> Box<dyn Query> {
         let f = &self.fields;
         let mut clauses = vec![
             (Occur::Should, self.term_query(f.title, word, TITLE_BOOST)),
@@ -483,7 +488,7 @@ impl SearchIndex {
                 .map(|q| (Occur::Should, q)),
         );
         let mut chars = word.chars();
-        if let (Some(single), None) = (chars.next(), chars.next()) {
+        if let (Some(single), None, true) = (chars.next(), chars.next(), lone) {
             // A lone Han character is indexed inside bigrams: find the
             // bigrams that start or end with it.
             if is_cjk(single) {
@@ -507,7 +512,7 @@ impl SearchIndex {
         let mut chars = phrase.chars();
         if let (Some(single), None) = (chars.next(), chars.next()) {
             // one character is a word, not a sequence of bigrams
-            return Some(self.word_clause(&single.to_string()));
+            return Some(self.word_clause(&single.to_string(), true));
         }
         let clauses: Vec<(Occur, Box<dyn Query>)> = [
             self.bigram_query(f.title_bigrams, phrase, TITLE_BOOST),
@@ -534,12 +539,29 @@ impl SearchIndex {
                 highlights.extend(words.iter().cloned());
                 match words.as_slice() {
                     [] => None,
-                    [single] => Some(self.word_clause(single)),
+                    [single] if all_words || single.chars().filter(|c| is_cjk(*c)).count() < 3 => {
+                        Some(self.word_clause(single, true))
+                    }
+                    // relaxed: a long word jieba never saw may be written
+                    // differently in the text; any of its bigrams will do
+                    [single] => {
+                        let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
+                            vec![(Occur::Should, self.word_clause(single, true))];
+                        for (bigram, _, _) in bigrams(single) {
+                            for (field, boost) in [
+                                (self.fields.title_bigrams, TITLE_BIGRAM_BOOST),
+                                (self.fields.body_bigrams, BODY_BIGRAM_BOOST),
+                            ] {
+                                alternatives.push((Occur::Should, self.term_query(field, &bigram, boost)));
+                            }
+                        }
+                        Some(Box::new(BooleanQuery::new(alternatives)))
+                    }
                     _ => {
                         highlights.push(text.clone());
                         let occur = if all_words { Occur::Must } else { Occur::Should };
                         let every_word =
-                            BooleanQuery::new(words.iter().map(|w| (occur, self.word_clause(w))).collect());
+                            BooleanQuery::new(words.iter().map(|w| (occur, self.word_clause(w, false))).collect());
                         let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
                             vec![(Occur::Should, Box::new(every_word))];
                         alternatives.extend(self.phrase_clause(text).map(|q| (Occur::Should, q)));
@@ -576,7 +598,7 @@ impl SearchIndex {
         }
         let words = self.segmenter.query_words(part.text());
         match (part, words.as_slice()) {
-            (QueryPart::Term(_), [single]) => Some(self.word_clause(single)),
+            (QueryPart::Term(_), [single]) => Some(self.word_clause(single, true)),
             _ => self.phrase_clause(part.text()),
         }
     }
@@ -679,7 +701,8 @@ impl SearchIndex {
             .filter_map(|part| self.part_clause(part, all_required, highlights))
             .map(|clause| (occur, clause))
             .collect();
-        let relaxable = highlights.len() - words_before > 1;
+        let words = &highlights[words_before..];
+        let relaxable = words.len() > 1 || words.iter().any(|w| w.chars().filter(|c| is_cjk(*c)).count() >= 3);
         let matching: Box<dyn Query> = if parts.is_empty() {
             // filters only: browse everything they let through
             Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0))
