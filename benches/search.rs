@@ -13,10 +13,10 @@
 //!      registered as `"jieba"` as in its README; 256 MB writer heap, the
 //!      default thread count), commit and merges included;
 //!    - innograph's `SearchWriter` over the same texts as `Document`s (title
-//!      and abstract), commit and merges included;
+//!      and abstract), `finish` (commit and merges) included;
 //!
-//!    in MB/s and documents/s, the ratios between them, and the index size
-//!    per byte of text.
+//!    in MB/s and documents/s (best of `BENCH_INDEX_RUNS`), the ratios
+//!    between them, and the index size per byte of text.
 //! 2. **Query latency in-process**: `Engine::search` (10 hits, single
 //!    thread) on an index of the 2,000 CSL papers and on a synthetic
 //!    ecosystem of `BENCH_ENTITIES` entities, over fixed lists of 1–3 word
@@ -48,6 +48,8 @@
 //! - `BENCH_DIR`: where the synthetic corpus and index live (default
 //!   `/tmp/innograph-bench-search`).
 //! - `BENCH_ROUNDS`: timed runs of each query (default 20).
+//! - `BENCH_INDEX_RUNS`: runs of each part-1 step; the best is reported
+//!   with the worst beside it (default 3: the machines are shared).
 //! - `BENCH_HTTP`: `0` skips part 3.
 //! - `BENCH_BIN`: the `innograph` binary for part 3 (default: the one cargo
 //!   built with this bench).
@@ -358,19 +360,46 @@ fn machine() -> String {
 struct Throughput {
     name: String,
     threads: String,
-    elapsed: Duration,
+    /// Fastest and slowest of the runs.
+    best: Duration,
+    worst: Duration,
     index_bytes: Option<u64>,
 }
 
 struct IndexingReport {
     repeat: usize,
+    runs: usize,
     docs: usize,
     text_bytes: usize,
     jieba_load: Duration,
     rows: Vec<Throughput>,
 }
 
-fn index_throughput(papers: &[Paper], repeat: usize, cores: usize) -> BenchResult<IndexingReport> {
+/// Runs `step` `runs` times; each run returns its time and index size.
+fn best_of(
+    name: &str,
+    threads: String,
+    runs: usize,
+    mut step: impl FnMut() -> BenchResult<(Duration, Option<u64>)>,
+) -> BenchResult<Throughput> {
+    progress(&format!("{name}: {runs} run(s)"));
+    let mut times = Vec::with_capacity(runs);
+    let mut index_bytes = None;
+    for _ in 0..runs {
+        let (elapsed, bytes) = step()?;
+        times.push(elapsed);
+        index_bytes = bytes;
+    }
+    Ok(Throughput {
+        name: name.to_string(),
+        threads,
+        best: times.iter().copied().min().unwrap_or_default(),
+        worst: times.iter().copied().max().unwrap_or_default(),
+        index_bytes,
+    })
+}
+
+fn index_throughput(papers: &[Paper], repeat: usize, runs: usize, cores: usize) -> BenchResult<IndexingReport> {
     let once_bytes: usize = papers.iter().map(|p| p.title.len() + p.abstract_text.len()).sum();
     let docs = papers.len() * repeat;
     let text_bytes = once_bytes * repeat;
@@ -392,112 +421,121 @@ fn index_throughput(papers: &[Paper], repeat: usize, cores: usize) -> BenchResul
             })
         })
         .collect();
+    let min_tokens = text_bytes / 30;
     let mut rows = Vec::new();
 
     // jieba alone, one thread.
     let started = Instant::now();
     let jieba = jieba_rs::Jieba::new();
     let jieba_load = started.elapsed();
-    progress("jieba cut_for_search, one thread");
-    let started = Instant::now();
-    let mut tokens = 0usize;
-    for _ in 0..repeat {
-        for text in &combined {
-            tokens += black_box(jieba.cut_for_search(black_box(text), true)).len();
-        }
-    }
-    rows.push(Throughput {
-        name: "jieba-rs `cut_for_search(text, true)`".into(),
-        threads: "1".into(),
-        elapsed: started.elapsed(),
-        index_bytes: None,
-    });
-    assert!(tokens > text_bytes / 30, "jieba produced only {tokens} tokens");
+    rows.push(best_of(
+        "jieba-rs `cut_for_search(text, true)`",
+        "1".into(),
+        runs,
+        || {
+            let started = Instant::now();
+            let mut tokens = 0usize;
+            for _ in 0..repeat {
+                for text in &combined {
+                    tokens += black_box(jieba.cut_for_search(black_box(text), true)).len();
+                }
+            }
+            let elapsed = started.elapsed();
+            assert!(tokens > min_tokens, "jieba produced only {tokens} tokens");
+            Ok((elapsed, None))
+        },
+    )?);
     drop(jieba);
 
     // innograph's segmentation alone, one thread.
-    progress("innograph normalize + index_tokens, one thread");
     let segmenter = Segmenter::new(std::iter::empty::<&str>());
-    let started = Instant::now();
-    let mut tokens = 0usize;
-    for _ in 0..repeat {
-        for p in papers {
-            tokens += black_box(segmenter.index_tokens(&normalize(black_box(&p.title)))).len();
-            tokens += black_box(segmenter.index_tokens(&normalize(black_box(&p.abstract_text)))).len();
-        }
-    }
-    rows.push(Throughput {
-        name: "innograph `normalize` + `Segmenter::index_tokens`".into(),
-        threads: "1".into(),
-        elapsed: started.elapsed(),
-        index_bytes: None,
-    });
-    assert!(
-        tokens > text_bytes / 30,
-        "innograph's segmenter produced only {tokens} tokens"
-    );
+    rows.push(best_of(
+        "innograph `normalize` + `Segmenter::index_tokens`",
+        "1".into(),
+        runs,
+        || {
+            let started = Instant::now();
+            let mut tokens = 0usize;
+            for _ in 0..repeat {
+                for p in papers {
+                    tokens += black_box(segmenter.index_tokens(&normalize(black_box(&p.title)))).len();
+                    tokens += black_box(segmenter.index_tokens(&normalize(black_box(&p.abstract_text)))).len();
+                }
+            }
+            let elapsed = started.elapsed();
+            assert!(
+                tokens > min_tokens,
+                "innograph's segmenter produced only {tokens} tokens"
+            );
+            Ok((elapsed, None))
+        },
+    )?);
 
     // Plain tantivy with tantivy-jieba.
-    progress("plain tantivy + tantivy-jieba index");
-    let plain_dir = tempfile::tempdir()?;
-    let mut schema = Schema::builder();
-    let body = schema.add_text_field(
-        "body",
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("jieba")
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        ),
-    );
-    let started = Instant::now();
-    let index = Index::create_in_dir(plain_dir.path(), schema.build())?;
-    index
-        .tokenizers()
-        .register("jieba", tantivy_jieba::JiebaTokenizer::new());
-    let mut writer: tantivy::IndexWriter = index.writer(PLAIN_WRITER_HEAP)?;
-    for _ in 0..repeat {
-        for text in &combined {
-            writer.add_document(doc!(body => text.as_str()))?;
-        }
-    }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    let elapsed = started.elapsed();
-    let searcher = index.reader()?.searcher();
-    assert_eq!(searcher.num_docs() as usize, docs, "plain tantivy index lost documents");
-    let probe = tantivy::query::TermQuery::new(Term::from_field_text(body, "神经网络"), IndexRecordOption::Basic);
-    let probe_hits = searcher.search(&probe, &tantivy::collector::Count)?;
-    assert!(
-        probe_hits >= repeat,
-        "plain tantivy: 神经网络 found in {probe_hits} documents"
-    );
-    rows.push(Throughput {
-        name: "plain tantivy + tantivy-jieba (1 field)".into(),
-        threads: format!("{cores} (writer default)"),
-        elapsed,
-        index_bytes: Some(dir_bytes(plain_dir.path())?),
-    });
-    drop(searcher);
-    drop(index);
+    rows.push(best_of(
+        "plain tantivy + tantivy-jieba (1 field)",
+        format!("{cores} (writer default)"),
+        runs,
+        || {
+            let dir = tempfile::tempdir()?;
+            let mut schema = Schema::builder();
+            let body = schema.add_text_field(
+                "body",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer("jieba")
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                ),
+            );
+            let started = Instant::now();
+            let index = Index::create_in_dir(dir.path(), schema.build())?;
+            index
+                .tokenizers()
+                .register("jieba", tantivy_jieba::JiebaTokenizer::new());
+            let mut writer: tantivy::IndexWriter = index.writer(PLAIN_WRITER_HEAP)?;
+            for _ in 0..repeat {
+                for text in &combined {
+                    writer.add_document(doc!(body => text.as_str()))?;
+                }
+            }
+            writer.commit()?;
+            writer.wait_merging_threads()?;
+            let elapsed = started.elapsed();
+            let searcher = index.reader()?.searcher();
+            assert_eq!(searcher.num_docs() as usize, docs, "plain tantivy index lost documents");
+            let probe =
+                tantivy::query::TermQuery::new(Term::from_field_text(body, "神经网络"), IndexRecordOption::Basic);
+            let probe_hits = searcher.search(&probe, &tantivy::collector::Count)?;
+            assert!(
+                probe_hits >= repeat,
+                "plain tantivy: 神经网络 found in {probe_hits} documents"
+            );
+            Ok((elapsed, Some(dir_bytes(dir.path())?)))
+        },
+    )?);
 
     // innograph's SearchWriter.
-    progress("innograph SearchWriter index");
-    let innograph_dir = tempfile::tempdir()?;
-    let started = Instant::now();
-    let writer = SearchWriter::create(innograph_dir.path(), &segmenter)?;
-    for document in &documents {
-        writer.add_document(document)?;
-    }
-    writer.finish()?;
-    rows.push(Throughput {
-        name: "innograph `SearchWriter` (documents)".into(),
-        threads: format!("{cores} (writer default)"),
-        elapsed: started.elapsed(),
-        index_bytes: Some(dir_bytes(innograph_dir.path())?),
-    });
+    rows.push(best_of(
+        "innograph `SearchWriter` (documents)",
+        format!("{cores} (writer default)"),
+        runs,
+        || {
+            let dir = tempfile::tempdir()?;
+            let started = Instant::now();
+            let writer = SearchWriter::create(dir.path(), &segmenter)?;
+            for document in &documents {
+                writer.add_document(document)?;
+            }
+            // Commit and wait for merges, as a build does.
+            writer.finish()?;
+            let elapsed = started.elapsed();
+            Ok((elapsed, Some(dir_bytes(dir.path())?)))
+        },
+    )?);
 
     Ok(IndexingReport {
         repeat,
+        runs,
         docs,
         text_bytes,
         jieba_load,
@@ -521,18 +559,21 @@ fn print_indexing(report: &IndexingReport, once_bytes: usize) {
         }
     );
     println!(
-        "jieba dictionary load (Jieba::new, not in the figures): {:.0} ms\n",
+        "each step run {} time(s) (BENCH_INDEX_RUNS), rates from the best run; \
+         jieba dictionary load (Jieba::new, not in the figures): {:.0} ms\n",
+        report.runs,
         report.jieba_load.as_secs_f64() * 1e3
     );
     let rows: Vec<Vec<String>> = report
         .rows
         .iter()
         .map(|row| {
-            let secs = row.elapsed.as_secs_f64();
+            let secs = row.best.as_secs_f64();
             vec![
                 row.name.clone(),
                 row.threads.clone(),
                 format!("{secs:.2} s"),
+                format!("{:.2} s", row.worst.as_secs_f64()),
                 format!("{:.2}", mb(report.text_bytes) / secs),
                 fmt_count((report.docs as f64 / secs) as usize),
                 row.index_bytes
@@ -547,15 +588,16 @@ fn print_indexing(report: &IndexingReport, once_bytes: usize) {
         &[
             "step",
             "threads",
-            "time",
-            "MB/s",
+            "best time",
+            "worst time",
+            "MB/s (best)",
             "docs/s",
             "index size",
             "index bytes / text byte",
         ],
         &rows,
     );
-    let speed = |i: usize| mb(report.text_bytes) / report.rows[i].elapsed.as_secs_f64();
+    let speed = |i: usize| mb(report.text_bytes) / report.rows[i].best.as_secs_f64();
     println!();
     println!(
         "ratios: innograph / plain tantivy = {:.2}; plain tantivy / single-thread jieba = {:.2}; \
@@ -579,6 +621,8 @@ struct LatencyRun {
     entries: String,
     samples: Vec<Duration>,
     per_query: Vec<(String, Vec<Duration>)>,
+    /// Matching entries of each query.
+    totals: Vec<usize>,
     fallbacks: usize,
 }
 
@@ -608,20 +652,21 @@ impl LatencyRun {
 
     /// The `n` queries with the highest median latency.
     fn slowest(&self, n: usize) -> String {
-        let mut medians: Vec<(Duration, &str)> = self
+        let mut medians: Vec<(Duration, &str, usize)> = self
             .per_query
             .iter()
-            .map(|(query, samples)| {
+            .zip(&self.totals)
+            .map(|((query, samples), total)| {
                 let mut sorted = samples.clone();
                 sorted.sort();
-                (Self::percentile(&sorted, 0.5), query.as_str())
+                (Self::percentile(&sorted, 0.5), query.as_str(), *total)
             })
             .collect();
         medians.sort_by_key(|m| std::cmp::Reverse(m.0));
         medians
             .iter()
             .take(n)
-            .map(|(median, query)| format!("{query} {}", fmt_latency(*median)))
+            .map(|(median, query, total)| format!("{query} {} ({} matches)", fmt_latency(*median), fmt_count(*total)))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -687,6 +732,7 @@ fn measure_in_process(
             entries,
             samples,
             per_query,
+            totals: expected.iter().map(|(total, _)| *total).collect(),
             fallbacks,
         },
         expected,
@@ -817,6 +863,10 @@ fn open_synthetic(synthetic: &mut Synthetic, base: &Path, entities: usize) -> Be
         }
         Err(error) => {
             progress(&format!("the existing index does not open ({error}); rebuilding it"));
+            synthetic.notes.retain(|note| !note.starts_with("index reused"));
+            synthetic
+                .notes
+                .push(format!("the index found there did not open ({error})"));
             let corpus = base.join(format!("corpus-{entities}"));
             let marker = base.join(format!("index-{entities}.corpus.json"));
             let summary = read_gen_summary(&corpus).ok_or("gen.json missing")?;
@@ -1123,6 +1173,7 @@ fn measure_http(
             entries,
             samples,
             per_query,
+            totals: expected.iter().map(|(total, _)| *total).collect(),
             fallbacks,
         },
         ready_after,
@@ -1151,6 +1202,7 @@ fn main() -> BenchResult<()> {
     let entities: usize = env_or("BENCH_ENTITIES", 1_000_000)?;
     let seed: u64 = env_or("BENCH_SEED", 2026)?;
     let rounds: usize = env_or("BENCH_ROUNDS", 20)?.max(1);
+    let index_runs: usize = env_or("BENCH_INDEX_RUNS", 3)?.max(1);
     let base = PathBuf::from(std::env::var("BENCH_DIR").unwrap_or_else(|_| "/tmp/innograph-bench-search".into()));
     let http = std::env::var("BENCH_HTTP").map_or(true, |v| v.trim() != "0");
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -1160,7 +1212,7 @@ fn main() -> BenchResult<()> {
     println!("CSL data: {} ({} papers)", path.display(), papers.len());
 
     // Part 1.
-    let indexing = index_throughput(&papers, repeat, cores)?;
+    let indexing = index_throughput(&papers, repeat, index_runs, cores)?;
     print_indexing(&indexing, once_bytes);
 
     // Part 2: the CSL index.

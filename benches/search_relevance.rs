@@ -140,6 +140,7 @@ struct SetResult {
     /// Latency of each answered query, and whether the fallback answered it.
     latencies: Vec<(Duration, bool)>,
     error_examples: Vec<String>,
+    no_hit_examples: Vec<String>,
     missed_examples: Vec<String>,
 }
 
@@ -213,6 +214,9 @@ fn evaluate(engine: &Engine, queries: &[(&str, String)], show: usize) -> SetResu
         }
         if response.hits.is_empty() {
             result.no_hits += 1;
+            if result.no_hit_examples.len() < show {
+                result.no_hit_examples.push(format!("{query:?} (want {expected})"));
+            }
         }
         let rank = response
             .hits
@@ -398,6 +402,12 @@ fn main() -> BenchResult<()> {
         if !r.error_examples.is_empty() {
             println!("\n{name}: errors (first {}):", r.error_examples.len());
             for example in &r.error_examples {
+                println!("  {example}");
+            }
+        }
+        if !r.no_hit_examples.is_empty() {
+            println!("\n{name}: no hit at all (first {}):", r.no_hit_examples.len());
+            for example in &r.no_hit_examples {
                 println!("  {example}");
             }
         }

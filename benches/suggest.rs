@@ -44,7 +44,11 @@ fn load_graph() -> Result<KnowledgeGraph, Box<dyn std::error::Error>> {
     }
     let started = Instant::now();
     let loaded = innograph::corpus::load(&corpus)?;
-    println!("loaded {} entities in {:.1} s", loaded.entities.len(), started.elapsed().as_secs_f64());
+    println!(
+        "loaded {} entities in {:.1} s",
+        loaded.entities.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(KnowledgeGraph::from_records(loaded.entities, loaded.relations)?)
 }
 
@@ -60,8 +64,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let rounds = env_number("BENCH_ROUNDS", 200);
     let prefixes = [
-        "青", "青岛", "青岛高新", "济南", "烟台", "华", "康", "生物", "中国科学院", "山东", "q", "qd", "qingdao", "qingdaogao",
-        "jinan", "hua", "kang", "sheng", "qdgx", "jn", "zgkxy", "s", "x", "z",
+        "青",
+        "青岛",
+        "青岛高新",
+        "济南",
+        "烟台",
+        "华",
+        "康",
+        "生物",
+        "中国科学院",
+        "山东",
+        "q",
+        "qd",
+        "qingdao",
+        "qingdaogao",
+        "jinan",
+        "hua",
+        "kang",
+        "sheng",
+        "qdgx",
+        "jn",
+        "zgkxy",
+        "s",
+        "x",
+        "z",
     ];
     let mut all = Vec::new();
     println!("{:<14} {:>8} {:>10} {:>10}", "prefix", "results", "p50 µs", "p99 µs");
