@@ -20,7 +20,7 @@ use super::snippet::highlight;
 use crate::model::{Document, Entity, EntityKind};
 use crate::text::{
     bigrams, find_identifiers, is_cjk, normalize, BigramTokenizer, Segmenter, WordTokenizer, BIGRAM_TOKENIZER,
-    WORD_TOKENIZER,
+    MAX_SUBWORD_CHARS, WORD_TOKENIZER,
 };
 use crate::{Error, Result};
 
@@ -479,14 +479,23 @@ impl SearchIndex {
                 self.term_query(f.codes, &word.to_uppercase(), IDENTIFIER_BOOST),
             ),
         ];
-        clauses.extend(
-            self.bigram_query(f.title_bigrams, word, TITLE_BIGRAM_BOOST)
-                .map(|q| (Occur::Should, q)),
-        );
-        clauses.extend(
-            self.bigram_query(f.body_bigrams, word, BODY_BIGRAM_BOOST)
-                .map(|q| (Occur::Should, q)),
-        );
+        // A dictionary word of two to four characters is indexed as a token
+        // wherever it is written, also inside longer words (see
+        // `Segmenter::index_tokens`): its bigram phrase would find nothing
+        // more and costs the most on common words. Other words (unknown to
+        // jieba, or long) are looked for as bigrams too.
+        let length = word.chars().count();
+        let indexed_whole = (2..=MAX_SUBWORD_CHARS).contains(&length) && self.segmenter.has_word(word);
+        if !indexed_whole {
+            clauses.extend(
+                self.bigram_query(f.title_bigrams, word, TITLE_BIGRAM_BOOST)
+                    .map(|q| (Occur::Should, q)),
+            );
+            clauses.extend(
+                self.bigram_query(f.body_bigrams, word, BODY_BIGRAM_BOOST)
+                    .map(|q| (Occur::Should, q)),
+            );
+        }
         let mut chars = word.chars();
         if let (Some(single), None, true) = (chars.next(), chars.next(), lone) {
             // A lone Han character is indexed inside bigrams: find the

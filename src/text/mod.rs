@@ -13,5 +13,5 @@ mod tokenizer;
 pub use bigram::{bigrams, is_cjk};
 pub use identifiers::{find_identifiers, Identifier};
 pub use normalize::{normalize, normalize_char};
-pub use segment::{Segmenter, WordToken};
+pub use segment::{Segmenter, WordToken, MAX_SUBWORD_CHARS};
 pub use tokenizer::{BigramTokenizer, WordTokenizer, BIGRAM_TOKENIZER, WORD_TOKENIZER};

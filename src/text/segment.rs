@@ -42,7 +42,7 @@ impl std::fmt::Debug for Segmenter {
 }
 
 /// Longest dictionary word emitted inside a compound.
-const MAX_SUBWORD_CHARS: usize = 4;
+pub const MAX_SUBWORD_CHARS: usize = 4;
 
 impl Segmenter {
     /// Builds a segmenter from jieba's default dictionary plus `words`
@@ -111,6 +111,12 @@ impl Segmenter {
             position += 1;
         }
         out
+    }
+
+    /// Whether `word` is in the dictionary (jieba's, the entity names or the
+    /// domain words).
+    pub fn has_word(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
     }
 
     /// Segments already-normalised query text: the precise cut, without
