@@ -88,6 +88,34 @@ fn props_from_text(text: &str) -> Result<serde_json::Map<String, serde_json::Val
     serde_json::from_str(text).map_err(|e| Error::Serialization(format!("snapshot props: {e}")))
 }
 
+/// Parses relation properties, remembering the last few distinct texts:
+/// most relations of a large graph share a handful of property sets (often
+/// none or `{"synthetic":true}`), and copying a parsed map is far cheaper
+/// than parsing it again.
+#[derive(Default)]
+struct PropsCache {
+    recent: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
+}
+
+impl PropsCache {
+    const SIZE: usize = 8;
+
+    fn parse(&mut self, text: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
+        if text.is_empty() {
+            return Ok(serde_json::Map::new());
+        }
+        if let Some((_, parsed)) = self.recent.iter().find(|(t, _)| t == text) {
+            return Ok(parsed.clone());
+        }
+        let parsed = props_from_text(text)?;
+        if self.recent.len() == Self::SIZE {
+            self.recent.remove(0);
+        }
+        self.recent.push((text.to_string(), parsed.clone()));
+        Ok(parsed)
+    }
+}
+
 impl KnowledgeGraph {
     /// Builds the graph from validated records.
     ///
@@ -231,7 +259,7 @@ impl KnowledgeGraph {
         let (relations, endpoints): (Vec<Relation>, Vec<(u32, u32)>) = snapshot
             .relations
             .into_par_iter()
-            .map(|r| {
+            .map_init(PropsCache::default, |cache, r| {
                 if r.from as usize >= count || r.to as usize >= count {
                     return Err(Error::CorruptIndex {
                         path: path.to_path_buf(),
@@ -241,7 +269,7 @@ impl KnowledgeGraph {
                 let relation = Relation {
                     from: entities[r.from as usize].id.clone(),
                     to: entities[r.to as usize].id.clone(),
-                    props: props_from_text(&r.props)?,
+                    props: cache.parse(&r.props)?,
                     kind: r.kind,
                     since: r.since,
                     amount: r.amount,
@@ -480,6 +508,20 @@ pub(crate) mod tests {
         assert_eq!(view.relations.len(), 1);
         assert_eq!(view.relations[0].direction, "out");
         assert_eq!(view.relations[0].other.id, "b");
+    }
+
+    #[test]
+    fn props_cache_gives_what_parsing_gives() {
+        let mut cache = PropsCache::default();
+        for round in 0..3 {
+            for i in 0..12 {
+                let text = format!("{{\"n\":{i},\"synthetic\":true}}");
+                assert_eq!(cache.parse(&text).unwrap(), props_from_text(&text).unwrap(), "round {round}");
+            }
+        }
+        assert!(cache.recent.len() <= PropsCache::SIZE);
+        assert!(cache.parse("").unwrap().is_empty());
+        assert!(cache.parse("{broken").is_err());
     }
 
     #[test]
