@@ -11,6 +11,7 @@
 use std::collections::{BinaryHeap, HashSet};
 
 use pinyin::ToPinyin;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::graph::{EntityRef, KnowledgeGraph};
@@ -110,35 +111,43 @@ fn key_form(name: &str) -> String {
 impl Suggester {
     /// Indexes every name and alias of the graph's named entities.
     pub fn build(graph: &KnowledgeGraph) -> Suggester {
-        let mut items: Vec<(Box<str>, Entry)> = Vec::new();
-        for (index, entity) in graph.entities().iter().enumerate() {
-            if matches!(entity.kind, EntityKind::Patent | EntityKind::Project) {
-                continue;
-            }
-            for (position, name) in entity.names().enumerate() {
-                let entry = |form| Entry {
-                    entity: index as u32,
-                    name: position.min(u16::MAX as usize) as u16,
-                    form,
-                };
-                let text = key_form(name);
-                if text.is_empty() {
-                    continue;
+        // pinyin for every name, and the sort, on every core
+        let mut items: Vec<(Box<str>, Entry)> = graph
+            .entities()
+            .par_iter()
+            .enumerate()
+            .filter(|(_, entity)| !matches!(entity.kind, EntityKind::Patent | EntityKind::Project))
+            .flat_map_iter(|(index, entity)| {
+                let mut keys = Vec::new();
+                for (position, name) in entity.names().enumerate() {
+                    let entry = |form| Entry {
+                        entity: index as u32,
+                        name: position.min(u16::MAX as usize) as u16,
+                        form,
+                    };
+                    let text = key_form(name);
+                    if text.is_empty() {
+                        continue;
+                    }
+                    let (full, initials) = pinyin_forms(&text);
+                    if full != text && !full.is_empty() {
+                        keys.push((full.into_boxed_str(), entry(Form::Pinyin)));
+                    }
+                    if initials != text && initials.chars().count() > 1 {
+                        keys.push((initials.into_boxed_str(), entry(Form::Initials)));
+                    }
+                    keys.push((text.into_boxed_str(), entry(Form::Text)));
                 }
-                let (full, initials) = pinyin_forms(&text);
-                if full != text && !full.is_empty() {
-                    items.push((full.into_boxed_str(), entry(Form::Pinyin)));
-                }
-                if initials != text && initials.chars().count() > 1 {
-                    items.push((initials.into_boxed_str(), entry(Form::Initials)));
-                }
-                items.push((text.into_boxed_str(), entry(Form::Text)));
-            }
-        }
-        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+                keys
+            })
+            .collect();
+        // a total order, so that equal keys keep one order on every run
+        items.par_sort_unstable_by(|a, b| {
+            (&a.0, a.1.entity, a.1.name, a.1.form as u8).cmp(&(&b.0, b.1.entity, b.1.name, b.1.form as u8))
+        });
         let (keys, entries): (Vec<Box<str>>, Vec<Entry>) = items.into_iter().unzip();
         let importance: Vec<f32> = entries
-            .iter()
+            .par_iter()
             .map(|e| {
                 let kind = graph.entity_at(e.entity).kind;
                 // among one entity's keys, its main name wins the tie
