@@ -473,13 +473,15 @@ impl SearchIndex {
             (Occur::Should, self.term_query(f.aliases, word, ALIAS_BOOST)),
             (Occur::Should, self.term_query(f.body, word, BODY_BOOST)),
             (Occur::Should, self.term_query(f.tags, word, TAGS_BOOST)),
+        ];
+        if word.bytes().any(|b| b.is_ascii_alphanumeric()) {
             // a bare code such as an IPC subclass (`A61K`)
-            (
+            clauses.push((
                 Occur::Should,
                 self.term_query(f.codes, &word.to_uppercase(), IDENTIFIER_BOOST),
-            ),
-        ];
-        // A dictionary word of two to four characters is indexed as a token
+            ));
+        }
+        // A dictionary word of two to six characters is indexed as a token
         // wherever it is written, also inside longer words (see
         // `Segmenter::index_tokens`): its bigram phrase would find nothing
         // more and costs the most on common words. Other words (unknown to

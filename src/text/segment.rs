@@ -2,7 +2,7 @@
 //! name and alias and the corpus's domain dictionary.
 //!
 //! Index time emits, for each word of jieba's precise cut, the word itself
-//! and every dictionary word of 2 to 4 characters inside it, all at the
+//! and every dictionary word of 2 to 6 characters inside it, all at the
 //! word's position: a compound stays one token for phrases (positions follow
 //! the precise cut) while its parts remain searchable. Query time uses the
 //! precise cut alone.
@@ -42,7 +42,7 @@ impl std::fmt::Debug for Segmenter {
 }
 
 /// Longest dictionary word emitted inside a compound.
-pub const MAX_SUBWORD_CHARS: usize = 4;
+pub const MAX_SUBWORD_CHARS: usize = 6;
 
 impl Segmenter {
     /// Builds a segmenter from jieba's default dictionary plus `words`
