@@ -460,6 +460,12 @@ impl SearchIndex {
         Some(Box::new(BoostQuery::new(query, boost)))
     }
 
+    /// Whether a word is indexed as a token wherever it is written: a
+    /// dictionary word short enough to be emitted inside longer words too.
+    fn indexed_whole(&self, word: &str) -> bool {
+        (2..=MAX_SUBWORD_CHARS).contains(&word.chars().count()) && self.segmenter.has_word(word)
+    }
+
     /// A word found in any text field, as a jieba word or as its bigrams.
     ///
     /// A lone Han character typed as a word of its own also matches inside
@@ -486,9 +492,7 @@ impl SearchIndex {
         // `Segmenter::index_tokens`): its bigram phrase would find nothing
         // more and costs the most on common words. Other words (unknown to
         // jieba, or long) are looked for as bigrams too.
-        let length = word.chars().count();
-        let indexed_whole = (2..=MAX_SUBWORD_CHARS).contains(&length) && self.segmenter.has_word(word);
-        if !indexed_whole {
+        if !self.indexed_whole(word) {
             clauses.extend(
                 self.bigram_query(f.title_bigrams, word, TITLE_BIGRAM_BOOST)
                     .map(|q| (Occur::Should, q)),
@@ -575,7 +579,18 @@ impl SearchIndex {
                             BooleanQuery::new(words.iter().map(|w| (occur, self.word_clause(w, false))).collect());
                         let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
                             vec![(Occur::Should, Box::new(every_word))];
-                        alternatives.extend(self.phrase_clause(text).map(|q| (Occur::Should, q)));
+                        if words.iter().all(|w| self.indexed_whole(w)) {
+                            // every word is found as a token: the chunk as a
+                            // phrase only ranks names and titles higher (a
+                            // phrase over long texts' bigrams is the costliest
+                            // query there is on common words)
+                            alternatives.extend(
+                                self.bigram_query(self.fields.title_bigrams, text, TITLE_BOOST)
+                                    .map(|q| (Occur::Should, q)),
+                            );
+                        } else {
+                            alternatives.extend(self.phrase_clause(text).map(|q| (Occur::Should, q)));
+                        }
                         Some(Box::new(BooleanQuery::new(alternatives)))
                     }
                 }
