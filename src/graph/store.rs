@@ -516,7 +516,11 @@ pub(crate) mod tests {
         for round in 0..3 {
             for i in 0..12 {
                 let text = format!("{{\"n\":{i},\"synthetic\":true}}");
-                assert_eq!(cache.parse(&text).unwrap(), props_from_text(&text).unwrap(), "round {round}");
+                assert_eq!(
+                    cache.parse(&text).unwrap(),
+                    props_from_text(&text).unwrap(),
+                    "round {round}"
+                );
             }
         }
         assert!(cache.recent.len() <= PropsCache::SIZE);

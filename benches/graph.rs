@@ -1,0 +1,813 @@
+//! Graph benchmark: how fast innograph's knowledge graph loads and answers
+//! graph queries on a synthetic ecosystem, and how much memory it holds.
+//!
+//! What it measures, in one run, on the graph snapshot of one index
+//! generation (`<index>/gen-*/graph.bin`, the generation named by
+//! `<index>/CURRENT`):
+//!
+//! 1. **Snapshot load**: `KnowledgeGraph::load`, 3 runs, median (and each
+//!    run); resident memory (`VmRSS` from `/proc/self/status`) before and
+//!    after the first load, and the peak (`VmHWM`).
+//! 2. **Shortest paths**: `KnowledgeGraph::paths` between `BENCH_PAIRS`
+//!    random pairs of entities (fixed seed) that are linked within 6 hops:
+//!    random pairs are drawn, each is tried once with `k = 1, max_len = 6`
+//!    (which also warms up), and the first `BENCH_PAIRS` with a path are
+//!    kept (at most 20 draws per wanted pair). The kept pairs are then timed
+//!    with `k = 1` and again with `k = 5`: p50, p99, mean and max latency,
+//!    how many answers came back with a path and how many were `truncated`
+//!    (the visit budget ran out).
+//! 3. **2-hop expansion** of the 10 highest-degree entities
+//!    (`centrality(Measure::Degree, None, 10)`): `neighbors` with depth 2 and
+//!    limit 1000, median of 3 runs each, with the node and edge counts and
+//!    whether the answer was `truncated`.
+//! 4. **PageRank**: the first `pagerank()` call (later calls are cached).
+//!
+//! The process that measures is a fresh one: when this run had to generate
+//! the corpus or build the index, the bench runs itself again for the
+//! measurements, so that the build's heap does not blur the memory figures.
+//!
+//! It also exports the graph for the peer libraries
+//! (`benches/peers/graph_peers.py`: networkx, igraph, kuzu) into `BENCH_DIR`:
+//! - `edges.tsv`: one line per relation, `from<TAB>to`, each an entity index
+//!   (its position in `entities()`);
+//! - `pairs.tsv`: the kept pairs, `from<TAB>to<TAB>length` (innograph's
+//!   shortest path length, for checking the peers' answers);
+//! - `hubs.tsv`: the 10 hubs, `index<TAB>degree<TAB>id`;
+//! - `innograph-graph.json`: innograph's figures, which the peer script
+//!   reads to print the ratios.
+//!
+//! The synthetic corpus is generated with `innograph::synth::generate` into
+//! `$BENCH_DIR/corpus-<N>` unless its `gen.json` already says the same size
+//! and seed, and built with `innograph::store::build` into
+//! `$BENCH_DIR/index-<N>` unless an index of that corpus is already there
+//! (about 80 s and 8.5 GB of memory at 1M entities); both are kept.
+//!
+//! Run: `cargo bench --bench graph` (for a quick check:
+//! `BENCH_ENTITIES=100000 cargo bench --bench graph`), then
+//! `python3 benches/peers/graph_peers.py` for the peers.
+//!
+//! Environment:
+//! - `BENCH_ENTITIES`: synthetic entities (default 1000000).
+//! - `BENCH_DIR`: where the corpus, the index and the exports live (default
+//!   `/tmp/innograph-bench-graph`).
+//! - `BENCH_PAIRS`: path queries (default 1000).
+//! - `BENCH_SEED`: synthetic corpus seed (default 2026); the pairs are drawn
+//!   with a fixed seed of their own.
+
+use std::error::Error;
+use std::fs;
+use std::hint::black_box;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use innograph::graph::{KnowledgeGraph, Measure, NeighborsRequest, PathsRequest};
+use innograph::synth::{generate, GenConfig};
+
+type BenchResult<T> = Result<T, Box<dyn Error>>;
+
+/// Set in the environment of the re-run that measures.
+const CHILD_ENV: &str = "INNOGRAPH_BENCH_GRAPH_MEASURE";
+/// Seed of the pair sampler (independent of the corpus seed).
+const PAIR_SEED: u64 = 0x6772_6170_6862_656e;
+/// Longest path asked for.
+const MAX_LEN: usize = 6;
+/// Draws allowed per wanted pair before giving up on finding more.
+const DRAWS_PER_PAIR: usize = 20;
+/// Snapshot loads timed.
+const LOAD_RUNS: usize = 3;
+/// Hubs expanded.
+const HUBS: usize = 10;
+/// Runs of each expansion.
+const EXPANSION_RUNS: usize = 3;
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> BenchResult<T> {
+    match std::env::var(name) {
+        Ok(value) => value
+            .trim()
+            .replace('_', "")
+            .parse()
+            .map_err(|_| format!("{name}={value:?} is not a valid value").into()),
+        Err(_) => Ok(default),
+    }
+}
+
+fn progress(message: &str) {
+    eprintln!("[graph bench] {message}");
+}
+
+/// SplitMix64: a small, fixed, portable sampler.
+struct Sampler(u64);
+
+impl Sampler {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        (self.next() % bound as u64) as usize
+    }
+}
+
+// ---------------------------------------------------------------- memory
+
+/// A `kB` field of `/proc/self/status`, in bytes.
+fn proc_status_bytes(field: &str) -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn rss() -> u64 {
+    proc_status_bytes("VmRSS:").unwrap_or(0)
+}
+
+fn peak_rss() -> u64 {
+    proc_status_bytes("VmHWM:").unwrap_or(0)
+}
+
+// ---------------------------------------------------------------- formatting
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn fmt_duration(duration: Duration) -> String {
+    let micros = duration.as_secs_f64() * 1e6;
+    if micros < 1000.0 {
+        format!("{micros:.0} µs")
+    } else if micros < 1e6 {
+        format!("{:.2} ms", micros / 1000.0)
+    } else {
+        format!("{:.2} s", micros / 1e6)
+    }
+}
+
+fn fmt_count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Display width of a cell: CJK and full-width characters take two columns.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x9FFF | 0xAC00..=0xD7A3 => 2,
+            0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Prints a Markdown table, padded for the terminal; columns after the
+/// first are right-aligned.
+fn print_table(headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(3)).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(display_width(cell));
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(column, (cell, width))| {
+                let pad = " ".repeat(width.saturating_sub(display_width(cell)));
+                if column == 0 {
+                    format!("{cell}{pad}")
+                } else {
+                    format!("{pad}{cell}")
+                }
+            })
+            .collect();
+        println!("| {} |", padded.join(" | "));
+    };
+    line(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    let rule: Vec<String> = widths
+        .iter()
+        .enumerate()
+        .map(|(column, width)| {
+            if column == 0 {
+                "-".repeat(*width)
+            } else {
+                format!("{}:", "-".repeat(width.saturating_sub(1)))
+            }
+        })
+        .collect();
+    println!(
+        "|{}|",
+        rule.iter().map(|r| format!(" {r} ")).collect::<Vec<_>>().join("|")
+    );
+    for row in rows {
+        line(row);
+    }
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let memory = proc_meminfo_total().map_or_else(|| "? GiB".into(), |b| format!("{:.0} GiB", b as f64 / 1073741824.0));
+    format!("{cores} cores ({cpu}), {memory}")
+}
+
+fn proc_meminfo_total() -> Option<u64> {
+    let info = fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+// ---------------------------------------------------------------- statistics
+
+/// Latency summary of one series.
+struct Latencies {
+    sorted: Vec<Duration>,
+    /// The samples in the order they were taken (the order of the pairs).
+    in_order: Vec<Duration>,
+}
+
+impl Latencies {
+    fn new(samples: Vec<Duration>) -> Latencies {
+        let mut sorted = samples.clone();
+        sorted.sort();
+        Latencies {
+            sorted,
+            in_order: samples,
+        }
+    }
+
+    /// Nearest-rank percentile.
+    fn percentile(&self, p: f64) -> Duration {
+        if self.sorted.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank = ((p / 100.0) * self.sorted.len() as f64).ceil() as usize;
+        self.sorted[rank.clamp(1, self.sorted.len()) - 1]
+    }
+
+    fn mean(&self) -> Duration {
+        if self.sorted.is_empty() {
+            return Duration::ZERO;
+        }
+        self.sorted.iter().sum::<Duration>() / self.sorted.len() as u32
+    }
+
+    fn max(&self) -> Duration {
+        self.sorted.last().copied().unwrap_or_default()
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "count": self.sorted.len(),
+            "p50_ms": self.percentile(50.0).as_secs_f64() * 1e3,
+            "p99_ms": self.percentile(99.0).as_secs_f64() * 1e3,
+            "mean_ms": self.mean().as_secs_f64() * 1e3,
+            "max_ms": self.max().as_secs_f64() * 1e3,
+            "each_ms": self.in_order.iter().map(|d| d.as_secs_f64() * 1e3).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn median(samples: &[Duration]) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    sorted.get(sorted.len() / 2).copied().unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- preparation
+
+fn read_gen_summary(corpus: &Path) -> Option<serde_json::Value> {
+    let text = fs::read_to_string(corpus.join("gen.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Makes sure `$BENCH_DIR/index-<N>` holds an index of a corpus of
+/// `entities` entities; returns the index directory and whether anything
+/// had to be generated or built.
+fn prepare(base: &Path, entities: usize, seed: u64) -> BenchResult<(PathBuf, bool)> {
+    fs::create_dir_all(base)?;
+    let corpus = base.join(format!("corpus-{entities}"));
+    let index_dir = base.join(format!("index-{entities}"));
+    // Written after a successful build: the gen.json of the corpus it was built from.
+    let marker = base.join(format!("index-{entities}.corpus.json"));
+    let mut worked = false;
+    let matches = |summary: &serde_json::Value| {
+        summary.get("entities").and_then(|v| v.as_u64()) == Some(entities as u64)
+            && summary.get("seed").and_then(|v| v.as_u64()) == Some(seed)
+    };
+    let summary = match read_gen_summary(&corpus) {
+        Some(summary) if matches(&summary) => {
+            progress(&format!("corpus reused from {}", corpus.display()));
+            summary
+        }
+        _ => {
+            progress(&format!("generating {entities} entities into {}", corpus.display()));
+            let started = Instant::now();
+            let config = GenConfig {
+                entities,
+                seed,
+                out: corpus.clone(),
+                force: true,
+            };
+            generate(&config, &mut |_, _| {})?;
+            progress(&format!("corpus generated in {:.1} s", started.elapsed().as_secs_f64()));
+            worked = true;
+            read_gen_summary(&corpus).ok_or("gen.json missing after generation")?
+        }
+    };
+    let summary_text = serde_json::to_string(&summary)?;
+    let built_from = fs::read_to_string(&marker).ok();
+    let generation_ok = innograph::store::current_generation(&index_dir)
+        .ok()
+        .flatten()
+        .is_some_and(|g| g.join("graph.bin").is_file());
+    if generation_ok && built_from.as_deref() == Some(summary_text.as_str()) {
+        progress(&format!("index reused from {}", index_dir.display()));
+    } else {
+        progress(&format!(
+            "building {} (about 80 s and 8.5 GB at 1M entities)",
+            index_dir.display()
+        ));
+        let _ = fs::remove_file(&marker);
+        let started = Instant::now();
+        innograph::store::build(&corpus, &index_dir, &mut |_| {})?;
+        let elapsed = started.elapsed();
+        println!(
+            "index built in {:.1} s (peak memory of the building process {})",
+            elapsed.as_secs_f64(),
+            mib(peak_rss())
+        );
+        fs::write(&marker, summary_text)?;
+        worked = true;
+    }
+    Ok((index_dir, worked))
+}
+
+/// Runs this bench again, in a fresh process, for the measurements.
+fn rerun_fresh() -> BenchResult<()> {
+    let exe = std::env::current_exe()?;
+    progress("measuring in a fresh process");
+    let status = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(CHILD_ENV, "1")
+        .status()?;
+    if !status.success() {
+        return Err(format!("the measuring run failed: {status}").into());
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- measurements
+
+struct Pair {
+    from: u32,
+    to: u32,
+    length: usize,
+}
+
+/// Draws random pairs and keeps those linked within [`MAX_LEN`] hops.
+fn sample_pairs(graph: &KnowledgeGraph, wanted: usize) -> BenchResult<(Vec<Pair>, usize, usize)> {
+    let entities = graph.entities();
+    let n = entities.len();
+    let mut sampler = Sampler(PAIR_SEED);
+    let request = PathsRequest {
+        max_len: MAX_LEN,
+        k: 1,
+        relations: Vec::new(),
+        as_of: None,
+    };
+    let mut kept = Vec::with_capacity(wanted);
+    let mut draws = 0;
+    let mut truncated = 0;
+    while kept.len() < wanted && draws < wanted * DRAWS_PER_PAIR {
+        let a = sampler.below(n);
+        let b = sampler.below(n);
+        if a == b {
+            continue;
+        }
+        draws += 1;
+        let response = graph.paths(&entities[a].id, &entities[b].id, &request)?;
+        if response.truncated {
+            truncated += 1;
+        }
+        if let Some(path) = response.paths.first() {
+            kept.push(Pair {
+                from: a as u32,
+                to: b as u32,
+                length: path.length,
+            });
+        }
+    }
+    Ok((kept, draws, truncated))
+}
+
+/// Times `paths` over the pairs.
+struct PathRun {
+    latencies: Latencies,
+    /// Answers with at least one path.
+    found: usize,
+    /// Answers cut short by the visit budget.
+    truncated: usize,
+    /// Per pair, the length of the shortest path returned.
+    min_lengths: Vec<Option<usize>>,
+}
+
+impl PathRun {
+    /// Pairs whose shortest returned path has the length of the k = 1
+    /// answer seen when sampling.
+    fn same_as_sampled(&self, pairs: &[Pair]) -> usize {
+        pairs
+            .iter()
+            .zip(&self.min_lengths)
+            .filter(|(p, l)| **l == Some(p.length))
+            .count()
+    }
+
+    /// Pairs for which a path shorter than the sampled k = 1 answer came back.
+    fn shorter_than_sampled(&self, pairs: &[Pair]) -> usize {
+        pairs
+            .iter()
+            .zip(&self.min_lengths)
+            .filter(|(p, l)| l.is_some_and(|l| l < p.length))
+            .count()
+    }
+}
+
+fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize) -> BenchResult<PathRun> {
+    let entities = graph.entities();
+    let request = PathsRequest {
+        max_len: MAX_LEN,
+        k,
+        relations: Vec::new(),
+        as_of: None,
+    };
+    let mut samples = Vec::with_capacity(pairs.len());
+    let (mut found, mut truncated) = (0, 0);
+    let mut min_lengths = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        let (from, to) = (&entities[pair.from as usize].id, &entities[pair.to as usize].id);
+        let started = Instant::now();
+        let response = black_box(graph.paths(from, to, &request)?);
+        samples.push(started.elapsed());
+        if !response.paths.is_empty() {
+            found += 1;
+        }
+        if response.truncated {
+            truncated += 1;
+        }
+        min_lengths.push(response.paths.iter().map(|p| p.length).min());
+    }
+    Ok(PathRun {
+        latencies: Latencies::new(samples),
+        found,
+        truncated,
+        min_lengths,
+    })
+}
+
+fn write_exports(
+    base: &Path,
+    graph: &KnowledgeGraph,
+    pairs: &[Pair],
+    k5_min_lengths: &[Option<usize>],
+    hubs: &[(u32, usize, String)],
+) -> BenchResult<()> {
+    let index_of: std::collections::HashMap<&str, u32> = graph
+        .entities()
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i as u32))
+        .collect();
+    let mut edges = BufWriter::with_capacity(1 << 20, fs::File::create(base.join("edges.tsv"))?);
+    for relation in graph.relations() {
+        let from = index_of
+            .get(relation.from.as_str())
+            .ok_or("relation from an unknown entity")?;
+        let to = index_of
+            .get(relation.to.as_str())
+            .ok_or("relation to an unknown entity")?;
+        writeln!(edges, "{from}\t{to}")?;
+    }
+    edges.flush()?;
+    let mut out = BufWriter::new(fs::File::create(base.join("pairs.tsv"))?);
+    for (pair, k5) in pairs.iter().zip(k5_min_lengths) {
+        let k5 = k5.map_or(-1, |l| l as i64);
+        writeln!(out, "{}\t{}\t{}\t{k5}", pair.from, pair.to, pair.length)?;
+    }
+    out.flush()?;
+    let mut out = BufWriter::new(fs::File::create(base.join("hubs.tsv"))?);
+    for (index, degree, id) in hubs {
+        writeln!(out, "{index}\t{degree}\t{id}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn measure(base: &Path, index_dir: &Path, entities_wanted: usize, pairs_wanted: usize) -> BenchResult<()> {
+    let generation = innograph::store::current_generation(index_dir)?.ok_or("the index has no CURRENT generation")?;
+    let snapshot = generation.join("graph.bin");
+    let snapshot_bytes = fs::metadata(&snapshot)?.len();
+    println!("machine: {}", machine());
+    println!(
+        "snapshot: {} ({:.0} MB)",
+        snapshot.display(),
+        snapshot_bytes as f64 / 1e6
+    );
+
+    // 1. load
+    let rss_before = rss();
+    let started = Instant::now();
+    let first = KnowledgeGraph::load(&snapshot)?;
+    let mut load_times = vec![started.elapsed()];
+    let rss_after = rss();
+    let peak_after_load = peak_rss();
+    let (n_entities, n_relations) = (first.entities().len(), first.relations().len());
+    drop(first);
+    let mut graph = None;
+    for _ in 1..LOAD_RUNS {
+        drop(graph.take());
+        let started = Instant::now();
+        let loaded = KnowledgeGraph::load(&snapshot)?;
+        load_times.push(started.elapsed());
+        graph = Some(loaded);
+    }
+    let graph = graph.ok_or("no graph loaded")?;
+    let load_median = median(&load_times);
+    progress(&format!(
+        "loaded {n_entities} entities, {n_relations} relations; median load {}",
+        fmt_duration(load_median)
+    ));
+    if n_entities != entities_wanted {
+        progress(&format!(
+            "note: the snapshot has {n_entities} entities, {entities_wanted} asked for"
+        ));
+    }
+
+    // hubs (needed by the exports)
+    let started = Instant::now();
+    let top = graph.centrality(Measure::Degree, None, HUBS)?;
+    let degree_time = started.elapsed();
+    let mut hubs = Vec::new();
+    for ranked in &top.results {
+        hubs.push((
+            graph.resolve(&ranked.entity.id)?,
+            ranked.degree,
+            ranked.entity.id.clone(),
+        ));
+    }
+
+    // 2. paths
+    progress(&format!("sampling {pairs_wanted} linked pairs"));
+    let started = Instant::now();
+    let (pairs, draws, sample_truncated) = sample_pairs(&graph, pairs_wanted)?;
+    let sampling_time = started.elapsed();
+    progress(&format!(
+        "{} of {draws} random pairs linked within {MAX_LEN} hops ({sample_truncated} truncated) in {:.1} s",
+        pairs.len(),
+        sampling_time.as_secs_f64()
+    ));
+    progress("timing k = 1");
+    let k1 = time_paths(&graph, &pairs, 1)?;
+    progress("timing k = 5");
+    let k5 = time_paths(&graph, &pairs, 5)?;
+    let started = Instant::now();
+    write_exports(base, &graph, &pairs, &k5.min_lengths, &hubs)?;
+    progress(&format!(
+        "wrote edges.tsv, pairs.tsv and hubs.tsv into {} in {:.1} s",
+        base.display(),
+        started.elapsed().as_secs_f64()
+    ));
+    let mut length_histogram = [0usize; MAX_LEN + 1];
+    for pair in &pairs {
+        length_histogram[pair.length] += 1;
+    }
+
+    // 3. 2-hop expansion
+    progress("expanding hubs");
+    let request = NeighborsRequest {
+        depth: 2,
+        limit: 1000,
+        ..Default::default()
+    };
+    let mut expansions = Vec::new();
+    for (index, degree, id) in &hubs {
+        let mut times = Vec::new();
+        let mut last = None;
+        for _ in 0..EXPANSION_RUNS {
+            let started = Instant::now();
+            let response = black_box(graph.neighbors(id, &request)?);
+            times.push(started.elapsed());
+            last = Some(response);
+        }
+        let response = last.ok_or("no expansion ran")?;
+        expansions.push((
+            *index,
+            *degree,
+            id.clone(),
+            graph.entities()[*index as usize].name.clone(),
+            median(&times),
+            times[0],
+            response.nodes.len(),
+            response.edges.len(),
+            response.truncated,
+        ));
+    }
+
+    // 4. PageRank
+    progress("PageRank");
+    let started = Instant::now();
+    let ranks = graph.pagerank();
+    let pagerank_time = started.elapsed();
+    let rank_sum: f64 = ranks.iter().map(|&r| r as f64).sum();
+    let top_rank = ranks
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map_or(0, |(i, _)| i);
+    let rss_end = rss();
+    let peak_end = peak_rss();
+
+    // report
+    println!();
+    println!(
+        "## innograph graph: {} entities, {} relations",
+        fmt_count(n_entities),
+        fmt_count(n_relations)
+    );
+    println!();
+    let load_each: Vec<String> = load_times.iter().map(|d| fmt_duration(*d)).collect();
+    print_table(
+        &["measure", "value"],
+        &[
+            vec![
+                "snapshot load (median of 3)".into(),
+                format!("{} ({})", fmt_duration(load_median), load_each.join(", ")),
+            ],
+            vec!["snapshot file".into(), format!("{:.0} MB", snapshot_bytes as f64 / 1e6)],
+            vec!["RSS before load".into(), mib(rss_before)],
+            vec!["RSS after load".into(), mib(rss_after)],
+            vec!["RSS growth from load".into(), mib(rss_after.saturating_sub(rss_before))],
+            vec!["peak RSS after first load (VmHWM)".into(), mib(peak_after_load)],
+            vec![
+                "RSS at the end / peak".into(),
+                format!("{} / {}", mib(rss_end), mib(peak_end)),
+            ],
+            vec!["degree centrality top 10".into(), fmt_duration(degree_time)],
+            vec![
+                "PageRank, first call".into(),
+                format!(
+                    "{} (sum {rank_sum:.4}, top {})",
+                    fmt_duration(pagerank_time),
+                    graph.entities()[top_rank].id
+                ),
+            ],
+        ],
+    );
+    println!();
+    println!(
+        "Pairs: {} linked within {MAX_LEN} hops out of {draws} random draws ({sample_truncated} truncated); \
+         lengths 1..6: {:?}",
+        pairs.len(),
+        &length_histogram[1..]
+    );
+    println!();
+    let path_row = |label: &str, run: &PathRun| {
+        let lat = &run.latencies;
+        vec![
+            label.to_string(),
+            fmt_count(lat.sorted.len()),
+            fmt_duration(lat.percentile(50.0)),
+            fmt_duration(lat.percentile(99.0)),
+            fmt_duration(lat.mean()),
+            fmt_duration(lat.max()),
+            fmt_count(run.found),
+            fmt_count(run.truncated),
+            fmt_count(run.same_as_sampled(&pairs)),
+            fmt_count(run.shorter_than_sampled(&pairs)),
+        ]
+    };
+    print_table(
+        &[
+            "shortest paths (max_len 6)",
+            "queries",
+            "p50",
+            "p99",
+            "mean",
+            "max",
+            "with a path",
+            "truncated",
+            "shortest returned = k=1 length",
+            "shorter than k=1 answer",
+        ],
+        &[path_row("k = 1", &k1), path_row("k = 5", &k5)],
+    );
+    println!();
+    let rows: Vec<Vec<String>> = expansions
+        .iter()
+        .map(|(index, degree, id, name, time, first, nodes, edges, truncated)| {
+            vec![
+                format!("{name} ({id}, #{index})"),
+                fmt_count(*degree),
+                fmt_duration(*time),
+                fmt_duration(*first),
+                fmt_count(*nodes),
+                fmt_count(*edges),
+                truncated.to_string(),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            "2-hop expansion, limit 1000",
+            "degree",
+            "median of 3",
+            "first",
+            "nodes",
+            "edges",
+            "truncated",
+        ],
+        &rows,
+    );
+
+    let expansion_json: Vec<serde_json::Value> = expansions
+        .iter()
+        .map(|(index, degree, id, _, time, first, nodes, edges, truncated)| {
+            serde_json::json!({
+                "index": index,
+                "degree": degree,
+                "id": id,
+                "median_ms": time.as_secs_f64() * 1e3,
+                "first_ms": first.as_secs_f64() * 1e3,
+                "nodes": nodes,
+                "edges": edges,
+                "truncated": truncated,
+            })
+        })
+        .collect();
+    let results = serde_json::json!({
+        "entities": n_entities,
+        "relations": n_relations,
+        "snapshot_bytes": snapshot_bytes,
+        "load_s": load_times.iter().map(|d| d.as_secs_f64()).collect::<Vec<_>>(),
+        "load_median_s": load_median.as_secs_f64(),
+        "rss_before_bytes": rss_before,
+        "rss_after_load_bytes": rss_after,
+        "rss_growth_bytes": rss_after.saturating_sub(rss_before),
+        "peak_after_load_bytes": peak_after_load,
+        "rss_end_bytes": rss_end,
+        "peak_end_bytes": peak_end,
+        "pairs": pairs.len(),
+        "draws": draws,
+        "paths_k1": {"latency": k1.latencies.json(), "found": k1.found, "truncated": k1.truncated},
+        "paths_k5": {
+            "latency": k5.latencies.json(),
+            "found": k5.found,
+            "truncated": k5.truncated,
+            "shorter_than_k1": k5.shorter_than_sampled(&pairs),
+        },
+        "expansion": expansion_json,
+        "pagerank_s": pagerank_time.as_secs_f64(),
+    });
+    fs::write(
+        base.join("innograph-graph.json"),
+        serde_json::to_string_pretty(&results)?,
+    )?;
+    Ok(())
+}
+
+fn main() -> BenchResult<()> {
+    let entities: usize = env_or("BENCH_ENTITIES", 1_000_000)?;
+    let pairs: usize = env_or("BENCH_PAIRS", 1000)?;
+    let seed: u64 = env_or("BENCH_SEED", 2026)?;
+    let base = PathBuf::from(std::env::var("BENCH_DIR").unwrap_or_else(|_| "/tmp/innograph-bench-graph".into()));
+    let index_dir = base.join(format!("index-{entities}"));
+    if std::env::var_os(CHILD_ENV).is_none() {
+        let (_, worked) = prepare(&base, entities, seed)?;
+        if worked {
+            return rerun_fresh();
+        }
+    }
+    measure(&base, &index_dir, entities, pairs.max(1))
+}
