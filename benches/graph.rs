@@ -9,13 +9,16 @@
 //!    run); resident memory (`VmRSS` from `/proc/self/status`) before and
 //!    after the first load, and the peak (`VmHWM`).
 //! 2. **Shortest paths**: `KnowledgeGraph::paths` between `BENCH_PAIRS`
-//!    random pairs of entities (fixed seed) that are linked within 6 hops:
-//!    random pairs are drawn, each is tried once with `k = 1, max_len = 6`
-//!    (which also warms up), and the first `BENCH_PAIRS` with a path are
-//!    kept (at most 20 draws per wanted pair). The kept pairs are then timed
-//!    with `k = 1` and again with `k = 5`: p50, p99, mean and max latency,
-//!    how many answers came back with a path and how many were `truncated`
-//!    (the visit budget ran out).
+//!    random pairs of entities (fixed seed) that are linked within 6 hops.
+//!    After 10 untimed warm-up queries, random pairs are drawn and each is
+//!    asked once with `k = 1, max_len = 6`; the first `BENCH_PAIRS` with a
+//!    path are kept (at most 20 draws per wanted pair), and that query is the
+//!    k = 1 measurement of the pair. The kept pairs are then asked again with
+//!    `k = 5`. Each phase stops after `BENCH_PATH_SECONDS`. Reported: p50,
+//!    p99, mean and max latency, how many answers had a path, how many were
+//!    `truncated` (the visit budget ran out), and how often the k = 5 answer
+//!    held a path shorter than the k = 1 answer (ranking by score can put a
+//!    longer path first).
 //! 3. **2-hop expansion** of the 10 highest-degree entities
 //!    (`centrality(Measure::Degree, None, 10)`): `neighbors` with depth 2 and
 //!    limit 1000, median of 3 runs each, with the node and edge counts and
@@ -23,15 +26,16 @@
 //! 4. **PageRank**: the first `pagerank()` call (later calls are cached).
 //!
 //! The process that measures is a fresh one: when this run had to generate
-//! the corpus or build the index, the bench runs itself again for the
+//! the corpus or build the index, the bench `exec`s itself again for the
 //! measurements, so that the build's heap does not blur the memory figures.
 //!
 //! It also exports the graph for the peer libraries
 //! (`benches/peers/graph_peers.py`: networkx, igraph, kuzu) into `BENCH_DIR`:
 //! - `edges.tsv`: one line per relation, `from<TAB>to`, each an entity index
 //!   (its position in `entities()`);
-//! - `pairs.tsv`: the kept pairs, `from<TAB>to<TAB>length` (innograph's
-//!   shortest path length, for checking the peers' answers);
+//! - `pairs.tsv`: the kept pairs, `from<TAB>to<TAB>k1<TAB>k5`: the length of
+//!   innograph's k = 1 answer and of the shortest of its k = 5 answers (-1:
+//!   none or not measured), for checking the peers' answers;
 //! - `hubs.tsv`: the 10 hubs, `index<TAB>degree<TAB>id`;
 //! - `innograph-graph.json`: innograph's figures, which the peer script
 //!   reads to print the ratios.
@@ -51,6 +55,7 @@
 //! - `BENCH_DIR`: where the corpus, the index and the exports live (default
 //!   `/tmp/innograph-bench-graph`).
 //! - `BENCH_PAIRS`: path queries (default 1000).
+//! - `BENCH_PATH_SECONDS`: time budget of each path phase (default 1200).
 //! - `BENCH_SEED`: synthetic corpus seed (default 2026); the pairs are drawn
 //!   with a fixed seed of their own.
 
@@ -80,6 +85,8 @@ const LOAD_RUNS: usize = 3;
 const HUBS: usize = 10;
 /// Runs of each expansion.
 const EXPANSION_RUNS: usize = 3;
+/// Untimed path queries before the timed ones.
+const WARM_UP_QUERIES: usize = 10;
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> BenchResult<T> {
     match std::env::var(name) {
@@ -365,18 +372,17 @@ fn prepare(base: &Path, entities: usize, seed: u64) -> BenchResult<(PathBuf, boo
     Ok((index_dir, worked))
 }
 
-/// Runs this bench again, in a fresh process, for the measurements.
+/// Replaces this process by a fresh run of the bench for the measurements
+/// (`exec`, so that the memory of the build is given back).
 fn rerun_fresh() -> BenchResult<()> {
+    use std::os::unix::process::CommandExt;
     let exe = std::env::current_exe()?;
     progress("measuring in a fresh process");
-    let status = std::process::Command::new(exe)
+    let error = std::process::Command::new(exe)
         .args(std::env::args_os().skip(1))
         .env(CHILD_ENV, "1")
-        .status()?;
-    if !status.success() {
-        return Err(format!("the measuring run failed: {status}").into());
-    }
-    Ok(())
+        .exec();
+    Err(format!("could not run the bench again: {error}").into())
 }
 
 // ---------------------------------------------------------------- measurements
@@ -387,40 +393,87 @@ struct Pair {
     length: usize,
 }
 
-/// Draws random pairs and keeps those linked within [`MAX_LEN`] hops.
-fn sample_pairs(graph: &KnowledgeGraph, wanted: usize) -> BenchResult<(Vec<Pair>, usize, usize)> {
+/// The pairs kept by [`sample_pairs`], with the k = 1 run that found them.
+struct Sampled {
+    pairs: Vec<Pair>,
+    /// The k = 1 query of each kept pair, timed as it was made.
+    k1: PathRun,
+    /// Random pairs tried.
+    draws: usize,
+    /// Tries cut short by the visit budget.
+    draws_truncated: usize,
+    /// Whether the time budget stopped the sampling.
+    out_of_time: bool,
+}
+
+/// Draws random pairs and keeps those linked within [`MAX_LEN`] hops; the
+/// k = 1 query that decides it is the one timed for the kept pairs (after a
+/// few untimed warm-up queries).
+fn sample_pairs(graph: &KnowledgeGraph, wanted: usize, budget: Duration) -> BenchResult<Sampled> {
     let entities = graph.entities();
     let n = entities.len();
-    let mut sampler = Sampler(PAIR_SEED);
     let request = PathsRequest {
         max_len: MAX_LEN,
         k: 1,
         relations: Vec::new(),
         as_of: None,
     };
-    let mut kept = Vec::with_capacity(wanted);
-    let mut draws = 0;
-    let mut truncated = 0;
-    while kept.len() < wanted && draws < wanted * DRAWS_PER_PAIR {
+    let mut warm_up = Sampler(!PAIR_SEED);
+    for _ in 0..WARM_UP_QUERIES {
+        let (a, b) = (warm_up.below(n), warm_up.below(n));
+        if a != b {
+            black_box(graph.paths(&entities[a].id, &entities[b].id, &request)?);
+        }
+    }
+    let mut sampler = Sampler(PAIR_SEED);
+    let mut pairs = Vec::with_capacity(wanted);
+    let mut samples = Vec::with_capacity(wanted);
+    let mut min_lengths = Vec::with_capacity(wanted);
+    let (mut draws, mut draws_truncated, mut truncated) = (0, 0, 0);
+    let started = Instant::now();
+    let mut out_of_time = false;
+    while pairs.len() < wanted && draws < wanted * DRAWS_PER_PAIR {
+        if started.elapsed() > budget {
+            out_of_time = true;
+            break;
+        }
         let a = sampler.below(n);
         let b = sampler.below(n);
         if a == b {
             continue;
         }
         draws += 1;
-        let response = graph.paths(&entities[a].id, &entities[b].id, &request)?;
+        let query_started = Instant::now();
+        let response = black_box(graph.paths(&entities[a].id, &entities[b].id, &request)?);
+        let elapsed = query_started.elapsed();
         if response.truncated {
-            truncated += 1;
+            draws_truncated += 1;
         }
-        if let Some(path) = response.paths.first() {
-            kept.push(Pair {
+        if let Some(length) = response.paths.iter().map(|p| p.length).min() {
+            pairs.push(Pair {
                 from: a as u32,
                 to: b as u32,
-                length: path.length,
+                length,
             });
+            samples.push(elapsed);
+            min_lengths.push(Some(length));
+            if response.truncated {
+                truncated += 1;
+            }
         }
     }
-    Ok((kept, draws, truncated))
+    Ok(Sampled {
+        k1: PathRun {
+            latencies: Latencies::new(samples),
+            found: pairs.len(),
+            truncated,
+            min_lengths,
+        },
+        pairs,
+        draws,
+        draws_truncated,
+        out_of_time,
+    })
 }
 
 /// Times `paths` over the pairs.
@@ -455,7 +508,8 @@ impl PathRun {
     }
 }
 
-fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize) -> BenchResult<PathRun> {
+/// Times `paths` with `k` over the pairs, in order, until the budget is spent.
+fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize, budget: Duration) -> BenchResult<PathRun> {
     let entities = graph.entities();
     let request = PathsRequest {
         max_len: MAX_LEN,
@@ -466,7 +520,11 @@ fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize) -> BenchResult<P
     let mut samples = Vec::with_capacity(pairs.len());
     let (mut found, mut truncated) = (0, 0);
     let mut min_lengths = Vec::with_capacity(pairs.len());
+    let started_all = Instant::now();
     for pair in pairs {
+        if started_all.elapsed() > budget {
+            break;
+        }
         let (from, to) = (&entities[pair.from as usize].id, &entities[pair.to as usize].id);
         let started = Instant::now();
         let response = black_box(graph.paths(from, to, &request)?);
@@ -512,8 +570,9 @@ fn write_exports(
     }
     edges.flush()?;
     let mut out = BufWriter::new(fs::File::create(base.join("pairs.tsv"))?);
-    for (pair, k5) in pairs.iter().zip(k5_min_lengths) {
-        let k5 = k5.map_or(-1, |l| l as i64);
+    for (i, pair) in pairs.iter().enumerate() {
+        // -1: no path, or not measured with k = 5
+        let k5 = k5_min_lengths.get(i).copied().flatten().map_or(-1, |l| l as i64);
         writeln!(out, "{}\t{}\t{}\t{k5}", pair.from, pair.to, pair.length)?;
     }
     out.flush()?;
@@ -525,7 +584,13 @@ fn write_exports(
     Ok(())
 }
 
-fn measure(base: &Path, index_dir: &Path, entities_wanted: usize, pairs_wanted: usize) -> BenchResult<()> {
+fn measure(
+    base: &Path,
+    index_dir: &Path,
+    entities_wanted: usize,
+    pairs_wanted: usize,
+    path_budget: Duration,
+) -> BenchResult<()> {
     let generation = innograph::store::current_generation(index_dir)?.ok_or("the index has no CURRENT generation")?;
     let snapshot = generation.join("graph.bin");
     let snapshot_bytes = fs::metadata(&snapshot)?.len();
@@ -579,19 +644,28 @@ fn measure(base: &Path, index_dir: &Path, entities_wanted: usize, pairs_wanted: 
     }
 
     // 2. paths
-    progress(&format!("sampling {pairs_wanted} linked pairs"));
+    progress(&format!("sampling {pairs_wanted} linked pairs, timing k = 1"));
     let started = Instant::now();
-    let (pairs, draws, sample_truncated) = sample_pairs(&graph, pairs_wanted)?;
+    let Sampled {
+        pairs,
+        k1,
+        draws,
+        draws_truncated,
+        out_of_time,
+    } = sample_pairs(&graph, pairs_wanted, path_budget)?;
     let sampling_time = started.elapsed();
     progress(&format!(
-        "{} of {draws} random pairs linked within {MAX_LEN} hops ({sample_truncated} truncated) in {:.1} s",
+        "{} of {draws} random pairs linked within {MAX_LEN} hops ({draws_truncated} truncated) in {:.1} s{}",
         pairs.len(),
-        sampling_time.as_secs_f64()
+        sampling_time.as_secs_f64(),
+        if out_of_time {
+            ", stopped by BENCH_PATH_SECONDS"
+        } else {
+            ""
+        }
     ));
-    progress("timing k = 1");
-    let k1 = time_paths(&graph, &pairs, 1)?;
     progress("timing k = 5");
-    let k5 = time_paths(&graph, &pairs, 5)?;
+    let k5 = time_paths(&graph, &pairs, 5, path_budget)?;
     let started = Instant::now();
     write_exports(base, &graph, &pairs, &k5.min_lengths, &hubs)?;
     progress(&format!(
@@ -687,9 +761,14 @@ fn measure(base: &Path, index_dir: &Path, entities_wanted: usize, pairs_wanted: 
     );
     println!();
     println!(
-        "Pairs: {} linked within {MAX_LEN} hops out of {draws} random draws ({sample_truncated} truncated); \
-         lengths 1..6: {:?}",
+        "Pairs: {} linked within {MAX_LEN} hops out of {draws} random draws ({draws_truncated} truncated){}; \
+         lengths of the k=1 answers 1..6: {:?}",
         pairs.len(),
+        if out_of_time {
+            ", sampling stopped by the time budget"
+        } else {
+            ""
+        },
         &length_histogram[1..]
     );
     println!();
@@ -780,6 +859,7 @@ fn measure(base: &Path, index_dir: &Path, entities_wanted: usize, pairs_wanted: 
         "peak_end_bytes": peak_end,
         "pairs": pairs.len(),
         "draws": draws,
+        "draws_truncated": draws_truncated,
         "paths_k1": {"latency": k1.latencies.json(), "found": k1.found, "truncated": k1.truncated},
         "paths_k5": {
             "latency": k5.latencies.json(),
@@ -800,6 +880,7 @@ fn measure(base: &Path, index_dir: &Path, entities_wanted: usize, pairs_wanted: 
 fn main() -> BenchResult<()> {
     let entities: usize = env_or("BENCH_ENTITIES", 1_000_000)?;
     let pairs: usize = env_or("BENCH_PAIRS", 1000)?;
+    let path_budget = Duration::from_secs(env_or("BENCH_PATH_SECONDS", 1200)?);
     let seed: u64 = env_or("BENCH_SEED", 2026)?;
     let base = PathBuf::from(std::env::var("BENCH_DIR").unwrap_or_else(|_| "/tmp/innograph-bench-graph".into()));
     let index_dir = base.join(format!("index-{entities}"));
@@ -809,5 +890,5 @@ fn main() -> BenchResult<()> {
             return rerun_fresh();
         }
     }
-    measure(&base, &index_dir, entities, pairs.max(1))
+    measure(&base, &index_dir, entities, pairs.max(1), path_budget)
 }
