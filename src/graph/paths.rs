@@ -175,10 +175,11 @@ impl KnowledgeGraph {
     /// * `request`: length bound, number of paths, relation filter.
     ///
     /// # Returns
-    /// The `k` best of the shortest simple paths (Yen's algorithm over
-    /// bidirectional breadth-first search, edges taken in either
-    /// direction, a few more than `k` found), ranked by `score`: strong
-    /// relations, few hubs and recent links first. Each hop names the strongest
+    /// With `k = 1`, the shortest path. With more, the `k` best of the
+    /// shortest simple paths (Yen's algorithm over bidirectional
+    /// breadth-first search, edges taken in either direction, a few more
+    /// than `k` found), ranked by `score`: strong relations, few hubs and
+    /// recent links first. Each hop names the strongest
     /// relation between its two nodes, its direction along the path and its
     /// evidence. No path within the bound gives an empty list.
     /// `truncated` is set when the visit budget ran out first.
@@ -221,7 +222,12 @@ impl KnowledgeGraph {
         }
         // A few more simple paths than asked for, so that ranking can bring a
         // meaningful longer path ahead of a shorter one through a hub.
-        let wanted = (request.k + RANKING_SLACK).min(MAX_K + RANKING_SLACK);
+        // A single path asked for is the shortest one: one search, no ranking.
+        let wanted = if request.k == 1 {
+            1
+        } else {
+            (request.k + RANKING_SLACK).min(MAX_K + RANKING_SLACK)
+        };
         while !found.is_empty() && found.len() < wanted && !search.exhausted {
             let previous = found[found.len() - 1].clone();
             for spur_at in 0..previous.len() - 1 {
