@@ -1,19 +1,19 @@
 //! Writing entries into the search index and answering search requests.
 
-use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, RegexPhraseQuery,
     RegexQuery, TermQuery,
 };
-use tantivy::schema::{Facet, IndexRecordOption, TantivyDocument, Value};
+use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
+use super::facets::{FacetCounter, Facets};
 use super::query::{check_date, parse_query, Filter, FilterField, ParsedQuery, QueryPart};
 use super::schema::{build_schema, Fields, DOCUMENT_KIND};
 use super::snippet::highlight;
@@ -100,15 +100,6 @@ pub struct SearchHit {
     pub relation_count: Option<usize>,
 }
 
-/// Facet counts over all matching entries (not only the page).
-#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
-pub struct Facets {
-    pub kind: BTreeMap<String, u64>,
-    pub industry: BTreeMap<String, u64>,
-    pub location: BTreeMap<String, u64>,
-    pub year: BTreeMap<String, u64>,
-}
-
 /// A page of results.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SearchResponse {
@@ -183,10 +174,8 @@ impl SearchWriter {
         doc.add_text(f.key, &entity.id);
         doc.add_text(f.dictionary, &self.dictionary_version);
         doc.add_text(f.kind, entity.kind.as_str());
-        doc.add_facet(f.kind_facet, Facet::from_path([entity.kind.as_str()]));
         for industry in &entity.industry {
             doc.add_text(f.industry, industry);
-            doc.add_facet(f.industry_facet, Facet::from_path([industry.as_str()]));
             doc.add_text(f.tags, industry);
             doc.add_text(f.body_bigrams, industry);
         }
@@ -200,11 +189,10 @@ impl SearchWriter {
             doc.add_text(f.codes, identifier);
         }
         if let Some(year) = entity_year(entity) {
-            doc.add_facet(f.year_facet, Facet::from_path([year.to_string()]));
+            doc.add_text(f.year, year.to_string());
         }
         if !entity.location.is_empty() {
             doc.add_text(f.location, &entity.location);
-            doc.add_facet(f.location_facet, Facet::from_path([entity.location.as_str()]));
             doc.add_text(f.tags, &entity.location);
             doc.add_text(f.body_bigrams, &entity.location);
         }
@@ -229,14 +217,13 @@ impl SearchWriter {
         doc.add_text(f.key, &document.id);
         doc.add_text(f.dictionary, &self.dictionary_version);
         doc.add_text(f.kind, DOCUMENT_KIND);
-        doc.add_facet(f.kind_facet, Facet::from_path([DOCUMENT_KIND]));
         doc.add_text(f.title, &document.title);
         doc.add_text(f.title_bigrams, &document.title);
         doc.add_text(f.body, &document.text);
         doc.add_text(f.body_bigrams, &document.text);
         if !document.date.is_empty() {
             doc.add_text(f.date, &document.date);
-            doc.add_facet(f.year_facet, Facet::from_path([&document.date[..4]]));
+            doc.add_text(f.year, &document.date[..4]);
         }
         for identifier in identifier_forms([document.title.as_str(), document.text.as_str()]) {
             doc.add_text(f.codes, identifier);
@@ -305,17 +292,6 @@ pub struct SearchIndex {
 
 /// Most values listed per facet with many values (locations).
 const FACET_VALUES: usize = 30;
-
-/// The `limit` most frequent values of a facet.
-fn top_facets(counts: BTreeMap<String, u64>, limit: usize) -> BTreeMap<String, u64> {
-    if counts.len() <= limit {
-        return counts;
-    }
-    let mut by_count: Vec<(String, u64)> = counts.into_iter().collect();
-    by_count.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    by_count.truncate(limit);
-    by_count.into_iter().collect()
-}
 
 /// Relative weights of the fields a word is looked for in.
 const TITLE_BOOST: f32 = 3.0;
@@ -808,36 +784,11 @@ impl SearchIndex {
         query: &dyn Query,
         request: &SearchRequest,
     ) -> Result<(usize, Vec<(f32, DocAddress)>, Facets)> {
-        let mut kind_facets = FacetCollector::for_field("kind_facet");
-        kind_facets.add_facet(Facet::root());
-        let mut industry_facets = FacetCollector::for_field("industry_facet");
-        industry_facets.add_facet(Facet::root());
-        let mut location_facets = FacetCollector::for_field("location_facet");
-        location_facets.add_facet(Facet::root());
-        let mut year_facets = FacetCollector::for_field("year_facet");
-        year_facets.add_facet(Facet::root());
         let top = TopDocs::with_limit(request.limit)
             .and_offset(request.offset)
             .order_by_score();
-        let collectors = (
-            Count,
-            top,
-            (kind_facets, industry_facets),
-            (location_facets, year_facets),
-        );
-        let (total, top, (kinds, industries), (locations, years)) = searcher.search(query, &collectors)?;
-        let to_map = |counts: &tantivy::collector::FacetCounts| -> BTreeMap<String, u64> {
-            counts
-                .get(Facet::root())
-                .filter_map(|(facet, count)| facet.to_path().last().map(|name| (name.to_string(), count)))
-                .collect()
-        };
-        let facets = Facets {
-            kind: to_map(&kinds),
-            industry: to_map(&industries),
-            location: top_facets(to_map(&locations), FACET_VALUES),
-            year: to_map(&years),
-        };
+        let (top, tally) = searcher.search(query, &(top, FacetCounter))?;
+        let (total, facets) = tally.into_facets(FACET_VALUES);
         Ok((total, top, facets))
     }
 

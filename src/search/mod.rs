@@ -4,12 +4,14 @@
 //! index, each entry saying what it is (`document` or an entity kind).
 //! Graph questions are not answered here.
 
+mod facets;
 mod index;
 mod query;
 mod schema;
 mod snippet;
 mod suggest;
 
+pub use facets::Facets;
 pub use index::{SearchHit, SearchIndex, SearchRequest, SearchResponse, SearchWriter, MAX_LIMIT, MAX_OFFSET};
 pub use query::{check_date, parse_query, ParsedQuery, QueryPart};
 pub use schema::DOCUMENT_KIND;

@@ -1,7 +1,7 @@
 //! The tantivy schema. Field names live here once; the rest of the code
 //! reaches fields through [`Fields`], resolved when an index is opened.
 
-use tantivy::schema::{FacetOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
 
 use crate::text::{BIGRAM_TOKENIZER, WORD_TOKENIZER};
 use crate::{Error, Result};
@@ -14,16 +14,13 @@ pub const DOCUMENT_KIND: &str = "document";
 pub(crate) struct Fields {
     /// Entity or document id (exact, stored).
     pub key: Field,
-    /// `document` or the entity kind (exact, stored).
+    /// `document` or the entity kind (exact, stored, columnar for facets).
     pub kind: Field,
-    pub kind_facet: Field,
-    /// Industry names (exact, stored, several per entry).
+    /// Industry names (exact, stored, several per entry, columnar).
     pub industry: Field,
-    pub industry_facet: Field,
     pub location: Field,
-    pub location_facet: Field,
-    /// Year of a dated entry, as a facet.
-    pub year_facet: Field,
+    /// Year of a dated entry (columnar only, for facets).
+    pub year: Field,
     /// Identifiers in canonical form (IPC codes, patent numbers, credit codes).
     pub codes: Field,
     /// Entity name or document title (words, stored).
@@ -60,13 +57,10 @@ fn text_options(tokenizer: &str, stored: bool) -> TextOptions {
 pub(crate) fn build_schema() -> Schema {
     let mut builder = Schema::builder();
     builder.add_text_field("key", STRING | STORED);
-    builder.add_text_field("kind", STRING | STORED);
-    builder.add_facet_field("kind_facet", FacetOptions::default());
-    builder.add_text_field("industry", STRING | STORED);
-    builder.add_facet_field("industry_facet", FacetOptions::default());
-    builder.add_text_field("location", STRING | STORED);
-    builder.add_facet_field("location_facet", FacetOptions::default());
-    builder.add_facet_field("year_facet", FacetOptions::default());
+    builder.add_text_field("kind", STRING | STORED | FAST);
+    builder.add_text_field("industry", STRING | STORED | FAST);
+    builder.add_text_field("location", STRING | STORED | FAST);
+    builder.add_text_field("year", FAST);
     builder.add_text_field("codes", STRING);
     builder.add_text_field("title", text_options(WORD_TOKENIZER, true));
     builder.add_text_field("aliases", text_options(WORD_TOKENIZER, false));
@@ -92,12 +86,9 @@ impl Fields {
         Ok(Fields {
             key: field("key")?,
             kind: field("kind")?,
-            kind_facet: field("kind_facet")?,
             industry: field("industry")?,
-            industry_facet: field("industry_facet")?,
             location: field("location")?,
-            location_facet: field("location_facet")?,
-            year_facet: field("year_facet")?,
+            year: field("year")?,
             codes: field("codes")?,
             title: field("title")?,
             aliases: field("aliases")?,

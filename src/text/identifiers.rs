@@ -28,6 +28,10 @@ pub struct Identifier {
 
 /// Finds the identifiers in `text`, in order, without overlaps.
 pub fn find_identifiers(text: &str) -> Vec<Identifier> {
+    // every pattern has at least two digits: most text has none to scan for
+    if text.bytes().filter(u8::is_ascii_digit).nth(1).is_none() {
+        return Vec::new();
+    }
     let mut found: Vec<Identifier> = Vec::new();
     for m in IPC.captures_iter(text) {
         let (Some(whole), Some(subclass), Some(group)) = (m.get(0), m.get(1), m.get(2)) else {

@@ -13,7 +13,7 @@ pub fn normalize_char(c: char) -> char {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).map_or(c, |half| half.to_ascii_lowercase()),
         'A'..='Z' => c.to_ascii_lowercase(),
-        c if c.is_ascii() => c,
+        c if c.is_ascii() || super::is_cjk(c) => c,
         c if c.is_uppercase() => {
             let mut lower = c.to_lowercase();
             match (lower.next(), lower.next()) {

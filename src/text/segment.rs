@@ -79,6 +79,8 @@ impl Segmenter {
     pub fn index_tokens(&self, normalized: &str) -> Vec<WordToken> {
         let mut out = Vec::new();
         let mut position = 0;
+        // byte offset of each char of the current word, plus its end
+        let mut bounds: Vec<usize> = Vec::new();
         for token in self.jieba.cut(normalized, true) {
             if !token.word.chars().any(char::is_alphanumeric) {
                 continue;
@@ -91,12 +93,12 @@ impl Segmenter {
             });
             let length = token.end - token.start;
             if length > 2 {
-                let chars: Vec<(usize, char)> = token.word.char_indices().collect();
+                bounds.clear();
+                bounds.extend(token.word.char_indices().map(|(b, _)| b));
+                bounds.push(token.word.len());
                 for size in 2..=MAX_SUBWORD_CHARS.min(length - 1) {
                     for offset in 0..=length - size {
-                        let byte_start = chars[offset].0;
-                        let byte_end = chars.get(offset + size).map_or(token.word.len(), |c| c.0);
-                        let part = &token.word[byte_start..byte_end];
+                        let part = &token.word[bounds[offset]..bounds[offset + size]];
                         if self.jieba.has_word(part) {
                             out.push(WordToken {
                                 text: part.to_string(),
