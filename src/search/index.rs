@@ -13,7 +13,7 @@ use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
-use super::facets::{FacetCounter, Facets};
+use super::facets::{FacetCache, FacetCounter, Facets};
 use super::query::{check_date, parse_query, Filter, FilterField, ParsedQuery, QueryPart};
 use super::schema::{build_schema, Fields, DOCUMENT_KIND};
 use super::snippet::highlight;
@@ -288,6 +288,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     segmenter: Segmenter,
+    facets: FacetCache,
 }
 
 /// Most values listed per facet with many values (locations).
@@ -309,12 +310,15 @@ impl SearchIndex {
         let index = Index::open_in_dir(dir)?;
         register_tokenizers(&index, &segmenter);
         let fields = Fields::resolve(&index.schema())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let facets = FacetCache::default();
+        facets.refresh(&reader.searcher())?;
         Ok(SearchIndex {
             index,
             reader,
             fields,
             segmenter,
+            facets,
         })
     }
 
@@ -331,6 +335,7 @@ impl SearchIndex {
     /// Makes committed changes visible to the next searches.
     pub fn reload(&self) -> Result<()> {
         self.reader.reload()?;
+        self.facets.refresh(&self.reader.searcher())?;
         Ok(())
     }
 
@@ -787,7 +792,7 @@ impl SearchIndex {
         let top = TopDocs::with_limit(request.limit)
             .and_offset(request.offset)
             .order_by_score();
-        let (top, tally) = searcher.search(query, &(top, FacetCounter))?;
+        let (top, tally) = searcher.search(query, &(top, FacetCounter { cache: &self.facets }))?;
         let (total, facets) = tally.into_facets(FACET_VALUES);
         Ok((total, top, facets))
     }
