@@ -41,10 +41,17 @@ pub(crate) struct Fields {
     pub dictionary: Field,
 }
 
+/// Options of a tokenised field. Phrases are matched on the bigram fields
+/// alone, so only they record positions; word fields keep frequencies.
 fn text_options(tokenizer: &str, stored: bool) -> TextOptions {
+    let record = if tokenizer == BIGRAM_TOKENIZER {
+        IndexRecordOption::WithFreqsAndPositions
+    } else {
+        IndexRecordOption::WithFreqs
+    };
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(tokenizer)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        .set_index_option(record);
     let options = TextOptions::default().set_indexing_options(indexing);
     if stored {
         options.set_stored()

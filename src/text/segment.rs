@@ -3,9 +3,9 @@
 //!
 //! Index time emits, for each word of jieba's precise cut, the word itself
 //! and every dictionary word of 2 to 6 characters inside it, all at the
-//! word's position: a compound stays one token for phrases (positions follow
-//! the precise cut) while its parts remain searchable. Query time uses the
-//! precise cut alone.
+//! word's position: a compound stays one token while its parts remain
+//! searchable. Query time uses the precise cut alone. (The search index
+//! matches phrases on CJK bigrams, so it keeps no positions for words.)
 
 use std::sync::Arc;
 
