@@ -35,6 +35,11 @@ const ARTICLES: &[(&str, &str, &str)] = &[
     ("trad", "醫療器械產業", "青島高新區的醫療器械企業數量持續增長。"),
     ("width", "年度报告", "２０２３年，园区新增企业１２０家。"),
     ("date", "旧闻", "二〇一五年的储能项目回顾。"),
+    (
+        "cut",
+        "课间",
+        "上课时躲着看书剑恩仇录。一名海军陆战队员到场，美国防部长随后发言。",
+    ),
 ];
 
 fn fixture() -> &'static Fixture {
@@ -113,6 +118,15 @@ fn numbers_units_and_mixed_scripts() {
 fn names_jieba_never_saw() {
     finds("翀霈科技", "rare");
     finds("鼗鼕", "rare");
+}
+
+#[test]
+fn dictionary_words_the_text_was_cut_across() {
+    // jieba cuts the text 看书|剑|恩仇录, 海军陆战队|员, 美|国防部长: the
+    // words are only in the bigrams there
+    finds("书剑恩仇录", "cut");
+    finds("队员", "cut");
+    finds("美国防部", "cut");
 }
 
 #[test]

@@ -294,6 +294,12 @@ pub struct SearchIndex {
 /// Most values listed per facet with many values (locations).
 const FACET_VALUES: usize = 30;
 
+/// Most entries the rarest bigram of a dictionary word or chunk may be in
+/// for its bigram phrase to join the query (see `word_clause`).
+const RARE_BIGRAM_DOCS: u64 = 2_000;
+/// The same for a two-character word, whose bigram is one term.
+const RARE_TERM_DOCS: u64 = 20_000;
+
 /// Relative weights of the fields a word is looked for in.
 const TITLE_BOOST: f32 = 3.0;
 const ALIAS_BOOST: f32 = 3.0;
@@ -441,6 +447,29 @@ impl SearchIndex {
         Some(Box::new(BoostQuery::new(query, boost)))
     }
 
+    /// Whether the bigrams of `text` are rare enough in `field` that
+    /// matching them costs little: its rarest bigram is in at most
+    /// [`RARE_BIGRAM_DOCS`] entries (a single bigram: [`RARE_TERM_DOCS`],
+    /// since a term costs no position checks).
+    fn bigrams_are_rare(&self, field: tantivy::schema::Field, text: &str) -> bool {
+        let grams = bigrams(&normalize(text));
+        let limit = if grams.len() == 1 {
+            RARE_TERM_DOCS
+        } else {
+            RARE_BIGRAM_DOCS
+        };
+        let searcher = self.reader.searcher();
+        grams
+            .iter()
+            .map(|(gram, _, _)| {
+                searcher
+                    .doc_freq(&Term::from_field_text(field, gram))
+                    .unwrap_or(u64::MAX)
+            })
+            .min()
+            .is_some_and(|rarest| rarest <= limit)
+    }
+
     /// Whether a word is indexed as a token wherever it is written: a
     /// dictionary word short enough to be emitted inside longer words too.
     fn indexed_whole(&self, word: &str) -> bool {
@@ -469,19 +498,22 @@ impl SearchIndex {
             ));
         }
         // A dictionary word of two to six characters is indexed as a token
-        // wherever it is written, also inside longer words (see
-        // `Segmenter::index_tokens`): its bigram phrase would find nothing
-        // more and costs the most on common words. Other words (unknown to
-        // jieba, or long) are looked for as bigrams too.
-        if !self.indexed_whole(word) {
-            clauses.extend(
-                self.bigram_query(f.title_bigrams, word, TITLE_BIGRAM_BOOST)
-                    .map(|q| (Occur::Should, q)),
-            );
-            clauses.extend(
-                self.bigram_query(f.body_bigrams, word, BODY_BIGRAM_BOOST)
-                    .map(|q| (Occur::Should, q)),
-            );
+        // wherever jieba cut it out of the text (see
+        // `Segmenter::index_tokens`); where the text was cut across it
+        // (`看书|剑|恩仇录`, `海军陆战队|员`) only its bigrams find it. That
+        // bigram query costs in proportion to its matches, so it is added
+        // for a rare word typed on its own (a word of a longer chunk is
+        // covered by the chunk's phrase); a common word's own matches fill
+        // the pages anyway. Other words (unknown to jieba, or long) are
+        // always looked for as bigrams.
+        let whole = self.indexed_whole(word);
+        for (field, boost) in [
+            (f.title_bigrams, TITLE_BIGRAM_BOOST),
+            (f.body_bigrams, BODY_BIGRAM_BOOST),
+        ] {
+            if !whole || (lone && self.bigrams_are_rare(field, word)) {
+                clauses.extend(self.bigram_query(field, word, boost).map(|q| (Occur::Should, q)));
+            }
         }
         let mut chars = word.chars();
         if let (Some(single), None, true) = (chars.next(), chars.next(), lone) {
@@ -560,11 +592,13 @@ impl SearchIndex {
                             BooleanQuery::new(words.iter().map(|w| (occur, self.word_clause(w, false))).collect());
                         let mut alternatives: Vec<(Occur, Box<dyn Query>)> =
                             vec![(Occur::Should, Box::new(every_word))];
-                        if words.iter().all(|w| self.indexed_whole(w)) {
-                            // every word is found as a token: the chunk as a
-                            // phrase only ranks names and titles higher (a
-                            // phrase over long texts' bigrams is the costliest
-                            // query there is on common words)
+                        if words.iter().all(|w| self.indexed_whole(w))
+                            && !self.bigrams_are_rare(self.fields.body_bigrams, text)
+                        {
+                            // every word is found as a token and the chunk is
+                            // common: as a phrase it only ranks names and
+                            // titles higher (a phrase over long texts' bigrams
+                            // is the costliest query there is on common words)
                             alternatives.extend(
                                 self.bigram_query(self.fields.title_bigrams, text, TITLE_BOOST)
                                     .map(|q| (Occur::Should, q)),
