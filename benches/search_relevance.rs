@@ -606,7 +606,7 @@ fn news_mentions(show: usize) -> BenchResult<()> {
             }
         };
         let found = response.hits.iter().filter(|h| truth.contains(h.id.as_str())).count();
-        let wanted = truth.len().min(innograph::search::MAX_LIMIT).max(1);
+        let wanted = truth.len().clamp(1, innograph::search::MAX_LIMIT);
         score.recall += found as f64 / wanted as f64;
         if found >= wanted {
             score.complete += 1;
