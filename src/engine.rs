@@ -42,7 +42,7 @@ impl Engine {
         })?;
         let started = std::time::Instant::now();
         let manifest = Manifest::read(&generation.join(store::MANIFEST_FILE))?;
-        let graph = KnowledgeGraph::load(&generation.join(store::GRAPH_FILE))?;
+        let graph = KnowledgeGraph::open(&generation)?;
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "graph loaded");
         let dictionary_path = generation.join(store::DICTIONARY_FILE);
         let dictionary_text = std::fs::read_to_string(&dictionary_path).map_err(|e| Error::io(&dictionary_path, e))?;

@@ -77,15 +77,12 @@ impl KnowledgeGraph {
         self.clusters.get_or_init(|| {
             let n = self.entities().len();
             let mut parent: Vec<u32> = (0..n as u32).collect();
-            let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
-            for relation in self.relations() {
-                let (a, b) = self.endpoints(relation);
+            for index in self.relation_positions() {
+                let (a, b) = self.relation_ends(index);
                 let (root_a, root_b) = (find(&mut parent, a), find(&mut parent, b));
                 if root_a != root_b {
                     parent[root_a.max(root_b) as usize] = root_a.min(root_b);
                 }
-                neighbours[a as usize].push(b);
-                neighbours[b as usize].push(a);
             }
             let components: Vec<u32> = (0..n as u32).map(|i| find(&mut parent, i)).collect();
 
@@ -96,11 +93,12 @@ impl KnowledgeGraph {
             for _ in 0..PROPAGATION_ROUNDS {
                 let mut changed = 0usize;
                 for node in 0..n {
-                    if neighbours[node].is_empty() {
+                    let neighbours = self.adjacency.neighbors(node as u32);
+                    if neighbours.is_empty() {
                         continue;
                     }
                     counts.clear();
-                    for &other in &neighbours[node] {
+                    for &other in neighbours {
                         *counts.entry(labels[other as usize]).or_default() += 1;
                     }
                     let best = counts
@@ -143,6 +141,9 @@ impl KnowledgeGraph {
         };
         let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
         for (index, &label) in labels.iter().enumerate() {
+            if !self.is_live(index as u32) {
+                continue;
+            }
             members.entry(label).or_default().push(index as u32);
         }
         let total = members.len();
