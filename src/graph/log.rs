@@ -192,10 +192,16 @@ impl KnowledgeGraph {
     /// Loads the snapshot in `dir` and replays its log, read only.
     pub fn open(dir: &Path) -> Result<KnowledgeGraph> {
         let mut graph = KnowledgeGraph::load(&dir.join(crate::store::GRAPH_FILE))?;
-        let log_path = dir.join(LOG_FILE);
-        let changes = GraphLog::read(&log_path, graph.epoch)?;
-        replay(&mut graph, changes, &log_path)?;
+        graph.replay_log(dir)?;
         Ok(graph)
+    }
+
+    /// Applies the changes of the log in `dir` (the directory of the
+    /// snapshot this graph was loaded from), read only.
+    pub fn replay_log(&mut self, dir: &Path) -> Result<()> {
+        let log_path = dir.join(LOG_FILE);
+        let changes = GraphLog::read(&log_path, self.epoch)?;
+        replay(self, changes, &log_path)
     }
 }
 
