@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 
 use super::store::KnowledgeGraph;
@@ -63,28 +64,16 @@ pub struct ClustersResponse {
     pub results: Vec<Cluster>,
 }
 
-fn find(parent: &mut [u32], mut node: u32) -> u32 {
-    while parent[node as usize] != node {
-        let grandparent = parent[parent[node as usize] as usize];
-        parent[node as usize] = grandparent;
-        node = grandparent;
-    }
-    node
-}
-
 impl KnowledgeGraph {
     fn clustering(&self) -> &Clustering {
         self.clusters.get_or_init(|| {
             let n = self.entities().len();
-            let mut parent: Vec<u32> = (0..n as u32).collect();
+            let mut components = UnionFind::<u32>::new(n);
             for index in self.relation_positions() {
                 let (a, b) = self.relation_ends(index);
-                let (root_a, root_b) = (find(&mut parent, a), find(&mut parent, b));
-                if root_a != root_b {
-                    parent[root_a.max(root_b) as usize] = root_a.min(root_b);
-                }
+                components.union(a, b);
             }
-            let components: Vec<u32> = (0..n as u32).map(|i| find(&mut parent, i)).collect();
+            let components: Vec<u32> = components.into_labeling();
 
             // Label propagation, in index order for determinism: each entity
             // takes the label most of its neighbours carry (ties: smallest).

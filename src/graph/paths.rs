@@ -93,7 +93,7 @@ impl Search<'_> {
     /// (the meter tells which).
     ///
     /// Bidirectional breadth-first search: each step expands a whole level
-    /// of the side whose frontier is smaller, so the search touches about
+    /// of the side whose frontier has fewer relations, so the search touches about
     /// the square root of what a one-sided search would around hubs. When
     /// the two sides meet, the meeting node of least total depth wins, ties
     /// going to the lowest entity index, so answers are deterministic.
@@ -126,7 +126,13 @@ impl Search<'_> {
         let mut frontiers: [Vec<u32>; 2] = [vec![source], vec![target]];
         let mut depths = [0usize, 0usize];
         while depths[0] + depths[1] < max_len && !frontiers[0].is_empty() && !frontiers[1].is_empty() {
-            let side = if frontiers[0].len() <= frontiers[1].len() { 0 } else { 1 };
+            // expand the side whose next level costs less to scan
+            let cost = |frontier: &[u32]| -> usize { frontier.iter().map(|&n| adjacency.degree(n)).sum() };
+            let side = if cost(&frontiers[0]) <= cost(&frontiers[1]) {
+                0
+            } else {
+                1
+            };
             let other_side = 1 - side;
             let level = depths[side] + 1;
             let mut next = Vec::new();
