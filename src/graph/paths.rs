@@ -94,9 +94,9 @@ impl Search<'_> {
     ///
     /// Bidirectional breadth-first search: each step expands a whole level
     /// of the side whose frontier has fewer relations, so the search touches about
-    /// the square root of what a one-sided search would around hubs. When
-    /// the two sides meet, the meeting node of least total depth wins, ties
-    /// going to the lowest entity index, so answers are deterministic.
+    /// the square root of what a one-sided search would around hubs. The
+    /// first meeting of the two sides closes a shortest path; adjacency rows
+    /// are in a fixed order, so answers are deterministic.
     fn shortest(
         &mut self,
         scratch: &mut Scratch,
@@ -136,8 +136,6 @@ impl Search<'_> {
             let other_side = 1 - side;
             let level = depths[side] + 1;
             let mut next = Vec::new();
-            // (total depth, meeting node)
-            let mut best_meeting: Option<(usize, u32)> = None;
             for &node in &frontiers[side] {
                 let range = adjacency.range(node);
                 if !self.meter.spend(range.len()) {
@@ -161,32 +159,33 @@ impl Search<'_> {
                     depth[side][neighbour as usize] = level as u8;
                     next.push(neighbour);
                     if seen[other_side].contains(neighbour) {
-                        let total = level + depth[other_side][neighbour as usize] as usize;
-                        if total <= max_len && best_meeting.is_none_or(|best| (total, neighbour) < best) {
-                            best_meeting = Some((total, neighbour));
-                        }
+                        // The other side has expanded every node nearer than
+                        // its frontier, and none of them was next to this
+                        // side's frontier (it would have met it already): so
+                        // every meeting of this level has the same length,
+                        // and the first one is a shortest path.
+                        debug_assert_eq!(depth[other_side][neighbour as usize] as usize, depths[other_side]);
+                        let walk = |side: usize, from: u32| {
+                            let mut chain = vec![from];
+                            let mut at = from;
+                            while depth[side][at as usize] > 0 {
+                                at = parent[side][at as usize];
+                                chain.push(at);
+                            }
+                            chain
+                        };
+                        let mut path = walk(0, neighbour);
+                        path.reverse();
+                        path.extend(walk(1, neighbour).into_iter().skip(1));
+                        debug_assert_eq!(path.first(), Some(&source));
+                        debug_assert_eq!(path.last(), Some(&target));
+                        debug_assert!(path.len() - 1 <= max_len);
+                        return Some(path);
                     }
                 }
             }
             depths[side] = level;
             frontiers[side] = next;
-            if let Some((_, meeting)) = best_meeting {
-                let walk = |side: usize, from: u32| {
-                    let mut chain = vec![from];
-                    let mut at = from;
-                    while depth[side][at as usize] > 0 {
-                        at = parent[side][at as usize];
-                        chain.push(at);
-                    }
-                    chain
-                };
-                let mut path = walk(0, meeting);
-                path.reverse();
-                path.extend(walk(1, meeting).into_iter().skip(1));
-                debug_assert_eq!(path.first(), Some(&source));
-                debug_assert_eq!(path.last(), Some(&target));
-                return Some(path);
-            }
         }
         None
     }

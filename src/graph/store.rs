@@ -279,6 +279,9 @@ impl KnowledgeGraph {
     pub(crate) fn reindex(&mut self, touched: &[bool]) {
         let is_touched = |i: u32| touched.get(i as usize).copied().unwrap_or(false);
         let fresh: Vec<u32> = (0..self.entities.len() as u32).filter(|&i| is_touched(i)).collect();
+        if fresh.is_empty() {
+            return;
+        }
         for names in [false, true] {
             let mut entries = std::mem::take(if names {
                 &mut self.name_index
