@@ -363,4 +363,51 @@ mod tests {
             )
             .is_err());
     }
+
+    #[test]
+    fn a_hub_expands_within_its_budget() {
+        // a hub linked to 30,000 enterprises, each linked to a person
+        let leaves = 30_000;
+        let mut entities = vec![entity("hub", Zone, "园区", &[])];
+        let mut relations = Vec::new();
+        for i in 0..leaves {
+            entities.push(entity(&format!("e{i}"), Enterprise, &format!("企业{i}"), &[]));
+            entities.push(entity(&format!("p{i}"), Person, &format!("人{i}"), &[]));
+            relations.push(relation(&format!("e{i}"), "hub", LocatedIn));
+            relations.push(relation(&format!("p{i}"), &format!("e{i}"), Founded));
+        }
+        let graph = KnowledgeGraph::from_records(entities, relations).unwrap();
+        let started = std::time::Instant::now();
+        let response = graph
+            .neighbors(
+                "hub",
+                &NeighborsRequest {
+                    depth: 3,
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert!(started.elapsed() < Budget::NEIGHBORS.max_time * 2);
+        assert_eq!(response.nodes.len(), 1000);
+        assert!(response.truncated);
+        assert_eq!(response.omitted.get("enterprise"), Some(&(leaves - 1000)));
+        assert!(response.nodes.iter().all(|n| n.depth == 1));
+        let bounded = graph
+            .neighbors(
+                "hub",
+                &NeighborsRequest {
+                    depth: 3,
+                    limit: 1000,
+                    budget: Some(Budget {
+                        max_visits: 1000,
+                        max_time: std::time::Duration::from_secs(5),
+                    }),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert!(bounded.truncated);
+        assert!(bounded.nodes.is_empty(), "the hub's own row is over the budget");
+    }
 }
