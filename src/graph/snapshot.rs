@@ -13,7 +13,7 @@
 //! relation since       u32 per relation (packed date)
 //! relation cold lengths u32 per relation
 //! entity cold records  back to back; left in the file and read on demand
-//! relation cold records
+//! relation cold records back to back; read into memory
 //! ```
 //! Only live records are written, renumbered densely.
 
@@ -209,7 +209,7 @@ impl KnowledgeGraph {
         let since = from_u32s(&reader.section()?);
         let relation_lengths = from_u32s(&reader.section()?);
         let entity_region = reader.skip_section()?;
-        let relation_region = reader.skip_section()?;
+        let relation_records = reader.section()?;
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "snapshot columns read"
@@ -277,7 +277,8 @@ impl KnowledgeGraph {
             kind,
             since,
             live: vec![true; m],
-            cold: ColdStore::in_file(region(relation_region), relation_lengths)?,
+            cold: ColdStore::in_memory(relation_records, relation_lengths)
+                .ok_or_else(|| corrupt("relation record lengths disagree with their section".into()))?,
             docs: Interner::from_texts(header.docs),
             props: Interner::from_texts(header.props),
         };
