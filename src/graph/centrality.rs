@@ -129,7 +129,7 @@ impl KnowledgeGraph {
             Measure::Pagerank => self.pagerank().iter().map(|&r| r as f64).collect(),
         };
         let mut candidates: Vec<u32> = (0..self.entities().len() as u32)
-            .filter(|&i| self.is_live(i) && kind.is_none_or(|k| self.entity_at(i).kind == k))
+            .filter(|&i| self.is_live(i) && kind.is_none_or(|k| self.entity_kind[i as usize] == k))
             .collect();
         let by_score = |a: &u32, b: &u32| scores[*b as usize].total_cmp(&scores[*a as usize]).then(a.cmp(b));
         if candidates.len() > limit {

@@ -149,6 +149,7 @@ impl KnowledgeGraph {
                 let (hot, cold) = split_entity(entity);
                 match existing {
                     Some(position) => {
+                        self.entity_kind[position as usize] = hot.kind;
                         self.entities[position as usize] = hot;
                         self.entity_cold.replace(position, &cold);
                         batch.touched[position as usize] = true;
@@ -156,6 +157,7 @@ impl KnowledgeGraph {
                     None => {
                         let position = self.entity_cold.push(&cold);
                         debug_assert_eq!(position as usize, self.entities.len());
+                        self.entity_kind.push(hot.kind);
                         self.entities.push(hot);
                         self.entity_live.push(true);
                         batch.touched.push(true);

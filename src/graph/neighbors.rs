@@ -127,7 +127,8 @@ impl KnowledgeGraph {
             Direction::Out => outgoing,
             Direction::In => !outgoing,
         };
-        let kind_allowed = |kind: EntityKind| request.kinds.is_empty() || request.kinds.contains(&kind);
+        let any_kind = request.kinds.is_empty();
+        let kind_allowed = |node: u32| any_kind || request.kinds.contains(&self.entity_kind[node as usize]);
         let mut meter = Meter::new(request.budget.unwrap_or(Budget::NEIGHBORS));
         let nodes = self.adjacency.nodes();
 
@@ -137,6 +138,7 @@ impl KnowledgeGraph {
                 parent,
                 depth,
                 banned,
+                ..
             } = scratch;
             // seen[0]: returned (with depth[0] and parent[0] = place in the
             // order); seen[1]: found but left out; banned: already a
@@ -169,7 +171,7 @@ impl KnowledgeGraph {
                     if !direction_allowed(edge.outgoing) || seen[0].contains(edge.neighbor) || !allowed(position) {
                         continue;
                     }
-                    if !kind_allowed(self.entity_at(edge.neighbor).kind) {
+                    if !kind_allowed(edge.neighbor) {
                         continue;
                     }
                     let strength = edge.kind.strength();
@@ -191,7 +193,7 @@ impl KnowledgeGraph {
                     }
                     for &(_, other) in &next[room..] {
                         if seen[1].insert(other) {
-                            omitted_by_kind[self.entity_at(other).kind as usize] += 1;
+                            omitted_by_kind[self.entity_kind[other as usize] as usize] += 1;
                         }
                     }
                     next.truncate(room);

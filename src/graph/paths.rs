@@ -110,19 +110,23 @@ impl Search<'_> {
             return Some(vec![source]);
         }
         let adjacency = &self.graph.adjacency;
-        let nodes = adjacency.nodes();
-        let Scratch {
-            seen,
-            parent,
-            depth,
-            banned,
-        } = scratch;
-        for (side, start) in [source, target].into_iter().enumerate() {
-            seen[side].clear(nodes);
-            seen[side].insert(start);
-            parent[side][start as usize] = start;
-            depth[side][start as usize] = 0;
-        }
+        let tags = scratch.begin_sides(adjacency.nodes());
+        let Scratch { slots, banned, .. } = scratch;
+        slots[source as usize] = tags[0] << 32 | u64::from(source);
+        slots[target as usize] = tags[1] << 32 | u64::from(target);
+        // the chain of parents from a node back to its side's start
+        let walk = |slots: &[u64], from: u32| {
+            let mut chain = vec![from];
+            let mut at = from;
+            loop {
+                let parent = slots[at as usize] as u32;
+                if parent == at {
+                    return chain;
+                }
+                chain.push(parent);
+                at = parent;
+            }
+        };
         let mut frontiers: [Vec<u32>; 2] = [vec![source], vec![target]];
         let mut depths = [0usize, 0usize];
         while depths[0] + depths[1] < max_len && !frontiers[0].is_empty() && !frontiers[1].is_empty() {
@@ -133,8 +137,7 @@ impl Search<'_> {
             } else {
                 1
             };
-            let other_side = 1 - side;
-            let level = depths[side] + 1;
+            let (own, other) = (tags[side], tags[1 - side]);
             let mut next = Vec::new();
             for &node in &frontiers[side] {
                 let range = adjacency.range(node);
@@ -143,7 +146,8 @@ impl Search<'_> {
                 }
                 for position in range {
                     let neighbour = adjacency.neighbor_at(position);
-                    if seen[side].contains(neighbour) || !self.allowed(position) {
+                    let owner = slots[neighbour as usize] >> 32;
+                    if owner == own || !self.allowed(position) {
                         continue;
                     }
                     if use_banned && banned.contains(neighbour) {
@@ -154,37 +158,30 @@ impl Search<'_> {
                     {
                         continue;
                     }
-                    seen[side].insert(neighbour);
-                    parent[side][neighbour as usize] = node;
-                    depth[side][neighbour as usize] = level as u8;
-                    next.push(neighbour);
-                    if seen[other_side].contains(neighbour) {
+                    if owner == other {
                         // The other side has expanded every node nearer than
                         // its frontier, and none of them was next to this
                         // side's frontier (it would have met it already): so
                         // every meeting of this level has the same length,
-                        // and the first one is a shortest path.
-                        debug_assert_eq!(depth[other_side][neighbour as usize] as usize, depths[other_side]);
-                        let walk = |side: usize, from: u32| {
-                            let mut chain = vec![from];
-                            let mut at = from;
-                            while depth[side][at as usize] > 0 {
-                                at = parent[side][at as usize];
-                                chain.push(at);
-                            }
-                            chain
+                        // and the first one closes a shortest path.
+                        let (near_source, near_target) = if side == 0 {
+                            (node, neighbour)
+                        } else {
+                            (neighbour, node)
                         };
-                        let mut path = walk(0, neighbour);
+                        let mut path = walk(slots, near_source);
                         path.reverse();
-                        path.extend(walk(1, neighbour).into_iter().skip(1));
+                        path.extend(walk(slots, near_target));
                         debug_assert_eq!(path.first(), Some(&source));
                         debug_assert_eq!(path.last(), Some(&target));
                         debug_assert!(path.len() - 1 <= max_len);
                         return Some(path);
                     }
+                    slots[neighbour as usize] = own << 32 | u64::from(node);
+                    next.push(neighbour);
                 }
             }
-            depths[side] = level;
+            depths[side] += 1;
             frontiers[side] = next;
         }
         None

@@ -44,14 +44,36 @@ impl Marks {
     }
 }
 
-/// Working memory of one traversal: two sides (bidirectional searches use
-/// both), each with marks, parents and depths, and a set of banned nodes.
+/// Working memory of one traversal: two sides, each with marks, parents
+/// and depths; a set of banned nodes; and the tagged slots of
+/// bidirectional searches.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
     pub seen: [Marks; 2],
     pub parent: [Vec<u32>; 2],
     pub depth: [Vec<u8>; 2],
     pub banned: Marks,
+    /// Per node: the tag of the search side that reached it (high 32 bits)
+    /// and its parent on that side (low 32 bits), so that one memory access
+    /// tells whether a node is new, seen by this side, or a meeting point.
+    pub slots: Vec<u64>,
+    slot_tag: u32,
+}
+
+impl Scratch {
+    /// Starts a bidirectional search over `nodes` nodes; returns the tags of
+    /// its two sides. Slots with other tags count as unseen.
+    pub(crate) fn begin_sides(&mut self, nodes: usize) -> [u64; 2] {
+        if self.slots.len() < nodes {
+            self.slots.resize(nodes, 0);
+        }
+        if self.slot_tag >= u32::MAX - 2 {
+            self.slots.iter_mut().for_each(|s| *s = 0);
+            self.slot_tag = 0;
+        }
+        self.slot_tag += 2;
+        [u64::from(self.slot_tag - 1), u64::from(self.slot_tag)]
+    }
 }
 
 impl Scratch {

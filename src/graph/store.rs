@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::adjacency::{pack_date, Adjacency};
 use super::cold::ColdStore;
 use super::views::{EntityRef, EntityView, RelationView};
-use crate::model::{Entity, Evidence, Relation, RelationKind};
+use crate::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
 use crate::text::normalize;
 use crate::{Error, Result};
 
@@ -95,6 +95,9 @@ pub struct KnowledgeGraph {
     /// Entities without description and props (see [`Self::entities`]).
     pub(crate) entities: Vec<Entity>,
     pub(crate) entity_live: Vec<bool>,
+    /// The kind of each entity, apart from the records for cache-friendly
+    /// filtering in traversals.
+    pub(crate) entity_kind: Vec<EntityKind>,
     pub(crate) entity_cold: ColdStore,
     pub(crate) relations: RelationTable,
     pub(crate) adjacency: Adjacency,
@@ -234,6 +237,7 @@ impl KnowledgeGraph {
         debug_assert_eq!(entities.len(), entity_cold.count());
         let mut graph = KnowledgeGraph {
             entity_live: vec![true; entities.len()],
+            entity_kind: entities.iter().map(|e| e.kind).collect(),
             entities,
             entity_cold,
             relations,
@@ -482,7 +486,6 @@ impl KnowledgeGraph {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::EntityKind;
 
     pub(crate) fn entity(id: &str, kind: EntityKind, name: &str, aliases: &[&str]) -> Entity {
         Entity {
