@@ -14,7 +14,7 @@
 //!    asked once with `k = 1, max_len = 6`; the first `BENCH_PAIRS` with a
 //!    path are kept (at most 20 draws per wanted pair), and that query is the
 //!    k = 1 measurement of the pair. The kept pairs are then asked again with
-//!    `k = 5`. Each phase stops after `BENCH_PATH_SECONDS`. Reported: p50,
+//!    `k = 5` and with `k = 10`. Each phase stops after `BENCH_PATH_SECONDS`. Reported: p50,
 //!    p99, mean and max latency, how many answers had a path, how many were
 //!    `truncated` (the visit budget ran out), and how often the k = 5 answer
 //!    held a path shorter than the k = 1 answer (ranking by score can put a
@@ -23,6 +23,8 @@
 //!    (`centrality(Measure::Degree, None, 10)`): `neighbors` with depth 2 and
 //!    limit 1000, median of 3 runs each, with the node and edge counts and
 //!    whether the answer was `truncated`.
+//!    Then one 3-hop expansion (limit 1000) of the biggest hub, which must
+//!    answer within its budget.
 //! 4. **PageRank**: the first `pagerank()` call (later calls are cached).
 //!
 //! The process that measures is a fresh one: when this run had to generate
@@ -349,7 +351,9 @@ fn prepare(base: &Path, entities: usize, seed: u64) -> BenchResult<(PathBuf, boo
     let generation_ok = innograph::store::current_generation(&index_dir)
         .ok()
         .flatten()
-        .is_some_and(|g| g.join("graph.bin").is_file());
+        .is_some_and(|g| {
+            g.join("graph.bin").is_file() && innograph::store::Manifest::read(&g.join("manifest.json")).is_ok()
+        });
     if generation_ok && built_from.as_deref() == Some(summary_text.as_str()) {
         progress(&format!("index reused from {}", index_dir.display()));
     } else {
@@ -415,8 +419,7 @@ fn sample_pairs(graph: &KnowledgeGraph, wanted: usize, budget: Duration) -> Benc
     let request = PathsRequest {
         max_len: MAX_LEN,
         k: 1,
-        relations: Vec::new(),
-        as_of: None,
+        ..Default::default()
     };
     let mut warm_up = Sampler(!PAIR_SEED);
     for _ in 0..WARM_UP_QUERIES {
@@ -444,8 +447,12 @@ fn sample_pairs(graph: &KnowledgeGraph, wanted: usize, budget: Duration) -> Benc
         }
         draws += 1;
         let query_started = Instant::now();
-        let response = black_box(graph.paths(&entities[a].id, &entities[b].id, &request)?);
+        let answer = black_box(graph.paths(&entities[a].id, &entities[b].id, &request));
         let elapsed = query_started.elapsed();
+        let Some(response) = within_budget(answer)? else {
+            draws_truncated += 1;
+            continue;
+        };
         if response.truncated {
             draws_truncated += 1;
         }
@@ -508,14 +515,25 @@ impl PathRun {
     }
 }
 
+/// The answer of a path query, `None` when it ran out of budget before
+/// finding a path (a 422 over HTTP).
+fn within_budget(
+    answer: innograph::Result<innograph::graph::PathsResponse>,
+) -> BenchResult<Option<innograph::graph::PathsResponse>> {
+    match answer {
+        Ok(response) => Ok(Some(response)),
+        Err(innograph::Error::BudgetExceeded { .. }) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// Times `paths` with `k` over the pairs, in order, until the budget is spent.
 fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize, budget: Duration) -> BenchResult<PathRun> {
     let entities = graph.entities();
     let request = PathsRequest {
         max_len: MAX_LEN,
         k,
-        relations: Vec::new(),
-        as_of: None,
+        ..Default::default()
     };
     let mut samples = Vec::with_capacity(pairs.len());
     let (mut found, mut truncated) = (0, 0);
@@ -527,8 +545,13 @@ fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize, budget: Duration
         }
         let (from, to) = (&entities[pair.from as usize].id, &entities[pair.to as usize].id);
         let started = Instant::now();
-        let response = black_box(graph.paths(from, to, &request)?);
+        let answer = black_box(graph.paths(from, to, &request));
         samples.push(started.elapsed());
+        let Some(response) = within_budget(answer)? else {
+            truncated += 1;
+            min_lengths.push(None);
+            continue;
+        };
         if !response.paths.is_empty() {
             found += 1;
         }
@@ -552,20 +575,9 @@ fn write_exports(
     k5_min_lengths: &[Option<usize>],
     hubs: &[(u32, usize, String)],
 ) -> BenchResult<()> {
-    let index_of: std::collections::HashMap<&str, u32> = graph
-        .entities()
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i as u32))
-        .collect();
     let mut edges = BufWriter::with_capacity(1 << 20, fs::File::create(base.join("edges.tsv"))?);
-    for relation in graph.relations() {
-        let from = index_of
-            .get(relation.from.as_str())
-            .ok_or("relation from an unknown entity")?;
-        let to = index_of
-            .get(relation.to.as_str())
-            .ok_or("relation to an unknown entity")?;
+    for relation in graph.relation_positions() {
+        let (from, to) = graph.relation_ends(relation);
         writeln!(edges, "{from}\t{to}")?;
     }
     edges.flush()?;
@@ -608,7 +620,7 @@ fn measure(
     let mut load_times = vec![started.elapsed()];
     let rss_after = rss();
     let peak_after_load = peak_rss();
-    let (n_entities, n_relations) = (first.entities().len(), first.relations().len());
+    let (n_entities, n_relations) = (first.entities().len(), first.relation_count());
     drop(first);
     let mut graph = None;
     for _ in 1..LOAD_RUNS {
@@ -666,6 +678,8 @@ fn measure(
     ));
     progress("timing k = 5");
     let k5 = time_paths(&graph, &pairs, 5, path_budget)?;
+    progress("timing k = 10");
+    let k10 = time_paths(&graph, &pairs, 10, path_budget)?;
     let started = Instant::now();
     write_exports(base, &graph, &pairs, &k5.min_lengths, &hubs)?;
     progress(&format!(
@@ -708,6 +722,17 @@ fn measure(
             response.truncated,
         ));
     }
+
+    // depth 3 from the biggest hub: must answer within its budget
+    let deep_request = NeighborsRequest {
+        depth: 3,
+        limit: 1000,
+        ..Default::default()
+    };
+    let hub = &hubs.first().ok_or("no hub")?.2;
+    let started = Instant::now();
+    let deep = black_box(graph.neighbors(hub, &deep_request)?);
+    let deep_time = started.elapsed();
 
     // 4. PageRank
     progress("PageRank");
@@ -800,7 +825,7 @@ fn measure(
             "shortest returned = k=1 length",
             "shorter than k=1 answer",
         ],
-        &[path_row("k = 1", &k1), path_row("k = 5", &k5)],
+        &[path_row("k = 1", &k1), path_row("k = 5", &k5), path_row("k = 10", &k10)],
     );
     println!();
     let rows: Vec<Vec<String>> = expansions
@@ -828,6 +853,15 @@ fn measure(
             "truncated",
         ],
         &rows,
+    );
+
+    println!();
+    println!(
+        "3-hop expansion of {hub}, limit 1000: {} ({} nodes, {} edges, truncated {})",
+        fmt_duration(deep_time),
+        deep.nodes.len(),
+        deep.edges.len(),
+        deep.truncated
     );
 
     let expansion_json: Vec<serde_json::Value> = expansions
@@ -861,6 +895,11 @@ fn measure(
         "draws": draws,
         "draws_truncated": draws_truncated,
         "paths_k1": {"latency": k1.latencies.json(), "found": k1.found, "truncated": k1.truncated},
+        "paths_k10": {
+            "latency": k10.latencies.json(),
+            "found": k10.found,
+            "truncated": k10.truncated,
+        },
         "paths_k5": {
             "latency": k5.latencies.json(),
             "found": k5.found,
@@ -869,6 +908,13 @@ fn measure(
         },
         "expansion": expansion_json,
         "pagerank_s": pagerank_time.as_secs_f64(),
+        "expansion_depth3": {
+            "id": hub,
+            "ms": deep_time.as_secs_f64() * 1e3,
+            "nodes": deep.nodes.len(),
+            "edges": deep.edges.len(),
+            "truncated": deep.truncated,
+        },
     });
     fs::write(
         base.join("innograph-graph.json"),

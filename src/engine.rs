@@ -42,12 +42,11 @@ impl Engine {
         })?;
         let started = std::time::Instant::now();
         let manifest = Manifest::read(&generation.join(store::MANIFEST_FILE))?;
-        let graph = KnowledgeGraph::load(&generation.join(store::GRAPH_FILE))?;
+        let mut graph = KnowledgeGraph::load(&generation.join(store::GRAPH_FILE))?;
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "graph loaded");
         let dictionary_path = generation.join(store::DICTIONARY_FILE);
         let dictionary_text = std::fs::read_to_string(&dictionary_path).map_err(|e| Error::io(&dictionary_path, e))?;
-        let domain_words: Vec<String> = dictionary_text.lines().map(str::to_string).collect();
-        let segmenter = store::build::segmenter_for(graph.entities(), &domain_words);
+        let segmenter = crate::text::Segmenter::new(dictionary_text.lines());
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "segmenter ready");
         if segmenter.version() != manifest.dictionary_version {
             return Err(Error::CorruptIndex {
@@ -55,6 +54,9 @@ impl Engine {
                 reason: "the segmentation dictionary differs from the one the index was built with".into(),
             });
         }
+        // The segmenter and the search index hold the entities of the
+        // build; changes logged since then apply to the graph only.
+        graph.replay_log(&generation)?;
         let search_dir = generation.join(store::SEARCH_DIR);
         let search = SearchIndex::open(&search_dir, segmenter).map_err(|e| match e {
             Error::Tantivy(inner) => Error::CorruptIndex {

@@ -38,9 +38,10 @@ pub enum Error {
     #[error("index at `{}` cannot be opened: {reason}", .path.display())]
     CorruptIndex { path: PathBuf, reason: String },
 
-    /// A traversal hit its budget before it could answer.
-    #[error("query stopped after visiting {visited} nodes (limit {limit}), narrow it with filters or a smaller depth")]
-    BudgetExceeded { visited: usize, limit: usize },
+    /// A traversal reached a bound (visited nodes or time) before it could
+    /// answer.
+    #[error("query stopped at its {bound} budget ({limit}), narrow it with filters, a smaller depth or fewer paths")]
+    BudgetExceeded { bound: String, limit: String },
 
     /// Reading or writing a file failed.
     #[error("{}: {source}", .path.display())]

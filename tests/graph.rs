@@ -1,8 +1,14 @@
 //! Relationship exploration over the curated corpus: the paths a user asks
-//! for come back with evidence on every edge.
+//! for come back with evidence on every edge; traversals that run out of
+//! budget say so (truncated, or `budget_exceeded`); changes logged to the
+//! write-ahead log survive a restart, a torn last record and compaction.
 
-use innograph::graph::{NeighborsRequest, PathsRequest};
-use innograph::model::RelationKind;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use innograph::graph::{Budget, Change, NeighborsRequest, PathsRequest, PersistentGraph, LOG_FILE};
+use innograph::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
+use innograph::Engine;
 
 use crate::common::engine;
 
@@ -113,4 +119,196 @@ fn entity_view_lists_relations_with_evidence() {
     assert_eq!(incubated.direction, "out");
     assert_eq!(incubated.other.id, "inst_qingdao_industrial_tech");
     assert!(!incubated.evidence.is_empty());
+}
+
+#[test]
+fn k_shortest_paths_out_of_budget_answer_budget_exceeded() {
+    let request = PathsRequest {
+        k: 10,
+        max_len: 6,
+        budget: Some(Budget {
+            max_visits: 3,
+            max_time: Duration::from_secs(5),
+        }),
+        ..Default::default()
+    };
+    let error = engine().paths("阿斯利康", "青岛高新区", &request).unwrap_err();
+    assert!(matches!(error, innograph::Error::BudgetExceeded { .. }), "{error:?}");
+    assert_eq!(error.status(), 422);
+    assert_eq!(error.code(), "budget_exceeded");
+    assert!(error.to_string().contains("visited nodes"), "{error}");
+    // over HTTP: a 422 with the common error body naming the bound
+    let response = actix_web::ResponseError::error_response(&innograph::api::ApiError::from(error));
+    assert_eq!(response.status().as_u16(), 422);
+    let body = actix_web::rt::System::new()
+        .block_on(actix_web::body::to_bytes(response.into_body()))
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["error"]["code"], "budget_exceeded");
+    assert!(body["error"]["message"].as_str().unwrap().contains("visited nodes"));
+
+    // a budget that runs out after the first path: fewer paths, flagged
+    let shortest = engine()
+        .paths("阿斯利康", "青岛高新区", &PathsRequest::default())
+        .unwrap();
+    assert!(!shortest.truncated);
+    let many = engine()
+        .paths(
+            "阿斯利康",
+            "青岛高新区",
+            &PathsRequest {
+                k: 10,
+                max_len: 6,
+                budget: Some(Budget {
+                    max_visits: 400,
+                    max_time: Duration::from_secs(5),
+                }),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(many.truncated);
+    assert!(!many.paths.is_empty());
+}
+
+#[test]
+fn neighbourhood_out_of_budget_is_flagged_truncated() {
+    let response = engine()
+        .neighbors(
+            "青岛高新区",
+            &NeighborsRequest {
+                depth: 3,
+                limit: 1000,
+                budget: Some(Budget {
+                    max_visits: 10,
+                    max_time: Duration::from_secs(5),
+                }),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(response.truncated);
+    let time_bound = engine()
+        .neighbors(
+            "青岛高新区",
+            &NeighborsRequest {
+                depth: 3,
+                limit: 1000,
+                budget: Some(Budget {
+                    max_visits: usize::MAX,
+                    max_time: Duration::ZERO,
+                }),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    // the clock is read every few thousand visits: a small graph may finish first
+    assert!(time_bound.nodes.len() <= 1000);
+}
+
+fn curated_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    innograph::store::build(&crate::common::curated_corpus(), &index, &mut |_| {}).unwrap();
+    (dir, index)
+}
+
+fn new_enterprise() -> Entity {
+    Entity {
+        id: "ent_test_new".into(),
+        kind: EntityKind::Enterprise,
+        name: "测试新企业".into(),
+        aliases: vec!["青岛测试新企业有限公司".into()],
+        description: "一家新登记的储能企业".into(),
+        industry: vec![],
+        location: "青岛高新区".into(),
+        props: Default::default(),
+    }
+}
+
+fn located_in_zone() -> Relation {
+    Relation {
+        from: "ent_test_new".into(),
+        to: "ent_xihai_bio".into(),
+        kind: RelationKind::CollaboratesWith,
+        since: Some("2025-03".into()),
+        amount: None,
+        unit: None,
+        props: Default::default(),
+        evidence: vec![Evidence {
+            doc: "doc_test".into(),
+            quote: "测试新企业与喜海生物合作".into(),
+        }],
+    }
+}
+
+#[test]
+fn changes_survive_a_restart_a_torn_log_and_compaction() {
+    let (_dir, index) = curated_copy();
+    let generation = innograph::store::current_generation(&index).unwrap().unwrap();
+    let before = Engine::open(&index).unwrap().graph().stats();
+
+    let mut graph = PersistentGraph::open(&generation).unwrap();
+    graph
+        .apply(Change::PutEntity {
+            entity: new_enterprise(),
+        })
+        .unwrap();
+    graph
+        .apply(Change::PutRelation {
+            relation: located_in_zone(),
+        })
+        .unwrap();
+    let removed = graph.graph().entity_view("杨建明").unwrap().relations[0].clone();
+    let yang = graph.graph().entity("杨建明").unwrap().id;
+    let (from, to) = if removed.direction == "out" {
+        (yang.clone(), removed.other.id.clone())
+    } else {
+        (removed.other.id.clone(), yang.clone())
+    };
+    graph
+        .apply(Change::DeleteRelation {
+            from,
+            to,
+            kind: removed.kind,
+        })
+        .unwrap();
+    assert!(graph
+        .apply(Change::DeleteEntity {
+            id: "no_such_entity".into()
+        })
+        .is_err());
+    drop(graph);
+
+    // a restart: the engine replays the log
+    let check = |engine: &Engine| {
+        let view = engine.entity("青岛测试新企业有限公司").unwrap();
+        assert_eq!(view.entity, new_enterprise());
+        assert_eq!(view.relations.len(), 1);
+        assert_eq!(view.relations[0].evidence, located_in_zone().evidence);
+        assert_eq!(view.relations[0].since.as_deref(), Some("2025-03"));
+        let stats = engine.graph().stats();
+        assert_eq!(stats.entities, before.entities + 1);
+        assert_eq!(stats.relations, before.relations, "one added, one deleted");
+        engine.graph().entity_view("杨建明").unwrap()
+    };
+    let yang_after = check(&Engine::open(&index).unwrap());
+    assert!(!yang_after.relations.contains(&removed));
+
+    // a crash in the middle of an append leaves a torn last record
+    let log = generation.join(LOG_FILE);
+    let mut bytes = std::fs::read(&log).unwrap();
+    bytes.extend_from_slice(&[200, 0, 0, 0, 1, 2, 3, 4, b'{', b'"']);
+    std::fs::write(&log, &bytes).unwrap();
+    check(&Engine::open(&index).unwrap());
+    let mut graph = PersistentGraph::open(&generation).unwrap();
+    assert_eq!(graph.pending(), 3);
+
+    // compaction folds the log into the snapshot; reopening gives the same graph
+    graph.compact().unwrap();
+    assert_eq!(graph.pending(), 0);
+    drop(graph);
+    let reopened = Engine::open(&index).unwrap();
+    assert_eq!(check(&reopened), yang_after);
+    assert_eq!(std::fs::metadata(&log).unwrap().len(), 16, "an empty log");
 }

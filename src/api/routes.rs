@@ -95,6 +95,7 @@ pub(crate) async fn neighbors(
         limit: params.number("limit", defaults.limit)?,
         direction: params.parsed("direction")?.unwrap_or_default(),
         as_of: params.text("as_of"),
+        budget: None,
     };
     let id = id.into_inner();
     answer(engine, move |engine| engine.neighbors(&id, &request)).await
@@ -110,6 +111,7 @@ pub(crate) async fn paths(engine: SharedEngine, query: Query) -> Result<HttpResp
         k: params.number("k", defaults.k)?,
         relations: params.relation_kinds("relation")?,
         as_of: params.text("as_of"),
+        budget: None,
     };
     answer(engine, move |engine| engine.paths(&from, &to, &request)).await
 }

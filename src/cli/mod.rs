@@ -268,6 +268,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 limit,
                 direction,
                 as_of,
+                budget: None,
             };
             let response = engine.neighbors(&id, &request)?;
             print(json, &response, || output::neighbors(&response))
@@ -287,6 +288,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 k,
                 relations: relation,
                 as_of,
+                budget: None,
             };
             let response = engine.paths(&from, &to, &request)?;
             print(json, &response, || output::paths(&response))

@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use crate::model::RelationKind::HoldsEquityIn;
+
 use serde::{Deserialize, Serialize};
 
 use super::store::KnowledgeGraph;
@@ -16,15 +18,6 @@ pub const MAX_COMMON: usize = 1000;
 pub const MAX_EQUITY_DEPTH: usize = 6;
 /// Holdings an equity query may visit.
 const EQUITY_BUDGET: usize = 100_000;
-
-/// Whether a relation held at `as_of` (`YYYY[-MM[-DD]]`): undated relations
-/// always do; dated ones from their date on.
-pub(crate) fn in_force(relation: &Relation, as_of: Option<&str>) -> bool {
-    match (as_of, relation.since.as_deref()) {
-        (Some(as_of), Some(since)) => since <= as_of,
-        _ => true,
-    }
-}
 
 /// A neighbour two entities share.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,16 +115,28 @@ impl KnowledgeGraph {
         if ia == ib {
             return Err(Error::invalid_parameter("b", "the two entities must be different"));
         }
-        let links = |index: u32| -> HashMap<u32, Vec<RelationKind>> {
-            let mut map: HashMap<u32, Vec<RelationKind>> = HashMap::new();
-            for (_, other, relation_index, _) in self.incident_edges(self.node(index)) {
-                map.entry(self.petgraph()[other])
-                    .or_default()
-                    .push(self.relation_at(relation_index).kind);
-            }
-            map
+        // the kinds linking each neighbour of the end with fewer relations,
+        // then those of the other end's neighbours found there
+        let (small, large) = if self.degree(ia) <= self.degree(ib) {
+            (ia, ib)
+        } else {
+            (ib, ia)
         };
-        let (from_a, from_b) = (links(ia), links(ib));
+        let mut from_small: HashMap<u32, Vec<RelationKind>> = HashMap::new();
+        for edge in self.adjacency.edges(small) {
+            from_small.entry(edge.neighbor).or_default().push(edge.kind);
+        }
+        let mut from_large: HashMap<u32, Vec<RelationKind>> = HashMap::new();
+        for edge in self.adjacency.edges(large) {
+            if from_small.contains_key(&edge.neighbor) {
+                from_large.entry(edge.neighbor).or_default().push(edge.kind);
+            }
+        }
+        let (from_a, from_b) = if small == ia {
+            (from_small, from_large)
+        } else {
+            (from_large, from_small)
+        };
         let strongest = |kinds: &[RelationKind]| kinds.iter().map(|k| k.strength()).fold(0.0f32, f32::max);
         let mut results: Vec<CommonNeighbor> = from_a
             .iter()
@@ -166,20 +171,25 @@ impl KnowledgeGraph {
         let index = self.resolve(key)?;
         let mut undated = 0;
         let mut results = Vec::new();
-        for (_, other, relation_index, outgoing) in self.incident_edges(self.node(index)) {
-            let relation = self.relation_at(relation_index);
-            let Some(date) = &relation.since else {
+        for edge in self.adjacency.edges(index) {
+            // a packed date of 0 means no date: skip reading the record
+            if self.relations.since[edge.relation as usize] == 0 {
+                undated += 1;
+                continue;
+            }
+            let relation = self.relation(edge.relation)?;
+            let Some(date) = relation.since else {
                 undated += 1;
                 continue;
             };
             results.push(TimelineEvent {
-                date: date.clone(),
+                date,
                 kind: relation.kind,
-                direction: if outgoing { "out" } else { "in" }.to_string(),
-                other: EntityRef::from(self.entity_at(self.petgraph()[other])),
+                direction: if edge.outgoing { "out" } else { "in" }.to_string(),
+                other: EntityRef::from(self.entity_at(edge.neighbor)),
                 amount: relation.amount,
-                unit: relation.unit.clone(),
-                evidence: relation.evidence.clone(),
+                unit: relation.unit,
+                evidence: relation.evidence,
             });
         }
         results.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.other.id.cmp(&b.other.id)));
@@ -217,21 +227,21 @@ impl KnowledgeGraph {
                 if level == depth {
                     continue;
                 }
-                for (_, other, relation_index, outgoing) in self.incident_edges(self.node(current)) {
+                for edge in self.adjacency.edges(current) {
                     visits += 1;
                     if visits > EQUITY_BUDGET {
                         truncated = true;
                         break;
                     }
-                    let relation = self.relation_at(relation_index);
                     // upward: relations pointing at `current` (others hold it)
-                    if relation.kind != RelationKind::HoldsEquityIn || outgoing == upward {
+                    if edge.kind != HoldsEquityIn || edge.outgoing == upward {
                         continue;
                     }
-                    let other = self.petgraph()[other];
+                    let other = edge.neighbor;
                     if !seen.insert(other) {
                         continue;
                     }
+                    let relation = &self.relation(edge.relation)?;
                     let share = share.zip(share_of(relation)).map(|(a, b)| a * b);
                     let mut next_chain = chain.clone();
                     next_chain.push(other);

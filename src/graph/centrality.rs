@@ -1,6 +1,7 @@
 //! Who matters most: degree and PageRank centrality, top N overall or per
 //! entity kind.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::store::KnowledgeGraph;
@@ -55,67 +56,62 @@ impl KnowledgeGraph {
     /// lends importance both ways), computed once and cached.
     ///
     /// # Complexity
-    /// O(I · (V + E)) for I ≤ 100 power iterations, until the L1 change is
+    /// O(I · (V + E)) for I ≤ 100 power iterations on every core, until the L1 change is
     /// below 1e-6.
     pub fn pagerank(&self) -> &[f32] {
         self.pagerank.get_or_init(|| {
-            let n = self.entities().len();
-            if n == 0 {
-                return Vec::new();
+            let n = self.entities.len();
+            let live = self.entity_count();
+            if live == 0 {
+                return vec![0.0; n];
             }
-            // adjacency as compressed rows, both directions
-            let mut offsets = vec![0usize; n + 1];
-            for relation in self.relations() {
-                let (a, b) = self.endpoints(relation);
-                offsets[a as usize + 1] += 1;
-                offsets[b as usize + 1] += 1;
-            }
-            for i in 0..n {
-                offsets[i + 1] += offsets[i];
-            }
-            let mut fill = offsets.clone();
-            let mut targets = vec![0u32; offsets[n]];
-            for relation in self.relations() {
-                let (a, b) = self.endpoints(relation);
-                targets[fill[a as usize]] = b;
-                fill[a as usize] += 1;
-                targets[fill[b as usize]] = a;
-                fill[b as usize] += 1;
-            }
-            let mut rank = vec![1.0 / n as f64; n];
-            let mut next = vec![0.0f64; n];
+            let adjacency = &self.adjacency;
+            let mut rank: Vec<f64> = (0..n as u32)
+                .map(|i| if self.is_live(i) { 1.0 / live as f64 } else { 0.0 })
+                .collect();
+            let mut share = vec![0.0f64; n];
             for _ in 0..MAX_ITERATIONS {
-                let mut dangling = 0.0;
-                next.iter_mut().for_each(|v| *v = 0.0);
-                for node in 0..n {
-                    let degree = offsets[node + 1] - offsets[node];
-                    if degree == 0 {
-                        dangling += rank[node];
-                        continue;
-                    }
-                    let share = rank[node] / degree as f64;
-                    for &target in &targets[offsets[node]..offsets[node + 1]] {
-                        next[target as usize] += share;
-                    }
-                }
-                let base = (1.0 - DAMPING) / n as f64 + DAMPING * dangling / n as f64;
-                let mut change = 0.0;
-                for node in 0..n {
-                    let value = base + DAMPING * next[node];
-                    change += (value - rank[node]).abs();
-                    rank[node] = value;
-                }
+                // what each node gives each of its neighbours; the rank of
+                // nodes without relations is spread over every node
+                let dangling: f64 = share
+                    .par_iter_mut()
+                    .enumerate()
+                    .map(|(node, share)| {
+                        let degree = adjacency.degree(node as u32);
+                        if degree == 0 {
+                            *share = 0.0;
+                            rank[node]
+                        } else {
+                            *share = rank[node] / degree as f64;
+                            0.0
+                        }
+                    })
+                    .sum();
+                let base = (1.0 - DAMPING) / live as f64 + DAMPING * dangling / live as f64;
+                let change: f64 = rank
+                    .par_iter_mut()
+                    .enumerate()
+                    .map(|(node, rank)| {
+                        if !self.is_live(node as u32) {
+                            return 0.0;
+                        }
+                        let gathered: f64 = adjacency
+                            .neighbors(node as u32)
+                            .iter()
+                            .map(|&other| share[other as usize])
+                            .sum();
+                        let value = base + DAMPING * gathered;
+                        let change = (value - *rank).abs();
+                        *rank = value;
+                        change
+                    })
+                    .sum();
                 if change < TOLERANCE {
                     break;
                 }
             }
             rank.into_iter().map(|r| r as f32).collect()
         })
-    }
-
-    /// The table indices of a relation's two ends.
-    pub(crate) fn endpoints(&self, relation: &crate::model::Relation) -> (u32, u32) {
-        (self.index_of(&relation.from), self.index_of(&relation.to))
     }
 
     /// The `limit` most central entities, of `kind` if given.
@@ -133,7 +129,7 @@ impl KnowledgeGraph {
             Measure::Pagerank => self.pagerank().iter().map(|&r| r as f64).collect(),
         };
         let mut candidates: Vec<u32> = (0..self.entities().len() as u32)
-            .filter(|&i| kind.is_none_or(|k| self.entity_at(i).kind == k))
+            .filter(|&i| self.is_live(i) && kind.is_none_or(|k| self.entity_kind[i as usize] == k))
             .collect();
         let by_score = |a: &u32, b: &u32| scores[*b as usize].total_cmp(&scores[*a as usize]).then(a.cmp(b));
         if candidates.len() > limit {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 
 use super::store::KnowledgeGraph;
@@ -63,31 +64,16 @@ pub struct ClustersResponse {
     pub results: Vec<Cluster>,
 }
 
-fn find(parent: &mut [u32], mut node: u32) -> u32 {
-    while parent[node as usize] != node {
-        let grandparent = parent[parent[node as usize] as usize];
-        parent[node as usize] = grandparent;
-        node = grandparent;
-    }
-    node
-}
-
 impl KnowledgeGraph {
     fn clustering(&self) -> &Clustering {
         self.clusters.get_or_init(|| {
             let n = self.entities().len();
-            let mut parent: Vec<u32> = (0..n as u32).collect();
-            let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
-            for relation in self.relations() {
-                let (a, b) = self.endpoints(relation);
-                let (root_a, root_b) = (find(&mut parent, a), find(&mut parent, b));
-                if root_a != root_b {
-                    parent[root_a.max(root_b) as usize] = root_a.min(root_b);
-                }
-                neighbours[a as usize].push(b);
-                neighbours[b as usize].push(a);
+            let mut components = UnionFind::<u32>::new(n);
+            for index in self.relation_positions() {
+                let (a, b) = self.relation_ends(index);
+                components.union(a, b);
             }
-            let components: Vec<u32> = (0..n as u32).map(|i| find(&mut parent, i)).collect();
+            let components: Vec<u32> = components.into_labeling();
 
             // Label propagation, in index order for determinism: each entity
             // takes the label most of its neighbours carry (ties: smallest).
@@ -96,11 +82,12 @@ impl KnowledgeGraph {
             for _ in 0..PROPAGATION_ROUNDS {
                 let mut changed = 0usize;
                 for node in 0..n {
-                    if neighbours[node].is_empty() {
+                    let neighbours = self.adjacency.neighbors(node as u32);
+                    if neighbours.is_empty() {
                         continue;
                     }
                     counts.clear();
-                    for &other in &neighbours[node] {
+                    for &other in neighbours {
                         *counts.entry(labels[other as usize]).or_default() += 1;
                     }
                     let best = counts
@@ -143,6 +130,9 @@ impl KnowledgeGraph {
         };
         let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
         for (index, &label) in labels.iter().enumerate() {
+            if !self.is_live(index as u32) {
+                continue;
+            }
             members.entry(label).or_default().push(index as u32);
         }
         let total = members.len();

@@ -1,14 +1,25 @@
-//! The knowledge graph: entities as nodes, relations as directed edges, held
-//! in a petgraph `StableGraph` with an id → node map, plus the queries users
-//! explore it with (entity views, neighbourhoods, paths, statistics). Every
-//! traversal is bounded. Entity and relation records are the graph's own
-//! tables; petgraph indices never leave the process. No text search here.
+//! The knowledge graph: entities as nodes, relations as directed edges, and
+//! the queries users explore it with (entity views, neighbourhoods, paths,
+//! centrality, clusters, statistics). The graph's own tables hold the
+//! records (stable string ids; table positions never leave the process);
+//! traversals run on compressed adjacency rows with per-thread visited
+//! arrays, and every traversal is bounded by a budget of visits and time.
+//! The tables are saved as a binary snapshot; changes since the snapshot go
+//! to a write-ahead log, replayed at open and folded into a new snapshot by
+//! compaction. No text search here.
 
+mod adjacency;
 mod analysis;
+mod budget;
 mod centrality;
+mod change;
 pub(crate) mod clusters;
+mod cold;
+mod log;
 mod neighbors;
 mod paths;
+mod scratch;
+mod snapshot;
 mod stats;
 mod store;
 mod views;
@@ -17,8 +28,11 @@ pub use analysis::{
     CommonNeighbor, CommonResponse, EquityLink, EquityResponse, TimelineEvent, TimelineResponse, MAX_COMMON,
     MAX_EQUITY_DEPTH,
 };
+pub use budget::Budget;
 pub use centrality::{CentralityResponse, Measure, Ranked, MAX_RANKED};
+pub use change::Change;
 pub use clusters::{Cluster, ClusterMethod, ClustersResponse, MAX_CLUSTERS};
+pub use log::{GraphLog, PersistentGraph, LOG_FILE};
 pub use neighbors::{Direction, NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
 pub use paths::{PathsRequest, MAX_K, MAX_PATH_LENGTH};
 pub use stats::{DegreePercentiles, GraphStats};

@@ -1,10 +1,13 @@
-//! k-hop neighbourhoods, breadth first, ignoring edge direction.
+//! k-hop neighbourhoods, breadth first, with direction, kind and date
+//! filters, a limit, and a budget of visits and time.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::analysis::in_force;
+use super::adjacency::{pack_date, KindMask};
+use super::budget::{Budget, Meter};
+use super::scratch::{with_scratch, Scratch};
 use super::store::KnowledgeGraph;
 use super::views::{EdgeView, EntityRef, NeighborNode, NeighborsResponse};
 use crate::model::{EntityKind, RelationKind};
@@ -14,8 +17,6 @@ use crate::{Error, Result};
 pub const MAX_DEPTH: usize = 3;
 /// Most nodes a neighbourhood returns.
 pub const MAX_NEIGHBORS: usize = 1000;
-/// Nodes a traversal may touch before it stops and reports truncation.
-const VISIT_BUDGET: usize = 200_000;
 
 /// Which way relations are followed from an entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -57,6 +58,9 @@ pub struct NeighborsRequest {
     pub direction: Direction,
     /// The graph as it stood on this date: later relations are left out.
     pub as_of: Option<String>,
+    /// Bounds of the traversal; [`Budget::NEIGHBORS`] when absent.
+    #[serde(skip)]
+    pub budget: Option<Budget>,
 }
 
 impl Default for NeighborsRequest {
@@ -68,6 +72,7 @@ impl Default for NeighborsRequest {
             limit: 50,
             direction: Direction::Both,
             as_of: None,
+            budget: None,
         }
     }
 }
@@ -78,17 +83,19 @@ impl KnowledgeGraph {
     ///
     /// # Arguments
     /// * `key`: id, name or alias of the centre.
-    /// * `request`: depth, relation and kind filters, limit.
+    /// * `request`: depth, relation and kind filters, direction, date,
+    ///   limit, budget.
     ///
     /// # Returns
     /// Nodes in breadth-first order (nearest first, strongest links first
     /// within a level), each with its depth; the edges between returned
     /// nodes that pass the relation filter; `truncated` when the limit or
-    /// the visit budget cut the answer short.
+    /// the budget cut the answer short, with `omitted` counting per kind the
+    /// entities found next but left out by the limit.
     ///
     /// # Complexity
-    /// O(V + E) over the visited part of the graph, bounded by a budget of
-    /// visited nodes.
+    /// O(V + E) over the visited part of the graph (only the returned nodes
+    /// are expanded), bounded by the budget of visits and time.
     pub fn neighbors(&self, key: &str, request: &NeighborsRequest) -> Result<NeighborsResponse> {
         if request.depth == 0 || request.depth > MAX_DEPTH {
             return Err(Error::invalid_parameter(
@@ -106,96 +113,148 @@ impl KnowledgeGraph {
             crate::search::check_date("as_of", as_of)?;
         }
         let center = self.resolve(key)?;
-        let as_of = request.as_of.as_deref();
-        let relation_allowed = |relation: &crate::model::Relation| {
-            (request.relations.is_empty() || request.relations.contains(&relation.kind)) && in_force(relation, as_of)
+        let relation_kinds = KindMask::of(&request.relations);
+        let as_of = pack_date(request.as_of.as_deref());
+        let allowed = |position: usize| {
+            if !relation_kinds.contains(self.adjacency.kind_at(position)) {
+                return false;
+            }
+            let since = self.relations.since[self.adjacency.relation_at(position) as usize];
+            as_of == 0 || since == 0 || since <= as_of
         };
         let direction_allowed = |outgoing: bool| match request.direction {
             Direction::Both => true,
             Direction::Out => outgoing,
             Direction::In => !outgoing,
         };
-        let kind_allowed = |kind: EntityKind| request.kinds.is_empty() || request.kinds.contains(&kind);
+        let any_kind = request.kinds.is_empty();
+        let kind_allowed = |node: u32| any_kind || request.kinds.contains(&self.entity_kind[node as usize]);
+        let mut meter = Meter::new(request.budget.unwrap_or(Budget::NEIGHBORS));
+        let nodes = self.adjacency.nodes();
 
-        let mut depth_of: HashMap<u32, usize> = HashMap::from([(center, 0)]);
-        let mut order: Vec<u32> = Vec::new();
-        let mut queue = VecDeque::from([center]);
-        let mut truncated = false;
-        let mut visited = 0usize;
-        // entities found but not returned once the limit is reached
-        let mut left_out: HashSet<u32> = HashSet::new();
-        'bfs: while let Some(current) = queue.pop_front() {
-            let depth = depth_of[&current];
-            if depth == request.depth {
-                continue;
-            }
-            let mut next: Vec<(f32, u32)> = Vec::new();
-            for (_, other_node, relation_index, outgoing) in self.incident_edges(self.node(current)) {
-                visited += 1;
-                if visited > VISIT_BUDGET {
+        let (order, depths, truncated, omitted_by_kind, relation_positions) = with_scratch(nodes, |scratch| {
+            let Scratch {
+                seen,
+                parent,
+                depth,
+                banned,
+                ..
+            } = scratch;
+            // seen[0]: returned (with depth[0] and parent[0] = place in the
+            // order); seen[1]: found but left out; banned: already a
+            // candidate of the node being expanded (parent[1] = its slot)
+            seen[0].clear(nodes);
+            seen[1].clear(nodes);
+            seen[0].insert(center);
+            depth[0][center as usize] = 0;
+            parent[0][center as usize] = 0;
+            let mut order: Vec<u32> = vec![center];
+            let mut omitted_by_kind = vec![0usize; EntityKind::ALL.len()];
+            let mut truncated = false;
+            let mut cursor = 0;
+            while cursor < order.len() {
+                let current = order[cursor];
+                cursor += 1;
+                let level = depth[0][current as usize] as usize;
+                if level == request.depth {
+                    continue;
+                }
+                let range = self.adjacency.range(current);
+                if !meter.spend(range.len()) {
                     truncated = true;
-                    break 'bfs;
+                    break;
                 }
-                let relation = self.relation_at(relation_index);
-                if !relation_allowed(relation) || !direction_allowed(outgoing) {
-                    continue;
+                banned.clear(nodes);
+                let mut next: Vec<(f32, u32)> = Vec::new();
+                for position in range {
+                    let edge = self.adjacency.entry(current, position);
+                    if !direction_allowed(edge.outgoing) || seen[0].contains(edge.neighbor) || !allowed(position) {
+                        continue;
+                    }
+                    if !kind_allowed(edge.neighbor) {
+                        continue;
+                    }
+                    let strength = edge.kind.strength();
+                    if !banned.insert(edge.neighbor) {
+                        let slot = &mut next[parent[1][edge.neighbor as usize] as usize];
+                        slot.0 = slot.0.max(strength);
+                        continue;
+                    }
+                    parent[1][edge.neighbor as usize] = next.len() as u32;
+                    next.push((strength, edge.neighbor));
                 }
-                let other = self.petgraph()[other_node];
-                if depth_of.contains_key(&other) || !kind_allowed(self.entity_at(other).kind) {
-                    continue;
-                }
-                next.push((relation.kind.strength(), other));
-            }
-            next.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            for (_, other) in next {
-                if depth_of.contains_key(&other) {
-                    continue;
-                }
-                if order.len() == request.limit {
+                let by_strength = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+                // returned places left: the strongest that many, in order
+                let room = request.limit + 1 - order.len();
+                if next.len() > room {
                     truncated = true;
-                    left_out.insert(other);
-                    continue;
+                    if room > 0 {
+                        next.select_nth_unstable_by(room - 1, by_strength);
+                    }
+                    for &(_, other) in &next[room..] {
+                        if seen[1].insert(other) {
+                            omitted_by_kind[self.entity_kind[other as usize] as usize] += 1;
+                        }
+                    }
+                    next.truncate(room);
                 }
-                depth_of.insert(other, depth + 1);
-                order.push(other);
-                queue.push_back(other);
-            }
-        }
-        let mut omitted: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-        for index in left_out {
-            *omitted.entry(self.entity_at(index).kind.to_string()).or_default() += 1;
-        }
-
-        let included: HashSet<u32> = depth_of.keys().copied().collect();
-        let mut seen_edges = HashSet::new();
-        let mut edges = Vec::new();
-        for &index in std::iter::once(&center).chain(order.iter()) {
-            for (edge, other_node, relation_index, _) in self.incident_edges(self.node(index)) {
-                let relation = self.relation_at(relation_index);
-                if !relation_allowed(relation)
-                    || !included.contains(&self.petgraph()[other_node])
-                    || !seen_edges.insert(edge)
-                {
-                    continue;
+                next.sort_by(by_strength);
+                for (_, other) in next {
+                    seen[0].insert(other);
+                    depth[0][other as usize] = (level + 1) as u8;
+                    parent[0][other as usize] = order.len() as u32;
+                    order.push(other);
                 }
-                edges.push(EdgeView {
-                    from: relation.from.clone(),
-                    to: relation.to.clone(),
-                    kind: relation.kind,
-                    since: relation.since.clone(),
-                    amount: relation.amount,
-                    unit: relation.unit.clone(),
-                    evidence: relation.evidence.clone(),
-                });
             }
-        }
-        let nodes = order
+            // each relation between two returned nodes once, listed at the
+            // end that comes first in the order
+            let mut relation_positions = Vec::new();
+            for (place, &node) in order.iter().enumerate() {
+                for position in self.adjacency.range(node) {
+                    let other = self.adjacency.neighbor_at(position);
+                    if !seen[0].contains(other) || !allowed(position) {
+                        continue;
+                    }
+                    let other_place = parent[0][other as usize] as usize;
+                    let outgoing = self.adjacency.entry(node, position).outgoing;
+                    if other_place > place || (other_place == place && outgoing) {
+                        relation_positions.push(self.adjacency.relation_at(position));
+                    }
+                }
+            }
+            let depths: Vec<u8> = order.iter().map(|&n| depth[0][n as usize]).collect();
+            (order, depths, truncated, omitted_by_kind, relation_positions)
+        });
+        let omitted: BTreeMap<String, usize> = omitted_by_kind
             .iter()
-            .map(|&i| NeighborNode {
+            .enumerate()
+            .filter(|(_, &count)| count > 0)
+            .map(|(kind, &count)| (EntityKind::ALL[kind].to_string(), count))
+            .collect();
+        let edges = relation_positions
+            .into_iter()
+            .map(|index| {
+                let relation = self.relation(index)?;
+                Ok(EdgeView {
+                    from: relation.from,
+                    to: relation.to,
+                    kind: relation.kind,
+                    since: relation.since,
+                    amount: relation.amount,
+                    unit: relation.unit,
+                    evidence: relation.evidence,
+                })
+            })
+            .collect::<Result<Vec<EdgeView>>>()?;
+        let nodes = order[1..]
+            .iter()
+            .zip(&depths[1..])
+            .map(|(&i, &depth)| NeighborNode {
                 entity: EntityRef::from(self.entity_at(i)),
-                depth: depth_of[&i],
+                depth: depth as usize,
             })
             .collect();
+        tracing::debug!(visits = meter.visits(), truncated, "neighbors");
         Ok(NeighborsResponse {
             center: EntityRef::from(self.entity_at(center)),
             nodes,
@@ -305,5 +364,52 @@ mod tests {
                 }
             )
             .is_err());
+    }
+
+    #[test]
+    fn a_hub_expands_within_its_budget() {
+        // a hub linked to 30,000 enterprises, each linked to a person
+        let leaves = 30_000;
+        let mut entities = vec![entity("hub", Zone, "园区", &[])];
+        let mut relations = Vec::new();
+        for i in 0..leaves {
+            entities.push(entity(&format!("e{i}"), Enterprise, &format!("企业{i}"), &[]));
+            entities.push(entity(&format!("p{i}"), Person, &format!("人{i}"), &[]));
+            relations.push(relation(&format!("e{i}"), "hub", LocatedIn));
+            relations.push(relation(&format!("p{i}"), &format!("e{i}"), Founded));
+        }
+        let graph = KnowledgeGraph::from_records(entities, relations).unwrap();
+        let started = std::time::Instant::now();
+        let response = graph
+            .neighbors(
+                "hub",
+                &NeighborsRequest {
+                    depth: 3,
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert!(started.elapsed() < Budget::NEIGHBORS.max_time * 2);
+        assert_eq!(response.nodes.len(), 1000);
+        assert!(response.truncated);
+        assert_eq!(response.omitted.get("enterprise"), Some(&(leaves - 1000)));
+        assert!(response.nodes.iter().all(|n| n.depth == 1));
+        let bounded = graph
+            .neighbors(
+                "hub",
+                &NeighborsRequest {
+                    depth: 3,
+                    limit: 1000,
+                    budget: Some(Budget {
+                        max_visits: 1000,
+                        max_time: std::time::Duration::from_secs(5),
+                    }),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert!(bounded.truncated);
+        assert!(bounded.nodes.is_empty(), "the hub's own row is over the budget");
     }
 }

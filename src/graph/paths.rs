@@ -1,11 +1,13 @@
 //! Shortest paths and k shortest simple paths between two entities,
-//! ignoring edge direction, with a relation filter and a length bound.
-
-use std::collections::{HashMap, HashSet};
+//! ignoring edge direction, with a relation filter, a length bound and a
+//! budget of visits and time. Searches run on the adjacency rows with the
+//! per-thread visited arrays of [`super::scratch`].
 
 use serde::{Deserialize, Serialize};
 
-use super::analysis::in_force;
+use super::adjacency::{pack_date, KindMask};
+use super::budget::{Budget, Meter};
+use super::scratch::{with_scratch, Scratch};
 use super::store::KnowledgeGraph;
 use super::views::{EntityRef, PathEdge, PathView, PathsResponse};
 use crate::model::RelationKind;
@@ -23,8 +25,6 @@ const HUB_PENALTY: f32 = 0.5;
 const RECENCY_BONUS: f32 = 0.2;
 /// Links dated from this year on count as recent.
 const RECENT_FROM: &str = "2021";
-/// Node visits all searches of one request may make together.
-const VISIT_BUDGET: usize = 2_000_000;
 
 /// Parameters of a path query.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,6 +37,9 @@ pub struct PathsRequest {
     pub relations: Vec<RelationKind>,
     /// The graph as it stood on this date: later relations are left out.
     pub as_of: Option<String>,
+    /// Bounds of the search; [`Budget::PATHS`] when absent.
+    #[serde(skip)]
+    pub budget: Option<Budget>,
 }
 
 impl Default for PathsRequest {
@@ -46,6 +49,7 @@ impl Default for PathsRequest {
             k: 1,
             relations: Vec::new(),
             as_of: None,
+            budget: None,
         }
     }
 }
@@ -53,115 +57,132 @@ impl Default for PathsRequest {
 /// Shared state of the searches of one request.
 struct Search<'g> {
     graph: &'g KnowledgeGraph,
-    relations: &'g [RelationKind],
-    as_of: Option<&'g str>,
-    visits: usize,
-    exhausted: bool,
+    kinds: KindMask,
+    /// Packed `as_of` date, 0 for none.
+    as_of: u32,
+    meter: Meter,
+}
+
+/// Nodes the spur search of Yen's algorithm must not step to from the spur
+/// node (the next hops of the paths already found with the same root).
+struct SpurBans<'a> {
+    spur: u32,
+    next: &'a [u32],
 }
 
 impl Search<'_> {
-    fn allowed(&self, relation: &crate::model::Relation) -> bool {
-        (self.relations.is_empty() || self.relations.contains(&relation.kind)) && in_force(relation, self.as_of)
-    }
-
-    /// The allowed neighbours of `node`, in index order, each once.
-    fn neighbours(
-        &mut self,
-        node: u32,
-        banned_nodes: &HashSet<u32>,
-        banned_links: &HashSet<(u32, u32)>,
-    ) -> Option<Vec<u32>> {
-        let mut next: Vec<u32> = Vec::new();
-        for (_, other_node, relation_index, _) in self.graph.incident_edges(self.graph.node(node)) {
-            self.visits += 1;
-            if self.visits > VISIT_BUDGET {
-                self.exhausted = true;
-                return None;
-            }
-            if !self.allowed(self.graph.relation_at(relation_index)) {
-                continue;
-            }
-            let other = self.graph.petgraph()[other_node];
-            if banned_nodes.contains(&other) || banned_links.contains(&(node.min(other), node.max(other))) {
-                continue;
-            }
-            next.push(other);
+    /// Whether the adjacency entry at `position` may be followed.
+    #[inline]
+    fn allowed(&self, position: usize) -> bool {
+        let adjacency = &self.graph.adjacency;
+        if !self.kinds.is_all() && !self.kinds.contains(adjacency.kind_at(position)) {
+            return false;
         }
-        next.sort_unstable();
-        next.dedup();
-        Some(next)
+        if self.as_of != 0 {
+            let since = self.graph.relations.since[adjacency.relation_at(position) as usize];
+            if since != 0 && since > self.as_of {
+                return false;
+            }
+        }
+        true
     }
 
     /// Shortest path from `source` to `target` of at most `max_len` hops,
-    /// avoiding `banned_nodes` and the undirected node pairs in
-    /// `banned_links`.
+    /// avoiding the nodes in `scratch.banned` (when `use_banned`) and the
+    /// links in `bans`. `None` when there is none or the budget ran out
+    /// (the meter tells which).
     ///
     /// Bidirectional breadth-first search: each step expands a whole level
-    /// of the side whose frontier is smaller, so the search touches about
-    /// the square root of what a one-sided search would around hubs. When
-    /// the two sides meet, the meeting node of least total depth wins, ties
-    /// going to the lowest entity index, so answers are deterministic.
+    /// of the side whose frontier has fewer relations, so the search touches about
+    /// the square root of what a one-sided search would around hubs. The
+    /// first meeting of the two sides closes a shortest path; adjacency rows
+    /// are in a fixed order, so answers are deterministic.
     fn shortest(
         &mut self,
+        scratch: &mut Scratch,
         source: u32,
         target: u32,
         max_len: usize,
-        banned_nodes: &HashSet<u32>,
-        banned_links: &HashSet<(u32, u32)>,
+        use_banned: bool,
+        bans: &SpurBans<'_>,
     ) -> Option<Vec<u32>> {
         if source == target {
             return Some(vec![source]);
         }
-        // node → (parent, depth), one map per side
-        let mut reached: [HashMap<u32, (u32, usize)>; 2] = [
-            HashMap::from([(source, (source, 0))]),
-            HashMap::from([(target, (target, 0))]),
-        ];
+        let adjacency = &self.graph.adjacency;
+        let tags = scratch.begin_sides(adjacency.nodes());
+        let Scratch { slots, banned, .. } = scratch;
+        slots[source as usize] = tags[0] << 32 | u64::from(source);
+        slots[target as usize] = tags[1] << 32 | u64::from(target);
+        // the chain of parents from a node back to its side's start
+        let walk = |slots: &[u64], from: u32| {
+            let mut chain = vec![from];
+            let mut at = from;
+            loop {
+                let parent = slots[at as usize] as u32;
+                if parent == at {
+                    return chain;
+                }
+                chain.push(parent);
+                at = parent;
+            }
+        };
         let mut frontiers: [Vec<u32>; 2] = [vec![source], vec![target]];
         let mut depths = [0usize, 0usize];
         while depths[0] + depths[1] < max_len && !frontiers[0].is_empty() && !frontiers[1].is_empty() {
-            let side = if frontiers[0].len() <= frontiers[1].len() { 0 } else { 1 };
-            let other_side = 1 - side;
+            // expand the side whose next level costs less to scan
+            let cost = |frontier: &[u32]| -> usize { frontier.iter().map(|&n| adjacency.degree(n)).sum() };
+            let side = if cost(&frontiers[0]) <= cost(&frontiers[1]) {
+                0
+            } else {
+                1
+            };
+            let (own, other) = (tags[side], tags[1 - side]);
             let mut next = Vec::new();
-            // (total depth, meeting node)
-            let mut best_meeting: Option<(usize, u32)> = None;
-            for node in std::mem::take(&mut frontiers[side]) {
-                for neighbour in self.neighbours(node, banned_nodes, banned_links)? {
-                    if reached[side].contains_key(&neighbour) {
+            for &node in &frontiers[side] {
+                let range = adjacency.range(node);
+                if !self.meter.spend(range.len()) {
+                    return None;
+                }
+                for position in range {
+                    let neighbour = adjacency.neighbor_at(position);
+                    let owner = slots[neighbour as usize] >> 32;
+                    if owner == own || !self.allowed(position) {
                         continue;
                     }
-                    reached[side].insert(neighbour, (node, depths[side] + 1));
-                    next.push(neighbour);
-                    if let Some(&(_, depth)) = reached[other_side].get(&neighbour) {
-                        let total = depths[side] + 1 + depth;
-                        if total <= max_len && best_meeting.is_none_or(|best| (total, neighbour) < best) {
-                            best_meeting = Some((total, neighbour));
-                        }
+                    if use_banned && banned.contains(neighbour) {
+                        continue;
                     }
+                    if (node == bans.spur && bans.next.contains(&neighbour))
+                        || (neighbour == bans.spur && bans.next.contains(&node))
+                    {
+                        continue;
+                    }
+                    if owner == other {
+                        // The other side has expanded every node nearer than
+                        // its frontier, and none of them was next to this
+                        // side's frontier (it would have met it already): so
+                        // every meeting of this level has the same length,
+                        // and the first one closes a shortest path.
+                        let (near_source, near_target) = if side == 0 {
+                            (node, neighbour)
+                        } else {
+                            (neighbour, node)
+                        };
+                        let mut path = walk(slots, near_source);
+                        path.reverse();
+                        path.extend(walk(slots, near_target));
+                        debug_assert_eq!(path.first(), Some(&source));
+                        debug_assert_eq!(path.last(), Some(&target));
+                        debug_assert!(path.len() - 1 <= max_len);
+                        return Some(path);
+                    }
+                    slots[neighbour as usize] = own << 32 | u64::from(node);
+                    next.push(neighbour);
                 }
             }
             depths[side] += 1;
             frontiers[side] = next;
-            if let Some((_, meeting)) = best_meeting {
-                let walk = |map: &HashMap<u32, (u32, usize)>, from: u32| {
-                    let mut chain = vec![from];
-                    let mut at = from;
-                    while let Some(&(parent, depth)) = map.get(&at) {
-                        if depth == 0 {
-                            break;
-                        }
-                        chain.push(parent);
-                        at = parent;
-                    }
-                    chain
-                };
-                let mut path = walk(&reached[0], meeting);
-                path.reverse();
-                path.extend(walk(&reached[1], meeting).into_iter().skip(1));
-                debug_assert_eq!(path.first(), Some(&source));
-                debug_assert_eq!(path.last(), Some(&target));
-                return Some(path);
-            }
         }
         None
     }
@@ -172,7 +193,8 @@ impl KnowledgeGraph {
     ///
     /// # Arguments
     /// * `from`, `to`: id, name or alias of each end.
-    /// * `request`: length bound, number of paths, relation filter.
+    /// * `request`: length bound, number of paths, relation filter, date,
+    ///   budget.
     ///
     /// # Returns
     /// With `k = 1`, the shortest path. With more, the `k` best of the
@@ -182,11 +204,12 @@ impl KnowledgeGraph {
     /// recent links first. Each hop names the strongest
     /// relation between its two nodes, its direction along the path and its
     /// evidence. No path within the bound gives an empty list.
-    /// `truncated` is set when the visit budget ran out first.
+    /// `truncated` is set when the budget ran out after some paths were
+    /// found; [`Error::BudgetExceeded`] when it ran out before the first.
     ///
     /// # Complexity
-    /// O(k · L · (V + E)) for paths of up to L hops, bounded by a budget of
-    /// node visits.
+    /// O(k · L · (V + E)) for paths of up to L hops, bounded by the budget
+    /// of visits and time.
     pub fn paths(&self, from: &str, to: &str, request: &PathsRequest) -> Result<PathsResponse> {
         if request.max_len == 0 || request.max_len > MAX_PATH_LENGTH {
             return Err(Error::invalid_parameter(
@@ -210,16 +233,10 @@ impl KnowledgeGraph {
         }
         let mut search = Search {
             graph: self,
-            relations: &request.relations,
-            as_of: request.as_of.as_deref(),
-            visits: 0,
-            exhausted: false,
+            kinds: KindMask::of(&request.relations),
+            as_of: pack_date(request.as_of.as_deref()),
+            meter: Meter::new(request.budget.unwrap_or(Budget::PATHS)),
         };
-        let mut found: Vec<Vec<u32>> = Vec::new();
-        let mut candidates: Vec<Vec<u32>> = Vec::new();
-        if let Some(first) = search.shortest(source, target, request.max_len, &HashSet::new(), &HashSet::new()) {
-            found.push(first);
-        }
         // A few more simple paths than asked for, so that ranking can bring a
         // meaningful longer path ahead of a shorter one through a hub.
         // A single path asked for is the shortest one: one search, no ranking.
@@ -228,78 +245,69 @@ impl KnowledgeGraph {
         } else {
             (request.k + RANKING_SLACK).min(MAX_K + RANKING_SLACK)
         };
-        while !found.is_empty() && found.len() < wanted && !search.exhausted {
-            let previous = found[found.len() - 1].clone();
-            for spur_at in 0..previous.len() - 1 {
-                let root = &previous[..=spur_at];
-                let spur = previous[spur_at];
-                let banned_links: HashSet<(u32, u32)> = found
-                    .iter()
-                    .filter(|p| p.len() > spur_at + 1 && &p[..=spur_at] == root)
-                    .map(|p| (p[spur_at].min(p[spur_at + 1]), p[spur_at].max(p[spur_at + 1])))
-                    .collect();
-                let banned_nodes: HashSet<u32> = root[..spur_at].iter().copied().collect();
-                let budget = request.max_len - spur_at;
-                if let Some(tail) = search.shortest(spur, target, budget, &banned_nodes, &banned_links) {
-                    let mut path = root[..spur_at].to_vec();
-                    path.extend(tail);
-                    if !found.contains(&path) && !candidates.contains(&path) {
-                        candidates.push(path);
-                    }
-                }
-                if search.exhausted {
-                    break;
-                }
-            }
-            if candidates.is_empty() {
-                break;
-            }
-            // the shortest candidate, earliest found on ties
-            let best = (0..candidates.len())
-                .min_by_key(|&i| (candidates[i].len(), i))
-                .unwrap_or(0);
-            found.push(candidates.remove(best));
+        let found = with_scratch(self.adjacency.nodes(), |scratch| {
+            yen(&mut search, scratch, source, target, request.max_len, wanted)
+        });
+        if found.is_empty() && search.meter.exhausted() {
+            return Err(search.meter.error());
         }
         let mut paths: Vec<PathView> = found
             .iter()
-            .map(|p| self.path_view(p, &request.relations, request.as_of.as_deref()))
-            .collect();
+            .map(|p| self.path_view(p, search.kinds, search.as_of))
+            .collect::<Result<_>>()?;
         paths.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.length.cmp(&b.length)));
         paths.truncate(request.k);
+        tracing::debug!(
+            visits = search.meter.visits(),
+            found = found.len(),
+            truncated = search.meter.exhausted(),
+            "paths"
+        );
         Ok(PathsResponse {
             from: EntityRef::from(self.entity_at(source)),
             to: EntityRef::from(self.entity_at(target)),
             paths,
-            truncated: search.exhausted,
+            truncated: search.meter.exhausted(),
         })
     }
 
-    fn path_view(&self, path: &[u32], allowed: &[RelationKind], as_of: Option<&str>) -> PathView {
+    fn path_view(&self, path: &[u32], kinds: KindMask, as_of: u32) -> Result<PathView> {
         let mut edges = Vec::with_capacity(path.len().saturating_sub(1));
         for pair in path.windows(2) {
+            // scan the rows of the end with fewer relations
             let (a, b) = (pair[0], pair[1]);
+            let (scan, other) = if self.degree(a) <= self.degree(b) {
+                (a, b)
+            } else {
+                (b, a)
+            };
             let best = self
-                .incident_edges(self.node(a))
-                .filter(|&(_, other, _, _)| self.petgraph()[other] == b)
-                .map(|(_, _, relation_index, outgoing)| (self.relation_at(relation_index), outgoing))
-                .filter(|(relation, _)| allowed.is_empty() || allowed.contains(&relation.kind))
-                .filter(|(relation, _)| in_force(relation, as_of))
+                .adjacency
+                .edges(scan)
+                .filter(|e| e.neighbor == other && kinds.contains(e.kind))
+                .filter(|e| {
+                    let since = self.relations.since[e.relation as usize];
+                    as_of == 0 || since == 0 || since <= as_of
+                })
                 .max_by(|x, y| {
-                    x.0.kind
+                    x.kind
                         .strength()
-                        .total_cmp(&y.0.kind.strength())
-                        .then(y.0.kind.cmp(&x.0.kind))
+                        .total_cmp(&y.kind.strength())
+                        .then(y.kind.cmp(&x.kind))
                 });
-            if let Some((relation, outgoing)) = best {
+            if let Some(edge) = best {
+                let relation = self.relation(edge.relation)?;
+                // forward when the relation leaves `a`
+                let forward = (scan == a) == edge.outgoing;
                 edges.push(PathEdge {
-                    from: relation.from.clone(),
-                    to: relation.to.clone(),
+                    from: relation.from,
+                    to: relation.to,
                     kind: relation.kind,
-                    direction: if outgoing { "forward" } else { "backward" }.to_string(),
-                    since: relation.since.clone(),
+                    direction: if forward { "forward" } else { "backward" }.to_string(),
+                    since: relation.since,
                     amount: relation.amount,
-                    unit: relation.unit.clone(),
-                    evidence: relation.evidence.clone(),
+                    unit: relation.unit,
+                    evidence: relation.evidence,
                 });
             }
         }
@@ -318,13 +326,72 @@ impl KnowledgeGraph {
             .filter(|e| e.since.as_deref().is_some_and(|d| d >= RECENT_FROM))
             .count() as f32;
         let cost = (hop_cost + hub_cost - RECENCY_BONUS * recent).max(0.1);
-        PathView {
+        Ok(PathView {
             score: 1.0 / cost,
             length: path.len() - 1,
             nodes: path.iter().map(|&i| EntityRef::from(self.entity_at(i))).collect(),
             edges,
-        }
+        })
     }
+}
+
+/// Yen's algorithm: up to `wanted` shortest simple paths, shortest first,
+/// stopping early when the budget runs out.
+fn yen(
+    search: &mut Search<'_>,
+    scratch: &mut Scratch,
+    source: u32,
+    target: u32,
+    max_len: usize,
+    wanted: usize,
+) -> Vec<Vec<u32>> {
+    let no_bans = SpurBans {
+        spur: u32::MAX,
+        next: &[],
+    };
+    let mut found: Vec<Vec<u32>> = Vec::new();
+    let mut candidates: Vec<Vec<u32>> = Vec::new();
+    if let Some(first) = search.shortest(scratch, source, target, max_len, false, &no_bans) {
+        found.push(first);
+    }
+    let nodes = search.graph.adjacency.nodes();
+    while !found.is_empty() && found.len() < wanted && !search.meter.exhausted() {
+        let previous = found[found.len() - 1].clone();
+        for spur_at in 0..previous.len() - 1 {
+            let root = &previous[..=spur_at];
+            let spur = previous[spur_at];
+            let next: Vec<u32> = found
+                .iter()
+                .filter(|p| p.len() > spur_at + 1 && &p[..=spur_at] == root)
+                .map(|p| p[spur_at + 1])
+                .collect();
+            scratch.banned.clear(nodes);
+            for &node in &root[..spur_at] {
+                scratch.banned.insert(node);
+            }
+            let bans = SpurBans { spur, next: &next };
+            let budget = max_len - spur_at;
+            if let Some(tail) = search.shortest(scratch, spur, target, budget, true, &bans) {
+                let mut path = root[..spur_at].to_vec();
+                path.extend(tail);
+                if !found.contains(&path) && !candidates.contains(&path) {
+                    candidates.push(path);
+                }
+            }
+            if search.meter.exhausted() {
+                break;
+            }
+        }
+        if candidates.is_empty() {
+            break;
+        }
+        // the shortest candidate, earliest found on ties
+        let best = (0..candidates.len())
+            .min_by_key(|&i| (candidates[i].len(), i))
+            .unwrap_or(0);
+        found.push(candidates.remove(best));
+    }
+    found
 }
 
 #[cfg(test)]
@@ -394,7 +461,7 @@ mod tests {
         let founded = response.paths.iter().position(|p| p.length == 3).unwrap();
         assert!(founded < mentions);
         for path in &response.paths {
-            let ids: HashSet<&str> = path.nodes.iter().map(|n| n.id.as_str()).collect();
+            let ids: std::collections::HashSet<&str> = path.nodes.iter().map(|n| n.id.as_str()).collect();
             assert_eq!(ids.len(), path.nodes.len(), "simple path");
         }
         let short = graph

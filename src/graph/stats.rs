@@ -30,14 +30,20 @@ impl KnowledgeGraph {
     /// Counts per entity and relation kind and degree percentiles.
     pub fn stats(&self) -> GraphStats {
         let mut entity_kinds = BTreeMap::new();
-        for entity in self.entities() {
+        for entity in (0..self.entities().len() as u32)
+            .filter(|&i| self.is_live(i))
+            .map(|i| self.entity_at(i))
+        {
             *entity_kinds.entry(entity.kind.to_string()).or_insert(0) += 1;
         }
         let mut relation_kinds = BTreeMap::new();
-        for relation in self.relations() {
-            *relation_kinds.entry(relation.kind.to_string()).or_insert(0) += 1;
+        for index in self.relation_positions() {
+            *relation_kinds.entry(self.relation_kind(index).to_string()).or_insert(0) += 1;
         }
-        let mut degrees: Vec<usize> = (0..self.entities().len() as u32).map(|i| self.degree(i)).collect();
+        let mut degrees: Vec<usize> = (0..self.entities().len() as u32)
+            .filter(|&i| self.is_live(i))
+            .map(|i| self.degree(i))
+            .collect();
         degrees.sort_unstable();
         let at = |q: f64| -> usize {
             if degrees.is_empty() {
@@ -58,8 +64,8 @@ impl KnowledgeGraph {
             },
         };
         GraphStats {
-            entities: self.entities().len(),
-            relations: self.relations().len(),
+            entities: self.entity_count(),
+            relations: self.relation_count(),
             entity_kinds,
             relation_kinds,
             degree,

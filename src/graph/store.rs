@@ -1,79 +1,133 @@
-//! The graph's tables and its petgraph adjacency, the binary snapshot they
-//! are saved in, and resolution of ids, names and aliases.
+//! The graph's tables and the indexes over them: entities (their names in
+//! memory, their profiles as cold records), relations as columns (ends,
+//! kind, packed date; the rest as cold records), the traversal adjacency,
+//! and resolution of ids, names and aliases. Entity and relation positions
+//! in these tables are process-local: they never leave the process, and a
+//! snapshot renumbers them.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::hash::{Hash, Hasher};
 
-use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::EdgeRef;
-use petgraph::Direction;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::adjacency::{pack_date, Adjacency};
+use super::cold::ColdStore;
 use super::views::{EntityRef, EntityView, RelationView};
 use crate::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
 use crate::text::normalize;
 use crate::{Error, Result};
 
+/// Cold part of an entity: profile and properties (JSON text, empty for
+/// none). `S` is `&str` when writing, `String` when reading.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct EntityCold<S> {
+    pub description: S,
+    pub props: S,
+}
+
+/// Cold part of a relation. `props` is 0 for none, else 1 + its index in
+/// the table of property texts; each evidence names its document by index
+/// in the table of document ids.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct RelationCold<S> {
+    pub since: Option<S>,
+    pub amount: Option<f64>,
+    pub unit: Option<S>,
+    pub props: u32,
+    pub evidence: Vec<(u32, S)>,
+}
+
+/// Distinct texts, each stored once and named by its position.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Interner {
+    texts: Vec<String>,
+    lookup: HashMap<String, u32>,
+}
+
+impl Interner {
+    pub(crate) fn from_texts(texts: Vec<String>) -> Interner {
+        let lookup = texts.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+        Interner { texts, lookup }
+    }
+
+    pub(crate) fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&index) = self.lookup.get(text) {
+            return index;
+        }
+        let index = self.texts.len() as u32;
+        self.texts.push(text.to_string());
+        self.lookup.insert(text.to_string(), index);
+        index
+    }
+
+    pub(crate) fn get(&self, index: u32) -> Option<&str> {
+        self.texts.get(index as usize).map(String::as_str)
+    }
+
+    pub(crate) fn texts(&self) -> &[String] {
+        &self.texts
+    }
+}
+
+/// The relations as columns; position `i` of each column is relation `i`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RelationTable {
+    pub from: Vec<u32>,
+    pub to: Vec<u32>,
+    pub kind: Vec<RelationKind>,
+    /// `since` packed by [`pack_date`], 0 when undated.
+    pub since: Vec<u32>,
+    /// False for deleted relations (left in place until the next snapshot).
+    pub live: Vec<bool>,
+    pub cold: ColdStore,
+    pub docs: Interner,
+    pub props: Interner,
+}
+
 /// The in-memory knowledge graph.
 ///
-/// Node weights are indices into `entities`, edge weights indices into
-/// `relations`; the records themselves live once, in those tables.
+/// Entities keep their table position for the life of the process (a
+/// deleted one leaves a dead slot until the next snapshot); ids, names and
+/// aliases resolve to positions through hash indexes.
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
-    entities: Vec<Entity>,
-    relations: Vec<Relation>,
-    graph: StableDiGraph<u32, u32>,
-    /// `node_of[i]` is the node of `entities[i]`.
-    node_of: Vec<NodeIndex>,
-    by_id: HashMap<String, u32>,
-    /// Normalised name or alias → entities that carry it.
-    by_name: HashMap<String, Vec<u32>>,
+    /// Entities without description and props (see [`Self::entities`]).
+    pub(crate) entities: Vec<Entity>,
+    pub(crate) entity_live: Vec<bool>,
+    /// The kind of each entity, apart from the records for cache-friendly
+    /// filtering in traversals.
+    pub(crate) entity_kind: Vec<EntityKind>,
+    pub(crate) entity_cold: ColdStore,
+    pub(crate) relations: RelationTable,
+    pub(crate) adjacency: Adjacency,
+    /// (hash of id, entity), sorted.
+    id_index: Vec<(u64, u32)>,
+    /// (hash of a normalised name or alias, entity), sorted.
+    name_index: Vec<(u64, u32)>,
+    /// Snapshot and log generation this graph descends from.
+    pub(crate) epoch: u64,
     /// Whole-graph measures, computed on first use.
     pub(crate) pagerank: std::sync::OnceLock<Vec<f32>>,
     pub(crate) clusters: std::sync::OnceLock<super::clusters::Clustering>,
 }
 
-/// Snapshot form of an entity: `props` as JSON text, since the binary
-/// format cannot carry self-describing values. Borrowed when writing,
-/// owned when reading (`S` is `&str` or `String`).
-#[derive(Serialize, Deserialize)]
-struct StoredEntity<S> {
-    id: S,
-    kind: EntityKind,
-    name: S,
-    aliases: Vec<S>,
-    description: S,
-    industry: Vec<S>,
-    location: S,
-    props: String,
+pub(crate) fn hash_text(text: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
-#[derive(Serialize, Deserialize)]
-struct StoredEvidence<S> {
-    doc: S,
-    quote: S,
+/// The positions filed under `hash` in a sorted (hash, position) index.
+fn filed_under(index: &[(u64, u32)], hash: u64) -> impl Iterator<Item = u32> + '_ {
+    let first = index.partition_point(|&(h, _)| h < hash);
+    index[first..]
+        .iter()
+        .take_while(move |&&(h, _)| h == hash)
+        .map(|&(_, i)| i)
 }
 
-#[derive(Serialize, Deserialize)]
-struct StoredRelation<S> {
-    from: u32,
-    to: u32,
-    kind: RelationKind,
-    since: Option<S>,
-    amount: Option<f64>,
-    unit: Option<S>,
-    props: String,
-    evidence: Vec<StoredEvidence<S>>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Snapshot<S> {
-    entities: Vec<StoredEntity<S>>,
-    relations: Vec<StoredRelation<S>>,
-}
-
-fn props_to_text(props: &serde_json::Map<String, serde_json::Value>) -> String {
+fn props_text(props: &serde_json::Map<String, serde_json::Value>) -> String {
     if props.is_empty() {
         String::new()
     } else {
@@ -85,34 +139,59 @@ fn props_from_text(text: &str) -> Result<serde_json::Map<String, serde_json::Val
     if text.is_empty() {
         return Ok(serde_json::Map::new());
     }
-    serde_json::from_str(text).map_err(|e| Error::Serialization(format!("snapshot props: {e}")))
+    serde_json::from_str(text).map_err(|e| Error::Serialization(format!("stored props: {e}")))
 }
 
-/// Parses relation properties, remembering the last few distinct texts:
-/// most relations of a large graph share a handful of property sets (often
-/// none or `{"synthetic":true}`), and copying a parsed map is far cheaper
-/// than parsing it again.
-#[derive(Default)]
-struct PropsCache {
-    recent: Vec<(String, serde_json::Map<String, serde_json::Value>)>,
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    postcard::to_stdvec(value).unwrap_or_default()
 }
 
-impl PropsCache {
-    const SIZE: usize = 8;
+fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8], what: &str) -> Result<T> {
+    postcard::from_bytes(bytes).map_err(|e| Error::Serialization(format!("{what} record does not decode: {e}")))
+}
 
-    fn parse(&mut self, text: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
-        if text.is_empty() {
-            return Ok(serde_json::Map::new());
-        }
-        if let Some((_, parsed)) = self.recent.iter().find(|(t, _)| t == text) {
-            return Ok(parsed.clone());
-        }
-        let parsed = props_from_text(text)?;
-        if self.recent.len() == Self::SIZE {
-            self.recent.remove(0);
-        }
-        self.recent.push((text.to_string(), parsed.clone()));
-        Ok(parsed)
+/// Splits an entity into its in-memory form and its cold record.
+pub(crate) fn split_entity(mut entity: Entity) -> (Entity, Vec<u8>) {
+    let props = props_text(&entity.props);
+    let description = std::mem::take(&mut entity.description);
+    entity.props = serde_json::Map::new();
+    let cold = encode(&EntityCold {
+        description: description.as_str(),
+        props: props.as_str(),
+    });
+    (entity, cold)
+}
+
+impl RelationTable {
+    /// Appends a relation between entity positions `from` and `to`.
+    pub(crate) fn push(&mut self, from: u32, to: u32, relation: &Relation) -> u32 {
+        let props = if relation.props.is_empty() {
+            0
+        } else {
+            1 + self.props.intern(&props_text(&relation.props))
+        };
+        let evidence: Vec<(u32, &str)> = relation
+            .evidence
+            .iter()
+            .map(|e| (self.docs.intern(&e.doc), e.quote.as_str()))
+            .collect();
+        let cold = encode(&RelationCold {
+            since: relation.since.as_deref(),
+            amount: relation.amount,
+            unit: relation.unit.as_deref(),
+            props,
+            evidence,
+        });
+        self.from.push(from);
+        self.to.push(to);
+        self.kind.push(relation.kind);
+        self.since.push(pack_date(relation.since.as_deref()));
+        self.live.push(true);
+        self.cold.push(&cold)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.from.len()
     }
 }
 
@@ -122,208 +201,196 @@ impl KnowledgeGraph {
     /// Fails with [`Error::CorruptIndex`] if a relation names an unknown id
     /// (a validated corpus never does).
     pub fn from_records(entities: Vec<Entity>, relations: Vec<Relation>) -> Result<KnowledgeGraph> {
-        let by_id: HashMap<&str, u32> = entities
+        let position: HashMap<&str, u32> = entities
             .iter()
             .enumerate()
             .map(|(i, e)| (e.id.as_str(), i as u32))
             .collect();
-        let endpoints = relations
-            .iter()
-            .enumerate()
-            .map(|(index, relation)| {
-                let endpoint = |id: &str| {
-                    by_id.get(id).copied().ok_or_else(|| Error::CorruptIndex {
-                        path: Default::default(),
-                        reason: format!("relation {index} names unknown entity `{id}`"),
-                    })
-                };
-                Ok((endpoint(&relation.from)?, endpoint(&relation.to)?))
-            })
-            .collect::<Result<Vec<(u32, u32)>>>()?;
-        drop(by_id);
-        Ok(KnowledgeGraph::assemble(entities, relations, endpoints))
+        let mut table = RelationTable::default();
+        for (index, relation) in relations.iter().enumerate() {
+            let end = |id: &str| {
+                position.get(id).copied().ok_or_else(|| Error::CorruptIndex {
+                    path: Default::default(),
+                    reason: format!("relation {index} names unknown entity `{id}`"),
+                })
+            };
+            table.push(end(&relation.from)?, end(&relation.to)?, relation);
+        }
+        drop(position);
+        let mut cold = ColdStore::default();
+        let mut hot = Vec::with_capacity(entities.len());
+        for entity in entities {
+            let (entity, record) = split_entity(entity);
+            cold.push(&record);
+            hot.push(entity);
+        }
+        Ok(KnowledgeGraph::from_parts(hot, cold, table, 0))
     }
 
-    /// Builds the indexes over tables whose relation endpoints are already
-    /// resolved to entity positions.
-    fn assemble(entities: Vec<Entity>, relations: Vec<Relation>, endpoints: Vec<(u32, u32)>) -> KnowledgeGraph {
-        debug_assert_eq!(relations.len(), endpoints.len());
-        let mut graph = StableDiGraph::with_capacity(entities.len(), relations.len());
-        let node_of: Vec<NodeIndex> = (0..entities.len() as u32).map(|i| graph.add_node(i)).collect();
-        for (index, &(from, to)) in endpoints.iter().enumerate() {
-            graph.add_edge(node_of[from as usize], node_of[to as usize], index as u32);
-        }
-        let by_id: HashMap<String, u32> = entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i as u32))
-            .collect();
-        // Normalising names is the costly part: do it on every core.
-        let normalized: Vec<Vec<String>> = entities
-            .par_iter()
-            .map(|e| e.names().map(normalize).collect())
-            .collect();
-        let mut by_name: HashMap<String, Vec<u32>> = HashMap::with_capacity(entities.len() * 2);
-        for (index, names) in normalized.into_iter().enumerate() {
-            let index = index as u32;
-            for name in names {
-                let holders = by_name.entry(name).or_default();
-                if !holders.contains(&index) {
-                    holders.push(index);
-                }
-            }
-        }
-        KnowledgeGraph {
+    /// Builds the indexes over the tables.
+    pub(crate) fn from_parts(
+        entities: Vec<Entity>,
+        entity_cold: ColdStore,
+        relations: RelationTable,
+        epoch: u64,
+    ) -> KnowledgeGraph {
+        debug_assert_eq!(entities.len(), entity_cold.count());
+        let mut graph = KnowledgeGraph {
+            entity_live: vec![true; entities.len()],
+            entity_kind: entities.iter().map(|e| e.kind).collect(),
             entities,
+            entity_cold,
             relations,
-            graph,
-            node_of,
-            by_id,
-            by_name,
-            pagerank: Default::default(),
-            clusters: Default::default(),
+            epoch,
+            ..Default::default()
+        };
+        graph.rebuild_adjacency();
+        graph.id_index = graph.index_entries(0..graph.entities.len() as u32, false);
+        graph.name_index = graph.index_entries(0..graph.entities.len() as u32, true);
+        graph
+    }
+
+    pub(crate) fn rebuild_adjacency(&mut self) {
+        let table = &self.relations;
+        self.adjacency = Adjacency::build(self.entities.len(), &table.from, &table.to, &table.kind, &table.live);
+        self.pagerank = Default::default();
+        self.clusters = Default::default();
+    }
+
+    /// Sorted index entries of the live entities among `positions`: by id,
+    /// or by every normalised name and alias.
+    pub(crate) fn index_entries(&self, positions: std::ops::Range<u32>, names: bool) -> Vec<(u64, u32)> {
+        let mut entries: Vec<(u64, u32)> = positions
+            .into_par_iter()
+            .filter(|&i| self.entity_live[i as usize])
+            .flat_map_iter(|i| {
+                let entity = &self.entities[i as usize];
+                let hashes: Vec<u64> = if names {
+                    entity.names().map(|n| hash_text(&normalize(n))).collect()
+                } else {
+                    vec![hash_text(&entity.id)]
+                };
+                hashes.into_iter().map(move |h| (h, i))
+            })
+            .collect();
+        entries.par_sort_unstable();
+        entries.dedup();
+        entries
+    }
+
+    /// Replaces the index entries of the entities in `touched` (a flag per
+    /// position) with their current ones.
+    pub(crate) fn reindex(&mut self, touched: &[bool]) {
+        let is_touched = |i: u32| touched.get(i as usize).copied().unwrap_or(false);
+        let fresh: Vec<u32> = (0..self.entities.len() as u32).filter(|&i| is_touched(i)).collect();
+        if fresh.is_empty() {
+            return;
+        }
+        for names in [false, true] {
+            let mut entries = std::mem::take(if names {
+                &mut self.name_index
+            } else {
+                &mut self.id_index
+            });
+            entries.retain(|&(_, i)| !is_touched(i));
+            for &i in &fresh {
+                entries.extend(self.index_entries(i..i + 1, names));
+            }
+            entries.par_sort_unstable();
+            entries.dedup();
+            *(if names {
+                &mut self.name_index
+            } else {
+                &mut self.id_index
+            }) = entries;
         }
     }
 
-    /// Writes the binary snapshot of the graph's tables to `path`.
-    pub fn save(&self, path: &Path) -> Result<()> {
-        let snapshot = Snapshot {
-            entities: self
-                .entities
-                .iter()
-                .map(|e| StoredEntity {
-                    id: e.id.as_str(),
-                    kind: e.kind,
-                    name: e.name.as_str(),
-                    aliases: e.aliases.iter().map(String::as_str).collect(),
-                    description: e.description.as_str(),
-                    industry: e.industry.iter().map(String::as_str).collect(),
-                    location: e.location.as_str(),
-                    props: props_to_text(&e.props),
-                })
-                .collect(),
-            relations: self
-                .relations
-                .iter()
-                .map(|r| StoredRelation {
-                    from: self.by_id[&r.from],
-                    to: self.by_id[&r.to],
-                    kind: r.kind,
-                    since: r.since.as_deref(),
-                    amount: r.amount,
-                    unit: r.unit.as_deref(),
-                    props: props_to_text(&r.props),
-                    evidence: r
-                        .evidence
-                        .iter()
-                        .map(|e| StoredEvidence {
-                            doc: e.doc.as_str(),
-                            quote: e.quote.as_str(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        };
-        let bytes = postcard::to_stdvec(&snapshot).map_err(|e| Error::Serialization(e.to_string()))?;
-        drop(snapshot);
-        crate::store::write_durably(path, &bytes)
-    }
-
-    /// Loads a snapshot written by [`KnowledgeGraph::save`].
-    pub fn load(path: &Path) -> Result<KnowledgeGraph> {
-        let started = std::time::Instant::now();
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let snapshot: Snapshot<String> = postcard::from_bytes(&bytes).map_err(|e| Error::CorruptIndex {
-            path: path.to_path_buf(),
-            reason: format!("graph snapshot does not decode: {e}"),
-        })?;
-        drop(bytes);
-        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "snapshot decoded");
-        let entities = snapshot
-            .entities
-            .into_par_iter()
-            .map(|e| {
-                Ok(Entity {
-                    props: props_from_text(&e.props)?,
-                    id: e.id,
-                    kind: e.kind,
-                    name: e.name,
-                    aliases: e.aliases,
-                    description: e.description,
-                    industry: e.industry,
-                    location: e.location,
-                })
-            })
-            .collect::<Result<Vec<Entity>>>()?;
-        let count = entities.len();
-        let (relations, endpoints): (Vec<Relation>, Vec<(u32, u32)>) = snapshot
-            .relations
-            .into_par_iter()
-            .map_init(PropsCache::default, |cache, r| {
-                if r.from as usize >= count || r.to as usize >= count {
-                    return Err(Error::CorruptIndex {
-                        path: path.to_path_buf(),
-                        reason: format!("a relation names entity #{}, beyond the table", r.from.max(r.to)),
-                    });
-                }
-                let relation = Relation {
-                    from: entities[r.from as usize].id.clone(),
-                    to: entities[r.to as usize].id.clone(),
-                    props: cache.parse(&r.props)?,
-                    kind: r.kind,
-                    since: r.since,
-                    amount: r.amount,
-                    unit: r.unit,
-                    evidence: r
-                        .evidence
-                        .into_iter()
-                        .map(|e| Evidence {
-                            doc: e.doc,
-                            quote: e.quote,
-                        })
-                        .collect(),
-                };
-                Ok((relation, (r.from, r.to)))
-            })
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .unzip();
-        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "tables rebuilt");
-        let graph = KnowledgeGraph::assemble(entities, relations, endpoints);
-        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "graph assembled");
-        Ok(graph)
-    }
-
-    /// Every entity, in table order.
+    /// The entities, in table order, with their names, kinds and places;
+    /// their descriptions and props are not held in memory and are empty
+    /// here (read them with [`Self::entity`] or [`Self::entity_record`]).
+    /// Deleted entities leave a slot with no names until the next snapshot.
     pub fn entities(&self) -> &[Entity] {
         &self.entities
     }
 
-    /// Every relation, in table order.
-    pub fn relations(&self) -> &[Relation] {
-        &self.relations
+    /// Number of live entities.
+    pub fn entity_count(&self) -> usize {
+        self.entity_live.iter().filter(|&&l| l).count()
     }
 
-    /// Table index of an entity known to exist (relations always name
-    /// existing entities).
-    pub(crate) fn index_of(&self, id: &str) -> u32 {
-        self.by_id[id]
+    /// Whether the entity at a position is live (not deleted).
+    pub fn is_live(&self, index: u32) -> bool {
+        self.entity_live.get(index as usize).copied().unwrap_or(false)
     }
 
+    /// Number of live relations.
+    pub fn relation_count(&self) -> usize {
+        self.relations.live.iter().filter(|&&l| l).count()
+    }
+
+    /// Positions of the live relations, in table order.
+    pub fn relation_positions(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.relations.len() as u32).filter(|&i| self.relations.live[i as usize])
+    }
+
+    /// The entity positions of a relation's `from` and `to`.
+    pub fn relation_ends(&self, index: u32) -> (u32, u32) {
+        (self.relations.from[index as usize], self.relations.to[index as usize])
+    }
+
+    /// Kind of the relation at a position.
+    pub fn relation_kind(&self, index: u32) -> RelationKind {
+        self.relations.kind[index as usize]
+    }
+
+    /// The full relation record at a position.
+    pub fn relation(&self, index: u32) -> Result<Relation> {
+        let (from, to) = self.relation_ends(index);
+        let bytes = self.relations.cold.get(index)?;
+        let cold: RelationCold<String> = decode(&bytes, "relation")?;
+        let props = match cold.props {
+            0 => serde_json::Map::new(),
+            n => props_from_text(self.relations.props.get(n - 1).unwrap_or_default())?,
+        };
+        Ok(Relation {
+            from: self.entities[from as usize].id.clone(),
+            to: self.entities[to as usize].id.clone(),
+            kind: self.relation_kind(index),
+            since: cold.since,
+            amount: cold.amount,
+            unit: cold.unit,
+            props,
+            evidence: cold
+                .evidence
+                .into_iter()
+                .map(|(doc, quote)| Evidence {
+                    doc: self.relations.docs.get(doc).unwrap_or_default().to_string(),
+                    quote,
+                })
+                .collect(),
+        })
+    }
+
+    /// The entity at a position in its in-memory form (no description or
+    /// props).
     pub(crate) fn entity_at(&self, index: u32) -> &Entity {
         &self.entities[index as usize]
     }
 
-    pub(crate) fn relation_at(&self, index: u32) -> &Relation {
-        &self.relations[index as usize]
+    /// The full entity record at a position.
+    pub fn entity_record(&self, index: u32) -> Result<Entity> {
+        let bytes = self.entity_cold.get(index)?;
+        let cold: EntityCold<String> = decode(&bytes, "entity")?;
+        let mut entity = self.entities[index as usize].clone();
+        entity.description = cold.description;
+        entity.props = props_from_text(&cold.props)?;
+        Ok(entity)
     }
 
-    pub(crate) fn node(&self, index: u32) -> NodeIndex {
-        self.node_of[index as usize]
-    }
-
-    pub(crate) fn petgraph(&self) -> &StableDiGraph<u32, u32> {
-        &self.graph
+    /// Table position of a live entity by exact id.
+    pub(crate) fn position_of_id(&self, id: &str) -> Option<u32> {
+        filed_under(&self.id_index, hash_text(id)).find(|&i| self.entities[i as usize].id == id)
     }
 
     /// Looks an entity up by id, then by name, then by alias (names and
@@ -333,13 +400,16 @@ impl KnowledgeGraph {
     /// [`Error::AmbiguousName`] listing the candidates.
     pub fn resolve(&self, key: &str) -> Result<u32> {
         let key = key.trim();
-        if let Some(&index) = self.by_id.get(key) {
+        if let Some(index) = self.position_of_id(key) {
             return Ok(index);
         }
         let normalized = normalize(key);
-        let Some(holders) = self.by_name.get(&normalized) else {
+        let holders: Vec<u32> = filed_under(&self.name_index, hash_text(&normalized))
+            .filter(|&i| self.entities[i as usize].names().any(|n| normalize(n) == normalized))
+            .collect();
+        if holders.is_empty() {
             return Err(Error::EntityNotFound { id: key.to_string() });
-        };
+        }
         // A main name beats an alias: `高测股份` names one entity even if
         // another lists it as an alias.
         let by_main_name: Vec<u32> = holders
@@ -347,11 +417,7 @@ impl KnowledgeGraph {
             .copied()
             .filter(|&i| normalize(&self.entities[i as usize].name) == normalized)
             .collect();
-        let candidates = if by_main_name.is_empty() {
-            holders.clone()
-        } else {
-            by_main_name
-        };
+        let candidates = if by_main_name.is_empty() { holders } else { by_main_name };
         match candidates.as_slice() {
             [single] => Ok(*single),
             _ => Err(Error::AmbiguousName {
@@ -367,49 +433,28 @@ impl KnowledgeGraph {
         }
     }
 
-    /// Resolves `key` and returns the entity.
-    pub fn entity(&self, key: &str) -> Result<&Entity> {
-        self.resolve(key).map(|i| self.entity_at(i))
-    }
-
-    /// The edges touching a node in either direction, with whether each
-    /// leaves the node.
-    pub(crate) fn incident_edges(
-        &self,
-        node: NodeIndex,
-    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, u32, bool)> + '_ {
-        let outgoing = self
-            .graph
-            .edges_directed(node, Direction::Outgoing)
-            .map(|e| (e.id(), e.target(), *e.weight(), true));
-        let incoming = self
-            .graph
-            .edges_directed(node, Direction::Incoming)
-            .map(|e| (e.id(), e.source(), *e.weight(), false));
-        outgoing.chain(incoming)
+    /// Resolves `key` and returns the full entity record.
+    pub fn entity(&self, key: &str) -> Result<Entity> {
+        self.resolve(key).and_then(|i| self.entity_record(i))
     }
 
     /// The entity and all of its relations, strongest kinds first.
     pub fn entity_view(&self, key: &str) -> Result<EntityView> {
         let index = self.resolve(key)?;
-        let node = self.node(index);
-        let mut relations: Vec<RelationView> = self
-            .incident_edges(node)
-            .map(|(_, other, relation_index, outgoing)| {
-                let relation = self.relation_at(relation_index);
-                let other = self.entity_at(self.graph[other]);
-                RelationView {
-                    kind: relation.kind,
-                    direction: if outgoing { "out" } else { "in" }.to_string(),
-                    other: EntityRef::from(other),
-                    since: relation.since.clone(),
-                    amount: relation.amount,
-                    unit: relation.unit.clone(),
-                    props: relation.props.clone(),
-                    evidence: relation.evidence.clone(),
-                }
-            })
-            .collect();
+        let mut relations = Vec::with_capacity(self.degree(index));
+        for edge in self.adjacency.edges(index) {
+            let relation = self.relation(edge.relation)?;
+            relations.push(RelationView {
+                kind: relation.kind,
+                direction: if edge.outgoing { "out" } else { "in" }.to_string(),
+                other: EntityRef::from(self.entity_at(edge.neighbor)),
+                since: relation.since,
+                amount: relation.amount,
+                unit: relation.unit,
+                props: relation.props,
+                evidence: relation.evidence,
+            });
+        }
         relations.sort_by(|a, b| {
             b.kind
                 .strength()
@@ -418,16 +463,23 @@ impl KnowledgeGraph {
                 .then_with(|| a.other.id.cmp(&b.other.id))
         });
         Ok(EntityView {
-            entity: self.entity_at(index).clone(),
+            entity: self.entity_record(index)?,
             relations,
         })
     }
 
     /// Number of relations an entity takes part in.
     pub fn degree(&self, index: u32) -> usize {
-        let node = self.node(index);
-        self.graph.edges_directed(node, Direction::Outgoing).count()
-            + self.graph.edges_directed(node, Direction::Incoming).count()
+        self.adjacency.degree(index)
+    }
+
+    /// Approximate bytes the graph holds in memory, for logs.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.adjacency.heap_bytes()
+            + self.relations.len() * 14
+            + self.relations.cold.heap_bytes()
+            + self.entity_cold.heap_bytes()
+            + (self.id_index.len() + self.name_index.len()) * 16
     }
 }
 
@@ -488,51 +540,29 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn snapshot_round_trip() {
+    fn records_keep_every_field() {
         let mut first = entity("a", EntityKind::University, "康复大学", &[]);
+        first.description = "一所大学".into();
         first
             .props
             .insert("level".into(), serde_json::json!({"rank": 1, "tags": ["x"]}));
+        let mut link = relation("a", "b", RelationKind::LocatedIn);
+        link.since = Some("2021-06".into());
+        link.amount = Some(3.5);
+        link.unit = Some("亿元".into());
+        link.props.insert("share".into(), serde_json::json!(0.4));
         let graph = KnowledgeGraph::from_records(
-            vec![first, entity("b", EntityKind::Zone, "青岛高新区", &[])],
-            vec![relation("a", "b", RelationKind::LocatedIn)],
+            vec![first.clone(), entity("b", EntityKind::Zone, "青岛高新区", &[])],
+            vec![link.clone()],
         )
         .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("graph.bin");
-        graph.save(&path).unwrap();
-        let loaded = KnowledgeGraph::load(&path).unwrap();
-        assert_eq!(loaded.entities(), graph.entities());
-        assert_eq!(loaded.relations(), graph.relations());
-        let view = loaded.entity_view("康复大学").unwrap();
+        assert_eq!(graph.entity("康复大学").unwrap(), first);
+        assert_eq!(graph.entities()[0].description, "", "profiles stay out of memory");
+        assert_eq!(graph.relation(0).unwrap(), link);
+        let view = graph.entity_view("康复大学").unwrap();
         assert_eq!(view.relations.len(), 1);
         assert_eq!(view.relations[0].direction, "out");
         assert_eq!(view.relations[0].other.id, "b");
-    }
-
-    #[test]
-    fn props_cache_gives_what_parsing_gives() {
-        let mut cache = PropsCache::default();
-        for round in 0..3 {
-            for i in 0..12 {
-                let text = format!("{{\"n\":{i},\"synthetic\":true}}");
-                assert_eq!(
-                    cache.parse(&text).unwrap(),
-                    props_from_text(&text).unwrap(),
-                    "round {round}"
-                );
-            }
-        }
-        assert!(cache.recent.len() <= PropsCache::SIZE);
-        assert!(cache.parse("").unwrap().is_empty());
-        assert!(cache.parse("{broken").is_err());
-    }
-
-    #[test]
-    fn corrupt_snapshot_is_an_error_not_a_panic() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("graph.bin");
-        std::fs::write(&path, b"\xff\xff\xff\xff garbage").unwrap();
-        assert!(matches!(KnowledgeGraph::load(&path), Err(Error::CorruptIndex { .. })));
+        assert_eq!(view.entity, first);
     }
 }

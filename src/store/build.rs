@@ -28,15 +28,17 @@ const MAX_DICTIONARY_NAME_CHARS: usize = 24;
 
 /// The words the segmenter must keep whole: every name and alias of a named
 /// entity, and the domain dictionary. Patents and projects are left out:
-/// their "names" are titles, sentences of ordinary words, not names. Build
-/// and open both call this, so that they agree.
-pub(crate) fn segmenter_for(entities: &[Entity], domain_words: &[String]) -> Segmenter {
-    let names = entities
+/// their "names" are titles, sentences of ordinary words, not names. A build
+/// writes them to the generation's dictionary file, which is what opening
+/// reads, so that the two agree even after the graph has changed.
+pub(crate) fn dictionary_words<'a>(entities: &'a [Entity], domain_words: &'a [String]) -> Vec<&'a str> {
+    entities
         .iter()
         .filter(|e| !matches!(e.kind, EntityKind::Patent | EntityKind::Project))
         .flat_map(|e| e.names())
-        .filter(|name| name.chars().count() <= MAX_DICTIONARY_NAME_CHARS);
-    Segmenter::new(names.chain(domain_words.iter().map(String::as_str)))
+        .filter(|name| name.chars().count() <= MAX_DICTIONARY_NAME_CHARS)
+        .chain(domain_words.iter().map(String::as_str))
+        .collect()
 }
 
 /// Builds the index of the corpus in `corpus_dir` into `index_dir`.
@@ -89,7 +91,8 @@ fn write_generation(
     dir: &Path,
     progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<Manifest> {
-    let segmenter = segmenter_for(&corpus.entities, &corpus.dictionary);
+    let dictionary = dictionary_words(&corpus.entities, &corpus.dictionary).join("\n");
+    let segmenter = Segmenter::new(dictionary.lines());
 
     let search_dir = dir.join(SEARCH_DIR);
     fs::create_dir(&search_dir).map_err(|e| Error::io(&search_dir, e))?;
@@ -135,7 +138,7 @@ fn write_generation(
     };
     let graph = KnowledgeGraph::from_records(corpus.entities, corpus.relations)?;
     graph.save(&dir.join(GRAPH_FILE))?;
-    write_durably(&dir.join(DICTIONARY_FILE), corpus.dictionary.join("\n").as_bytes())?;
+    write_durably(&dir.join(DICTIONARY_FILE), dictionary.as_bytes())?;
     let manifest = Manifest {
         format_version: FORMAT_VERSION,
         built_by: env!("CARGO_PKG_VERSION").to_string(),

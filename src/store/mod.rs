@@ -5,13 +5,17 @@
 //! Layout:
 //! ```text
 //! index/CURRENT            name of the live generation, replaced atomically
-//! index/gen-<stamp>/       one complete build: manifest.json, graph.bin,
-//!                          dictionary.txt, search/ (tantivy)
+//! index/gen-<stamp>/       one complete build: manifest.json, graph.bin
+//!                          (graph snapshot), graph.wal (graph changes since
+//!                          the snapshot), dictionary.txt (the words the
+//!                          segmenter keeps whole), search/ (tantivy)
 //! index/.build-<stamp>/    a build in progress; never opened, removed later
 //! ```
 //! A build writes a new generation beside the live one and only then points
 //! `CURRENT` at it, so a crash at any moment leaves either the old index or
-//! the new one, never a half-written one that opens.
+//! the new one, never a half-written one that opens. Graph changes are
+//! appended to `graph.wal` and flushed before they are acknowledged, and
+//! folded into a new `graph.bin` by compaction (see `crate::graph`).
 
 pub(crate) mod build;
 mod manifest;

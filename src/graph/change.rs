@@ -1,0 +1,359 @@
+//! Changes to a graph: add, replace and delete entities and relations.
+//! A change is applied to the tables in place (a deleted record leaves a
+//! dead slot until the next snapshot), then the adjacency and the id and
+//! name indexes are brought up to date once per batch. The write-ahead log
+//! ([`super::GraphLog`]) stores changes in this form.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::store::{split_entity, KnowledgeGraph};
+use crate::model::{Entity, Relation, RelationKind};
+use crate::{Error, Result};
+
+/// One change to the graph. Applying the same change twice in a row leaves
+/// the graph as applying it once does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Change {
+    /// Adds an entity, or replaces the one with the same id (its relations
+    /// stay).
+    PutEntity { entity: Entity },
+    /// Deletes an entity and every relation it takes part in.
+    DeleteEntity { id: String },
+    /// Adds a relation, replacing those with the same `from`, `to` and
+    /// `kind`.
+    PutRelation { relation: Relation },
+    /// Deletes the relations with this `from`, `to` and `kind` (none is
+    /// not an error).
+    DeleteRelation {
+        from: String,
+        to: String,
+        kind: RelationKind,
+    },
+}
+
+/// What a batch has done so far, for lookups the indexes do not know yet.
+#[derive(Default)]
+struct Batch {
+    /// Entities added in this batch, by id.
+    added_entities: HashMap<String, u32>,
+    /// Relations added in this batch (not in the adjacency yet).
+    added_relations: Vec<u32>,
+    /// Entity positions whose index entries must be redone.
+    touched: Vec<bool>,
+    entities_deleted: bool,
+    structure_changed: bool,
+}
+
+fn not_found(id: &str) -> Error {
+    Error::EntityNotFound { id: id.to_string() }
+}
+
+impl KnowledgeGraph {
+    /// Position of the live entity with this exact id, counting entities
+    /// added in the running batch.
+    fn live_position(&self, id: &str, batch: &Batch) -> Option<u32> {
+        if let Some(&position) = batch.added_entities.get(id) {
+            return self.is_live(position).then_some(position);
+        }
+        self.position_of_id(id).filter(|&p| self.is_live(p))
+    }
+
+    /// Checks that `change` can be applied to the graph as it is: ids are
+    /// not empty, the entity to delete and the ends of a relation exist,
+    /// dates have the `YYYY[-MM[-DD]]` form.
+    pub fn check(&self, change: &Change) -> Result<()> {
+        let batch = Batch::default();
+        let exists = |id: &str| self.live_position(id, &batch).map(|_| ()).ok_or_else(|| not_found(id));
+        match change {
+            Change::PutEntity { entity } => {
+                if entity.id.trim().is_empty() || entity.id != entity.id.trim() {
+                    return Err(Error::invalid_parameter(
+                        "id",
+                        "must be non-empty, without surrounding spaces",
+                    ));
+                }
+                if entity.name.trim().is_empty() {
+                    return Err(Error::invalid_parameter("name", "must not be empty"));
+                }
+                Ok(())
+            }
+            Change::DeleteEntity { id } => exists(id),
+            Change::PutRelation { relation } => {
+                exists(&relation.from)?;
+                exists(&relation.to)?;
+                if let Some(since) = &relation.since {
+                    crate::search::check_date("since", since)?;
+                }
+                Ok(())
+            }
+            Change::DeleteRelation { from, to, .. } => {
+                exists(from)?;
+                exists(to)
+            }
+        }
+    }
+
+    /// Applies one change. See [`KnowledgeGraph::apply_all`].
+    pub fn apply(&mut self, change: Change) -> Result<()> {
+        self.apply_all(std::iter::once(change))
+    }
+
+    /// Applies changes in order, then rebuilds the adjacency and the indexes
+    /// once.
+    ///
+    /// Fails with [`Error::EntityNotFound`] when a change names an entity
+    /// that does not exist at its turn; the changes before it stay applied.
+    ///
+    /// # Complexity
+    /// O(changes) for the tables, plus O(V + E) to rebuild the adjacency
+    /// when relations or entities were added or deleted.
+    pub fn apply_all(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<()> {
+        let mut batch = Batch {
+            touched: vec![false; self.entities.len()],
+            ..Default::default()
+        };
+        let mut outcome = Ok(());
+        for change in changes {
+            if let Err(error) = self.apply_one(change, &mut batch) {
+                outcome = Err(error);
+                break;
+            }
+        }
+        if batch.entities_deleted {
+            let table = &mut self.relations;
+            for index in 0..table.from.len() {
+                let ends_live =
+                    self.entity_live[table.from[index] as usize] && self.entity_live[table.to[index] as usize];
+                if table.live[index] && !ends_live {
+                    table.live[index] = false;
+                }
+            }
+        }
+        if batch.structure_changed || batch.entities_deleted || self.adjacency.nodes() != self.entities.len() {
+            self.rebuild_adjacency();
+        }
+        self.reindex(&batch.touched);
+        self.pagerank = Default::default();
+        self.clusters = Default::default();
+        outcome
+    }
+
+    fn apply_one(&mut self, change: Change, batch: &mut Batch) -> Result<()> {
+        match change {
+            Change::PutEntity { entity } => {
+                let existing = self.live_position(&entity.id, batch);
+                let id = entity.id.clone();
+                let (hot, cold) = split_entity(entity);
+                match existing {
+                    Some(position) => {
+                        self.entity_kind[position as usize] = hot.kind;
+                        self.entities[position as usize] = hot;
+                        self.entity_cold.replace(position, &cold);
+                        batch.touched[position as usize] = true;
+                    }
+                    None => {
+                        let position = self.entity_cold.push(&cold);
+                        debug_assert_eq!(position as usize, self.entities.len());
+                        self.entity_kind.push(hot.kind);
+                        self.entities.push(hot);
+                        self.entity_live.push(true);
+                        batch.touched.push(true);
+                        batch.added_entities.insert(id, position);
+                    }
+                }
+            }
+            Change::DeleteEntity { id } => {
+                let position = self.live_position(&id, batch).ok_or_else(|| not_found(&id))?;
+                self.entity_live[position as usize] = false;
+                // a dead slot keeps its id but no names, so nothing finds it
+                let entity = &mut self.entities[position as usize];
+                entity.name.clear();
+                entity.aliases.clear();
+                batch.touched[position as usize] = true;
+                batch.added_entities.remove(&id);
+                batch.entities_deleted = true;
+            }
+            Change::PutRelation { relation } => {
+                let from = self
+                    .live_position(&relation.from, batch)
+                    .ok_or_else(|| not_found(&relation.from))?;
+                let to = self
+                    .live_position(&relation.to, batch)
+                    .ok_or_else(|| not_found(&relation.to))?;
+                self.delete_relations(from, to, relation.kind, batch);
+                let index = self.relations.push(from, to, &relation);
+                batch.added_relations.push(index);
+                batch.structure_changed = true;
+            }
+            Change::DeleteRelation { from, to, kind } => {
+                let from = self.live_position(&from, batch).ok_or_else(|| not_found(&from))?;
+                let to = self.live_position(&to, batch).ok_or_else(|| not_found(&to))?;
+                self.delete_relations(from, to, kind, batch);
+                batch.structure_changed = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks dead the live relations `from` → `to` of `kind`.
+    fn delete_relations(&mut self, from: u32, to: u32, kind: RelationKind, batch: &Batch) {
+        let mut doomed: Vec<u32> = Vec::new();
+        if (from as usize) < self.adjacency.nodes() {
+            doomed.extend(
+                self.adjacency
+                    .edges(from)
+                    .filter(|e| e.outgoing && e.neighbor == to && e.kind == kind)
+                    .map(|e| e.relation),
+            );
+        }
+        let table = &self.relations;
+        doomed.extend(batch.added_relations.iter().copied().filter(|&r| {
+            table.from[r as usize] == from && table.to[r as usize] == to && table.kind[r as usize] == kind
+        }));
+        for relation in doomed {
+            self.relations.live[relation as usize] = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::store::tests::{entity, relation};
+    use crate::graph::NeighborsRequest;
+    use crate::model::EntityKind::*;
+    use RelationKind::*;
+
+    fn graph() -> KnowledgeGraph {
+        KnowledgeGraph::from_records(
+            vec![entity("a", Enterprise, "甲", &["甲公司"]), entity("b", Zone, "乙", &[])],
+            vec![relation("a", "b", LocatedIn)],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn entities_are_added_replaced_and_deleted() {
+        let mut graph = graph();
+        let mut c = entity("c", University, "丙大学", &["丙大"]);
+        c.description = "一所大学".into();
+        graph.apply(Change::PutEntity { entity: c.clone() }).unwrap();
+        assert_eq!(graph.entity("丙大").unwrap(), c);
+        graph
+            .apply(Change::PutRelation {
+                relation: relation("c", "a", CollaboratesWith),
+            })
+            .unwrap();
+        assert_eq!(graph.degree(graph.resolve("a").unwrap()), 2);
+        // replacing keeps relations, renames
+        graph
+            .apply(Change::PutEntity {
+                entity: entity("a", Enterprise, "甲新", &[]),
+            })
+            .unwrap();
+        assert!(graph.resolve("甲公司").is_err(), "old alias gone");
+        assert_eq!(graph.degree(graph.resolve("甲新").unwrap()), 2);
+        // deleting removes its relations
+        graph.apply(Change::DeleteEntity { id: "a".into() }).unwrap();
+        assert!(matches!(graph.resolve("a"), Err(Error::EntityNotFound { .. })));
+        assert!(graph.resolve("甲新").is_err());
+        assert_eq!(graph.relation_count(), 0);
+        assert_eq!(graph.entity_count(), 2);
+        assert_eq!(graph.stats().entities, 2);
+        let around = graph.neighbors("c", &NeighborsRequest::default()).unwrap();
+        assert!(around.nodes.is_empty());
+        // and the id can come back as a new entity
+        graph
+            .apply(Change::PutEntity {
+                entity: entity("a", Enterprise, "甲", &[]),
+            })
+            .unwrap();
+        assert_eq!(graph.degree(graph.resolve("a").unwrap()), 0);
+    }
+
+    #[test]
+    fn relations_are_replaced_by_ends_and_kind() {
+        let mut graph = graph();
+        let mut dated = relation("a", "b", LocatedIn);
+        dated.since = Some("2020".into());
+        graph
+            .apply(Change::PutRelation {
+                relation: dated.clone(),
+            })
+            .unwrap();
+        graph
+            .apply(Change::PutRelation {
+                relation: dated.clone(),
+            })
+            .unwrap();
+        assert_eq!(graph.relation_count(), 1, "same ends and kind: replaced");
+        let index = graph.relation_positions().next().unwrap();
+        assert_eq!(graph.relation(index).unwrap(), dated);
+        graph
+            .apply(Change::PutRelation {
+                relation: relation("a", "b", InvestsIn),
+            })
+            .unwrap();
+        assert_eq!(graph.relation_count(), 2);
+        graph
+            .apply(Change::DeleteRelation {
+                from: "a".into(),
+                to: "b".into(),
+                kind: LocatedIn,
+            })
+            .unwrap();
+        assert_eq!(graph.relation_count(), 1);
+        assert_eq!(
+            graph.relation_kind(graph.relation_positions().next().unwrap()),
+            InvestsIn
+        );
+    }
+
+    #[test]
+    fn bad_changes_are_refused_before_they_apply() {
+        let graph = graph();
+        assert!(graph
+            .check(&Change::PutRelation {
+                relation: relation("a", "zzz", LocatedIn)
+            })
+            .is_err());
+        assert!(graph.check(&Change::DeleteEntity { id: "zzz".into() }).is_err());
+        assert!(graph
+            .check(&Change::PutEntity {
+                entity: entity(" ", Enterprise, "x", &[])
+            })
+            .is_err());
+        let mut bad_date = relation("a", "b", LocatedIn);
+        bad_date.since = Some("yesterday".into());
+        assert!(graph.check(&Change::PutRelation { relation: bad_date }).is_err());
+    }
+
+    #[test]
+    fn a_batch_sees_its_own_entities() {
+        let mut graph = graph();
+        graph
+            .apply_all([
+                Change::PutEntity {
+                    entity: entity("n", Person, "新人", &[]),
+                },
+                Change::PutRelation {
+                    relation: relation("n", "a", Founded),
+                },
+                Change::PutRelation {
+                    relation: relation("n", "b", LocatedIn),
+                },
+                Change::DeleteRelation {
+                    from: "n".into(),
+                    to: "b".into(),
+                    kind: LocatedIn,
+                },
+            ])
+            .unwrap();
+        let view = graph.entity_view("新人").unwrap();
+        assert_eq!(view.relations.len(), 1);
+        assert_eq!(view.relations[0].other.id, "a");
+    }
+}

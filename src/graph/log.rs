@@ -1,0 +1,357 @@
+//! The write-ahead log of graph changes since the snapshot, and
+//! [`PersistentGraph`], a graph with its snapshot and log on disk.
+//!
+//! The log (`graph.wal` beside `graph.bin` in an index generation) is a
+//! header naming the snapshot epoch it follows, then one record per change:
+//! `u32` length, `u32` checksum (the first bytes of the payload's BLAKE3
+//! hash), the change as JSON. A change is appended and flushed to disk
+//! before it is applied and acknowledged. At open the records are replayed;
+//! a torn last record (a crash in the middle of an append) is dropped, not
+//! an error. Compaction writes a snapshot of the next epoch (temporary
+//! file, flushed, renamed), then an empty log of that epoch the same way: a
+//! crash between the two leaves a log of the old epoch, which the new
+//! snapshot already holds, and which is therefore discarded.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::change::Change;
+use super::store::KnowledgeGraph;
+use crate::{Error, Result};
+
+/// File name of the log inside an index generation.
+pub const LOG_FILE: &str = "graph.wal";
+const MAGIC: &[u8; 8] = b"IGWAL\0\0\x01";
+const HEADER_LEN: usize = 16;
+/// Largest record accepted; a longer length field is damage.
+const MAX_RECORD: usize = 64 << 20;
+
+fn checksum(payload: &[u8]) -> [u8; 4] {
+    let hash = blake3::hash(payload);
+    let bytes = hash.as_bytes();
+    [bytes[0], bytes[1], bytes[2], bytes[3]]
+}
+
+/// What reading a log found.
+struct Contents {
+    changes: Vec<Change>,
+    /// Bytes of whole, valid records (with the header).
+    valid_len: u64,
+    /// Whether more bytes followed the valid ones.
+    torn: bool,
+}
+
+/// Reads a log of `epoch`; `None` when the file is missing or follows
+/// another snapshot.
+fn read_log(path: &Path, epoch: u64) -> Result<Option<Contents>> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+        return Err(Error::CorruptIndex {
+            path: path.to_path_buf(),
+            reason: "not a graph log".into(),
+        });
+    }
+    let log_epoch = u64::from_le_bytes(bytes[8..16].try_into().unwrap_or_default());
+    if log_epoch != epoch {
+        tracing::warn!(
+            log_epoch,
+            epoch,
+            "the graph log follows another snapshot, it is discarded"
+        );
+        return Ok(None);
+    }
+    let mut changes = Vec::new();
+    let mut at = HEADER_LEN;
+    while bytes.len() - at >= 8 {
+        let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()) as usize;
+        if len > MAX_RECORD || bytes.len() - at - 8 < len {
+            break;
+        }
+        let payload = &bytes[at + 8..at + 8 + len];
+        if bytes[at + 4..at + 8] != checksum(payload) {
+            break;
+        }
+        let change: Change = serde_json::from_slice(payload).map_err(|e| Error::CorruptIndex {
+            path: path.to_path_buf(),
+            reason: format!("graph log record {} does not decode: {e}", changes.len()),
+        })?;
+        changes.push(change);
+        at += 8 + len;
+    }
+    Ok(Some(Contents {
+        changes,
+        valid_len: at as u64,
+        torn: at < bytes.len(),
+    }))
+}
+
+/// An open write-ahead log of graph changes.
+#[derive(Debug)]
+pub struct GraphLog {
+    file: File,
+    path: PathBuf,
+    epoch: u64,
+    records: usize,
+}
+
+impl GraphLog {
+    /// Creates an empty log following the snapshot of `epoch`, replacing
+    /// any file at `path` atomically.
+    pub fn create(path: &Path, epoch: u64) -> Result<GraphLog> {
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&epoch.to_le_bytes());
+        crate::store::write_durably(path, &header)?;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        Ok(GraphLog {
+            file,
+            path: path.to_path_buf(),
+            epoch,
+            records: 0,
+        })
+    }
+
+    /// Opens the log at `path` for appending and returns the changes it
+    /// holds. A torn last record is cut off; a missing log, or one that
+    /// follows another snapshot, is replaced by an empty one.
+    pub fn open(path: &Path, epoch: u64) -> Result<(GraphLog, Vec<Change>)> {
+        let Some(contents) = read_log(path, epoch)? else {
+            return Ok((GraphLog::create(path, epoch)?, Vec::new()));
+        };
+        let file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        if contents.torn {
+            tracing::warn!(log = %path.display(), kept = contents.changes.len(), "dropping a torn record at the end of the graph log");
+            file.set_len(contents.valid_len).map_err(|e| Error::io(path, e))?;
+            file.sync_all().map_err(|e| Error::io(path, e))?;
+        }
+        let log = GraphLog {
+            file,
+            path: path.to_path_buf(),
+            epoch,
+            records: contents.changes.len(),
+        };
+        Ok((log, contents.changes))
+    }
+
+    /// The changes of the log at `path` without opening it for writing (a
+    /// torn last record is skipped, the file left as it is).
+    pub fn read(path: &Path, epoch: u64) -> Result<Vec<Change>> {
+        Ok(read_log(path, epoch)?.map(|c| c.changes).unwrap_or_default())
+    }
+
+    /// Appends a change and flushes it to disk.
+    pub fn append(&mut self, change: &Change) -> Result<()> {
+        let payload = serde_json::to_vec(change).map_err(|e| Error::Serialization(e.to_string()))?;
+        let mut record = Vec::with_capacity(payload.len() + 8);
+        record.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        record.extend_from_slice(&checksum(&payload));
+        record.extend_from_slice(&payload);
+        self.file.write_all(&record).map_err(|e| Error::io(&self.path, e))?;
+        self.file.sync_data().map_err(|e| Error::io(&self.path, e))?;
+        self.records += 1;
+        Ok(())
+    }
+
+    /// Number of changes in the log.
+    pub fn len(&self) -> usize {
+        self.records
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records == 0
+    }
+
+    /// The snapshot epoch the log follows.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+}
+
+/// A graph together with its snapshot and write-ahead log in a directory
+/// (an index generation): changes are logged before they apply, and
+/// compaction folds them into a new snapshot.
+#[derive(Debug)]
+pub struct PersistentGraph {
+    graph: KnowledgeGraph,
+    log: GraphLog,
+    dir: PathBuf,
+}
+
+impl KnowledgeGraph {
+    /// Loads the snapshot in `dir` and replays its log, read only.
+    pub fn open(dir: &Path) -> Result<KnowledgeGraph> {
+        let mut graph = KnowledgeGraph::load(&dir.join(crate::store::GRAPH_FILE))?;
+        graph.replay_log(dir)?;
+        Ok(graph)
+    }
+
+    /// Applies the changes of the log in `dir` (the directory of the
+    /// snapshot this graph was loaded from), read only.
+    pub fn replay_log(&mut self, dir: &Path) -> Result<()> {
+        let log_path = dir.join(LOG_FILE);
+        let changes = GraphLog::read(&log_path, self.epoch)?;
+        replay(self, changes, &log_path)
+    }
+}
+
+fn replay(graph: &mut KnowledgeGraph, changes: Vec<Change>, log_path: &Path) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let count = changes.len();
+    graph.apply_all(changes).map_err(|e| Error::CorruptIndex {
+        path: log_path.to_path_buf(),
+        reason: format!("graph log does not replay: {e}"),
+    })?;
+    tracing::info!(changes = count, "graph log replayed");
+    Ok(())
+}
+
+impl PersistentGraph {
+    /// Opens the snapshot (`graph.bin`) and log (`graph.wal`) in `dir`,
+    /// replaying the log.
+    pub fn open(dir: &Path) -> Result<PersistentGraph> {
+        let mut graph = KnowledgeGraph::load(&dir.join(crate::store::GRAPH_FILE))?;
+        let log_path = dir.join(LOG_FILE);
+        let (log, changes) = GraphLog::open(&log_path, graph.epoch)?;
+        replay(&mut graph, changes, &log_path)?;
+        Ok(PersistentGraph {
+            graph,
+            log,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn graph(&self) -> &KnowledgeGraph {
+        &self.graph
+    }
+
+    pub fn into_graph(self) -> KnowledgeGraph {
+        self.graph
+    }
+
+    /// Changes logged since the snapshot.
+    pub fn pending(&self) -> usize {
+        self.log.len()
+    }
+
+    /// Checks a change, logs it durably, then applies it. When this
+    /// returns `Ok` the change survives a crash.
+    pub fn apply(&mut self, change: Change) -> Result<()> {
+        self.graph.check(&change)?;
+        self.log.append(&change)?;
+        self.graph.apply(change)
+    }
+
+    /// Folds the log into a new snapshot: writes the snapshot of the next
+    /// epoch atomically, starts an empty log for it, and reloads the graph
+    /// from the new snapshot (dropping deleted records from memory).
+    pub fn compact(&mut self) -> Result<()> {
+        let epoch = self.graph.epoch + 1;
+        let snapshot = self.dir.join(crate::store::GRAPH_FILE);
+        self.graph.save_with_epoch(&snapshot, epoch)?;
+        self.log = GraphLog::create(&self.dir.join(LOG_FILE), epoch)?;
+        self.graph = KnowledgeGraph::load(&snapshot)?;
+        debug_assert_eq!(self.graph.epoch, epoch);
+        tracing::info!(epoch, "graph log compacted into a new snapshot");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::store::tests::{entity, relation};
+    use crate::model::EntityKind::*;
+    use crate::model::RelationKind::*;
+
+    fn dir_with_graph() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let graph = KnowledgeGraph::from_records(
+            vec![entity("a", Enterprise, "甲", &[]), entity("b", Zone, "乙", &[])],
+            vec![relation("a", "b", LocatedIn)],
+        )
+        .unwrap();
+        graph.save(&dir.path().join(crate::store::GRAPH_FILE)).unwrap();
+        dir
+    }
+
+    #[test]
+    fn torn_last_record_is_dropped_and_the_log_stays_usable() {
+        let dir = dir_with_graph();
+        let mut graph = PersistentGraph::open(dir.path()).unwrap();
+        graph
+            .apply(Change::PutEntity {
+                entity: entity("c", Person, "丙", &[]),
+            })
+            .unwrap();
+        graph
+            .apply(Change::PutRelation {
+                relation: relation("c", "a", Founded),
+            })
+            .unwrap();
+        drop(graph);
+        let path = dir.path().join(LOG_FILE);
+        let whole = std::fs::read(&path).unwrap();
+        // cut the last record anywhere: its first change survives
+        for cut in [whole.len() - 1, whole.len() - 20] {
+            std::fs::write(&path, &whole[..cut]).unwrap();
+            assert_eq!(GraphLog::read(&path, 0).unwrap().len(), 1);
+        }
+        // a flipped byte in the last record is damage of that record only
+        let mut flipped = whole.clone();
+        let last = flipped.len() - 2;
+        flipped[last] ^= 0x55;
+        std::fs::write(&path, &flipped).unwrap();
+        let mut reopened = PersistentGraph::open(dir.path()).unwrap();
+        assert_eq!(reopened.pending(), 1);
+        assert!(reopened.graph().resolve("丙").is_ok());
+        assert_eq!(reopened.graph().degree(reopened.graph().resolve("丙").unwrap()), 0);
+        reopened
+            .apply(Change::PutRelation {
+                relation: relation("c", "b", LocatedIn),
+            })
+            .unwrap();
+        drop(reopened);
+        let again = PersistentGraph::open(dir.path()).unwrap();
+        assert_eq!(again.pending(), 2);
+        assert_eq!(again.graph().degree(again.graph().resolve("c").unwrap()), 1);
+    }
+
+    #[test]
+    fn a_log_of_an_older_snapshot_is_discarded() {
+        let dir = dir_with_graph();
+        let mut graph = PersistentGraph::open(dir.path()).unwrap();
+        graph.apply(Change::DeleteEntity { id: "a".into() }).unwrap();
+        let stale_log = std::fs::read(dir.path().join(LOG_FILE)).unwrap();
+        graph.compact().unwrap();
+        drop(graph);
+        // a crash after the new snapshot, before the new log
+        std::fs::write(dir.path().join(LOG_FILE), &stale_log).unwrap();
+        let reopened = PersistentGraph::open(dir.path()).unwrap();
+        assert_eq!(reopened.pending(), 0);
+        assert!(reopened.graph().resolve("a").is_err());
+        assert_eq!(reopened.graph().entity_count(), 1);
+    }
+
+    #[test]
+    fn a_damaged_header_is_an_error() {
+        let dir = dir_with_graph();
+        std::fs::write(dir.path().join(LOG_FILE), b"nonsense").unwrap();
+        assert!(matches!(
+            PersistentGraph::open(dir.path()),
+            Err(Error::CorruptIndex { .. })
+        ));
+    }
+}

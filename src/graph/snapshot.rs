@@ -1,0 +1,418 @@
+//! The graph's binary snapshot: flat columns that load with bulk copies.
+//!
+//! Layout (integers little-endian; each section is a `u64` byte length and
+//! the bytes):
+//! ```text
+//! "INNOGRAPH-GRAPH\0"  u32 version
+//! header               postcard: epoch, counts, document ids, property texts
+//! entity chunks        postcard lists of up to 65,536 entities each (no
+//!                      description or props), decoded in parallel
+//! entity cold lengths  u32 per entity
+//! relation from, to    u32 per relation (entity positions)
+//! relation kind        u8 per relation
+//! relation since       u32 per relation (packed date)
+//! relation cold lengths u32 per relation
+//! entity cold records  back to back; left in the file and read on demand
+//! relation cold records back to back; read into memory
+//! ```
+//! Only live records are written, renumbered densely.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::cold::{ColdStore, FileRegion};
+use super::store::{Interner, KnowledgeGraph, RelationTable};
+use crate::model::{Entity, EntityKind, RelationKind};
+use crate::{Error, Result};
+
+const MAGIC: &[u8; 16] = b"INNOGRAPH-GRAPH\0";
+const VERSION: u32 = 5;
+const CHUNK: usize = 65_536;
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    epoch: u64,
+    entities: u64,
+    relations: u64,
+    chunks: u32,
+    docs: Vec<String>,
+    props: Vec<String>,
+}
+
+/// The in-memory part of an entity as stored.
+#[derive(Serialize, Deserialize)]
+struct StoredEntity<S> {
+    id: S,
+    kind: EntityKind,
+    name: S,
+    aliases: Vec<S>,
+    industry: Vec<S>,
+    location: S,
+}
+
+fn section(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    out.write_all(&(bytes.len() as u64).to_le_bytes())?;
+    out.write_all(bytes)
+}
+
+fn u32s(values: impl Iterator<Item = u32>) -> Vec<u8> {
+    values.flat_map(u32::to_le_bytes).collect()
+}
+
+fn from_u32s(bytes: &[u8]) -> Vec<u32> {
+    bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+fn serialization(e: postcard::Error) -> Error {
+    Error::Serialization(e.to_string())
+}
+
+impl KnowledgeGraph {
+    /// Writes the binary snapshot of the graph's live records to `path`
+    /// atomically: a temporary file, flushed to disk, renamed over `path`.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        self.save_with_epoch(path, self.epoch)
+    }
+
+    pub(crate) fn save_with_epoch(&self, path: &Path, epoch: u64) -> Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temporary = dir.join(format!(".{name}.tmp"));
+        let io = |e| Error::io(&temporary, e);
+        let file = File::create(&temporary).map_err(io)?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        self.write_snapshot(&mut out, epoch, &temporary)?;
+        let file = out.into_inner().map_err(|e| io(e.into_error()))?;
+        file.sync_all().map_err(io)?;
+        drop(file);
+        std::fs::rename(&temporary, path).map_err(|e| Error::io(path, e))?;
+        crate::store::sync_dir(dir)
+    }
+
+    fn write_snapshot(&self, out: &mut impl Write, epoch: u64, path: &Path) -> Result<()> {
+        let io = |e| Error::io(path, e);
+        // dense positions of the live entities
+        let mut renumber = vec![u32::MAX; self.entities.len()];
+        let live_entities: Vec<u32> = (0..self.entities.len() as u32)
+            .filter(|&i| self.entity_live[i as usize])
+            .collect();
+        for (new, &old) in live_entities.iter().enumerate() {
+            renumber[old as usize] = new as u32;
+        }
+        let live_relations: Vec<u32> = self.relation_positions().collect();
+        let table = &self.relations;
+        let header = Header {
+            epoch,
+            entities: live_entities.len() as u64,
+            relations: live_relations.len() as u64,
+            chunks: live_entities.len().div_ceil(CHUNK) as u32,
+            docs: table.docs.texts().to_vec(),
+            props: table.props.texts().to_vec(),
+        };
+        out.write_all(MAGIC).map_err(io)?;
+        out.write_all(&VERSION.to_le_bytes()).map_err(io)?;
+        section(out, &postcard::to_stdvec(&header).map_err(serialization)?).map_err(io)?;
+        for chunk in live_entities.chunks(CHUNK) {
+            let stored: Vec<StoredEntity<&str>> = chunk
+                .iter()
+                .map(|&i| {
+                    let e = &self.entities[i as usize];
+                    StoredEntity {
+                        id: e.id.as_str(),
+                        kind: e.kind,
+                        name: e.name.as_str(),
+                        aliases: e.aliases.iter().map(String::as_str).collect(),
+                        industry: e.industry.iter().map(String::as_str).collect(),
+                        location: e.location.as_str(),
+                    }
+                })
+                .collect();
+            section(out, &postcard::to_stdvec(&stored).map_err(serialization)?).map_err(io)?;
+        }
+        // cold records: collect the live ones (the file region is read once)
+        let mut entity_lengths = Vec::with_capacity(live_entities.len());
+        let mut entity_records = Vec::new();
+        self.entity_cold.for_each(|i, bytes| {
+            if self.entity_live[i as usize] {
+                entity_lengths.push(bytes.len() as u32);
+                entity_records.extend_from_slice(bytes);
+            }
+            Ok(())
+        })?;
+        section(out, &u32s(entity_lengths.into_iter())).map_err(io)?;
+        let ends = |column: &[u32]| u32s(live_relations.iter().map(|&r| renumber[column[r as usize] as usize]));
+        section(out, &ends(&table.from)).map_err(io)?;
+        section(out, &ends(&table.to)).map_err(io)?;
+        let kinds: Vec<u8> = live_relations.iter().map(|&r| table.kind[r as usize] as u8).collect();
+        section(out, &kinds).map_err(io)?;
+        section(out, &u32s(live_relations.iter().map(|&r| table.since[r as usize]))).map_err(io)?;
+        let mut relation_lengths = Vec::with_capacity(live_relations.len());
+        let mut relation_records = Vec::new();
+        table.cold.for_each(|i, bytes| {
+            if table.live[i as usize] {
+                relation_lengths.push(bytes.len() as u32);
+                relation_records.extend_from_slice(bytes);
+            }
+            Ok(())
+        })?;
+        section(out, &u32s(relation_lengths.into_iter())).map_err(io)?;
+        section(out, &entity_records).map_err(io)?;
+        section(out, &relation_records).map_err(io)?;
+        Ok(())
+    }
+
+    /// Loads a snapshot written by [`KnowledgeGraph::save`]. The cold
+    /// records stay in the file, which the graph keeps open.
+    pub fn load(path: &Path) -> Result<KnowledgeGraph> {
+        let started = std::time::Instant::now();
+        let corrupt = |reason: String| Error::CorruptIndex {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        let mut reader = SectionReader {
+            inner: BufReader::with_capacity(1 << 20, file.try_clone().map_err(|e| Error::io(path, e))?),
+            position: 0,
+            file_len,
+            path,
+        };
+        let mut magic = [0u8; 20];
+        reader.read_exact(&mut magic)?;
+        if &magic[..16] != MAGIC {
+            return Err(corrupt("not a graph snapshot".into()));
+        }
+        let version = u32::from_le_bytes([magic[16], magic[17], magic[18], magic[19]]);
+        if version != VERSION {
+            return Err(corrupt(format!(
+                "graph snapshot format {version} is not the supported format {VERSION}"
+            )));
+        }
+        let header: Header = postcard::from_bytes(&reader.section()?)
+            .map_err(|e| corrupt(format!("graph snapshot header does not decode: {e}")))?;
+        let chunks: Vec<Vec<u8>> = (0..header.chunks).map(|_| reader.section()).collect::<Result<_>>()?;
+        let entity_lengths = from_u32s(&reader.section()?);
+        let from = from_u32s(&reader.section()?);
+        let to = from_u32s(&reader.section()?);
+        let kind_bytes = reader.section()?;
+        let since = from_u32s(&reader.section()?);
+        let relation_lengths = from_u32s(&reader.section()?);
+        let entity_region = reader.skip_section()?;
+        let relation_records = reader.section()?;
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "snapshot columns read"
+        );
+
+        let entities: Vec<Entity> = chunks
+            .par_iter()
+            .map(|chunk| {
+                let stored: Vec<StoredEntity<String>> = postcard::from_bytes(chunk)
+                    .map_err(|e| corrupt(format!("graph snapshot entities do not decode: {e}")))?;
+                Ok(stored
+                    .into_iter()
+                    .map(|e| Entity {
+                        id: e.id,
+                        kind: e.kind,
+                        name: e.name,
+                        aliases: e.aliases,
+                        description: String::new(),
+                        industry: e.industry,
+                        location: e.location,
+                        props: serde_json::Map::new(),
+                    })
+                    .collect::<Vec<Entity>>())
+            })
+            .collect::<Result<Vec<Vec<Entity>>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        drop(chunks);
+        let n = entities.len() as u64;
+        let m = header.relations as usize;
+        if n != header.entities
+            || entity_lengths.len() as u64 != n
+            || [
+                from.len(),
+                to.len(),
+                kind_bytes.len(),
+                since.len(),
+                relation_lengths.len(),
+            ]
+            .iter()
+            .any(|&len| len != m)
+        {
+            return Err(corrupt("graph snapshot columns disagree on their lengths".into()));
+        }
+        if from.iter().chain(&to).any(|&end| u64::from(end) >= n) {
+            return Err(corrupt("a relation names an entity beyond the table".into()));
+        }
+        let kind = kind_bytes
+            .iter()
+            .map(|&b| RelationKind::ALL.get(b as usize).copied())
+            .collect::<Option<Vec<RelationKind>>>()
+            .ok_or_else(|| corrupt("unknown relation kind in graph snapshot".into()))?;
+        let file = Arc::new(file);
+        let region = |(base, len)| FileRegion {
+            file: file.clone(),
+            path: path.to_path_buf(),
+            base,
+            len,
+        };
+        let entity_cold = ColdStore::in_file(region(entity_region), entity_lengths)?;
+        let table = RelationTable {
+            from,
+            to,
+            kind,
+            since,
+            live: vec![true; m],
+            cold: ColdStore::in_memory(relation_records, relation_lengths)
+                .ok_or_else(|| corrupt("relation record lengths disagree with their section".into()))?,
+            docs: Interner::from_texts(header.docs),
+            props: Interner::from_texts(header.props),
+        };
+        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "tables decoded");
+        let graph = KnowledgeGraph::from_parts(entities, entity_cold, table, header.epoch);
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            heap_mb = graph.heap_bytes() / 1_000_000,
+            "graph assembled"
+        );
+        Ok(graph)
+    }
+}
+
+/// Reads sections in order, keeping track of the file position.
+struct SectionReader<'p> {
+    inner: BufReader<File>,
+    position: u64,
+    file_len: u64,
+    path: &'p Path,
+}
+
+impl SectionReader<'_> {
+    fn truncated(&self) -> Error {
+        Error::CorruptIndex {
+            path: self.path.to_path_buf(),
+            reason: "graph snapshot is truncated".into(),
+        }
+    }
+
+    fn read_exact(&mut self, buffer: &mut [u8]) -> Result<()> {
+        self.inner.read_exact(buffer).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => self.truncated(),
+            _ => Error::io(self.path, e),
+        })?;
+        self.position += buffer.len() as u64;
+        Ok(())
+    }
+
+    fn length(&mut self) -> Result<u64> {
+        let mut bytes = [0u8; 8];
+        self.read_exact(&mut bytes)?;
+        let length = u64::from_le_bytes(bytes);
+        if length > self.file_len.saturating_sub(self.position) {
+            return Err(self.truncated());
+        }
+        Ok(length)
+    }
+
+    fn section(&mut self) -> Result<Vec<u8>> {
+        let length = self.length()?;
+        let mut bytes = vec![0u8; length as usize];
+        self.read_exact(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Skips a section; returns its (offset, length) in the file.
+    fn skip_section(&mut self) -> Result<(u64, u64)> {
+        let length = self.length()?;
+        let offset = self.position;
+        self.inner
+            .seek(SeekFrom::Current(length as i64))
+            .map_err(|e| Error::io(self.path, e))?;
+        self.position += length;
+        Ok((offset, length))
+    }
+}
+
+/// Checks that a cold relation record decodes (used by tests).
+#[cfg(test)]
+pub(crate) fn decodes(bytes: &[u8]) -> bool {
+    postcard::from_bytes::<super::store::RelationCold<String>>(bytes).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::store::tests::{entity, relation};
+
+    fn sample() -> KnowledgeGraph {
+        let mut first = entity("a", EntityKind::University, "康复大学", &["康大"]);
+        first.description = "位于青岛".into();
+        first.props.insert("level".into(), serde_json::json!({"rank": 1}));
+        let mut link = relation("a", "b", RelationKind::LocatedIn);
+        link.since = Some("2020".into());
+        link.props.insert("synthetic".into(), serde_json::json!(true));
+        KnowledgeGraph::from_records(
+            vec![
+                first,
+                entity("b", EntityKind::Zone, "青岛高新区", &[]),
+                entity("c", EntityKind::Enterprise, "丙", &[]),
+            ],
+            vec![link, relation("c", "b", RelationKind::LocatedIn)],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn snapshot_round_trip() {
+        let graph = sample();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("graph.bin");
+        graph.save(&path).unwrap();
+        let loaded = KnowledgeGraph::load(&path).unwrap();
+        assert_eq!(loaded.entities(), graph.entities());
+        for i in 0..3 {
+            assert_eq!(loaded.entity_record(i).unwrap(), graph.entity_record(i).unwrap());
+        }
+        for r in 0..2 {
+            assert_eq!(loaded.relation(r).unwrap(), graph.relation(r).unwrap());
+            assert!(decodes(&loaded.relations.cold.get(r).unwrap()));
+        }
+        assert_eq!(loaded.entity_view("康大").unwrap(), graph.entity_view("康大").unwrap());
+        // a loaded graph saves again, reading its records from the old file
+        let again = dir.path().join("again.bin");
+        loaded.save(&again).unwrap();
+        let reloaded = KnowledgeGraph::load(&again).unwrap();
+        assert_eq!(reloaded.entity_view("b").unwrap(), graph.entity_view("b").unwrap());
+    }
+
+    #[test]
+    fn corrupt_snapshots_are_errors_not_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("graph.bin");
+        std::fs::write(&path, b"\xff\xff\xff\xff garbage").unwrap();
+        assert!(matches!(KnowledgeGraph::load(&path), Err(Error::CorruptIndex { .. })));
+        sample().save(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        for cut in [10, 30, bytes.len() / 2, bytes.len() - 1] {
+            std::fs::write(&path, &bytes[..cut]).unwrap();
+            assert!(
+                matches!(KnowledgeGraph::load(&path), Err(Error::CorruptIndex { .. })),
+                "cut at {cut}"
+            );
+        }
+    }
+}
