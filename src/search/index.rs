@@ -596,13 +596,16 @@ impl SearchIndex {
                             && !self.bigrams_are_rare(self.fields.body_bigrams, text)
                         {
                             // every word is found as a token and the chunk is
-                            // common: as a phrase it only ranks names and
-                            // titles higher (a phrase over long texts' bigrams
-                            // is the costliest query there is on common words)
-                            alternatives.extend(
-                                self.bigram_query(self.fields.title_bigrams, text, TITLE_BOOST)
-                                    .map(|q| (Occur::Should, q)),
-                            );
+                            // common in texts: as a phrase it would mostly
+                            // rank names and titles higher, and a phrase costs
+                            // in proportion to its matches, so it is kept for
+                            // names and titles where it is rare there too
+                            if self.bigrams_are_rare(self.fields.title_bigrams, text) {
+                                alternatives.extend(
+                                    self.bigram_query(self.fields.title_bigrams, text, TITLE_BOOST)
+                                        .map(|q| (Occur::Should, q)),
+                                );
+                            }
                         } else {
                             alternatives.extend(self.phrase_clause(text).map(|q| (Occur::Should, q)));
                         }
