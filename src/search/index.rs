@@ -313,7 +313,10 @@ const IDENTIFIER_BOOST: f32 = 10.0;
 impl SearchIndex {
     /// Opens the index in `dir`, tokenising with `segmenter`.
     pub fn open(dir: &Path, segmenter: Segmenter) -> Result<SearchIndex> {
-        let index = Index::open_in_dir(dir)?;
+        let mut index = Index::open_in_dir(dir)?;
+        // one query's segments are searched on every core: a lone query
+        // answers sooner; under load the cores are busy either way
+        index.set_default_multithread_executor()?;
         register_tokenizers(&index, &segmenter);
         let fields = Fields::resolve(&index.schema())?;
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
