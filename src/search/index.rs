@@ -289,7 +289,16 @@ pub struct SearchIndex {
     fields: Fields,
     segmenter: Segmenter,
     facets: FacetCache,
+    /// Threads that search the segments of one large query side by side.
+    parallel: Option<tantivy::Executor>,
+    /// Entries from which they do (see [`PARALLEL_SEARCH_ENTRIES`]).
+    parallel_from: u64,
 }
+
+/// Entries from which one query's segments are searched on every core: a
+/// lone query then answers sooner (under load the cores are busy either
+/// way); below it, handing work to threads costs more than it saves.
+const PARALLEL_SEARCH_ENTRIES: u64 = 200_000;
 
 /// Most values listed per facet with many values (locations).
 const FACET_VALUES: usize = 30;
@@ -313,21 +322,24 @@ const IDENTIFIER_BOOST: f32 = 10.0;
 impl SearchIndex {
     /// Opens the index in `dir`, tokenising with `segmenter`.
     pub fn open(dir: &Path, segmenter: Segmenter) -> Result<SearchIndex> {
-        let mut index = Index::open_in_dir(dir)?;
-        // one query's segments are searched on every core: a lone query
-        // answers sooner; under load the cores are busy either way
-        index.set_default_multithread_executor()?;
+        let index = Index::open_in_dir(dir)?;
         register_tokenizers(&index, &segmenter);
         let fields = Fields::resolve(&index.schema())?;
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let facets = FacetCache::default();
         facets.refresh(&reader.searcher())?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let parallel = (cores > 1)
+            .then(|| tantivy::Executor::multi_thread(cores, "innograph-search-"))
+            .transpose()?;
         Ok(SearchIndex {
             index,
             reader,
             fields,
             segmenter,
             facets,
+            parallel,
+            parallel_from: PARALLEL_SEARCH_ENTRIES,
         })
     }
 
@@ -832,7 +844,20 @@ impl SearchIndex {
         let top = TopDocs::with_limit(request.limit)
             .and_offset(request.offset)
             .order_by_score();
-        let (top, tally) = searcher.search(query, &(top, FacetCounter { cache: &self.facets }))?;
+        let collector = (top, FacetCounter { cache: &self.facets });
+        let parallel = self
+            .parallel
+            .as_ref()
+            .filter(|_| searcher.segment_readers().len() > 1 && searcher.num_docs() >= self.parallel_from);
+        let (top, tally) = match parallel {
+            Some(executor) => searcher.search_with_executor(
+                query,
+                &collector,
+                executor,
+                tantivy::query::EnableScoring::enabled_from_searcher(searcher),
+            )?,
+            None => searcher.search(query, &collector)?,
+        };
         let (total, facets) = tally.into_facets(FACET_VALUES);
         Ok((total, top, facets))
     }
@@ -927,6 +952,40 @@ mod tests {
         writer.commit().unwrap();
         index.reload().unwrap();
         assert_eq!(ids(&index, "光伏"), ["d"]);
+    }
+
+    #[test]
+    fn segments_searched_side_by_side_answer_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let segmenter = Segmenter::new([]);
+        let mut writer = SearchWriter::create(dir.path(), &segmenter).unwrap();
+        for segment in 0..3 {
+            for n in 0..20 {
+                let description = if n % 3 == 0 {
+                    "储能电池"
+                } else {
+                    "光伏组件与储能"
+                };
+                writer
+                    .add_entity(&entity(
+                        &format!("e{segment}-{n}"),
+                        &format!("企业{segment}{n}"),
+                        description,
+                    ))
+                    .unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        writer.finish().unwrap();
+        let mut index = SearchIndex::open(dir.path(), segmenter).unwrap();
+        assert!(index.reader.searcher().segment_readers().len() > 1);
+        let request = SearchRequest::new("储能", 7);
+        let alone = index.search(&request).unwrap();
+        index.parallel_from = 0;
+        assert!(index.parallel.is_some() || std::thread::available_parallelism().map_or(1, |n| n.get()) == 1);
+        let side_by_side = index.search(&request).unwrap();
+        assert_eq!(alone.total, 60);
+        assert_eq!(alone, side_by_side);
     }
 
     #[test]
