@@ -78,6 +78,42 @@ impl Default for NeighborsRequest {
 }
 
 impl KnowledgeGraph {
+    /// How many entities lie at each distance 1..=`depth` from `key`, over
+    /// relations in both directions: the whole neighbourhood, counted
+    /// without building views of it (a hub's two hops can be half the
+    /// graph). Bounded by `budget` (default [`Budget::NEIGHBORS`]); a count
+    /// that would exceed it is [`Error::BudgetExceeded`].
+    pub fn reachable(&self, key: &str, depth: usize, budget: Option<Budget>) -> Result<Vec<usize>> {
+        if depth == 0 || depth > MAX_DEPTH {
+            return Err(Error::invalid_parameter(
+                "depth",
+                format!("must be between 1 and {MAX_DEPTH}"),
+            ));
+        }
+        let center = self.resolve(key)?;
+        let mut meter = Meter::new(budget.unwrap_or(Budget::NEIGHBORS));
+        let nodes = self.adjacency.nodes();
+        with_scratch(nodes, |scratch| {
+            let seen = &mut scratch.seen[0];
+            seen.clear(nodes);
+            seen.insert(center);
+            let mut frontier = vec![center];
+            let mut counts = Vec::with_capacity(depth);
+            for _ in 0..depth {
+                let mut next = Vec::new();
+                for node in frontier {
+                    let neighbors = self.adjacency.neighbors(node);
+                    if !meter.spend(neighbors.len()) {
+                        return Err(meter.error());
+                    }
+                    next.extend(neighbors.iter().copied().filter(|&other| seen.insert(other)));
+                }
+                counts.push(next.len());
+                frontier = next;
+            }
+            Ok(counts)
+        })
+    }
     /// Returns the entities within `depth` hops of `key` and the relations
     /// among them.
     ///
@@ -411,5 +447,23 @@ mod tests {
             .unwrap();
         assert!(bounded.truncated);
         assert!(bounded.nodes.is_empty(), "the hub's own row is over the budget");
+    }
+
+    #[test]
+    fn reachable_counts_every_level_and_respects_the_budget() {
+        let graph = sample();
+        // prof: company, uni; then incubator, zone. zone: company,
+        // incubator; then prof; then uni
+        assert_eq!(graph.reachable("prof", 2, None).unwrap(), [2, 2]);
+        assert_eq!(graph.reachable("zone", 3, None).unwrap(), [2, 1, 1]);
+        let tiny = Budget {
+            max_visits: 2,
+            max_time: std::time::Duration::from_secs(5),
+        };
+        assert!(matches!(
+            graph.reachable("prof", 3, Some(tiny)),
+            Err(Error::BudgetExceeded { .. })
+        ));
+        assert!(graph.reachable("prof", 0, None).is_err());
     }
 }
