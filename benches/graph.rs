@@ -900,8 +900,11 @@ fn measure(
 
     let expansion_json: Vec<serde_json::Value> = expansions
         .iter()
-        .map(|(index, degree, id, _, time, first, nodes, edges, truncated)| {
+        .zip(&whole)
+        .map(|((index, degree, id, _, time, first, nodes, edges, truncated), whole)| {
             serde_json::json!({
+                "whole_median_ms": whole.2.as_secs_f64() * 1e3,
+                "whole_nodes": whole.3,
                 "index": index,
                 "degree": degree,
                 "id": id,
