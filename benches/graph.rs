@@ -901,20 +901,22 @@ fn measure(
     let expansion_json: Vec<serde_json::Value> = expansions
         .iter()
         .zip(&whole)
-        .map(|((index, degree, id, _, time, first, nodes, edges, truncated), whole)| {
-            serde_json::json!({
-                "whole_median_ms": whole.2.as_secs_f64() * 1e3,
-                "whole_nodes": whole.3,
-                "index": index,
-                "degree": degree,
-                "id": id,
-                "median_ms": time.as_secs_f64() * 1e3,
-                "first_ms": first.as_secs_f64() * 1e3,
-                "nodes": nodes,
-                "edges": edges,
-                "truncated": truncated,
-            })
-        })
+        .map(
+            |((index, degree, id, _, time, first, nodes, edges, truncated), whole)| {
+                serde_json::json!({
+                    "whole_median_ms": whole.2.as_secs_f64() * 1e3,
+                    "whole_nodes": whole.3,
+                    "index": index,
+                    "degree": degree,
+                    "id": id,
+                    "median_ms": time.as_secs_f64() * 1e3,
+                    "first_ms": first.as_secs_f64() * 1e3,
+                    "nodes": nodes,
+                    "edges": edges,
+                    "truncated": truncated,
+                })
+            },
+        )
         .collect();
     let results = serde_json::json!({
         "entities": n_entities,
