@@ -34,7 +34,7 @@
 //! It also exports the graph for the peer libraries
 //! (`benches/peers/graph_peers.py`: networkx, igraph, kuzu) into `BENCH_DIR`:
 //! - `edges.tsv`: one line per relation, `from<TAB>to`, each an entity index
-//!   (its position in `entities()`);
+//!   (its table position, see `entity_at`);
 //! - `pairs.tsv`: the kept pairs, `from<TAB>to<TAB>k1<TAB>k5`: the length of
 //!   innograph's k = 1 answer and of the shortest of its k = 5 answers (-1:
 //!   none or not measured), for checking the peers' answers;
@@ -414,8 +414,8 @@ struct Sampled {
 /// k = 1 query that decides it is the one timed for the kept pairs (after a
 /// few untimed warm-up queries).
 fn sample_pairs(graph: &KnowledgeGraph, wanted: usize, budget: Duration) -> BenchResult<Sampled> {
-    let entities = graph.entities();
-    let n = entities.len();
+    let n = graph.entity_slots();
+    let id = |i: usize| graph.entity_at(i as u32).id;
     let request = PathsRequest {
         max_len: MAX_LEN,
         k: 1,
@@ -425,7 +425,7 @@ fn sample_pairs(graph: &KnowledgeGraph, wanted: usize, budget: Duration) -> Benc
     for _ in 0..WARM_UP_QUERIES {
         let (a, b) = (warm_up.below(n), warm_up.below(n));
         if a != b {
-            black_box(graph.paths(&entities[a].id, &entities[b].id, &request)?);
+            black_box(graph.paths(id(a), id(b), &request)?);
         }
     }
     let mut sampler = Sampler(PAIR_SEED);
@@ -447,7 +447,7 @@ fn sample_pairs(graph: &KnowledgeGraph, wanted: usize, budget: Duration) -> Benc
         }
         draws += 1;
         let query_started = Instant::now();
-        let answer = black_box(graph.paths(&entities[a].id, &entities[b].id, &request));
+        let answer = black_box(graph.paths(id(a), id(b), &request));
         let elapsed = query_started.elapsed();
         let Some(response) = within_budget(answer)? else {
             draws_truncated += 1;
@@ -529,7 +529,6 @@ fn within_budget(
 
 /// Times `paths` with `k` over the pairs, in order, until the budget is spent.
 fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize, budget: Duration) -> BenchResult<PathRun> {
-    let entities = graph.entities();
     let request = PathsRequest {
         max_len: MAX_LEN,
         k,
@@ -543,7 +542,7 @@ fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize, budget: Duration
         if started_all.elapsed() > budget {
             break;
         }
-        let (from, to) = (&entities[pair.from as usize].id, &entities[pair.to as usize].id);
+        let (from, to) = (graph.entity_at(pair.from).id, graph.entity_at(pair.to).id);
         let started = Instant::now();
         let answer = black_box(graph.paths(from, to, &request));
         samples.push(started.elapsed());
@@ -620,7 +619,7 @@ fn measure(
     let mut load_times = vec![started.elapsed()];
     let rss_after = rss();
     let peak_after_load = peak_rss();
-    let (n_entities, n_relations) = (first.entities().len(), first.relation_count());
+    let (n_entities, n_relations) = (first.entity_slots(), first.relation_count());
     drop(first);
     let mut graph = None;
     for _ in 1..LOAD_RUNS {
@@ -714,7 +713,7 @@ fn measure(
             *index,
             *degree,
             id.clone(),
-            graph.entities()[*index as usize].name.clone(),
+            graph.entity_at(*index).name.to_string(),
             median(&times),
             times[0],
             response.nodes.len(),
@@ -798,7 +797,7 @@ fn measure(
                 format!(
                     "{} (sum {rank_sum:.4}, top {})",
                     fmt_duration(pagerank_time),
-                    graph.entities()[top_rank].id
+                    graph.entity_at(top_rank as u32).id
                 ),
             ],
         ],

@@ -59,7 +59,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "suggest index: {} keys over {} entities, built in {:.2} s",
         suggester.len(),
-        graph.entities().len(),
+        graph.entity_slots(),
         started.elapsed().as_secs_f64()
     );
     let rounds = env_number("BENCH_ROUNDS", 200);

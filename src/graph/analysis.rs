@@ -245,7 +245,7 @@ impl KnowledgeGraph {
                     let share = share.zip(share_of(relation)).map(|(a, b)| a * b);
                     let mut next_chain = chain.clone();
                     next_chain.push(other);
-                    let mut ids: Vec<String> = next_chain.iter().map(|&i| self.entity_at(i).id.clone()).collect();
+                    let mut ids: Vec<String> = next_chain.iter().map(|&i| self.entity_at(i).id.to_string()).collect();
                     if upward {
                         ids.reverse();
                     }

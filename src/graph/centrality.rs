@@ -60,7 +60,7 @@ impl KnowledgeGraph {
     /// below 1e-6.
     pub fn pagerank(&self) -> &[f32] {
         self.pagerank.get_or_init(|| {
-            let n = self.entities.len();
+            let n = self.names.len();
             let live = self.entity_count();
             if live == 0 {
                 return vec![0.0; n];
@@ -123,12 +123,10 @@ impl KnowledgeGraph {
             ));
         }
         let scores: Vec<f64> = match measure {
-            Measure::Degree => (0..self.entities().len() as u32)
-                .map(|i| self.degree(i) as f64)
-                .collect(),
+            Measure::Degree => (0..self.entity_slots() as u32).map(|i| self.degree(i) as f64).collect(),
             Measure::Pagerank => self.pagerank().iter().map(|&r| r as f64).collect(),
         };
-        let mut candidates: Vec<u32> = (0..self.entities().len() as u32)
+        let mut candidates: Vec<u32> = (0..self.entity_slots() as u32)
             .filter(|&i| self.is_live(i) && kind.is_none_or(|k| self.entity_kind[i as usize] == k))
             .collect();
         let by_score = |a: &u32, b: &u32| scores[*b as usize].total_cmp(&scores[*a as usize]).then(a.cmp(b));

@@ -112,7 +112,7 @@ impl KnowledgeGraph {
     /// when relations or entities were added or deleted.
     pub fn apply_all(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<()> {
         let mut batch = Batch {
-            touched: vec![false; self.entities.len()],
+            touched: vec![false; self.names.len()],
             ..Default::default()
         };
         let mut outcome = Ok(());
@@ -132,7 +132,7 @@ impl KnowledgeGraph {
                 }
             }
         }
-        if batch.structure_changed || batch.entities_deleted || self.adjacency.nodes() != self.entities.len() {
+        if batch.structure_changed || batch.entities_deleted || self.adjacency.nodes() != self.names.len() {
             self.rebuild_adjacency();
         }
         self.reindex(&batch.touched);
@@ -150,15 +150,17 @@ impl KnowledgeGraph {
                 match existing {
                     Some(position) => {
                         self.entity_kind[position as usize] = hot.kind;
-                        self.entities[position as usize] = hot;
+                        self.names
+                            .set(position, &hot.id, &hot.name, hot.aliases.iter().map(String::as_str));
                         self.entity_cold.replace(position, &cold);
                         batch.touched[position as usize] = true;
                     }
                     None => {
                         let position = self.entity_cold.push(&cold);
-                        debug_assert_eq!(position as usize, self.entities.len());
+                        debug_assert_eq!(position as usize, self.names.len());
                         self.entity_kind.push(hot.kind);
-                        self.entities.push(hot);
+                        self.names
+                            .push(&hot.id, &hot.name, hot.aliases.iter().map(String::as_str));
                         self.entity_live.push(true);
                         batch.touched.push(true);
                         batch.added_entities.insert(id, position);
@@ -169,9 +171,8 @@ impl KnowledgeGraph {
                 let position = self.live_position(&id, batch).ok_or_else(|| not_found(&id))?;
                 self.entity_live[position as usize] = false;
                 // a dead slot keeps its id but no names, so nothing finds it
-                let entity = &mut self.entities[position as usize];
-                entity.name.clear();
-                entity.aliases.clear();
+                let id = self.entity_at(position).id.to_string();
+                self.names.set(position, &id, "", []);
                 batch.touched[position as usize] = true;
                 batch.added_entities.remove(&id);
                 batch.entities_deleted = true;

@@ -67,7 +67,7 @@ pub struct ClustersResponse {
 impl KnowledgeGraph {
     fn clustering(&self) -> &Clustering {
         self.clusters.get_or_init(|| {
-            let n = self.entities().len();
+            let n = self.entity_slots();
             let mut components = UnionFind::<u32>::new(n);
             for index in self.relation_positions() {
                 let (a, b) = self.relation_ends(index);

@@ -26,12 +26,13 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::cold::{ColdStore, FileRegion};
+use super::names::EntityNames;
 use super::store::{Interner, KnowledgeGraph, RelationTable};
-use crate::model::{Entity, EntityKind, RelationKind};
+use crate::model::{EntityKind, RelationKind};
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 16] = b"INNOGRAPH-GRAPH\0";
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 const CHUNK: usize = 65_536;
 
 #[derive(Serialize, Deserialize)]
@@ -51,8 +52,6 @@ struct StoredEntity<S> {
     kind: EntityKind,
     name: S,
     aliases: Vec<S>,
-    industry: Vec<S>,
-    location: S,
 }
 
 fn section(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
@@ -103,8 +102,8 @@ impl KnowledgeGraph {
     fn write_snapshot(&self, out: &mut impl Write, epoch: u64, path: &Path) -> Result<()> {
         let io = |e| Error::io(path, e);
         // dense positions of the live entities
-        let mut renumber = vec![u32::MAX; self.entities.len()];
-        let live_entities: Vec<u32> = (0..self.entities.len() as u32)
+        let mut renumber = vec![u32::MAX; self.names.len()];
+        let live_entities: Vec<u32> = (0..self.names.len() as u32)
             .filter(|&i| self.entity_live[i as usize])
             .collect();
         for (new, &old) in live_entities.iter().enumerate() {
@@ -127,14 +126,12 @@ impl KnowledgeGraph {
             let stored: Vec<StoredEntity<&str>> = chunk
                 .iter()
                 .map(|&i| {
-                    let e = &self.entities[i as usize];
+                    let e = self.entity_at(i);
                     StoredEntity {
-                        id: e.id.as_str(),
+                        id: e.id,
                         kind: e.kind,
-                        name: e.name.as_str(),
-                        aliases: e.aliases.iter().map(String::as_str).collect(),
-                        industry: e.industry.iter().map(String::as_str).collect(),
-                        location: e.location.as_str(),
+                        name: e.name,
+                        aliases: e.aliases().collect(),
                     }
                 })
                 .collect();
@@ -215,31 +212,21 @@ impl KnowledgeGraph {
             "snapshot columns read"
         );
 
-        let entities: Vec<Entity> = chunks
+        let decoded: Vec<Vec<StoredEntity<String>>> = chunks
             .par_iter()
             .map(|chunk| {
-                let stored: Vec<StoredEntity<String>> = postcard::from_bytes(chunk)
-                    .map_err(|e| corrupt(format!("graph snapshot entities do not decode: {e}")))?;
-                Ok(stored
-                    .into_iter()
-                    .map(|e| Entity {
-                        id: e.id,
-                        kind: e.kind,
-                        name: e.name,
-                        aliases: e.aliases,
-                        description: String::new(),
-                        industry: e.industry,
-                        location: e.location,
-                        props: serde_json::Map::new(),
-                    })
-                    .collect::<Vec<Entity>>())
+                postcard::from_bytes(chunk).map_err(|e| corrupt(format!("graph snapshot entities do not decode: {e}")))
             })
-            .collect::<Result<Vec<Vec<Entity>>>>()?
-            .into_iter()
-            .flatten()
-            .collect();
+            .collect::<Result<_>>()?;
         drop(chunks);
-        let n = entities.len() as u64;
+        let mut names = EntityNames::default();
+        let mut kinds = Vec::with_capacity(header.entities as usize);
+        for e in decoded.into_iter().flatten() {
+            names.push(&e.id, &e.name, e.aliases.iter().map(String::as_str));
+            kinds.push(e.kind);
+        }
+        names.shrink_to_fit();
+        let n = names.len() as u64;
         let m = header.relations as usize;
         if n != header.entities
             || entity_lengths.len() as u64 != n
@@ -283,7 +270,7 @@ impl KnowledgeGraph {
             props: Interner::from_texts(header.props),
         };
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "tables decoded");
-        let graph = KnowledgeGraph::from_parts(entities, entity_cold, table, header.epoch);
+        let graph = KnowledgeGraph::from_parts(names, kinds, entity_cold, table, header.epoch);
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             heap_mb = graph.heap_bytes() / 1_000_000,
@@ -361,6 +348,8 @@ mod tests {
     fn sample() -> KnowledgeGraph {
         let mut first = entity("a", EntityKind::University, "康复大学", &["康大"]);
         first.description = "位于青岛".into();
+        first.industry = vec!["生物医药".into(), "医疗器械".into()];
+        first.location = "青岛".into();
         first.props.insert("level".into(), serde_json::json!({"rank": 1}));
         let mut link = relation("a", "b", RelationKind::LocatedIn);
         link.since = Some("2020".into());
@@ -383,7 +372,9 @@ mod tests {
         let path = dir.path().join("graph.bin");
         graph.save(&path).unwrap();
         let loaded = KnowledgeGraph::load(&path).unwrap();
-        assert_eq!(loaded.entities(), graph.entities());
+        assert_eq!(loaded.entity_slots(), graph.entity_slots());
+        assert_eq!(loaded.entity_record(0).unwrap().industry, ["生物医药", "医疗器械"]);
+        assert_eq!(loaded.entity_record(0).unwrap().aliases, ["康大"]);
         for i in 0..3 {
             assert_eq!(loaded.entity_record(i).unwrap(), graph.entity_record(i).unwrap());
         }

@@ -30,7 +30,7 @@ impl KnowledgeGraph {
     /// Counts per entity and relation kind and degree percentiles.
     pub fn stats(&self) -> GraphStats {
         let mut entity_kinds = BTreeMap::new();
-        for entity in (0..self.entities().len() as u32)
+        for entity in (0..self.entity_slots() as u32)
             .filter(|&i| self.is_live(i))
             .map(|i| self.entity_at(i))
         {
@@ -40,7 +40,7 @@ impl KnowledgeGraph {
         for index in self.relation_positions() {
             *relation_kinds.entry(self.relation_kind(index).to_string()).or_insert(0) += 1;
         }
-        let mut degrees: Vec<usize> = (0..self.entities().len() as u32)
+        let mut degrees: Vec<usize> = (0..self.entity_slots() as u32)
             .filter(|&i| self.is_live(i))
             .map(|i| self.degree(i))
             .collect();

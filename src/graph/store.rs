@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::adjacency::{pack_date, Adjacency};
 use super::cold::ColdStore;
+use super::names::{EntityHot, EntityNames};
 use super::views::{EntityRef, EntityView, RelationView};
 use crate::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
 use crate::text::normalize;
@@ -24,6 +25,8 @@ use crate::{Error, Result};
 pub(crate) struct EntityCold<S> {
     pub description: S,
     pub props: S,
+    pub industry: Vec<S>,
+    pub location: S,
 }
 
 /// Cold part of a relation. `props` is 0 for none, else 1 + its index in
@@ -92,8 +95,8 @@ pub(crate) struct RelationTable {
 /// aliases resolve to positions through hash indexes.
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
-    /// Entities without description and props (see [`Self::entities`]).
-    pub(crate) entities: Vec<Entity>,
+    /// Ids, names and aliases (see [`Self::entity_at`]).
+    pub(crate) names: EntityNames,
     pub(crate) entity_live: Vec<bool>,
     /// The kind of each entity, apart from the records for cache-friendly
     /// filtering in traversals.
@@ -150,16 +153,27 @@ fn decode<'a, T: Deserialize<'a>>(bytes: &'a [u8], what: &str) -> Result<T> {
     postcard::from_bytes(bytes).map_err(|e| Error::Serialization(format!("{what} record does not decode: {e}")))
 }
 
-/// Splits an entity into its in-memory form and its cold record.
-pub(crate) fn split_entity(mut entity: Entity) -> (Entity, Vec<u8>) {
+/// Splits an entity into its in-memory part (id, kind, name, aliases) and
+/// its cold record (profile, props, industries, location).
+pub(crate) fn split_entity(entity: Entity) -> (Entity, Vec<u8>) {
     let props = props_text(&entity.props);
-    let description = std::mem::take(&mut entity.description);
-    entity.props = serde_json::Map::new();
     let cold = encode(&EntityCold {
-        description: description.as_str(),
+        description: entity.description.as_str(),
         props: props.as_str(),
+        industry: entity.industry.iter().map(String::as_str).collect(),
+        location: entity.location.as_str(),
     });
-    (entity, cold)
+    let hot = Entity {
+        id: entity.id,
+        kind: entity.kind,
+        name: entity.name,
+        aliases: entity.aliases,
+        description: String::new(),
+        industry: Vec::new(),
+        location: String::new(),
+        props: serde_json::Map::new(),
+    };
+    (hot, cold)
 }
 
 impl RelationTable {
@@ -218,41 +232,45 @@ impl KnowledgeGraph {
         }
         drop(position);
         let mut cold = ColdStore::default();
-        let mut hot = Vec::with_capacity(entities.len());
+        let mut names = EntityNames::default();
+        let mut kinds = Vec::with_capacity(entities.len());
         for entity in entities {
             let (entity, record) = split_entity(entity);
             cold.push(&record);
-            hot.push(entity);
+            names.push(&entity.id, &entity.name, entity.aliases.iter().map(String::as_str));
+            kinds.push(entity.kind);
         }
-        Ok(KnowledgeGraph::from_parts(hot, cold, table, 0))
+        Ok(KnowledgeGraph::from_parts(names, kinds, cold, table, 0))
     }
 
     /// Builds the indexes over the tables.
     pub(crate) fn from_parts(
-        entities: Vec<Entity>,
+        names: EntityNames,
+        kinds: Vec<EntityKind>,
         entity_cold: ColdStore,
         relations: RelationTable,
         epoch: u64,
     ) -> KnowledgeGraph {
-        debug_assert_eq!(entities.len(), entity_cold.count());
+        debug_assert_eq!(names.len(), entity_cold.count());
+        debug_assert_eq!(names.len(), kinds.len());
         let mut graph = KnowledgeGraph {
-            entity_live: vec![true; entities.len()],
-            entity_kind: entities.iter().map(|e| e.kind).collect(),
-            entities,
+            entity_live: vec![true; names.len()],
+            entity_kind: kinds,
+            names,
             entity_cold,
             relations,
             epoch,
             ..Default::default()
         };
         graph.rebuild_adjacency();
-        graph.id_index = graph.index_entries(0..graph.entities.len() as u32, false);
-        graph.name_index = graph.index_entries(0..graph.entities.len() as u32, true);
+        graph.id_index = graph.index_entries(0..graph.names.len() as u32, false);
+        graph.name_index = graph.index_entries(0..graph.names.len() as u32, true);
         graph
     }
 
     pub(crate) fn rebuild_adjacency(&mut self) {
         let table = &self.relations;
-        self.adjacency = Adjacency::build(self.entities.len(), &table.from, &table.to, &table.kind, &table.live);
+        self.adjacency = Adjacency::build(self.names.len(), &table.from, &table.to, &table.kind, &table.live);
         self.pagerank = Default::default();
         self.clusters = Default::default();
     }
@@ -264,11 +282,11 @@ impl KnowledgeGraph {
             .into_par_iter()
             .filter(|&i| self.entity_live[i as usize])
             .flat_map_iter(|i| {
-                let entity = &self.entities[i as usize];
+                let entity = self.entity_at(i);
                 let hashes: Vec<u64> = if names {
                     entity.names().map(|n| hash_text(&normalize(n))).collect()
                 } else {
-                    vec![hash_text(&entity.id)]
+                    vec![hash_text(entity.id)]
                 };
                 hashes.into_iter().map(move |h| (h, i))
             })
@@ -282,7 +300,7 @@ impl KnowledgeGraph {
     /// position) with their current ones.
     pub(crate) fn reindex(&mut self, touched: &[bool]) {
         let is_touched = |i: u32| touched.get(i as usize).copied().unwrap_or(false);
-        let fresh: Vec<u32> = (0..self.entities.len() as u32).filter(|&i| is_touched(i)).collect();
+        let fresh: Vec<u32> = (0..self.names.len() as u32).filter(|&i| is_touched(i)).collect();
         if fresh.is_empty() {
             return;
         }
@@ -306,12 +324,10 @@ impl KnowledgeGraph {
         }
     }
 
-    /// The entities, in table order, with their names, kinds and places;
-    /// their descriptions and props are not held in memory and are empty
-    /// here (read them with [`Self::entity`] or [`Self::entity_record`]).
-    /// Deleted entities leave a slot with no names until the next snapshot.
-    pub fn entities(&self) -> &[Entity] {
-        &self.entities
+    /// Number of entity table positions, deleted entities included
+    /// (positions run from 0 to this; see [`Self::entity_at`]).
+    pub fn entity_slots(&self) -> usize {
+        self.names.len()
     }
 
     /// Number of live entities.
@@ -354,8 +370,8 @@ impl KnowledgeGraph {
             n => props_from_text(self.relations.props.get(n - 1).unwrap_or_default())?,
         };
         Ok(Relation {
-            from: self.entities[from as usize].id.clone(),
-            to: self.entities[to as usize].id.clone(),
+            from: self.entity_at(from).id.to_string(),
+            to: self.entity_at(to).id.to_string(),
             kind: self.relation_kind(index),
             since: cold.since,
             amount: cold.amount,
@@ -372,25 +388,32 @@ impl KnowledgeGraph {
         })
     }
 
-    /// The entity at a position in its in-memory form (no description or
-    /// props).
-    pub(crate) fn entity_at(&self, index: u32) -> &Entity {
-        &self.entities[index as usize]
+    /// The in-memory part of the entity at a position: id, kind, name and
+    /// aliases (a deleted entity keeps its id, with no names).
+    pub fn entity_at(&self, index: u32) -> EntityHot<'_> {
+        self.names.get(index, self.entity_kind[index as usize])
     }
 
     /// The full entity record at a position.
     pub fn entity_record(&self, index: u32) -> Result<Entity> {
         let bytes = self.entity_cold.get(index)?;
         let cold: EntityCold<String> = decode(&bytes, "entity")?;
-        let mut entity = self.entities[index as usize].clone();
-        entity.description = cold.description;
-        entity.props = props_from_text(&cold.props)?;
-        Ok(entity)
+        let hot = self.entity_at(index);
+        Ok(Entity {
+            id: hot.id.to_string(),
+            kind: hot.kind,
+            name: hot.name.to_string(),
+            aliases: hot.aliases().map(str::to_string).collect(),
+            description: cold.description,
+            industry: cold.industry,
+            location: cold.location,
+            props: props_from_text(&cold.props)?,
+        })
     }
 
     /// Table position of a live entity by exact id.
     pub(crate) fn position_of_id(&self, id: &str) -> Option<u32> {
-        filed_under(&self.id_index, hash_text(id)).find(|&i| self.entities[i as usize].id == id)
+        filed_under(&self.id_index, hash_text(id)).find(|&i| self.entity_at(i).id == id)
     }
 
     /// Looks an entity up by id, then by name, then by alias (names and
@@ -405,7 +428,7 @@ impl KnowledgeGraph {
         }
         let normalized = normalize(key);
         let holders: Vec<u32> = filed_under(&self.name_index, hash_text(&normalized))
-            .filter(|&i| self.entities[i as usize].names().any(|n| normalize(n) == normalized))
+            .filter(|&i| self.entity_at(i).names().any(|n| normalize(n) == normalized))
             .collect();
         if holders.is_empty() {
             return Err(Error::EntityNotFound { id: key.to_string() });
@@ -415,7 +438,7 @@ impl KnowledgeGraph {
         let by_main_name: Vec<u32> = holders
             .iter()
             .copied()
-            .filter(|&i| normalize(&self.entities[i as usize].name) == normalized)
+            .filter(|&i| normalize(self.entity_at(i).name) == normalized)
             .collect();
         let candidates = if by_main_name.is_empty() { holders } else { by_main_name };
         match candidates.as_slice() {
@@ -425,7 +448,7 @@ impl KnowledgeGraph {
                 candidates: candidates
                     .iter()
                     .map(|&i| {
-                        let e = &self.entities[i as usize];
+                        let e = self.entity_at(i);
                         format!("{} ({} {})", e.id, e.kind.label(), e.name)
                     })
                     .collect(),
@@ -479,6 +502,8 @@ impl KnowledgeGraph {
             + self.relations.len() * 14
             + self.relations.cold.heap_bytes()
             + self.entity_cold.heap_bytes()
+            + self.names.heap_bytes()
+            + self.entity_kind.len()
             + (self.id_index.len() + self.name_index.len()) * 16
     }
 }
@@ -557,7 +582,7 @@ pub(crate) mod tests {
         )
         .unwrap();
         assert_eq!(graph.entity("康复大学").unwrap(), first);
-        assert_eq!(graph.entities()[0].description, "", "profiles stay out of memory");
+        assert_eq!(graph.names.len(), 2, "only ids, names and aliases are in memory");
         assert_eq!(graph.relation(0).unwrap(), link);
         let view = graph.entity_view("康复大学").unwrap();
         assert_eq!(view.relations.len(), 1);

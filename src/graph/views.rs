@@ -13,6 +13,16 @@ pub struct EntityRef {
     pub name: String,
 }
 
+impl From<super::EntityHot<'_>> for EntityRef {
+    fn from(entity: super::EntityHot<'_>) -> Self {
+        EntityRef {
+            id: entity.id.to_string(),
+            kind: entity.kind,
+            name: entity.name.to_string(),
+        }
+    }
+}
+
 impl From<&Entity> for EntityRef {
     fn from(entity: &Entity) -> Self {
         EntityRef {

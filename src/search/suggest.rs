@@ -112,16 +112,15 @@ impl Suggester {
     /// Indexes every name and alias of the graph's named entities.
     pub fn build(graph: &KnowledgeGraph) -> Suggester {
         // pinyin for every name, and the sort, on every core
-        let mut items: Vec<(Box<str>, Entry)> = graph
-            .entities()
-            .par_iter()
-            .enumerate()
+        let mut items: Vec<(Box<str>, Entry)> = (0..graph.entity_slots() as u32)
+            .into_par_iter()
+            .map(|index| (index, graph.entity_at(index)))
             .filter(|(_, entity)| !matches!(entity.kind, EntityKind::Patent | EntityKind::Project))
             .flat_map_iter(|(index, entity)| {
                 let mut keys = Vec::new();
                 for (position, name) in entity.names().enumerate() {
                     let entry = |form| Entry {
-                        entity: index as u32,
+                        entity: index,
                         name: position.min(u16::MAX as usize) as u16,
                         form,
                     };
@@ -273,7 +272,7 @@ impl Suggester {
                 let matched = entity
                     .names()
                     .nth(entry.name as usize)
-                    .unwrap_or(&entity.name)
+                    .unwrap_or(entity.name)
                     .to_string();
                 let via = match (entry.form, entry.name) {
                     (Form::Text, 0) => "name",
