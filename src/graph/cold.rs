@@ -1,10 +1,10 @@
 //! Records read rarely, kept out of the traversal tables: entity profiles
 //! and properties, relation dates, amounts, properties and evidence. Each
-//! record is a few postcard-encoded bytes. A loaded graph leaves the entity
-//! records (the bulk: profiles) in its snapshot file and reads one when a
-//! view needs it (positional reads, no shared cursor), so they cost no
-//! memory; relation records, small and read by the dozen per answer, are
-//! held in memory, as are records written since the snapshot.
+//! record is a few postcard-encoded bytes. A loaded graph leaves both kinds
+//! of records in its snapshot file and reads one when a view needs it
+//! (positional reads, no shared cursor, served from the page cache once
+//! warm), so they cost no memory; records written since the snapshot are
+//! held in memory.
 
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -56,22 +56,6 @@ impl ColdStore {
         Ok(ColdStore {
             region: Some(region),
             memory: Vec::new(),
-            start,
-            len: lengths,
-        })
-    }
-
-    /// A store holding records of these lengths, back to back, in memory.
-    pub(crate) fn in_memory(memory: Vec<u8>, lengths: Vec<u32>) -> Option<ColdStore> {
-        let mut start = Vec::with_capacity(lengths.len());
-        let mut position = 0u64;
-        for &length in &lengths {
-            start.push(position);
-            position += u64::from(length);
-        }
-        (position == memory.len() as u64).then_some(ColdStore {
-            region: None,
-            memory,
             start,
             len: lengths,
         })

@@ -206,7 +206,7 @@ impl KnowledgeGraph {
         let since = from_u32s(&reader.section()?);
         let relation_lengths = from_u32s(&reader.section()?);
         let entity_region = reader.skip_section()?;
-        let relation_records = reader.section()?;
+        let relation_region = reader.skip_section()?;
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "snapshot columns read"
@@ -264,8 +264,7 @@ impl KnowledgeGraph {
             kind,
             since,
             live: vec![true; m],
-            cold: ColdStore::in_memory(relation_records, relation_lengths)
-                .ok_or_else(|| corrupt("relation record lengths disagree with their section".into()))?,
+            cold: ColdStore::in_file(region(relation_region), relation_lengths)?,
             docs: Interner::from_texts(header.docs),
             props: Interner::from_texts(header.props),
         };

@@ -105,9 +105,9 @@ pub struct KnowledgeGraph {
     pub(crate) relations: RelationTable,
     pub(crate) adjacency: Adjacency,
     /// (hash of id, entity), sorted.
-    id_index: Vec<(u64, u32)>,
+    id_index: Vec<(u32, u32)>,
     /// (hash of a normalised name or alias, entity), sorted.
-    name_index: Vec<(u64, u32)>,
+    name_index: Vec<(u32, u32)>,
     /// Snapshot and log generation this graph descends from.
     pub(crate) epoch: u64,
     /// Whole-graph measures, computed on first use.
@@ -115,14 +115,15 @@ pub struct KnowledgeGraph {
     pub(crate) clusters: std::sync::OnceLock<super::clusters::Clustering>,
 }
 
-pub(crate) fn hash_text(text: &str) -> u64 {
+pub(crate) fn hash_text(text: &str) -> u32 {
     let mut hasher = std::hash::DefaultHasher::new();
     text.hash(&mut hasher);
-    hasher.finish()
+    // 32 bits keep the index small; every lookup compares the text itself
+    (hasher.finish() >> 32) as u32
 }
 
 /// The positions filed under `hash` in a sorted (hash, position) index.
-fn filed_under(index: &[(u64, u32)], hash: u64) -> impl Iterator<Item = u32> + '_ {
+fn filed_under(index: &[(u32, u32)], hash: u32) -> impl Iterator<Item = u32> + '_ {
     let first = index.partition_point(|&(h, _)| h < hash);
     index[first..]
         .iter()
@@ -277,13 +278,13 @@ impl KnowledgeGraph {
 
     /// Sorted index entries of the live entities among `positions`: by id,
     /// or by every normalised name and alias.
-    pub(crate) fn index_entries(&self, positions: std::ops::Range<u32>, names: bool) -> Vec<(u64, u32)> {
-        let mut entries: Vec<(u64, u32)> = positions
+    pub(crate) fn index_entries(&self, positions: std::ops::Range<u32>, names: bool) -> Vec<(u32, u32)> {
+        let mut entries: Vec<(u32, u32)> = positions
             .into_par_iter()
             .filter(|&i| self.entity_live[i as usize])
             .flat_map_iter(|i| {
                 let entity = self.entity_at(i);
-                let hashes: Vec<u64> = if names {
+                let hashes: Vec<u32> = if names {
                     entity.names().map(|n| hash_text(&normalize(n))).collect()
                 } else {
                     vec![hash_text(entity.id)]
@@ -504,7 +505,7 @@ impl KnowledgeGraph {
             + self.entity_cold.heap_bytes()
             + self.names.heap_bytes()
             + self.entity_kind.len()
-            + (self.id_index.len() + self.name_index.len()) * 16
+            + (self.id_index.len() + self.name_index.len()) * 8
     }
 }
 
