@@ -66,6 +66,17 @@ impl ColdStore {
     }
 
     /// Number of records.
+    /// Lengths of the records at the positions whose `live` flag is set,
+    /// in order.
+    pub(crate) fn lengths(&self, live: &[bool]) -> Vec<u32> {
+        self.len
+            .iter()
+            .zip(live)
+            .filter(|(_, &live)| live)
+            .map(|(&len, _)| len)
+            .collect()
+    }
+
     pub(crate) fn count(&self) -> usize {
         self.start.len()
     }

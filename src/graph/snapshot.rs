@@ -18,7 +18,7 @@
 //! Only live records are written, renumbered densely.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -59,6 +59,20 @@ fn section(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
     out.write_all(bytes)
 }
 
+/// The records of the live positions of `store`, back to back, as one
+/// section (`lengths` are theirs, from [`ColdStore::lengths`]).
+fn write_records(out: &mut impl Write, store: &ColdStore, live: &[bool], lengths: &[u32], path: &Path) -> Result<()> {
+    let io = |e| Error::io(path, e);
+    let total: u64 = lengths.iter().map(|&l| u64::from(l)).sum();
+    out.write_all(&total.to_le_bytes()).map_err(io)?;
+    store.for_each(|i, bytes| {
+        if live[i as usize] {
+            out.write_all(bytes).map_err(io)?;
+        }
+        Ok(())
+    })
+}
+
 fn u32s(values: impl Iterator<Item = u32>) -> Vec<u8> {
     values.flat_map(u32::to_le_bytes).collect()
 }
@@ -82,21 +96,7 @@ impl KnowledgeGraph {
     }
 
     pub(crate) fn save_with_epoch(&self, path: &Path, epoch: u64) -> Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temporary = dir.join(format!(".{name}.tmp"));
-        let io = |e| Error::io(&temporary, e);
-        let file = File::create(&temporary).map_err(io)?;
-        let mut out = BufWriter::with_capacity(1 << 20, file);
-        self.write_snapshot(&mut out, epoch, &temporary)?;
-        let file = out.into_inner().map_err(|e| io(e.into_error()))?;
-        file.sync_all().map_err(io)?;
-        drop(file);
-        std::fs::rename(&temporary, path).map_err(|e| Error::io(path, e))?;
-        crate::store::sync_dir(dir)
+        crate::store::write_durably_with(path, |out| self.write_snapshot(out, epoch, path))
     }
 
     fn write_snapshot(&self, out: &mut impl Write, epoch: u64, path: &Path) -> Result<()> {
@@ -137,35 +137,18 @@ impl KnowledgeGraph {
                 .collect();
             section(out, &postcard::to_stdvec(&stored).map_err(serialization)?).map_err(io)?;
         }
-        // cold records: collect the live ones (the file region is read once)
-        let mut entity_lengths = Vec::with_capacity(live_entities.len());
-        let mut entity_records = Vec::new();
-        self.entity_cold.for_each(|i, bytes| {
-            if self.entity_live[i as usize] {
-                entity_lengths.push(bytes.len() as u32);
-                entity_records.extend_from_slice(bytes);
-            }
-            Ok(())
-        })?;
-        section(out, &u32s(entity_lengths.into_iter())).map_err(io)?;
+        let entity_lengths = self.entity_cold.lengths(&self.entity_live);
+        section(out, &u32s(entity_lengths.iter().copied())).map_err(io)?;
         let ends = |column: &[u32]| u32s(live_relations.iter().map(|&r| renumber[column[r as usize] as usize]));
         section(out, &ends(&table.from)).map_err(io)?;
         section(out, &ends(&table.to)).map_err(io)?;
         let kinds: Vec<u8> = live_relations.iter().map(|&r| table.kind[r as usize] as u8).collect();
         section(out, &kinds).map_err(io)?;
         section(out, &u32s(live_relations.iter().map(|&r| table.since[r as usize]))).map_err(io)?;
-        let mut relation_lengths = Vec::with_capacity(live_relations.len());
-        let mut relation_records = Vec::new();
-        table.cold.for_each(|i, bytes| {
-            if table.live[i as usize] {
-                relation_lengths.push(bytes.len() as u32);
-                relation_records.extend_from_slice(bytes);
-            }
-            Ok(())
-        })?;
-        section(out, &u32s(relation_lengths.into_iter())).map_err(io)?;
-        section(out, &entity_records).map_err(io)?;
-        section(out, &relation_records).map_err(io)?;
+        let relation_lengths = table.cold.lengths(&table.live);
+        section(out, &u32s(relation_lengths.iter().copied())).map_err(io)?;
+        write_records(out, &self.entity_cold, &self.entity_live, &entity_lengths, path)?;
+        write_records(out, &table.cold, &table.live, &relation_lengths, path)?;
         Ok(())
     }
 

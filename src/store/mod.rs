@@ -24,7 +24,7 @@ pub use build::{build, BuildProgress};
 pub use manifest::{Counts, Manifest, FORMAT_VERSION};
 
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::{Error, Result};
@@ -42,14 +42,25 @@ pub(crate) const BUILD_PREFIX: &str = ".build-";
 /// old content or all of the new: write a temporary file, flush it to disk,
 /// rename it over `path`, flush the directory.
 pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_durably_with(path, |out| out.write_all(bytes).map_err(|e| Error::io(path, e)))
+}
+
+/// [`write_durably`] for content written piece by piece: `write` fills a
+/// buffered writer over the temporary file.
+pub(crate) fn write_durably_with(
+    path: &Path,
+    write: impl FnOnce(&mut io::BufWriter<fs::File>) -> Result<()>,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temporary = dir.join(format!(".{file_name}.tmp"));
-    let mut file = fs::File::create(&temporary).map_err(|e| Error::io(&temporary, e))?;
-    file.write_all(bytes).map_err(|e| Error::io(&temporary, e))?;
+    let file = fs::File::create(&temporary).map_err(|e| Error::io(&temporary, e))?;
+    let mut out = io::BufWriter::with_capacity(1 << 20, file);
+    write(&mut out)?;
+    let file = out.into_inner().map_err(|e| Error::io(&temporary, e.into_error()))?;
     file.sync_all().map_err(|e| Error::io(&temporary, e))?;
     drop(file);
     fs::rename(&temporary, path).map_err(|e| Error::io(path, e))?;
