@@ -1,7 +1,7 @@
 //! Facet counts over every match of a query. The values of the `kind`,
 //! `industry`, `location` and `year` fields are read once per segment from
-//! their columns into plain arrays of ordinals; a query then counts
-//! ordinals and names them once per segment.
+//! their columns and packed into one integer per document; a query then
+//! counts ordinals and names them once per segment.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -25,16 +25,15 @@ pub struct Facets {
 /// The fields counted, in the order of [`Tally::counts`].
 pub(crate) const FACET_FIELDS: [&str; 4] = ["kind", "industry", "location", "year"];
 
-/// Per segment, every document's facet values as term ordinals in plain
-/// arrays, built once per segment (a few tens of milliseconds for a
-/// million entries) and kept while the segment lives.
+/// Per segment, every document's facet values packed as term ordinals,
+/// built once per segment and kept while the segment lives.
 #[derive(Default)]
 pub(crate) struct FacetCache {
     segments: Mutex<HashMap<SegmentId, Arc<SegmentFacets>>>,
 }
 
 impl FacetCache {
-    /// The arrays of a segment, built on first use.
+    /// The packed values of a segment, built on first use.
     fn segment(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentFacets>> {
         let id = reader.segment_id();
         if let Some(found) = self.lock().get(&id) {
@@ -45,7 +44,7 @@ impl FacetCache {
         Ok(built)
     }
 
-    /// Builds the arrays of every segment `searcher` reads and forgets
+    /// Builds the packed values of every segment `searcher` reads and forgets
     /// those of segments that are gone (merged or deleted).
     pub(crate) fn refresh(&self, searcher: &tantivy::Searcher) -> tantivy::Result<()> {
         let live: Vec<SegmentId> = searcher.segment_readers().iter().map(|r| r.segment_id()).collect();
@@ -195,7 +194,7 @@ impl SegmentFacets {
 }
 
 /// Counts the matches and, per facet field, the matches carrying each
-/// value, from the arrays of a [`FacetCache`].
+/// value, from the packed values of a [`FacetCache`].
 pub(crate) struct FacetCounter<'a> {
     pub cache: &'a FacetCache,
 }
@@ -205,14 +204,14 @@ pub(crate) struct FacetCounter<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
     pub total: usize,
-    pub counts: [HashMap<String, u64>; 4],
+    pub counts: [BTreeMap<String, u64>; 4],
 }
 
 impl Tally {
     /// The counts as named facets, listing at most `location_values`
     /// locations (the most frequent).
     pub(crate) fn into_facets(self, location_values: usize) -> (usize, Facets) {
-        let [kind, industry, location, year] = self.counts.map(|c| c.into_iter().collect::<BTreeMap<_, _>>());
+        let [kind, industry, location, year] = self.counts;
         let facets = Facets {
             kind,
             industry,
