@@ -12,6 +12,11 @@ use innograph::Engine;
 
 use crate::common::engine;
 
+/// A traversal budget of `max_visits` adjacency entries and `max_time`.
+fn budget(max_visits: usize, max_time: Duration) -> Option<Budget> {
+    Some(Budget { max_visits, max_time })
+}
+
 #[test]
 fn professor_to_the_incubator_of_his_teams_spin_off() {
     let response = engine()
@@ -126,10 +131,7 @@ fn k_shortest_paths_out_of_budget_answer_budget_exceeded() {
     let request = PathsRequest {
         k: 10,
         max_len: 6,
-        budget: Some(Budget {
-            max_visits: 3,
-            max_time: Duration::from_secs(5),
-        }),
+        budget: budget(3, Duration::from_secs(5)),
         ..Default::default()
     };
     let error = engine().paths("阿斯利康", "青岛高新区", &request).unwrap_err();
@@ -159,10 +161,7 @@ fn k_shortest_paths_out_of_budget_answer_budget_exceeded() {
             &PathsRequest {
                 k: 10,
                 max_len: 6,
-                budget: Some(Budget {
-                    max_visits: 400,
-                    max_time: Duration::from_secs(5),
-                }),
+                budget: budget(400, Duration::from_secs(5)),
                 ..Default::default()
             },
         )
@@ -179,10 +178,7 @@ fn neighbourhood_out_of_budget_is_flagged_truncated() {
             &NeighborsRequest {
                 depth: 3,
                 limit: 1000,
-                budget: Some(Budget {
-                    max_visits: 10,
-                    max_time: Duration::from_secs(5),
-                }),
+                budget: budget(10, Duration::from_secs(5)),
                 ..Default::default()
             },
         )
@@ -194,10 +190,7 @@ fn neighbourhood_out_of_budget_is_flagged_truncated() {
             &NeighborsRequest {
                 depth: 3,
                 limit: 1000,
-                budget: Some(Budget {
-                    max_visits: usize::MAX,
-                    max_time: Duration::ZERO,
-                }),
+                budget: budget(usize::MAX, Duration::ZERO),
                 ..Default::default()
             },
         )
