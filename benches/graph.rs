@@ -61,17 +61,17 @@
 //! - `BENCH_SEED`: synthetic corpus seed (default 2026); the pairs are drawn
 //!   with a fixed seed of their own.
 
-use std::error::Error;
+mod common;
+
 use std::fs;
 use std::hint::black_box;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::{env_or, fmt_count, fmt_duration, machine, print_table, read_gen_summary, BenchResult};
 use innograph::graph::{KnowledgeGraph, Measure, NeighborsRequest, PathsRequest};
 use innograph::synth::{generate, GenConfig};
-
-type BenchResult<T> = Result<T, Box<dyn Error>>;
 
 /// Set in the environment of the re-run that measures.
 const CHILD_ENV: &str = "INNOGRAPH_BENCH_GRAPH_MEASURE";
@@ -89,17 +89,6 @@ const HUBS: usize = 10;
 const EXPANSION_RUNS: usize = 3;
 /// Untimed path queries before the timed ones.
 const WARM_UP_QUERIES: usize = 10;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> BenchResult<T> {
-    match std::env::var(name) {
-        Ok(value) => value
-            .trim()
-            .replace('_', "")
-            .parse()
-            .map_err(|_| format!("{name}={value:?} is not a valid value").into()),
-        Err(_) => Ok(default),
-    }
-}
 
 fn progress(message: &str) {
     eprintln!("[graph bench] {message}");
@@ -144,108 +133,6 @@ fn peak_rss() -> u64 {
 
 fn mib(bytes: u64) -> String {
     format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
-}
-
-fn fmt_duration(duration: Duration) -> String {
-    let micros = duration.as_secs_f64() * 1e6;
-    if micros < 1000.0 {
-        format!("{micros:.0} µs")
-    } else if micros < 1e6 {
-        format!("{:.2} ms", micros / 1000.0)
-    } else {
-        format!("{:.2} s", micros / 1e6)
-    }
-}
-
-fn fmt_count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Display width of a cell: CJK and full-width characters take two columns.
-fn display_width(text: &str) -> usize {
-    text.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x9FFF | 0xAC00..=0xD7A3 => 2,
-            0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
-            _ => 1,
-        })
-        .sum()
-}
-
-/// Prints a Markdown table, padded for the terminal; columns after the
-/// first are right-aligned.
-fn print_table(headers: &[&str], rows: &[Vec<String>]) {
-    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(3)).collect();
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(display_width(cell));
-        }
-    }
-    let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(column, (cell, width))| {
-                let pad = " ".repeat(width.saturating_sub(display_width(cell)));
-                if column == 0 {
-                    format!("{cell}{pad}")
-                } else {
-                    format!("{pad}{cell}")
-                }
-            })
-            .collect();
-        println!("| {} |", padded.join(" | "));
-    };
-    line(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>());
-    let rule: Vec<String> = widths
-        .iter()
-        .enumerate()
-        .map(|(column, width)| {
-            if column == 0 {
-                "-".repeat(*width)
-            } else {
-                format!("{}:", "-".repeat(width.saturating_sub(1)))
-            }
-        })
-        .collect();
-    println!(
-        "|{}|",
-        rule.iter().map(|r| format!(" {r} ")).collect::<Vec<_>>().join("|")
-    );
-    for row in rows {
-        line(row);
-    }
-}
-
-fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cpu = fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let memory = proc_meminfo_total().map_or_else(|| "? GiB".into(), |b| format!("{:.0} GiB", b as f64 / 1073741824.0));
-    format!("{cores} cores ({cpu}), {memory}")
-}
-
-fn proc_meminfo_total() -> Option<u64> {
-    let info = fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }
 
 // ---------------------------------------------------------------- statistics
@@ -306,11 +193,6 @@ fn median(samples: &[Duration]) -> Duration {
 }
 
 // ---------------------------------------------------------------- preparation
-
-fn read_gen_summary(corpus: &Path) -> Option<serde_json::Value> {
-    let text = fs::read_to_string(corpus.join("gen.json")).ok()?;
-    serde_json::from_str(&text).ok()
-}
 
 /// Makes sure `$BENCH_DIR/index-<N>` holds an index of a corpus of
 /// `entities` entities; returns the index directory and whether anything

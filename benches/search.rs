@@ -68,7 +68,8 @@
 //! - `BENCH_BIN`: the `innograph` binary for part 3 (default: the one cargo
 //!   built with this bench).
 
-use std::error::Error;
+mod common;
+
 use std::fs;
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -77,6 +78,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{env_or, fmt_count, fmt_duration, machine, print_table, read_gen_summary, BenchResult};
 use innograph::model::Document;
 use innograph::search::{SearchRequest, SearchWriter};
 use innograph::synth::{generate, GenConfig};
@@ -84,8 +86,6 @@ use innograph::text::{normalize, Segmenter};
 use innograph::Engine;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{doc, Index, Term};
-
-type BenchResult<T> = Result<T, Box<dyn Error>>;
 
 /// Hits asked for per query.
 const LIMIT: usize = 10;
@@ -201,16 +201,6 @@ struct Paper {
     abstract_text: String,
 }
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> BenchResult<T> {
-    match std::env::var(name) {
-        Ok(value) => value
-            .trim()
-            .parse()
-            .map_err(|_| format!("{name}={value:?} is not a valid value").into()),
-        Err(_) => Ok(default),
-    }
-}
-
 fn data_path() -> PathBuf {
     match std::env::var_os("BENCH_CSL") {
         Some(path) => PathBuf::from(path),
@@ -248,84 +238,6 @@ fn mb(bytes: usize) -> f64 {
     bytes as f64 / 1e6
 }
 
-fn fmt_latency(duration: Duration) -> String {
-    let micros = duration.as_secs_f64() * 1e6;
-    if micros < 1000.0 {
-        format!("{micros:.0} µs")
-    } else {
-        format!("{:.2} ms", micros / 1000.0)
-    }
-}
-
-fn fmt_count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Display width of a cell: CJK and full-width characters take two columns.
-fn display_width(text: &str) -> usize {
-    text.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x9FFF | 0xAC00..=0xD7A3 => 2,
-            0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
-            _ => 1,
-        })
-        .sum()
-}
-
-/// Prints a Markdown table, padded for the terminal; columns after the
-/// first are right-aligned.
-fn print_table(headers: &[&str], rows: &[Vec<String>]) {
-    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(3)).collect();
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(display_width(cell));
-        }
-    }
-    let line = |cells: &[String]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(column, (cell, width))| {
-                let pad = " ".repeat(width.saturating_sub(display_width(cell)));
-                if column == 0 {
-                    format!("{cell}{pad}")
-                } else {
-                    format!("{pad}{cell}")
-                }
-            })
-            .collect();
-        println!("| {} |", padded.join(" | "));
-    };
-    line(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>());
-    let rule: Vec<String> = widths
-        .iter()
-        .enumerate()
-        .map(|(column, width)| {
-            if column == 0 {
-                "-".repeat(*width)
-            } else {
-                format!("{}:", "-".repeat(width.saturating_sub(1)))
-            }
-        })
-        .collect();
-    println!(
-        "|{}|",
-        rule.iter().map(|r| format!(" {r} ")).collect::<Vec<_>>().join("|")
-    );
-    for row in rows {
-        line(row);
-    }
-}
-
 fn progress(message: &str) {
     eprintln!("[search bench] {message}");
 }
@@ -343,29 +255,6 @@ fn dir_bytes(dir: &Path) -> BenchResult<u64> {
         };
     }
     Ok(total)
-}
-
-fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let cpu = fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_string());
-    let memory = fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("MemTotal:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or_else(String::new, |kb| format!(", {:.1} GiB RAM", kb / 1024.0 / 1024.0));
-    format!("{cores} core(s) (available_parallelism), {cpu}{memory}")
 }
 
 // ---------------------------------------------------------------- part 1: indexing
@@ -674,10 +563,10 @@ impl LatencyRun {
             self.label.clone(),
             self.entries.clone(),
             format!("{queries} × {rounds}"),
-            fmt_latency(stats.p50),
-            fmt_latency(stats.p99),
-            fmt_latency(stats.mean),
-            fmt_latency(stats.max),
+            fmt_duration(stats.p50),
+            fmt_duration(stats.p99),
+            fmt_duration(stats.mean),
+            fmt_duration(stats.max),
             format!("{:.0}", stats.per_second),
             self.fallbacks.to_string(),
         ]
@@ -699,7 +588,7 @@ impl LatencyRun {
         medians
             .iter()
             .take(n)
-            .map(|(median, query, total)| format!("{query} {} ({} matches)", fmt_latency(*median), fmt_count(*total)))
+            .map(|(median, query, total)| format!("{query} {} ({} matches)", fmt_duration(*median), fmt_count(*total)))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -852,11 +741,6 @@ struct Synthetic {
     documents: u64,
     corpus_bytes: u64,
     notes: Vec<String>,
-}
-
-fn read_gen_summary(corpus: &Path) -> Option<serde_json::Value> {
-    let text = fs::read_to_string(corpus.join("gen.json")).ok()?;
-    serde_json::from_str(&text).ok()
 }
 
 fn prepare_synthetic(base: &Path, entities: usize, seed: u64) -> BenchResult<Synthetic> {

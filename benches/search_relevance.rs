@@ -37,16 +37,16 @@
 //!   `../shared/data/cluener2020/train.jsonl`.
 //! - `BENCH_SHOW`: how many missed queries to list per set (default 5).
 
-use std::error::Error;
+mod common;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::{env_or, print_table, BenchResult};
 use innograph::search::SearchRequest;
 use innograph::Engine;
-
-type BenchResult<T> = Result<T, Box<dyn Error>>;
 
 /// Hits asked for per query; the metrics are @10.
 const K: usize = 10;
@@ -60,16 +60,6 @@ struct Paper {
     abstract_text: String,
     keywords: Vec<String>,
     discipline: String,
-}
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> BenchResult<T> {
-    match std::env::var(name) {
-        Ok(value) => value
-            .trim()
-            .parse()
-            .map_err(|_| format!("{name}={value:?} is not a valid value").into()),
-        Err(_) => Ok(default),
-    }
 }
 
 fn data_path() -> PathBuf {
@@ -258,63 +248,6 @@ fn evaluate(engine: &Engine, queries: &[(&str, String)], show: usize) -> SetResu
         }
     }
     result
-}
-
-/// Display width of a cell: CJK and full-width characters take two columns.
-fn display_width(text: &str) -> usize {
-    text.chars()
-        .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x9FFF | 0xAC00..=0xD7A3 => 2,
-            0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
-            _ => 1,
-        })
-        .sum()
-}
-
-/// Prints a Markdown table, padded for the terminal; columns after the
-/// first are right-aligned.
-fn print_table(headers: &[&str], rows: &[Vec<String>]) {
-    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(3)).collect();
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(display_width(cell));
-        }
-    }
-    let line = |cells: Vec<String>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(column, (cell, width))| {
-                let pad = " ".repeat(width.saturating_sub(display_width(cell)));
-                if column == 0 {
-                    format!("{cell}{pad}")
-                } else {
-                    format!("{pad}{cell}")
-                }
-            })
-            .collect();
-        println!("| {} |", padded.join(" | "));
-    };
-    line(headers.iter().map(|h| h.to_string()).collect());
-    let rule: Vec<String> = widths
-        .iter()
-        .enumerate()
-        .map(|(column, width)| {
-            if column == 0 {
-                "-".repeat(*width)
-            } else {
-                format!("{}:", "-".repeat(width.saturating_sub(1)))
-            }
-        })
-        .collect();
-    println!(
-        "|{}|",
-        rule.iter().map(|r| format!(" {r} ")).collect::<Vec<_>>().join("|")
-    );
-    for row in rows {
-        line(row.clone());
-    }
 }
 
 fn main() -> BenchResult<()> {

@@ -1,0 +1,136 @@
+//! What the bench binaries share: their error type, reading settings from
+//! the environment, describing the machine, and printing figures and
+//! Markdown tables. Each bench uses part of it.
+#![allow(dead_code)]
+
+use std::error::Error;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+pub type BenchResult<T> = Result<T, Box<dyn Error>>;
+
+/// The number or value in the environment variable `name` (`_` allowed as
+/// a digit separator), or `default` when it is not set.
+pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> BenchResult<T> {
+    match std::env::var(name) {
+        Ok(value) => value
+            .trim()
+            .replace('_', "")
+            .parse()
+            .map_err(|_| format!("{name}={value:?} is not a valid value").into()),
+        Err(_) => Ok(default),
+    }
+}
+
+/// The parameters `innograph gen` recorded for the corpus in `corpus`.
+pub fn read_gen_summary(corpus: &Path) -> Option<serde_json::Value> {
+    let text = fs::read_to_string(corpus.join("gen.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Cores, CPU model and memory, for the heading of a report.
+pub fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let memory = fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or_else(String::new, |kb| format!(", {:.1} GiB RAM", kb / 1024.0 / 1024.0));
+    format!("{cores} core(s) (available_parallelism), {cpu}{memory}")
+}
+
+/// A duration in µs, ms or s, whichever reads best.
+pub fn fmt_duration(duration: Duration) -> String {
+    let micros = duration.as_secs_f64() * 1e6;
+    if micros < 1000.0 {
+        format!("{micros:.0} µs")
+    } else if micros < 1e6 {
+        format!("{:.2} ms", micros / 1000.0)
+    } else {
+        format!("{:.2} s", micros / 1e6)
+    }
+}
+
+/// A count with thousands separators: `1,000,000`.
+pub fn fmt_count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Display width of a cell: CJK and full-width characters take two columns.
+pub fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c as u32 {
+            0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x9FFF | 0xAC00..=0xD7A3 => 2,
+            0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// Prints a Markdown table, padded for the terminal; columns after the
+/// first are right-aligned.
+pub fn print_table(headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h).max(3)).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(display_width(cell));
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(column, (cell, width))| {
+                let pad = " ".repeat(width.saturating_sub(display_width(cell)));
+                if column == 0 {
+                    format!("{cell}{pad}")
+                } else {
+                    format!("{pad}{cell}")
+                }
+            })
+            .collect();
+        println!("| {} |", padded.join(" | "));
+    };
+    line(&headers.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    let rule: Vec<String> = widths
+        .iter()
+        .enumerate()
+        .map(|(column, width)| {
+            if column == 0 {
+                "-".repeat(*width)
+            } else {
+                format!("{}:", "-".repeat(width.saturating_sub(1)))
+            }
+        })
+        .collect();
+    println!(
+        "|{}|",
+        rule.iter().map(|r| format!(" {r} ")).collect::<Vec<_>>().join("|")
+    );
+    for row in rows {
+        line(row);
+    }
+}
