@@ -78,7 +78,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{env_or, fmt_count, fmt_duration, machine, print_table, read_gen_summary, BenchResult};
+use common::{
+    env_or, fmt_count, fmt_duration, machine, print_table, read_gen_summary, write_document_corpus, BenchResult,
+};
 use innograph::model::Document;
 use innograph::search::{SearchRequest, SearchWriter};
 use innograph::synth::{generate, GenConfig};
@@ -87,6 +89,8 @@ use innograph::Engine;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{doc, Index, Term};
 
+/// Where the CSL papers come from, as the corpus records it.
+const CSL_SOURCE: &str = "CSL benchmark (ydli-ai/CSL, Apache-2.0)";
 /// Hits asked for per query.
 const LIMIT: usize = 10;
 /// Text the default repeat count reaches, in bytes.
@@ -664,29 +668,20 @@ fn measure_in_process(
 /// Writes a corpus of `copies` copies of the papers as documents (the
 /// first copy keeps the papers' ids, copy `k` appends `-copy<k>`).
 fn write_csl_corpus(papers: &[Paper], copies: usize, dir: &Path) -> BenchResult<()> {
-    fs::create_dir_all(dir.join("documents"))?;
-    fs::write(dir.join("entities.jsonl"), "")?;
-    fs::write(dir.join("relations.jsonl"), "")?;
-    let mut out = std::io::BufWriter::new(fs::File::create(dir.join("documents").join("csl.jsonl"))?);
-    for copy in 0..copies {
-        for paper in papers {
-            let id = if copy == 0 {
+    let documents = (0..copies).flat_map(|copy| {
+        papers.iter().map(move |paper| Document {
+            id: if copy == 0 {
                 paper.id.clone()
             } else {
                 format!("{}-copy{copy}", paper.id)
-            };
-            let record = serde_json::json!({
-                "id": id,
-                "title": paper.title,
-                "text": paper.abstract_text,
-                "source": "CSL benchmark (ydli-ai/CSL, Apache-2.0)",
-            });
-            serde_json::to_writer(&mut out, &record)?;
-            out.write_all(b"\n")?;
-        }
-    }
-    out.flush()?;
-    Ok(())
+            },
+            title: paper.title.clone(),
+            text: paper.abstract_text.clone(),
+            date: String::new(),
+            source: CSL_SOURCE.to_string(),
+        })
+    });
+    write_document_corpus(dir, "csl", documents)
 }
 
 /// Builds an index of `copies` copies of the papers under `work`; returns

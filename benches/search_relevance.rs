@@ -40,11 +40,11 @@
 mod common;
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{env_or, print_table, BenchResult};
+use common::{env_or, print_table, write_document_corpus, BenchResult};
+use innograph::model::Document;
 use innograph::search::SearchRequest;
 use innograph::Engine;
 
@@ -105,22 +105,14 @@ fn read_papers(path: &Path) -> BenchResult<Vec<Paper>> {
 /// Writes the corpus: one document per paper, abstract as text, discipline
 /// as title; no entities, no relations.
 fn write_corpus(papers: &[Paper], dir: &Path) -> BenchResult<()> {
-    fs::create_dir_all(dir.join("documents"))?;
-    fs::write(dir.join("entities.jsonl"), "")?;
-    fs::write(dir.join("relations.jsonl"), "")?;
-    let mut out = std::io::BufWriter::new(fs::File::create(dir.join("documents").join("csl.jsonl"))?);
-    for paper in papers {
-        let record = serde_json::json!({
-            "id": paper.id,
-            "title": paper.discipline,
-            "text": paper.abstract_text,
-            "source": "CSL benchmark (ydli-ai/CSL, Apache-2.0)",
-        });
-        serde_json::to_writer(&mut out, &record)?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(())
+    let documents = papers.iter().map(|paper| Document {
+        id: paper.id.clone(),
+        title: paper.discipline.clone(),
+        text: paper.abstract_text.clone(),
+        date: String::new(),
+        source: "CSL benchmark (ydli-ai/CSL, Apache-2.0)".into(),
+    });
+    write_document_corpus(dir, "csl", documents)
 }
 
 /// Outcome of one query set.
@@ -483,22 +475,14 @@ fn news_mentions(show: usize) -> BenchResult<()> {
     let work = tempfile::tempdir()?;
     let corpus_dir = work.path().join("corpus");
     let index_dir = work.path().join("index");
-    fs::create_dir_all(corpus_dir.join("documents"))?;
-    fs::write(corpus_dir.join("entities.jsonl"), "")?;
-    fs::write(corpus_dir.join("relations.jsonl"), "")?;
-    let mut out = std::io::BufWriter::new(fs::File::create(corpus_dir.join("documents").join("news.jsonl"))?);
-    for sentence in &sentences {
-        let record = serde_json::json!({
-            "id": sentence.id,
-            "title": "新闻",
-            "text": sentence.text,
-            "source": "CLUENER 2020",
-        });
-        serde_json::to_writer(&mut out, &record)?;
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    drop(out);
+    let documents = sentences.iter().map(|sentence| Document {
+        id: sentence.id.clone(),
+        title: "新闻".to_string(),
+        text: sentence.text.clone(),
+        date: String::new(),
+        source: "CLUENER 2020".to_string(),
+    });
+    write_document_corpus(&corpus_dir, "news", documents)?;
     innograph::store::build(&corpus_dir, &index_dir, &mut |_progress| {})?;
     let engine = Engine::open(&index_dir)?;
 

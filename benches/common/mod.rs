@@ -5,8 +5,11 @@
 
 use std::error::Error;
 use std::fs;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::time::Duration;
+
+use innograph::model::Document;
 
 pub type BenchResult<T> = Result<T, Box<dyn Error>>;
 
@@ -21,6 +24,21 @@ pub fn env_or<T: std::str::FromStr>(name: &str, default: T) -> BenchResult<T> {
             .map_err(|_| format!("{name}={value:?} is not a valid value").into()),
         Err(_) => Ok(default),
     }
+}
+
+/// Writes a corpus of articles only (no entities, no relations) into
+/// `dir`, the articles in `documents/<name>.jsonl`.
+pub fn write_document_corpus(dir: &Path, name: &str, documents: impl IntoIterator<Item = Document>) -> BenchResult<()> {
+    fs::create_dir_all(dir.join("documents"))?;
+    fs::write(dir.join("entities.jsonl"), "")?;
+    fs::write(dir.join("relations.jsonl"), "")?;
+    let mut out = BufWriter::new(fs::File::create(dir.join("documents").join(format!("{name}.jsonl")))?);
+    for document in documents {
+        serde_json::to_writer(&mut out, &document)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// The parameters `innograph gen` recorded for the corpus in `corpus`.
