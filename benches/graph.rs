@@ -69,9 +69,8 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{env_or, fmt_count, fmt_duration, machine, print_table, read_gen_summary, BenchResult};
+use common::{env_or, fmt_count, fmt_duration, machine, print_table, synthetic_corpus, BenchResult};
 use innograph::graph::{KnowledgeGraph, Measure, NeighborsRequest, PathsRequest};
-use innograph::synth::{generate, GenConfig};
 
 /// Set in the environment of the re-run that measures.
 const CHILD_ENV: &str = "INNOGRAPH_BENCH_GRAPH_MEASURE";
@@ -203,31 +202,16 @@ fn prepare(base: &Path, entities: usize, seed: u64) -> BenchResult<(PathBuf, boo
     let index_dir = base.join(format!("index-{entities}"));
     // Written after a successful build: the gen.json of the corpus it was built from.
     let marker = base.join(format!("index-{entities}.corpus.json"));
+    progress(&format!("corpus of {entities} entities in {}", corpus.display()));
+    let (summary, generated) = synthetic_corpus(&corpus, entities, seed)?;
     let mut worked = false;
-    let matches = |summary: &serde_json::Value| {
-        summary.get("entities").and_then(|v| v.as_u64()) == Some(entities as u64)
-            && summary.get("seed").and_then(|v| v.as_u64()) == Some(seed)
-    };
-    let summary = match read_gen_summary(&corpus) {
-        Some(summary) if matches(&summary) => {
-            progress(&format!("corpus reused from {}", corpus.display()));
-            summary
-        }
-        _ => {
-            progress(&format!("generating {entities} entities into {}", corpus.display()));
-            let started = Instant::now();
-            let config = GenConfig {
-                entities,
-                seed,
-                out: corpus.clone(),
-                force: true,
-            };
-            generate(&config, &mut |_, _| {})?;
-            progress(&format!("corpus generated in {:.1} s", started.elapsed().as_secs_f64()));
+    match generated {
+        Some(elapsed) => {
+            progress(&format!("corpus generated in {:.1} s", elapsed.as_secs_f64()));
             worked = true;
-            read_gen_summary(&corpus).ok_or("gen.json missing after generation")?
         }
-    };
+        None => progress("corpus reused"),
+    }
     let summary_text = serde_json::to_string(&summary)?;
     let built_from = fs::read_to_string(&marker).ok();
     let generation_ok = innograph::store::current_generation(&index_dir)

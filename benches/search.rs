@@ -79,11 +79,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{
-    env_or, fmt_count, fmt_duration, machine, print_table, read_gen_summary, write_document_corpus, BenchResult,
+    env_or, fmt_count, fmt_duration, machine, print_table, read_gen_summary, synthetic_corpus, write_document_corpus,
+    BenchResult,
 };
 use innograph::model::Document;
 use innograph::search::{SearchRequest, SearchWriter};
-use innograph::synth::{generate, GenConfig};
 use innograph::text::{normalize, Segmenter};
 use innograph::Engine;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
@@ -745,34 +745,16 @@ fn prepare_synthetic(base: &Path, entities: usize, seed: u64) -> BenchResult<Syn
     // Written after a successful build: the gen.json of the corpus it was built from.
     let marker = base.join(format!("index-{entities}.corpus.json"));
     let mut notes = Vec::new();
-
-    let matches = |summary: &serde_json::Value| {
-        summary.get("entities").and_then(|v| v.as_u64()) == Some(entities as u64)
-            && summary.get("seed").and_then(|v| v.as_u64()) == Some(seed)
-    };
-    let summary = match read_gen_summary(&corpus) {
-        Some(summary) if matches(&summary) => {
-            notes.push(format!("corpus reused from {}", corpus.display()));
-            summary
-        }
-        _ => {
-            progress(&format!("generating {entities} entities into {}", corpus.display()));
-            let started = Instant::now();
-            let config = GenConfig {
-                entities,
-                seed,
-                out: corpus.clone(),
-                force: true,
-            };
-            generate(&config, &mut |_, _| {})?;
-            notes.push(format!(
-                "corpus generated in {:.1} s into {}",
-                started.elapsed().as_secs_f64(),
-                corpus.display()
-            ));
-            read_gen_summary(&corpus).ok_or("gen.json missing after generation")?
-        }
-    };
+    progress(&format!("corpus of {entities} entities in {}", corpus.display()));
+    let (summary, generated) = synthetic_corpus(&corpus, entities, seed)?;
+    notes.push(match generated {
+        Some(elapsed) => format!(
+            "corpus generated in {:.1} s into {}",
+            elapsed.as_secs_f64(),
+            corpus.display()
+        ),
+        None => format!("corpus reused from {}", corpus.display()),
+    });
     let summary_text = serde_json::to_string(&summary)?;
     let built_from = fs::read_to_string(&marker).ok();
     if index_dir.is_dir() && built_from.as_deref() == Some(summary_text.as_str()) {

@@ -7,9 +7,10 @@ use std::error::Error;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use innograph::model::Document;
+use innograph::synth::{generate, GenConfig};
 
 pub type BenchResult<T> = Result<T, Box<dyn Error>>;
 
@@ -39,6 +40,34 @@ pub fn write_document_corpus(dir: &Path, name: &str, documents: impl IntoIterato
     }
     out.flush()?;
     Ok(())
+}
+
+/// The synthetic corpus of `entities` entities and `seed` in `corpus`:
+/// reused when its `gen.json` says so, generated otherwise. Returns its
+/// `gen.json` and, when it was generated, how long that took.
+pub fn synthetic_corpus(
+    corpus: &Path,
+    entities: usize,
+    seed: u64,
+) -> BenchResult<(serde_json::Value, Option<Duration>)> {
+    let matches = |summary: &serde_json::Value| {
+        summary.get("entities").and_then(|v| v.as_u64()) == Some(entities as u64)
+            && summary.get("seed").and_then(|v| v.as_u64()) == Some(seed)
+    };
+    if let Some(summary) = read_gen_summary(corpus).filter(matches) {
+        return Ok((summary, None));
+    }
+    let started = Instant::now();
+    let config = GenConfig {
+        entities,
+        seed,
+        out: corpus.to_path_buf(),
+        force: true,
+    };
+    generate(&config, &mut |_, _| {})?;
+    let elapsed = started.elapsed();
+    let summary = read_gen_summary(corpus).ok_or("gen.json missing after generation")?;
+    Ok((summary, Some(elapsed)))
 }
 
 /// The parameters `innograph gen` recorded for the corpus in `corpus`.
