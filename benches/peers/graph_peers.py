@@ -157,6 +157,20 @@ def run_one_library(lib, args):
     print(json.dumps(result), flush=True)
 
 
+def time_paths(result, name, pairs, args, one, five):
+    """Times `one` (the shortest path's length) over every pair and `five`
+    (the shortest of 5 simple paths) over the first `--k5-pairs`, into
+    `result["paths_k1"]` and `result["paths_k5"]`, lengths checked against
+    innograph's."""
+    ms, lengths = timed_pairs(pairs, args.path_budget, one)
+    result["paths_k1"] = {"latency": summary(ms), "each_ms": ms, "lengths": check_lengths(pairs, lengths, 2)}
+    log(f"{name}: k=1 on {len(ms)} pairs, p50 {summary(ms)['p50_ms']:.3f} ms")
+    ms, shortest = timed_pairs(pairs[: args.k5_pairs], args.k5_budget, five)
+    result["paths_k5"] = {"latency": summary(ms), "each_ms": ms, "lengths": check_lengths(pairs, shortest, 3)}
+    if ms:
+        log(f"{name}: k=5 on {len(ms)} pairs, p50 {summary(ms)['p50_ms']:.2f} ms")
+
+
 def measure_networkx(result, n, edges, pairs, hubs, args, rss_parsed):
     import itertools
 
@@ -178,18 +192,11 @@ def measure_networkx(result, n, edges, pairs, hubs, args, rss_parsed):
         except nx.NetworkXNoPath:
             return None
 
-    ms, lengths = timed_pairs(pairs, args.path_budget, one)
-    result["paths_k1"] = {"latency": summary(ms), "each_ms": ms, "lengths": check_lengths(pairs, lengths, 2)}
-    log(f"networkx: k=1 on {len(ms)} pairs, p50 {summary(ms)['p50_ms']:.2f} ms")
-
     def five(a, b):
         found = list(itertools.islice(nx.shortest_simple_paths(G, a, b), 5))
         return min((len(p) - 1 for p in found), default=None)
 
-    ms, shortest = timed_pairs(pairs[: args.k5_pairs], args.k5_budget, five)
-    result["paths_k5"] = {"latency": summary(ms), "each_ms": ms, "lengths": check_lengths(pairs, shortest, 3)}
-    if ms:
-        log(f"networkx: k=5 on {len(ms)} pairs, p50 {summary(ms)['p50_ms']:.2f} ms")
+    time_paths(result, "networkx", pairs, args, one, five)
 
     def two_hop(h):
         return len(nx.single_source_shortest_path_length(G, h, cutoff=2)) - 1
@@ -231,18 +238,11 @@ def measure_igraph(result, n, edges, pairs, hubs, args, rss_parsed):
         path = g.get_shortest_path(a, b)
         return len(path) - 1 if path else None
 
-    ms, lengths = timed_pairs(pairs, args.path_budget, one)
-    result["paths_k1"] = {"latency": summary(ms), "each_ms": ms, "lengths": check_lengths(pairs, lengths, 2)}
-    log(f"igraph: k=1 on {len(ms)} pairs, p50 {summary(ms)['p50_ms']:.3f} ms")
-
     def five(a, b):
         found = g.get_k_shortest_paths(a, b, k=5)
         return min((len(p) - 1 for p in found), default=None)
 
-    ms, shortest = timed_pairs(pairs[: args.k5_pairs], args.k5_budget, five)
-    result["paths_k5"] = {"latency": summary(ms), "each_ms": ms, "lengths": check_lengths(pairs, shortest, 3)}
-    if ms:
-        log(f"igraph: k=5 on {len(ms)} pairs, p50 {summary(ms)['p50_ms']:.2f} ms")
+    time_paths(result, "igraph", pairs, args, one, five)
 
     def two_hop(h):
         return len(g.neighborhood(h, order=2)) - 1
