@@ -237,10 +237,6 @@ impl PersistentGraph {
         &self.graph
     }
 
-    pub fn into_graph(self) -> KnowledgeGraph {
-        self.graph
-    }
-
     /// Changes logged since the snapshot.
     pub fn pending(&self) -> usize {
         self.log.len()
