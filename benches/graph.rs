@@ -496,6 +496,7 @@ fn measure(
         graph = Some(loaded);
     }
     let graph = graph.ok_or("no graph loaded")?;
+    let memory = graph.memory();
     let load_median = median(&load_times);
     progress(&format!(
         "loaded {n_entities} entities, {n_relations} relations; median load {}",
@@ -654,6 +655,18 @@ fn measure(
             vec!["RSS growth from load".into(), mib(rss_after.saturating_sub(rss_before))],
             vec!["peak RSS after first load (VmHWM)".into(), mib(peak_after_load)],
             vec![
+                "held by the graph (its own count)".into(),
+                format!(
+                    "{}: names {}, adjacency {}, relation columns {}, record offsets {}, indexes {}",
+                    mib(memory.total as u64),
+                    mib(memory.names as u64),
+                    mib(memory.adjacency as u64),
+                    mib(memory.relations as u64),
+                    mib(memory.record_offsets as u64),
+                    mib(memory.indexes as u64)
+                ),
+            ],
+            vec![
                 "RSS at the end / peak".into(),
                 format!("{} / {}", mib(rss_end), mib(peak_end)),
             ],
@@ -793,6 +806,7 @@ fn measure(
         "rss_after_load_bytes": rss_after,
         "rss_growth_bytes": rss_after.saturating_sub(rss_before),
         "peak_after_load_bytes": peak_after_load,
+        "graph_memory": memory,
         "rss_end_bytes": rss_end,
         "peak_end_bytes": peak_end,
         "pairs": pairs.len(),

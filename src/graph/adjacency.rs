@@ -145,9 +145,10 @@ impl Adjacency {
         self.neighbor[position]
     }
 
-    /// Bytes held, for logs.
+    /// Bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.offsets.len() * 4 + self.out_len.len() * 4 + self.neighbor.len() * 9
+        (self.offsets.capacity() + self.out_len.capacity() + self.neighbor.capacity() + self.relation.capacity()) * 4
+            + self.kind.capacity() * std::mem::size_of::<RelationKind>()
     }
 }
 

@@ -7,6 +7,7 @@
 //! held in memory.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -22,98 +23,170 @@ pub(crate) struct FileRegion {
     pub len: u64,
 }
 
+/// Records in a file region per block of this many records share one
+/// 64-bit start; each record keeps only its 32-bit end within its block.
+const BLOCK: usize = 1024;
+
+/// Where the records of a file region are: 4 bytes a record plus 8 bytes a
+/// block, instead of a 64-bit start and a 32-bit length each.
+#[derive(Debug, Clone, Default)]
+struct FileRecords {
+    /// Offset in the region where each block of [`BLOCK`] records starts.
+    blocks: Vec<u64>,
+    /// End of each record, counted from the start of its block.
+    ends: Vec<u32>,
+}
+
+impl FileRecords {
+    /// The records of these lengths, back to back; also returns how many
+    /// bytes they take. `None` if one block's records exceed 4 GiB.
+    fn from_lengths(lengths: &[u32]) -> Option<(FileRecords, u64)> {
+        let mut blocks = Vec::with_capacity(lengths.len().div_ceil(BLOCK));
+        let mut ends = Vec::with_capacity(lengths.len());
+        let mut position = 0u64;
+        for (index, &length) in lengths.iter().enumerate() {
+            if index % BLOCK == 0 {
+                blocks.push(position);
+            }
+            position += u64::from(length);
+            ends.push(u32::try_from(position - blocks[index / BLOCK]).ok()?);
+        }
+        Some((FileRecords { blocks, ends }, position))
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Start and length of record `index`.
+    #[inline]
+    fn span(&self, index: usize) -> (u64, usize) {
+        let base = self.blocks[index / BLOCK];
+        let start = if index % BLOCK == 0 { 0 } else { self.ends[index - 1] };
+        (base + u64::from(start), (self.ends[index] - start) as usize)
+    }
+}
+
+/// Where one record's bytes are.
+enum Location {
+    File(u64, usize),
+    Memory(usize, usize),
+}
+
 /// A table of byte records, in a file region and in memory.
 ///
-/// Positions below the file region's length are in the file, positions
-/// from it on in `memory`.
+/// Positions below the file region's record count are in the file unless
+/// they were given new bytes since; those and the positions after them are
+/// in `memory`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ColdStore {
     region: Option<FileRegion>,
+    file: FileRecords,
     memory: Vec<u8>,
-    start: Vec<u64>,
-    len: Vec<u32>,
+    /// (start in `memory`, length) of each record after the file's.
+    added: Vec<(usize, u32)>,
+    /// File records given new bytes: where those are in `memory`.
+    replaced: HashMap<u32, (usize, u32)>,
 }
 
 impl ColdStore {
     /// A store over a snapshot region holding records of these lengths, back
     /// to back.
     pub(crate) fn in_file(region: FileRegion, lengths: Vec<u32>) -> Result<ColdStore> {
-        let mut start = Vec::with_capacity(lengths.len());
-        let mut position = 0u64;
-        for &length in &lengths {
-            start.push(position);
-            position += u64::from(length);
-        }
-        if position != region.len {
-            return Err(Error::CorruptIndex {
-                path: region.path.clone(),
-                reason: format!(
-                    "record lengths add up to {position} bytes, the region holds {}",
-                    region.len
-                ),
-            });
+        let corrupt = |reason: String| Error::CorruptIndex {
+            path: region.path.clone(),
+            reason,
+        };
+        let (file, total) = FileRecords::from_lengths(&lengths)
+            .ok_or_else(|| corrupt(format!("{BLOCK} consecutive records hold more than 4 GiB")))?;
+        if total != region.len {
+            return Err(corrupt(format!(
+                "record lengths add up to {total} bytes, the region holds {}",
+                region.len
+            )));
         }
         Ok(ColdStore {
             region: Some(region),
-            memory: Vec::new(),
-            start,
-            len: lengths,
+            file,
+            ..ColdStore::default()
         })
     }
 
-    fn region_len(&self) -> u64 {
-        self.region.as_ref().map_or(0, |r| r.len)
+    fn locate(&self, index: u32) -> Location {
+        if let Some(&(start, len)) = self.replaced.get(&index) {
+            return Location::Memory(start, len as usize);
+        }
+        let index = index as usize;
+        match index.checked_sub(self.file.len()) {
+            None => {
+                let (start, len) = self.file.span(index);
+                Location::File(start, len)
+            }
+            Some(added) => {
+                let (start, len) = self.added[added];
+                Location::Memory(start, len as usize)
+            }
+        }
     }
 
-    /// Number of records.
     /// Lengths of the records at the positions whose `live` flag is set,
     /// in order.
     pub(crate) fn lengths(&self, live: &[bool]) -> Vec<u32> {
-        self.len
-            .iter()
+        (0..self.count() as u32)
             .zip(live)
             .filter(|(_, &live)| live)
-            .map(|(&len, _)| len)
+            .map(|(index, _)| match self.locate(index) {
+                Location::File(_, len) | Location::Memory(_, len) => len as u32,
+            })
             .collect()
     }
 
+    /// Number of records.
     pub(crate) fn count(&self) -> usize {
-        self.start.len()
+        self.file.len() + self.added.len()
+    }
+
+    /// Puts `bytes` in memory; returns where they start.
+    fn keep(&mut self, bytes: &[u8]) -> (usize, u32) {
+        let start = self.memory.len();
+        self.memory.extend_from_slice(bytes);
+        (start, bytes.len() as u32)
     }
 
     /// Appends a record; returns its index.
     pub(crate) fn push(&mut self, bytes: &[u8]) -> u32 {
-        let index = self.start.len() as u32;
-        self.start.push(self.region_len() + self.memory.len() as u64);
-        self.len.push(bytes.len() as u32);
-        self.memory.extend_from_slice(bytes);
+        let index = self.count() as u32;
+        let kept = self.keep(bytes);
+        self.added.push(kept);
         index
     }
 
     /// Gives record `index` new bytes (the old ones stay, unreferenced,
     /// until the next snapshot).
     pub(crate) fn replace(&mut self, index: u32, bytes: &[u8]) {
-        self.start[index as usize] = self.region_len() + self.memory.len() as u64;
-        self.len[index as usize] = bytes.len() as u32;
-        self.memory.extend_from_slice(bytes);
+        let kept = self.keep(bytes);
+        match (index as usize).checked_sub(self.file.len()) {
+            Some(added) => self.added[added] = kept,
+            None => {
+                self.replaced.insert(index, kept);
+            }
+        }
     }
 
     /// The bytes of record `index`.
     pub(crate) fn get(&self, index: u32) -> Result<Cow<'_, [u8]>> {
-        let start = self.start[index as usize];
-        let len = self.len[index as usize] as usize;
-        let region_len = self.region_len();
-        if start >= region_len {
-            let at = (start - region_len) as usize;
-            return Ok(Cow::Borrowed(&self.memory[at..at + len]));
+        match self.locate(index) {
+            Location::Memory(start, len) => Ok(Cow::Borrowed(&self.memory[start..start + len])),
+            Location::File(start, len) => {
+                let region = self
+                    .region
+                    .as_ref()
+                    .ok_or_else(|| Error::Serialization("record outside any region".into()))?;
+                let mut buffer = vec![0u8; len];
+                read_at(&region.file, &mut buffer, region.base + start).map_err(|e| Error::io(&region.path, e))?;
+                Ok(Cow::Owned(buffer))
+            }
         }
-        let region = self
-            .region
-            .as_ref()
-            .ok_or_else(|| Error::Serialization("record outside any region".into()))?;
-        let mut buffer = vec![0u8; len];
-        read_at(&region.file, &mut buffer, region.base + start).map_err(|e| Error::io(&region.path, e))?;
-        Ok(Cow::Owned(buffer))
     }
 
     /// Every record in order, reading the file region in one pass (for
@@ -127,24 +200,27 @@ impl ColdStore {
             }
             None => Vec::new(),
         };
-        let region_len = region_bytes.len() as u64;
-        for index in 0..self.start.len() {
-            let start = self.start[index];
-            let len = self.len[index] as usize;
-            let bytes = if start >= region_len {
-                let at = (start - region_len) as usize;
-                &self.memory[at..at + len]
-            } else {
-                &region_bytes[start as usize..start as usize + len]
+        for index in 0..self.count() as u32 {
+            let bytes = match self.locate(index) {
+                Location::Memory(start, len) => &self.memory[start..start + len],
+                Location::File(start, len) => &region_bytes[start as usize..start as usize + len],
             };
-            each(index as u32, bytes)?;
+            each(index, bytes)?;
         }
         Ok(())
     }
 
-    /// Bytes held in memory, for logs.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.memory.len() + self.start.len() * 12
+    /// Bytes of the record locations held in memory.
+    pub(crate) fn offset_bytes(&self) -> usize {
+        self.file.blocks.capacity() * 8
+            + self.file.ends.capacity() * 4
+            + self.added.capacity() * std::mem::size_of::<(usize, u32)>()
+            + self.replaced.capacity() * (4 + std::mem::size_of::<(usize, u32)>())
+    }
+
+    /// Bytes of records held in memory (written since the snapshot).
+    pub(crate) fn record_bytes(&self) -> usize {
+        self.memory.capacity()
     }
 }
 
@@ -201,5 +277,25 @@ mod tests {
             })
             .unwrap();
         assert_eq!(all, [(0, b"hij".to_vec()), (1, b"cde".to_vec()), (2, b"fg".to_vec())]);
+        store.replace(2, b"klmn");
+        assert_eq!(&*store.get(2).unwrap(), b"klmn");
+        assert_eq!(store.lengths(&[true, false, true]), [3, 4]);
+        assert_eq!(store.count(), 3);
+    }
+
+    #[test]
+    fn spans_cross_block_boundaries() {
+        let lengths: Vec<u32> = (0..3 * BLOCK as u32 + 5).map(|i| i % 7).collect();
+        let (records, total) = FileRecords::from_lengths(&lengths).unwrap();
+        assert_eq!(total, lengths.iter().map(|&l| u64::from(l)).sum::<u64>());
+        let mut start = 0u64;
+        for (index, &length) in lengths.iter().enumerate() {
+            assert_eq!(records.span(index), (start, length as usize), "record {index}");
+            start += u64::from(length);
+        }
+        assert!(
+            FileRecords::from_lengths(&[u32::MAX, 1]).is_none(),
+            "a block past 4 GiB"
+        );
     }
 }

@@ -37,7 +37,7 @@ pub use log::{GraphLog, PersistentGraph, LOG_FILE};
 pub use names::EntityHot;
 pub use neighbors::{Direction, NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
 pub use paths::{PathsRequest, MAX_K, MAX_PATH_LENGTH};
-pub use stats::{DegreePercentiles, GraphStats};
+pub use stats::{DegreePercentiles, GraphMemory, GraphStats};
 /// Record builders for tests anywhere in the crate.
 #[cfg(test)]
 pub(crate) use store::tests::{entity as test_entity, relation as test_relation};

@@ -98,17 +98,30 @@ impl EntityNames {
         }
     }
 
+    /// The entities of `parts`, one after the other, in an arena of
+    /// exactly their size.
+    pub(crate) fn concat<'p>(parts: impl Iterator<Item = &'p EntityNames> + Clone) -> EntityNames {
+        let sum = |size: fn(&EntityNames) -> usize| parts.clone().map(size).sum::<usize>();
+        let mut joined = EntityNames {
+            text: String::with_capacity(sum(|p| p.text.len())),
+            marks: Vec::with_capacity(sum(|p| p.marks.len())),
+            first: Vec::with_capacity(sum(|p| p.first.len())),
+            count: Vec::with_capacity(sum(|p| p.count.len())),
+        };
+        for part in parts {
+            let text_base = joined.text.len() as u32;
+            let mark_base = joined.marks.len() as u32;
+            joined.text.push_str(&part.text);
+            joined.marks.extend(part.marks.iter().map(|&m| text_base + m));
+            joined.first.extend(part.first.iter().map(|&f| mark_base + f));
+            joined.count.extend_from_slice(&part.count);
+        }
+        joined
+    }
+
     /// Bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.text.capacity() + 4 * self.marks.capacity() + 4 * self.first.capacity() + 2 * self.count.capacity()
-    }
-
-    /// Gives back spare capacity.
-    pub(crate) fn shrink_to_fit(&mut self) {
-        self.text.shrink_to_fit();
-        self.marks.shrink_to_fit();
-        self.first.shrink_to_fit();
-        self.count.shrink_to_fit();
     }
 }
 
@@ -130,5 +143,25 @@ mod tests {
         assert_eq!(names.get(0, EntityKind::Enterprise).name, "甲集团");
         assert_eq!(names.get(1, EntityKind::Person).name, "乙");
         assert_eq!(names.len(), 2);
+    }
+
+    #[test]
+    fn joined_arenas_keep_every_entity() {
+        let mut a = EntityNames::default();
+        a.push("a", "甲", ["甲甲"]);
+        a.push("b", "乙", []);
+        let mut b = EntityNames::default();
+        b.push("c", "丙", ["丙丙", "C"]);
+        let joined = EntityNames::concat([&a, &b].into_iter());
+        assert_eq!(joined.len(), 3);
+        let c = joined.get(2, EntityKind::Person);
+        assert_eq!((c.id, c.name), ("c", "丙"));
+        assert_eq!(c.aliases().collect::<Vec<_>>(), ["丙丙", "C"]);
+        assert_eq!(joined.get(1, EntityKind::Person).name, "乙");
+        assert_eq!(
+            joined.get(0, EntityKind::Person).aliases().collect::<Vec<_>>(),
+            ["甲甲"]
+        );
+        assert_eq!(joined.text.capacity(), joined.text.len());
     }
 }

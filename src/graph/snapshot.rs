@@ -195,20 +195,30 @@ impl KnowledgeGraph {
             "snapshot columns read"
         );
 
-        let decoded: Vec<Vec<StoredEntity<String>>> = chunks
+        // Each chunk decodes in place (its texts borrowed from the chunk)
+        // into an arena of its own; the arenas are then joined into one of
+        // exactly the right size, so loading leaves no scattered small
+        // allocations behind.
+        let parts: Vec<(EntityNames, Vec<EntityKind>)> = chunks
             .par_iter()
             .map(|chunk| {
-                postcard::from_bytes(chunk).map_err(|e| corrupt(format!("graph snapshot entities do not decode: {e}")))
+                let stored: Vec<StoredEntity<&str>> = postcard::from_bytes(chunk)
+                    .map_err(|e| corrupt(format!("graph snapshot entities do not decode: {e}")))?;
+                let mut names = EntityNames::default();
+                let kinds = stored.iter().map(|e| e.kind).collect();
+                for e in &stored {
+                    names.push(e.id, e.name, e.aliases.iter().copied());
+                }
+                Ok((names, kinds))
             })
             .collect::<Result<_>>()?;
         drop(chunks);
-        let mut names = EntityNames::default();
+        let names = EntityNames::concat(parts.iter().map(|(names, _)| names));
         let mut kinds = Vec::with_capacity(header.entities as usize);
-        for e in decoded.into_iter().flatten() {
-            names.push(&e.id, &e.name, e.aliases.iter().map(String::as_str));
-            kinds.push(e.kind);
+        for (_, part) in &parts {
+            kinds.extend_from_slice(part);
         }
-        names.shrink_to_fit();
+        drop(parts);
         let n = names.len() as u64;
         let m = header.relations as usize;
         if n != header.entities
@@ -255,7 +265,7 @@ impl KnowledgeGraph {
         let graph = KnowledgeGraph::from_parts(names, kinds, entity_cold, table, header.epoch);
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
-            heap_mb = graph.heap_bytes() / 1_000_000,
+            heap_mb = graph.memory().total / 1_000_000,
             "graph assembled"
         );
         Ok(graph)

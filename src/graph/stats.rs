@@ -16,6 +16,26 @@ pub struct DegreePercentiles {
     pub mean: f64,
 }
 
+/// Bytes the graph holds in memory, by part. Profiles, properties and
+/// evidence stay in the snapshot file and are not counted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GraphMemory {
+    /// Ids, names, aliases, kinds and live flags of the entities.
+    pub names: usize,
+    /// The traversal rows, both directions.
+    pub adjacency: usize,
+    /// Relation ends, kinds, dates and live flags; interned document ids
+    /// and property texts.
+    pub relations: usize,
+    /// Where each entity's and relation's record is in the snapshot file.
+    pub record_offsets: usize,
+    /// Records written since the snapshot.
+    pub records_in_memory: usize,
+    /// The id and name lookup indexes.
+    pub indexes: usize,
+    pub total: usize,
+}
+
 /// The shape of the graph.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GraphStats {
@@ -24,6 +44,7 @@ pub struct GraphStats {
     pub entity_kinds: BTreeMap<String, usize>,
     pub relation_kinds: BTreeMap<String, usize>,
     pub degree: DegreePercentiles,
+    pub memory: GraphMemory,
 }
 
 impl KnowledgeGraph {
@@ -69,6 +90,7 @@ impl KnowledgeGraph {
             entity_kinds,
             relation_kinds,
             degree,
+            memory: self.memory(),
         }
     }
 }

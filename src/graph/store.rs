@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::adjacency::{pack_date, Adjacency};
 use super::cold::ColdStore;
 use super::names::{EntityHot, EntityNames};
+use super::stats::GraphMemory;
 use super::views::{EntityRef, EntityView, RelationView};
 use crate::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
 use crate::text::normalize;
@@ -497,15 +498,32 @@ impl KnowledgeGraph {
         self.adjacency.degree(index)
     }
 
-    /// Approximate bytes the graph holds in memory, for logs.
-    pub(crate) fn heap_bytes(&self) -> usize {
-        self.adjacency.heap_bytes()
-            + self.relations.len() * 14
-            + self.relations.cold.heap_bytes()
-            + self.entity_cold.heap_bytes()
-            + self.names.heap_bytes()
-            + self.entity_kind.len()
-            + (self.id_index.len() + self.name_index.len()) * 8
+    /// Bytes the graph holds in memory, by part.
+    pub fn memory(&self) -> GraphMemory {
+        let table = &self.relations;
+        let texts = |interner: &Interner| interner.texts().iter().map(|t| t.capacity() + 24 + 32).sum::<usize>();
+        let mut memory = GraphMemory {
+            names: self.names.heap_bytes() + self.entity_kind.capacity() + self.entity_live.capacity(),
+            adjacency: self.adjacency.heap_bytes(),
+            relations: table.from.capacity() * 4
+                + table.to.capacity() * 4
+                + table.kind.capacity()
+                + table.since.capacity() * 4
+                + table.live.capacity()
+                + texts(&table.docs)
+                + texts(&table.props),
+            record_offsets: self.entity_cold.offset_bytes() + table.cold.offset_bytes(),
+            records_in_memory: self.entity_cold.record_bytes() + table.cold.record_bytes(),
+            indexes: (self.id_index.capacity() + self.name_index.capacity()) * 8,
+            total: 0,
+        };
+        memory.total = memory.names
+            + memory.adjacency
+            + memory.relations
+            + memory.record_offsets
+            + memory.records_in_memory
+            + memory.indexes;
+        memory
     }
 }
 
