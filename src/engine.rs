@@ -70,6 +70,7 @@ impl Engine {
             other => other,
         })?;
         let suggester = Suggester::build(&graph);
+        crate::heap::release_free_memory();
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             keys = suggester.len(),

@@ -20,6 +20,7 @@ pub mod corpus;
 mod engine;
 mod error;
 pub mod graph;
+mod heap;
 pub mod model;
 pub mod search;
 pub mod store;

@@ -7,6 +7,14 @@
 
 use crate::model::RelationKind;
 
+/// Low bits of an entry's relation word that hold the relation's kind.
+const KIND_BITS: u32 = 5;
+const _: () = assert!(RelationKind::ALL.len() <= 1 << KIND_BITS);
+
+/// The most relations a graph can hold: what the relation word has room
+/// for next to the kind.
+pub const MAX_RELATIONS: usize = (1 << (32 - KIND_BITS)) - 1;
+
 /// One entry of a node's run: a relation seen from that node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Edge {
@@ -26,8 +34,9 @@ pub(crate) struct Adjacency {
     /// How many of a node's entries are outgoing (they come first).
     out_len: Vec<u32>,
     neighbor: Vec<u32>,
+    /// The relation's table index, shifted left by [`KIND_BITS`], and its
+    /// kind.
     relation: Vec<u32>,
-    kind: Vec<RelationKind>,
 }
 
 impl Adjacency {
@@ -36,6 +45,7 @@ impl Adjacency {
     /// relation table order, so traversals are deterministic.
     pub(crate) fn build(nodes: usize, from: &[u32], to: &[u32], kind: &[RelationKind], live: &[bool]) -> Adjacency {
         debug_assert!(from.len() == to.len() && to.len() == kind.len() && kind.len() == live.len());
+        assert!(from.len() <= MAX_RELATIONS, "more than {MAX_RELATIONS} relations");
         let mut out_len = vec![0u32; nodes];
         let mut in_len = vec![0u32; nodes];
         for index in 0..from.len() {
@@ -55,7 +65,6 @@ impl Adjacency {
         let entries = total as usize;
         let mut neighbor = vec![0u32; entries];
         let mut relation = vec![0u32; entries];
-        let mut kinds = vec![RelationKind::ALL[0]; entries];
         // next free slot of each node's outgoing and incoming parts
         let mut out_cursor: Vec<u32> = offsets[..nodes].to_vec();
         let mut in_cursor: Vec<u32> = (0..nodes).map(|v| offsets[v] + out_len[v]).collect();
@@ -64,16 +73,15 @@ impl Adjacency {
                 continue;
             }
             let (a, b) = (from[index] as usize, to[index] as usize);
+            let word = (index as u32) << KIND_BITS | kind[index] as u32;
             let slot = out_cursor[a] as usize;
             out_cursor[a] += 1;
             neighbor[slot] = b as u32;
-            relation[slot] = index as u32;
-            kinds[slot] = kind[index];
+            relation[slot] = word;
             let slot = in_cursor[b] as usize;
             in_cursor[b] += 1;
             neighbor[slot] = a as u32;
-            relation[slot] = index as u32;
-            kinds[slot] = kind[index];
+            relation[slot] = word;
         }
         drop(in_len);
         Adjacency {
@@ -81,7 +89,6 @@ impl Adjacency {
             out_len,
             neighbor,
             relation,
-            kind: kinds,
         }
     }
 
@@ -116,8 +123,8 @@ impl Adjacency {
     pub(crate) fn entry(&self, node: u32, position: usize) -> Edge {
         Edge {
             neighbor: self.neighbor[position],
-            relation: self.relation[position],
-            kind: self.kind[position],
+            relation: self.relation_at(position),
+            kind: self.kind_at(position),
             outgoing: position < self.offsets[node as usize] as usize + self.out_len[node as usize] as usize,
         }
     }
@@ -130,13 +137,13 @@ impl Adjacency {
     /// Kind of the entry at `position`.
     #[inline]
     pub(crate) fn kind_at(&self, position: usize) -> RelationKind {
-        self.kind[position]
+        RelationKind::ALL[(self.relation[position] & ((1 << KIND_BITS) - 1)) as usize]
     }
 
     /// Relation table index of the entry at `position`.
     #[inline]
     pub(crate) fn relation_at(&self, position: usize) -> u32 {
-        self.relation[position]
+        self.relation[position] >> KIND_BITS
     }
 
     /// Neighbour of the entry at `position`.
@@ -148,7 +155,6 @@ impl Adjacency {
     /// Bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
         (self.offsets.capacity() + self.out_len.capacity() + self.neighbor.capacity() + self.relation.capacity()) * 4
-            + self.kind.capacity() * std::mem::size_of::<RelationKind>()
     }
 }
 

@@ -84,6 +84,15 @@ impl KnowledgeGraph {
             Change::PutRelation { relation } => {
                 exists(&relation.from)?;
                 exists(&relation.to)?;
+                if self.relations.len() >= super::adjacency::MAX_RELATIONS {
+                    return Err(Error::invalid_parameter(
+                        "relation",
+                        format!(
+                            "the graph holds the most relations it can ({}); compact it or delete some first",
+                            super::adjacency::MAX_RELATIONS
+                        ),
+                    ));
+                }
                 if let Some(since) = &relation.since {
                     crate::search::check_date("since", since)?;
                 }

@@ -235,6 +235,9 @@ impl KnowledgeGraph {
         {
             return Err(corrupt("graph snapshot columns disagree on their lengths".into()));
         }
+        if m > super::adjacency::MAX_RELATIONS {
+            return Err(corrupt(format!("{m} relations, more than a graph can hold")));
+        }
         if from.iter().chain(&to).any(|&end| u64::from(end) >= n) {
             return Err(corrupt("a relation names an entity beyond the table".into()));
         }
@@ -268,6 +271,7 @@ impl KnowledgeGraph {
             heap_mb = graph.memory().total / 1_000_000,
             "graph assembled"
         );
+        crate::heap::release_free_memory();
         Ok(graph)
     }
 }

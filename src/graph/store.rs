@@ -11,7 +11,7 @@ use std::hash::{Hash, Hasher};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::adjacency::{pack_date, Adjacency};
+use super::adjacency::{pack_date, Adjacency, MAX_RELATIONS};
 use super::cold::ColdStore;
 use super::names::{EntityHot, EntityNames};
 use super::stats::GraphMemory;
@@ -222,6 +222,15 @@ impl KnowledgeGraph {
             .enumerate()
             .map(|(i, e)| (e.id.as_str(), i as u32))
             .collect();
+        if relations.len() > MAX_RELATIONS {
+            return Err(Error::CorruptIndex {
+                path: Default::default(),
+                reason: format!(
+                    "{} relations, more than the {MAX_RELATIONS} a graph can hold",
+                    relations.len()
+                ),
+            });
+        }
         let mut table = RelationTable::default();
         for (index, relation) in relations.iter().enumerate() {
             let end = |id: &str| {
