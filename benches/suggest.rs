@@ -28,7 +28,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 fn load_graph() -> Result<KnowledgeGraph, Box<dyn std::error::Error>> {
     if let Ok(index) = std::env::var("BENCH_INDEX") {
         let engine = innograph::Engine::open(&PathBuf::from(index))?;
-        return Ok(engine.graph().clone());
+        return Ok(KnowledgeGraph::clone(&engine.graph()));
     }
     let entities = env_number("BENCH_ENTITIES", 1_000_000);
     let dir = PathBuf::from(std::env::var("BENCH_DIR").unwrap_or_else(|_| "/tmp/innograph-bench-suggest".into()));

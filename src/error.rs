@@ -43,6 +43,10 @@ pub enum Error {
     #[error("query stopped at its {bound} budget ({limit}), narrow it with filters, a smaller depth or fewer paths")]
     BudgetExceeded { bound: String, limit: String },
 
+    /// Another process holds the index for writing.
+    #[error("another innograph process is writing to the index at {}; send changes to that process, or stop it first", .path.display())]
+    IndexBusy { path: PathBuf },
+
     /// Reading or writing a file failed.
     #[error("{}: {source}", .path.display())]
     Io {
@@ -104,6 +108,7 @@ impl Error {
             Error::IndexMissing { .. } => "index_missing",
             Error::CorruptIndex { .. } => "corrupt_index",
             Error::BudgetExceeded { .. } => "budget_exceeded",
+            Error::IndexBusy { .. } => "index_busy",
             Error::Io { .. } | Error::Tantivy(_) | Error::Serialization(_) => "internal",
         }
     }
@@ -117,6 +122,7 @@ impl Error {
             | Error::AmbiguousName { .. } => 400,
             Error::EntityNotFound { .. } => 404,
             Error::BudgetExceeded { .. } => 422,
+            Error::IndexBusy { .. } => 409,
             Error::IndexMissing { .. } => 503,
             Error::CorruptIndex { .. } | Error::Io { .. } | Error::Tantivy(_) | Error::Serialization(_) => 500,
         }

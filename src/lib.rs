@@ -27,5 +27,5 @@ pub mod store;
 pub mod synth;
 pub mod text;
 
-pub use engine::{Engine, Stats};
+pub use engine::{Engine, Stats, WriteReceipt, COMPACT_AFTER};
 pub use error::{Error, Result};

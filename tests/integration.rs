@@ -7,7 +7,8 @@
 //! - `http`: every endpoint, its JSON shape and its error bodies;
 //! - `cli`: commands, `--json`, exit codes and stderr;
 //! - `synth`: the synthetic generator's determinism, validity and shape;
-//! - `text_search`: tricky Chinese text, identifiers, filters and suggest.
+//! - `text_search`: tricky Chinese text, identifiers, filters and suggest;
+//! - `writes`: changes through the API, the token, restarts and rebuilds.
 
 #![allow(clippy::unwrap_used)]
 
@@ -20,3 +21,4 @@ mod http;
 mod relevance;
 mod synth;
 mod text_search;
+mod writes;

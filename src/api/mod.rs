@@ -9,6 +9,7 @@ mod params;
 mod routes;
 
 pub use error::ApiError;
+pub use routes::WriteToken;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -36,7 +37,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/stats", web::get().to(routes::stats))
                 .route("/search", web::get().to(routes::search))
                 .route("/suggest", web::get().to(routes::suggest))
+                .route("/entities", web::post().to(routes::put_entity))
                 .route("/entities/{id}", web::get().to(routes::entity))
+                .route("/entities/{id}", web::delete().to(routes::delete_entity))
+                .route("/relations", web::post().to(routes::put_relation))
+                .route("/relations", web::delete().to(routes::delete_relation))
                 .route("/entities/{id}/neighbors", web::get().to(routes::neighbors))
                 .route("/paths", web::get().to(routes::paths))
                 .route("/graph/common", web::get().to(routes::common))
@@ -49,13 +54,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(routes::home));
 }
 
-/// Serves the API on `addr` until the process is stopped.
-pub async fn serve(engine: Engine, addr: &str) -> std::io::Result<()> {
+/// Serves the API on `addr` until the process is stopped. Writes need
+/// `token` as a bearer token; with none, writes are refused.
+pub async fn serve(engine: Engine, addr: &str, token: Option<String>) -> std::io::Result<()> {
     let data: SharedEngine = web::Data::new(Arc::new(engine));
+    let token = web::Data::new(WriteToken(token));
+    if token.0.is_none() {
+        tracing::info!("INNOGRAPH_TOKEN is not set: the API is read-only");
+    }
     tracing::info!(%addr, "listening");
     HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(token.clone())
             .wrap_fn(|request, service| {
                 let started = Instant::now();
                 let method = request.method().to_string();

@@ -9,7 +9,8 @@ use serde_json::json;
 
 use super::params::Params;
 use super::{ApiError, SharedEngine};
-use crate::graph::{ClusterMethod, Measure, NeighborsRequest, PathsRequest};
+use crate::graph::{Change, ClusterMethod, Measure, NeighborsRequest, PathsRequest};
+use crate::model::{Entity, Relation, RelationKind};
 use crate::search::SearchRequest;
 use crate::Result;
 
@@ -176,4 +177,125 @@ pub(crate) async fn home(engine: SharedEngine) -> HttpResponse {
         counts.entities, counts.relations, counts.documents
     );
     HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
+}
+
+/// The secret a write must present as `Authorization: Bearer <token>`;
+/// `None` turns writes off.
+#[derive(Clone, Default)]
+pub struct WriteToken(pub Option<String>);
+
+/// Refuses a write whose request does not carry the configured token.
+fn authorize(request: &HttpRequest) -> Result<(), ApiError> {
+    let configured = request.app_data::<web::Data<WriteToken>>().and_then(|t| t.0.clone());
+    let Some(configured) = configured else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "writes_disabled",
+            "writes are turned off: start the server with INNOGRAPH_TOKEN set to a secret token",
+        ));
+    };
+    let presented = request
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|value| value.as_bytes().strip_prefix(b"Bearer "))
+        .map(|token| token.trim_ascii());
+    match presented {
+        // compared as hashes, so the time taken says nothing of the token
+        Some(token) if blake3::hash(token) == blake3::hash(configured.as_bytes()) => Ok(()),
+        Some(_) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "the bearer token does not match the server's INNOGRAPH_TOKEN",
+        )),
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "writes need the header `Authorization: Bearer <token>` with the server's INNOGRAPH_TOKEN",
+        )),
+    }
+}
+
+/// Runs a change on the blocking pool; 201 when it created something.
+async fn write(
+    engine: SharedEngine,
+    request: &HttpRequest,
+    change: impl FnOnce(&crate::Engine) -> Result<Change> + Send + 'static,
+) -> Result<HttpResponse, ApiError> {
+    authorize(request)?;
+    let engine = engine.get_ref().clone();
+    let receipt = web::block(move || {
+        let change = change(&engine)?;
+        engine.write(change)
+    })
+    .await??;
+    let status = if receipt.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(HttpResponse::build(status).json(receipt))
+}
+
+/// The id of the entity `key` (an id, a name or an alias) names.
+fn entity_id(engine: &crate::Engine, key: &str) -> Result<String> {
+    let graph = engine.graph();
+    let index = graph.resolve(key)?;
+    Ok(graph.entity_at(index).id.to_string())
+}
+
+pub(crate) async fn put_entity(
+    engine: SharedEngine,
+    request: HttpRequest,
+    body: web::Json<Entity>,
+) -> Result<HttpResponse, ApiError> {
+    let entity = body.into_inner();
+    write(engine, &request, move |_| Ok(Change::PutEntity { entity })).await
+}
+
+pub(crate) async fn delete_entity(
+    engine: SharedEngine,
+    request: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let key = id.into_inner();
+    write(engine, &request, move |engine| {
+        Ok(Change::DeleteEntity {
+            id: entity_id(engine, &key)?,
+        })
+    })
+    .await
+}
+
+pub(crate) async fn put_relation(
+    engine: SharedEngine,
+    request: HttpRequest,
+    body: web::Json<Relation>,
+) -> Result<HttpResponse, ApiError> {
+    let mut relation = body.into_inner();
+    write(engine, &request, move |engine| {
+        relation.from = entity_id(engine, &relation.from)?;
+        relation.to = entity_id(engine, &relation.to)?;
+        Ok(Change::PutRelation { relation })
+    })
+    .await
+}
+
+pub(crate) async fn delete_relation(
+    engine: SharedEngine,
+    request: HttpRequest,
+    query: Query,
+) -> Result<HttpResponse, ApiError> {
+    let params = Params::new(query.into_inner(), &["from", "to", "kind"])?;
+    let (from, to) = (params.required("from")?, params.required("to")?);
+    let kind: RelationKind = params
+        .parsed("kind")?
+        .ok_or_else(|| crate::Error::invalid_parameter("kind", "is required: the kind of the relations to delete"))?;
+    write(engine, &request, move |engine| {
+        Ok(Change::DeleteRelation {
+            from: entity_id(engine, &from)?,
+            to: entity_id(engine, &to)?,
+            kind,
+        })
+    })
+    .await
 }

@@ -410,6 +410,14 @@ fn generate(entities: usize, out: PathBuf, seed: u64, force: bool) -> anyhow::Re
     Ok(())
 }
 
+/// The token writes must present, from `INNOGRAPH_TOKEN` (blank: none).
+fn write_token() -> Option<String> {
+    std::env::var("INNOGRAPH_TOKEN")
+        .ok()
+        .map(|token| token.trim().to_string())
+        .filter(|token| !token.is_empty())
+}
+
 fn serve(index: &Path, corpus: &Path, addr: &str) -> anyhow::Result<()> {
     if !store::has_index(index) {
         tracing::info!(corpus = %corpus.display(), index = %index.display(), "no index yet, building it");
@@ -434,6 +442,6 @@ fn serve(index: &Path, corpus: &Path, addr: &str) -> anyhow::Result<()> {
         _ => {}
     }
     actix_web::rt::System::new()
-        .block_on(crate::api::serve(engine, addr))
+        .block_on(crate::api::serve(engine, addr, write_token()))
         .with_context(|| format!("serving on {addr}"))
 }

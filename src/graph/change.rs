@@ -61,6 +61,23 @@ impl KnowledgeGraph {
         self.position_of_id(id).filter(|&p| self.is_live(p))
     }
 
+    /// Whether the entity with this exact id exists.
+    pub fn has_entity_id(&self, id: &str) -> bool {
+        self.position_of_id(id).is_some_and(|p| self.is_live(p))
+    }
+
+    /// Whether a live relation `from` → `to` of `kind` exists (ids, exact).
+    pub fn has_relation(&self, from: &str, to: &str, kind: RelationKind) -> bool {
+        let (Some(from), Some(to)) = (self.position_of_id(from), self.position_of_id(to)) else {
+            return false;
+        };
+        (from as usize) < self.adjacency.nodes()
+            && self
+                .adjacency
+                .edges(from)
+                .any(|e| e.outgoing && e.neighbor == to && e.kind == kind)
+    }
+
     /// Checks that `change` can be applied to the graph as it is: ids are
     /// not empty, the entity to delete and the ends of a relation exist,
     /// dates have the `YYYY[-MM[-DD]]` form.

@@ -11,6 +11,11 @@
 //! file, flushed, renamed), then an empty log of that epoch the same way: a
 //! crash between the two leaves a log of the old epoch, which the new
 //! snapshot already holds, and which is therefore discarded.
+//!
+//! Before a compaction folds them into the snapshot, the logged changes are
+//! appended to the generation's archive (`changes.jsonl`, one change per
+//! line), so that every change made since the build can be carried over
+//! into the next build of the corpus.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -22,6 +27,8 @@ use crate::{Error, Result};
 
 /// File name of the log inside an index generation.
 pub const LOG_FILE: &str = "graph.wal";
+/// File name of the archive of the changes folded into the snapshot.
+pub const ARCHIVE_FILE: &str = "changes.jsonl";
 const MAGIC: &[u8; 8] = b"IGWAL\0\0\x01";
 const HEADER_LEN: usize = 16;
 /// Largest record accepted; a longer length field is damage.
@@ -42,9 +49,9 @@ struct Contents {
     torn: bool,
 }
 
-/// Reads a log of `epoch`; `None` when the file is missing or follows
-/// another snapshot.
-fn read_log(path: &Path, epoch: u64) -> Result<Option<Contents>> {
+/// Reads a log of `epoch` (of any epoch if `None`); `None` when the file
+/// is missing or follows another snapshot.
+fn read_log(path: &Path, epoch: Option<u64>) -> Result<Option<Contents>> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -57,10 +64,10 @@ fn read_log(path: &Path, epoch: u64) -> Result<Option<Contents>> {
         });
     }
     let log_epoch = u64::from_le_bytes(bytes[8..16].try_into().unwrap_or_default());
-    if log_epoch != epoch {
+    if epoch.is_some_and(|epoch| epoch != log_epoch) {
         tracing::warn!(
             log_epoch,
-            epoch,
+            epoch = epoch.unwrap_or_default(),
             "the graph log follows another snapshot, it is discarded"
         );
         return Ok(None);
@@ -123,7 +130,7 @@ impl GraphLog {
     /// holds. A torn last record is cut off; a missing log, or one that
     /// follows another snapshot, is replaced by an empty one.
     pub fn open(path: &Path, epoch: u64) -> Result<(GraphLog, Vec<Change>)> {
-        let Some(contents) = read_log(path, epoch)? else {
+        let Some(contents) = read_log(path, Some(epoch))? else {
             return Ok((GraphLog::create(path, epoch)?, Vec::new()));
         };
         let file = OpenOptions::new()
@@ -147,7 +154,7 @@ impl GraphLog {
     /// The changes of the log at `path` without opening it for writing (a
     /// torn last record is skipped, the file left as it is).
     pub fn read(path: &Path, epoch: u64) -> Result<Vec<Change>> {
-        Ok(read_log(path, epoch)?.map(|c| c.changes).unwrap_or_default())
+        Ok(read_log(path, Some(epoch))?.map(|c| c.changes).unwrap_or_default())
     }
 
     /// Appends a change and flushes it to disk.
@@ -218,6 +225,66 @@ fn replay(graph: &mut KnowledgeGraph, changes: Vec<Change>, log_path: &Path) -> 
     Ok(())
 }
 
+/// Every change made in the generation `dir` since it was built: the
+/// archive, then the log (whatever snapshot it follows: a log left behind
+/// by a compaction that crashed repeats archived changes, and replaying a
+/// change twice ends where replaying it once does).
+pub fn changes_since_build(dir: &Path) -> Result<Vec<Change>> {
+    let archive_path = dir.join(ARCHIVE_FILE);
+    let mut changes = match std::fs::read_to_string(&archive_path) {
+        Ok(text) => text
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .enumerate()
+            .map(|(number, line)| {
+                serde_json::from_str(line).map_err(|e| Error::CorruptIndex {
+                    path: archive_path.clone(),
+                    reason: format!("line {} does not decode: {e}", number + 1),
+                })
+            })
+            .collect::<Result<Vec<Change>>>()?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(Error::io(&archive_path, e)),
+    };
+    if let Some(log) = read_log(&dir.join(LOG_FILE), None)? {
+        changes.extend(log.changes);
+    }
+    Ok(changes)
+}
+
+/// Folds the log of the generation `dir` into a new snapshot of `graph`,
+/// which must be the snapshot's graph with the log applied: appends the
+/// logged changes to the archive, writes the snapshot of the next epoch
+/// atomically and starts an empty log for it. Returns the graph reloaded
+/// from the new snapshot (deleted records dropped) and the new log.
+pub fn fold_log(graph: &KnowledgeGraph, dir: &Path) -> Result<(KnowledgeGraph, GraphLog)> {
+    let logged = GraphLog::read(&dir.join(LOG_FILE), graph.epoch)?;
+    if !logged.is_empty() {
+        let archive_path = dir.join(ARCHIVE_FILE);
+        let mut lines = Vec::new();
+        for change in &logged {
+            serde_json::to_writer(&mut lines, change).map_err(|e| Error::Serialization(e.to_string()))?;
+            lines.push(b'\n');
+        }
+        let mut archive = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&archive_path)
+            .map_err(|e| Error::io(&archive_path, e))?;
+        archive.write_all(&lines).map_err(|e| Error::io(&archive_path, e))?;
+        archive.sync_data().map_err(|e| Error::io(&archive_path, e))?;
+        crate::store::sync_dir(dir)?;
+    }
+    let epoch = graph.epoch + 1;
+    let snapshot = dir.join(crate::store::GRAPH_FILE);
+    graph.save_with_epoch(&snapshot, epoch)?;
+    let log = GraphLog::create(&dir.join(LOG_FILE), epoch)?;
+    let graph = KnowledgeGraph::load(&snapshot)?;
+    debug_assert_eq!(graph.epoch, epoch);
+    tracing::info!(epoch, folded = logged.len(), "graph log compacted into a new snapshot");
+    Ok((graph, log))
+}
+
 impl PersistentGraph {
     /// Opens the snapshot (`graph.bin`) and log (`graph.wal`) in `dir`,
     /// replaying the log.
@@ -254,13 +321,7 @@ impl PersistentGraph {
     /// epoch atomically, starts an empty log for it, and reloads the graph
     /// from the new snapshot (dropping deleted records from memory).
     pub fn compact(&mut self) -> Result<()> {
-        let epoch = self.graph.epoch + 1;
-        let snapshot = self.dir.join(crate::store::GRAPH_FILE);
-        self.graph.save_with_epoch(&snapshot, epoch)?;
-        self.log = GraphLog::create(&self.dir.join(LOG_FILE), epoch)?;
-        self.graph = KnowledgeGraph::load(&snapshot)?;
-        debug_assert_eq!(self.graph.epoch, epoch);
-        tracing::info!(epoch, "graph log compacted into a new snapshot");
+        (self.graph, self.log) = fold_log(&self.graph, &self.dir)?;
         Ok(())
     }
 }

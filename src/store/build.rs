@@ -9,9 +9,9 @@ use super::{
     MANIFEST_FILE, SEARCH_DIR,
 };
 use crate::corpus::{self, Corpus};
-use crate::graph::KnowledgeGraph;
+use crate::graph::{Change, KnowledgeGraph, PersistentGraph};
 use crate::model::{Entity, EntityKind};
-use crate::search::SearchWriter;
+use crate::search::{SearchIndex, SearchWriter};
 use crate::text::Segmenter;
 use crate::{Error, Result};
 
@@ -62,7 +62,16 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &mut dyn FnMut(Build
     );
     let building = index_dir.join(format!("{BUILD_PREFIX}{stamp}"));
     fs::create_dir(&building).map_err(|e| Error::io(&building, e))?;
-    let manifest = match write_generation(corpus, corpus_dir, &building, progress) {
+    let written = write_generation(corpus, corpus_dir, &building, progress).and_then(|manifest| {
+        progress(BuildProgress {
+            stage: "carrying over changes",
+            done: 0,
+            total: 0,
+        });
+        carry_over(index_dir, &building)?;
+        Ok(manifest)
+    });
+    let manifest = match written {
         Ok(manifest) => manifest,
         Err(error) => {
             let _ = fs::remove_dir_all(&building);
@@ -83,6 +92,51 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &mut dyn FnMut(Build
         "index built"
     );
     Ok(manifest)
+}
+
+/// Replays onto the new generation `dir` every change made through the API
+/// in the live generation of `index_dir` since its build, so that a
+/// rebuild keeps them. A change that no longer fits the new corpus (it
+/// names an entity the corpus dropped) is skipped and counted in the log.
+/// Fails, and the build with it, if those changes cannot be read.
+fn carry_over(index_dir: &Path, dir: &Path) -> Result<()> {
+    let Some(live) = super::current_generation(index_dir)? else {
+        return Ok(());
+    };
+    let changes = crate::graph::changes_since_build(&live)?;
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let dictionary_path = dir.join(DICTIONARY_FILE);
+    let dictionary = fs::read_to_string(&dictionary_path).map_err(|e| Error::io(&dictionary_path, e))?;
+    let search = SearchIndex::open(&dir.join(SEARCH_DIR), Segmenter::new(dictionary.lines()))?;
+    let writer = search.writer()?;
+    let mut graph = PersistentGraph::open(dir)?;
+    let (mut carried, mut skipped) = (0usize, 0usize);
+    for change in changes {
+        if graph.graph().check(&change).is_err() {
+            skipped += 1;
+            continue;
+        }
+        match &change {
+            Change::PutEntity { entity } => writer.upsert_entity(entity)?,
+            Change::DeleteEntity { id } => writer.delete(id),
+            Change::PutRelation { .. } | Change::DeleteRelation { .. } => {}
+        }
+        graph.apply(change)?;
+        carried += 1;
+    }
+    writer.finish()?;
+    graph.compact()?;
+    tracing::info!(
+        carried,
+        skipped,
+        "changes made through the API carried over into the new build"
+    );
+    if skipped > 0 {
+        tracing::warn!(skipped, "changes that no longer fit the corpus were left out");
+    }
+    Ok(())
 }
 
 fn write_generation(

@@ -1,8 +1,14 @@
 //! An opened index: the graph, the search index and the manifest of one
-//! generation, answering every read query. The CLI and the HTTP API both
-//! hold an [`Engine`]; it is immutable and shared across threads.
+//! generation, answering every query, and applying the changes made
+//! through the API (see `write`). The CLI and the HTTP API both hold an
+//! [`Engine`]; it is shared across threads.
+
+mod write;
+
+pub use write::{WriteReceipt, COMPACT_AFTER};
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use serde::Serialize;
 
@@ -15,12 +21,17 @@ use crate::store::{self, Manifest};
 use crate::{Error, Result};
 
 /// Everything needed to answer queries over one built index.
+///
+/// Queries take the current graph and suggester (an `Arc` each) and run
+/// without holding a lock; a change replaces them (see [`Engine::write`]).
 pub struct Engine {
-    graph: KnowledgeGraph,
-    suggester: Suggester,
+    graph: RwLock<Arc<KnowledgeGraph>>,
+    suggester: RwLock<Arc<Suggester>>,
     search: SearchIndex,
     manifest: Manifest,
     generation: PathBuf,
+    /// The open log and search writer, from the first change on.
+    writer: Mutex<Option<write::Writer>>,
 }
 
 /// Counts and shape of the opened index.
@@ -29,6 +40,8 @@ pub struct Stats {
     pub entities: usize,
     pub relations: usize,
     pub documents: usize,
+    /// Changes made through the API and not yet folded into the snapshot.
+    pub pending_changes: usize,
     pub search_entries: u64,
     pub graph: GraphStats,
     pub manifest: Manifest,
@@ -83,16 +96,22 @@ impl Engine {
             "index opened"
         );
         Ok(Engine {
-            graph,
-            suggester,
+            graph: RwLock::new(Arc::new(graph)),
+            suggester: RwLock::new(Arc::new(suggester)),
             search,
             manifest,
             generation,
+            writer: Mutex::new(None),
         })
     }
 
-    pub fn graph(&self) -> &KnowledgeGraph {
-        &self.graph
+    /// The graph as it is now.
+    pub fn graph(&self) -> Arc<KnowledgeGraph> {
+        self.graph.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    fn suggester(&self) -> Arc<Suggester> {
+        self.suggester.read().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     pub fn manifest(&self) -> &Manifest {
@@ -106,11 +125,12 @@ impl Engine {
 
     /// Full-text search over documents and entity profiles.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        let graph = self.graph();
         let restricted;
         let request = match &request.near {
             Some(center) => {
                 let hops = request.hops.unwrap_or(2);
-                let neighborhood = self.graph.neighbors(
+                let neighborhood = graph.neighbors(
                     center,
                     &NeighborsRequest {
                         depth: hops,
@@ -140,8 +160,8 @@ impl Engine {
             .iter_mut()
             .filter(|h| h.kind != crate::search::DOCUMENT_KIND)
         {
-            if let Ok(index) = self.graph.resolve(&hit.id) {
-                hit.relation_count = Some(self.graph.degree(index));
+            if let Ok(index) = graph.resolve(&hit.id) {
+                hit.relation_count = Some(graph.degree(index));
             }
         }
         Ok(response)
@@ -149,32 +169,34 @@ impl Engine {
 
     /// Entities whose name, alias, pinyin or initials start with `prefix`.
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<SuggestResponse> {
-        self.suggester.suggest(&self.graph, prefix, limit)
+        self.suggester().suggest(&self.graph(), prefix, limit)
     }
 
     /// An entity with all of its relations.
     pub fn entity(&self, key: &str) -> Result<EntityView> {
-        self.graph.entity_view(key)
+        self.graph().entity_view(key)
     }
 
     /// The neighbourhood of an entity.
     pub fn neighbors(&self, key: &str, request: &NeighborsRequest) -> Result<NeighborsResponse> {
-        self.graph.neighbors(key, request)
+        self.graph().neighbors(key, request)
     }
 
     /// Paths between two entities.
     pub fn paths(&self, from: &str, to: &str, request: &PathsRequest) -> Result<PathsResponse> {
-        self.graph.paths(from, to, request)
+        self.graph().paths(from, to, request)
     }
 
     /// Counts and shape of the index.
     pub fn stats(&self) -> Stats {
+        let graph = self.graph();
         Stats {
-            entities: self.manifest.counts.entities,
-            relations: self.manifest.counts.relations,
+            entities: graph.entity_count(),
+            relations: graph.relation_count(),
             documents: self.manifest.counts.documents,
+            pending_changes: self.pending_changes(),
             search_entries: self.search.num_entries(),
-            graph: self.graph.stats(),
+            graph: graph.stats(),
             manifest: self.manifest.clone(),
         }
     }

@@ -1,0 +1,143 @@
+//! Changes made through the API, applied to a running engine.
+//!
+//! One change at a time (a mutex): the change is checked against the graph
+//! as it is; an entity's search entry is replaced (or removed) and
+//! committed; the change is appended to the graph log and flushed, which is
+//! when it is acknowledged; then it applies to the graph, and the new graph
+//! and suggester replace the old ones for the next queries. A crash before
+//! the log append leaves at most a search entry ahead of the graph, which
+//! the client's retry (every change is idempotent) brings in line.
+//!
+//! Every [`COMPACT_AFTER`] changes the log is folded into a new snapshot.
+
+use std::sync::{Arc, PoisonError};
+
+use serde::Serialize;
+
+use super::Engine;
+use crate::graph::{fold_log, Change, GraphLog, KnowledgeGraph, LOG_FILE};
+use crate::search::{SearchWriter, Suggester};
+use crate::{Error, Result};
+
+/// Logged changes after which the log is folded into a new snapshot.
+pub const COMPACT_AFTER: usize = 4096;
+
+/// The open log and search writer of an engine that has taken changes.
+pub(super) struct Writer {
+    log: GraphLog,
+    search: SearchWriter,
+}
+
+/// What a change did, as the API answers it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WriteReceipt {
+    /// `put_entity`, `delete_entity`, `put_relation` or `delete_relation`.
+    pub op: &'static str,
+    /// The entity's id, or the relation's ends and kind (`from>kind>to`).
+    pub id: String,
+    /// Whether a put added something new (rather than replacing).
+    pub created: bool,
+    /// Changes logged since the last snapshot, this one included.
+    pub pending_changes: usize,
+    /// Whether this change's log was folded into a new snapshot.
+    pub compacted: bool,
+}
+
+fn op_name(change: &Change) -> &'static str {
+    match change {
+        Change::PutEntity { .. } => "put_entity",
+        Change::DeleteEntity { .. } => "delete_entity",
+        Change::PutRelation { .. } => "put_relation",
+        Change::DeleteRelation { .. } => "delete_relation",
+    }
+}
+
+impl Engine {
+    /// Changes logged since the snapshot.
+    pub fn pending_changes(&self) -> usize {
+        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        match writer.as_ref() {
+            Some(writer) => writer.log.len(),
+            None => GraphLog::read(&self.generation.join(LOG_FILE), self.graph().epoch).map_or(0, |c| c.len()),
+        }
+    }
+
+    fn open_writer(&self, graph: &KnowledgeGraph) -> Result<Writer> {
+        let search = self.search.writer().map_err(|e| match e {
+            Error::Tantivy(tantivy::TantivyError::LockFailure(..)) => Error::IndexBusy {
+                path: self.generation.clone(),
+            },
+            other => other,
+        })?;
+        let (log, _) = GraphLog::open(&self.generation.join(LOG_FILE), graph.epoch)?;
+        Ok(Writer { log, search })
+    }
+
+    /// Applies one change durably: when this returns `Ok`, the change is in
+    /// the log on disk and answers every later query.
+    ///
+    /// Fails with [`Error::EntityNotFound`] or [`Error::InvalidParameter`]
+    /// for a change that does not fit the graph (nothing is written), and
+    /// with [`Error::IndexBusy`] when another process writes to the index.
+    pub fn write(&self, change: Change) -> Result<WriteReceipt> {
+        let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let graph = self.graph();
+        graph.check(&change)?;
+        if slot.is_none() {
+            *slot = Some(self.open_writer(&graph)?);
+        }
+        let writer = slot.as_mut().ok_or_else(|| Error::Serialization("no writer".into()))?;
+        let op = op_name(&change);
+        let (id, created) = match &change {
+            Change::PutEntity { entity } => (entity.id.clone(), !graph.has_entity_id(&entity.id)),
+            Change::DeleteEntity { id } => (id.clone(), false),
+            Change::PutRelation { relation } => (
+                format!("{}>{}>{}", relation.from, relation.kind, relation.to),
+                !graph.has_relation(&relation.from, &relation.to, relation.kind),
+            ),
+            Change::DeleteRelation { from, to, kind } => (format!("{from}>{kind}>{to}"), false),
+        };
+        let names_changed = match &change {
+            Change::PutEntity { entity } => {
+                writer.search.upsert_entity(entity)?;
+                true
+            }
+            Change::DeleteEntity { id } => {
+                writer.search.delete(id);
+                true
+            }
+            Change::PutRelation { .. } | Change::DeleteRelation { .. } => false,
+        };
+        if names_changed {
+            writer.search.commit()?;
+            self.search.reload()?;
+        }
+        writer.log.append(&change)?;
+
+        // The change is acknowledged from here on: apply it. Queries in
+        // flight keep the graph they started with.
+        drop(graph);
+        let mut next = self.graph.write().unwrap_or_else(PoisonError::into_inner);
+        Arc::make_mut(&mut next).apply(change)?;
+        let mut compacted = false;
+        if writer.log.len() >= COMPACT_AFTER {
+            let (folded, log) = fold_log(&next, &self.generation)?;
+            *next = Arc::new(folded);
+            writer.log = log;
+            compacted = true;
+        }
+        let graph = next.clone();
+        drop(next);
+        if names_changed {
+            let suggester = Suggester::build(&graph);
+            *self.suggester.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(suggester);
+        }
+        Ok(WriteReceipt {
+            op,
+            id,
+            created,
+            pending_changes: writer.log.len(),
+            compacted,
+        })
+    }
+}
