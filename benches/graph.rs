@@ -35,6 +35,13 @@
 //! (`benches/peers/graph_peers.py`: networkx, igraph, kuzu) into `BENCH_DIR`:
 //! - `edges.tsv`: one line per relation, `from<TAB>to`, each an entity index
 //!   (its table position, see `entity_at`);
+//! - `nodes.tsv`: one line per entity index, in order,
+//!   `index<TAB>id<TAB>kind<TAB>name<TAB>aliases` (the aliases joined by
+//!   `\x1f`; tabs and line breaks in the texts become spaces): the entity
+//!   data innograph holds in memory (profiles stay on disk);
+//! - `edge_attrs.tsv`: one line per relation, in the order of `edges.tsv`,
+//!   `kind<TAB>since` (`since` empty when undated): the relation data
+//!   innograph holds in memory besides the ends (evidence stays on disk);
 //! - `pairs.tsv`: the kept pairs, `from<TAB>to<TAB>k1<TAB>k5`: the length of
 //!   innograph's k = 1 answer and of the shortest of its k = 5 answers (-1:
 //!   none or not measured), for checking the peers' answers;
@@ -433,6 +440,12 @@ fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize, budget: Duration
     })
 }
 
+/// A text as one TSV field: tabs, line breaks and the alias separator
+/// (`\x1f`) become spaces.
+fn one_field(text: &str) -> String {
+    text.replace(['\t', '\n', '\r', '\x1f'], " ")
+}
+
 fn write_exports(
     base: &Path,
     graph: &KnowledgeGraph,
@@ -446,6 +459,35 @@ fn write_exports(
         writeln!(edges, "{from}\t{to}")?;
     }
     edges.flush()?;
+    // what innograph holds in memory besides the topology, for the peers that
+    // hold the same data: ids, kinds, names and aliases of the entities, kinds
+    // and dates of the relations
+    let mut nodes = BufWriter::with_capacity(1 << 20, fs::File::create(base.join("nodes.tsv"))?);
+    for index in 0..graph.entity_slots() as u32 {
+        let entity = graph.entity_at(index);
+        let aliases: Vec<String> = entity.aliases().map(one_field).collect();
+        writeln!(
+            nodes,
+            "{index}\t{}\t{}\t{}\t{}",
+            one_field(entity.id),
+            entity.kind.as_str(),
+            one_field(entity.name),
+            aliases.join("\x1f")
+        )?;
+    }
+    nodes.flush()?;
+    let mut attrs = BufWriter::with_capacity(1 << 20, fs::File::create(base.join("edge_attrs.tsv"))?);
+    for relation in graph.relation_positions() {
+        // the date is the relation record's (read from the snapshot file);
+        // in memory innograph holds it packed, see `pack_date`
+        let since = graph
+            .relation(relation)?
+            .since
+            .map(|s| one_field(&s))
+            .unwrap_or_default();
+        writeln!(attrs, "{}\t{since}", graph.relation_kind(relation).as_str())?;
+    }
+    attrs.flush()?;
     let mut out = BufWriter::new(fs::File::create(base.join("pairs.tsv"))?);
     for (i, pair) in pairs.iter().enumerate() {
         // -1: no path, or not measured with k = 5
@@ -549,7 +591,7 @@ fn measure(
     let started = Instant::now();
     write_exports(base, &graph, &pairs, &k5.min_lengths, &hubs)?;
     progress(&format!(
-        "wrote edges.tsv, pairs.tsv and hubs.tsv into {} in {:.1} s",
+        "wrote edges.tsv, nodes.tsv, edge_attrs.tsv, pairs.tsv and hubs.tsv into {} in {:.1} s",
         base.display(),
         started.elapsed().as_secs_f64()
     ));

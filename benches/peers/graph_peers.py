@@ -3,6 +3,10 @@
 
 Reads what `cargo bench --bench graph` exported into BENCH_DIR:
   edges.tsv   one line per relation: from<TAB>to (entity indices)
+  nodes.tsv   one line per entity index: index<TAB>id<TAB>kind<TAB>name<TAB>aliases
+              (joined by \x1f)  (igraph-named only)
+  edge_attrs.tsv  one line per relation, in the order of edges.tsv:
+              kind<TAB>since (empty when undated)  (igraph-named only)
   pairs.tsv   the sampled linked pairs: from<TAB>to<TAB>innograph's length
   hubs.tsv    the 10 highest-degree entities: index<TAB>degree<TAB>id
   innograph-graph.json   innograph's figures (for the ratios)
@@ -21,12 +25,22 @@ memory figures are its own):
   PageRank  networkx with the stopping rule innograph uses (L1 change < 1e-6,
             at most 100 iterations), igraph's PRPACK, kuzu's page_rank
 
+`igraph`, `networkx` and `kuzu` hold the integer topology only. `igraph-named`
+holds the same data innograph holds in memory (not the profiles or the
+evidence, which innograph leaves on disk): vertex attributes id, name, kind and
+aliases (a list, None when there are none), edge attributes kind and since (a
+string, None when undated), as a Python user would build them (kind and date
+strings interned with sys.intern, as repeated values). It is written with
+write_pickle, and Read_Pickle is then timed, and its RSS growth measured, in
+fresh processes of their own (the counterpart of innograph loading graph.bin),
+next to the same for a topology-only pickle. No queries are run on it.
+
 Every loop is bounded by a time budget (the pairs are taken in order until it
 runs out; the ratios compare innograph on the same prefix of pairs), and every
 kuzu query by a timeout.
 
 Install: pip install networkx igraph kuzu psutil scipy   (scipy: networkx's PageRank)
-Run:     python3 benches/peers/graph_peers.py [--dir DIR] [--libs networkx,igraph,kuzu]
+Run:     python3 benches/peers/graph_peers.py [--dir DIR] [--libs networkx,igraph,igraph-named,kuzu]
 """
 
 import argparse
@@ -41,7 +55,9 @@ import sys
 import time
 
 DEFAULT_DIR = os.environ.get("BENCH_DIR", "/tmp/innograph-bench-graph")
-LIBS = ["igraph", "networkx", "kuzu"]
+LIBS = ["igraph", "igraph-named", "networkx", "kuzu"]
+# the Python module each library needs
+MODULES = {"networkx": "networkx", "igraph": "igraph", "igraph-named": "igraph", "kuzu": "kuzu"}
 
 
 def log(message):
@@ -151,6 +167,8 @@ def run_one_library(lib, args):
         measure_networkx(result, n, edges, pairs, hubs, args, rss_parsed)
     elif lib == "igraph":
         measure_igraph(result, n, edges, pairs, hubs, args, rss_parsed)
+    elif lib == "igraph-named":
+        measure_igraph_named(result, n, edges, args, rss_parsed)
     elif lib == "kuzu":
         measure_kuzu(result, n, edges, pairs, hubs, args, rss_parsed)
     result["peak_rss_bytes"] = peak_rss()
@@ -254,6 +272,143 @@ def measure_igraph(result, n, edges, pairs, hubs, args, rss_parsed):
     result["pagerank_s"] = time.perf_counter() - t
     result["pagerank_note"] = "PRPACK (direct solve), multi-edges counted as innograph does"
     log(f"igraph: PageRank {result['pagerank_s']:.2f} s")
+
+
+def read_nodes(path, n):
+    """nodes.tsv as columns: ids, kinds (interned), names, aliases (a list, or None)."""
+    ids, kinds, names, aliases = [], [], [], []
+    with open(path, encoding="utf-8", newline="\n") as f:
+        for at, line in enumerate(f):
+            index, ident, kind, name, alias_text = line.rstrip("\n").split("\t")
+            if int(index) != at:
+                raise SystemExit(f"{path}: line {at + 1} is entity {index}, expected {at}")
+            ids.append(ident)
+            kinds.append(sys.intern(kind))
+            names.append(name)
+            aliases.append(alias_text.split("\x1f") if alias_text else None)
+    if len(ids) != n:
+        raise SystemExit(f"{path}: {len(ids)} entities, innograph-graph.json says {n}")
+    return ids, kinds, names, aliases
+
+
+def read_edge_attrs(path, m):
+    """edge_attrs.tsv as columns: kinds and dates (interned; None when undated)."""
+    kinds, since = [], []
+    with open(path, encoding="utf-8", newline="\n") as f:
+        for line in f:
+            kind, date = line.rstrip("\n").split("\t")
+            kinds.append(sys.intern(kind))
+            since.append(sys.intern(date) if date else None)
+    if len(kinds) != m:
+        raise SystemExit(f"{path}: {len(kinds)} relations, edges.tsv holds {m}: re-run the Rust bench")
+    return kinds, since
+
+
+# Loads a pickle in a fresh interpreter: RSS growth of Read_Pickle, its time,
+# and the RSS growth once igraph's index of the `name` attribute is built
+# (the first lookup by name builds it; innograph keeps id and name indexes).
+LOAD_PICKLE = r"""
+import gc, json, sys, time
+import igraph, psutil
+
+
+def high_water():
+    # VmHWM, not ru_maxrss: ru_maxrss keeps the parent's peak across fork and exec
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmHWM:"))
+
+
+gc.collect()
+process = psutil.Process()
+before = process.memory_info().rss
+t = time.perf_counter()
+g = igraph.Graph.Read_Pickle(sys.argv[1])
+seconds = time.perf_counter() - t
+after = process.memory_info().rss
+peak = high_water()
+answer = {"load_s": seconds, "rss_growth_bytes": after - before, "peak_rss_bytes": peak,
+          "vertices": g.vcount(), "edges": g.ecount(), "attributes": g.vs.attributes() + g.es.attributes()}
+if "name" in g.vs.attributes():
+    g.vs.find(name=g.vs[g.vcount() - 1]["name"])
+    answer["rss_growth_with_name_index_bytes"] = process.memory_info().rss - before
+print(json.dumps(answer))
+"""
+
+
+def load_pickle_fresh(path, runs):
+    """Read_Pickle of `path` in `runs` fresh processes: median time, each run."""
+    loads = []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", LOAD_PICKLE, path], stdout=subprocess.PIPE, check=True)
+        loads.append(json.loads(done.stdout.decode().strip().splitlines()[-1]))
+    first = loads[0]
+    return {
+        "load_median_s": statistics.median(l["load_s"] for l in loads),
+        "load_s": [l["load_s"] for l in loads],
+        "rss_growth_median_bytes": int(statistics.median(l["rss_growth_bytes"] for l in loads)),
+        "rss_growth_bytes": [l["rss_growth_bytes"] for l in loads],
+        "rss_growth_with_name_index_bytes": first.get("rss_growth_with_name_index_bytes"),
+        "peak_rss_bytes": max(l["peak_rss_bytes"] for l in loads),
+        "vertices": first["vertices"],
+        "edges": first["edges"],
+        "attributes": first["attributes"],
+        "pickle_bytes": os.path.getsize(path),
+    }
+
+
+def measure_igraph_named(result, n, edges, args, rss_parsed):
+    """igraph holding the data innograph holds in memory; its pickle loaded
+    in fresh processes, next to a topology-only pickle loaded the same way."""
+    import igraph as ig
+
+    result["version"] = ig.__version__
+    t = time.perf_counter()
+    ids, vertex_kinds, names, aliases = read_nodes(os.path.join(args.dir, "nodes.tsv"), n)
+    edge_kinds, since = read_edge_attrs(os.path.join(args.dir, "edge_attrs.tsv"), len(edges))
+    result["parse_attrs_s"] = time.perf_counter() - t
+    log(f"igraph-named: attributes parsed in {result['parse_attrs_s']:.2f} s")
+
+    t = time.perf_counter()
+    g = ig.Graph(n=n, edges=edges, directed=False)
+    g.vs["id"] = ids
+    g.vs["name"] = names
+    g.vs["kind"] = vertex_kinds
+    g.vs["aliases"] = aliases
+    g.es["kind"] = edge_kinds
+    g.es["since"] = since
+    result["build_s"] = time.perf_counter() - t
+    # in this process the strings were already allocated by the parse; the
+    # fresh-process pickle loads below are the figures to compare
+    result["rss_growth_build_bytes"] = rss() - rss_parsed
+    result["edges_kept"] = g.ecount()
+    result["with_aliases"] = sum(1 for a in aliases if a)
+    result["aliases"] = sum(len(a) for a in aliases if a)
+    result["dated_edges"] = sum(1 for d in since if d is not None)
+    result["distinct_since"] = len(set(since) - {None})
+    log(f"igraph-named: built in {result['build_s']:.2f} s")
+    del ids, vertex_kinds, names, aliases, edge_kinds, since
+
+    named_path = os.path.join(args.dir, f"igraph-named-{n}.pickle")
+    topology_path = os.path.join(args.dir, f"igraph-topology-{n}.pickle")
+    t = time.perf_counter()
+    g.write_pickle(named_path)
+    result["pickle_write_s"] = time.perf_counter() - t
+    del g
+    ig.Graph(n=n, edges=edges, directed=False).write_pickle(topology_path)
+    try:
+        result["named_load"] = load_pickle_fresh(named_path, args.load_runs)
+        log("igraph-named: pickle {:.0f} MB, Read_Pickle {:.2f} s, RSS growth {:.0f} MiB".format(
+            result["named_load"]["pickle_bytes"] / 1e6, result["named_load"]["load_median_s"],
+            result["named_load"]["rss_growth_median_bytes"] / 2**20))
+        result["topology_load"] = load_pickle_fresh(topology_path, args.load_runs)
+        log("igraph-named: topology-only pickle {:.0f} MB, Read_Pickle {:.2f} s, RSS growth {:.0f} MiB".format(
+            result["topology_load"]["pickle_bytes"] / 1e6, result["topology_load"]["load_median_s"],
+            result["topology_load"]["rss_growth_median_bytes"] / 2**20))
+    finally:
+        for path in (named_path, topology_path):
+            if os.path.exists(path):
+                os.remove(path)
+    result["rss_growth_bytes"] = result["named_load"]["rss_growth_median_bytes"]
 
 
 def measure_kuzu(result, n, edges, pairs, hubs, args, rss_parsed):
@@ -413,6 +568,7 @@ def main():
     parser.add_argument("--kuzu-budget", type=float, default=300, help="seconds for kuzu's shortest paths")
     parser.add_argument("--kuzu-timeout-ms", type=int, default=30000, help="timeout of one kuzu query")
     parser.add_argument("--kuzu-buffer-gib", type=int, default=4)
+    parser.add_argument("--load-runs", type=int, default=3, help="fresh-process pickle loads (igraph-named)")
     parser.add_argument("--process-timeout", type=float, default=3600, help="seconds for one library's process")
     args = parser.parse_args()
 
@@ -420,13 +576,16 @@ def main():
         run_one_library(args.one, args)
         return
 
-    for name in ("edges.tsv", "pairs.tsv", "hubs.tsv", "innograph-graph.json"):
+    wanted = ["edges.tsv", "pairs.tsv", "hubs.tsv", "innograph-graph.json"]
+    if "igraph-named" in args.libs:
+        wanted += ["nodes.tsv", "edge_attrs.tsv"]
+    for name in wanted:
         if not os.path.exists(os.path.join(args.dir, name)):
             raise SystemExit(f"{args.dir}/{name} is missing: run `cargo bench --bench graph` first")
     inno = json.load(open(os.path.join(args.dir, "innograph-graph.json")))
     results = {}
     for lib in [l.strip() for l in args.libs.split(",") if l.strip()]:
-        module = {"networkx": "networkx", "igraph": "igraph", "kuzu": "kuzu"}.get(lib)
+        module = MODULES.get(lib)
         if module is None:
             log(f"unknown library {lib}, skipped")
             continue
@@ -438,7 +597,7 @@ def main():
         log(f"running {lib}")
         cmd = [sys.executable, os.path.abspath(__file__), "--one", lib]
         for flag in ("dir", "path_budget", "k5_pairs", "k5_budget", "expansion_budget", "kuzu_budget",
-                     "kuzu_timeout_ms", "kuzu_buffer_gib"):
+                     "kuzu_timeout_ms", "kuzu_buffer_gib", "load_runs"):
             cmd += ["--" + flag.replace("_", "-"), str(getattr(args, flag))]
         try:
             done = subprocess.run(cmd, stdout=subprocess.PIPE, timeout=args.process_timeout)
@@ -469,6 +628,16 @@ def report(inno, results):
     rows = [["innograph", fmt_ms(inno["load_median_s"] * 1e3) + " (snapshot)", "–", fmt_mib(inno["rss_growth_bytes"]),
              fmt_mib(inno["peak_after_load_bytes"])]]
     for k, v in ok.items():
+        if k == "igraph-named":
+            for label, key in (("same data as innograph", "named_load"), ("topology only", "topology_load")):
+                load = v[key]
+                rows.append([f"{k}: Read_Pickle, {label}", f"{fmt_ms(load['load_median_s'] * 1e3)} "
+                             f"(fresh process, median of {len(load['load_s'])})",
+                             ratio(inno["load_median_s"], load["load_median_s"]),
+                             fmt_mib(load["rss_growth_median_bytes"]),
+                             ratio(load["rss_growth_median_bytes"], inno["rss_growth_bytes"]),
+                             fmt_mib(load["peak_rss_bytes"])])
+            continue
         load = f"{fmt_ms(v['parse_s'] * 1e3)} parse + {fmt_ms(v['build_s'] * 1e3)} build"
         if "pickle_load_s" in v:
             load += f"; pickle {fmt_ms(v['pickle_load_s'] * 1e3)}"
@@ -477,7 +646,19 @@ def report(inno, results):
                      fmt_mib(v["peak_rss_bytes"])])
     rows[0].insert(4, "–")
     table(["load", "time", "peer / innograph", "RSS growth", "innograph / peer RSS", "peak RSS"], rows)
+    named = ok.get("igraph-named")
+    if named:
+        load, topology = named["named_load"], named["topology_load"]
+        print(f"\nigraph-named: vertex attributes id, name, kind, aliases ({named['with_aliases']:,} entities with "
+              f"{named['aliases']:,} aliases); edge attributes kind, since ({named['dated_edges']:,} dated, "
+              f"{named['distinct_since']} distinct dates); pickle {load['pickle_bytes'] / 1e6:.0f} MB "
+              f"(topology only {topology['pickle_bytes'] / 1e6:.0f} MB); built from parsed lists in "
+              f"{fmt_ms(named['build_s'] * 1e3)}; RSS growth with igraph's name index built "
+              f"{fmt_mib(load['rss_growth_with_name_index_bytes'])}; each load's RSS growth "
+              f"{', '.join(fmt_mib(b) for b in load['rss_growth_bytes'])}")
     print()
+    # the query tables: the libraries that ran the queries
+    ok = {k: v for k, v in ok.items() if "expansion" in v}
     rows = []
     for key, label in (("paths_k1", "k=1"), ("paths_k5", "k=5")):
         s = inno[key]["latency"]
@@ -518,10 +699,10 @@ def report(inno, results):
         pr = v.get("pagerank_s")
         rows.append([k, fmt_ms(pr * 1e3) if pr else "–", ratio(inno["pagerank_s"], pr), v.get("pagerank_note", "")])
     table(["PageRank", "time", "peer / innograph", "note"], rows)
-    goals(inno, ok)
+    goals(inno, ok, named)
 
 
-def goals(inno, ok):
+def goals(inno, ok, named=None):
     """The graph-at-scale issue's goals, met or not, from this run."""
     print("\nGoals:")
     nx_, ig = ok.get("networkx"), ok.get("igraph")
@@ -544,6 +725,10 @@ def goals(inno, ok):
         r = inno["rss_growth_bytes"] / ig["rss_growth_bytes"]
         print(f"- memory under a third of igraph's: {'met' if r < 1 / 3 else 'NOT met'} "
               f"(innograph RSS growth / igraph's = {r:.3g})")
+    if named:
+        r = inno["rss_growth_bytes"] / named["named_load"]["rss_growth_median_bytes"]
+        print(f"- memory under a third of igraph's, igraph holding the same data (pickle loaded): "
+              f"{'met' if r < 1 / 3 else 'NOT met'} (innograph RSS growth / igraph-named's = {r:.3g})")
     print(f"- snapshot load under 3 s: {'met' if inno['load_median_s'] < 3 else 'NOT met'} "
           f"({inno['load_median_s']:.2f} s)")
 
