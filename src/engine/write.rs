@@ -80,6 +80,7 @@ impl Engine {
     /// for a change that does not fit the graph (nothing is written), and
     /// with [`Error::IndexBusy`] when another process writes to the index.
     pub fn write(&self, change: Change) -> Result<WriteReceipt> {
+        let started = std::time::Instant::now();
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let graph = self.graph();
         graph.check(&change)?;
@@ -112,7 +113,9 @@ impl Engine {
             writer.search.commit()?;
             self.search.reload()?;
         }
+        let searched = started.elapsed();
         writer.log.append(&change)?;
+        let logged = started.elapsed();
 
         // The change is acknowledged from here on: apply it. Queries in
         // flight keep the graph they started with.
@@ -128,10 +131,19 @@ impl Engine {
         }
         let graph = next.clone();
         drop(next);
+        let applied = started.elapsed();
         if names_changed {
             let suggester = Suggester::build(&graph);
             *self.suggester.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(suggester);
         }
+        tracing::debug!(
+            op,
+            search_ms = searched.as_secs_f64() * 1e3,
+            log_ms = (logged - searched).as_secs_f64() * 1e3,
+            apply_ms = (applied - logged).as_secs_f64() * 1e3,
+            suggester_ms = (started.elapsed() - applied).as_secs_f64() * 1e3,
+            "change applied"
+        );
         Ok(WriteReceipt {
             op,
             id,
