@@ -1,59 +1,13 @@
 //! The HTTP API in-process: each endpoint's JSON shape, and the one error
 //! body for every kind of bad request.
 
-use std::sync::Arc;
-
-use actix_web::{test, web, App};
-use serde_json::Value;
-
+use crate::common::api::{assert_error, encode, get};
 use crate::common::curated_index;
 
 macro_rules! app {
-    () => {{
-        let engine = innograph::Engine::open(curated_index()).expect("index opens");
-        test::init_service(
-            App::new()
-                .app_data(web::Data::new(Arc::new(engine)))
-                .configure(innograph::api::configure),
-        )
-        .await
-    }};
-}
-
-async fn get(
-    app: &impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    >,
-    uri: &str,
-) -> (u16, Value) {
-    let response = test::call_service(app, test::TestRequest::get().uri(uri).to_request()).await;
-    let status = response.status().as_u16();
-    let body = test::read_body(response).await;
-    let json =
-        serde_json::from_slice(&body).unwrap_or_else(|_| panic!("{uri}: not JSON: {}", String::from_utf8_lossy(&body)));
-    (status, json)
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-#[track_caller]
-fn assert_error(status: u16, body: &Value, want_status: u16, code: &str) {
-    assert_eq!(status, want_status, "{body}");
-    assert_eq!(body["error"]["code"], code, "{body}");
-    let message = body["error"]["message"].as_str().expect("message");
-    assert!(!message.is_empty());
+    () => {
+        crate::common::api::app(innograph::Engine::open(curated_index()).expect("index opens"), None).await
+    };
 }
 
 #[actix_web::test]
