@@ -242,16 +242,6 @@ def measure_igraph(result, n, edges, pairs, hubs, args, rss_parsed):
     result["edges_kept"] = g.ecount()
     log(f"igraph: built in {result['build_s']:.2f} s")
 
-    # igraph's own binary snapshot: the closest thing to innograph's graph.bin
-    pickle_path = os.path.join(args.dir, f"igraph-{n}.pickle")
-    g.write_pickle(pickle_path)
-    t = time.perf_counter()
-    g2 = ig.Graph.Read_Pickle(pickle_path)
-    result["pickle_load_s"] = time.perf_counter() - t
-    result["pickle_bytes"] = os.path.getsize(pickle_path)
-    del g2
-    os.remove(pickle_path)
-
     def one(a, b):
         path = g.get_shortest_path(a, b)
         return len(path) - 1 if path else None
@@ -396,14 +386,11 @@ def measure_igraph_named(result, n, edges, args, rss_parsed):
     del g
     ig.Graph(n=n, edges=edges, directed=False).write_pickle(topology_path)
     try:
-        result["named_load"] = load_pickle_fresh(named_path, args.load_runs)
-        log("igraph-named: pickle {:.0f} MB, Read_Pickle {:.2f} s, RSS growth {:.0f} MiB".format(
-            result["named_load"]["pickle_bytes"] / 1e6, result["named_load"]["load_median_s"],
-            result["named_load"]["rss_growth_median_bytes"] / 2**20))
-        result["topology_load"] = load_pickle_fresh(topology_path, args.load_runs)
-        log("igraph-named: topology-only pickle {:.0f} MB, Read_Pickle {:.2f} s, RSS growth {:.0f} MiB".format(
-            result["topology_load"]["pickle_bytes"] / 1e6, result["topology_load"]["load_median_s"],
-            result["topology_load"]["rss_growth_median_bytes"] / 2**20))
+        for key, label, path in (("named_load", "pickle", named_path),
+                                 ("topology_load", "topology-only pickle", topology_path)):
+            load = result[key] = load_pickle_fresh(path, args.load_runs)
+            log(f"igraph-named: {label} {load['pickle_bytes'] / 1e6:.0f} MB, Read_Pickle "
+                f"{load['load_median_s']:.2f} s, RSS growth {load['rss_growth_median_bytes'] / 2**20:.0f} MiB")
     finally:
         for path in (named_path, topology_path):
             if os.path.exists(path):
@@ -639,8 +626,6 @@ def report(inno, results):
                              fmt_mib(load["peak_rss_bytes"])])
             continue
         load = f"{fmt_ms(v['parse_s'] * 1e3)} parse + {fmt_ms(v['build_s'] * 1e3)} build"
-        if "pickle_load_s" in v:
-            load += f"; pickle {fmt_ms(v['pickle_load_s'] * 1e3)}"
         rows.append([k, load, ratio(inno["load_median_s"], v["parse_s"] + v["build_s"]),
                      fmt_mib(v["rss_growth_bytes"]), ratio(v["rss_growth_bytes"], inno["rss_growth_bytes"]),
                      fmt_mib(v["peak_rss_bytes"])])
