@@ -82,8 +82,12 @@ impl KnowledgeGraph {
     /// not empty, the entity to delete and the ends of a relation exist,
     /// dates have the `YYYY[-MM[-DD]]` form.
     pub fn check(&self, change: &Change) -> Result<()> {
-        let batch = Batch::default();
-        let exists = |id: &str| self.live_position(id, &batch).map(|_| ()).ok_or_else(|| not_found(id));
+        self.check_in(change, &Batch::default())
+    }
+
+    /// [`KnowledgeGraph::check`] at a change's turn in a running batch.
+    fn check_in(&self, change: &Change, batch: &Batch) -> Result<()> {
+        let exists = |id: &str| self.live_position(id, batch).map(|_| ()).ok_or_else(|| not_found(id));
         match change {
             Change::PutEntity { entity } => {
                 if entity.id.trim().is_empty() || entity.id != entity.id.trim() {
@@ -137,17 +141,44 @@ impl KnowledgeGraph {
     /// O(changes) for the tables, plus O(V + E) to rebuild the adjacency
     /// when relations or entities were added or deleted.
     pub fn apply_all(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<()> {
+        let mut outcome = Ok(());
+        self.in_batch(|graph, batch| {
+            for change in changes {
+                if let Err(error) = graph.apply_one(change, batch) {
+                    outcome = Err(error);
+                    break;
+                }
+            }
+        });
+        outcome
+    }
+
+    /// Applies, in one batch, each change that fits the graph at its turn
+    /// (see [`KnowledgeGraph::check`]) and leaves out the others; returns
+    /// the changes applied, in order.
+    ///
+    /// # Complexity
+    /// As [`KnowledgeGraph::apply_all`].
+    pub fn apply_fitting(&mut self, changes: impl IntoIterator<Item = Change>) -> Vec<Change> {
+        let mut applied = Vec::new();
+        self.in_batch(|graph, batch| {
+            for change in changes {
+                if graph.check_in(&change, batch).is_ok() && graph.apply_one(change.clone(), batch).is_ok() {
+                    applied.push(change);
+                }
+            }
+        });
+        applied
+    }
+
+    /// Runs `apply` on the tables, then brings the relations of deleted
+    /// entities, the adjacency and the indexes up to date once.
+    fn in_batch(&mut self, apply: impl FnOnce(&mut KnowledgeGraph, &mut Batch)) {
         let mut batch = Batch {
             touched: vec![false; self.names.len()],
             ..Default::default()
         };
-        let mut outcome = Ok(());
-        for change in changes {
-            if let Err(error) = self.apply_one(change, &mut batch) {
-                outcome = Err(error);
-                break;
-            }
-        }
+        apply(self, &mut batch);
         if batch.entities_deleted {
             let table = &mut self.relations;
             for index in 0..table.from.len() {
@@ -164,7 +195,6 @@ impl KnowledgeGraph {
         self.reindex(&batch.touched);
         self.pagerank = Default::default();
         self.clusters = Default::default();
-        outcome
     }
 
     fn apply_one(&mut self, change: Change, batch: &mut Batch) -> Result<()> {
@@ -382,5 +412,41 @@ mod tests {
         let view = graph.entity_view("新人").unwrap();
         assert_eq!(view.relations.len(), 1);
         assert_eq!(view.relations[0].other.id, "a");
+    }
+
+    #[test]
+    fn changes_that_do_not_fit_are_left_out_of_a_batch() {
+        let mut graph = graph();
+        let mut dated = relation("n", "b", LocatedIn);
+        dated.since = Some("soon".into());
+        let fitting = [
+            Change::PutEntity {
+                entity: entity("n", Person, "新人", &[]),
+            },
+            Change::PutRelation {
+                relation: relation("n", "a", Founded),
+            },
+            Change::DeleteEntity { id: "b".into() },
+        ];
+        let unfit = [
+            Change::PutRelation {
+                relation: relation("n", "missing", Founded),
+            },
+            Change::PutRelation { relation: dated },
+            Change::DeleteEntity { id: "b".into() },
+        ];
+        let applied = graph.apply_fitting([
+            fitting[0].clone(),
+            fitting[1].clone(),
+            unfit[0].clone(),
+            unfit[1].clone(),
+            fitting[2].clone(),
+            unfit[2].clone(),
+        ]);
+        assert_eq!(applied, fitting);
+        let view = graph.entity_view("新人").unwrap();
+        assert_eq!(view.relations.len(), 1);
+        assert_eq!(view.relations[0].other.id, "a");
+        assert!(graph.resolve("b").is_err());
     }
 }

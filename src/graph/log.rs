@@ -196,19 +196,14 @@ pub struct PersistentGraph {
 }
 
 impl KnowledgeGraph {
-    /// Loads the snapshot in `dir` and replays its log, read only.
-    pub fn open(dir: &Path) -> Result<KnowledgeGraph> {
-        let mut graph = KnowledgeGraph::load(&dir.join(crate::store::GRAPH_FILE))?;
-        graph.replay_log(dir)?;
-        Ok(graph)
-    }
-
     /// Applies the changes of the log in `dir` (the directory of the
-    /// snapshot this graph was loaded from), read only.
-    pub fn replay_log(&mut self, dir: &Path) -> Result<()> {
+    /// snapshot this graph was loaded from), read only; returns how many.
+    pub fn replay_log(&mut self, dir: &Path) -> Result<usize> {
         let log_path = dir.join(LOG_FILE);
         let changes = GraphLog::read(&log_path, self.epoch)?;
-        replay(self, changes, &log_path)
+        let count = changes.len();
+        replay(self, changes, &log_path)?;
+        Ok(count)
     }
 }
 
@@ -252,6 +247,28 @@ pub fn changes_since_build(dir: &Path) -> Result<Vec<Change>> {
     Ok(changes)
 }
 
+/// Appends `changes` to the archive of the generation `dir`, flushed to
+/// disk.
+pub fn archive(dir: &Path, changes: &[Change]) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut lines = Vec::new();
+    for change in changes {
+        serde_json::to_writer(&mut lines, change).map_err(|e| Error::Serialization(e.to_string()))?;
+        lines.push(b'\n');
+    }
+    let path = dir.join(ARCHIVE_FILE);
+    let mut file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    file.write_all(&lines).map_err(|e| Error::io(&path, e))?;
+    file.sync_data().map_err(|e| Error::io(&path, e))?;
+    crate::store::sync_dir(dir)
+}
+
 /// Folds the log of the generation `dir` into a new snapshot of `graph`,
 /// which must be the snapshot's graph with the log applied: appends the
 /// logged changes to the archive, writes the snapshot of the next epoch
@@ -259,22 +276,7 @@ pub fn changes_since_build(dir: &Path) -> Result<Vec<Change>> {
 /// from the new snapshot (deleted records dropped) and the new log.
 pub fn fold_log(graph: &KnowledgeGraph, dir: &Path) -> Result<(KnowledgeGraph, GraphLog)> {
     let logged = GraphLog::read(&dir.join(LOG_FILE), graph.epoch)?;
-    if !logged.is_empty() {
-        let archive_path = dir.join(ARCHIVE_FILE);
-        let mut lines = Vec::new();
-        for change in &logged {
-            serde_json::to_writer(&mut lines, change).map_err(|e| Error::Serialization(e.to_string()))?;
-            lines.push(b'\n');
-        }
-        let mut archive = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&archive_path)
-            .map_err(|e| Error::io(&archive_path, e))?;
-        archive.write_all(&lines).map_err(|e| Error::io(&archive_path, e))?;
-        archive.sync_data().map_err(|e| Error::io(&archive_path, e))?;
-        crate::store::sync_dir(dir)?;
-    }
+    archive(dir, &logged)?;
     let epoch = graph.epoch + 1;
     let snapshot = dir.join(crate::store::GRAPH_FILE);
     graph.save_with_epoch(&snapshot, epoch)?;

@@ -33,7 +33,7 @@ pub use budget::Budget;
 pub use centrality::{CentralityResponse, Measure, Ranked, MAX_RANKED};
 pub use change::Change;
 pub use clusters::{Cluster, ClusterMethod, ClustersResponse, MAX_CLUSTERS};
-pub use log::{changes_since_build, fold_log, GraphLog, PersistentGraph, ARCHIVE_FILE, LOG_FILE};
+pub use log::{archive, changes_since_build, fold_log, GraphLog, PersistentGraph, ARCHIVE_FILE, LOG_FILE};
 pub use names::EntityHot;
 pub use neighbors::{Direction, NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
 pub use paths::{PathsRequest, MAX_K, MAX_PATH_LENGTH};

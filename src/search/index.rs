@@ -17,6 +17,7 @@ use super::facets::{FacetCache, FacetCounter, Facets};
 use super::query::{check_date, parse_query, Filter, FilterField, ParsedQuery, QueryPart};
 use super::schema::{build_schema, Fields, DOCUMENT_KIND};
 use super::snippet::highlight;
+use crate::graph::Change;
 use crate::model::{Document, Entity, EntityKind};
 use crate::text::{
     bigrams, find_identifiers, is_cjk, normalize, BigramTokenizer, Segmenter, WordTokenizer, BIGRAM_TOKENIZER,
@@ -153,6 +154,18 @@ impl SearchWriter {
     /// Removes the entry with this id (entity or document), if any.
     pub fn delete(&self, key: &str) {
         self.writer.delete_term(Term::from_field_text(self.fields.key, key));
+    }
+
+    /// Brings the index in line with a graph change: an entity put replaces
+    /// its entry, an entity deleted loses it; relations have no entries.
+    /// Returns whether the index changed (and needs a commit).
+    pub fn apply_change(&self, change: &Change) -> Result<bool> {
+        match change {
+            Change::PutEntity { entity } => self.upsert_entity(entity)?,
+            Change::DeleteEntity { id } => self.delete(id),
+            Change::PutRelation { .. } | Change::DeleteRelation { .. } => return Ok(false),
+        }
+        Ok(true)
     }
 
     /// Adds an entity's profile, replacing any entry with its id.

@@ -9,9 +9,9 @@ use super::{
     MANIFEST_FILE, SEARCH_DIR,
 };
 use crate::corpus::{self, Corpus};
-use crate::graph::{Change, KnowledgeGraph, PersistentGraph};
+use crate::graph::{Change, KnowledgeGraph};
 use crate::model::{Entity, EntityKind};
-use crate::search::{SearchIndex, SearchWriter};
+use crate::search::SearchWriter;
 use crate::text::Segmenter;
 use crate::{Error, Result};
 
@@ -55,6 +55,12 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &mut dyn FnMut(Build
     });
     let corpus = corpus::load(corpus_dir)?;
     fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    // changes made through the API since the live generation was built,
+    // replayed onto the new one so that a rebuild keeps them
+    let carried = match super::current_generation(index_dir)? {
+        Some(live) => crate::graph::changes_since_build(&live)?,
+        None => Vec::new(),
+    };
     let stamp = format!(
         "{}-{}",
         chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"),
@@ -62,16 +68,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &mut dyn FnMut(Build
     );
     let building = index_dir.join(format!("{BUILD_PREFIX}{stamp}"));
     fs::create_dir(&building).map_err(|e| Error::io(&building, e))?;
-    let written = write_generation(corpus, corpus_dir, &building, progress).and_then(|manifest| {
-        progress(BuildProgress {
-            stage: "carrying over changes",
-            done: 0,
-            total: 0,
-        });
-        carry_over(index_dir, &building)?;
-        Ok(manifest)
-    });
-    let manifest = match written {
+    let manifest = match write_generation(corpus, carried, corpus_dir, &building, progress) {
         Ok(manifest) => manifest,
         Err(error) => {
             let _ = fs::remove_dir_all(&building);
@@ -94,53 +91,13 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &mut dyn FnMut(Build
     Ok(manifest)
 }
 
-/// Replays onto the new generation `dir` every change made through the API
-/// in the live generation of `index_dir` since its build, so that a
-/// rebuild keeps them. A change that no longer fits the new corpus (it
-/// names an entity the corpus dropped) is skipped and counted in the log.
-/// Fails, and the build with it, if those changes cannot be read.
-fn carry_over(index_dir: &Path, dir: &Path) -> Result<()> {
-    let Some(live) = super::current_generation(index_dir)? else {
-        return Ok(());
-    };
-    let changes = crate::graph::changes_since_build(&live)?;
-    if changes.is_empty() {
-        return Ok(());
-    }
-    let dictionary_path = dir.join(DICTIONARY_FILE);
-    let dictionary = fs::read_to_string(&dictionary_path).map_err(|e| Error::io(&dictionary_path, e))?;
-    let search = SearchIndex::open(&dir.join(SEARCH_DIR), Segmenter::new(dictionary.lines()))?;
-    let writer = search.writer()?;
-    let mut graph = PersistentGraph::open(dir)?;
-    let (mut carried, mut skipped) = (0usize, 0usize);
-    for change in changes {
-        if graph.graph().check(&change).is_err() {
-            skipped += 1;
-            continue;
-        }
-        match &change {
-            Change::PutEntity { entity } => writer.upsert_entity(entity)?,
-            Change::DeleteEntity { id } => writer.delete(id),
-            Change::PutRelation { .. } | Change::DeleteRelation { .. } => {}
-        }
-        graph.apply(change)?;
-        carried += 1;
-    }
-    writer.finish()?;
-    graph.compact()?;
-    tracing::info!(
-        carried,
-        skipped,
-        "changes made through the API carried over into the new build"
-    );
-    if skipped > 0 {
-        tracing::warn!(skipped, "changes that no longer fit the corpus were left out");
-    }
-    Ok(())
-}
-
+/// Writes a generation of `corpus` into `dir`, with the `carried` changes
+/// (made through the API in the generation it replaces) applied on top. A
+/// carried change that no longer fits (it names an entity the corpus
+/// dropped) is left out and counted in the log.
 fn write_generation(
     corpus: Corpus,
+    carried: Vec<Change>,
     corpus_dir: &Path,
     dir: &Path,
     progress: &mut dyn FnMut(BuildProgress),
@@ -150,7 +107,7 @@ fn write_generation(
 
     let search_dir = dir.join(SEARCH_DIR);
     fs::create_dir(&search_dir).map_err(|e| Error::io(&search_dir, e))?;
-    let writer = SearchWriter::create(&search_dir, &segmenter)?;
+    let mut writer = SearchWriter::create(&search_dir, &segmenter)?;
     let total = (corpus.entities.len() + corpus.documents.len()) as u64;
     let step = (total / 100).max(1);
     let mut done = 0u64;
@@ -178,19 +135,40 @@ fn write_generation(
         done,
         total,
     });
-    writer.finish()?;
+    // committed now, so that the writer's buffers are freed before the
+    // graph is built; carried changes are committed by `finish`
+    writer.commit()?;
 
-    progress(BuildProgress {
-        stage: "writing graph",
-        done,
-        total,
-    });
     let counts = Counts {
         entities: corpus.entities.len(),
         relations: corpus.relations.len(),
         documents: corpus.documents.len(),
     };
-    let graph = KnowledgeGraph::from_records(corpus.entities, corpus.relations)?;
+    let mut graph = KnowledgeGraph::from_records(corpus.entities, corpus.relations)?;
+    if !carried.is_empty() {
+        progress(BuildProgress {
+            stage: "carrying over changes",
+            done,
+            total,
+        });
+        let offered = carried.len();
+        let applied = graph.apply_fitting(carried);
+        for change in &applied {
+            writer.apply_change(change)?;
+        }
+        crate::graph::archive(dir, &applied)?;
+        tracing::info!(
+            carried = applied.len(),
+            left_out = offered - applied.len(),
+            "changes made through the API carried over into the new build"
+        );
+    }
+    writer.finish()?;
+    progress(BuildProgress {
+        stage: "writing graph",
+        done,
+        total,
+    });
     graph.save(&dir.join(GRAPH_FILE))?;
     write_durably(&dir.join(DICTIONARY_FILE), dictionary.as_bytes())?;
     let manifest = Manifest {
