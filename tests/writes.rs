@@ -3,13 +3,12 @@
 //! a compaction and a rebuild of the corpus.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use actix_web::{test, web, App};
-use innograph::api::WriteToken;
-use innograph::graph::{PersistentGraph, ARCHIVE_FILE};
+use innograph::graph::ARCHIVE_FILE;
 use innograph::Engine;
 use serde_json::{json, Value};
+
+use crate::common::api::{app, assert_error, call, encode, get};
 
 const TOKEN: &str = "test-token-4f9a";
 
@@ -20,62 +19,11 @@ fn fresh_index() -> (tempfile::TempDir, PathBuf) {
     (dir, index)
 }
 
-macro_rules! app {
-    ($index:expr, $token:expr) => {{
-        let engine = Engine::open($index).expect("index opens");
-        test::init_service(
-            App::new()
-                .app_data(web::Data::new(Arc::new(engine)))
-                .app_data(web::Data::new(WriteToken($token)))
-                .configure(innograph::api::configure),
-        )
-        .await
-    }};
-}
-
-/// Sends a request; `auth` is the bearer token to present, if any.
-async fn call(
-    app: &impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    >,
-    method: &str,
-    uri: &str,
-    body: Option<Value>,
-    auth: Option<&str>,
-) -> (u16, Value) {
-    let mut request = match method {
-        "GET" => test::TestRequest::get(),
-        "POST" => test::TestRequest::post(),
-        "DELETE" => test::TestRequest::delete(),
-        other => panic!("method {other}"),
-    }
-    .uri(uri);
-    if let Some(token) = auth {
-        request = request.insert_header(("Authorization", format!("Bearer {token}")));
-    }
-    if let Some(body) = body {
-        request = request.set_json(body);
-    }
-    let response = test::call_service(app, request.to_request()).await;
-    let status = response.status().as_u16();
-    let bytes = test::read_body(response).await;
-    let json = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| panic!("{method} {uri}: not JSON: {}", String::from_utf8_lossy(&bytes)));
-    (status, json)
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+/// The API over the index at `index`, taking writes with [`TOKEN`].
+macro_rules! writable {
+    ($index:expr) => {
+        app(Engine::open($index).expect("index opens"), Some(TOKEN)).await
+    };
 }
 
 fn new_enterprise() -> Value {
@@ -134,28 +82,16 @@ fn assert_changes_kept(index: &Path) {
 #[actix_web::test]
 async fn writes_need_the_configured_token() {
     let (_dir, index) = fresh_index();
-    let closed = app!(&index, None);
+    let closed = app(Engine::open(&index).unwrap(), None).await;
     let (status, body) = call(&closed, "POST", "/api/entities", Some(new_enterprise()), Some(TOKEN)).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (403, Some("writes_disabled")),
-        "{body}"
-    );
+    assert_error(status, &body, 403, "writes_disabled");
 
-    let open = app!(&index, Some(TOKEN.to_string()));
+    let open = writable!(&index);
     let (status, body) = call(&open, "POST", "/api/entities", Some(new_enterprise()), None).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (401, Some("unauthorized")),
-        "{body}"
-    );
+    assert_error(status, &body, 401, "unauthorized");
     let (status, body) = call(&open, "POST", "/api/entities", Some(new_enterprise()), Some("wrong")).await;
-    assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (401, Some("unauthorized")),
-        "{body}"
-    );
-    let (status, _) = call(&open, "GET", "/api/entities/ent_api_sodium", None, None).await;
+    assert_error(status, &body, 401, "unauthorized");
+    let (status, _) = get(&open, "/api/entities/ent_api_sodium").await;
     assert_eq!(status, 404, "refused writes leave nothing behind");
 }
 
@@ -163,8 +99,10 @@ async fn writes_need_the_configured_token() {
 async fn changes_answer_queries_and_survive_a_restart() {
     let (_dir, index) = fresh_index();
     {
-        let app = app!(&index, Some(TOKEN.to_string()));
+        let app = writable!(&index);
         let auth = Some(TOKEN);
+        let (_, health) = get(&app, "/api/health").await;
+        let entities_before = health["entities"].as_u64().unwrap();
 
         let (status, body) = call(&app, "POST", "/api/entities", Some(new_enterprise()), auth).await;
         assert_eq!(status, 201, "{body}");
@@ -178,59 +116,67 @@ async fn changes_answer_queries_and_survive_a_restart() {
         );
 
         // searchable and suggested at once
-        let (_, body) = call(
-            &app,
-            "GET",
-            &format!("/api/search?q={}", encode("钠离子电池")),
-            None,
-            None,
-        )
-        .await;
+        let (_, body) = get(&app, &format!("/api/search?q={}", encode("钠离子电池"))).await;
         assert!(search_ids(&body).contains(&"ent_api_sodium".to_string()), "{body}");
-        let (_, body) = call(&app, "GET", &format!("/api/suggest?q={}", encode("钠源")), None, None).await;
+        let (_, body) = get(&app, &format!("/api/suggest?q={}", encode("钠源"))).await;
         assert_eq!(body["suggestions"][0]["id"], "ent_api_sodium", "{body}");
 
         // a relation between an alias and a name
         let (status, body) = call(&app, "POST", "/api/relations", Some(new_relation()), auth).await;
         assert_eq!(status, 201, "{body}");
         let uri = format!("/api/paths?from=ent_api_sodium&to={}", encode("喜海生物"));
-        let (_, body) = call(&app, "GET", &uri, None, None).await;
+        let (_, body) = get(&app, &uri).await;
         let path = &body["paths"][0];
         assert_eq!(path["length"], 1, "{body}");
         assert_eq!(path["edges"][0]["kind"], "collaborates_with");
         assert_eq!(path["edges"][0]["evidence"][0]["doc"], "doc_api_note");
 
         // bad writes: each a 4xx naming what to fix, nothing applied
-        let mut unknown_end = new_relation();
-        unknown_end["to"] = json!("不存在的公司");
-        let (status, body) = call(&app, "POST", "/api/relations", Some(unknown_end), auth).await;
-        assert_eq!(
-            (status, body["error"]["code"].as_str()),
-            (404, Some("entity_not_found")),
-            "{body}"
-        );
-        let mut bad_date = new_relation();
-        bad_date["since"] = json!("May 2025");
-        let (status, body) = call(&app, "POST", "/api/relations", Some(bad_date), auth).await;
-        assert_eq!(status, 400, "{body}");
-        let mut bad_kind = new_enterprise();
-        bad_kind["kind"] = json!("spaceship");
-        let (status, body) = call(&app, "POST", "/api/entities", Some(bad_kind), auth).await;
-        assert_eq!(
-            (status, body["error"]["code"].as_str()),
-            (400, Some("invalid_body")),
-            "{body}"
-        );
-        let mut blank_name = new_enterprise();
-        blank_name["name"] = json!("  ");
-        let (status, body) = call(&app, "POST", "/api/entities", Some(blank_name), auth).await;
-        assert_eq!(
-            (status, body["error"]["code"].as_str()),
-            (400, Some("invalid_parameter")),
-            "{body}"
-        );
-        let (status, body) = call(&app, "DELETE", "/api/relations?from=ent_api_sodium", None, auth).await;
-        assert_eq!(status, 400, "{body}");
+        let with = |mut body: Value, field: &str, value: Value| {
+            body[field] = value;
+            Some(body)
+        };
+        let bad_writes = [
+            (
+                "POST",
+                "/api/relations",
+                with(new_relation(), "to", json!("不存在的公司")),
+                404,
+                "entity_not_found",
+            ),
+            (
+                "POST",
+                "/api/relations",
+                with(new_relation(), "since", json!("May 2025")),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "POST",
+                "/api/entities",
+                with(new_enterprise(), "kind", json!("spaceship")),
+                400,
+                "invalid_body",
+            ),
+            (
+                "POST",
+                "/api/entities",
+                with(new_enterprise(), "name", json!("  ")),
+                400,
+                "invalid_parameter",
+            ),
+            (
+                "DELETE",
+                "/api/relations?from=ent_api_sodium",
+                None,
+                400,
+                "invalid_parameter",
+            ),
+        ];
+        for (method, uri, body, want_status, code) in bad_writes {
+            let (status, answer) = call(&app, method, uri, body, auth).await;
+            assert_error(status, &answer, want_status, code);
+        }
 
         // delete the relation, then put it back
         let uri = format!(
@@ -239,32 +185,28 @@ async fn changes_answer_queries_and_survive_a_restart() {
         );
         let (status, body) = call(&app, "DELETE", &uri, None, auth).await;
         assert_eq!(status, 200, "{body}");
-        let (_, body) = call(&app, "GET", "/api/entities/ent_api_sodium", None, None).await;
+        let (_, body) = get(&app, "/api/entities/ent_api_sodium").await;
         assert_eq!(body["relations"].as_array().unwrap().len(), 0, "{body}");
         let (status, _) = call(&app, "POST", "/api/relations", Some(new_relation()), auth).await;
         assert_eq!(status, 201);
 
-        let (_, body) = call(&app, "GET", "/api/stats", None, None).await;
+        let (_, body) = get(&app, "/api/stats").await;
         assert_eq!(body["pending_changes"], 5, "{body}");
+        assert_eq!(body["entities"], entities_before + 1, "{body}");
+        let (_, health) = get(&app, "/api/health").await;
+        assert_eq!(health["entities"], entities_before + 1, "{health}");
     }
     // a restart replays the log
     assert_changes_kept(&index);
 
     // deleting by name removes the entity from the graph and from search
-    let app = app!(&index, Some(TOKEN.to_string()));
+    let app = writable!(&index);
     let uri = format!("/api/entities/{}", encode("钠源储能"));
     let (status, body) = call(&app, "DELETE", &uri, None, Some(TOKEN)).await;
     assert_eq!((status, body["op"].as_str()), (200, Some("delete_entity")), "{body}");
-    let (status, _) = call(&app, "GET", "/api/entities/ent_api_sodium", None, None).await;
+    let (status, _) = get(&app, "/api/entities/ent_api_sodium").await;
     assert_eq!(status, 404);
-    let (_, body) = call(
-        &app,
-        "GET",
-        &format!("/api/search?q={}", encode("钠离子电池")),
-        None,
-        None,
-    )
-    .await;
+    let (_, body) = get(&app, &format!("/api/search?q={}", encode("钠离子电池"))).await;
     assert!(!search_ids(&body).contains(&"ent_api_sodium".to_string()), "{body}");
     drop(app);
     let engine = Engine::open(&index).unwrap();
@@ -277,22 +219,21 @@ async fn changes_answer_queries_and_survive_a_restart() {
 #[actix_web::test]
 async fn a_rebuild_keeps_changes_made_before_and_after_a_compaction() {
     let (_dir, index) = fresh_index();
-    {
-        let app = app!(&index, Some(TOKEN.to_string()));
-        let (status, _) = call(&app, "POST", "/api/entities", Some(new_enterprise()), Some(TOKEN)).await;
-        assert_eq!(status, 201);
-    }
-    // fold the first change into the snapshot (and the archive)
     let generation = innograph::store::current_generation(&index).unwrap().unwrap();
-    let mut graph = PersistentGraph::open(&generation).unwrap();
-    graph.compact().unwrap();
-    assert_eq!(graph.pending(), 0);
-    drop(graph);
+    {
+        // the first change is folded into the snapshot (and the archive)
+        let app = app(Engine::open(&index).unwrap().compacting_after(1), Some(TOKEN)).await;
+        let (status, body) = call(&app, "POST", "/api/entities", Some(new_enterprise()), Some(TOKEN)).await;
+        assert_eq!(
+            (status, &body["compacted"], &body["pending_changes"]),
+            (201, &json!(true), &json!(0))
+        );
+    }
     assert!(generation.join(ARCHIVE_FILE).is_file());
     {
-        let app = app!(&index, Some(TOKEN.to_string()));
+        let app = writable!(&index);
         let (status, body) = call(&app, "POST", "/api/relations", Some(new_relation()), Some(TOKEN)).await;
-        assert_eq!(status, 201, "{body}");
+        assert_eq!((status, &body["pending_changes"]), (201, &json!(1)), "{body}");
     }
     assert_changes_kept(&index);
 
@@ -304,6 +245,48 @@ async fn a_rebuild_keeps_changes_made_before_and_after_a_compaction() {
     assert_eq!(
         Engine::open(&index).unwrap().pending_changes(),
         0,
-        "carried changes are folded"
+        "carried changes are in the snapshot"
+    );
+    assert_eq!(
+        std::fs::read_to_string(rebuilt.join(ARCHIVE_FILE))
+            .unwrap()
+            .lines()
+            .count(),
+        2,
+        "and in the new archive"
+    );
+}
+
+#[actix_web::test]
+async fn suggestions_follow_a_compaction_that_renumbers_entities() {
+    let (_dir, index) = fresh_index();
+    let app = app(Engine::open(&index).unwrap().compacting_after(4), Some(TOKEN)).await;
+    let mut second = new_enterprise();
+    second["id"] = json!("ent_api_second");
+    second["name"] = json!("青岛第二钠能科技有限公司");
+    second["aliases"] = json!(["第二钠能"]);
+    for body in [new_enterprise(), second] {
+        let (status, answer) = call(&app, "POST", "/api/entities", Some(body), Some(TOKEN)).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    let (status, body) = call(&app, "DELETE", "/api/entities/ent_api_sodium", None, Some(TOKEN)).await;
+    assert_eq!((status, &body["compacted"]), (200, &json!(false)), "{body}");
+    // the fourth change, a relation, folds the log: the snapshot drops the
+    // deleted entity's slot, so the second entity moves to another position
+    let mut relation = new_relation();
+    relation["from"] = json!("ent_api_second");
+    let (status, body) = call(&app, "POST", "/api/relations", Some(relation), Some(TOKEN)).await;
+    assert_eq!((status, &body["compacted"]), (201, &json!(true)), "{body}");
+    let (_, body) = get(&app, &format!("/api/suggest?q={}", encode("第二钠能"))).await;
+    assert_eq!(body["suggestions"][0]["id"], "ent_api_second", "{body}");
+    assert_eq!(body["suggestions"][0]["name"], "青岛第二钠能科技有限公司", "{body}");
+    let (_, body) = get(&app, &format!("/api/suggest?q={}", encode("钠源"))).await;
+    assert!(
+        body["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["id"] != "ent_api_sodium"),
+        "{body}"
     );
 }

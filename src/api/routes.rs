@@ -30,11 +30,12 @@ where
 
 pub(crate) async fn health(engine: SharedEngine) -> HttpResponse {
     let manifest = engine.manifest();
+    let graph = engine.graph();
     HttpResponse::Ok().json(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
-        "entities": manifest.counts.entities,
-        "relations": manifest.counts.relations,
+        "entities": graph.entity_count(),
+        "relations": graph.relation_count(),
         "documents": manifest.counts.documents,
         "built_at": manifest.built_at,
     }))
@@ -162,7 +163,7 @@ pub(crate) async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiE
 
 /// A short page for people who open the server in a browser.
 pub(crate) async fn home(engine: SharedEngine) -> HttpResponse {
-    let counts = &engine.manifest().counts;
+    let graph = engine.graph();
     let page = format!(
         "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>innograph 创新图谱</title>\
          <h1>innograph 创新图谱</h1>\
@@ -174,7 +175,9 @@ pub(crate) async fn home(engine: SharedEngine) -> HttpResponse {
          <li>/api/entities/{{id}}, /api/entities/{{id}}/neighbors?depth=2</li>\
          <li>/api/paths?from=&amp;to=&amp;k=3</li>\
          </ul></html>",
-        counts.entities, counts.relations, counts.documents
+        graph.entity_count(),
+        graph.relation_count(),
+        engine.manifest().counts.documents
     );
     HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
 }
@@ -199,20 +202,13 @@ fn authorize(request: &HttpRequest) -> Result<(), ApiError> {
         .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|value| value.as_bytes().strip_prefix(b"Bearer "))
         .map(|token| token.trim_ascii());
-    match presented {
+    let message = match presented {
         // compared as hashes, so the time taken says nothing of the token
-        Some(token) if blake3::hash(token) == blake3::hash(configured.as_bytes()) => Ok(()),
-        Some(_) => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "the bearer token does not match the server's INNOGRAPH_TOKEN",
-        )),
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "writes need the header `Authorization: Bearer <token>` with the server's INNOGRAPH_TOKEN",
-        )),
-    }
+        Some(token) if blake3::hash(token) == blake3::hash(configured.as_bytes()) => return Ok(()),
+        Some(_) => "the bearer token does not match the server's INNOGRAPH_TOKEN",
+        None => "writes need the header `Authorization: Bearer <token>` with the server's INNOGRAPH_TOKEN",
+    };
+    Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message))
 }
 
 /// Runs a change on the blocking pool; 201 when it created something.

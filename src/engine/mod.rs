@@ -20,16 +20,27 @@ use crate::search::{SearchIndex, SearchRequest, SearchResponse, SuggestResponse,
 use crate::store::{self, Manifest};
 use crate::{Error, Result};
 
+/// The graph and the suggester built from it (which names entities by
+/// their positions in that graph), taken and replaced together.
+#[derive(Clone)]
+struct Current {
+    graph: Arc<KnowledgeGraph>,
+    suggester: Arc<Suggester>,
+}
+
 /// Everything needed to answer queries over one built index.
 ///
 /// Queries take the current graph and suggester (an `Arc` each) and run
 /// without holding a lock; a change replaces them (see [`Engine::write`]).
 pub struct Engine {
-    graph: RwLock<Arc<KnowledgeGraph>>,
-    suggester: RwLock<Arc<Suggester>>,
+    current: RwLock<Current>,
     search: SearchIndex,
     manifest: Manifest,
     generation: PathBuf,
+    /// Changes the graph log held at open.
+    replayed: usize,
+    /// Logged changes after which the log is folded into a new snapshot.
+    compact_after: usize,
     /// The open log and search writer, from the first change on.
     writer: Mutex<Option<write::Writer>>,
 }
@@ -67,9 +78,9 @@ impl Engine {
                 reason: "the segmentation dictionary differs from the one the index was built with".into(),
             });
         }
-        // The segmenter and the search index hold the entities of the
-        // build; changes logged since then apply to the graph only.
-        graph.replay_log(&generation)?;
+        // Logged changes are in the search index already (a change's
+        // entry is committed before it is logged); the graph replays them.
+        let replayed = graph.replay_log(&generation)?;
         let search_dir = generation.join(store::SEARCH_DIR);
         let search = SearchIndex::open(&search_dir, segmenter).map_err(|e| match e {
             Error::Tantivy(inner) => Error::CorruptIndex {
@@ -96,22 +107,33 @@ impl Engine {
             "index opened"
         );
         Ok(Engine {
-            graph: RwLock::new(Arc::new(graph)),
-            suggester: RwLock::new(Arc::new(suggester)),
+            current: RwLock::new(Current {
+                graph: Arc::new(graph),
+                suggester: Arc::new(suggester),
+            }),
             search,
             manifest,
             generation,
+            replayed,
+            compact_after: COMPACT_AFTER,
             writer: Mutex::new(None),
         })
     }
 
-    /// The graph as it is now.
-    pub fn graph(&self) -> Arc<KnowledgeGraph> {
-        self.graph.read().unwrap_or_else(PoisonError::into_inner).clone()
+    /// Folds the graph log into a new snapshot every `changes` changes
+    /// instead of every [`COMPACT_AFTER`].
+    pub fn compacting_after(mut self, changes: usize) -> Engine {
+        self.compact_after = changes.max(1);
+        self
     }
 
-    fn suggester(&self) -> Arc<Suggester> {
-        self.suggester.read().unwrap_or_else(PoisonError::into_inner).clone()
+    fn current(&self) -> Current {
+        self.current.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// The graph as it is now.
+    pub fn graph(&self) -> Arc<KnowledgeGraph> {
+        self.current().graph
     }
 
     pub fn manifest(&self) -> &Manifest {
@@ -169,7 +191,8 @@ impl Engine {
 
     /// Entities whose name, alias, pinyin or initials start with `prefix`.
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<SuggestResponse> {
-        self.suggester().suggest(&self.graph(), prefix, limit)
+        let current = self.current();
+        current.suggester.suggest(&current.graph, prefix, limit)
     }
 
     /// An entity with all of its relations.

@@ -8,18 +8,20 @@
 //! the log append leaves at most a search entry ahead of the graph, which
 //! the client's retry (every change is idempotent) brings in line.
 //!
-//! Every [`COMPACT_AFTER`] changes the log is folded into a new snapshot.
+//! Every [`COMPACT_AFTER`] changes (by default) the log is folded into a
+//! new snapshot.
 
 use std::sync::{Arc, PoisonError};
 
 use serde::Serialize;
 
-use super::Engine;
+use super::{Current, Engine};
 use crate::graph::{fold_log, Change, GraphLog, KnowledgeGraph, LOG_FILE};
 use crate::search::{SearchWriter, Suggester};
 use crate::{Error, Result};
 
-/// Logged changes after which the log is folded into a new snapshot.
+/// Logged changes after which the log is folded into a new snapshot, unless
+/// the engine was opened with another count.
 pub const COMPACT_AFTER: usize = 4096;
 
 /// The open log and search writer of an engine that has taken changes.
@@ -56,10 +58,7 @@ impl Engine {
     /// Changes logged since the snapshot.
     pub fn pending_changes(&self) -> usize {
         let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        match writer.as_ref() {
-            Some(writer) => writer.log.len(),
-            None => GraphLog::read(&self.generation.join(LOG_FILE), self.graph().epoch).map_or(0, |c| c.len()),
-        }
+        writer.as_ref().map_or(self.replayed, |writer| writer.log.len())
     }
 
     fn open_writer(&self, graph: &KnowledgeGraph) -> Result<Writer> {
@@ -84,10 +83,10 @@ impl Engine {
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let graph = self.graph();
         graph.check(&change)?;
-        if slot.is_none() {
-            *slot = Some(self.open_writer(&graph)?);
-        }
-        let writer = slot.as_mut().ok_or_else(|| Error::Serialization("no writer".into()))?;
+        let writer = match slot.as_mut() {
+            Some(writer) => writer,
+            None => slot.insert(self.open_writer(&graph)?),
+        };
         let op = op_name(&change);
         let (id, created) = match &change {
             Change::PutEntity { entity } => (entity.id.clone(), !graph.has_entity_id(&entity.id)),
@@ -98,17 +97,7 @@ impl Engine {
             ),
             Change::DeleteRelation { from, to, kind } => (format!("{from}>{kind}>{to}"), false),
         };
-        let names_changed = match &change {
-            Change::PutEntity { entity } => {
-                writer.search.upsert_entity(entity)?;
-                true
-            }
-            Change::DeleteEntity { id } => {
-                writer.search.delete(id);
-                true
-            }
-            Change::PutRelation { .. } | Change::DeleteRelation { .. } => false,
-        };
+        let names_changed = writer.search.apply_change(&change)?;
         if names_changed {
             writer.search.commit()?;
             self.search.reload()?;
@@ -118,23 +107,30 @@ impl Engine {
         let logged = started.elapsed();
 
         // The change is acknowledged from here on: apply it. Queries in
-        // flight keep the graph they started with.
+        // flight keep the graph they started with; new ones wait for the
+        // change to apply. Entities keep their positions in the graph until
+        // a compaction, so the suggester of the graph before stays valid
+        // until its successor replaces it.
         drop(graph);
-        let mut next = self.graph.write().unwrap_or_else(PoisonError::into_inner);
-        Arc::make_mut(&mut next).apply(change)?;
-        let mut compacted = false;
-        if writer.log.len() >= COMPACT_AFTER {
-            let (folded, log) = fold_log(&next, &self.generation)?;
-            *next = Arc::new(folded);
+        let mut graph = {
+            let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+            Arc::make_mut(&mut current.graph).apply(change)?;
+            current.graph.clone()
+        };
+        // Changes are one at a time (the writer lock), so the graph can be
+        // folded into a snapshot while queries go on reading it.
+        let compacted = writer.log.len() >= self.compact_after;
+        if compacted {
+            let (folded, log) = fold_log(&graph, &self.generation)?;
+            graph = Arc::new(folded);
             writer.log = log;
-            compacted = true;
         }
-        let graph = next.clone();
-        drop(next);
         let applied = started.elapsed();
-        if names_changed {
-            let suggester = Suggester::build(&graph);
-            *self.suggester.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(suggester);
+        // a snapshot renumbers entities: the folded graph needs its own
+        // suggester, published with it
+        if names_changed || compacted {
+            let suggester = Arc::new(Suggester::build(&graph));
+            *self.current.write().unwrap_or_else(PoisonError::into_inner) = Current { graph, suggester };
         }
         tracing::debug!(
             op,
