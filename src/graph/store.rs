@@ -43,6 +43,9 @@ pub(crate) struct RelationCold<S> {
 }
 
 /// Distinct texts, each stored once and named by its position.
+///
+/// The lookup from text to position is only needed to add texts, so a
+/// loaded table builds it on the first [`Interner::intern`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Interner {
     texts: Vec<String>,
@@ -51,11 +54,21 @@ pub(crate) struct Interner {
 
 impl Interner {
     pub(crate) fn from_texts(texts: Vec<String>) -> Interner {
-        let lookup = texts.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
-        Interner { texts, lookup }
+        Interner {
+            texts,
+            lookup: HashMap::new(),
+        }
     }
 
     pub(crate) fn intern(&mut self, text: &str) -> u32 {
+        if self.lookup.is_empty() && !self.texts.is_empty() {
+            self.lookup = self
+                .texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.clone(), i as u32))
+                .collect();
+        }
         if let Some(&index) = self.lookup.get(text) {
             return index;
         }
@@ -71,6 +84,18 @@ impl Interner {
 
     pub(crate) fn texts(&self) -> &[String] {
         &self.texts
+    }
+
+    /// Bytes held: each text, its `String`, and the lookup if built.
+    fn heap_bytes(&self) -> usize {
+        let texts: usize = self.texts.iter().map(String::capacity).sum();
+        let string = std::mem::size_of::<String>();
+        let lookup = if self.lookup.is_empty() {
+            0
+        } else {
+            texts + self.lookup.capacity() * (string + 4)
+        };
+        texts + self.texts.capacity() * string + lookup
     }
 }
 
@@ -510,7 +535,6 @@ impl KnowledgeGraph {
     /// Bytes the graph holds in memory, by part.
     pub fn memory(&self) -> GraphMemory {
         let table = &self.relations;
-        let texts = |interner: &Interner| interner.texts().iter().map(|t| t.capacity() + 24 + 32).sum::<usize>();
         let mut memory = GraphMemory {
             names: self.names.heap_bytes() + self.entity_kind.capacity() + self.entity_live.capacity(),
             adjacency: self.adjacency.heap_bytes(),
@@ -519,8 +543,8 @@ impl KnowledgeGraph {
                 + table.kind.capacity()
                 + table.since.capacity() * 4
                 + table.live.capacity()
-                + texts(&table.docs)
-                + texts(&table.props),
+                + table.docs.heap_bytes()
+                + table.props.heap_bytes(),
             record_offsets: self.entity_cold.offset_bytes() + table.cold.offset_bytes(),
             records_in_memory: self.entity_cold.record_bytes() + table.cold.record_bytes(),
             indexes: (self.id_index.capacity() + self.name_index.capacity()) * 8,
@@ -567,6 +591,16 @@ pub(crate) mod tests {
                 quote: format!("{from} {kind} {to}"),
             }],
         }
+    }
+
+    #[test]
+    fn a_loaded_interner_finds_its_texts_when_adding() {
+        let mut interner = Interner::from_texts(vec!["doc_a".into(), "doc_b".into()]);
+        assert_eq!(interner.get(1), Some("doc_b"));
+        assert_eq!(interner.intern("doc_b"), 1);
+        assert_eq!(interner.intern("doc_c"), 2);
+        assert_eq!(interner.intern("doc_a"), 0);
+        assert_eq!(interner.texts(), ["doc_a", "doc_b", "doc_c"]);
     }
 
     #[test]
