@@ -1,13 +1,17 @@
-//! The traversal form of the graph: compressed sparse rows over the live
-//! relations, both directions of every node in one contiguous run (outgoing
-//! first, then incoming), each entry the neighbour, the relation's table
-//! index and its kind. Built from the relation table at load and after
-//! changes; every traversal (paths, neighbourhoods, PageRank, clusters,
-//! common neighbours) reads it instead of the relation records.
+//! The graph's relations and their traversal form: compressed sparse rows
+//! over the undirected view, both directions of every node in one
+//! contiguous run (outgoing first, then incoming). Relations are numbered
+//! in `from` order, so the outgoing relations of a node are a range of
+//! numbers: an outgoing entry is only its neighbour (its relation is its
+//! place in the row), and a relation's ends follow from its number. An
+//! incoming entry also keeps its relation's number and kind. Every
+//! traversal (paths, neighbourhoods, PageRank, clusters, common neighbours)
+//! reads these rows.
 
 use crate::model::RelationKind;
 
-/// Low bits of an entry's relation word that hold the relation's kind.
+/// Low bits of an incoming entry's relation word that hold the relation's
+/// kind.
 const KIND_BITS: u32 = 5;
 const _: () = assert!(RelationKind::ALL.len() <= 1 << KIND_BITS);
 
@@ -25,76 +29,107 @@ pub(crate) struct Edge {
     pub outgoing: bool,
 }
 
-/// Compressed sparse rows of the undirected view of the graph, with the
-/// direction of each entry kept.
+/// The relations, numbered in `from` order, as compressed sparse rows of
+/// the undirected view of the graph, with the direction of each entry kept.
+///
+/// Node `v`'s run is `offsets[v]..offsets[v + 1]`: first one entry per
+/// relation `first_relation[v]..first_relation[v + 1]` (those going from
+/// `v`), then its incoming entries. Since `offsets[v]` counts
+/// `first_relation[v]` outgoing entries before `v`, the incoming entry at
+/// position `p` of `v`'s run is `incoming[p - first_relation[v + 1]]`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Adjacency {
-    /// `offsets[v]..offsets[v + 1]` are the entries of node `v`.
     offsets: Vec<u32>,
-    /// How many of a node's entries are outgoing (they come first).
-    out_len: Vec<u32>,
+    first_relation: Vec<u32>,
     neighbor: Vec<u32>,
-    /// The relation's table index, shifted left by [`KIND_BITS`], and its
-    /// kind.
-    relation: Vec<u32>,
+    /// Relation word of each incoming entry: the relation's number shifted
+    /// left by [`KIND_BITS`], and its kind.
+    incoming: Vec<u32>,
+    /// Kind of each relation.
+    kind: Vec<RelationKind>,
 }
 
+/// Why relation rows could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BadRows(pub String);
+
 impl Adjacency {
-    /// Builds the rows of `nodes` nodes from relation columns, skipping
-    /// relations whose `live` flag is false. Within a node, entries keep
-    /// relation table order, so traversals are deterministic.
-    pub(crate) fn build(nodes: usize, from: &[u32], to: &[u32], kind: &[RelationKind], live: &[bool]) -> Adjacency {
-        debug_assert!(from.len() == to.len() && to.len() == kind.len() && kind.len() == live.len());
-        assert!(from.len() <= MAX_RELATIONS, "more than {MAX_RELATIONS} relations");
-        let mut out_len = vec![0u32; nodes];
+    /// Builds the rows of `first_relation.len() - 1` nodes: the relations
+    /// going from node `v` are `first_relation[v]..first_relation[v + 1]`,
+    /// relation `r` goes to `to[r]` and is of kind `kind[r]`.
+    pub(crate) fn build(first_relation: Vec<u32>, to: &[u32], kind: Vec<RelationKind>) -> Result<Adjacency, BadRows> {
+        let relations = to.len();
+        if kind.len() != relations {
+            return Err(BadRows(format!("{relations} relation ends but {} kinds", kind.len())));
+        }
+        if relations > MAX_RELATIONS {
+            return Err(BadRows(format!(
+                "{relations} relations, more than the {MAX_RELATIONS} a graph can hold"
+            )));
+        }
+        let Some(nodes) = first_relation.len().checked_sub(1) else {
+            return Err(BadRows("no row starts".into()));
+        };
+        if first_relation[0] != 0
+            || first_relation[nodes] as usize != relations
+            || first_relation.windows(2).any(|w| w[0] > w[1])
+        {
+            return Err(BadRows(
+                "row starts are not an increasing cover of the relations".into(),
+            ));
+        }
         let mut in_len = vec![0u32; nodes];
-        for index in 0..from.len() {
-            if live[index] {
-                out_len[from[index] as usize] += 1;
-                in_len[to[index] as usize] += 1;
-            }
+        for &end in to {
+            let Some(count) = in_len.get_mut(end as usize) else {
+                return Err(BadRows(format!(
+                    "a relation goes to node {end}, beyond the {nodes} nodes"
+                )));
+            };
+            *count += 1;
         }
+        // offsets[v] = outgoing entries before v + incoming entries before v
         let mut offsets = Vec::with_capacity(nodes + 1);
-        let mut total = 0u64;
-        offsets.push(0u32);
+        // each node's next free incoming slot, counted in `incoming`
+        let mut cursor = Vec::with_capacity(nodes);
+        let mut incoming_before = 0u32;
         for node in 0..nodes {
-            total += u64::from(out_len[node]) + u64::from(in_len[node]);
-            assert!(total <= u64::from(u32::MAX), "more than 2^32 adjacency entries");
-            offsets.push(total as u32);
+            offsets.push(first_relation[node] + incoming_before);
+            cursor.push(incoming_before);
+            incoming_before += in_len[node];
         }
-        let entries = total as usize;
-        let mut neighbor = vec![0u32; entries];
-        let mut relation = vec![0u32; entries];
-        // next free slot of each node's outgoing and incoming parts
-        let mut out_cursor: Vec<u32> = offsets[..nodes].to_vec();
-        let mut in_cursor: Vec<u32> = (0..nodes).map(|v| offsets[v] + out_len[v]).collect();
-        for index in 0..from.len() {
-            if !live[index] {
-                continue;
-            }
-            let (a, b) = (from[index] as usize, to[index] as usize);
-            let word = (index as u32) << KIND_BITS | kind[index] as u32;
-            let slot = out_cursor[a] as usize;
-            out_cursor[a] += 1;
-            neighbor[slot] = b as u32;
-            relation[slot] = word;
-            let slot = in_cursor[b] as usize;
-            in_cursor[b] += 1;
-            neighbor[slot] = a as u32;
-            relation[slot] = word;
-        }
+        offsets.push(first_relation[nodes] + incoming_before);
         drop(in_len);
-        Adjacency {
-            offsets,
-            out_len,
-            neighbor,
-            relation,
+        let mut neighbor = vec![0u32; 2 * relations];
+        let mut incoming = vec![0u32; relations];
+        for node in 0..nodes {
+            let (first, end) = (first_relation[node], first_relation[node + 1]);
+            let base = offsets[node] - first;
+            for relation in first..end {
+                let other = to[relation as usize];
+                neighbor[(base + relation) as usize] = other;
+                let slot = cursor[other as usize];
+                cursor[other as usize] += 1;
+                neighbor[(first_relation[other as usize + 1] + slot) as usize] = node as u32;
+                incoming[slot as usize] = relation << KIND_BITS | kind[relation as usize] as u32;
+            }
         }
+        Ok(Adjacency {
+            offsets,
+            first_relation,
+            neighbor,
+            incoming,
+            kind,
+        })
     }
 
     /// Number of nodes the rows cover.
     pub(crate) fn nodes(&self) -> usize {
-        self.out_len.len()
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Number of relations.
+    pub(crate) fn relations(&self) -> usize {
+        self.kind.len()
     }
 
     /// Relations a node takes part in, both directions.
@@ -102,6 +137,13 @@ impl Adjacency {
     pub(crate) fn degree(&self, node: u32) -> usize {
         let node = node as usize;
         (self.offsets[node + 1] - self.offsets[node]) as usize
+    }
+
+    /// Numbers of the relations going from a node.
+    #[inline]
+    pub(crate) fn outgoing(&self, node: u32) -> std::ops::Range<u32> {
+        let node = node as usize;
+        self.first_relation[node]..self.first_relation[node + 1]
     }
 
     /// Positions of a node's entries.
@@ -118,14 +160,40 @@ impl Adjacency {
         &self.neighbor[self.range(node)]
     }
 
+    /// Whether the entry at `position` of `node` is outgoing; if so, its
+    /// relation, else where its word is in `incoming`.
+    #[inline]
+    fn locate(&self, node: u32, position: usize) -> Result<u32, usize> {
+        let node = node as usize;
+        let out_end = self.first_relation[node + 1] as usize;
+        let relation = position - self.offsets[node] as usize + self.first_relation[node] as usize;
+        if relation < out_end {
+            Ok(relation as u32)
+        } else {
+            Err(position - out_end)
+        }
+    }
+
     /// The entry at `position` (from [`Adjacency::range`]) of `node`.
     #[inline]
     pub(crate) fn entry(&self, node: u32, position: usize) -> Edge {
-        Edge {
-            neighbor: self.neighbor[position],
-            relation: self.relation_at(position),
-            kind: self.kind_at(position),
-            outgoing: position < self.offsets[node as usize] as usize + self.out_len[node as usize] as usize,
+        let neighbor = self.neighbor[position];
+        match self.locate(node, position) {
+            Ok(relation) => Edge {
+                neighbor,
+                relation,
+                kind: self.kind[relation as usize],
+                outgoing: true,
+            },
+            Err(slot) => {
+                let word = self.incoming[slot];
+                Edge {
+                    neighbor,
+                    relation: word >> KIND_BITS,
+                    kind: RelationKind::ALL[(word & ((1 << KIND_BITS) - 1)) as usize],
+                    outgoing: false,
+                }
+            }
         }
     }
 
@@ -134,16 +202,22 @@ impl Adjacency {
         self.range(node).map(move |position| self.entry(node, position))
     }
 
-    /// Kind of the entry at `position`.
+    /// Kind of the entry at `position` of `node`.
     #[inline]
-    pub(crate) fn kind_at(&self, position: usize) -> RelationKind {
-        RelationKind::ALL[(self.relation[position] & ((1 << KIND_BITS) - 1)) as usize]
+    pub(crate) fn kind_at(&self, node: u32, position: usize) -> RelationKind {
+        match self.locate(node, position) {
+            Ok(relation) => self.kind[relation as usize],
+            Err(slot) => RelationKind::ALL[(self.incoming[slot] & ((1 << KIND_BITS) - 1)) as usize],
+        }
     }
 
-    /// Relation table index of the entry at `position`.
+    /// Number of the relation of the entry at `position` of `node`.
     #[inline]
-    pub(crate) fn relation_at(&self, position: usize) -> u32 {
-        self.relation[position] >> KIND_BITS
+    pub(crate) fn relation_at(&self, node: u32, position: usize) -> u32 {
+        match self.locate(node, position) {
+            Ok(relation) => relation,
+            Err(slot) => self.incoming[slot] >> KIND_BITS,
+        }
     }
 
     /// Neighbour of the entry at `position`.
@@ -152,9 +226,33 @@ impl Adjacency {
         self.neighbor[position]
     }
 
+    /// Kind of a relation.
+    #[inline]
+    pub(crate) fn kind(&self, relation: u32) -> RelationKind {
+        self.kind[relation as usize]
+    }
+
+    /// The `from` and `to` nodes of a relation.
+    pub(crate) fn ends(&self, relation: u32) -> (u32, u32) {
+        let from = self.first_relation.partition_point(|&first| first <= relation) - 1;
+        let to = self.neighbor[(self.offsets[from] + relation - self.first_relation[from]) as usize];
+        (from as u32, to)
+    }
+
+    /// Every relation as (number, from, to), in number order.
+    pub(crate) fn relation_ends(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        (0..self.nodes() as u32).flat_map(move |from| {
+            let base = self.offsets[from as usize] - self.first_relation[from as usize];
+            self.outgoing(from)
+                .map(move |relation| (relation, from, self.neighbor[(base + relation) as usize]))
+        })
+    }
+
     /// Bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        (self.offsets.capacity() + self.out_len.capacity() + self.neighbor.capacity() + self.relation.capacity()) * 4
+        (self.offsets.capacity() + self.first_relation.capacity() + self.neighbor.capacity() + self.incoming.capacity())
+            * 4
+            + self.kind.capacity()
     }
 }
 
@@ -208,33 +306,78 @@ mod tests {
     use super::*;
     use RelationKind::*;
 
+    /// 0 → 1 Founded, 0 → 2 InvestsIn, 2 → 0 Mentions, 2 → 1 LocatedIn.
+    fn rows() -> Adjacency {
+        Adjacency::build(
+            vec![0, 2, 2, 4],
+            &[1, 2, 0, 1],
+            vec![Founded, InvestsIn, Mentions, LocatedIn],
+        )
+        .unwrap()
+    }
+
     #[test]
     fn rows_hold_both_directions_outgoing_first() {
-        let from = [0, 1, 0, 2];
-        let to = [1, 2, 2, 0];
-        let kind = [Founded, LocatedIn, InvestsIn, Mentions];
-        let adjacency = Adjacency::build(3, &from, &to, &kind, &[true, true, false, true]);
-        assert_eq!(adjacency.nodes(), 3);
-        assert_eq!(adjacency.degree(0), 2, "the dead relation is left out");
-        let edges: Vec<Edge> = adjacency.edges(0).collect();
+        let adjacency = rows();
+        assert_eq!((adjacency.nodes(), adjacency.relations()), (3, 4));
+        let edge = |neighbor, relation, kind, outgoing| Edge {
+            neighbor,
+            relation,
+            kind,
+            outgoing,
+        };
         assert_eq!(
-            edges,
+            adjacency.edges(0).collect::<Vec<_>>(),
             [
-                Edge {
-                    neighbor: 1,
-                    relation: 0,
-                    kind: Founded,
-                    outgoing: true
-                },
-                Edge {
-                    neighbor: 2,
-                    relation: 3,
-                    kind: Mentions,
-                    outgoing: false
-                },
+                edge(1, 0, Founded, true),
+                edge(2, 1, InvestsIn, true),
+                edge(2, 2, Mentions, false)
             ]
         );
-        assert_eq!(adjacency.neighbors(2), [0, 1]);
+        assert_eq!(
+            adjacency.edges(1).collect::<Vec<_>>(),
+            [edge(0, 0, Founded, false), edge(2, 3, LocatedIn, false)]
+        );
+        assert_eq!(adjacency.neighbors(2), [0, 1, 0]);
+        for node in 0..3 {
+            for position in adjacency.range(node) {
+                let entry = adjacency.entry(node, position);
+                assert_eq!(adjacency.kind_at(node, position), entry.kind);
+                assert_eq!(adjacency.relation_at(node, position), entry.relation);
+                assert_eq!(adjacency.neighbor_at(position), entry.neighbor);
+                let (from, to) = adjacency.ends(entry.relation);
+                assert_eq!(
+                    if entry.outgoing {
+                        (node, entry.neighbor)
+                    } else {
+                        (entry.neighbor, node)
+                    },
+                    (from, to)
+                );
+                assert_eq!(adjacency.kind(entry.relation), entry.kind);
+            }
+        }
+        assert_eq!(
+            adjacency.relation_ends().collect::<Vec<_>>(),
+            [(0, 0, 1), (1, 0, 2), (2, 2, 0), (3, 2, 1)]
+        );
+        assert_eq!(adjacency.outgoing(2), 2..4);
+    }
+
+    #[test]
+    fn bad_rows_are_refused() {
+        assert!(Adjacency::build(vec![0, 2, 1, 2], &[1, 2], vec![Founded, Founded]).is_err());
+        assert!(
+            Adjacency::build(vec![0, 1, 2], &[1, 2], vec![Founded, Founded]).is_err(),
+            "node 2 is beyond"
+        );
+        assert!(
+            Adjacency::build(vec![0, 1], &[0, 0], vec![Founded, Founded]).is_err(),
+            "rows miss a relation"
+        );
+        assert!(Adjacency::build(vec![], &[], vec![]).is_err());
+        let empty = Adjacency::build(vec![0, 0], &[], vec![]).unwrap();
+        assert_eq!((empty.nodes(), empty.degree(0)), (1, 0));
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! Changes to a graph: add, replace and delete entities and relations.
-//! A change is applied to the tables in place (a deleted record leaves a
-//! dead slot until the next snapshot), then the adjacency and the id and
-//! name indexes are brought up to date once per batch. The write-ahead log
+//! Entity changes are applied to the tables in place (a deleted entity
+//! leaves a dead slot until the next snapshot); relation changes are
+//! gathered, then the relations are renumbered and their rows rebuilt, and
+//! the id and name indexes brought up to date, once per batch. The write-ahead log
 //! ([`super::GraphLog`]) stores changes in this form.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::store::{split_entity, KnowledgeGraph};
+use super::store::{split_entity, KnowledgeGraph, PlacedRelation};
 use crate::model::{Entity, Relation, RelationKind};
 use crate::{Error, Result};
 
@@ -40,7 +41,9 @@ struct Batch {
     /// Entities added in this batch, by id.
     added_entities: HashMap<String, u32>,
     /// Relations added in this batch (not in the adjacency yet).
-    added_relations: Vec<u32>,
+    added_relations: Vec<PlacedRelation>,
+    /// Numbers of the relations deleted in this batch.
+    deleted_relations: Vec<u32>,
     /// Entity positions whose index entries must be redone.
     touched: Vec<bool>,
     entities_deleted: bool,
@@ -105,15 +108,7 @@ impl KnowledgeGraph {
             Change::PutRelation { relation } => {
                 exists(&relation.from)?;
                 exists(&relation.to)?;
-                if self.relations.len() >= super::adjacency::MAX_RELATIONS {
-                    return Err(Error::invalid_parameter(
-                        "relation",
-                        format!(
-                            "the graph holds the most relations it can ({}); compact it or delete some first",
-                            super::adjacency::MAX_RELATIONS
-                        ),
-                    ));
-                }
+                self.room_for_relation(batch)?;
                 if let Some(since) = &relation.since {
                     crate::search::check_date("since", since)?;
                 }
@@ -124,6 +119,21 @@ impl KnowledgeGraph {
                 exists(to)
             }
         }
+    }
+
+    /// Fails unless one more relation fits beside those of the graph and
+    /// of the running batch.
+    fn room_for_relation(&self, batch: &Batch) -> Result<()> {
+        if self.relation_count() + batch.added_relations.len() < super::adjacency::MAX_RELATIONS {
+            return Ok(());
+        }
+        Err(Error::invalid_parameter(
+            "relation",
+            format!(
+                "the graph holds the most relations it can ({}); delete some first",
+                super::adjacency::MAX_RELATIONS
+            ),
+        ))
     }
 
     /// Applies one change. See [`KnowledgeGraph::apply_all`].
@@ -179,22 +189,38 @@ impl KnowledgeGraph {
             ..Default::default()
         };
         apply(self, &mut batch);
-        if batch.entities_deleted {
-            let table = &mut self.relations;
-            for index in 0..table.from.len() {
-                let ends_live =
-                    self.entity_live[table.from[index] as usize] && self.entity_live[table.to[index] as usize];
-                if table.live[index] && !ends_live {
-                    table.live[index] = false;
-                }
-            }
-        }
         if batch.structure_changed || batch.entities_deleted || self.adjacency.nodes() != self.names.len() {
-            self.rebuild_adjacency();
+            self.renumber_relations(batch.added_relations, batch.deleted_relations);
         }
         self.reindex(&batch.touched);
         self.pagerank = Default::default();
         self.clusters = Default::default();
+    }
+
+    /// Installs the relations as they are after a batch: those there were,
+    /// less the `deleted` ones and those of deleted entities, and the
+    /// `added` ones, each after the others from the same entity.
+    fn renumber_relations(&mut self, added: Vec<PlacedRelation>, mut deleted: Vec<u32>) {
+        deleted.sort_unstable();
+        let live = &self.entity_live;
+        let kept = |from: u32, to: u32| live[from as usize] && live[to as usize];
+        let adjacency = &self.adjacency;
+        let table = &self.relations;
+        let mut relations: Vec<PlacedRelation> = adjacency
+            .relation_ends()
+            .filter(|&(r, from, to)| kept(from, to) && deleted.binary_search(&r).is_err())
+            .map(|(r, from, to)| PlacedRelation {
+                from,
+                to,
+                kind: adjacency.kind(r),
+                since: table.since[r as usize],
+                slot: table.slot(r),
+            })
+            .collect();
+        relations.extend(added.into_iter().filter(|r| kept(r.from, r.to)));
+        // stable: the relations there were keep their order, before the new
+        relations.sort_by_key(|r| r.from);
+        self.install_relations(relations);
     }
 
     fn apply_one(&mut self, change: Change, batch: &mut Batch) -> Result<()> {
@@ -240,9 +266,10 @@ impl KnowledgeGraph {
                 let to = self
                     .live_position(&relation.to, batch)
                     .ok_or_else(|| not_found(&relation.to))?;
+                self.room_for_relation(batch)?;
                 self.delete_relations(from, to, relation.kind, batch);
-                let index = self.relations.push(from, to, &relation);
-                batch.added_relations.push(index);
+                let placed = self.relations.place(from, to, &relation);
+                batch.added_relations.push(placed);
                 batch.structure_changed = true;
             }
             Change::DeleteRelation { from, to, kind } => {
@@ -255,30 +282,27 @@ impl KnowledgeGraph {
         Ok(())
     }
 
-    /// Marks dead the live relations `from` → `to` of `kind`.
-    fn delete_relations(&mut self, from: u32, to: u32, kind: RelationKind, batch: &Batch) {
-        let mut doomed: Vec<u32> = Vec::new();
+    /// Deletes the relations `from` → `to` of `kind`, those there were and
+    /// those added in the batch.
+    fn delete_relations(&mut self, from: u32, to: u32, kind: RelationKind, batch: &mut Batch) {
         if (from as usize) < self.adjacency.nodes() {
-            doomed.extend(
+            batch.deleted_relations.extend(
                 self.adjacency
                     .edges(from)
                     .filter(|e| e.outgoing && e.neighbor == to && e.kind == kind)
                     .map(|e| e.relation),
             );
         }
-        let table = &self.relations;
-        doomed.extend(batch.added_relations.iter().copied().filter(|&r| {
-            table.from[r as usize] == from && table.to[r as usize] == to && table.kind[r as usize] == kind
-        }));
-        for relation in doomed {
-            self.relations.live[relation as usize] = false;
-        }
+        batch
+            .added_relations
+            .retain(|r| !(r.from == from && r.to == to && r.kind == kind));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::adjacency::pack_date;
     use crate::graph::store::tests::{entity, relation};
     use crate::graph::NeighborsRequest;
     use crate::model::EntityKind::*;
@@ -448,5 +472,77 @@ mod tests {
         assert_eq!(view.relations.len(), 1);
         assert_eq!(view.relations[0].other.id, "a");
         assert!(graph.resolve("b").is_err());
+    }
+
+    #[test]
+    fn relations_keep_their_records_and_dates_when_renumbered() {
+        let mut graph = KnowledgeGraph::from_records(
+            vec![
+                entity("a", Enterprise, "甲", &[]),
+                entity("b", Zone, "乙", &[]),
+                entity("c", University, "丙", &[]),
+            ],
+            vec![
+                relation("c", "b", LocatedIn),
+                relation("a", "b", LocatedIn),
+                relation("c", "a", CollaboratesWith),
+            ],
+        )
+        .unwrap();
+        let mut dated = relation("b", "c", Founded);
+        dated.since = Some("2020-05".into());
+        graph
+            .apply_all([
+                Change::PutRelation { relation: dated },
+                Change::PutRelation {
+                    relation: relation("a", "c", InvestsIn),
+                },
+                Change::DeleteRelation {
+                    from: "c".into(),
+                    to: "b".into(),
+                    kind: LocatedIn,
+                },
+            ])
+            .unwrap();
+        let check = |graph: &KnowledgeGraph| {
+            let mut seen = Vec::new();
+            for r in graph.relation_positions() {
+                let record = graph.relation(r).unwrap();
+                let (from, to) = graph.relation_ends(r);
+                assert_eq!(
+                    (graph.entity_at(from).id, graph.entity_at(to).id),
+                    (&*record.from, &*record.to)
+                );
+                assert_eq!(record.kind, graph.relation_kind(r));
+                assert_eq!(
+                    record.evidence[0].quote,
+                    format!("{} {} {}", record.from, record.kind, record.to),
+                    "relation {r} reads another's record"
+                );
+                assert_eq!(graph.relations.since[r as usize], pack_date(record.since.as_deref()));
+                seen.push((record.from, record.to, record.kind));
+            }
+            seen.sort();
+            let expected = [
+                ("a", "b", LocatedIn),
+                ("a", "c", InvestsIn),
+                ("b", "c", Founded),
+                ("c", "a", CollaboratesWith),
+            ];
+            assert_eq!(seen, expected.map(|(f, t, k)| (f.to_string(), t.to_string(), k)));
+        };
+        check(&graph);
+        assert!(
+            !graph.relations.cold_slot.is_empty(),
+            "new relations were numbered before old ones"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("graph.bin");
+        graph.save(&path).unwrap();
+        let loaded = KnowledgeGraph::load(&path).unwrap();
+        check(&loaded);
+        assert!(loaded.relations.cold_slot.is_empty());
+        let timeline = loaded.timeline("c").unwrap();
+        assert_eq!(timeline.results.len(), 1);
     }
 }

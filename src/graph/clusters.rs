@@ -69,8 +69,7 @@ impl KnowledgeGraph {
         self.clusters.get_or_init(|| {
             let n = self.entity_slots();
             let mut components = UnionFind::<u32>::new(n);
-            for index in self.relation_positions() {
-                let (a, b) = self.relation_ends(index);
+            for (_, a, b) in self.relation_list() {
                 components.union(a, b);
             }
             let components: Vec<u32> = components.into_labeling();

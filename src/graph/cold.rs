@@ -129,13 +129,11 @@ impl ColdStore {
         }
     }
 
-    /// Lengths of the records at the positions whose `live` flag is set,
-    /// in order.
-    pub(crate) fn lengths(&self, live: &[bool]) -> Vec<u32> {
-        (0..self.count() as u32)
-            .zip(live)
-            .filter(|(_, &live)| live)
-            .map(|(index, _)| match self.locate(index) {
+    /// Lengths of the records `slots`, in that order.
+    pub(crate) fn lengths(&self, slots: &[u32]) -> Vec<u32> {
+        slots
+            .iter()
+            .map(|&index| match self.locate(index) {
                 Location::File(_, len) | Location::Memory(_, len) => len as u32,
             })
             .collect()
@@ -189,9 +187,9 @@ impl ColdStore {
         }
     }
 
-    /// Every record in order, reading the file region in one pass (for
-    /// writing a snapshot).
-    pub(crate) fn for_each(&self, mut each: impl FnMut(u32, &[u8]) -> Result<()>) -> Result<()> {
+    /// The records `slots`, in that order, reading the file region in one
+    /// pass (for writing a snapshot).
+    pub(crate) fn for_each(&self, slots: &[u32], mut each: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
         let region_bytes = match &self.region {
             Some(region) => {
                 let mut buffer = vec![0u8; region.len as usize];
@@ -200,12 +198,12 @@ impl ColdStore {
             }
             None => Vec::new(),
         };
-        for index in 0..self.count() as u32 {
+        for &index in slots {
             let bytes = match self.locate(index) {
                 Location::Memory(start, len) => &self.memory[start..start + len],
                 Location::File(start, len) => &region_bytes[start as usize..start as usize + len],
             };
-            each(index, bytes)?;
+            each(bytes)?;
         }
         Ok(())
     }
@@ -271,15 +269,15 @@ mod tests {
         assert_eq!(&*store.get(2).unwrap(), b"fg");
         let mut all = Vec::new();
         store
-            .for_each(|i, b| {
-                all.push((i, b.to_vec()));
+            .for_each(&[2, 0, 1], |b| {
+                all.push(b.to_vec());
                 Ok(())
             })
             .unwrap();
-        assert_eq!(all, [(0, b"hij".to_vec()), (1, b"cde".to_vec()), (2, b"fg".to_vec())]);
+        assert_eq!(all, [b"fg".to_vec(), b"hij".to_vec(), b"cde".to_vec()]);
         store.replace(2, b"klmn");
         assert_eq!(&*store.get(2).unwrap(), b"klmn");
-        assert_eq!(store.lengths(&[true, false, true]), [3, 4]);
+        assert_eq!(store.lengths(&[2, 0]), [4, 3]);
         assert_eq!(store.count(), 3);
     }
 

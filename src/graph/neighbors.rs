@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::adjacency::{pack_date, KindMask};
+use super::adjacency::{pack_date, Edge, KindMask};
 use super::budget::{Budget, Meter};
 use super::scratch::{with_scratch, Scratch};
 use super::store::KnowledgeGraph;
@@ -151,11 +151,11 @@ impl KnowledgeGraph {
         let center = self.resolve(key)?;
         let relation_kinds = KindMask::of(&request.relations);
         let as_of = pack_date(request.as_of.as_deref());
-        let allowed = |position: usize| {
-            if !relation_kinds.contains(self.adjacency.kind_at(position)) {
+        let allowed = |edge: &Edge| {
+            if !relation_kinds.contains(edge.kind) {
                 return false;
             }
-            let since = self.relations.since[self.adjacency.relation_at(position) as usize];
+            let since = self.relations.since[edge.relation as usize];
             as_of == 0 || since == 0 || since <= as_of
         };
         let direction_allowed = |outgoing: bool| match request.direction {
@@ -204,7 +204,7 @@ impl KnowledgeGraph {
                 let mut next: Vec<(f32, u32)> = Vec::new();
                 for position in range {
                     let edge = self.adjacency.entry(current, position);
-                    if !direction_allowed(edge.outgoing) || seen[0].contains(edge.neighbor) || !allowed(position) {
+                    if !direction_allowed(edge.outgoing) || seen[0].contains(edge.neighbor) || !allowed(&edge) {
                         continue;
                     }
                     if !kind_allowed(edge.neighbor) {
@@ -246,15 +246,13 @@ impl KnowledgeGraph {
             // end that comes first in the order
             let mut relation_positions = Vec::new();
             for (place, &node) in order.iter().enumerate() {
-                for position in self.adjacency.range(node) {
-                    let other = self.adjacency.neighbor_at(position);
-                    if !seen[0].contains(other) || !allowed(position) {
+                for edge in self.adjacency.edges(node) {
+                    if !seen[0].contains(edge.neighbor) || !allowed(&edge) {
                         continue;
                     }
-                    let other_place = parent[0][other as usize] as usize;
-                    let outgoing = self.adjacency.entry(node, position).outgoing;
-                    if other_place > place || (other_place == place && outgoing) {
-                        relation_positions.push(self.adjacency.relation_at(position));
+                    let other_place = parent[0][edge.neighbor as usize] as usize;
+                    if other_place > place || (other_place == place && edge.outgoing) {
+                        relation_positions.push(edge.relation);
                     }
                 }
             }

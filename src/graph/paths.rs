@@ -71,15 +71,15 @@ struct SpurBans<'a> {
 }
 
 impl Search<'_> {
-    /// Whether the adjacency entry at `position` may be followed.
+    /// Whether the adjacency entry at `position` of `node` may be followed.
     #[inline]
-    fn allowed(&self, position: usize) -> bool {
+    fn allowed(&self, node: u32, position: usize) -> bool {
         let adjacency = &self.graph.adjacency;
-        if !self.kinds.is_all() && !self.kinds.contains(adjacency.kind_at(position)) {
+        if !self.kinds.is_all() && !self.kinds.contains(adjacency.kind_at(node, position)) {
             return false;
         }
         if self.as_of != 0 {
-            let since = self.graph.relations.since[adjacency.relation_at(position) as usize];
+            let since = self.graph.relations.since[adjacency.relation_at(node, position) as usize];
             if since != 0 && since > self.as_of {
                 return false;
             }
@@ -147,7 +147,7 @@ impl Search<'_> {
                 for position in range {
                     let neighbour = adjacency.neighbor_at(position);
                     let owner = slots[neighbour as usize] >> 32;
-                    if owner == own || !self.allowed(position) {
+                    if owner == own || !self.allowed(node, position) {
                         continue;
                     }
                     if use_banned && banned.contains(neighbour) {

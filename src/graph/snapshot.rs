@@ -8,7 +8,10 @@
 //! entity chunks        postcard lists of up to 65,536 entities each (no
 //!                      description or props), decoded in parallel
 //! entity cold lengths  u32 per entity
-//! relation from, to    u32 per relation (entity positions)
+//! relation rows       u32 per entity and one more: where the relations
+//!                      from each entity start (relations are in `from`
+//!                      order)
+//! relation to          u32 per relation (entity position)
 //! relation kind        u8 per relation
 //! relation since       u32 per relation (packed date)
 //! relation cold lengths u32 per relation
@@ -25,6 +28,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::adjacency::Adjacency;
 use super::cold::{ColdStore, FileRegion};
 use super::names::EntityNames;
 use super::store::{Interner, KnowledgeGraph, RelationTable};
@@ -32,7 +36,7 @@ use crate::model::{EntityKind, RelationKind};
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 16] = b"INNOGRAPH-GRAPH\0";
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 const CHUNK: usize = 65_536;
 
 #[derive(Serialize, Deserialize)]
@@ -59,18 +63,13 @@ fn section(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
     out.write_all(bytes)
 }
 
-/// The records of the live positions of `store`, back to back, as one
-/// section (`lengths` are theirs, from [`ColdStore::lengths`]).
-fn write_records(out: &mut impl Write, store: &ColdStore, live: &[bool], lengths: &[u32], path: &Path) -> Result<()> {
+/// The records `slots` of `store`, back to back, as one section (`lengths`
+/// are theirs, from [`ColdStore::lengths`]).
+fn write_records(out: &mut impl Write, store: &ColdStore, slots: &[u32], lengths: &[u32], path: &Path) -> Result<()> {
     let io = |e| Error::io(path, e);
     let total: u64 = lengths.iter().map(|&l| u64::from(l)).sum();
     out.write_all(&total.to_le_bytes()).map_err(io)?;
-    store.for_each(|i, bytes| {
-        if live[i as usize] {
-            out.write_all(bytes).map_err(io)?;
-        }
-        Ok(())
-    })
+    store.for_each(slots, |bytes| out.write_all(bytes).map_err(io))
 }
 
 fn u32s(values: impl Iterator<Item = u32>) -> Vec<u8> {
@@ -109,12 +108,12 @@ impl KnowledgeGraph {
         for (new, &old) in live_entities.iter().enumerate() {
             renumber[old as usize] = new as u32;
         }
-        let live_relations: Vec<u32> = self.relation_positions().collect();
+        let relations = self.relation_count();
         let table = &self.relations;
         let header = Header {
             epoch,
             entities: live_entities.len() as u64,
-            relations: live_relations.len() as u64,
+            relations: relations as u64,
             chunks: live_entities.len().div_ceil(CHUNK) as u32,
             docs: table.docs.texts().to_vec(),
             props: table.props.texts().to_vec(),
@@ -137,18 +136,25 @@ impl KnowledgeGraph {
                 .collect();
             section(out, &postcard::to_stdvec(&stored).map_err(serialization)?).map_err(io)?;
         }
-        let entity_lengths = self.entity_cold.lengths(&self.entity_live);
+        let entity_lengths = self.entity_cold.lengths(&live_entities);
         section(out, &u32s(entity_lengths.iter().copied())).map_err(io)?;
-        let ends = |column: &[u32]| u32s(live_relations.iter().map(|&r| renumber[column[r as usize] as usize]));
-        section(out, &ends(&table.from)).map_err(io)?;
-        section(out, &ends(&table.to)).map_err(io)?;
-        let kinds: Vec<u8> = live_relations.iter().map(|&r| table.kind[r as usize] as u8).collect();
+        // dead entities have no relations, so the live ones' rows cover all
+        let adjacency = &self.adjacency;
+        let first_relation = live_entities
+            .iter()
+            .map(|&v| adjacency.outgoing(v).start)
+            .chain([relations as u32]);
+        section(out, &u32s(first_relation)).map_err(io)?;
+        let to = self.relation_list().map(|(_, _, to)| renumber[to as usize]);
+        section(out, &u32s(to)).map_err(io)?;
+        let kinds: Vec<u8> = self.relation_positions().map(|r| adjacency.kind(r) as u8).collect();
         section(out, &kinds).map_err(io)?;
-        section(out, &u32s(live_relations.iter().map(|&r| table.since[r as usize]))).map_err(io)?;
-        let relation_lengths = table.cold.lengths(&table.live);
+        section(out, &u32s(table.since.iter().copied())).map_err(io)?;
+        let relation_slots: Vec<u32> = self.relation_positions().map(|r| table.slot(r)).collect();
+        let relation_lengths = table.cold.lengths(&relation_slots);
         section(out, &u32s(relation_lengths.iter().copied())).map_err(io)?;
-        write_records(out, &self.entity_cold, &self.entity_live, &entity_lengths, path)?;
-        write_records(out, &table.cold, &table.live, &relation_lengths, path)?;
+        write_records(out, &self.entity_cold, &live_entities, &entity_lengths, path)?;
+        write_records(out, &table.cold, &relation_slots, &relation_lengths, path)?;
         Ok(())
     }
 
@@ -183,7 +189,7 @@ impl KnowledgeGraph {
             .map_err(|e| corrupt(format!("graph snapshot header does not decode: {e}")))?;
         let chunks: Vec<Vec<u8>> = (0..header.chunks).map(|_| reader.section()).collect::<Result<_>>()?;
         let entity_lengths = from_u32s(&reader.section()?);
-        let from = from_u32s(&reader.section()?);
+        let first_relation = from_u32s(&reader.section()?);
         let to = from_u32s(&reader.section()?);
         let kind_bytes = reader.section()?;
         let since = from_u32s(&reader.section()?);
@@ -223,29 +229,21 @@ impl KnowledgeGraph {
         let m = header.relations as usize;
         if n != header.entities
             || entity_lengths.len() as u64 != n
-            || [
-                from.len(),
-                to.len(),
-                kind_bytes.len(),
-                since.len(),
-                relation_lengths.len(),
-            ]
-            .iter()
-            .any(|&len| len != m)
+            || first_relation.len() as u64 != n + 1
+            || [to.len(), kind_bytes.len(), since.len(), relation_lengths.len()]
+                .iter()
+                .any(|&len| len != m)
         {
             return Err(corrupt("graph snapshot columns disagree on their lengths".into()));
-        }
-        if m > super::adjacency::MAX_RELATIONS {
-            return Err(corrupt(format!("{m} relations, more than a graph can hold")));
-        }
-        if from.iter().chain(&to).any(|&end| u64::from(end) >= n) {
-            return Err(corrupt("a relation names an entity beyond the table".into()));
         }
         let kind = kind_bytes
             .iter()
             .map(|&b| RelationKind::ALL.get(b as usize).copied())
             .collect::<Option<Vec<RelationKind>>>()
             .ok_or_else(|| corrupt("unknown relation kind in graph snapshot".into()))?;
+        let adjacency = Adjacency::build(first_relation, &to, kind)
+            .map_err(|bad| corrupt(format!("graph snapshot relations: {}", bad.0)))?;
+        drop(to);
         let file = Arc::new(file);
         let region = |(base, len)| FileRegion {
             file: file.clone(),
@@ -255,17 +253,14 @@ impl KnowledgeGraph {
         };
         let entity_cold = ColdStore::in_file(region(entity_region), entity_lengths)?;
         let table = RelationTable {
-            from,
-            to,
-            kind,
             since,
-            live: vec![true; m],
+            cold_slot: Vec::new(),
             cold: ColdStore::in_file(region(relation_region), relation_lengths)?,
             docs: Interner::from_texts(header.docs),
             props: Interner::from_texts(header.props),
         };
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "tables decoded");
-        let graph = KnowledgeGraph::from_parts(names, kinds, entity_cold, table, header.epoch);
+        let graph = KnowledgeGraph::from_parts(names, kinds, entity_cold, table, adjacency, header.epoch);
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             heap_mb = graph.memory().total / 1_000_000,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::store::KnowledgeGraph;
+use crate::model::RelationKind;
 
 /// Degree percentiles over all entities.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -22,10 +23,10 @@ pub struct DegreePercentiles {
 pub struct GraphMemory {
     /// Ids, names, aliases, kinds and live flags of the entities.
     pub names: usize,
-    /// The traversal rows, both directions.
+    /// The relations' ends and kinds, as traversal rows in both directions.
     pub adjacency: usize,
-    /// Relation ends, kinds, dates and live flags; interned document ids
-    /// and property texts.
+    /// Relation dates, where each relation's record is among the records
+    /// (after changes), interned document ids and property texts.
     pub relations: usize,
     /// Where each entity's and relation's record is in the snapshot file.
     pub record_offsets: usize,
@@ -58,8 +59,14 @@ impl KnowledgeGraph {
             *entity_kinds.entry(entity.kind.to_string()).or_insert(0) += 1;
         }
         let mut relation_kinds = BTreeMap::new();
+        let mut per_kind = [0usize; RelationKind::ALL.len()];
         for index in self.relation_positions() {
-            *relation_kinds.entry(self.relation_kind(index).to_string()).or_insert(0) += 1;
+            per_kind[self.relation_kind(index) as usize] += 1;
+        }
+        for (kind, count) in RelationKind::ALL.iter().zip(per_kind) {
+            if count > 0 {
+                relation_kinds.insert(kind.to_string(), count);
+            }
         }
         let mut degrees: Vec<usize> = (0..self.entity_slots() as u32)
             .filter(|&i| self.is_live(i))

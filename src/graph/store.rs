@@ -99,19 +99,29 @@ impl Interner {
     }
 }
 
-/// The relations as columns; position `i` of each column is relation `i`.
+/// What the graph keeps of each relation besides its ends and kind (which
+/// are in the [`Adjacency`]), by relation number.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RelationTable {
-    pub from: Vec<u32>,
-    pub to: Vec<u32>,
-    pub kind: Vec<RelationKind>,
     /// `since` packed by [`pack_date`], 0 when undated.
     pub since: Vec<u32>,
-    /// False for deleted relations (left in place until the next snapshot).
-    pub live: Vec<bool>,
+    /// Where each relation's cold record is in `cold`; empty when relation
+    /// `r`'s record is record `r` (as after loading a snapshot).
+    pub cold_slot: Vec<u32>,
     pub cold: ColdStore,
     pub docs: Interner,
     pub props: Interner,
+}
+
+/// A relation on its way into the tables: its ends as entity positions, and
+/// where its cold record is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PlacedRelation {
+    pub from: u32,
+    pub to: u32,
+    pub kind: RelationKind,
+    pub since: u32,
+    pub slot: u32,
 }
 
 /// The in-memory knowledge graph.
@@ -204,8 +214,9 @@ pub(crate) fn split_entity(entity: Entity) -> (Entity, Vec<u8>) {
 }
 
 impl RelationTable {
-    /// Appends a relation between entity positions `from` and `to`.
-    pub(crate) fn push(&mut self, from: u32, to: u32, relation: &Relation) -> u32 {
+    /// Stores the cold record of a relation between entity positions `from`
+    /// and `to`; returns the relation ready for [`KnowledgeGraph::install_relations`].
+    pub(crate) fn place(&mut self, from: u32, to: u32, relation: &Relation) -> PlacedRelation {
         let props = if relation.props.is_empty() {
             0
         } else {
@@ -223,16 +234,23 @@ impl RelationTable {
             props,
             evidence,
         });
-        self.from.push(from);
-        self.to.push(to);
-        self.kind.push(relation.kind);
-        self.since.push(pack_date(relation.since.as_deref()));
-        self.live.push(true);
-        self.cold.push(&cold)
+        PlacedRelation {
+            from,
+            to,
+            kind: relation.kind,
+            since: pack_date(relation.since.as_deref()),
+            slot: self.cold.push(&cold),
+        }
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.from.len()
+    /// Where relation `relation`'s cold record is.
+    #[inline]
+    pub(crate) fn slot(&self, relation: u32) -> u32 {
+        if self.cold_slot.is_empty() {
+            relation
+        } else {
+            self.cold_slot[relation as usize]
+        }
     }
 }
 
@@ -256,7 +274,7 @@ impl KnowledgeGraph {
                 ),
             });
         }
-        let mut table = RelationTable::default();
+        let mut ends = Vec::with_capacity(relations.len());
         for (index, relation) in relations.iter().enumerate() {
             let end = |id: &str| {
                 position.get(id).copied().ok_or_else(|| Error::CorruptIndex {
@@ -264,8 +282,17 @@ impl KnowledgeGraph {
                     reason: format!("relation {index} names unknown entity `{id}`"),
                 })
             };
-            table.push(end(&relation.from)?, end(&relation.to)?, relation);
+            ends.push((end(&relation.from)?, end(&relation.to)?));
         }
+        // relations are numbered in `from` order; records stored in that
+        // order are numbered the same
+        let mut order: Vec<usize> = (0..relations.len()).collect();
+        order.sort_by_key(|&i| ends[i].0);
+        let mut table = RelationTable::default();
+        let placed: Vec<PlacedRelation> = order
+            .iter()
+            .map(|&i| table.place(ends[i].0, ends[i].1, &relations[i]))
+            .collect();
         drop(position);
         let mut cold = ColdStore::default();
         let mut names = EntityNames::default();
@@ -276,7 +303,9 @@ impl KnowledgeGraph {
             names.push(&entity.id, &entity.name, entity.aliases.iter().map(String::as_str));
             kinds.push(entity.kind);
         }
-        Ok(KnowledgeGraph::from_parts(names, kinds, cold, table, 0))
+        let mut graph = KnowledgeGraph::from_parts(names, kinds, cold, table, Adjacency::default(), 0);
+        graph.install_relations(placed);
+        Ok(graph)
     }
 
     /// Builds the indexes over the tables.
@@ -285,6 +314,7 @@ impl KnowledgeGraph {
         kinds: Vec<EntityKind>,
         entity_cold: ColdStore,
         relations: RelationTable,
+        adjacency: Adjacency,
         epoch: u64,
     ) -> KnowledgeGraph {
         debug_assert_eq!(names.len(), entity_cold.count());
@@ -295,18 +325,47 @@ impl KnowledgeGraph {
             names,
             entity_cold,
             relations,
+            adjacency,
             epoch,
             ..Default::default()
         };
-        graph.rebuild_adjacency();
         graph.id_index = graph.index_entries(0..graph.names.len() as u32, false);
         graph.name_index = graph.index_entries(0..graph.names.len() as u32, true);
         graph
     }
 
-    pub(crate) fn rebuild_adjacency(&mut self) {
-        let table = &self.relations;
-        self.adjacency = Adjacency::build(self.names.len(), &table.from, &table.to, &table.kind, &table.live);
+    /// Makes `relations` (in `from` order, their ends live entities) the
+    /// graph's relations, numbered in that order.
+    ///
+    /// # Panics
+    /// If there are more than [`MAX_RELATIONS`] (changes are checked for
+    /// that before they are applied).
+    pub(crate) fn install_relations(&mut self, relations: Vec<PlacedRelation>) {
+        debug_assert!(relations.windows(2).all(|w| w[0].from <= w[1].from));
+        let nodes = self.names.len();
+        let mut first_relation = Vec::with_capacity(nodes + 1);
+        let mut next = 0usize;
+        for node in 0..nodes as u32 {
+            first_relation.push(next as u32);
+            while next < relations.len() && relations[next].from == node {
+                next += 1;
+            }
+        }
+        first_relation.push(next as u32);
+        let to: Vec<u32> = relations.iter().map(|r| r.to).collect();
+        let kind: Vec<RelationKind> = relations.iter().map(|r| r.kind).collect();
+        let table = &mut self.relations;
+        table.since = relations.iter().map(|r| r.since).collect();
+        table.cold_slot = if relations.iter().enumerate().all(|(i, r)| r.slot as usize == i) {
+            Vec::new()
+        } else {
+            relations.iter().map(|r| r.slot).collect()
+        };
+        drop(relations);
+        self.adjacency = match Adjacency::build(first_relation, &to, kind) {
+            Ok(adjacency) => adjacency,
+            Err(bad) => panic!("relations to install do not form rows: {}", bad.0),
+        };
         self.pagerank = Default::default();
         self.clusters = Default::default();
     }
@@ -376,30 +435,39 @@ impl KnowledgeGraph {
         self.entity_live.get(index as usize).copied().unwrap_or(false)
     }
 
-    /// Number of live relations.
+    /// Number of relations.
     pub fn relation_count(&self) -> usize {
-        self.relations.live.iter().filter(|&&l| l).count()
+        self.adjacency.relations()
     }
 
-    /// Positions of the live relations, in table order.
-    pub fn relation_positions(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.relations.len() as u32).filter(|&i| self.relations.live[i as usize])
+    /// Numbers of the relations, in `from` order.
+    pub fn relation_positions(&self) -> std::ops::Range<u32> {
+        0..self.adjacency.relations() as u32
+    }
+
+    /// Every relation as (number, `from`, `to`) entity positions, in number
+    /// order.
+    pub fn relation_list(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        self.adjacency.relation_ends()
     }
 
     /// The entity positions of a relation's `from` and `to`.
+    ///
+    /// # Complexity
+    /// O(log V).
     pub fn relation_ends(&self, index: u32) -> (u32, u32) {
-        (self.relations.from[index as usize], self.relations.to[index as usize])
+        self.adjacency.ends(index)
     }
 
     /// Kind of the relation at a position.
     pub fn relation_kind(&self, index: u32) -> RelationKind {
-        self.relations.kind[index as usize]
+        self.adjacency.kind(index)
     }
 
     /// The full relation record at a position.
     pub fn relation(&self, index: u32) -> Result<Relation> {
         let (from, to) = self.relation_ends(index);
-        let bytes = self.relations.cold.get(index)?;
+        let bytes = self.relations.cold.get(self.relations.slot(index))?;
         let cold: RelationCold<String> = decode(&bytes, "relation")?;
         let props = match cold.props {
             0 => serde_json::Map::new(),
@@ -538,11 +606,8 @@ impl KnowledgeGraph {
         let mut memory = GraphMemory {
             names: self.names.heap_bytes() + self.entity_kind.capacity() + self.entity_live.capacity(),
             adjacency: self.adjacency.heap_bytes(),
-            relations: table.from.capacity() * 4
-                + table.to.capacity() * 4
-                + table.kind.capacity()
-                + table.since.capacity() * 4
-                + table.live.capacity()
+            relations: table.since.capacity() * 4
+                + table.cold_slot.capacity() * 4
                 + table.docs.heap_bytes()
                 + table.props.heap_bytes(),
             record_offsets: self.entity_cold.offset_bytes() + table.cold.offset_bytes(),
