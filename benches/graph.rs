@@ -135,6 +135,16 @@ fn peak_rss() -> u64 {
     proc_status_bytes("VmHWM:").unwrap_or(0)
 }
 
+/// Resident memory split into anonymous pages (heap, stacks) and pages of
+/// mapped files (the snapshot sections read in place; clean, so the kernel
+/// may drop them under pressure).
+fn rss_split() -> (u64, u64) {
+    (
+        proc_status_bytes("RssAnon:").unwrap_or(0),
+        proc_status_bytes("RssFile:").unwrap_or(0),
+    )
+}
+
 // ---------------------------------------------------------------- formatting
 
 fn mib(bytes: u64) -> String {
@@ -526,6 +536,7 @@ fn measure(
     let first = KnowledgeGraph::load(&snapshot)?;
     let mut load_times = vec![started.elapsed()];
     let rss_after = rss();
+    let split_after = rss_split();
     let peak_after_load = peak_rss();
     let (n_entities, n_relations) = (first.entity_slots(), first.relation_count());
     drop(first);
@@ -673,6 +684,7 @@ fn measure(
         .max_by(|a, b| a.1.total_cmp(b.1))
         .map_or(0, |(i, _)| i);
     let rss_end = rss();
+    let split_end = rss_split();
     let peak_end = peak_rss();
 
     // report
@@ -695,22 +707,31 @@ fn measure(
             vec!["RSS before load".into(), mib(rss_before)],
             vec!["RSS after load".into(), mib(rss_after)],
             vec!["RSS growth from load".into(), mib(rss_after.saturating_sub(rss_before))],
+            vec![
+                "RSS after load: anonymous / file-backed".into(),
+                format!("{} / {}", mib(split_after.0), mib(split_after.1)),
+            ],
             vec!["peak RSS after first load (VmHWM)".into(), mib(peak_after_load)],
             vec![
                 "held by the graph (its own count)".into(),
                 format!(
-                    "{}: names {}, adjacency {}, relation columns {}, record offsets {}, indexes {}",
+                    "{}: names {}, adjacency {}, relation columns {}, record offsets {}, indexes {} (and {} of the snapshot read in place)",
                     mib(memory.total as u64),
                     mib(memory.names as u64),
                     mib(memory.adjacency as u64),
                     mib(memory.relations as u64),
                     mib(memory.record_offsets as u64),
-                    mib(memory.indexes as u64)
+                    mib(memory.indexes as u64),
+                    mib(memory.mapped as u64)
                 ),
             ],
             vec![
                 "RSS at the end / peak".into(),
                 format!("{} / {}", mib(rss_end), mib(peak_end)),
+            ],
+            vec![
+                "RSS at the end: anonymous / file-backed".into(),
+                format!("{} / {}", mib(split_end.0), mib(split_end.1)),
             ],
             vec!["degree centrality top 10".into(), fmt_duration(degree_time)],
             vec![
@@ -849,7 +870,9 @@ fn measure(
         "rss_growth_bytes": rss_after.saturating_sub(rss_before),
         "peak_after_load_bytes": peak_after_load,
         "graph_memory": memory,
+        "rss_anon_file_after_load_bytes": [split_after.0, split_after.1],
         "rss_end_bytes": rss_end,
+        "rss_anon_file_end_bytes": [split_end.0, split_end.1],
         "peak_end_bytes": peak_end,
         "pairs": pairs.len(),
         "draws": draws,

@@ -16,6 +16,7 @@ mod change;
 pub(crate) mod clusters;
 mod cold;
 mod log;
+mod mapped;
 mod names;
 mod neighbors;
 mod paths;

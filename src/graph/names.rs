@@ -1,22 +1,73 @@
-//! The part of every entity held in memory: its id, name and aliases, all
-//! in one text arena with a few offsets per entity, instead of a heap
-//! string each. Profiles, properties, industries and locations are cold
-//! records (see `cold`); kinds are a column of their own.
+//! The part of every entity held for lookups and display: its id, name and
+//! aliases. A loaded graph reads them in place from its snapshot file (see
+//! `mapped`); entities added or renamed since are kept in one text arena
+//! with a few offsets per entity, instead of a heap string each. Profiles,
+//! properties, industries and locations are cold records (see `cold`);
+//! kinds are a column of their own.
 
+use std::collections::HashMap;
+
+use super::mapped::Section;
 use crate::model::EntityKind;
+
+/// Names of entities `0..len` as a snapshot stores them: entity `i`'s texts
+/// are `text[marks[first[i] + k]..marks[first[i] + k + 1]]` for `k` in
+/// `0..first[i + 1] - first[i]`, each section little-endian `u32`s.
+#[derive(Debug, Clone)]
+pub(crate) struct MappedNames {
+    pub text: Section,
+    pub marks: Section,
+    pub first: Section,
+}
+
+impl MappedNames {
+    fn len(&self) -> usize {
+        self.first.u32_count().saturating_sub(1)
+    }
+
+    fn count(&self, index: u32) -> usize {
+        let index = index as usize;
+        match (self.first.u32_at(index), self.first.u32_at(index + 1)) {
+            (Some(a), Some(b)) => b.saturating_sub(a) as usize,
+            _ => 0,
+        }
+    }
+
+    /// Text `k` of entity `index`; empty if the file does not hold it.
+    fn text_at(&self, index: u32, k: usize) -> &str {
+        let at = self.first.u32_at(index as usize).map(|f| f as usize + k);
+        let span = at.and_then(|at| Some((self.marks.u32_at(at)? as usize, self.marks.u32_at(at + 1)? as usize)));
+        span.and_then(|(start, end)| self.text.bytes().get(start..end))
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or("")
+    }
+}
+
+/// The sections of [`MappedNames`] for some entities, to be written.
+#[derive(Default)]
+pub(crate) struct NameSections {
+    pub text: Vec<u8>,
+    pub marks: Vec<u32>,
+    pub first: Vec<u32>,
+}
 
 /// Ids, names and aliases of the entities by table position.
 ///
-/// Entity `i`'s texts are `text[marks[first[i] + k]..marks[first[i] + k + 1]]`
-/// for `k` in `0..count[i]`: its id, its name, then its aliases. Replacing
-/// an entity appends its texts anew (the old ones stay until the next
-/// snapshot).
+/// Positions below the mapped part's length are read from it, unless they
+/// were given new texts since. Those and later positions are in an arena:
+/// entity `i`'s texts are `text[marks[f + k]..marks[f + k + 1]]` for `k` in
+/// `0..c`, where `(f, c)` is its entry in `replaced`, or in `first` and
+/// `count` at `i - mapped length`: its id, its name, then its aliases.
+/// Replacing an entity appends its texts anew (the old ones stay until the
+/// next snapshot).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EntityNames {
+    mapped: Option<MappedNames>,
     text: String,
     marks: Vec<u32>,
     first: Vec<u32>,
     count: Vec<u16>,
+    replaced: HashMap<u32, (u32, u16)>,
 }
 
 /// An entity's in-memory part, borrowed from an [`EntityNames`].
@@ -34,7 +85,7 @@ impl<'a> EntityHot<'a> {
     pub fn aliases(&self) -> impl Iterator<Item = &'a str> + 'a {
         let names = self.names;
         let index = self.index;
-        (2..names.count[index as usize] as usize).map(move |k| names.text_at(index, k))
+        (2..names.count(index)).map(move |k| names.text_at(index, k))
     }
 
     /// The name, then every alias.
@@ -43,15 +94,63 @@ impl<'a> EntityHot<'a> {
     }
 }
 
+/// Where an entity's texts are.
+enum Place {
+    Mapped,
+    Arena(u32, u16),
+}
+
 impl EntityNames {
+    /// The entities of a snapshot, read in place.
+    pub(crate) fn mapped(names: MappedNames) -> EntityNames {
+        EntityNames {
+            mapped: Some(names),
+            ..EntityNames::default()
+        }
+    }
+
+    fn mapped_len(&self) -> usize {
+        self.mapped.as_ref().map_or(0, MappedNames::len)
+    }
+
     /// Number of table positions (deleted entities included).
     pub(crate) fn len(&self) -> usize {
-        self.first.len()
+        self.mapped_len() + self.first.len()
+    }
+
+    #[inline]
+    fn place(&self, index: u32) -> Place {
+        if !self.replaced.is_empty() {
+            if let Some(&(first, count)) = self.replaced.get(&index) {
+                return Place::Arena(first, count);
+            }
+        }
+        match (index as usize).checked_sub(self.mapped_len()) {
+            None => Place::Mapped,
+            Some(at) => Place::Arena(self.first[at], self.count[at]),
+        }
+    }
+
+    fn count(&self, index: u32) -> usize {
+        match (self.place(index), &self.mapped) {
+            (Place::Arena(_, count), _) => count as usize,
+            (Place::Mapped, Some(mapped)) => mapped.count(index),
+            (Place::Mapped, None) => 0,
+        }
     }
 
     fn text_at(&self, index: u32, k: usize) -> &str {
-        let at = self.first[index as usize] as usize + k;
-        &self.text[self.marks[at] as usize..self.marks[at + 1] as usize]
+        match (self.place(index), &self.mapped) {
+            (Place::Arena(first, count), _) => {
+                if k >= count as usize {
+                    return "";
+                }
+                let at = first as usize + k;
+                &self.text[self.marks[at] as usize..self.marks[at + 1] as usize]
+            }
+            (Place::Mapped, Some(mapped)) => mapped.text_at(index, k),
+            (Place::Mapped, None) => "",
+        }
     }
 
     /// Appends the texts of one entity; returns where its marks start.
@@ -83,8 +182,15 @@ impl EntityNames {
         aliases: impl IntoIterator<Item = &'t str>,
     ) {
         let (first, count) = self.append([id, name].into_iter().chain(aliases));
-        self.first[index as usize] = first;
-        self.count[index as usize] = count;
+        match (index as usize).checked_sub(self.mapped_len()) {
+            None => {
+                self.replaced.insert(index, (first, count));
+            }
+            Some(at) => {
+                self.first[at] = first;
+                self.count[at] = count;
+            }
+        }
     }
 
     /// The entity at `index`, of kind `kind`.
@@ -98,30 +204,36 @@ impl EntityNames {
         }
     }
 
-    /// The entities of `parts`, one after the other, in an arena of
-    /// exactly their size.
-    pub(crate) fn concat<'p>(parts: impl Iterator<Item = &'p EntityNames> + Clone) -> EntityNames {
-        let sum = |size: fn(&EntityNames) -> usize| parts.clone().map(size).sum::<usize>();
-        let mut joined = EntityNames {
-            text: String::with_capacity(sum(|p| p.text.len())),
-            marks: Vec::with_capacity(sum(|p| p.marks.len())),
-            first: Vec::with_capacity(sum(|p| p.first.len())),
-            count: Vec::with_capacity(sum(|p| p.count.len())),
-        };
-        for part in parts {
-            let text_base = joined.text.len() as u32;
-            let mark_base = joined.marks.len() as u32;
-            joined.text.push_str(&part.text);
-            joined.marks.extend(part.marks.iter().map(|&m| text_base + m));
-            joined.first.extend(part.first.iter().map(|&f| mark_base + f));
-            joined.count.extend_from_slice(&part.count);
+    /// The texts of the entities `positions`, in that order, as a snapshot
+    /// stores them. `None` if they take 4 GiB or more.
+    pub(crate) fn sections(&self, positions: &[u32]) -> Option<NameSections> {
+        let mut sections = NameSections::default();
+        sections.marks.push(0);
+        for &index in positions {
+            sections.first.push((sections.marks.len() - 1) as u32);
+            for k in 0..self.count(index) {
+                sections.text.extend_from_slice(self.text_at(index, k).as_bytes());
+                sections.marks.push(u32::try_from(sections.text.len()).ok()?);
+            }
         }
-        joined
+        sections.first.push((sections.marks.len() - 1) as u32);
+        Some(sections)
     }
 
-    /// Bytes held.
+    /// Bytes of texts read in place.
+    pub(crate) fn mapped_bytes(&self) -> usize {
+        self.mapped.as_ref().map_or(0, |m| {
+            m.text.bytes().len() + m.marks.bytes().len() + m.first.bytes().len()
+        })
+    }
+
+    /// Bytes held in the heap (mapped texts are not counted).
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.text.capacity() + 4 * self.marks.capacity() + 4 * self.first.capacity() + 2 * self.count.capacity()
+        self.text.capacity()
+            + 4 * self.marks.capacity()
+            + 4 * self.first.capacity()
+            + 2 * self.count.capacity()
+            + self.replaced.capacity() * 12
     }
 }
 
@@ -146,22 +258,57 @@ mod tests {
     }
 
     #[test]
-    fn joined_arenas_keep_every_entity() {
-        let mut a = EntityNames::default();
-        a.push("a", "甲", ["甲甲"]);
-        a.push("b", "乙", []);
-        let mut b = EntityNames::default();
-        b.push("c", "丙", ["丙丙", "C"]);
-        let joined = EntityNames::concat([&a, &b].into_iter());
-        assert_eq!(joined.len(), 3);
-        let c = joined.get(2, EntityKind::Person);
+    fn mapped_names_read_in_place_and_take_changes() {
+        let mut names = EntityNames::default();
+        names.push("a", "甲", ["甲甲"]);
+        names.push("b", "乙", []);
+        names.push("c", "丙", ["丙丙", "C"]);
+        let sections = names.sections(&[0, 2]).unwrap();
+        let mut bytes = sections.text.clone();
+        let words = |values: &[u32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+        let marks_at = bytes.len() as u64;
+        bytes.extend(words(&sections.marks));
+        let first_at = bytes.len() as u64;
+        bytes.extend(words(&sections.first));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("names");
+        std::fs::write(&path, &bytes).unwrap();
+        let map = crate::graph::mapped::map_file(&std::fs::File::open(&path).unwrap(), &path).unwrap();
+        let section = |start: u64, end: u64| Section::new(&map, start, end - start).unwrap();
+        let mut mapped = EntityNames::mapped(MappedNames {
+            text: section(0, marks_at),
+            marks: section(marks_at, first_at),
+            first: section(first_at, bytes.len() as u64),
+        });
+        assert_eq!(mapped.len(), 2);
+        let c = mapped.get(1, EntityKind::Person);
         assert_eq!((c.id, c.name), ("c", "丙"));
         assert_eq!(c.aliases().collect::<Vec<_>>(), ["丙丙", "C"]);
-        assert_eq!(joined.get(1, EntityKind::Person).name, "乙");
         assert_eq!(
-            joined.get(0, EntityKind::Person).aliases().collect::<Vec<_>>(),
+            mapped.get(0, EntityKind::Person).aliases().collect::<Vec<_>>(),
             ["甲甲"]
         );
-        assert_eq!(joined.text.capacity(), joined.text.len());
+        // added and replaced entities live beside the mapped ones
+        mapped.push("d", "丁", ["D"]);
+        mapped.set(0, "a", "甲新", []);
+        assert_eq!(mapped.len(), 3);
+        assert_eq!(mapped.get(0, EntityKind::Person).name, "甲新");
+        assert_eq!(mapped.get(0, EntityKind::Person).aliases().count(), 0);
+        assert_eq!(
+            mapped.get(2, EntityKind::Person).names().collect::<Vec<_>>(),
+            ["丁", "D"]
+        );
+        assert_eq!(mapped.get(1, EntityKind::Person).name, "丙");
+        // a position the file does not hold reads as empty, without a panic
+        let short = EntityNames::mapped(MappedNames {
+            text: section(0, 2),
+            marks: section(marks_at, marks_at + 8),
+            first: section(first_at, bytes.len() as u64),
+        });
+        assert_eq!(short.get(1, EntityKind::Person).name, "");
+        // the sections of mapped and added entities come out whole again
+        let again = mapped.sections(&[2, 1]).unwrap();
+        assert_eq!(again.first, [0, 3, 7]);
+        assert_eq!(&again.text, "d丁Dc丙丙丙C".as_bytes());
     }
 }

@@ -1,12 +1,20 @@
-//! The graph's binary snapshot: flat columns that load with bulk copies.
+//! The graph's binary snapshot: flat columns that load with bulk copies,
+//! and sections a loaded graph reads in place (see `mapped`).
 //!
 //! Layout (integers little-endian; each section is a `u64` byte length and
 //! the bytes):
 //! ```text
 //! "INNOGRAPH-GRAPH\0"  u32 version
 //! header               postcard: epoch, counts, document ids, property texts
-//! entity chunks        postcard lists of up to 65,536 entities each (no
-//!                      description or props), decoded in parallel
+//! entity kinds         u8 per entity
+//! names text           ids, names and aliases back to back (UTF-8); mapped
+//! names marks          u32 per text and one more: where each text starts;
+//!                      mapped
+//! names first          u32 per entity and one more: the entity's first
+//!                      mark (its id, name, then aliases); mapped
+//! id index             (hash of id, entity) u32 pairs, sorted; mapped
+//! name index           (hash of a normalised name or alias, entity) u32
+//!                      pairs, sorted; mapped
 //! entity cold lengths  u32 per entity
 //! relation rows       u32 per entity and one more: where the relations
 //!                      from each entity start (relations are in `from`
@@ -25,37 +33,26 @@ use std::io::{BufReader, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::adjacency::Adjacency;
 use super::cold::{ColdStore, FileRegion};
-use super::names::EntityNames;
+use super::mapped::{map_file, Pairs, Section};
+use super::names::{EntityNames, MappedNames};
 use super::store::{Interner, KnowledgeGraph, RelationTable};
 use crate::model::{EntityKind, RelationKind};
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 16] = b"INNOGRAPH-GRAPH\0";
-const VERSION: u32 = 7;
-const CHUNK: usize = 65_536;
+const VERSION: u32 = 8;
 
 #[derive(Serialize, Deserialize)]
 struct Header {
     epoch: u64,
     entities: u64,
     relations: u64,
-    chunks: u32,
     docs: Vec<String>,
     props: Vec<String>,
-}
-
-/// The in-memory part of an entity as stored.
-#[derive(Serialize, Deserialize)]
-struct StoredEntity<S> {
-    id: S,
-    kind: EntityKind,
-    name: S,
-    aliases: Vec<S>,
 }
 
 fn section(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
@@ -114,27 +111,32 @@ impl KnowledgeGraph {
             epoch,
             entities: live_entities.len() as u64,
             relations: relations as u64,
-            chunks: live_entities.len().div_ceil(CHUNK) as u32,
             docs: table.docs.texts().to_vec(),
             props: table.props.texts().to_vec(),
         };
         out.write_all(MAGIC).map_err(io)?;
         out.write_all(&VERSION.to_le_bytes()).map_err(io)?;
         section(out, &postcard::to_stdvec(&header).map_err(serialization)?).map_err(io)?;
-        for chunk in live_entities.chunks(CHUNK) {
-            let stored: Vec<StoredEntity<&str>> = chunk
+        let kinds: Vec<u8> = live_entities
+            .iter()
+            .map(|&i| self.entity_kind[i as usize] as u8)
+            .collect();
+        section(out, &kinds).map_err(io)?;
+        let names = self
+            .names
+            .sections(&live_entities)
+            .ok_or_else(|| Error::Serialization("entity names take 4 GiB or more".into()))?;
+        section(out, &names.text).map_err(io)?;
+        section(out, &u32s(names.marks.into_iter())).map_err(io)?;
+        section(out, &u32s(names.first.into_iter())).map_err(io)?;
+        drop(names.text);
+        for index in [&self.id_index, &self.name_index] {
+            // renumbering keeps the order, so the pairs stay sorted
+            let pairs = index
                 .iter()
-                .map(|&i| {
-                    let e = self.entity_at(i);
-                    StoredEntity {
-                        id: e.id,
-                        kind: e.kind,
-                        name: e.name,
-                        aliases: e.aliases().collect(),
-                    }
-                })
-                .collect();
-            section(out, &postcard::to_stdvec(&stored).map_err(serialization)?).map_err(io)?;
+                .filter(|&(_, i)| renumber[i as usize] != u32::MAX)
+                .flat_map(|(h, i)| [h, renumber[i as usize]]);
+            section(out, &u32s(pairs)).map_err(io)?;
         }
         let entity_lengths = self.entity_cold.lengths(&live_entities);
         section(out, &u32s(entity_lengths.iter().copied())).map_err(io)?;
@@ -187,11 +189,16 @@ impl KnowledgeGraph {
         }
         let header: Header = postcard::from_bytes(&reader.section()?)
             .map_err(|e| corrupt(format!("graph snapshot header does not decode: {e}")))?;
-        let chunks: Vec<Vec<u8>> = (0..header.chunks).map(|_| reader.section()).collect::<Result<_>>()?;
+        let kind_bytes = reader.section()?;
+        let text = reader.skip_section()?;
+        let marks = reader.skip_section()?;
+        let first = reader.skip_section()?;
+        let id_index = reader.skip_section()?;
+        let name_index = reader.skip_section()?;
         let entity_lengths = from_u32s(&reader.section()?);
         let first_relation = from_u32s(&reader.section()?);
         let to = from_u32s(&reader.section()?);
-        let kind_bytes = reader.section()?;
+        let relation_kind_bytes = reader.section()?;
         let since = from_u32s(&reader.section()?);
         let relation_lengths = from_u32s(&reader.section()?);
         let entity_region = reader.skip_section()?;
@@ -201,42 +208,38 @@ impl KnowledgeGraph {
             "snapshot columns read"
         );
 
-        // Each chunk decodes in place (its texts borrowed from the chunk)
-        // into an arena of its own; the arenas are then joined into one of
-        // exactly the right size, so loading leaves no scattered small
-        // allocations behind.
-        let parts: Vec<(EntityNames, Vec<EntityKind>)> = chunks
-            .par_iter()
-            .map(|chunk| {
-                let stored: Vec<StoredEntity<&str>> = postcard::from_bytes(chunk)
-                    .map_err(|e| corrupt(format!("graph snapshot entities do not decode: {e}")))?;
-                let mut names = EntityNames::default();
-                let kinds = stored.iter().map(|e| e.kind).collect();
-                for e in &stored {
-                    names.push(e.id, e.name, e.aliases.iter().copied());
-                }
-                Ok((names, kinds))
-            })
-            .collect::<Result<_>>()?;
-        drop(chunks);
-        let names = EntityNames::concat(parts.iter().map(|(names, _)| names));
-        let mut kinds = Vec::with_capacity(header.entities as usize);
-        for (_, part) in &parts {
-            kinds.extend_from_slice(part);
+        let map = map_file(&file, path)?;
+        let mapped = |(start, len): (u64, u64)| {
+            Section::new(&map, start, len).ok_or_else(|| corrupt("graph snapshot is shorter than its sections".into()))
+        };
+        let names = EntityNames::mapped(MappedNames {
+            text: mapped(text)?,
+            marks: mapped(marks)?,
+            first: mapped(first)?,
+        });
+        let (id_index, name_index) = (mapped(id_index)?, mapped(name_index)?);
+        if first.1 != 4 * (header.entities + 1) || id_index.bytes().len() % 8 != 0 || name_index.bytes().len() % 8 != 0
+        {
+            return Err(corrupt("graph snapshot names disagree on their lengths".into()));
         }
-        drop(parts);
+        let kinds = kind_bytes
+            .iter()
+            .map(|&b| EntityKind::ALL.get(b as usize).copied())
+            .collect::<Option<Vec<EntityKind>>>()
+            .ok_or_else(|| corrupt("unknown entity kind in graph snapshot".into()))?;
         let n = names.len() as u64;
         let m = header.relations as usize;
         if n != header.entities
+            || kinds.len() as u64 != n
             || entity_lengths.len() as u64 != n
             || first_relation.len() as u64 != n + 1
-            || [to.len(), kind_bytes.len(), since.len(), relation_lengths.len()]
+            || [to.len(), relation_kind_bytes.len(), since.len(), relation_lengths.len()]
                 .iter()
                 .any(|&len| len != m)
         {
             return Err(corrupt("graph snapshot columns disagree on their lengths".into()));
         }
-        let kind = kind_bytes
+        let kind = relation_kind_bytes
             .iter()
             .map(|&b| RelationKind::ALL.get(b as usize).copied())
             .collect::<Option<Vec<RelationKind>>>()
@@ -260,7 +263,8 @@ impl KnowledgeGraph {
             props: Interner::from_texts(header.props),
         };
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "tables decoded");
-        let graph = KnowledgeGraph::from_parts(names, kinds, entity_cold, table, adjacency, header.epoch);
+        let indexes = Some((Pairs::Mapped(id_index), Pairs::Mapped(name_index)));
+        let graph = KnowledgeGraph::from_parts(names, kinds, entity_cold, table, adjacency, header.epoch, indexes);
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             heap_mb = graph.memory().total / 1_000_000,

@@ -21,7 +21,8 @@ pub struct DegreePercentiles {
 /// evidence stay in the snapshot file and are not counted.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GraphMemory {
-    /// Ids, names, aliases, kinds and live flags of the entities.
+    /// Kinds and live flags of the entities; ids, names and aliases added
+    /// or changed since the snapshot.
     pub names: usize,
     /// The relations' ends and kinds, as traversal rows in both directions.
     pub adjacency: usize,
@@ -32,9 +33,13 @@ pub struct GraphMemory {
     pub record_offsets: usize,
     /// Records written since the snapshot.
     pub records_in_memory: usize,
-    /// The id and name lookup indexes.
+    /// The id and name lookup indexes held in the heap (after changes).
     pub indexes: usize,
+    /// Sum of the above.
     pub total: usize,
+    /// Bytes of the snapshot read in place: names and lookup indexes. They
+    /// are in the page cache, as much as has been touched, not in `total`.
+    pub mapped: usize,
 }
 
 /// The shape of the graph.

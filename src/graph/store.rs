@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::adjacency::{pack_date, Adjacency, MAX_RELATIONS};
 use super::cold::ColdStore;
+use super::mapped::Pairs;
 use super::names::{EntityHot, EntityNames};
 use super::stats::GraphMemory;
 use super::views::{EntityRef, EntityView, RelationView};
@@ -141,9 +142,9 @@ pub struct KnowledgeGraph {
     pub(crate) relations: RelationTable,
     pub(crate) adjacency: Adjacency,
     /// (hash of id, entity), sorted.
-    id_index: Vec<(u32, u32)>,
+    pub(crate) id_index: Pairs,
     /// (hash of a normalised name or alias, entity), sorted.
-    name_index: Vec<(u32, u32)>,
+    pub(crate) name_index: Pairs,
     /// Snapshot and log generation this graph descends from.
     pub(crate) epoch: u64,
     /// Whole-graph measures, computed on first use.
@@ -156,15 +157,6 @@ pub(crate) fn hash_text(text: &str) -> u32 {
     text.hash(&mut hasher);
     // 32 bits keep the index small; every lookup compares the text itself
     (hasher.finish() >> 32) as u32
-}
-
-/// The positions filed under `hash` in a sorted (hash, position) index.
-fn filed_under(index: &[(u32, u32)], hash: u32) -> impl Iterator<Item = u32> + '_ {
-    let first = index.partition_point(|&(h, _)| h < hash);
-    index[first..]
-        .iter()
-        .take_while(move |&&(h, _)| h == hash)
-        .map(|&(_, i)| i)
 }
 
 fn props_text(props: &serde_json::Map<String, serde_json::Value>) -> String {
@@ -303,12 +295,14 @@ impl KnowledgeGraph {
             names.push(&entity.id, &entity.name, entity.aliases.iter().map(String::as_str));
             kinds.push(entity.kind);
         }
-        let mut graph = KnowledgeGraph::from_parts(names, kinds, cold, table, Adjacency::default(), 0);
+        let mut graph = KnowledgeGraph::from_parts(names, kinds, cold, table, Adjacency::default(), 0, None);
         graph.install_relations(placed);
         Ok(graph)
     }
 
-    /// Builds the indexes over the tables.
+    /// Assembles a graph; builds the id and name indexes over the tables
+    /// unless they are given.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_parts(
         names: EntityNames,
         kinds: Vec<EntityKind>,
@@ -316,6 +310,7 @@ impl KnowledgeGraph {
         relations: RelationTable,
         adjacency: Adjacency,
         epoch: u64,
+        indexes: Option<(Pairs, Pairs)>,
     ) -> KnowledgeGraph {
         debug_assert_eq!(names.len(), entity_cold.count());
         debug_assert_eq!(names.len(), kinds.len());
@@ -329,8 +324,13 @@ impl KnowledgeGraph {
             epoch,
             ..Default::default()
         };
-        graph.id_index = graph.index_entries(0..graph.names.len() as u32, false);
-        graph.name_index = graph.index_entries(0..graph.names.len() as u32, true);
+        (graph.id_index, graph.name_index) = indexes.unwrap_or_else(|| {
+            let all = 0..graph.names.len() as u32;
+            (
+                Pairs::Owned(graph.index_entries(all.clone(), false)),
+                Pairs::Owned(graph.index_entries(all, true)),
+            )
+        });
         graph
     }
 
@@ -404,7 +404,8 @@ impl KnowledgeGraph {
                 &mut self.name_index
             } else {
                 &mut self.id_index
-            });
+            })
+            .into_vec();
             entries.retain(|&(_, i)| !is_touched(i));
             for &i in &fresh {
                 entries.extend(self.index_entries(i..i + 1, names));
@@ -415,7 +416,7 @@ impl KnowledgeGraph {
                 &mut self.name_index
             } else {
                 &mut self.id_index
-            }) = entries;
+            }) = Pairs::Owned(entries);
         }
     }
 
@@ -515,9 +516,18 @@ impl KnowledgeGraph {
         })
     }
 
+    /// The entity positions filed under `hash` in an index (a damaged
+    /// snapshot's positions beyond the table are left out).
+    fn filed_under<'a>(&'a self, index: &'a Pairs, hash: u32) -> impl Iterator<Item = u32> + 'a {
+        index
+            .filed_under(hash)
+            .filter(move |&i| (i as usize) < self.names.len())
+    }
+
     /// Table position of a live entity by exact id.
     pub(crate) fn position_of_id(&self, id: &str) -> Option<u32> {
-        filed_under(&self.id_index, hash_text(id)).find(|&i| self.entity_at(i).id == id)
+        self.filed_under(&self.id_index, hash_text(id))
+            .find(|&i| self.entity_at(i).id == id)
     }
 
     /// Looks an entity up by id, then by name, then by alias (names and
@@ -531,7 +541,8 @@ impl KnowledgeGraph {
             return Ok(index);
         }
         let normalized = normalize(key);
-        let holders: Vec<u32> = filed_under(&self.name_index, hash_text(&normalized))
+        let holders: Vec<u32> = self
+            .filed_under(&self.name_index, hash_text(&normalized))
             .filter(|&i| self.entity_at(i).names().any(|n| normalize(n) == normalized))
             .collect();
         if holders.is_empty() {
@@ -612,8 +623,9 @@ impl KnowledgeGraph {
                 + table.props.heap_bytes(),
             record_offsets: self.entity_cold.offset_bytes() + table.cold.offset_bytes(),
             records_in_memory: self.entity_cold.record_bytes() + table.cold.record_bytes(),
-            indexes: (self.id_index.capacity() + self.name_index.capacity()) * 8,
+            indexes: self.id_index.heap_bytes() + self.name_index.heap_bytes(),
             total: 0,
+            mapped: self.names.mapped_bytes() + self.id_index.mapped_bytes() + self.name_index.mapped_bytes(),
         };
         memory.total = memory.names
             + memory.adjacency
