@@ -25,10 +25,12 @@ impl MappedNames {
         self.first.u32_count().saturating_sub(1)
     }
 
+    /// Number of texts of entity `index`: 0 if the file's marks do not
+    /// hold them.
     fn count(&self, index: u32) -> usize {
         let index = index as usize;
         match (self.first.u32_at(index), self.first.u32_at(index + 1)) {
-            (Some(a), Some(b)) => b.saturating_sub(a) as usize,
+            (Some(a), Some(b)) if a <= b && (b as usize) < self.marks.u32_count() => (b - a) as usize,
             _ => 0,
         }
     }
