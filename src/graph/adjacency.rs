@@ -239,13 +239,30 @@ impl Adjacency {
         (from as u32, to)
     }
 
+    /// The relations going from a node as (number, to), in number order.
+    #[inline]
+    pub(crate) fn outgoing_ends(&self, node: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let start = self.offsets[node as usize] as usize;
+        let relations = self.outgoing(node);
+        let ends = &self.neighbor[start..start + relations.len()];
+        relations.zip(ends.iter().copied())
+    }
+
+    /// Adds nodes without relations until the rows cover `nodes` nodes.
+    pub(crate) fn add_nodes(&mut self, nodes: usize) {
+        if let (Some(&offset), Some(&first)) = (self.offsets.last(), self.first_relation.last()) {
+            self.offsets.resize(nodes + 1, offset);
+            self.first_relation.resize(nodes + 1, first);
+        } else {
+            self.offsets = vec![0; nodes + 1];
+            self.first_relation = vec![0; nodes + 1];
+        }
+    }
+
     /// Every relation as (number, from, to), in number order.
     pub(crate) fn relation_ends(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
-        (0..self.nodes() as u32).flat_map(move |from| {
-            let base = self.offsets[from as usize] - self.first_relation[from as usize];
-            self.outgoing(from)
-                .map(move |relation| (relation, from, self.neighbor[(base + relation) as usize]))
-        })
+        (0..self.nodes() as u32)
+            .flat_map(move |from| self.outgoing_ends(from).map(move |(relation, to)| (relation, from, to)))
     }
 
     /// Bytes held.
@@ -362,6 +379,17 @@ mod tests {
             [(0, 0, 1), (1, 0, 2), (2, 2, 0), (3, 2, 1)]
         );
         assert_eq!(adjacency.outgoing(2), 2..4);
+        assert_eq!(adjacency.outgoing_ends(2).collect::<Vec<_>>(), [(2, 0), (3, 1)]);
+        let mut grown = adjacency.clone();
+        grown.add_nodes(5);
+        assert_eq!((grown.nodes(), grown.degree(4), grown.relations()), (5, 0, 4));
+        assert_eq!(
+            grown.edges(2).collect::<Vec<_>>(),
+            adjacency.edges(2).collect::<Vec<_>>()
+        );
+        let mut empty = Adjacency::default();
+        empty.add_nodes(2);
+        assert_eq!((empty.nodes(), empty.degree(1)), (2, 0));
     }
 
     #[test]

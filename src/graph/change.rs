@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::store::{split_entity, KnowledgeGraph, PlacedRelation};
+use super::store::{split_entity, KnowledgeGraph, PlacedRelation, RelationColumns};
 use crate::model::{Entity, Relation, RelationKind};
 use crate::{Error, Result};
 
@@ -189,8 +189,11 @@ impl KnowledgeGraph {
             ..Default::default()
         };
         apply(self, &mut batch);
-        if batch.structure_changed || batch.entities_deleted || self.adjacency.nodes() != self.names.len() {
+        if batch.structure_changed || batch.entities_deleted {
             self.renumber_relations(batch.added_relations, batch.deleted_relations);
+        } else if self.adjacency.nodes() != self.names.len() {
+            // only entities were added: they have no relations yet
+            self.adjacency.add_nodes(self.names.len());
         }
         self.reindex(&batch.touched);
         self.pagerank = Default::default();
@@ -200,27 +203,37 @@ impl KnowledgeGraph {
     /// Installs the relations as they are after a batch: those there were,
     /// less the `deleted` ones and those of deleted entities, and the
     /// `added` ones, each after the others from the same entity.
-    fn renumber_relations(&mut self, added: Vec<PlacedRelation>, mut deleted: Vec<u32>) {
+    fn renumber_relations(&mut self, mut added: Vec<PlacedRelation>, mut deleted: Vec<u32>) {
         deleted.sort_unstable();
         let live = &self.entity_live;
         let kept = |from: u32, to: u32| live[from as usize] && live[to as usize];
+        added.retain(|r| kept(r.from, r.to));
+        // stable: relations added from one entity keep their order
+        added.sort_by_key(|r| r.from);
         let adjacency = &self.adjacency;
         let table = &self.relations;
-        let mut relations: Vec<PlacedRelation> = adjacency
-            .relation_ends()
-            .filter(|&(r, from, to)| kept(from, to) && deleted.binary_search(&r).is_err())
-            .map(|(r, from, to)| PlacedRelation {
-                from,
-                to,
-                kind: adjacency.kind(r),
-                since: table.since[r as usize],
-                slot: table.slot(r),
-            })
-            .collect();
-        relations.extend(added.into_iter().filter(|r| kept(r.from, r.to)));
-        // stable: the relations there were keep their order, before the new
-        relations.sort_by_key(|r| r.from);
-        self.install_relations(relations);
+        let mut columns = RelationColumns::with_capacity(self.names.len(), adjacency.relations() + added.len());
+        let mut added = added.iter().peekable();
+        for from in 0..self.names.len() as u32 {
+            columns.start_node();
+            if (from as usize) < adjacency.nodes() && live[from as usize] {
+                for (r, to) in adjacency.outgoing_ends(from) {
+                    if live[to as usize] && deleted.binary_search(&r).is_err() {
+                        columns.push(&PlacedRelation {
+                            from,
+                            to,
+                            kind: adjacency.kind(r),
+                            since: table.since[r as usize],
+                            slot: table.slot(r),
+                        });
+                    }
+                }
+            }
+            while let Some(relation) = added.next_if(|r| r.from == from) {
+                columns.push(relation);
+            }
+        }
+        self.install_columns(columns);
     }
 
     fn apply_one(&mut self, change: Change, batch: &mut Batch) -> Result<()> {

@@ -114,14 +114,6 @@ impl Pairs {
             .map(|(_, position)| position)
     }
 
-    /// The pairs, in memory.
-    pub(crate) fn into_vec(self) -> Vec<(u32, u32)> {
-        match self {
-            Pairs::Owned(pairs) => pairs,
-            Pairs::Mapped(_) => (0..self.len()).map(|i| self.get(i)).collect(),
-        }
-    }
-
     /// Every pair, in order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         (0..self.len()).map(|i| self.get(i))
@@ -173,7 +165,7 @@ mod tests {
         assert_eq!(pairs.filed_under(3).collect::<Vec<_>>(), [9, 4]);
         assert_eq!(pairs.filed_under(5).count(), 0);
         assert_eq!(pairs.filed_under(8).collect::<Vec<_>>(), [2]);
-        let owned = Pairs::Owned(pairs.clone().into_vec());
+        let owned = Pairs::Owned(pairs.iter().collect());
         assert_eq!(owned.iter().collect::<Vec<_>>(), pairs.iter().collect::<Vec<_>>());
         assert_eq!(owned.filed_under(1).collect::<Vec<_>>(), [7]);
     }

@@ -114,6 +114,42 @@ pub(crate) struct RelationTable {
     pub props: Interner,
 }
 
+/// Relations being gathered node by node, in `from` order, to be installed.
+pub(crate) struct RelationColumns {
+    first_relation: Vec<u32>,
+    to: Vec<u32>,
+    kind: Vec<RelationKind>,
+    since: Vec<u32>,
+    slot: Vec<u32>,
+}
+
+impl RelationColumns {
+    pub(crate) fn with_capacity(nodes: usize, relations: usize) -> RelationColumns {
+        RelationColumns {
+            first_relation: Vec::with_capacity(nodes + 1),
+            to: Vec::with_capacity(relations),
+            kind: Vec::with_capacity(relations),
+            since: Vec::with_capacity(relations),
+            slot: Vec::with_capacity(relations),
+        }
+    }
+
+    /// Starts the relations of the next node.
+    #[inline]
+    pub(crate) fn start_node(&mut self) {
+        self.first_relation.push(self.to.len() as u32);
+    }
+
+    /// Adds a relation from the current node.
+    #[inline]
+    pub(crate) fn push(&mut self, relation: &PlacedRelation) {
+        self.to.push(relation.to);
+        self.kind.push(relation.kind);
+        self.since.push(relation.since);
+        self.slot.push(relation.slot);
+    }
+}
+
 /// A relation on its way into the tables: its ends as entity positions, and
 /// where its cold record is.
 #[derive(Debug, Clone, Copy)]
@@ -157,6 +193,26 @@ pub(crate) fn hash_text(text: &str) -> u32 {
     text.hash(&mut hasher);
     // 32 bits keep the index small; every lookup compares the text itself
     (hasher.finish() >> 32) as u32
+}
+
+/// The union of two sorted sequences, sorted, each value once.
+fn merge_sorted<T: Ord + Copy>(a: impl Iterator<Item = T>, b: impl Iterator<Item = T>, capacity: usize) -> Vec<T> {
+    let mut merged: Vec<T> = Vec::with_capacity(capacity);
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x <= y => a.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, None) => break,
+        };
+        if let Some(value) = next {
+            if merged.last() != Some(&value) {
+                merged.push(value);
+            }
+        }
+    }
+    merged
 }
 
 fn props_text(props: &serde_json::Map<String, serde_json::Value>) -> String {
@@ -336,32 +392,40 @@ impl KnowledgeGraph {
 
     /// Makes `relations` (in `from` order, their ends live entities) the
     /// graph's relations, numbered in that order.
+    pub(crate) fn install_relations(&mut self, relations: Vec<PlacedRelation>) {
+        debug_assert!(relations.windows(2).all(|w| w[0].from <= w[1].from));
+        let mut columns = RelationColumns::with_capacity(self.names.len(), relations.len());
+        let mut next = relations.iter().peekable();
+        for node in 0..self.names.len() as u32 {
+            columns.start_node();
+            while let Some(relation) = next.next_if(|r| r.from == node) {
+                columns.push(relation);
+            }
+        }
+        self.install_columns(columns);
+    }
+
+    /// Makes the relations of `columns` the graph's relations.
     ///
     /// # Panics
     /// If there are more than [`MAX_RELATIONS`] (changes are checked for
     /// that before they are applied).
-    pub(crate) fn install_relations(&mut self, relations: Vec<PlacedRelation>) {
-        debug_assert!(relations.windows(2).all(|w| w[0].from <= w[1].from));
-        let nodes = self.names.len();
-        let mut first_relation = Vec::with_capacity(nodes + 1);
-        let mut next = 0usize;
-        for node in 0..nodes as u32 {
-            first_relation.push(next as u32);
-            while next < relations.len() && relations[next].from == node {
-                next += 1;
-            }
-        }
-        first_relation.push(next as u32);
-        let to: Vec<u32> = relations.iter().map(|r| r.to).collect();
-        let kind: Vec<RelationKind> = relations.iter().map(|r| r.kind).collect();
+    pub(crate) fn install_columns(&mut self, columns: RelationColumns) {
+        let RelationColumns {
+            mut first_relation,
+            to,
+            kind,
+            since,
+            slot,
+        } = columns;
+        first_relation.push(to.len() as u32);
         let table = &mut self.relations;
-        table.since = relations.iter().map(|r| r.since).collect();
-        table.cold_slot = if relations.iter().enumerate().all(|(i, r)| r.slot as usize == i) {
+        table.since = since;
+        table.cold_slot = if slot.iter().enumerate().all(|(i, &s)| s as usize == i) {
             Vec::new()
         } else {
-            relations.iter().map(|r| r.slot).collect()
+            slot
         };
-        drop(relations);
         self.adjacency = match Adjacency::build(first_relation, &to, kind) {
             Ok(adjacency) => adjacency,
             Err(bad) => panic!("relations to install do not form rows: {}", bad.0),
@@ -400,23 +464,19 @@ impl KnowledgeGraph {
             return;
         }
         for names in [false, true] {
-            let mut entries = std::mem::take(if names {
-                &mut self.name_index
-            } else {
-                &mut self.id_index
-            })
-            .into_vec();
-            entries.retain(|&(_, i)| !is_touched(i));
-            for &i in &fresh {
-                entries.extend(self.index_entries(i..i + 1, names));
-            }
-            entries.par_sort_unstable();
-            entries.dedup();
+            let mut added: Vec<(u32, u32)> = fresh
+                .iter()
+                .flat_map(|&i| self.index_entries(i..i + 1, names))
+                .collect();
+            added.sort_unstable();
+            let index = if names { &self.name_index } else { &self.id_index };
+            let kept = index.iter().filter(|&(_, i)| !is_touched(i));
+            let merged = merge_sorted(kept, added.into_iter(), index.len());
             *(if names {
                 &mut self.name_index
             } else {
                 &mut self.id_index
-            }) = Pairs::Owned(entries);
+            }) = Pairs::Owned(merged);
         }
     }
 
@@ -640,6 +700,13 @@ impl KnowledgeGraph {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn merged_sequences_stay_sorted_without_repeats() {
+        let merged = merge_sorted([1, 3, 3, 7].into_iter(), [0, 3, 8].into_iter(), 0);
+        assert_eq!(merged, [0, 1, 3, 7, 8]);
+        assert_eq!(merge_sorted(std::iter::empty(), [2, 2].into_iter(), 0), [2]);
+    }
 
     pub(crate) fn entity(id: &str, kind: EntityKind, name: &str, aliases: &[&str]) -> Entity {
         Entity {
