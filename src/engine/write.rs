@@ -97,6 +97,12 @@ impl Engine {
             ),
             Change::DeleteRelation { from, to, kind } => (format!("{from}>{kind}>{to}"), false),
         };
+        // the entity whose names change, by its position before the change
+        // (a deleted entity is not found by id after it)
+        let renamed = match &change {
+            Change::DeleteEntity { id } => graph.position_of_id(id),
+            _ => None,
+        };
         let names_changed = writer.search.apply_change(&change)?;
         if names_changed {
             writer.search.commit()?;
@@ -112,11 +118,16 @@ impl Engine {
         // a compaction, so the suggester of the graph before stays valid
         // until its successor replaces it.
         drop(graph);
-        let mut graph = {
+        let put_id = match &change {
+            Change::PutEntity { entity } => Some(entity.id.clone()),
+            _ => None,
+        };
+        let (mut graph, suggester) = {
             let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
             Arc::make_mut(&mut current.graph).apply(change)?;
-            current.graph.clone()
+            (current.graph.clone(), current.suggester.clone())
         };
+        let renamed = renamed.or_else(|| put_id.and_then(|id| graph.position_of_id(&id)));
         // Changes are one at a time (the writer lock), so the graph can be
         // folded into a snapshot while queries go on reading it.
         let compacted = writer.log.len() >= self.compact_after;
@@ -126,10 +137,21 @@ impl Engine {
             writer.log = log;
         }
         let applied = started.elapsed();
-        // a snapshot renumbers entities: the folded graph needs its own
-        // suggester, published with it
-        if names_changed || compacted {
-            let suggester = Arc::new(Suggester::build(&graph));
+        // a snapshot renumbers entities: the folded graph needs a suggester
+        // built anew, published with it; otherwise the changed entity is
+        // indexed again beside the others
+        let suggester = if compacted {
+            Some(Suggester::build(&graph))
+        } else if names_changed {
+            Some(match renamed {
+                Some(entity) => suggester.with_change(&graph, entity),
+                None => Suggester::build(&graph),
+            })
+        } else {
+            None
+        };
+        if let Some(suggester) = suggester {
+            let suggester = Arc::new(suggester);
             *self.current.write().unwrap_or_else(PoisonError::into_inner) = Current { graph, suggester };
         }
         tracing::debug!(

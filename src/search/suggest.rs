@@ -5,10 +5,14 @@
 //! All keys (each name and alias in three forms) sit in one sorted array, so
 //! the keys starting with a prefix are one contiguous range; a segment tree
 //! over the keys' importance yields the top entries of any range in
-//! O(k log n), whatever the range's size. Patents and projects are not
-//! suggested: their names are titles.
+//! O(k log n), whatever the range's size. Entities named, renamed or
+//! deleted since that array was built are indexed again in a small one
+//! beside it (and their keys in the big one ignored), so a change costs
+//! time in proportion to the changes, not to the graph. Patents and
+//! projects are not suggested: their names are titles.
 
 use std::collections::{BinaryHeap, HashSet};
+use std::sync::Arc;
 
 use pinyin::ToPinyin;
 use rayon::prelude::*;
@@ -67,14 +71,39 @@ pub struct SuggestResponse {
     pub suggestions: Vec<Suggestion>,
 }
 
-/// The prefix index of entity names.
-pub struct Suggester {
+/// Sorted keys of some entities' names, with a segment tree over their
+/// importance.
+struct KeyIndex {
     keys: Vec<Box<str>>,
     entries: Vec<Entry>,
     importance: Vec<f32>,
     /// `tree[n + i] = i`; `tree[p]` = the key of highest importance under p.
     tree: Vec<u32>,
 }
+
+/// The prefix index of entity names.
+pub struct Suggester {
+    /// Every entity's keys as they were when the suggester was built.
+    base: Arc<KeyIndex>,
+    /// The keys of the entities in `changed`, as they are now.
+    recent: KeyIndex,
+    /// Entities named, renamed or deleted since `base` was built, sorted:
+    /// their keys in `base` no longer count.
+    changed: Vec<u32>,
+}
+
+/// A key chosen for an answer: which index, which key, and how it ranks.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    recent: bool,
+    key: usize,
+    exact: bool,
+    importance: f32,
+}
+
+/// Entities changed since the full build beyond which a change rebuilds
+/// the whole suggester rather than the small index.
+const REBUILD_AFTER: usize = 50_000;
 
 /// Full pinyin and initials of a name: letters and digits kept as they are,
 /// punctuation dropped.
@@ -108,13 +137,13 @@ fn key_form(name: &str) -> String {
     normalize(name).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-impl Suggester {
-    /// Indexes every name and alias of the graph's named entities.
-    pub fn build(graph: &KnowledgeGraph) -> Suggester {
+impl KeyIndex {
+    /// Indexes every name and alias of the named entities among `entities`.
+    fn build(graph: &KnowledgeGraph, entities: &[u32]) -> KeyIndex {
         // pinyin for every name, and the sort, on every core
-        let mut items: Vec<(Box<str>, Entry)> = (0..graph.entity_slots() as u32)
-            .into_par_iter()
-            .map(|index| (index, graph.entity_at(index)))
+        let mut items: Vec<(Box<str>, Entry)> = entities
+            .par_iter()
+            .map(|&index| (index, graph.entity_at(index)))
             .filter(|(_, entity)| !matches!(entity.kind, EntityKind::Patent | EntityKind::Project))
             .flat_map_iter(|(index, entity)| {
                 let mut keys = Vec::new();
@@ -167,22 +196,12 @@ impl Suggester {
                 a
             };
         }
-        Suggester {
+        KeyIndex {
             keys,
             entries,
             importance,
             tree,
         }
-    }
-
-    /// Number of keys indexed.
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// Whether no key is indexed.
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
     }
 
     /// The key of highest importance in `[left, right)`.
@@ -210,32 +229,30 @@ impl Suggester {
         best
     }
 
-    /// Returns up to `limit` entities whose name, alias, pinyin or pinyin
-    /// initials start with `query`: exact matches first, then by importance.
-    pub fn suggest(&self, graph: &KnowledgeGraph, query: &str, limit: usize) -> Result<SuggestResponse> {
-        if limit == 0 || limit > MAX_SUGGESTIONS {
-            return Err(Error::invalid_parameter(
-                "limit",
-                format!("must be between 1 and {MAX_SUGGESTIONS}"),
-            ));
-        }
-        let prefix = key_form(query);
-        if prefix.is_empty() {
-            return Err(Error::invalid_parameter("q", "type the beginning of a name"));
-        }
-        let start = self.keys.partition_point(|k| k.as_ref() < prefix.as_str());
-        let end = start + self.keys[start..].partition_point(|k| k.starts_with(prefix.as_str()));
-
-        let mut chosen: Vec<usize> = Vec::with_capacity(limit);
+    /// Up to `limit` keys starting with `prefix`, of distinct entities not
+    /// `ignored`: keys equal to the prefix first, then by importance.
+    fn candidates(&self, prefix: &str, limit: usize, ignored: impl Fn(u32) -> bool) -> Vec<Candidate> {
+        let start = self.keys.partition_point(|k| k.as_ref() < prefix);
+        let end = start + self.keys[start..].partition_point(|k| k.starts_with(prefix));
+        let mut chosen: Vec<Candidate> = Vec::with_capacity(limit);
         let mut seen: HashSet<u32> = HashSet::new();
+        let mut choose = |key: usize, exact: bool, chosen: &mut Vec<Candidate>| {
+            let entity = self.entries[key].entity;
+            if !ignored(entity) && seen.insert(entity) {
+                chosen.push(Candidate {
+                    recent: false,
+                    key,
+                    exact,
+                    importance: self.importance[key],
+                });
+            }
+        };
         // exact keys sort first in the range
-        for key_index in start..end {
-            if self.keys[key_index].as_ref() != prefix.as_str() || chosen.len() == limit {
+        for key in start..end {
+            if self.keys[key].as_ref() != prefix || chosen.len() == limit {
                 break;
             }
-            if seen.insert(self.entries[key_index].entity) {
-                chosen.push(key_index);
-            }
+            choose(key, true, &mut chosen);
         }
         // then the most important keys of the range, best first
         let mut heap: BinaryHeap<(OrderedImportance, usize, usize, usize)> = BinaryHeap::new();
@@ -253,9 +270,7 @@ impl Suggester {
             if chosen.len() == limit || steps > 20 * limit + 100 {
                 break;
             }
-            if seen.insert(self.entries[best].entity) {
-                chosen.push(best);
-            }
+            choose(best, false, &mut chosen);
             for (l, r) in [(left, best), (best + 1, right)] {
                 if l < r {
                     if let Some(next) = self.argmax(l, r) {
@@ -264,10 +279,91 @@ impl Suggester {
                 }
             }
         }
-        let suggestions = chosen
+        chosen
+    }
+}
+
+impl Suggester {
+    /// Indexes every name and alias of the graph's named entities.
+    pub fn build(graph: &KnowledgeGraph) -> Suggester {
+        let all: Vec<u32> = (0..graph.entity_slots() as u32).collect();
+        Suggester {
+            base: Arc::new(KeyIndex::build(graph, &all)),
+            recent: KeyIndex::build(graph, &[]),
+            changed: Vec::new(),
+        }
+    }
+
+    /// The suggester after entity `entity` of `graph` was added, renamed or
+    /// deleted (entity positions as in the graph this suggester was built
+    /// from: a compaction renumbers them and needs [`Suggester::build`]).
+    ///
+    /// # Complexity
+    /// O(c log c) for the c entities changed since the full build, until
+    /// there are `REBUILD_AFTER` of them; then a full build.
+    pub fn with_change(&self, graph: &KnowledgeGraph, entity: u32) -> Suggester {
+        let mut changed = self.changed.clone();
+        if let Err(at) = changed.binary_search(&entity) {
+            changed.insert(at, entity);
+        }
+        if changed.len() > REBUILD_AFTER {
+            return Suggester::build(graph);
+        }
+        Suggester {
+            base: self.base.clone(),
+            recent: KeyIndex::build(graph, &changed),
+            changed,
+        }
+    }
+
+    /// Number of keys indexed (those of changed entities in both indexes).
+    pub fn len(&self) -> usize {
+        self.base.keys.len() + self.recent.keys.len()
+    }
+
+    /// Whether no key is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Returns up to `limit` entities whose name, alias, pinyin or pinyin
+    /// initials start with `query`: exact matches first, then by importance.
+    pub fn suggest(&self, graph: &KnowledgeGraph, query: &str, limit: usize) -> Result<SuggestResponse> {
+        if limit == 0 || limit > MAX_SUGGESTIONS {
+            return Err(Error::invalid_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_SUGGESTIONS}"),
+            ));
+        }
+        let prefix = key_form(query);
+        if prefix.is_empty() {
+            return Err(Error::invalid_parameter("q", "type the beginning of a name"));
+        }
+        let is_changed = |entity: u32| self.changed.binary_search(&entity).is_ok();
+        let mut candidates = self.base.candidates(&prefix, limit, is_changed);
+        candidates.extend(
+            self.recent
+                .candidates(&prefix, limit, |_| false)
+                .into_iter()
+                .map(|c| Candidate { recent: true, ..c }),
+        );
+        // exact keys first (those of the full index, then the recent), then
+        // by importance; the sort is stable
+        candidates.sort_by(|a, b| {
+            b.exact.cmp(&a.exact).then_with(|| match a.exact {
+                true => a.recent.cmp(&b.recent),
+                false => b.importance.total_cmp(&a.importance),
+            })
+        });
+        let mut seen: HashSet<u32> = HashSet::new();
+        let suggestions = candidates
             .into_iter()
-            .map(|key_index| {
-                let entry = self.entries[key_index];
+            .filter_map(|candidate| {
+                let index = if candidate.recent { &self.recent } else { &*self.base };
+                let entry = index.entries[candidate.key];
+                if !seen.insert(entry.entity) {
+                    return None;
+                }
                 let entity = graph.entity_at(entry.entity);
                 let matched = entity
                     .names()
@@ -279,12 +375,13 @@ impl Suggester {
                     (Form::Text, _) => "alias",
                     (form, _) => form.label(),
                 };
-                Suggestion {
+                Some(Suggestion {
                     entity: EntityRef::from(entity),
                     matched,
                     via: via.to_string(),
-                }
+                })
             })
+            .take(limit)
             .collect();
         Ok(SuggestResponse {
             query: query.to_string(),
@@ -381,5 +478,57 @@ mod tests {
         assert!(suggester.suggest(&graph, "  ", 5).is_err());
         assert!(suggester.suggest(&graph, "q", 0).is_err());
         assert!(suggester.suggest(&graph, "zzzz", 5).unwrap().suggestions.is_empty());
+    }
+
+    #[test]
+    fn changed_entities_are_found_as_they_are_now() {
+        use crate::graph::Change;
+        let mut graph = graph();
+        let mut suggester = Suggester::build(&graph);
+        let changes = [
+            Change::PutEntity {
+                entity: entity("new", EntityKind::Enterprise, "青岛新秀科技", &["新秀"]),
+            },
+            Change::PutEntity {
+                entity: entity("gaoce", EntityKind::Enterprise, "高测集团", &[]),
+            },
+            Change::DeleteEntity { id: "e2".into() },
+        ];
+        for change in changes {
+            let id = match &change {
+                Change::PutEntity { entity } => entity.id.clone(),
+                Change::DeleteEntity { id } => id.clone(),
+                _ => unreachable!(),
+            };
+            let before = graph.position_of_id(&id);
+            graph.apply(change).unwrap();
+            let position = before.or_else(|| graph.position_of_id(&id)).unwrap();
+            suggester = suggester.with_change(&graph, position);
+        }
+        assert_eq!(ids(&suggester.suggest(&graph, "青岛新秀", 5).unwrap()), ["new"]);
+        assert_eq!(ids(&suggester.suggest(&graph, "qdxx", 5).unwrap()), ["new"]);
+        assert_eq!(ids(&suggester.suggest(&graph, "新秀", 5).unwrap()), ["new"]);
+        assert_eq!(ids(&suggester.suggest(&graph, "高测集团", 5).unwrap()), ["gaoce"]);
+        assert!(suggester.suggest(&graph, "高测股份", 5).unwrap().suggestions.is_empty());
+        assert!(suggester
+            .suggest(&graph, "青岛企业2", 5)
+            .unwrap()
+            .suggestions
+            .is_empty());
+        // the same entities as a suggester built from scratch
+        let fresh = Suggester::build(&graph);
+        for query in ["青岛", "q", "gao", "高测", "qd", "青岛企业", "x"] {
+            let sorted = |s: &Suggester| {
+                let mut found: Vec<String> = ids(&s.suggest(&graph, query, 20).unwrap())
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                found.sort();
+                found
+            };
+            assert_eq!(sorted(&suggester), sorted(&fresh), "{query}");
+        }
+        let first = suggester.suggest(&graph, "青岛", 3).unwrap();
+        assert_eq!(ids(&first)[0], "zone", "importance still orders across both indexes");
     }
 }
