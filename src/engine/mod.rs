@@ -8,6 +8,7 @@ mod write;
 pub use write::{WriteReceipt, COMPACT_AFTER};
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use serde::Serialize;
@@ -37,8 +38,10 @@ pub struct Engine {
     search: SearchIndex,
     manifest: Manifest,
     generation: PathBuf,
-    /// Changes the graph log held at open.
-    replayed: usize,
+    /// Changes in the graph log: those it held at open, then as writes
+    /// and compactions leave it (read by stats without waiting for a
+    /// write in flight).
+    pending: AtomicUsize,
     /// Logged changes after which the log is folded into a new snapshot.
     compact_after: usize,
     /// The open log and search writer, from the first change on.
@@ -114,7 +117,7 @@ impl Engine {
             search,
             manifest,
             generation,
-            replayed,
+            pending: AtomicUsize::new(replayed),
             compact_after: COMPACT_AFTER,
             writer: Mutex::new(None),
         })

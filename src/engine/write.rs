@@ -11,6 +11,7 @@
 //! Every [`COMPACT_AFTER`] changes (by default) the log is folded into a
 //! new snapshot.
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 
 use serde::Serialize;
@@ -57,8 +58,7 @@ fn op_name(change: &Change) -> &'static str {
 impl Engine {
     /// Changes logged since the snapshot.
     pub fn pending_changes(&self) -> usize {
-        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        writer.as_ref().map_or(self.replayed, |writer| writer.log.len())
+        self.pending.load(Ordering::Acquire)
     }
 
     fn open_writer(&self, graph: &KnowledgeGraph) -> Result<Writer> {
@@ -136,6 +136,7 @@ impl Engine {
             graph = Arc::new(folded);
             writer.log = log;
         }
+        self.pending.store(writer.log.len(), Ordering::Release);
         let applied = started.elapsed();
         // a snapshot renumbers entities: the folded graph needs a suggester
         // built anew, published with it; otherwise the changed entity is
