@@ -290,3 +290,39 @@ async fn suggestions_follow_a_compaction_that_renumbers_entities() {
         "{body}"
     );
 }
+
+#[actix_web::test]
+async fn changes_logged_before_a_crash_reach_search_at_the_next_open() {
+    let (_dir, index) = fresh_index();
+    let generation = innograph::store::current_generation(&index).unwrap().unwrap();
+    let entity: innograph::model::Entity = serde_json::from_value(new_enterprise()).unwrap();
+    let found = |engine: Engine| async move {
+        let app = app(engine, None).await;
+        let (_, body) = get(&app, &format!("/api/search?q={}", encode("钠离子电池"))).await;
+        let (_, suggested) = get(&app, &format!("/api/suggest?q={}", encode("钠源"))).await;
+        (
+            search_ids(&body).contains(&"ent_api_sodium".to_string()),
+            suggested["suggestions"].as_array().unwrap().len(),
+        )
+    };
+    // what a crash after the log append leaves: the change in the graph
+    // log, not in the search index
+    let mut logged = innograph::graph::PersistentGraph::open(&generation).unwrap();
+    logged.apply(innograph::graph::Change::PutEntity { entity }).unwrap();
+    drop(logged);
+    assert_eq!(found(Engine::open(&index).unwrap()).await, (true, 1));
+    assert_eq!(
+        found(Engine::open(&index).unwrap()).await,
+        (true, 1),
+        "and at the open after"
+    );
+
+    let mut logged = innograph::graph::PersistentGraph::open(&generation).unwrap();
+    logged
+        .apply(innograph::graph::Change::DeleteEntity {
+            id: "ent_api_sodium".into(),
+        })
+        .unwrap();
+    drop(logged);
+    assert_eq!(found(Engine::open(&index).unwrap()).await, (false, 0));
+}

@@ -81,9 +81,10 @@ impl Engine {
                 reason: "the segmentation dictionary differs from the one the index was built with".into(),
             });
         }
-        // Logged changes are in the search index already (a change's
-        // entry is committed before it is logged); the graph replays them.
-        let replayed = graph.replay_log(&generation)?;
+        // The graph replays the logged changes; the search index is then
+        // brought up to them (a change is logged before its entry is
+        // committed, so a crash can leave the index behind, never ahead).
+        let logged = graph.replay_log(&generation)?;
         let search_dir = generation.join(store::SEARCH_DIR);
         let search = SearchIndex::open(&search_dir, segmenter).map_err(|e| match e {
             Error::Tantivy(inner) => Error::CorruptIndex {
@@ -96,6 +97,7 @@ impl Engine {
             },
             other => other,
         })?;
+        write::catch_up_search(&search, &logged, graph.epoch)?;
         let suggester = Suggester::build(&graph);
         crate::heap::release_free_memory();
         tracing::debug!(
@@ -117,7 +119,7 @@ impl Engine {
             search,
             manifest,
             generation,
-            pending: AtomicUsize::new(replayed),
+            pending: AtomicUsize::new(logged.len()),
             compact_after: COMPACT_AFTER,
             writer: Mutex::new(None),
         })

@@ -1,12 +1,15 @@
 //! Changes made through the API, applied to a running engine.
 //!
 //! One change at a time (a mutex): the change is checked against the graph
-//! as it is; an entity's search entry is replaced (or removed) and
-//! committed; the change is appended to the graph log and flushed, which is
-//! when it is acknowledged; then it applies to the graph, and the new graph
-//! and suggester replace the old ones for the next queries. A crash before
-//! the log append leaves at most a search entry ahead of the graph, which
-//! the client's retry (every change is idempotent) brings in line.
+//! as it is; an entity's search entry is replaced (or removed) in the
+//! search writer; the change is appended to the graph log and flushed,
+//! which is when it is acknowledged; the search entry is committed with
+//! the log position it reaches; then the change applies to the graph, and
+//! the new graph and suggester replace the old ones for the next queries.
+//! A crash before the log append loses the change whole (the client's
+//! retry applies it: every change is idempotent); a crash after it leaves
+//! the search index behind the log, and opening the index brings it up to
+//! the log's position ([`catch_up_search`]).
 //!
 //! Every [`COMPACT_AFTER`] changes (by default) the log is folded into a
 //! new snapshot.
@@ -18,7 +21,7 @@ use serde::Serialize;
 
 use super::{Current, Engine};
 use crate::graph::{fold_log, Change, GraphLog, KnowledgeGraph, LOG_FILE};
-use crate::search::{SearchWriter, Suggester};
+use crate::search::{SearchIndex, SearchWriter, Suggester};
 use crate::{Error, Result};
 
 /// Logged changes after which the log is folded into a new snapshot, unless
@@ -103,18 +106,29 @@ impl Engine {
             Change::DeleteEntity { id } => graph.position_of_id(id),
             _ => None,
         };
-        let names_changed = writer.search.apply_change(&change)?;
-        if names_changed {
-            writer.search.commit()?;
-            self.search.reload()?;
+        let names_changed = match writer.search.apply_change(&change) {
+            Ok(changed) => changed,
+            Err(error) => return Err(rolled_back(&mut writer.search, error)),
+        };
+        if let Err(error) = writer.log.append(&change) {
+            return Err(rolled_back(&mut writer.search, error));
         }
-        let searched = started.elapsed();
-        writer.log.append(&change)?;
         let logged = started.elapsed();
+        // The change is acknowledged from here on. A failed search commit
+        // is reported after the change has applied to the graph (the log
+        // holds it); the next open brings the index up to the log.
+        let searched = if names_changed {
+            writer
+                .search
+                .commit_logged(graph.epoch, writer.log.len())
+                .and_then(|()| self.search.reload())
+        } else {
+            Ok(())
+        };
+        let committed = started.elapsed();
 
-        // The change is acknowledged from here on: apply it. Queries in
-        // flight keep the graph they started with; new ones wait for the
-        // change to apply. Entities keep their positions in the graph until
+        // Queries in flight keep the graph they started with; new ones wait
+        // for the change to apply. Entities keep their positions in the graph until
         // a compaction, so the suggester of the graph before stays valid
         // until its successor replaces it.
         drop(graph);
@@ -155,11 +169,15 @@ impl Engine {
             let suggester = Arc::new(suggester);
             *self.current.write().unwrap_or_else(PoisonError::into_inner) = Current { graph, suggester };
         }
+        if let Err(error) = searched {
+            tracing::error!(%error, op, id, "change logged and applied, but its search entry is not committed");
+            return Err(error);
+        }
         tracing::debug!(
             op,
-            search_ms = searched.as_secs_f64() * 1e3,
-            log_ms = (logged - searched).as_secs_f64() * 1e3,
-            apply_ms = (applied - logged).as_secs_f64() * 1e3,
+            log_ms = logged.as_secs_f64() * 1e3,
+            search_ms = (committed - logged).as_secs_f64() * 1e3,
+            apply_ms = (applied - committed).as_secs_f64() * 1e3,
             suggester_ms = (started.elapsed() - applied).as_secs_f64() * 1e3,
             "change applied"
         );
@@ -171,4 +189,50 @@ impl Engine {
             compacted,
         })
     }
+}
+
+/// `error`, after dropping the search changes not yet committed (so the
+/// next commit does not carry them).
+fn rolled_back(search: &mut SearchWriter, error: Error) -> Error {
+    if let Err(rollback) = search.rollback() {
+        tracing::error!(%rollback, "search changes could not be dropped");
+    }
+    error
+}
+
+/// Brings the search index up to the graph log: applies to it the entity
+/// changes among `logged` (the log following snapshot `epoch`) that its
+/// last commit does not say it holds. Nothing to do, and no lock taken, in
+/// the usual case; when another process holds the index's writer it is
+/// left to that process.
+pub(super) fn catch_up_search(search: &SearchIndex, logged: &[Change], epoch: u64) -> Result<()> {
+    let held = match search.logged_position()? {
+        Some((at, count)) if at == epoch && count <= logged.len() => count,
+        _ => 0,
+    };
+    let behind: Vec<&Change> = logged[held..]
+        .iter()
+        .filter(|c| matches!(c, Change::PutEntity { .. } | Change::DeleteEntity { .. }))
+        .collect();
+    if behind.is_empty() {
+        return Ok(());
+    }
+    let mut writer = match search.writer() {
+        Ok(writer) => writer,
+        Err(Error::Tantivy(tantivy::TantivyError::LockFailure(..))) => {
+            tracing::warn!(
+                changes = behind.len(),
+                "search index behind the graph log; another process writes to it"
+            );
+            return Ok(());
+        }
+        Err(other) => return Err(other),
+    };
+    for change in &behind {
+        writer.apply_change(change)?;
+    }
+    writer.commit_logged(epoch, logged.len())?;
+    search.reload()?;
+    tracing::info!(changes = behind.len(), "search index brought up to the graph log");
+    Ok(())
 }

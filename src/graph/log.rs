@@ -197,13 +197,12 @@ pub struct PersistentGraph {
 
 impl KnowledgeGraph {
     /// Applies the changes of the log in `dir` (the directory of the
-    /// snapshot this graph was loaded from), read only; returns how many.
-    pub fn replay_log(&mut self, dir: &Path) -> Result<usize> {
+    /// snapshot this graph was loaded from), read only; returns them.
+    pub fn replay_log(&mut self, dir: &Path) -> Result<Vec<Change>> {
         let log_path = dir.join(LOG_FILE);
         let changes = GraphLog::read(&log_path, self.epoch)?;
-        let count = changes.len();
-        replay(self, changes, &log_path)?;
-        Ok(count)
+        replay(self, changes.clone(), &log_path)?;
+        Ok(changes)
     }
 }
 

@@ -251,6 +251,22 @@ impl SearchWriter {
         Ok(())
     }
 
+    /// Commits, recording that the index now holds the entity changes of
+    /// the first `logged` changes of the graph log that follows snapshot
+    /// epoch `epoch` (see [`SearchIndex::logged_position`]).
+    pub fn commit_logged(&mut self, epoch: u64, logged: usize) -> Result<()> {
+        let mut commit = self.writer.prepare_commit()?;
+        commit.set_payload(&serde_json::json!({ "graph_epoch": epoch, "logged": logged }).to_string());
+        commit.commit()?;
+        Ok(())
+    }
+
+    /// Drops the changes made since the last commit.
+    pub fn rollback(&mut self) -> Result<()> {
+        self.writer.rollback()?;
+        Ok(())
+    }
+
     /// Commits and waits for background merges: the end of a build.
     pub fn finish(mut self) -> Result<()> {
         self.writer.commit()?;
@@ -363,6 +379,22 @@ impl SearchIndex {
             writer: self.index.writer(UPDATE_HEAP_BYTES)?,
             fields: self.fields,
             dictionary_version: self.segmenter.version().to_string(),
+        })
+    }
+
+    /// The graph log position the last commit recorded with
+    /// [`SearchWriter::commit_logged`]: the snapshot epoch the log follows
+    /// and how many of its changes the index holds. `None` when no commit
+    /// recorded one (as after a build, whose log is empty).
+    pub fn logged_position(&self) -> Result<Option<(u64, usize)>> {
+        let payload = self.index.load_metas()?.payload;
+        let Some(payload) = payload else {
+            return Ok(None);
+        };
+        let value: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+        Ok(match (value["graph_epoch"].as_u64(), value["logged"].as_u64()) {
+            (Some(epoch), Some(logged)) => Some((epoch, logged as usize)),
+            _ => None,
         })
     }
 
