@@ -443,8 +443,12 @@ fn hash_file(hasher: &mut blake3::Hasher, name: &str, bytes: &[u8]) {
 pub fn fingerprint(root: &Path) -> Result<String> {
     let mut hasher = blake3::Hasher::new();
     for (path, name, _) in corpus_files(root)? {
-        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        hash_file(&mut hasher, &name, &bytes);
+        // streamed: the same hash as `hash_file`, without holding the file
+        let file = fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        hasher.update(name.as_bytes());
+        hasher.update(&[0]);
+        hasher.update_reader(file).map_err(|e| Error::io(&path, e))?;
+        hasher.update(&[0]);
     }
     Ok(hasher.finalize().to_hex().to_string())
 }

@@ -71,10 +71,44 @@ pub struct SuggestResponse {
     pub suggestions: Vec<Suggestion>,
 }
 
+/// Texts back to back in one arena: text `i` is `text[ends[i - 1]..ends[i]]`
+/// (from 0 for the first).
+#[derive(Default)]
+struct Texts {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, index: usize) -> &str {
+        let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
+        &self.text[start..self.ends[index] as usize]
+    }
+
+    /// The first index in `from..` whose text does not satisfy `before`
+    /// (which holds for a prefix of the texts from `from` on).
+    fn partition_point(&self, from: usize, before: impl Fn(&str) -> bool) -> usize {
+        let (mut low, mut high) = (from, self.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if before(self.get(middle)) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
+    }
+}
+
 /// Sorted keys of some entities' names, with a segment tree over their
 /// importance.
 struct KeyIndex {
-    keys: Vec<Box<str>>,
+    keys: Texts,
     entries: Vec<Entry>,
     importance: Vec<f32>,
     /// `tree[n + i] = i`; `tree[p]` = the key of highest importance under p.
@@ -173,7 +207,20 @@ impl KeyIndex {
         items.par_sort_unstable_by(|a, b| {
             (&a.0, a.1.entity, a.1.name, a.1.form as u8).cmp(&(&b.0, b.1.entity, b.1.name, b.1.form as u8))
         });
-        let (keys, entries): (Vec<Box<str>>, Vec<Entry>) = items.into_iter().unzip();
+        let mut keys = Texts {
+            text: String::with_capacity(items.iter().map(|(k, _)| k.len()).sum()),
+            ends: Vec::with_capacity(items.len()),
+        };
+        let mut entries = Vec::with_capacity(items.len());
+        for (key, entry) in items {
+            if keys.text.len() + key.len() > u32::MAX as usize {
+                tracing::warn!(kept = keys.len(), "suggestion keys beyond 4 GiB are left out");
+                break;
+            }
+            keys.text.push_str(&key);
+            keys.ends.push(keys.text.len() as u32);
+            entries.push(entry);
+        }
         let importance: Vec<f32> = entries
             .par_iter()
             .map(|e| {
@@ -232,8 +279,8 @@ impl KeyIndex {
     /// Up to `limit` keys starting with `prefix`, of distinct entities not
     /// `ignored`: keys equal to the prefix first, then by importance.
     fn candidates(&self, prefix: &str, limit: usize, ignored: impl Fn(u32) -> bool) -> Vec<Candidate> {
-        let start = self.keys.partition_point(|k| k.as_ref() < prefix);
-        let end = start + self.keys[start..].partition_point(|k| k.starts_with(prefix));
+        let start = self.keys.partition_point(0, |k| k < prefix);
+        let end = self.keys.partition_point(start, |k| k.starts_with(prefix));
         let mut chosen: Vec<Candidate> = Vec::with_capacity(limit);
         let mut seen: HashSet<u32> = HashSet::new();
         let mut choose = |key: usize, exact: bool, chosen: &mut Vec<Candidate>| {
@@ -249,7 +296,7 @@ impl KeyIndex {
         };
         // exact keys sort first in the range
         for key in start..end {
-            if self.keys[key].as_ref() != prefix || chosen.len() == limit {
+            if self.keys.get(key) != prefix || chosen.len() == limit {
                 break;
             }
             choose(key, true, &mut chosen);
