@@ -44,8 +44,13 @@ pub enum Error {
     BudgetExceeded { bound: String, limit: String },
 
     /// Another process holds the index for writing.
-    #[error("another innograph process is writing to the index at {}; send changes to that process, or stop it first", .path.display())]
+    #[error("another innograph process is writing to the index at {} (a server that took changes, or a build); send changes to that process, or wait for it to finish", .path.display())]
     IndexBusy { path: PathBuf },
+
+    /// The index was rebuilt since this process opened it, so changes to
+    /// the generation it reads would be lost.
+    #[error("the index at {} was rebuilt since this process opened it; restart it to take changes", .path.display())]
+    IndexReplaced { path: PathBuf },
 
     /// Reading or writing a file failed.
     #[error("{}: {source}", .path.display())]
@@ -109,6 +114,7 @@ impl Error {
             Error::CorruptIndex { .. } => "corrupt_index",
             Error::BudgetExceeded { .. } => "budget_exceeded",
             Error::IndexBusy { .. } => "index_busy",
+            Error::IndexReplaced { .. } => "index_replaced",
             Error::Io { .. } | Error::Tantivy(_) | Error::Serialization(_) => "internal",
         }
     }
@@ -122,7 +128,7 @@ impl Error {
             | Error::AmbiguousName { .. } => 400,
             Error::EntityNotFound { .. } => 404,
             Error::BudgetExceeded { .. } => 422,
-            Error::IndexBusy { .. } => 409,
+            Error::IndexBusy { .. } | Error::IndexReplaced { .. } => 409,
             Error::IndexMissing { .. } => 503,
             Error::CorruptIndex { .. } | Error::Io { .. } | Error::Tantivy(_) | Error::Serialization(_) => 500,
         }

@@ -9,11 +9,14 @@ use innograph::{Engine, Error};
 
 use crate::common::{run, stderr, tiny_corpus, write};
 
+/// The names in `dir`, sorted, but for the index's write-lock file (which
+/// stays once made).
 fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name != innograph::store::LOCK_FILE)
                 .collect()
         })
         .unwrap_or_default();

@@ -326,3 +326,35 @@ async fn changes_logged_before_a_crash_reach_search_at_the_next_open() {
     drop(logged);
     assert_eq!(found(Engine::open(&index).unwrap()).await, (false, 0));
 }
+
+#[actix_web::test]
+async fn a_build_and_a_server_taking_changes_exclude_each_other() {
+    let (_dir, index) = fresh_index();
+    let corpus = crate::common::curated_corpus();
+    // a server that has taken a change holds the index: a build fails at once
+    let app = writable!(&index);
+    let (status, _) = call(&app, "POST", "/api/entities", Some(new_enterprise()), Some(TOKEN)).await;
+    assert_eq!(status, 201);
+    let busy = innograph::store::build(&corpus, &index, &mut |_| {});
+    assert!(matches!(busy, Err(innograph::Error::IndexBusy { .. })), "{busy:?}");
+    drop(app);
+    // once it is gone the build runs, and carries the change over
+    innograph::store::build(&corpus, &index, &mut |_| {}).unwrap();
+    assert!(Engine::open(&index).unwrap().entity("ent_api_sodium").is_ok());
+
+    // a server opened before a build refuses changes after it: they would
+    // go to the generation the build replaced
+    let stale = writable!(&index);
+    innograph::store::build(&corpus, &index, &mut |_| {}).unwrap();
+    let (status, body) = call(&stale, "POST", "/api/relations", Some(new_relation()), Some(TOKEN)).await;
+    assert_error(status, &body, 409, "index_replaced");
+    let reopened = writable!(&index);
+    let (_, view) = get(&reopened, "/api/entities/ent_api_sodium").await;
+    assert_eq!(
+        view["relations"].as_array().unwrap().len(),
+        0,
+        "the refused change is nowhere: {view}"
+    );
+    let (status, _) = call(&reopened, "POST", "/api/relations", Some(new_relation()), Some(TOKEN)).await;
+    assert_eq!(status, 201, "a server opened after the build takes it");
+}

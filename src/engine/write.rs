@@ -22,6 +22,7 @@ use serde::Serialize;
 use super::{Current, Engine};
 use crate::graph::{fold_log, Change, GraphLog, KnowledgeGraph, LOG_FILE};
 use crate::search::{SearchIndex, SearchWriter, Suggester};
+use crate::store::{self, WriteLock};
 use crate::{Error, Result};
 
 /// Logged changes after which the log is folded into a new snapshot, unless
@@ -32,6 +33,8 @@ pub const COMPACT_AFTER: usize = 4096;
 pub(super) struct Writer {
     log: GraphLog,
     search: SearchWriter,
+    /// The index's write lock, held from the first change on.
+    _lock: WriteLock,
 }
 
 /// What a change did, as the API answers it.
@@ -65,6 +68,15 @@ impl Engine {
     }
 
     fn open_writer(&self, graph: &KnowledgeGraph) -> Result<Writer> {
+        let index_dir = self.generation.parent().unwrap_or(&self.generation);
+        let lock = WriteLock::acquire(index_dir)?;
+        // a build that finished since this engine opened has replaced its
+        // generation: changes to it would be lost
+        if store::current_generation(index_dir)?.as_deref() != Some(self.generation.as_path()) {
+            return Err(Error::IndexReplaced {
+                path: index_dir.to_path_buf(),
+            });
+        }
         let search = self.search.writer().map_err(|e| match e {
             Error::Tantivy(tantivy::TantivyError::LockFailure(..)) => Error::IndexBusy {
                 path: self.generation.clone(),
@@ -72,7 +84,11 @@ impl Engine {
             other => other,
         })?;
         let (log, _) = GraphLog::open(&self.generation.join(LOG_FILE), graph.epoch)?;
-        Ok(Writer { log, search })
+        Ok(Writer {
+            log,
+            search,
+            _lock: lock,
+        })
     }
 
     /// Applies one change durably: when this returns `Ok`, the change is in

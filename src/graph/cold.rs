@@ -62,7 +62,11 @@ impl FileRecords {
     #[inline]
     fn span(&self, index: usize) -> (u64, usize) {
         let base = self.blocks[index / BLOCK];
-        let start = if index % BLOCK == 0 { 0 } else { self.ends[index - 1] };
+        let start = if index.is_multiple_of(BLOCK) {
+            0
+        } else {
+            self.ends[index - 1]
+        };
         (base + u64::from(start), (self.ends[index] - start) as usize)
     }
 }

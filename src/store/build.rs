@@ -55,6 +55,9 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &mut dyn FnMut(Build
     });
     let corpus = corpus::load(corpus_dir)?;
     fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    // held until the new generation is live: no server takes changes into
+    // the generation this build replaces, and no other build runs
+    let _lock = super::WriteLock::acquire(index_dir)?;
     // changes made through the API since the live generation was built,
     // replayed onto the new one so that a rebuild keeps them
     let carried = match super::current_generation(index_dir)? {
@@ -113,7 +116,7 @@ fn write_generation(
     let mut done = 0u64;
     let mut advance = |progress: &mut dyn FnMut(BuildProgress)| {
         done += 1;
-        if done % step == 0 {
+        if done.is_multiple_of(step) {
             progress(BuildProgress {
                 stage: "indexing",
                 done,

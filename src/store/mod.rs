@@ -18,9 +18,11 @@
 //! folded into a new `graph.bin` by compaction (see `crate::graph`).
 
 pub(crate) mod build;
+mod lock;
 mod manifest;
 
 pub use build::{build, BuildProgress};
+pub use lock::{WriteLock, LOCK_FILE};
 pub use manifest::{Counts, Manifest, FORMAT_VERSION};
 
 use std::fs;

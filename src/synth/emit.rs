@@ -818,7 +818,7 @@ fn emit_enterprise(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
     // One enterprise in two gets a news article telling its story; the
     // sentences of up to six relations are its text and their evidence.
     let stride = (plan.counts.enterprises / (plan.counts.total() / 10).max(1)).max(1) as u32;
-    let document_id = (index % stride == 0).then(|| format!("syn_news_{index}"));
+    let document_id = index.is_multiple_of(stride).then(|| format!("syn_news_{index}"));
     if let Some(doc) = &document_id {
         let told: Vec<&str> = links.iter().filter_map(|l| l.sentence.as_deref()).take(6).collect();
         let latest = links.iter().filter_map(|l| l.since).max().unwrap_or(e.founded);
