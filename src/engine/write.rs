@@ -143,23 +143,28 @@ impl Engine {
         };
         let committed = started.elapsed();
 
-        // Queries in flight keep the graph they started with; new ones wait
-        // for the change to apply. Entities keep their positions in the graph until
-        // a compaction, so the suggester of the graph before stays valid
-        // until its successor replaces it.
-        drop(graph);
+        // The change applies to a copy, outside any lock: queries go on
+        // reading the graph as it was until the new one (and its suggester)
+        // replaces it, in one swap at the end. Changes are one at a time (the
+        // writer lock), so no other change can slip in between. Entities
+        // keep their positions until a compaction, so the suggester of the
+        // graph before stays valid until its successor replaces it.
         let put_id = match &change {
             Change::PutEntity { entity } => Some(entity.id.clone()),
             _ => None,
         };
-        let (mut graph, suggester) = {
-            let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
-            Arc::make_mut(&mut current.graph).apply(change)?;
-            (current.graph.clone(), current.suggester.clone())
-        };
+        let suggester = self
+            .current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .suggester
+            .clone();
+        let mut next = KnowledgeGraph::clone(&graph);
+        drop(graph);
+        next.apply(change)?;
+        let mut graph = Arc::new(next);
         let renamed = renamed.or_else(|| put_id.and_then(|id| graph.position_of_id(&id)));
-        // Changes are one at a time (the writer lock), so the graph can be
-        // folded into a snapshot while queries go on reading it.
+        // the new graph is folded into a snapshot before anyone reads it
         let compacted = writer.log.len() >= self.compact_after;
         if compacted {
             let (folded, log) = fold_log(&graph, &self.generation)?;
@@ -172,19 +177,21 @@ impl Engine {
         // built anew, published with it; otherwise the changed entity is
         // indexed again beside the others
         let suggester = if compacted {
-            Some(Suggester::build(&graph))
+            Arc::new(Suggester::build(&graph))
         } else if names_changed {
-            Some(match renamed {
+            Arc::new(match renamed {
                 Some(entity) => suggester.with_change(&graph, entity),
                 None => Suggester::build(&graph),
             })
         } else {
-            None
+            suggester
         };
-        if let Some(suggester) = suggester {
-            let suggester = Arc::new(suggester);
-            *self.current.write().unwrap_or_else(PoisonError::into_inner) = Current { graph, suggester };
-        }
+        let replaced = std::mem::replace(
+            &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
+            Current { graph, suggester },
+        );
+        // freed (when no query holds it any more) outside the lock
+        drop(replaced);
         if let Err(error) = searched {
             tracing::error!(%error, op, id, "change logged and applied, but its search entry is not committed");
             return Err(error);
