@@ -19,6 +19,7 @@ pub mod cli;
 pub mod corpus;
 mod engine;
 mod error;
+pub mod export;
 pub mod graph;
 mod heap;
 pub mod model;

@@ -25,7 +25,19 @@ fn main() -> ExitCode {
                 .chain()
                 .find_map(|cause| cause.downcast_ref::<innograph::Error>())
                 .is_some_and(innograph::Error::is_user_error);
-            eprintln!("error: {error:#}");
+            // the chain of causes, each said once (a library error's text
+            // often includes its source's already)
+            let mut message = String::new();
+            for cause in error.chain() {
+                let text = cause.to_string();
+                if !message.contains(&text) {
+                    if !message.is_empty() {
+                        message.push_str(": ");
+                    }
+                    message.push_str(&text);
+                }
+            }
+            eprintln!("error: {message}");
             ExitCode::from(if user_error { 2 } else { 1 })
         }
     }

@@ -8,7 +8,8 @@
 //! - `cli`: commands, `--json`, exit codes and stderr;
 //! - `synth`: the synthetic generator's determinism, validity and shape;
 //! - `text_search`: tricky Chinese text, identifiers, filters and suggest;
-//! - `writes`: changes through the API, the token, restarts and rebuilds.
+//! - `writes`: changes through the API, the token, restarts and rebuilds;
+//! - `export`: GraphML and Neo4j CSV read back.
 
 #![allow(clippy::unwrap_used)]
 
@@ -16,6 +17,7 @@ mod build;
 mod cli;
 mod common;
 mod corpus;
+mod export;
 mod graph;
 mod http;
 mod relevance;

@@ -199,6 +199,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the graph for other tools: GraphML, or CSV for neo4j-admin import.
+    Export {
+        /// `graphml` (one innograph.graphml) or `neo4j` (nodes.csv and relationships.csv).
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// Directory to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The formats of `export`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormatArg {
+    Graphml,
+    Neo4j,
 }
 
 /// Runs a parsed command line.
@@ -334,7 +352,28 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let stats = engine.stats();
             print(json, &stats, || output::stats(&stats))
         }
+        Command::Export { format, out, json } => {
+            // read only: the snapshot and the changes logged since
+            let generation = live_generation(index)?;
+            let mut graph = crate::graph::KnowledgeGraph::load(&generation.join(store::GRAPH_FILE))?;
+            graph.replay_log(&generation)?;
+            let format = match format {
+                ExportFormatArg::Graphml => crate::export::ExportFormat::GraphMl,
+                ExportFormatArg::Neo4j => crate::export::ExportFormat::Neo4j,
+            };
+            let summary = crate::export::export(&graph, format, &out)?;
+            print(json, &summary, || output::export(&summary, format))
+        }
     }
+}
+
+/// The live generation of the index at `index`.
+fn live_generation(index: &Path) -> anyhow::Result<PathBuf> {
+    Ok(
+        store::current_generation(index)?.ok_or_else(|| crate::Error::IndexMissing {
+            path: index.to_path_buf(),
+        })?,
+    )
 }
 
 fn open(index: &Path) -> anyhow::Result<Engine> {

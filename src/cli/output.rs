@@ -321,3 +321,32 @@ pub(super) fn stats(stats: &Stats) -> String {
     );
     out.trim_end().to_string()
 }
+
+pub(super) fn export(summary: &crate::export::ExportSummary, format: crate::export::ExportFormat) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "exported {} entities and {} relations:",
+        summary.entities, summary.relations
+    );
+    for file in &summary.files {
+        let _ = writeln!(out, "  {}", file.display());
+    }
+    if format == crate::export::ExportFormat::Neo4j {
+        let file = |name: &str| {
+            summary
+                .files
+                .iter()
+                .find(|f| f.ends_with(name))
+                .map(|f| f.display().to_string())
+                .unwrap_or_default()
+        };
+        let _ = writeln!(
+            out,
+            "load into Neo4j with: neo4j-admin database import full --nodes={} --relationships={} innograph",
+            file(crate::export::NEO4J_NODES_FILE),
+            file(crate::export::NEO4J_RELATIONSHIPS_FILE)
+        );
+    }
+    out
+}

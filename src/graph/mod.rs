@@ -39,6 +39,7 @@ pub use names::EntityHot;
 pub use neighbors::{Direction, NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
 pub use paths::{PathsRequest, MAX_K, MAX_PATH_LENGTH};
 pub use stats::{DegreePercentiles, GraphMemory, GraphStats};
+pub(crate) use store::props_text;
 /// Record builders for tests anywhere in the crate.
 #[cfg(test)]
 pub(crate) use store::tests::{entity as test_entity, relation as test_relation};

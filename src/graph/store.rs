@@ -215,7 +215,8 @@ fn merge_sorted<T: Ord + Copy>(a: impl Iterator<Item = T>, b: impl Iterator<Item
     merged
 }
 
-fn props_text(props: &serde_json::Map<String, serde_json::Value>) -> String {
+/// Properties as one JSON text, empty for none.
+pub(crate) fn props_text(props: &serde_json::Map<String, serde_json::Value>) -> String {
     if props.is_empty() {
         String::new()
     } else {
