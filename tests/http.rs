@@ -303,3 +303,43 @@ async fn unknown_paths_answer_json_404() {
     assert_error(status, &body, 404, "not_found");
     assert!(body["error"]["message"].as_str().unwrap().contains("/api/nothing/here"));
 }
+
+#[actix_web::test]
+async fn metrics_count_requests_by_route_and_describe_the_index() {
+    let app = app!();
+    for uri in [
+        "/api/entities/zone_qingdao_hitech",
+        "/api/entities/ent_kangdao_medical",
+        "/api/entities/nobody_at_all",
+    ] {
+        get(&app, uri).await;
+    }
+    let request = actix_web::test::TestRequest::get().uri("/metrics").to_request();
+    let response = actix_web::test::call_service(&app, request).await;
+    assert_eq!(response.status(), 200);
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    let body = String::from_utf8(actix_web::test::read_body(response).await.to_vec()).unwrap();
+    let value = |series: &str| -> f64 {
+        body.lines()
+            .find_map(|line| line.strip_prefix(series))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {series} in\n{body}"))
+    };
+    // one series per route pattern, not per entity (other tests may add to it)
+    assert!(value(r#"innograph_http_requests_total{method="GET",route="/api/entities/{id}",status="200"}"#) >= 2.0);
+    assert!(value(r#"innograph_http_requests_total{method="GET",route="/api/entities/{id}",status="404"}"#) >= 1.0);
+    assert!(!body.contains("zone_qingdao_hitech"));
+    assert!(value(r#"innograph_http_request_duration_seconds_count{route="/api/entities/{id}"}"#) >= 3.0);
+    let engine = innograph::Engine::open(curated_index()).unwrap();
+    let stats = engine.stats();
+    assert_eq!(value(r#"innograph_index{measure="entities"}"#), stats.entities as f64);
+    assert_eq!(value(r#"innograph_index{measure="relations"}"#), stats.relations as f64);
+    assert!(value(r#"innograph_index{measure="graph_heap_bytes"}"#) > 0.0);
+}

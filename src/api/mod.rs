@@ -5,6 +5,7 @@
 //! `innograph serve` and the tests.
 
 mod error;
+mod metrics;
 mod params;
 mod routes;
 
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::scope("/api")
+                .wrap(actix_web::middleware::from_fn(metrics::record))
                 .route("/health", web::get().to(routes::health))
                 .route("/stats", web::get().to(routes::stats))
                 .route("/search", web::get().to(routes::search))
@@ -51,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/graph/equity", web::get().to(routes::equity))
                 .default_service(web::to(routes::not_found)),
         )
+        .route("/metrics", web::get().to(metrics::metrics))
         .route("/", web::get().to(routes::home));
 }
 

@@ -174,6 +174,7 @@ pub(crate) async fn home(engine: SharedEngine) -> HttpResponse {
          <li><a href=\"/api/search?q=%E5%85%89%E4%BC%8F\">/api/search?q=光伏</a></li>\
          <li>/api/entities/{{id}}, /api/entities/{{id}}/neighbors?depth=2</li>\
          <li>/api/paths?from=&amp;to=&amp;k=3</li>\
+         <li><a href=\"/metrics\">/metrics</a></li>\
          </ul></html>",
         graph.entity_count(),
         graph.relation_count(),
