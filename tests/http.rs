@@ -343,3 +343,92 @@ async fn metrics_count_requests_by_route_and_describe_the_index() {
     assert_eq!(value(r#"innograph_index{measure="relations"}"#), stats.relations as f64);
     assert!(value(r#"innograph_index{measure="graph_heap_bytes"}"#) > 0.0);
 }
+
+/// Every `.route(PATH, web::METHOD()…)` the API registers, as (METHOD, full
+/// path), read from the source that registers them.
+fn registered_routes() -> std::collections::BTreeSet<(String, String)> {
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/api/mod.rs")).unwrap();
+    let scope = regex::Regex::new(r#"web::scope\("([^"]+)"\)"#).unwrap();
+    let prefix = scope.captures(&source).unwrap()[1].to_string();
+    let route = regex::Regex::new(r#"(?s)\.route\(\s*"([^"]+)",\s*web::(\w+)\(\)"#).unwrap();
+    let scope_at = source.find("web::scope(").unwrap();
+    let scope_end = source.find(".default_service(").unwrap();
+    route
+        .captures_iter(&source)
+        .map(|c| {
+            let at = c.get(0).unwrap().start();
+            let path = if at > scope_at && at < scope_end {
+                format!("{prefix}{}", &c[1])
+            } else {
+                c[1].to_string()
+            };
+            (c[2].to_uppercase(), path)
+        })
+        .filter(|(_, path)| path != "/")
+        .collect()
+}
+
+#[actix_web::test]
+async fn openapi_names_every_route_and_its_parameters() {
+    let app = app!();
+    let (status, doc) = get(&app, "/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut documented = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            documented.insert((method.to_uppercase(), path.clone()));
+            // the query parameters documented are the ones the route takes:
+            // an unknown one is refused with the list of those it expects
+            let query: Vec<&str> = operation["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .filter(|p| p["in"] == "query")
+                        .map(|p| p["name"].as_str().unwrap())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if method != "get" || path.contains('{') || query.is_empty() {
+                continue;
+            }
+            let (status, body) = get(&app, &format!("{path}?zz_unknown=1")).await;
+            assert_error(status, &body, 400, "invalid_parameter");
+            let message = body["error"]["message"].as_str().unwrap();
+            let expected: Vec<&str> = message
+                .rsplit("expected one of: ")
+                .next()
+                .unwrap()
+                .split(", ")
+                .collect();
+            let (mut a, mut b) = (query.clone(), expected.clone());
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "{path}");
+        }
+    }
+    assert_eq!(documented, registered_routes(), "documented vs registered routes");
+    // the kinds it lists are the model's
+    let kinds: Vec<&str> = doc["components"]["schemas"]["EntityKind"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    let model: Vec<String> = innograph::model::EntityKind::ALL
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(kinds, model);
+    let relations: Vec<&str> = doc["components"]["schemas"]["RelationKind"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    let model: Vec<String> = innograph::model::RelationKind::ALL
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    assert_eq!(relations, model);
+}

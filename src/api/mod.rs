@@ -51,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/graph/clusters", web::get().to(routes::clusters))
                 .route("/graph/timeline", web::get().to(routes::timeline))
                 .route("/graph/equity", web::get().to(routes::equity))
+                .route("/openapi.json", web::get().to(routes::openapi))
                 .default_service(web::to(routes::not_found)),
         )
         .route("/metrics", web::get().to(metrics::metrics))

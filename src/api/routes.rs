@@ -174,6 +174,7 @@ pub(crate) async fn home(engine: SharedEngine) -> HttpResponse {
          <li><a href=\"/api/search?q=%E5%85%89%E4%BC%8F\">/api/search?q=光伏</a></li>\
          <li>/api/entities/{{id}}, /api/entities/{{id}}/neighbors?depth=2</li>\
          <li>/api/paths?from=&amp;to=&amp;k=3</li>\
+         <li><a href=\"/api/openapi.json\">/api/openapi.json</a> (OpenAPI)</li>\
          <li><a href=\"/metrics\">/metrics</a></li>\
          </ul></html>",
         graph.entity_count(),
@@ -295,4 +296,12 @@ pub(crate) async fn delete_relation(
         })
     })
     .await
+}
+
+/// The OpenAPI document of this API (kept beside the routes; a test checks
+/// that it names every route and each route's parameters).
+const OPENAPI: &str = include_str!("openapi.json");
+
+pub(crate) async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(OPENAPI)
 }
