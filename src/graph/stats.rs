@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::store::KnowledgeGraph;
-use crate::model::RelationKind;
+use crate::model::{EntityKind, RelationKind};
 
 /// Degree percentiles over all entities.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -56,13 +56,17 @@ pub struct GraphStats {
 impl KnowledgeGraph {
     /// Counts per entity and relation kind and degree percentiles.
     pub fn stats(&self) -> GraphStats {
-        let mut entity_kinds = BTreeMap::new();
-        for entity in (0..self.entity_slots() as u32)
-            .filter(|&i| self.is_live(i))
-            .map(|i| self.entity_at(i))
-        {
-            *entity_kinds.entry(entity.kind.to_string()).or_insert(0) += 1;
+        // kinds only: the names stay unread
+        let mut per_entity_kind = [0usize; EntityKind::ALL.len()];
+        for index in (0..self.entity_slots() as u32).filter(|&i| self.is_live(i)) {
+            per_entity_kind[self.kind_at(index) as usize] += 1;
         }
+        let entity_kinds: BTreeMap<String, usize> = EntityKind::ALL
+            .iter()
+            .zip(per_entity_kind)
+            .filter(|&(_, count)| count > 0)
+            .map(|(kind, count)| (kind.to_string(), count))
+            .collect();
         let mut relation_kinds = BTreeMap::new();
         let mut per_kind = [0usize; RelationKind::ALL.len()];
         for index in self.relation_positions() {

@@ -560,6 +560,11 @@ impl KnowledgeGraph {
         self.names.get(index, self.entity_kind[index as usize])
     }
 
+    /// The kind of the entity at a position (without reading its names).
+    pub fn kind_at(&self, index: u32) -> EntityKind {
+        self.entity_kind[index as usize]
+    }
+
     /// The full entity record at a position.
     pub fn entity_record(&self, index: u32) -> Result<Entity> {
         let bytes = self.entity_cold.get(index)?;

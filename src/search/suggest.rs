@@ -224,7 +224,7 @@ impl KeyIndex {
         let importance: Vec<f32> = entries
             .par_iter()
             .map(|e| {
-                let kind = graph.entity_at(e.entity).kind;
+                let kind = graph.kind_at(e.entity);
                 // among one entity's keys, its main name wins the tie
                 let main_name = if e.name == 0 { 1e-3 } else { 0.0 };
                 importance(kind, graph.degree(e.entity)) + main_name
