@@ -26,6 +26,9 @@
 //!    Then one 3-hop expansion (limit 1000) of the biggest hub, which must
 //!    answer within its budget.
 //! 4. **PageRank**: the first `pagerank()` call (later calls are cached).
+//! 5. **Changes**: copying the graph (the engine applies each change to a
+//!    copy and swaps it in), then applying a put relation, a delete
+//!    relation and a put entity to the copy; five rounds, medians.
 //!
 //! The process that measures is a fresh one: when this run had to generate
 //! the corpus or build the index, the bench `exec`s itself again for the
@@ -200,6 +203,53 @@ impl Latencies {
             "each_ms": self.in_order.iter().map(|d| d.as_secs_f64() * 1e3).collect::<Vec<_>>(),
         })
     }
+}
+
+/// Median times of changes at the bench's scale.
+struct ChangeTimes {
+    copy: Duration,
+    put_relation: Duration,
+    delete_relation: Duration,
+    put_entity: Duration,
+}
+
+/// Times five of each kind of change, each on a fresh copy of `graph`
+/// (the engine applies a change to a copy and swaps it in).
+fn measure_changes(graph: &KnowledgeGraph) -> Result<ChangeTimes, Box<dyn std::error::Error>> {
+    use innograph::graph::Change;
+    let n = graph.entity_slots() as u32;
+    let id = |i: u32| graph.entity_at(i % n).id.to_string();
+    let (mut copy, mut put_relation, mut delete_relation, mut put_entity) = (vec![], vec![], vec![], vec![]);
+    for round in 0..5u32 {
+        let (a, b) = (id(7919 * (round + 1)), id(104_729 * (round + 3)));
+        let relation: innograph::model::Relation =
+            serde_json::from_value(serde_json::json!({"from": a, "to": b, "kind": "collaborates_with"}))?;
+        let started = Instant::now();
+        let mut copied = graph.clone();
+        copy.push(started.elapsed());
+        let started = Instant::now();
+        copied.apply(Change::PutRelation { relation })?;
+        put_relation.push(started.elapsed());
+        let started = Instant::now();
+        copied.apply(Change::DeleteRelation {
+            from: a,
+            to: b,
+            kind: innograph::model::RelationKind::CollaboratesWith,
+        })?;
+        delete_relation.push(started.elapsed());
+        let entity: innograph::model::Entity = serde_json::from_value(serde_json::json!({
+            "id": format!("bench_new_{round}"), "kind": "enterprise", "name": format!("基准新增企业{round}")
+        }))?;
+        let started = Instant::now();
+        copied.apply(Change::PutEntity { entity })?;
+        put_entity.push(started.elapsed());
+    }
+    Ok(ChangeTimes {
+        copy: median(&copy),
+        put_relation: median(&put_relation),
+        delete_relation: median(&delete_relation),
+        put_entity: median(&put_entity),
+    })
 }
 
 fn median(samples: &[Duration]) -> Duration {
@@ -683,6 +733,10 @@ fn measure(
         .enumerate()
         .max_by(|a, b| a.1.total_cmp(b.1))
         .map_or(0, |(i, _)| i);
+    // 5. changes, each applied to a copy of the graph as the engine does
+    progress("changes");
+    let changes = measure_changes(&graph)?;
+
     let rss_end = rss();
     let split_end = rss_split();
     let peak_end = peak_rss();
@@ -734,6 +788,16 @@ fn measure(
                 format!("{} / {}", mib(split_end.0), mib(split_end.1)),
             ],
             vec!["degree centrality top 10".into(), fmt_duration(degree_time)],
+            vec![
+                "copying the graph (the engine applies a change to a copy)".into(),
+                fmt_duration(changes.copy),
+            ],
+            vec!["applying: put relation / delete relation / put entity (median of 5)".into(), format!(
+                "{} / {} / {}",
+                fmt_duration(changes.put_relation),
+                fmt_duration(changes.delete_relation),
+                fmt_duration(changes.put_entity)
+            )],
             vec![
                 "PageRank, first call".into(),
                 format!(
@@ -871,6 +935,10 @@ fn measure(
         "peak_after_load_bytes": peak_after_load,
         "graph_memory": memory,
         "rss_anon_file_after_load_bytes": [split_after.0, split_after.1],
+        "change_copy_s": changes.copy.as_secs_f64(),
+        "change_put_relation_s": changes.put_relation.as_secs_f64(),
+        "change_delete_relation_s": changes.delete_relation.as_secs_f64(),
+        "change_put_entity_s": changes.put_entity.as_secs_f64(),
         "rss_end_bytes": rss_end,
         "rss_anon_file_end_bytes": [split_end.0, split_end.1],
         "peak_end_bytes": peak_end,
