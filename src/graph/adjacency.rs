@@ -37,7 +37,7 @@ pub(crate) struct Edge {
 /// `v`), then its incoming entries. Since `offsets[v]` counts
 /// `first_relation[v]` outgoing entries before `v`, the incoming entry at
 /// position `p` of `v`'s run is `incoming[p - first_relation[v + 1]]`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Adjacency {
     offsets: Vec<u32>,
     first_relation: Vec<u32>,
@@ -47,6 +47,59 @@ pub(crate) struct Adjacency {
     incoming: Vec<u32>,
     /// Kind of each relation.
     kind: Vec<RelationKind>,
+}
+
+/// How a batch renumbers the relations: the old ones it drops, and where
+/// each added one goes among the old ones.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Renumbering {
+    /// For each added relation, in the order they are numbered, the old
+    /// number it goes before (see [`Adjacency::insert_point`]);
+    /// nondecreasing.
+    pub insert_at: Vec<u32>,
+    /// Old numbers dropped, sorted, each once.
+    pub deleted: Vec<u32>,
+}
+
+impl Renumbering {
+    /// The new number of old relation `old` (which must not be dropped).
+    #[inline]
+    pub(crate) fn new_number(&self, old: u32) -> u32 {
+        let inserted_before = self.insert_at.partition_point(|&at| at <= old) as u32;
+        let dropped_before = self.deleted.partition_point(|&d| d < old) as u32;
+        old + inserted_before - dropped_before
+    }
+
+    /// The number of the `index`th added relation.
+    pub(crate) fn added_number(&self, index: usize) -> u32 {
+        let at = self.insert_at[index];
+        at + index as u32 - self.deleted.partition_point(|&d| d < at) as u32
+    }
+
+    /// A column by relation after the batch: `old` without the dropped
+    /// relations, with `added(i)` in the place of the `i`th added one.
+    pub(crate) fn splice<T: Copy>(&self, old: &[T], added: impl Fn(usize) -> T) -> Vec<T> {
+        let mut spliced = Vec::with_capacity(old.len() + self.insert_at.len() - self.deleted.len());
+        let (mut at, mut next_insert, mut next_delete) = (0usize, 0usize, 0usize);
+        loop {
+            let insert = self.insert_at.get(next_insert).map_or(usize::MAX, |&i| i as usize);
+            let delete = self.deleted.get(next_delete).map_or(usize::MAX, |&d| d as usize);
+            let until = insert.min(delete).min(old.len());
+            spliced.extend_from_slice(&old[at..until]);
+            at = until;
+            if insert == at {
+                // an added relation goes before the old one at its place
+                spliced.push(added(next_insert));
+                next_insert += 1;
+            } else if delete == at {
+                at += 1;
+                next_delete += 1;
+            } else {
+                break;
+            }
+        }
+        spliced
+    }
 }
 
 /// Why relation rows could not be built.
@@ -263,6 +316,148 @@ impl Adjacency {
     pub(crate) fn relation_ends(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
         (0..self.nodes() as u32)
             .flat_map(move |from| self.outgoing_ends(from).map(move |(relation, to)| (relation, from, to)))
+    }
+
+    /// Where a relation added from `from` goes among the old ones: after
+    /// the relations going from `from` (before those of the next node).
+    pub(crate) fn insert_point(&self, from: u32) -> u32 {
+        let next = from as usize + 1;
+        self.first_relation
+            .get(next)
+            .copied()
+            .unwrap_or(self.relations() as u32)
+    }
+
+    /// The rows after a batch of changes, built by copying the rows of the
+    /// nodes it leaves alone and rebuilding only the others: `nodes` nodes
+    /// (at least as many as now), the relations `renumbering` drops left out
+    /// and `added` (in the order of `renumbering`) put in.
+    ///
+    /// # Complexity
+    /// O(V + E) sequential copying, plus O(d log d) for the d entries of the
+    /// nodes the batch touches; the same rows [`Adjacency::build`] gives.
+    pub(crate) fn spliced(
+        &self,
+        nodes: usize,
+        added: &[(u32, u32, RelationKind)],
+        renumbering: &Renumbering,
+    ) -> Adjacency {
+        let old_nodes = self.nodes();
+        debug_assert!(nodes >= old_nodes);
+        let old_relations = self.relations() as u32;
+        let deleted = &renumbering.deleted;
+        let is_deleted = |relation: u32| deleted.binary_search(&relation).is_ok();
+        let renumber =
+            |word: u32| renumbering.new_number(word >> KIND_BITS) << KIND_BITS | (word & ((1 << KIND_BITS) - 1));
+        // the nodes whose rows change
+        let mut changed: Vec<u32> = added.iter().flat_map(|&(from, to, _)| [from, to]).collect();
+        for &relation in deleted {
+            let (from, to) = self.ends(relation);
+            changed.extend([from, to]);
+        }
+        changed.sort_unstable();
+        changed.dedup();
+        // added relations by their `to`, in number order
+        let mut by_to: Vec<usize> = (0..added.len()).collect();
+        by_to.sort_by_key(|&i| (added[i].1, renumbering.added_number(i)));
+
+        let old_first = |v: usize| {
+            if v < old_nodes {
+                self.first_relation[v]
+            } else {
+                old_relations
+            }
+        };
+        let old_offset = |v: usize| {
+            if v < old_nodes {
+                self.offsets[v]
+            } else {
+                2 * old_relations
+            }
+        };
+        let in_before = |v: usize| old_offset(v) - old_first(v);
+        let mut offsets = Vec::with_capacity(nodes + 1);
+        let mut first_relation = Vec::with_capacity(nodes + 1);
+        let new_relations = self.relations() + added.len() - deleted.len();
+        let mut neighbor = Vec::with_capacity(2 * new_relations);
+        let mut incoming = Vec::with_capacity(new_relations);
+        // rows of nodes `from..to` (below `old_nodes`) copied as they are,
+        // their incoming words renumbered
+        let copy = |from: usize, to: usize, neighbor: &mut Vec<u32>, incoming: &mut Vec<u32>| {
+            let (from, to) = (from.min(old_nodes), to.min(old_nodes));
+            if from < to {
+                neighbor.extend_from_slice(&self.neighbor[old_offset(from) as usize..old_offset(to) as usize]);
+                let words = &self.incoming[in_before(from) as usize..in_before(to) as usize];
+                incoming.extend(words.iter().map(|&w| renumber(w)));
+            }
+        };
+        let mut copied_up_to = 0usize;
+        let mut next_changed = changed.iter().peekable();
+        let (mut added_from, mut added_to) = (0usize, 0usize);
+        for node in 0..nodes {
+            // where the node's row starts: what the rows before it hold now
+            // (the rows from `copied_up_to` on are still to be copied whole)
+            offsets.push(neighbor.len() as u32 + old_offset(node) - old_offset(copied_up_to));
+            let written = (neighbor.len() - incoming.len()) as u32;
+            first_relation.push(written + old_first(node) - old_first(copied_up_to));
+            if next_changed.next_if(|&&c| c as usize == node).is_none() {
+                continue;
+            }
+            copy(copied_up_to, node, &mut neighbor, &mut incoming);
+            copied_up_to = node + 1;
+            *offsets.last_mut().expect("pushed") = neighbor.len() as u32;
+            *first_relation.last_mut().expect("pushed") = (neighbor.len() - incoming.len()) as u32;
+            // outgoing: the old ones left, then the added ones
+            if node < old_nodes {
+                let start = old_offset(node) as usize;
+                for (j, &to) in self.neighbor[start..start + self.outgoing(node as u32).len()]
+                    .iter()
+                    .enumerate()
+                {
+                    if !is_deleted(old_first(node) + j as u32) {
+                        neighbor.push(to);
+                    }
+                }
+            }
+            while added_from < added.len() && added[added_from].0 as usize == node {
+                neighbor.push(added[added_from].1);
+                added_from += 1;
+            }
+            // incoming: the old ones left and the added ones, in number order
+            let mut entries: Vec<(u32, u32)> = Vec::new();
+            if node < old_nodes {
+                let out_len = self.outgoing(node as u32).len();
+                let start = old_offset(node) as usize + out_len;
+                let words = &self.incoming[in_before(node) as usize..in_before(node + 1) as usize];
+                for (j, &word) in words.iter().enumerate() {
+                    if !is_deleted(word >> KIND_BITS) {
+                        entries.push((self.neighbor[start + j], renumber(word)));
+                    }
+                }
+            }
+            while added_to < by_to.len() && added[by_to[added_to]].1 as usize == node {
+                let i = by_to[added_to];
+                let word = renumbering.added_number(i) << KIND_BITS | added[i].2 as u32;
+                entries.push((added[i].0, word));
+                added_to += 1;
+            }
+            entries.sort_by_key(|&(_, word)| word >> KIND_BITS);
+            for (other, word) in entries {
+                neighbor.push(other);
+                incoming.push(word);
+            }
+        }
+        copy(copied_up_to, old_nodes, &mut neighbor, &mut incoming);
+        offsets.push(neighbor.len() as u32);
+        first_relation.push((neighbor.len() - incoming.len()) as u32);
+        debug_assert_eq!((neighbor.len(), incoming.len()), (2 * new_relations, new_relations));
+        Adjacency {
+            offsets,
+            first_relation,
+            neighbor,
+            incoming,
+            kind: renumbering.splice(&self.kind, |i| added[i].2),
+        }
     }
 
     /// Bytes held.

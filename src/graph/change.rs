@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::store::{split_entity, KnowledgeGraph, PlacedRelation, RelationColumns};
+use super::adjacency::Renumbering;
+use super::store::{split_entity, KnowledgeGraph, PlacedRelation};
 use crate::model::{Entity, Relation, RelationKind};
 use crate::{Error, Result};
 
@@ -190,7 +191,7 @@ impl KnowledgeGraph {
         };
         apply(self, &mut batch);
         if batch.structure_changed || batch.entities_deleted {
-            self.renumber_relations(batch.added_relations, batch.deleted_relations);
+            self.renumber_relations(batch.added_relations, batch.deleted_relations, batch.entities_deleted);
         } else if self.adjacency.nodes() != self.names.len() {
             // only entities were added: they have no relations yet
             self.adjacency.add_nodes(self.names.len());
@@ -202,38 +203,44 @@ impl KnowledgeGraph {
 
     /// Installs the relations as they are after a batch: those there were,
     /// less the `deleted` ones and those of deleted entities, and the
-    /// `added` ones, each after the others from the same entity.
-    fn renumber_relations(&mut self, mut added: Vec<PlacedRelation>, mut deleted: Vec<u32>) {
-        deleted.sort_unstable();
+    /// `added` ones, each after the others from the same entity. The rows
+    /// of the entities the batch leaves alone are copied, not rebuilt.
+    fn renumber_relations(&mut self, mut added: Vec<PlacedRelation>, mut deleted: Vec<u32>, entities_deleted: bool) {
         let live = &self.entity_live;
         let kept = |from: u32, to: u32| live[from as usize] && live[to as usize];
         added.retain(|r| kept(r.from, r.to));
         // stable: relations added from one entity keep their order
         added.sort_by_key(|r| r.from);
         let adjacency = &self.adjacency;
-        let table = &self.relations;
-        let mut columns = RelationColumns::with_capacity(self.names.len(), adjacency.relations() + added.len());
-        let mut added = added.iter().peekable();
-        for from in 0..self.names.len() as u32 {
-            columns.start_node();
-            if (from as usize) < adjacency.nodes() && live[from as usize] {
-                for (r, to) in adjacency.outgoing_ends(from) {
-                    if live[to as usize] && deleted.binary_search(&r).is_err() {
-                        columns.push(&PlacedRelation {
-                            from,
-                            to,
-                            kind: adjacency.kind(r),
-                            since: table.since[r as usize],
-                            slot: table.slot(r),
-                        });
-                    }
-                }
-            }
-            while let Some(relation) = added.next_if(|r| r.from == from) {
-                columns.push(relation);
+        if entities_deleted {
+            for node in (0..adjacency.nodes() as u32).filter(|&v| !live[v as usize]) {
+                deleted.extend(adjacency.edges(node).map(|e| e.relation));
             }
         }
-        self.install_columns(columns);
+        deleted.sort_unstable();
+        deleted.dedup();
+        let renumbering = Renumbering {
+            insert_at: added.iter().map(|r| adjacency.insert_point(r.from)).collect(),
+            deleted,
+        };
+        let ends: Vec<(u32, u32, RelationKind)> = added.iter().map(|r| (r.from, r.to, r.kind)).collect();
+        let rows = adjacency.spliced(self.names.len(), &ends, &renumbering);
+        let table = &mut self.relations;
+        table.since = renumbering.splice(&table.since, |i| added[i].since);
+        let old_slots: Vec<u32> = if table.cold_slot.is_empty() {
+            (0..adjacency.relations() as u32).collect()
+        } else {
+            std::mem::take(&mut table.cold_slot)
+        };
+        let slots = renumbering.splice(&old_slots, |i| added[i].slot);
+        table.cold_slot = if slots.iter().enumerate().all(|(i, &s)| s as usize == i) {
+            Vec::new()
+        } else {
+            slots
+        };
+        self.adjacency = rows;
+        self.pagerank = Default::default();
+        self.clusters = Default::default();
     }
 
     fn apply_one(&mut self, change: Change, batch: &mut Batch) -> Result<()> {
@@ -557,5 +564,110 @@ mod tests {
         assert!(loaded.relations.cold_slot.is_empty());
         let timeline = loaded.timeline("c").unwrap();
         assert_eq!(timeline.results.len(), 1);
+    }
+
+    #[test]
+    fn rows_after_random_batches_equal_rows_built_from_scratch() {
+        use crate::graph::adjacency::Adjacency;
+        use std::collections::BTreeSet;
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        let kinds = [LocatedIn, CollaboratesWith, Founded];
+        let mut ids: Vec<String> = (0..25).map(|i| format!("e{i}")).collect();
+        let entities = ids
+            .iter()
+            .map(|id| entity(id, Enterprise, &format!("企业{id}"), &[]))
+            .collect();
+        let mut model: BTreeSet<(String, String, RelationKind)> = BTreeSet::new();
+        let relations = (0..80)
+            .map(|_| {
+                let (a, b, k) = (ids[next(25)].clone(), ids[next(25)].clone(), kinds[next(3)]);
+                model.insert((a.clone(), b.clone(), k));
+                relation(&a, &b, k)
+            })
+            .collect();
+        let mut graph = KnowledgeGraph::from_records(entities, relations).unwrap();
+        // from_records keeps duplicates of one (from, to, kind); the model
+        // counts each once, so compare sets
+        let mut added = 25;
+        for round in 0..300 {
+            let mut batch = Vec::new();
+            for _ in 0..1 + next(3) {
+                let pick = |next: &mut dyn FnMut(usize) -> usize| ids[next(ids.len())].clone();
+                let change = match next(10) {
+                    0..=3 => {
+                        let mut r = relation(&pick(&mut next), &pick(&mut next), kinds[next(3)]);
+                        if next(2) == 0 {
+                            r.since = Some(format!("20{:02}-0{}", 10 + next(15), 1 + next(9)));
+                        }
+                        Change::PutRelation { relation: r }
+                    }
+                    4..=5 => Change::DeleteRelation {
+                        from: pick(&mut next),
+                        to: pick(&mut next),
+                        kind: kinds[next(3)],
+                    },
+                    6 => {
+                        added += 1;
+                        ids.push(format!("e{added}"));
+                        Change::PutEntity {
+                            entity: entity(&format!("e{added}"), Enterprise, "新", &[]),
+                        }
+                    }
+                    7 => Change::PutEntity {
+                        entity: entity(&pick(&mut next), University, "改名", &[]),
+                    },
+                    _ => Change::DeleteEntity { id: pick(&mut next) },
+                };
+                batch.push(change);
+            }
+            for change in graph.apply_fitting(batch) {
+                match change {
+                    Change::PutRelation { relation: r } => {
+                        model.insert((r.from, r.to, r.kind));
+                    }
+                    Change::DeleteRelation { from, to, kind } => {
+                        model.remove(&(from, to, kind));
+                    }
+                    Change::DeleteEntity { id } => model.retain(|(a, b, _)| *a != id && *b != id),
+                    Change::PutEntity { .. } => {}
+                }
+            }
+            // the rows are those a build from scratch gives the same relations
+            let m = graph.relation_count() as u32;
+            let first: Vec<u32> = (0..graph.entity_slots() as u32)
+                .map(|v| graph.adjacency.outgoing(v).start)
+                .chain([m])
+                .collect();
+            let to: Vec<u32> = graph.relation_list().map(|(_, _, to)| to).collect();
+            let kind = graph.relation_positions().map(|r| graph.relation_kind(r)).collect();
+            assert_eq!(
+                graph.adjacency,
+                Adjacency::build(first, &to, kind).unwrap(),
+                "round {round}"
+            );
+            // each relation reads its own record and date; together they are the model
+            let mut seen = BTreeSet::new();
+            for r in graph.relation_positions() {
+                let record = graph.relation(r).unwrap();
+                let (from, to) = graph.relation_ends(r);
+                assert_eq!(
+                    (graph.entity_at(from).id, graph.entity_at(to).id),
+                    (&*record.from, &*record.to)
+                );
+                assert_eq!(
+                    record.evidence[0].quote,
+                    format!("{} {} {}", record.from, record.kind, record.to)
+                );
+                assert_eq!(graph.relations.since[r as usize], pack_date(record.since.as_deref()));
+                seen.insert((record.from, record.to, record.kind));
+            }
+            assert_eq!(seen, model, "round {round}");
+        }
     }
 }
