@@ -8,6 +8,8 @@
 //! traversal (paths, neighbourhoods, PageRank, clusters, common neighbours)
 //! reads these rows.
 
+use std::sync::Arc;
+
 use crate::model::RelationKind;
 
 /// Low bits of an incoming entry's relation word that hold the relation's
@@ -31,6 +33,8 @@ pub(crate) struct Edge {
 
 /// The relations, numbered in `from` order, as compressed sparse rows of
 /// the undirected view of the graph, with the direction of each entry kept.
+/// The entry arrays are shared between copies (a graph is copied to take
+/// a change, and most changes replace them or leave them alone).
 ///
 /// Node `v`'s run is `offsets[v]..offsets[v + 1]`: first one entry per
 /// relation `first_relation[v]..first_relation[v + 1]` (those going from
@@ -41,12 +45,12 @@ pub(crate) struct Edge {
 pub(crate) struct Adjacency {
     offsets: Vec<u32>,
     first_relation: Vec<u32>,
-    neighbor: Vec<u32>,
+    neighbor: Arc<Vec<u32>>,
     /// Relation word of each incoming entry: the relation's number shifted
     /// left by [`KIND_BITS`], and its kind.
-    incoming: Vec<u32>,
+    incoming: Arc<Vec<u32>>,
     /// Kind of each relation.
-    kind: Vec<RelationKind>,
+    kind: Arc<Vec<RelationKind>>,
 }
 
 /// How a batch renumbers the relations: the old ones it drops, and where
@@ -169,9 +173,9 @@ impl Adjacency {
         Ok(Adjacency {
             offsets,
             first_relation,
-            neighbor,
-            incoming,
-            kind,
+            neighbor: Arc::new(neighbor),
+            incoming: Arc::new(incoming),
+            kind: Arc::new(kind),
         })
     }
 
@@ -454,9 +458,9 @@ impl Adjacency {
         Adjacency {
             offsets,
             first_relation,
-            neighbor,
-            incoming,
-            kind: renumbering.splice(&self.kind, |i| added[i].2),
+            neighbor: Arc::new(neighbor),
+            incoming: Arc::new(incoming),
+            kind: Arc::new(renumbering.splice(&self.kind[..], |i| added[i].2)),
         }
     }
 

@@ -226,7 +226,7 @@ impl KnowledgeGraph {
         let ends: Vec<(u32, u32, RelationKind)> = added.iter().map(|r| (r.from, r.to, r.kind)).collect();
         let rows = adjacency.spliced(self.names.len(), &ends, &renumbering);
         let table = &mut self.relations;
-        table.since = renumbering.splice(&table.since, |i| added[i].since);
+        table.since = std::sync::Arc::new(renumbering.splice(&table.since[..], |i| added[i].since));
         let old_slots: Vec<u32> = if table.cold_slot.is_empty() {
             (0..adjacency.relations() as u32).collect()
         } else {

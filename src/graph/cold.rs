@@ -85,7 +85,8 @@ enum Location {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ColdStore {
     region: Option<FileRegion>,
-    file: FileRecords,
+    /// Shared between copies of the graph: it never changes.
+    file: Arc<FileRecords>,
     memory: Vec<u8>,
     /// (start in `memory`, length) of each record after the file's.
     added: Vec<(usize, u32)>,
@@ -111,7 +112,7 @@ impl ColdStore {
         }
         Ok(ColdStore {
             region: Some(region),
-            file,
+            file: Arc::new(file),
             ..ColdStore::default()
         })
     }

@@ -256,7 +256,7 @@ impl KnowledgeGraph {
         };
         let entity_cold = ColdStore::in_file(region(entity_region), entity_lengths)?;
         let table = RelationTable {
-            since,
+            since: Arc::new(since),
             cold_slot: Vec::new(),
             cold: ColdStore::in_file(region(relation_region), relation_lengths)?,
             docs: Interner::from_texts(header.docs),

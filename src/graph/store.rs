@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -104,8 +105,9 @@ impl Interner {
 /// are in the [`Adjacency`]), by relation number.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RelationTable {
-    /// `since` packed by [`pack_date`], 0 when undated.
-    pub since: Vec<u32>,
+    /// `since` packed by [`pack_date`], 0 when undated (shared between
+    /// copies of the graph until a change replaces it).
+    pub since: Arc<Vec<u32>>,
     /// Where each relation's cold record is in `cold`; empty when relation
     /// `r`'s record is record `r` (as after loading a snapshot).
     pub cold_slot: Vec<u32>,
@@ -421,7 +423,7 @@ impl KnowledgeGraph {
         } = columns;
         first_relation.push(to.len() as u32);
         let table = &mut self.relations;
-        table.since = since;
+        table.since = Arc::new(since);
         table.cold_slot = if slot.iter().enumerate().all(|(i, &s)| s as usize == i) {
             Vec::new()
         } else {
