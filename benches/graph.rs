@@ -26,6 +26,9 @@
 //!    Then one 3-hop expansion (limit 1000) of the biggest hub, which must
 //!    answer within its budget.
 //! 4. **PageRank**: the first `pagerank()` call (later calls are cached).
+//! 6. **Snapshot save**, as a compaction writes one: time, and the peak
+//!    resident memory beyond what the process held before (the peak is
+//!    reset through `/proc/self/clear_refs`).
 //! 5. **Changes**: copying the graph (the engine applies each change to a
 //!    copy and swaps it in), then applying a put relation, a delete
 //!    relation and a put entity to the copy; five rounds, medians.
@@ -737,6 +740,18 @@ fn measure(
     progress("changes");
     let changes = measure_changes(&graph)?;
 
+    // 6. writing a snapshot, as a compaction does: time and the memory it
+    // takes beyond what the process held (the peak is reset first)
+    progress("snapshot save");
+    let saved = base.join("save-bench.bin");
+    let held = rss();
+    let _ = fs::write("/proc/self/clear_refs", "5");
+    let started = Instant::now();
+    graph.save(&saved)?;
+    let save_time = started.elapsed();
+    let save_peak = peak_rss().saturating_sub(held);
+    let _ = fs::remove_file(&saved);
+
     let rss_end = rss();
     let split_end = rss_split();
     let peak_end = peak_rss();
@@ -788,6 +803,10 @@ fn measure(
                 format!("{} / {}", mib(split_end.0), mib(split_end.1)),
             ],
             vec!["degree centrality top 10".into(), fmt_duration(degree_time)],
+            vec![
+                "snapshot save (as a compaction): time / peak memory beyond what was held".into(),
+                format!("{} / {}", fmt_duration(save_time), mib(save_peak)),
+            ],
             vec![
                 "copying the graph (the engine applies a change to a copy)".into(),
                 fmt_duration(changes.copy),
@@ -935,6 +954,8 @@ fn measure(
         "peak_after_load_bytes": peak_after_load,
         "graph_memory": memory,
         "rss_anon_file_after_load_bytes": [split_after.0, split_after.1],
+        "save_s": save_time.as_secs_f64(),
+        "save_peak_extra_bytes": save_peak,
         "change_copy_s": changes.copy.as_secs_f64(),
         "change_put_relation_s": changes.put_relation.as_secs_f64(),
         "change_delete_relation_s": changes.delete_relation.as_secs_f64(),

@@ -71,6 +71,9 @@ impl FileRecords {
     }
 }
 
+/// Bytes read at a time when records are read in file order.
+const WINDOW: usize = 8 << 20;
+
 /// Where one record's bytes are.
 enum Location {
     File(u64, usize),
@@ -192,23 +195,44 @@ impl ColdStore {
         }
     }
 
-    /// The records `slots`, in that order, reading the file region in one
-    /// pass (for writing a snapshot).
-    pub(crate) fn for_each(&self, slots: &[u32], mut each: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
-        let region_bytes = match &self.region {
-            Some(region) => {
-                let mut buffer = vec![0u8; region.len as usize];
-                read_at(&region.file, &mut buffer, region.base).map_err(|e| Error::io(&region.path, e))?;
-                buffer
-            }
-            None => Vec::new(),
-        };
+    /// The records `slots`, in that order (for writing a snapshot). File
+    /// records are read through a window of [`WINDOW`] bytes that moves
+    /// forward with them, so a pass over records in file order reads the
+    /// region once, sequentially, without holding it all.
+    pub(crate) fn for_each(&self, slots: &[u32], each: impl FnMut(&[u8]) -> Result<()>) -> Result<()> {
+        self.for_each_through(slots, WINDOW, each)
+    }
+
+    /// [`ColdStore::for_each`] with a window of `window_size` bytes.
+    fn for_each_through(
+        &self,
+        slots: &[u32],
+        window_size: usize,
+        mut each: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let mut window: Vec<u8> = Vec::new();
+        // region offset where `window` starts
+        let mut window_start = 0u64;
         for &index in slots {
-            let bytes = match self.locate(index) {
-                Location::Memory(start, len) => &self.memory[start..start + len],
-                Location::File(start, len) => &region_bytes[start as usize..start as usize + len],
-            };
-            each(bytes)?;
+            match self.locate(index) {
+                Location::Memory(start, len) => each(&self.memory[start..start + len])?,
+                Location::File(start, len) => {
+                    let region = self
+                        .region
+                        .as_ref()
+                        .ok_or_else(|| Error::Serialization("record outside any region".into()))?;
+                    let end = start + len as u64;
+                    if start < window_start || end > window_start + window.len() as u64 {
+                        let size = (len.max(window_size) as u64).min(region.len - start) as usize;
+                        window.resize(size, 0);
+                        read_at(&region.file, &mut window, region.base + start)
+                            .map_err(|e| Error::io(&region.path, e))?;
+                        window_start = start;
+                    }
+                    let at = (start - window_start) as usize;
+                    each(&window[at..at + len])?;
+                }
+            }
         }
         Ok(())
     }
@@ -284,6 +308,47 @@ mod tests {
         assert_eq!(&*store.get(2).unwrap(), b"klmn");
         assert_eq!(store.lengths(&[2, 0]), [4, 3]);
         assert_eq!(store.count(), 3);
+    }
+
+    #[test]
+    fn records_read_through_a_small_window_in_any_order() {
+        let lengths: Vec<u32> = (0..40).map(|i| (i * 7 % 11) as u32).collect();
+        let mut bytes = Vec::new();
+        let mut records = Vec::new();
+        for (i, &len) in lengths.iter().enumerate() {
+            let record: Vec<u8> = (0..len).map(|j| (i * 31 + j as usize) as u8).collect();
+            bytes.extend_from_slice(&record);
+            records.push(record);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("records");
+        std::fs::write(&path, &bytes).unwrap();
+        let region = FileRegion {
+            file: Arc::new(std::fs::File::open(&path).unwrap()),
+            path,
+            base: 0,
+            len: bytes.len() as u64,
+        };
+        let mut store = ColdStore::in_file(region, lengths).unwrap();
+        store.replace(5, b"new");
+        records[5] = b"new".to_vec();
+        // in order, backwards, and jumping about; records longer than the window
+        let forward: Vec<u32> = (0..40).collect();
+        let backward: Vec<u32> = (0..40).rev().collect();
+        let jumping: Vec<u32> = (0..40).map(|i| (i * 17) % 40).collect();
+        for slots in [forward, backward, jumping] {
+            for window in [1, 4, 16, 1 << 20] {
+                let mut seen = Vec::new();
+                store
+                    .for_each_through(&slots, window, |b| {
+                        seen.push(b.to_vec());
+                        Ok(())
+                    })
+                    .unwrap();
+                let expected: Vec<Vec<u8>> = slots.iter().map(|&i| records[i as usize].clone()).collect();
+                assert_eq!(seen, expected, "window {window}");
+            }
+        }
     }
 
     #[test]
