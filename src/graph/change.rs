@@ -1,9 +1,11 @@
 //! Changes to a graph: add, replace and delete entities and relations.
 //! Entity changes are applied to the tables in place (a deleted entity
 //! leaves a dead slot until the next snapshot); relation changes are
-//! gathered, then the relations are renumbered and their rows rebuilt, and
-//! the id and name indexes brought up to date, once per batch. The write-ahead log
-//! ([`super::GraphLog`]) stores changes in this form.
+//! gathered, then, once per batch, the relations are renumbered and the
+//! adjacency rows spliced (the rows of the entities the batch touches
+//! rebuilt, the others copied), and the id and name indexes brought up to
+//! date. The write-ahead log ([`super::GraphLog`]) stores changes in this
+//! form.
 
 use std::collections::HashMap;
 
@@ -149,8 +151,8 @@ impl KnowledgeGraph {
     /// that does not exist at its turn; the changes before it stay applied.
     ///
     /// # Complexity
-    /// O(changes) for the tables, plus O(V + E) to rebuild the adjacency
-    /// when relations or entities were added or deleted.
+    /// O(changes) for the tables, plus O(V + E) sequential copying of the
+    /// adjacency when relations were added or deleted, or entities deleted.
     pub fn apply_all(&mut self, changes: impl IntoIterator<Item = Change>) -> Result<()> {
         let mut outcome = Ok(());
         self.in_batch(|graph, batch| {

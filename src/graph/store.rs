@@ -1,9 +1,10 @@
-//! The graph's tables and the indexes over them: entities (their names in
-//! memory, their profiles as cold records), relations as columns (ends,
-//! kind, packed date; the rest as cold records), the traversal adjacency,
-//! and resolution of ids, names and aliases. Entity and relation positions
-//! in these tables are process-local: they never leave the process, and a
-//! snapshot renumbers them.
+//! The graph's tables and the indexes over them: entities (their names
+//! read in place from the snapshot or held for changes, their profiles as
+//! cold records), relations (ends and kinds in the adjacency rows, numbered
+//! in `from` order; a packed-date column; the rest as cold records), and
+//! resolution of ids, names and aliases. Entity and relation positions in
+//! these tables are process-local: they never leave the process, and a
+//! snapshot or a change renumbers relations.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
