@@ -52,6 +52,12 @@ pub enum Error {
     #[error("the index at {} was rebuilt since this process opened it; restart it to take changes", .path.display())]
     IndexReplaced { path: PathBuf },
 
+    /// A write failed in a way that leaves the process unable to take more
+    /// (its graph and its files may disagree) until it restarts, which
+    /// replays the log.
+    #[error("writes are stopped until the server restarts: {reason}")]
+    WritesStopped { reason: String },
+
     /// Reading or writing a file failed.
     #[error("{}: {source}", .path.display())]
     Io {
@@ -115,6 +121,7 @@ impl Error {
             Error::BudgetExceeded { .. } => "budget_exceeded",
             Error::IndexBusy { .. } => "index_busy",
             Error::IndexReplaced { .. } => "index_replaced",
+            Error::WritesStopped { .. } => "writes_stopped",
             Error::Io { .. } | Error::Tantivy(_) | Error::Serialization(_) => "internal",
         }
     }
@@ -129,7 +136,7 @@ impl Error {
             Error::EntityNotFound { .. } => 404,
             Error::BudgetExceeded { .. } => 422,
             Error::IndexBusy { .. } | Error::IndexReplaced { .. } => 409,
-            Error::IndexMissing { .. } => 503,
+            Error::IndexMissing { .. } | Error::WritesStopped { .. } => 503,
             Error::CorruptIndex { .. } | Error::Io { .. } | Error::Tantivy(_) | Error::Serialization(_) => 500,
         }
     }

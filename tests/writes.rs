@@ -172,6 +172,19 @@ async fn changes_answer_queries_and_survive_a_restart() {
                 400,
                 "invalid_parameter",
             ),
+            (
+                "POST",
+                "/api/entities",
+                with(
+                    new_enterprise(),
+                    "aliases",
+                    json!((0..=innograph::model::MAX_ALIASES)
+                        .map(|i| format!("别名{i}"))
+                        .collect::<Vec<_>>()),
+                ),
+                400,
+                "invalid_parameter",
+            ),
         ];
         for (method, uri, body, want_status, code) in bad_writes {
             let (status, answer) = call(&app, method, uri, body, auth).await;
@@ -357,4 +370,36 @@ async fn a_build_and_a_server_taking_changes_exclude_each_other() {
     );
     let (status, _) = call(&reopened, "POST", "/api/relations", Some(new_relation()), Some(TOKEN)).await;
     assert_eq!(status, 201, "a server opened after the build takes it");
+}
+
+#[actix_web::test]
+async fn a_failed_compaction_keeps_the_change_and_stops_later_writes() {
+    let (_dir, index) = fresh_index();
+    let generation = innograph::store::current_generation(&index).unwrap().unwrap();
+    let snapshot = generation.join("graph.bin");
+    let app = app(Engine::open(&index).unwrap().compacting_after(1), Some(TOKEN)).await;
+    // the snapshot cannot be replaced: a directory stands in its place
+    let kept = generation.join("graph.bin.kept");
+    std::fs::rename(&snapshot, &kept).unwrap();
+    std::fs::create_dir(&snapshot).unwrap();
+    std::fs::write(snapshot.join("in-the-way"), "x").unwrap();
+
+    let (status, body) = call(&app, "POST", "/api/entities", Some(new_enterprise()), Some(TOKEN)).await;
+    assert_eq!((status, &body["compacted"]), (201, &json!(false)), "{body}");
+    let (status, _) = get(&app, "/api/entities/ent_api_sodium").await;
+    assert_eq!(status, 200, "the logged change is applied");
+    let (status, body) = call(&app, "POST", "/api/relations", Some(new_relation()), Some(TOKEN)).await;
+    assert_error(status, &body, 503, "writes_stopped");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("restarts"),
+        "{body}"
+    );
+    drop(app);
+
+    // restarted with its snapshot back, the change is there, from the log
+    std::fs::remove_dir_all(&snapshot).unwrap();
+    std::fs::rename(&kept, &snapshot).unwrap();
+    let engine = Engine::open(&index).unwrap();
+    assert!(engine.entity("ent_api_sodium").is_ok());
+    assert_eq!(engine.pending_changes(), 1);
 }

@@ -85,6 +85,9 @@ impl From<Error> for ApiError {
             tracing::error!(%error, code = error.code(), "request failed");
             let message = match error {
                 Error::IndexMissing { .. } => error.to_string(),
+                Error::WritesStopped { .. } => {
+                    "writes are stopped until the server restarts (why is in the server log); reads go on".to_string()
+                }
                 _ => "internal error, see the server log".to_string(),
             };
             return ApiError::new(status, error.code(), message);

@@ -162,6 +162,12 @@ impl Loader {
         let kind = reader.parsed("kind", |s| s.parse::<EntityKind>());
         let name = reader.required_str("name");
         let aliases = reader.str_list("aliases");
+        if aliases.len() > crate::model::MAX_ALIASES {
+            reader.problems.push((
+                "aliases".into(),
+                format!("at most {} aliases", crate::model::MAX_ALIASES),
+            ));
+        }
         let description = reader.optional_str("description").unwrap_or_default();
         let industry = reader.str_list("industry");
         let location = reader.optional_str("location").unwrap_or_default();

@@ -44,6 +44,8 @@ pub struct Engine {
     pending: AtomicUsize,
     /// Logged changes after which the log is folded into a new snapshot.
     compact_after: usize,
+    /// Why writes stopped, once one failed past its log append.
+    writes_stopped: std::sync::OnceLock<String>,
     /// The open log and search writer, from the first change on.
     writer: Mutex<Option<write::Writer>>,
 }
@@ -120,6 +122,7 @@ impl Engine {
             manifest,
             generation,
             pending: AtomicUsize::new(logged.len()),
+            writes_stopped: std::sync::OnceLock::new(),
             compact_after: COMPACT_AFTER,
             writer: Mutex::new(None),
         })

@@ -62,6 +62,12 @@ fn op_name(change: &Change) -> &'static str {
 }
 
 impl Engine {
+    /// Refuses every later write, saying why.
+    fn stop_writes(&self, reason: String) {
+        tracing::error!(%reason, "writes stopped until the server restarts");
+        let _ = self.writes_stopped.set(reason);
+    }
+
     /// Changes logged since the snapshot.
     pub fn pending_changes(&self) -> usize {
         self.pending.load(Ordering::Acquire)
@@ -100,6 +106,9 @@ impl Engine {
     pub fn write(&self, change: Change) -> Result<WriteReceipt> {
         let started = std::time::Instant::now();
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(reason) = self.writes_stopped.get() {
+            return Err(Error::WritesStopped { reason: reason.clone() });
+        }
         let graph = self.graph();
         graph.check(&change)?;
         let writer = match slot.as_mut() {
@@ -161,15 +170,30 @@ impl Engine {
             .clone();
         let mut next = KnowledgeGraph::clone(&graph);
         drop(graph);
-        next.apply(change)?;
+        if let Err(error) = next.apply(change) {
+            // checked above, so a fault: the log holds what the graph lacks
+            self.stop_writes(format!("a logged change does not apply: {error}"));
+            return Err(error);
+        }
         let mut graph = Arc::new(next);
         let renamed = renamed.or_else(|| put_id.and_then(|id| graph.position_of_id(&id)));
         // the new graph is folded into a snapshot before anyone reads it
-        let compacted = writer.log.len() >= self.compact_after;
+        let mut compacted = writer.log.len() >= self.compact_after;
         if compacted {
-            let (folded, log) = fold_log(&graph, &self.generation)?;
-            graph = Arc::new(folded);
-            writer.log = log;
+            match fold_log(&graph, &self.generation) {
+                Ok((folded, log)) => {
+                    graph = Arc::new(folded);
+                    writer.log = log;
+                }
+                // The change is logged and applies: it is published below.
+                // The snapshot and log on disk may now disagree with this
+                // process's log, so it takes no more changes; a restart
+                // reads them back consistently.
+                Err(error) => {
+                    self.stop_writes(format!("compacting the graph log failed: {error}"));
+                    compacted = false;
+                }
+            }
         }
         self.pending.store(writer.log.len(), Ordering::Release);
         let applied = started.elapsed();

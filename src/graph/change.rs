@@ -105,6 +105,12 @@ impl KnowledgeGraph {
                 if entity.name.trim().is_empty() {
                     return Err(Error::invalid_parameter("name", "must not be empty"));
                 }
+                if entity.aliases.len() > crate::model::MAX_ALIASES {
+                    return Err(Error::invalid_parameter(
+                        "aliases",
+                        format!("at most {} aliases", crate::model::MAX_ALIASES),
+                    ));
+                }
                 Ok(())
             }
             Change::DeleteEntity { id } => exists(id),
@@ -127,7 +133,8 @@ impl KnowledgeGraph {
     /// Fails unless one more relation fits beside those of the graph and
     /// of the running batch.
     fn room_for_relation(&self, batch: &Batch) -> Result<()> {
-        if self.relation_count() + batch.added_relations.len() < super::adjacency::MAX_RELATIONS {
+        let after = (self.relation_count() + batch.added_relations.len()).saturating_sub(batch.deleted_relations.len());
+        if after < super::adjacency::MAX_RELATIONS {
             return Ok(());
         }
         Err(Error::invalid_parameter(

@@ -104,6 +104,8 @@ pub struct GraphLog {
     path: PathBuf,
     epoch: u64,
     records: usize,
+    /// Bytes of the header and the whole records appended so far.
+    valid_len: u64,
 }
 
 impl GraphLog {
@@ -123,6 +125,7 @@ impl GraphLog {
             path: path.to_path_buf(),
             epoch,
             records: 0,
+            valid_len: HEADER_LEN as u64,
         })
     }
 
@@ -147,6 +150,7 @@ impl GraphLog {
             path: path.to_path_buf(),
             epoch,
             records: contents.changes.len(),
+            valid_len: contents.valid_len,
         };
         Ok((log, contents.changes))
     }
@@ -157,15 +161,23 @@ impl GraphLog {
         Ok(read_log(path, Some(epoch))?.map(|c| c.changes).unwrap_or_default())
     }
 
-    /// Appends a change and flushes it to disk.
+    /// Appends a change and flushes it to disk. When that fails, the file
+    /// is cut back to the records before it, so that a part of this one
+    /// cannot hide the records appended after it.
     pub fn append(&mut self, change: &Change) -> Result<()> {
         let payload = serde_json::to_vec(change).map_err(|e| Error::Serialization(e.to_string()))?;
         let mut record = Vec::with_capacity(payload.len() + 8);
         record.extend_from_slice(&(payload.len() as u32).to_le_bytes());
         record.extend_from_slice(&checksum(&payload));
         record.extend_from_slice(&payload);
-        self.file.write_all(&record).map_err(|e| Error::io(&self.path, e))?;
-        self.file.sync_data().map_err(|e| Error::io(&self.path, e))?;
+        let written = self.file.write_all(&record).and_then(|()| self.file.sync_data());
+        if let Err(error) = written {
+            if let Err(cut) = self.file.set_len(self.valid_len).and_then(|()| self.file.sync_data()) {
+                tracing::error!(log = %self.path.display(), %cut, "a failed append could not be cut off the graph log");
+            }
+            return Err(Error::io(&self.path, error));
+        }
+        self.valid_len += record.len() as u64;
         self.records += 1;
         Ok(())
     }

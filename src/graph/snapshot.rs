@@ -132,10 +132,14 @@ impl KnowledgeGraph {
         drop(names.text);
         for index in [&self.id_index, &self.name_index] {
             // renumbering keeps the order, so the pairs stay sorted
+            // (a damaged snapshot's positions beyond the table are left out)
             let pairs = index
                 .iter()
-                .filter(|&(_, i)| renumber[i as usize] != u32::MAX)
-                .flat_map(|(h, i)| [h, renumber[i as usize]]);
+                .filter_map(|(h, i)| match renumber.get(i as usize) {
+                    Some(&new) if new != u32::MAX => Some([h, new]),
+                    _ => None,
+                })
+                .flatten();
             section(out, &u32s(pairs)).map_err(io)?;
         }
         let entity_lengths = self.entity_cold.lengths(&live_entities);
@@ -429,6 +433,7 @@ mod tests {
                 let _ = graph.entity_record(index);
             }
             let _ = graph.stats();
+            let _ = graph.save(&dir.path().join("saved-again.bin"));
         }
         // damage to names, indexes, dates and records loads, and is read
         // without a panic

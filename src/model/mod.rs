@@ -13,6 +13,9 @@ pub use entity::Entity;
 pub use kinds::{EntityKind, RelationKind};
 pub use relation::{Evidence, Relation};
 
+/// The most aliases an entity may have.
+pub const MAX_ALIASES: usize = 1000;
+
 /// Checks a date written as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
 ///
 /// Corpus facts are often known only to the year ("invested in 2023"), so

@@ -283,9 +283,14 @@ impl KeyIndex {
         let end = self.keys.partition_point(start, |k| k.starts_with(prefix));
         let mut chosen: Vec<Candidate> = Vec::with_capacity(limit);
         let mut seen: HashSet<u32> = HashSet::new();
+        // chooses the key unless its entity is taken or ignored; says
+        // whether it was ignored
         let mut choose = |key: usize, exact: bool, chosen: &mut Vec<Candidate>| {
             let entity = self.entries[key].entity;
-            if !ignored(entity) && seen.insert(entity) {
+            if ignored(entity) {
+                return true;
+            }
+            if seen.insert(entity) {
                 chosen.push(Candidate {
                     recent: false,
                     key,
@@ -293,6 +298,7 @@ impl KeyIndex {
                     importance: self.importance[key],
                 });
             }
+            false
         };
         // exact keys sort first in the range
         for key in start..end {
@@ -311,13 +317,16 @@ impl KeyIndex {
                 end,
             ));
         }
+        // keys of ignored entities do not count against the bound: there
+        // are at most as many as changed entities
         let mut steps = 0;
         while let Some((_, best, left, right)) = heap.pop() {
-            steps += 1;
             if chosen.len() == limit || steps > 20 * limit + 100 {
                 break;
             }
-            choose(best, false, &mut chosen);
+            if !choose(best, false, &mut chosen) {
+                steps += 1;
+            }
             for (l, r) in [(left, best), (best + 1, right)] {
                 if l < r {
                     if let Some(next) = self.argmax(l, r) {
