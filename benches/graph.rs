@@ -25,7 +25,9 @@
 //!    whether the answer was `truncated`.
 //!    Then one 3-hop expansion (limit 1000) of the biggest hub, which must
 //!    answer within its budget.
-//! 4. **PageRank**: the first `pagerank()` call (later calls are cached).
+//! 4. **PageRank**: the first `pagerank()` call (later calls are cached);
+//!    then the first `clusters()` call (components and label-propagation
+//!    communities, computed together and cached).
 //! 6. **Snapshot save**, as a compaction writes one: time, and the peak
 //!    resident memory beyond what the process held before (the peak is
 //!    reset through `/proc/self/clear_refs`).
@@ -736,6 +738,13 @@ fn measure(
         .enumerate()
         .max_by(|a, b| a.1.total_cmp(b.1))
         .map_or(0, |(i, _)| i);
+    // clusters: components and label-propagation communities, computed
+    // together on the first call
+    progress("clusters");
+    let started = Instant::now();
+    let clusters = graph.clusters(innograph::graph::ClusterMethod::Communities, 10)?;
+    let clusters_time = started.elapsed();
+
     // 5. changes, each applied to a copy of the graph as the engine does
     progress("changes");
     let changes = measure_changes(&graph)?;
@@ -803,6 +812,10 @@ fn measure(
                 format!("{} / {}", mib(split_end.0), mib(split_end.1)),
             ],
             vec!["degree centrality top 10".into(), fmt_duration(degree_time)],
+            vec![
+                "clusters (components and communities), first call".into(),
+                format!("{} ({} communities)", fmt_duration(clusters_time), fmt_count(clusters.total)),
+            ],
             vec![
                 "snapshot save (as a compaction): time / peak memory beyond what was held".into(),
                 format!("{} / {}", fmt_duration(save_time), mib(save_peak)),
@@ -954,6 +967,7 @@ fn measure(
         "peak_after_load_bytes": peak_after_load,
         "graph_memory": memory,
         "rss_anon_file_after_load_bytes": [split_after.0, split_after.1],
+        "clusters_s": clusters_time.as_secs_f64(),
         "save_s": save_time.as_secs_f64(),
         "save_peak_extra_bytes": save_peak,
         "change_copy_s": changes.copy.as_secs_f64(),

@@ -64,6 +64,22 @@ pub struct ClustersResponse {
     pub results: Vec<Cluster>,
 }
 
+/// The most frequent value of a sorted, non-empty slice; the smallest of
+/// those equally frequent.
+fn most_frequent(sorted: &[u32]) -> u32 {
+    let (mut best, mut best_count) = (sorted[0], 0usize);
+    let mut run_start = 0;
+    for at in 1..=sorted.len() {
+        if at == sorted.len() || sorted[at] != sorted[run_start] {
+            if at - run_start > best_count {
+                (best, best_count) = (sorted[run_start], at - run_start);
+            }
+            run_start = at;
+        }
+    }
+    best
+}
+
 impl KnowledgeGraph {
     fn clustering(&self) -> &Clustering {
         self.clusters.get_or_init(|| {
@@ -77,7 +93,8 @@ impl KnowledgeGraph {
             // Label propagation, in index order for determinism: each entity
             // takes the label most of its neighbours carry (ties: smallest).
             let mut labels: Vec<u32> = (0..n as u32).collect();
-            let mut counts: HashMap<u32, u32> = HashMap::new();
+            // the neighbours' labels, sorted, so that equal ones are runs
+            let mut around: Vec<u32> = Vec::new();
             for _ in 0..PROPAGATION_ROUNDS {
                 let mut changed = 0usize;
                 for node in 0..n {
@@ -85,15 +102,10 @@ impl KnowledgeGraph {
                     if neighbours.is_empty() {
                         continue;
                     }
-                    counts.clear();
-                    for &other in neighbours {
-                        *counts.entry(labels[other as usize]).or_default() += 1;
-                    }
-                    let best = counts
-                        .iter()
-                        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                        .map(|(label, _)| *label)
-                        .unwrap_or(labels[node]);
+                    around.clear();
+                    around.extend(neighbours.iter().map(|&other| labels[other as usize]));
+                    around.sort_unstable();
+                    let best = most_frequent(&around);
                     if best != labels[node] {
                         labels[node] = best;
                         changed += 1;
@@ -197,5 +209,13 @@ mod tests {
         assert!(communities.total >= 2);
         assert!(communities.results[0].size <= 6);
         assert!(communities.results.iter().map(|c| c.size).sum::<usize>() == 8);
+    }
+
+    #[test]
+    fn most_frequent_label_and_its_ties() {
+        assert_eq!(most_frequent(&[4]), 4);
+        assert_eq!(most_frequent(&[1, 2, 2, 3]), 2);
+        assert_eq!(most_frequent(&[1, 1, 2, 2, 3]), 1, "ties: the smallest");
+        assert_eq!(most_frequent(&[1, 3, 3, 3]), 3);
     }
 }
