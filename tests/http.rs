@@ -432,3 +432,34 @@ async fn openapi_names_every_route_and_its_parameters() {
         .collect();
     assert_eq!(relations, model);
 }
+
+#[actix_web::test]
+async fn an_entity_lists_its_strongest_relations_up_to_a_limit() {
+    let app = app!();
+    let (status, all) = get(&app, "/api/entities/zone_qingdao_hitech").await;
+    assert_eq!(status, 200);
+    let total = all["relation_total"].as_u64().unwrap() as usize;
+    assert_eq!(
+        all["relations"].as_array().unwrap().len(),
+        total,
+        "the default lists all of a zone's"
+    );
+    let by_kind: u64 = all["relations_by_kind"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(by_kind as usize, total);
+    let (status, two) = get(&app, "/api/entities/zone_qingdao_hitech?limit=2").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        two["relations"].as_array().unwrap()[..],
+        all["relations"].as_array().unwrap()[..2]
+    );
+    assert_eq!(two["relation_total"], all["relation_total"]);
+    let (status, body) = get(&app, "/api/entities/zone_qingdao_hitech?limit=0").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    let (status, body) = get(&app, "/api/entities/zone_qingdao_hitech?depth=2").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+}

@@ -75,9 +75,15 @@ pub(crate) async fn suggest(engine: SharedEngine, query: Query) -> Result<HttpRe
     answer(engine, move |engine| engine.suggest(&prefix, limit)).await
 }
 
-pub(crate) async fn entity(engine: SharedEngine, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn entity(
+    engine: SharedEngine,
+    id: web::Path<String>,
+    query: Query,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    answer(engine, move |engine| engine.entity(&id)).await
+    let params = Params::new(query.into_inner(), &["limit"])?;
+    let limit = params.number("limit", crate::graph::ENTITY_RELATIONS)?;
+    answer(engine, move |engine| engine.entity_limited(&id, limit)).await
 }
 
 pub(crate) async fn neighbors(

@@ -91,6 +91,9 @@ pub enum Command {
     /// Show an entity and its relations, by id, name or alias.
     Entity {
         id: String,
+        /// Relations to list, strongest kinds first (at most 5000).
+        #[arg(long, default_value_t = crate::graph::ENTITY_RELATIONS)]
+        limit: usize,
         #[arg(long)]
         json: bool,
     },
@@ -263,9 +266,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let response = engine.suggest(&prefix, limit)?;
             print(json, &response, || output::suggest(&response))
         }
-        Command::Entity { id, json } => {
+        Command::Entity { id, limit, json } => {
             let engine = open(index)?;
-            let view = engine.entity(&id)?;
+            let view = engine.entity_limited(&id, limit)?;
             print(json, &view, || output::entity(&view))
         }
         Command::Neighbors {

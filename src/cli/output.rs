@@ -104,7 +104,22 @@ pub(super) fn entity(view: &EntityView) -> String {
     if !e.description.is_empty() {
         let _ = writeln!(out, "\n{}\n", e.description);
     }
-    let _ = writeln!(out, "{} relation(s):", view.relations.len());
+    if view.relations.len() < view.relation_total {
+        let kinds: Vec<String> = view
+            .relations_by_kind
+            .iter()
+            .map(|(kind, count)| format!("{kind} {count}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{} relation(s), the strongest {} listed ({}; --limit for more):",
+            view.relation_total,
+            view.relations.len(),
+            kinds.join(", ")
+        );
+    } else {
+        let _ = writeln!(out, "{} relation(s):", view.relations.len());
+    }
     for relation in &view.relations {
         let arrow = if relation.direction == "out" { "→" } else { "←" };
         let mut facts = Vec::new();

@@ -203,9 +203,15 @@ impl Engine {
         current.suggester.suggest(&current.graph, prefix, limit)
     }
 
-    /// An entity with all of its relations.
+    /// An entity with its strongest relations (up to
+    /// [`crate::graph::ENTITY_RELATIONS`]).
     pub fn entity(&self, key: &str) -> Result<EntityView> {
         self.graph().entity_view(key)
+    }
+
+    /// An entity with up to `limit` of its relations, strongest first.
+    pub fn entity_limited(&self, key: &str, limit: usize) -> Result<EntityView> {
+        self.graph().entity_view_limited(key, limit)
     }
 
     /// The neighbourhood of an entity.

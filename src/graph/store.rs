@@ -23,6 +23,11 @@ use crate::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
 use crate::text::normalize;
 use crate::{Error, Result};
 
+/// Relations an entity view lists unless asked for another number.
+pub const ENTITY_RELATIONS: usize = 200;
+/// The most relations an entity view lists.
+pub const MAX_ENTITY_RELATIONS: usize = 5000;
+
 /// Cold part of an entity: profile and properties (JSON text, empty for
 /// none). `S` is `&str` when writing, `String` when reading.
 #[derive(Serialize, Deserialize)]
@@ -645,11 +650,46 @@ impl KnowledgeGraph {
         self.resolve(key).and_then(|i| self.entity_record(i))
     }
 
-    /// The entity and all of its relations, strongest kinds first.
+    /// The entity and up to [`ENTITY_RELATIONS`] of its relations,
+    /// strongest kinds first (see [`KnowledgeGraph::entity_view_limited`]).
     pub fn entity_view(&self, key: &str) -> Result<EntityView> {
+        self.entity_view_limited(key, ENTITY_RELATIONS)
+    }
+
+    /// The entity and up to `limit` (at most [`MAX_ENTITY_RELATIONS`]) of
+    /// its relations with their records: strongest kinds first, then by
+    /// kind and by the other entity's id; with its count of relations of
+    /// each kind.
+    ///
+    /// # Complexity
+    /// O(d log d) for an entity of degree d, plus one record read per
+    /// relation listed.
+    pub fn entity_view_limited(&self, key: &str, limit: usize) -> Result<EntityView> {
+        if limit == 0 || limit > MAX_ENTITY_RELATIONS {
+            return Err(Error::invalid_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_ENTITY_RELATIONS}"),
+            ));
+        }
         let index = self.resolve(key)?;
-        let mut relations = Vec::with_capacity(self.degree(index));
-        for edge in self.adjacency.edges(index) {
+        let mut edges: Vec<_> = self.adjacency.edges(index).collect();
+        let mut per_kind = [0usize; RelationKind::ALL.len()];
+        for edge in &edges {
+            per_kind[edge.kind as usize] += 1;
+        }
+        // ordered before any record is read, so a hub reads only the
+        // records it lists
+        edges.sort_by(|a, b| {
+            b.kind
+                .strength()
+                .total_cmp(&a.kind.strength())
+                .then_with(|| a.kind.cmp(&b.kind))
+                .then_with(|| self.entity_at(a.neighbor).id.cmp(self.entity_at(b.neighbor).id))
+        });
+        let relation_total = edges.len();
+        edges.truncate(limit);
+        let mut relations = Vec::with_capacity(edges.len());
+        for edge in edges {
             let relation = self.relation(edge.relation)?;
             relations.push(RelationView {
                 kind: relation.kind,
@@ -662,16 +702,16 @@ impl KnowledgeGraph {
                 evidence: relation.evidence,
             });
         }
-        relations.sort_by(|a, b| {
-            b.kind
-                .strength()
-                .total_cmp(&a.kind.strength())
-                .then_with(|| a.kind.cmp(&b.kind))
-                .then_with(|| a.other.id.cmp(&b.other.id))
-        });
         Ok(EntityView {
             entity: self.entity_record(index)?,
             relations,
+            relation_total,
+            relations_by_kind: RelationKind::ALL
+                .iter()
+                .zip(per_kind)
+                .filter(|&(_, count)| count > 0)
+                .map(|(kind, count)| (kind.to_string(), count))
+                .collect(),
         })
     }
 

@@ -47,12 +47,17 @@ pub struct RelationView {
     pub evidence: Vec<Evidence>,
 }
 
-/// An entity with every relation it takes part in.
+/// An entity with the relations it takes part in, strongest kinds first,
+/// up to a limit, and how many it has of each kind.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntityView {
     #[serde(flatten)]
     pub entity: Entity,
     pub relations: Vec<RelationView>,
+    /// All its relations, listed or not.
+    pub relation_total: usize,
+    /// All its relations by kind.
+    pub relations_by_kind: std::collections::BTreeMap<String, usize>,
 }
 
 /// A node of a neighbourhood, with its distance from the centre.
