@@ -49,7 +49,7 @@ pub enum Error {
 
     /// The index was rebuilt since this process opened it, so changes to
     /// the generation it reads would be lost.
-    #[error("the index at {} was rebuilt since this process opened it; restart it to take changes", .path.display())]
+    #[error("the index at {} was rebuilt since this process opened it; a server switches to the new one within seconds, retry then", .path.display())]
     IndexReplaced { path: PathBuf },
 
     /// A write failed in a way that leaves the process unable to take more

@@ -403,3 +403,46 @@ async fn a_failed_compaction_keeps_the_change_and_stops_later_writes() {
     assert!(engine.entity("ent_api_sodium").is_ok());
     assert_eq!(engine.pending_changes(), 1);
 }
+
+#[actix_web::test]
+async fn a_server_answers_with_the_index_rebuilt_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    for entry in walkdir::WalkDir::new(crate::common::curated_corpus()) {
+        let entry = entry.unwrap();
+        let target = corpus.join(entry.path().strip_prefix(crate::common::curated_corpus()).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let index = dir.path().join("index");
+    innograph::store::build(&corpus, &index, &mut |_| {}).unwrap();
+    let slot = actix_web::web::Data::new(innograph::api::EngineSlot::new(Engine::open(&index).unwrap()));
+    let app = crate::common::api::app_over(slot.clone(), Some(TOKEN)).await;
+    assert!(!slot.reload_if_rebuilt(&index).unwrap(), "nothing rebuilt yet");
+
+    // the corpus gains an entity and the index is rebuilt under the server
+    let mut entities = std::fs::read_to_string(corpus.join("entities.jsonl")).unwrap();
+    entities.push_str(
+        &json!({"id": "ent_rebuilt", "kind": "enterprise", "name": "重建后新增企业", "description": "重建索引后才有的企业"})
+            .to_string(),
+    );
+    entities.push('\n');
+    std::fs::write(corpus.join("entities.jsonl"), entities).unwrap();
+    innograph::store::build(&corpus, &index, &mut |_| {}).unwrap();
+    let (status, _) = get(&app, "/api/entities/ent_rebuilt").await;
+    assert_eq!(status, 404, "still the index it opened");
+
+    assert!(slot.reload_if_rebuilt(&index).unwrap());
+    let (status, body) = get(&app, "/api/entities/ent_rebuilt").await;
+    assert_eq!(status, 200, "{body}");
+    let (_, body) = get(&app, &format!("/api/search?q={}", encode("重建后新增企业"))).await;
+    assert!(search_ids(&body).contains(&"ent_rebuilt".to_string()), "{body}");
+    // and it takes changes again, into the new generation
+    let (status, _) = call(&app, "POST", "/api/entities", Some(new_enterprise()), Some(TOKEN)).await;
+    assert_eq!(status, 201);
+    assert!(!slot.reload_if_rebuilt(&index).unwrap());
+    assert!(Engine::open(&index).unwrap().entity("ent_api_sodium").is_ok());
+}

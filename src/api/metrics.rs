@@ -85,6 +85,7 @@ pub(super) async fn record(
 
 /// `GET /metrics`.
 pub(super) async fn metrics(engine: SharedEngine) -> impl Responder {
+    let engine = engine.get();
     let graph = engine.graph();
     let memory = graph.memory();
     let metrics = &*METRICS;

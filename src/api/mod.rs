@@ -12,7 +12,8 @@ mod routes;
 pub use error::ApiError;
 pub use routes::WriteToken;
 
-use std::sync::Arc;
+use std::path::Path;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
 use actix_web::dev::Service;
@@ -20,8 +21,55 @@ use actix_web::{web, App, HttpServer};
 
 use crate::Engine;
 
-/// Shared state of the server: the opened engine.
-pub type SharedEngine = web::Data<Arc<Engine>>;
+/// Shared state of the server: the engine answering requests.
+pub type SharedEngine = web::Data<EngineSlot>;
+
+/// The engine a server answers with, replaced when the index it serves is
+/// rebuilt: a request takes the engine of the moment and keeps it to the
+/// end; the next ones get the new one.
+pub struct EngineSlot {
+    engine: RwLock<Arc<Engine>>,
+}
+
+impl EngineSlot {
+    pub fn new(engine: Engine) -> EngineSlot {
+        EngineSlot {
+            engine: RwLock::new(Arc::new(engine)),
+        }
+    }
+
+    /// The engine of the moment.
+    pub fn get(&self) -> Arc<Engine> {
+        self.engine.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Opens the live generation of `index_dir` and answers with it, if it
+    /// is not the one being served (a build has replaced it). Returns
+    /// whether it did.
+    ///
+    /// # Complexity
+    /// A read of the index's `CURRENT` file when nothing changed; an open
+    /// of the new generation (seconds at 1M entities) when it did, while
+    /// the old one goes on answering.
+    pub fn reload_if_rebuilt(&self, index_dir: &Path) -> crate::Result<bool> {
+        let live = crate::store::current_generation(index_dir)?;
+        if live.as_deref() == Some(self.get().generation()) || live.is_none() {
+            return Ok(false);
+        }
+        let engine = Arc::new(Engine::open(index_dir)?);
+        tracing::info!(generation = %engine.generation().display(), "serving the rebuilt index");
+        let replaced = std::mem::replace(
+            &mut *self.engine.write().unwrap_or_else(PoisonError::into_inner),
+            engine,
+        );
+        // freed once the requests holding it are done, outside the lock
+        drop(replaced);
+        Ok(true)
+    }
+}
+
+/// How often a server looks for a rebuilt index.
+const RELOAD_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Registers every route, the JSON error handlers for malformed requests
 /// and the JSON 404 for unknown API paths.
@@ -61,7 +109,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Serves the API on `addr` until the process is stopped. Writes need
 /// `token` as a bearer token; with none, writes are refused.
 pub async fn serve(engine: Engine, addr: &str, token: Option<String>) -> std::io::Result<()> {
-    let data: SharedEngine = web::Data::new(Arc::new(engine));
+    let index_dir = engine.generation().parent().map(Path::to_path_buf);
+    let data: SharedEngine = web::Data::new(EngineSlot::new(engine));
+    if let Some(index_dir) = index_dir {
+        let slot = data.clone();
+        std::thread::spawn(move || loop {
+            std::thread::sleep(RELOAD_CHECK);
+            if let Err(error) = slot.reload_if_rebuilt(&index_dir) {
+                tracing::error!(%error, "the rebuilt index could not be opened; still serving the one before");
+            }
+        });
+    }
     let token = web::Data::new(WriteToken(token));
     if token.0.is_none() {
         tracing::info!("INNOGRAPH_TOKEN is not set: the API is read-only");

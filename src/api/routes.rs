@@ -23,12 +23,13 @@ where
     T: serde::Serialize + Send + 'static,
     F: FnOnce(&crate::Engine) -> Result<T> + Send + 'static,
 {
-    let engine = engine.get_ref().clone();
+    let engine = engine.get();
     let value = web::block(move || work(&engine)).await??;
     Ok(HttpResponse::Ok().json(value))
 }
 
 pub(crate) async fn health(engine: SharedEngine) -> HttpResponse {
+    let engine = engine.get();
     let manifest = engine.manifest();
     let graph = engine.graph();
     HttpResponse::Ok().json(json!({
@@ -169,6 +170,7 @@ pub(crate) async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiE
 
 /// A short page for people who open the server in a browser.
 pub(crate) async fn home(engine: SharedEngine) -> HttpResponse {
+    let engine = engine.get();
     let graph = engine.graph();
     let page = format!(
         "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>innograph 创新图谱</title>\
@@ -226,7 +228,7 @@ async fn write(
     change: impl FnOnce(&crate::Engine) -> Result<Change> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
     authorize(request)?;
-    let engine = engine.get_ref().clone();
+    let engine = engine.get();
     let receipt = web::block(move || {
         let change = change(&engine)?;
         engine.write(change)

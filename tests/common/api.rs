@@ -1,11 +1,9 @@
 //! Calling the HTTP API in-process: an app around an engine, requests with
 //! an optional bearer token, and the checks every endpoint test shares.
 
-use std::sync::Arc;
-
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
-use innograph::api::WriteToken;
+use innograph::api::{EngineSlot, WriteToken};
 use innograph::Engine;
 use serde_json::Value;
 
@@ -15,9 +13,14 @@ impl<S: Service<actix_http::Request, Response = ServiceResponse, Error = actix_w
 
 /// The API over `engine`; writes need `token` (none: writes refused).
 pub async fn app(engine: Engine, token: Option<&str>) -> impl Api {
+    app_over(web::Data::new(EngineSlot::new(engine)), token).await
+}
+
+/// The API answering with the engine in `slot`.
+pub async fn app_over(slot: web::Data<EngineSlot>, token: Option<&str>) -> impl Api {
     test::init_service(
         App::new()
-            .app_data(web::Data::new(Arc::new(engine)))
+            .app_data(slot)
             .app_data(web::Data::new(WriteToken(token.map(str::to_string))))
             .configure(innograph::api::configure),
     )
