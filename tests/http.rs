@@ -458,7 +458,28 @@ async fn an_entity_lists_its_strongest_relations_up_to_a_limit() {
         all["relations"].as_array().unwrap()[..2]
     );
     assert_eq!(two["relation_total"], all["relation_total"]);
+    let (_, later) = get(&app, "/api/entities/zone_qingdao_hitech?offset=1&limit=2").await;
+    assert_eq!(
+        later["relations"].as_array().unwrap()[..],
+        all["relations"].as_array().unwrap()[1..3]
+    );
+    let (_, located) = get(&app, "/api/entities/zone_qingdao_hitech?relation=located_in,part_of").await;
+    let listed = located["relations"].as_array().unwrap();
+    assert!(
+        listed
+            .iter()
+            .all(|r| r["kind"] == "located_in" || r["kind"] == "part_of"),
+        "{located}"
+    );
+    let of_kinds = ["located_in", "part_of"]
+        .iter()
+        .map(|k| all["relations_by_kind"][*k].as_u64().unwrap_or(0))
+        .sum::<u64>();
+    assert_eq!(listed.len() as u64, of_kinds);
+    assert!(of_kinds > 0);
     let (status, body) = get(&app, "/api/entities/zone_qingdao_hitech?limit=0").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    let (status, body) = get(&app, "/api/entities/zone_qingdao_hitech?relation=friend_of").await;
     assert_error(status, &body, 400, "invalid_parameter");
     let (status, body) = get(&app, "/api/entities/zone_qingdao_hitech?depth=2").await;
     assert_error(status, &body, 400, "invalid_parameter");

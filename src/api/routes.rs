@@ -82,9 +82,13 @@ pub(crate) async fn entity(
     query: Query,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let params = Params::new(query.into_inner(), &["limit"])?;
-    let limit = params.number("limit", crate::graph::ENTITY_RELATIONS)?;
-    answer(engine, move |engine| engine.entity_limited(&id, limit)).await
+    let params = Params::new(query.into_inner(), &["relation", "offset", "limit"])?;
+    let page = crate::graph::RelationPage {
+        relations: params.relation_kinds("relation")?,
+        offset: params.number("offset", 0)?,
+        limit: params.number("limit", crate::graph::ENTITY_RELATIONS)?,
+    };
+    answer(engine, move |engine| engine.entity_page(&id, &page)).await
 }
 
 pub(crate) async fn neighbors(

@@ -91,7 +91,13 @@ pub enum Command {
     /// Show an entity and its relations, by id, name or alias.
     Entity {
         id: String,
-        /// Relations to list, strongest kinds first (at most 5000).
+        /// List only relations of these kinds (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        relation: Vec<RelationKind>,
+        /// Relations to skip, in the listing's order (strongest kinds first).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Relations to list (at most 5000).
         #[arg(long, default_value_t = crate::graph::ENTITY_RELATIONS)]
         limit: usize,
         #[arg(long)]
@@ -266,9 +272,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let response = engine.suggest(&prefix, limit)?;
             print(json, &response, || output::suggest(&response))
         }
-        Command::Entity { id, limit, json } => {
+        Command::Entity {
+            id,
+            relation,
+            offset,
+            limit,
+            json,
+        } => {
             let engine = open(index)?;
-            let view = engine.entity_limited(&id, limit)?;
+            let page = crate::graph::RelationPage {
+                relations: relation,
+                offset,
+                limit,
+            };
+            let view = engine.entity_page(&id, &page)?;
             print(json, &view, || output::entity(&view))
         }
         Command::Neighbors {

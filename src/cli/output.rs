@@ -112,7 +112,7 @@ pub(super) fn entity(view: &EntityView) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "{} relation(s), the strongest {} listed ({}; --limit for more):",
+            "{} relation(s), {} listed ({}; --relation, --offset and --limit for others):",
             view.relation_total,
             view.relations.len(),
             kinds.join(", ")

@@ -209,9 +209,9 @@ impl Engine {
         self.graph().entity_view(key)
     }
 
-    /// An entity with up to `limit` of its relations, strongest first.
-    pub fn entity_limited(&self, key: &str, limit: usize) -> Result<EntityView> {
-        self.graph().entity_view_limited(key, limit)
+    /// An entity with a page of its relations, strongest first.
+    pub fn entity_page(&self, key: &str, page: &crate::graph::RelationPage) -> Result<EntityView> {
+        self.graph().entity_view_page(key, page)
     }
 
     /// The neighbourhood of an entity.

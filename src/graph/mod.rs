@@ -44,7 +44,7 @@ pub(crate) use store::props_text;
 #[cfg(test)]
 pub(crate) use store::tests::{entity as test_entity, relation as test_relation};
 pub use store::KnowledgeGraph;
-pub use store::{ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
+pub use store::{RelationPage, ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
 pub use views::{
     EdgeView, EntityRef, EntityView, NeighborNode, NeighborsResponse, PathEdge, PathView, PathsResponse, RelationView,
 };

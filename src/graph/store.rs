@@ -25,6 +25,26 @@ use crate::{Error, Result};
 
 /// Relations an entity view lists unless asked for another number.
 pub const ENTITY_RELATIONS: usize = 200;
+
+/// Which of an entity's relations a view lists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationPage {
+    /// Only these kinds (all when empty).
+    pub relations: Vec<RelationKind>,
+    /// Relations skipped, in the view's order.
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl Default for RelationPage {
+    fn default() -> Self {
+        RelationPage {
+            relations: Vec::new(),
+            offset: 0,
+            limit: ENTITY_RELATIONS,
+        }
+    }
+}
 /// The most relations an entity view lists.
 pub const MAX_ENTITY_RELATIONS: usize = 5000;
 
@@ -651,20 +671,22 @@ impl KnowledgeGraph {
     }
 
     /// The entity and up to [`ENTITY_RELATIONS`] of its relations,
-    /// strongest kinds first (see [`KnowledgeGraph::entity_view_limited`]).
+    /// strongest kinds first (see [`KnowledgeGraph::entity_view_page`]).
     pub fn entity_view(&self, key: &str) -> Result<EntityView> {
-        self.entity_view_limited(key, ENTITY_RELATIONS)
+        self.entity_view_page(key, &RelationPage::default())
     }
 
-    /// The entity and up to `limit` (at most [`MAX_ENTITY_RELATIONS`]) of
-    /// its relations with their records: strongest kinds first, then by
-    /// kind and by the other entity's id; with its count of relations of
-    /// each kind.
+    /// The entity and a page of its relations with their records: those of
+    /// the kinds asked for (all when none), strongest kinds first, then by
+    /// kind and by the other entity's id, `page.offset` of them skipped, at
+    /// most `page.limit` (at most [`MAX_ENTITY_RELATIONS`]); with its count
+    /// of relations of each kind.
     ///
     /// # Complexity
     /// O(d log d) for an entity of degree d, plus one record read per
     /// relation listed.
-    pub fn entity_view_limited(&self, key: &str, limit: usize) -> Result<EntityView> {
+    pub fn entity_view_page(&self, key: &str, page: &RelationPage) -> Result<EntityView> {
+        let limit = page.limit;
         if limit == 0 || limit > MAX_ENTITY_RELATIONS {
             return Err(Error::invalid_parameter(
                 "limit",
@@ -687,7 +709,9 @@ impl KnowledgeGraph {
                 .then_with(|| self.entity_at(a.neighbor).id.cmp(self.entity_at(b.neighbor).id))
         });
         let relation_total = edges.len();
-        edges.truncate(limit);
+        let kinds = super::adjacency::KindMask::of(&page.relations);
+        edges.retain(|edge| kinds.contains(edge.kind));
+        let edges: Vec<_> = edges.into_iter().skip(page.offset).take(limit).collect();
         let mut relations = Vec::with_capacity(edges.len());
         for edge in edges {
             let relation = self.relation(edge.relation)?;
