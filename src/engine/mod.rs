@@ -99,7 +99,7 @@ impl Engine {
             },
             other => other,
         })?;
-        write::catch_up_search(&search, &logged, graph.epoch)?;
+        write::catch_up_search(&search, index_dir, &logged, graph.epoch)?;
         let suggester = Suggester::build(&graph);
         crate::heap::release_free_memory();
         tracing::debug!(

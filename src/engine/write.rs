@@ -14,6 +14,7 @@
 //! Every [`COMPACT_AFTER`] changes (by default) the log is folded into a
 //! new snapshot.
 
+use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 
@@ -250,9 +251,9 @@ fn rolled_back(search: &mut SearchWriter, error: Error) -> Error {
 /// Brings the search index up to the graph log: applies to it the entity
 /// changes among `logged` (the log following snapshot `epoch`) that its
 /// last commit does not say it holds. Nothing to do, and no lock taken, in
-/// the usual case; when another process holds the index's writer it is
-/// left to that process.
-pub(super) fn catch_up_search(search: &SearchIndex, logged: &[Change], epoch: u64) -> Result<()> {
+/// the usual case; when another process holds the index's write lock (a
+/// server that took changes, or a build) it is left to that process.
+pub(super) fn catch_up_search(search: &SearchIndex, index_dir: &Path, logged: &[Change], epoch: u64) -> Result<()> {
     let held = match search.logged_position()? {
         Some((at, count)) if at == epoch && count <= logged.len() => count,
         _ => 0,
@@ -264,15 +265,21 @@ pub(super) fn catch_up_search(search: &SearchIndex, logged: &[Change], epoch: u6
     if behind.is_empty() {
         return Ok(());
     }
+    let busy = |changes: usize| {
+        tracing::warn!(
+            changes,
+            "search index behind the graph log; another process writes to it"
+        );
+        Ok(())
+    };
+    let _lock = match WriteLock::acquire(index_dir) {
+        Ok(lock) => lock,
+        Err(Error::IndexBusy { .. }) => return busy(behind.len()),
+        Err(other) => return Err(other),
+    };
     let mut writer = match search.writer() {
         Ok(writer) => writer,
-        Err(Error::Tantivy(tantivy::TantivyError::LockFailure(..))) => {
-            tracing::warn!(
-                changes = behind.len(),
-                "search index behind the graph log; another process writes to it"
-            );
-            return Ok(());
-        }
+        Err(Error::Tantivy(tantivy::TantivyError::LockFailure(..))) => return busy(behind.len()),
         Err(other) => return Err(other),
     };
     for change in &behind {
