@@ -72,9 +72,7 @@ pub fn export(graph: &KnowledgeGraph, format: ExportFormat, out_dir: &Path) -> R
 
 /// Every live entity's full record, in table order.
 fn entities(graph: &KnowledgeGraph) -> impl Iterator<Item = Result<Entity>> + '_ {
-    (0..graph.entity_slots() as u32)
-        .filter(|&i| graph.is_live(i))
-        .map(|i| graph.entity_record(i))
+    graph.live_positions().map(|i| graph.entity_record(i))
 }
 
 /// Every relation's full record.

@@ -99,9 +99,7 @@ impl KnowledgeGraph {
         let io = |e| Error::io(path, e);
         // dense positions of the live entities
         let mut renumber = vec![u32::MAX; self.names.len()];
-        let live_entities: Vec<u32> = (0..self.names.len() as u32)
-            .filter(|&i| self.entity_live[i as usize])
-            .collect();
+        let live_entities: Vec<u32> = self.live_positions().collect();
         for (new, &old) in live_entities.iter().enumerate() {
             renumber[old as usize] = new as u32;
         }

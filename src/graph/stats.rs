@@ -57,30 +57,9 @@ impl KnowledgeGraph {
     /// Counts per entity and relation kind and degree percentiles.
     pub fn stats(&self) -> GraphStats {
         // kinds only: the names stay unread
-        let mut per_entity_kind = [0usize; EntityKind::ALL.len()];
-        for index in (0..self.entity_slots() as u32).filter(|&i| self.is_live(i)) {
-            per_entity_kind[self.kind_at(index) as usize] += 1;
-        }
-        let entity_kinds: BTreeMap<String, usize> = EntityKind::ALL
-            .iter()
-            .zip(per_entity_kind)
-            .filter(|&(_, count)| count > 0)
-            .map(|(kind, count)| (kind.to_string(), count))
-            .collect();
-        let mut relation_kinds = BTreeMap::new();
-        let mut per_kind = [0usize; RelationKind::ALL.len()];
-        for index in self.relation_positions() {
-            per_kind[self.relation_kind(index) as usize] += 1;
-        }
-        for (kind, count) in RelationKind::ALL.iter().zip(per_kind) {
-            if count > 0 {
-                relation_kinds.insert(kind.to_string(), count);
-            }
-        }
-        let mut degrees: Vec<usize> = (0..self.entity_slots() as u32)
-            .filter(|&i| self.is_live(i))
-            .map(|i| self.degree(i))
-            .collect();
+        let entity_kinds = EntityKind::tally(self.live_positions().map(|i| self.kind_at(i)));
+        let relation_kinds = RelationKind::tally(self.relation_positions().map(|r| self.relation_kind(r)));
+        let mut degrees: Vec<usize> = self.live_positions().map(|i| self.degree(i)).collect();
         degrees.sort_unstable();
         let at = |q: f64| -> usize {
             if degrees.is_empty() {

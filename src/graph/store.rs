@@ -520,6 +520,11 @@ impl KnowledgeGraph {
         self.entity_live.iter().filter(|&&l| l).count()
     }
 
+    /// Positions of the live entities, in table order.
+    pub fn live_positions(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.names.len() as u32).filter(|&i| self.entity_live[i as usize])
+    }
+
     /// Whether the entity at a position is live (not deleted).
     pub fn is_live(&self, index: u32) -> bool {
         self.entity_live.get(index as usize).copied().unwrap_or(false)
@@ -695,10 +700,7 @@ impl KnowledgeGraph {
         }
         let index = self.resolve(key)?;
         let mut edges: Vec<_> = self.adjacency.edges(index).collect();
-        let mut per_kind = [0usize; RelationKind::ALL.len()];
-        for edge in &edges {
-            per_kind[edge.kind as usize] += 1;
-        }
+        let relations_by_kind = RelationKind::tally(edges.iter().map(|edge| edge.kind));
         // ordered before any record is read, so a hub reads only the
         // records it lists
         edges.sort_by(|a, b| {
@@ -730,12 +732,7 @@ impl KnowledgeGraph {
             entity: self.entity_record(index)?,
             relations,
             relation_total,
-            relations_by_kind: RelationKind::ALL
-                .iter()
-                .zip(per_kind)
-                .filter(|&(_, count)| count > 0)
-                .map(|(kind, count)| (kind.to_string(), count))
-                .collect(),
+            relations_by_kind,
         })
     }
 

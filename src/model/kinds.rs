@@ -2,6 +2,7 @@
 //! know is an input error, so both enums are exhaustive lists with their
 //! snake_case JSON names and Chinese labels.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -28,6 +29,21 @@ macro_rules! kind_enum {
             /// The Chinese label shown to users.
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label,)+ }
+            }
+
+            /// How many of each kind `kinds` holds, by name; kinds it does
+            /// not hold are left out.
+            pub fn tally(kinds: impl IntoIterator<Item = $name>) -> BTreeMap<String, usize> {
+                let mut counts = [0usize; $name::ALL.len()];
+                for kind in kinds {
+                    counts[kind as usize] += 1;
+                }
+                $name::ALL
+                    .iter()
+                    .zip(counts)
+                    .filter(|&(_, count)| count > 0)
+                    .map(|(kind, count)| (kind.as_str().to_string(), count))
+                    .collect()
             }
         }
 
