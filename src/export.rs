@@ -77,7 +77,9 @@ fn entities(graph: &KnowledgeGraph) -> impl Iterator<Item = Result<Entity>> + '_
 
 /// Every relation's full record.
 fn relations(graph: &KnowledgeGraph) -> impl Iterator<Item = Result<Relation>> + '_ {
-    graph.relation_positions().map(|r| graph.relation(r))
+    graph
+        .relation_list()
+        .map(|(r, from, to)| graph.relation_between(r, from, to))
 }
 
 fn evidence_text(relation: &Relation) -> String {

@@ -177,7 +177,7 @@ impl KnowledgeGraph {
                 undated += 1;
                 continue;
             }
-            let relation = self.relation(edge.relation)?;
+            let relation = self.relation_of(index, &edge)?;
             let Some(date) = relation.since else {
                 undated += 1;
                 continue;
@@ -241,7 +241,7 @@ impl KnowledgeGraph {
                     if !seen.insert(other) {
                         continue;
                     }
-                    let relation = &self.relation(edge.relation)?;
+                    let relation = &self.relation_of(current, &edge)?;
                     let share = share.zip(share_of(relation)).map(|(a, b)| a * b);
                     let mut next_chain = chain.clone();
                     next_chain.push(other);

@@ -296,7 +296,7 @@ impl KnowledgeGraph {
                         .then(y.kind.cmp(&x.kind))
                 });
             if let Some(edge) = best {
-                let relation = self.relation(edge.relation)?;
+                let relation = self.relation_of(scan, &edge)?;
                 // forward when the relation leaves `a`
                 let forward = (scan == a) == edge.outgoing;
                 edges.push(PathEdge {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::adjacency::{pack_date, Adjacency, MAX_RELATIONS};
+use super::adjacency::{pack_date, Adjacency, Edge, MAX_RELATIONS};
 use super::cold::ColdStore;
 use super::mapped::Pairs;
 use super::names::{EntityHot, EntityNames};
@@ -562,6 +562,22 @@ impl KnowledgeGraph {
     /// The full relation record at a position.
     pub fn relation(&self, index: u32) -> Result<Relation> {
         let (from, to) = self.relation_ends(index);
+        self.relation_between(index, from, to)
+    }
+
+    /// The full record of the relation an adjacency entry of `node` names
+    /// (its ends known from the entry, not looked up).
+    pub(crate) fn relation_of(&self, node: u32, edge: &Edge) -> Result<Relation> {
+        let (from, to) = if edge.outgoing {
+            (node, edge.neighbor)
+        } else {
+            (edge.neighbor, node)
+        };
+        self.relation_between(edge.relation, from, to)
+    }
+
+    /// The full record of relation `index`, which goes from `from` to `to`.
+    pub(crate) fn relation_between(&self, index: u32, from: u32, to: u32) -> Result<Relation> {
         let bytes = self.relations.cold.get(self.relations.slot(index))?;
         let cold: RelationCold<String> = decode(&bytes, "relation")?;
         let props = match cold.props {
@@ -716,7 +732,7 @@ impl KnowledgeGraph {
         let edges: Vec<_> = edges.into_iter().skip(page.offset).take(limit).collect();
         let mut relations = Vec::with_capacity(edges.len());
         for edge in edges {
-            let relation = self.relation(edge.relation)?;
+            let relation = self.relation_of(index, &edge)?;
             relations.push(RelationView {
                 kind: relation.kind,
                 direction: if edge.outgoing { "out" } else { "in" }.to_string(),
