@@ -90,22 +90,47 @@ fn evidence_text(relation: &Relation) -> String {
     }
 }
 
-/// The GraphML attributes: (key id, element, name, type).
-const GRAPHML_KEYS: &[(&str, &str, &str, &str)] = &[
-    ("n_kind", "node", "kind", "string"),
-    ("n_name", "node", "name", "string"),
-    ("n_aliases", "node", "aliases", "string"),
-    ("n_description", "node", "description", "string"),
-    ("n_industry", "node", "industry", "string"),
-    ("n_location", "node", "location", "string"),
-    ("n_props", "node", "props", "string"),
-    ("e_kind", "edge", "kind", "string"),
-    ("e_since", "edge", "since", "string"),
-    ("e_amount", "edge", "amount", "double"),
-    ("e_unit", "edge", "unit", "string"),
-    ("e_props", "edge", "props", "string"),
-    ("e_evidence", "edge", "evidence", "string"),
+/// What an export writes of an entity besides its id and kind, in order:
+/// (name, Neo4j type), the values from [`entity_values`].
+const ENTITY_FIELDS: [(&str, &str); 6] = [
+    ("name", "string"),
+    ("aliases", "string[]"),
+    ("description", "string"),
+    ("industry", "string[]"),
+    ("location", "string"),
+    ("props", "string"),
 ];
+
+fn entity_values(entity: &Entity) -> [String; 6] {
+    [
+        entity.name.clone(),
+        entity.aliases.join(LIST_SEPARATOR),
+        entity.description.clone(),
+        entity.industry.join(LIST_SEPARATOR),
+        entity.location.clone(),
+        props_text(&entity.props),
+    ]
+}
+
+/// What an export writes of a relation besides its ends and kind, in
+/// order: (name, Neo4j type), the values from [`relation_values`].
+const RELATION_FIELDS: [(&str, &str); 5] = [
+    ("since", "string"),
+    ("amount", "double"),
+    ("unit", "string"),
+    ("props", "string"),
+    ("evidence", "string"),
+];
+
+fn relation_values(relation: &Relation) -> [String; 5] {
+    [
+        relation.since.clone().unwrap_or_default(),
+        relation.amount.map(|a| a.to_string()).unwrap_or_default(),
+        relation.unit.clone().unwrap_or_default(),
+        props_text(&relation.props),
+        evidence_text(relation),
+    ]
+}
 
 fn write_graphml(graph: &KnowledgeGraph, out: &mut impl Write, path: &Path) -> Result<()> {
     let io = |e| Error::io(path, e);
@@ -115,30 +140,39 @@ fn write_graphml(graph: &KnowledgeGraph, out: &mut impl Write, path: &Path) -> R
         r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">"#
     )
     .map_err(io)?;
-    for (id, element, name, kind) in GRAPHML_KEYS {
-        writeln!(
-            out,
-            r#"  <key id="{id}" for="{element}" attr.name="{name}" attr.type="{kind}"/>"#
-        )
-        .map_err(io)?;
+    // keys `n_<name>` for nodes and `e_<name>` for edges; lists are joined
+    let node_keys = std::iter::once(("kind", "string")).chain(ENTITY_FIELDS);
+    let edge_keys = std::iter::once(("kind", "string")).chain(RELATION_FIELDS);
+    for (element, prefix, keys) in [
+        ("node", "n", node_keys.collect::<Vec<_>>()),
+        ("edge", "e", edge_keys.collect()),
+    ] {
+        for (name, kind) in keys {
+            let kind = if kind == "double" { "double" } else { "string" };
+            writeln!(
+                out,
+                r#"  <key id="{prefix}_{name}" for="{element}" attr.name="{name}" attr.type="{kind}"/>"#
+            )
+            .map_err(io)?;
+        }
     }
     writeln!(out, r#"  <graph id="innograph" edgedefault="directed">"#).map_err(io)?;
-    let data = |out: &mut dyn Write, key: &str, value: &str| -> std::io::Result<()> {
-        if value.is_empty() {
-            return Ok(());
+    let data = |out: &mut dyn Write, prefix: &str, fields: &[(&str, &str)], kind: &str, values: &[String]| {
+        let pairs = std::iter::once(("kind", kind)).chain(
+            fields
+                .iter()
+                .map(|&(name, _)| name)
+                .zip(values.iter().map(String::as_str)),
+        );
+        for (name, value) in pairs.filter(|(_, value)| !value.is_empty()) {
+            write!(out, r#"<data key="{prefix}_{name}">{}</data>"#, escape(value))?;
         }
-        write!(out, r#"<data key="{key}">{}</data>"#, escape(value))
+        std::io::Result::Ok(())
     };
     for entity in entities(graph) {
         let entity = entity?;
         write!(out, r#"    <node id="{}">"#, escape(entity.id.as_str())).map_err(io)?;
-        data(out, "n_kind", &entity.kind.to_string()).map_err(io)?;
-        data(out, "n_name", &entity.name).map_err(io)?;
-        data(out, "n_aliases", &entity.aliases.join(LIST_SEPARATOR)).map_err(io)?;
-        data(out, "n_description", &entity.description).map_err(io)?;
-        data(out, "n_industry", &entity.industry.join(LIST_SEPARATOR)).map_err(io)?;
-        data(out, "n_location", &entity.location).map_err(io)?;
-        data(out, "n_props", &props_text(&entity.props)).map_err(io)?;
+        data(out, "n", &ENTITY_FIELDS, entity.kind.as_str(), &entity_values(&entity)).map_err(io)?;
         writeln!(out, "</node>").map_err(io)?;
     }
     for relation in relations(graph) {
@@ -150,13 +184,14 @@ fn write_graphml(graph: &KnowledgeGraph, out: &mut impl Write, path: &Path) -> R
             escape(relation.to.as_str())
         )
         .map_err(io)?;
-        data(out, "e_kind", &relation.kind.to_string()).map_err(io)?;
-        data(out, "e_since", relation.since.as_deref().unwrap_or("")).map_err(io)?;
-        let amount = relation.amount.map(|a| a.to_string()).unwrap_or_default();
-        data(out, "e_amount", &amount).map_err(io)?;
-        data(out, "e_unit", relation.unit.as_deref().unwrap_or("")).map_err(io)?;
-        data(out, "e_props", &props_text(&relation.props)).map_err(io)?;
-        data(out, "e_evidence", &evidence_text(&relation)).map_err(io)?;
+        data(
+            out,
+            "e",
+            &RELATION_FIELDS,
+            relation.kind.as_str(),
+            &relation_values(&relation),
+        )
+        .map_err(io)?;
         writeln!(out, "</edge>").map_err(io)?;
     }
     writeln!(out, "  </graph>\n</graphml>").map_err(io)?;
@@ -183,77 +218,54 @@ pub fn neo4j_type(kind: RelationKind) -> String {
     kind.to_string().to_uppercase()
 }
 
-fn csv_error(path: &Path, error: csv::Error) -> Error {
-    match error.into_kind() {
+/// A CSV file for `neo4j-admin`: the columns `keys` (its id, label and
+/// type columns) then `fields` (typed unless strings), and `rows`.
+fn write_neo4j_csv<const N: usize>(
+    out: &mut impl Write,
+    path: &Path,
+    keys: &[&str],
+    fields: &[(&str, &str)],
+    rows: impl Iterator<Item = Result<(Vec<String>, [String; N])>>,
+) -> Result<()> {
+    let fail = |e: csv::Error| match e.into_kind() {
         csv::ErrorKind::Io(e) => Error::io(path, e),
         other => Error::Serialization(format!("{}: {other:?}", path.display())),
+    };
+    let mut writer = csv::Writer::from_writer(out);
+    let typed = fields.iter().map(|&(name, kind)| {
+        if kind == "string" {
+            name.to_string()
+        } else {
+            format!("{name}:{kind}")
+        }
+    });
+    let header: Vec<String> = keys.iter().map(|k| k.to_string()).chain(typed).collect();
+    writer.write_record(&header).map_err(fail)?;
+    for row in rows {
+        let (keys, values) = row?;
+        writer.write_record(keys.iter().chain(&values)).map_err(fail)?;
     }
+    writer.flush().map_err(|e| Error::io(path, e))
 }
 
 fn write_neo4j_nodes(graph: &KnowledgeGraph, out: &mut impl Write, path: &Path) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    let fail = |e| csv_error(path, e);
-    writer
-        .write_record([
-            "id:ID",
-            ":LABEL",
-            "name",
-            "aliases:string[]",
-            "description",
-            "industry:string[]",
-            "location",
-            "props",
-        ])
-        .map_err(fail)?;
-    for entity in entities(graph) {
+    let rows = entities(graph).map(|entity| {
         let entity = entity?;
-        writer
-            .write_record([
-                entity.id.as_str(),
-                &neo4j_label(entity.kind),
-                &entity.name,
-                &entity.aliases.join(LIST_SEPARATOR),
-                &entity.description,
-                &entity.industry.join(LIST_SEPARATOR),
-                &entity.location,
-                &props_text(&entity.props),
-            ])
-            .map_err(fail)?;
-    }
-    writer.flush().map_err(|e| Error::io(path, e))
+        Ok((
+            vec![entity.id.clone(), neo4j_label(entity.kind)],
+            entity_values(&entity),
+        ))
+    });
+    write_neo4j_csv(out, path, &["id:ID", ":LABEL"], &ENTITY_FIELDS, rows)
 }
 
 fn write_neo4j_relationships(graph: &KnowledgeGraph, out: &mut impl Write, path: &Path) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    let fail = |e| csv_error(path, e);
-    writer
-        .write_record([
-            ":START_ID",
-            ":END_ID",
-            ":TYPE",
-            "since",
-            "amount:double",
-            "unit",
-            "props",
-            "evidence",
-        ])
-        .map_err(fail)?;
-    for relation in relations(graph) {
+    let rows = relations(graph).map(|relation| {
         let relation = relation?;
-        writer
-            .write_record([
-                relation.from.as_str(),
-                relation.to.as_str(),
-                &neo4j_type(relation.kind),
-                relation.since.as_deref().unwrap_or(""),
-                &relation.amount.map(|a| a.to_string()).unwrap_or_default(),
-                relation.unit.as_deref().unwrap_or(""),
-                &props_text(&relation.props),
-                &evidence_text(&relation),
-            ])
-            .map_err(fail)?;
-    }
-    writer.flush().map_err(|e| Error::io(path, e))
+        let keys = vec![relation.from.clone(), relation.to.clone(), neo4j_type(relation.kind)];
+        Ok((keys, relation_values(&relation)))
+    });
+    write_neo4j_csv(out, path, &[":START_ID", ":END_ID", ":TYPE"], &RELATION_FIELDS, rows)
 }
 
 #[cfg(test)]
