@@ -332,10 +332,35 @@ impl KnowledgeGraph {
 mod tests {
     use super::*;
     use crate::graph::adjacency::pack_date;
-    use crate::graph::store::tests::{entity, relation};
+    use crate::graph::store::tests::{entity, random_below, relation};
     use crate::graph::NeighborsRequest;
     use crate::model::EntityKind::*;
+    use std::collections::BTreeSet;
     use RelationKind::*;
+
+    /// Every relation as its record says, after checking that the record
+    /// is the relation's own (its ends, kind, the quote the test helper
+    /// writes, its packed date).
+    fn relations_read_back(graph: &KnowledgeGraph) -> BTreeSet<(String, String, RelationKind)> {
+        let mut seen = BTreeSet::new();
+        for r in graph.relation_positions() {
+            let record = graph.relation(r).unwrap();
+            let (from, to) = graph.relation_ends(r);
+            assert_eq!(
+                (graph.entity_at(from).id, graph.entity_at(to).id),
+                (&*record.from, &*record.to)
+            );
+            assert_eq!(record.kind, graph.relation_kind(r));
+            assert_eq!(
+                record.evidence[0].quote,
+                format!("{} {} {}", record.from, record.kind, record.to),
+                "relation {r} reads another's record"
+            );
+            assert_eq!(graph.relations.since[r as usize], pack_date(record.since.as_deref()));
+            seen.insert((record.from, record.to, record.kind));
+        }
+        seen
+    }
 
     fn graph() -> KnowledgeGraph {
         KnowledgeGraph::from_records(
@@ -534,31 +559,18 @@ mod tests {
             ])
             .unwrap();
         let check = |graph: &KnowledgeGraph| {
-            let mut seen = Vec::new();
-            for r in graph.relation_positions() {
-                let record = graph.relation(r).unwrap();
-                let (from, to) = graph.relation_ends(r);
-                assert_eq!(
-                    (graph.entity_at(from).id, graph.entity_at(to).id),
-                    (&*record.from, &*record.to)
-                );
-                assert_eq!(record.kind, graph.relation_kind(r));
-                assert_eq!(
-                    record.evidence[0].quote,
-                    format!("{} {} {}", record.from, record.kind, record.to),
-                    "relation {r} reads another's record"
-                );
-                assert_eq!(graph.relations.since[r as usize], pack_date(record.since.as_deref()));
-                seen.push((record.from, record.to, record.kind));
-            }
-            seen.sort();
             let expected = [
                 ("a", "b", LocatedIn),
                 ("a", "c", InvestsIn),
                 ("b", "c", Founded),
                 ("c", "a", CollaboratesWith),
             ];
-            assert_eq!(seen, expected.map(|(f, t, k)| (f.to_string(), t.to_string(), k)));
+            let expected: BTreeSet<_> = expected
+                .iter()
+                .map(|&(f, t, k)| (f.to_string(), t.to_string(), k))
+                .collect();
+            assert_eq!(relations_read_back(graph), expected);
+            assert_eq!(graph.relation_count(), expected.len(), "no relation twice");
         };
         check(&graph);
         assert!(
@@ -578,14 +590,7 @@ mod tests {
     #[test]
     fn rows_after_random_batches_equal_rows_built_from_scratch() {
         use crate::graph::adjacency::Adjacency;
-        use std::collections::BTreeSet;
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |bound: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % bound as u64) as usize
-        };
+        let mut next = random_below(0x9e37_79b9_7f4a_7c15);
         let kinds = [LocatedIn, CollaboratesWith, Founded];
         let mut ids: Vec<String> = (0..25).map(|i| format!("e{i}")).collect();
         let entities = ids
@@ -661,21 +666,7 @@ mod tests {
                 "round {round}"
             );
             // each relation reads its own record and date; together they are the model
-            let mut seen = BTreeSet::new();
-            for r in graph.relation_positions() {
-                let record = graph.relation(r).unwrap();
-                let (from, to) = graph.relation_ends(r);
-                assert_eq!(
-                    (graph.entity_at(from).id, graph.entity_at(to).id),
-                    (&*record.from, &*record.to)
-                );
-                assert_eq!(
-                    record.evidence[0].quote,
-                    format!("{} {} {}", record.from, record.kind, record.to)
-                );
-                assert_eq!(graph.relations.since[r as usize], pack_date(record.since.as_deref()));
-                seen.insert((record.from, record.to, record.kind));
-            }
+            let seen = relations_read_back(&graph);
             assert_eq!(seen, model, "round {round}");
         }
     }

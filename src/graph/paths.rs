@@ -512,13 +512,7 @@ mod tests {
 
     #[test]
     fn bidirectional_search_finds_shortest_lengths_on_random_graphs() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |bound: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % bound as u64) as usize
-        };
+        let mut next = crate::graph::store::tests::random_below(0x2545_f491_4f6c_dd1d);
         for _ in 0..20 {
             let nodes = 40;
             let edges: Vec<(usize, usize)> = (0..60)

@@ -794,6 +794,16 @@ pub(crate) mod tests {
         assert_eq!(merge_sorted(std::iter::empty(), [2, 2].into_iter(), 0), [2]);
     }
 
+    /// A seeded xorshift: each call a number below its argument.
+    pub(crate) fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |bound| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        }
+    }
+
     pub(crate) fn entity(id: &str, kind: EntityKind, name: &str, aliases: &[&str]) -> Entity {
         Entity {
             id: id.into(),
