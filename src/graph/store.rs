@@ -142,42 +142,6 @@ pub(crate) struct RelationTable {
     pub props: Interner,
 }
 
-/// Relations being gathered node by node, in `from` order, to be installed.
-pub(crate) struct RelationColumns {
-    first_relation: Vec<u32>,
-    to: Vec<u32>,
-    kind: Vec<RelationKind>,
-    since: Vec<u32>,
-    slot: Vec<u32>,
-}
-
-impl RelationColumns {
-    pub(crate) fn with_capacity(nodes: usize, relations: usize) -> RelationColumns {
-        RelationColumns {
-            first_relation: Vec::with_capacity(nodes + 1),
-            to: Vec::with_capacity(relations),
-            kind: Vec::with_capacity(relations),
-            since: Vec::with_capacity(relations),
-            slot: Vec::with_capacity(relations),
-        }
-    }
-
-    /// Starts the relations of the next node.
-    #[inline]
-    pub(crate) fn start_node(&mut self) {
-        self.first_relation.push(self.to.len() as u32);
-    }
-
-    /// Adds a relation from the current node.
-    #[inline]
-    pub(crate) fn push(&mut self, relation: &PlacedRelation) {
-        self.to.push(relation.to);
-        self.kind.push(relation.kind);
-        self.since.push(relation.since);
-        self.slot.push(relation.slot);
-    }
-}
-
 /// A relation on its way into the tables: its ends as entity positions, and
 /// where its cold record is.
 #[derive(Debug, Clone, Copy)]
@@ -292,7 +256,7 @@ pub(crate) fn split_entity(entity: Entity) -> (Entity, Vec<u8>) {
 
 impl RelationTable {
     /// Stores the cold record of a relation between entity positions `from`
-    /// and `to`; returns the relation ready for [`KnowledgeGraph::install_relations`].
+    /// and `to`; returns the relation ready to be numbered among the others.
     pub(crate) fn place(&mut self, from: u32, to: u32, relation: &Relation) -> PlacedRelation {
         let props = if relation.props.is_empty() {
             0
@@ -366,10 +330,24 @@ impl KnowledgeGraph {
         let mut order: Vec<usize> = (0..relations.len()).collect();
         order.sort_by_key(|&i| ends[i].0);
         let mut table = RelationTable::default();
-        let placed: Vec<PlacedRelation> = order
-            .iter()
-            .map(|&i| table.place(ends[i].0, ends[i].1, &relations[i]))
-            .collect();
+        let mut first_relation = vec![0u32; entities.len() + 1];
+        let (mut to, mut kind, mut since) = (Vec::new(), Vec::new(), Vec::new());
+        for &i in &order {
+            // records pushed in this order: relation r's record is record r
+            let placed = table.place(ends[i].0, ends[i].1, &relations[i]);
+            first_relation[placed.from as usize + 1] += 1;
+            to.push(placed.to);
+            kind.push(placed.kind);
+            since.push(placed.since);
+        }
+        for node in 0..entities.len() {
+            first_relation[node + 1] += first_relation[node];
+        }
+        table.since = Arc::new(since);
+        let adjacency = Adjacency::build(first_relation, &to, kind).map_err(|bad| Error::CorruptIndex {
+            path: Default::default(),
+            reason: bad.0,
+        })?;
         drop(position);
         let mut cold = ColdStore::default();
         let mut names = EntityNames::default();
@@ -380,9 +358,9 @@ impl KnowledgeGraph {
             names.push(&entity.id, &entity.name, entity.aliases.iter().map(String::as_str));
             kinds.push(entity.kind);
         }
-        let mut graph = KnowledgeGraph::from_parts(names, kinds, cold, table, Adjacency::default(), 0, None);
-        graph.install_relations(placed);
-        Ok(graph)
+        Ok(KnowledgeGraph::from_parts(
+            names, kinds, cold, table, adjacency, 0, None,
+        ))
     }
 
     /// Assembles a graph; builds the id and name indexes over the tables
@@ -417,50 +395,6 @@ impl KnowledgeGraph {
             )
         });
         graph
-    }
-
-    /// Makes `relations` (in `from` order, their ends live entities) the
-    /// graph's relations, numbered in that order.
-    pub(crate) fn install_relations(&mut self, relations: Vec<PlacedRelation>) {
-        debug_assert!(relations.windows(2).all(|w| w[0].from <= w[1].from));
-        let mut columns = RelationColumns::with_capacity(self.names.len(), relations.len());
-        let mut next = relations.iter().peekable();
-        for node in 0..self.names.len() as u32 {
-            columns.start_node();
-            while let Some(relation) = next.next_if(|r| r.from == node) {
-                columns.push(relation);
-            }
-        }
-        self.install_columns(columns);
-    }
-
-    /// Makes the relations of `columns` the graph's relations.
-    ///
-    /// # Panics
-    /// If there are more than [`MAX_RELATIONS`] (changes are checked for
-    /// that before they are applied).
-    pub(crate) fn install_columns(&mut self, columns: RelationColumns) {
-        let RelationColumns {
-            mut first_relation,
-            to,
-            kind,
-            since,
-            slot,
-        } = columns;
-        first_relation.push(to.len() as u32);
-        let table = &mut self.relations;
-        table.since = Arc::new(since);
-        table.cold_slot = if slot.iter().enumerate().all(|(i, &s)| s as usize == i) {
-            Vec::new()
-        } else {
-            slot
-        };
-        self.adjacency = match Adjacency::build(first_relation, &to, kind) {
-            Ok(adjacency) => adjacency,
-            Err(bad) => panic!("relations to install do not form rows: {}", bad.0),
-        };
-        self.pagerank = Default::default();
-        self.clusters = Default::default();
     }
 
     /// Sorted index entries of the live entities among `positions`: by id,
