@@ -110,7 +110,7 @@ impl Engine {
         if let Some(reason) = self.writes_stopped.get() {
             return Err(Error::WritesStopped { reason: reason.clone() });
         }
-        let graph = self.graph();
+        let Current { graph, suggester } = self.current();
         graph.check(&change)?;
         let writer = match slot.as_mut() {
             Some(writer) => writer,
@@ -126,12 +126,7 @@ impl Engine {
             ),
             Change::DeleteRelation { from, to, kind } => (format!("{from}>{kind}>{to}"), false),
         };
-        // the entity whose names change, by its position before the change
-        // (a deleted entity is not found by id after it)
-        let renamed = match &change {
-            Change::DeleteEntity { id } => graph.position_of_id(id),
-            _ => None,
-        };
+        let entity_change = matches!(change, Change::PutEntity { .. } | Change::DeleteEntity { .. });
         let names_changed = match writer.search.apply_change(&change) {
             Ok(changed) => changed,
             Err(error) => return Err(rolled_back(&mut writer.search, error)),
@@ -159,25 +154,19 @@ impl Engine {
         // writer lock), so no other change can slip in between. Entities
         // keep their positions until a compaction, so the suggester of the
         // graph before stays valid until its successor replaces it.
-        let put_id = match &change {
-            Change::PutEntity { entity } => Some(entity.id.clone()),
-            _ => None,
-        };
-        let suggester = self
-            .current
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .suggester
-            .clone();
         let mut next = KnowledgeGraph::clone(&graph);
-        drop(graph);
         if let Err(error) = next.apply(change) {
             // checked above, so a fault: the log holds what the graph lacks
             self.stop_writes(format!("a logged change does not apply: {error}"));
             return Err(error);
         }
+        // the entity whose names changed: a deleted one is found by id only
+        // before the change, a new one only after it
+        let renamed = entity_change
+            .then(|| graph.position_of_id(&id).or_else(|| next.position_of_id(&id)))
+            .flatten();
+        drop(graph);
         let mut graph = Arc::new(next);
-        let renamed = renamed.or_else(|| put_id.and_then(|id| graph.position_of_id(&id)));
         // the new graph is folded into a snapshot before anyone reads it
         let mut compacted = writer.log.len() >= self.compact_after;
         if compacted {
