@@ -83,13 +83,24 @@ impl Renumbering {
     /// A column by relation after the batch: `old` without the dropped
     /// relations, with `added(i)` in the place of the `i`th added one.
     pub(crate) fn splice<T: Copy>(&self, old: &[T], added: impl Fn(usize) -> T) -> Vec<T> {
-        let mut spliced = Vec::with_capacity(old.len() + self.insert_at.len() - self.deleted.len());
+        self.splice_with(old.len(), |spliced, kept| spliced.extend_from_slice(&old[kept]), added)
+    }
+
+    /// [`Renumbering::splice`] of a column of `old_len` values that
+    /// `copy` appends, a range of old positions at a time.
+    pub(crate) fn splice_with<T>(
+        &self,
+        old_len: usize,
+        mut copy: impl FnMut(&mut Vec<T>, std::ops::Range<usize>),
+        added: impl Fn(usize) -> T,
+    ) -> Vec<T> {
+        let mut spliced = Vec::with_capacity(old_len + self.insert_at.len() - self.deleted.len());
         let (mut at, mut next_insert, mut next_delete) = (0usize, 0usize, 0usize);
         loop {
             let insert = self.insert_at.get(next_insert).map_or(usize::MAX, |&i| i as usize);
             let delete = self.deleted.get(next_delete).map_or(usize::MAX, |&d| d as usize);
-            let until = insert.min(delete).min(old.len());
-            spliced.extend_from_slice(&old[at..until]);
+            let until = insert.min(delete).min(old_len);
+            copy(&mut spliced, at..until);
             at = until;
             if insert == at {
                 // an added relation goes before the old one at its place

@@ -236,12 +236,13 @@ impl KnowledgeGraph {
         let rows = adjacency.spliced(self.names.len(), &ends, &renumbering);
         let table = &mut self.relations;
         table.since = std::sync::Arc::new(renumbering.splice(&table.since[..], |i| added[i].since));
-        let old_slots: Vec<u32> = if table.cold_slot.is_empty() {
-            (0..adjacency.relations() as u32).collect()
+        let slots = if table.cold_slot.is_empty() {
+            // relation r's record is record r
+            let identity = |slots: &mut Vec<u32>, kept: std::ops::Range<usize>| slots.extend(kept.map(|r| r as u32));
+            renumbering.splice_with(adjacency.relations(), identity, |i| added[i].slot)
         } else {
-            std::mem::take(&mut table.cold_slot)
+            renumbering.splice(&table.cold_slot, |i| added[i].slot)
         };
-        let slots = renumbering.splice(&old_slots, |i| added[i].slot);
         table.cold_slot = if slots.iter().enumerate().all(|(i, &s)| s as usize == i) {
             Vec::new()
         } else {
