@@ -221,7 +221,7 @@ struct ChangeTimes {
 /// Times five of each kind of change, each on a fresh copy of `graph`
 /// (the engine applies a change to a copy and swaps it in).
 fn measure_changes(graph: &KnowledgeGraph) -> Result<ChangeTimes, Box<dyn std::error::Error>> {
-    use innograph::graph::Change;
+    use innograph::model::Change;
     let n = graph.entity_slots() as u32;
     let id = |i: u32| graph.entity_at(i % n).id.to_string();
     let (mut copy, mut put_relation, mut delete_relation, mut put_entity) = (vec![], vec![], vec![], vec![]);

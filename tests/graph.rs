@@ -6,7 +6,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use innograph::graph::{Budget, Change, NeighborsRequest, PathsRequest, PersistentGraph, LOG_FILE};
+use innograph::graph::{Budget, NeighborsRequest, PathsRequest, PersistentGraph, LOG_FILE};
+use innograph::model::Change;
 use innograph::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
 use innograph::Engine;
 

@@ -321,7 +321,7 @@ async fn changes_logged_before_a_crash_reach_search_at_the_next_open() {
     // what a crash after the log append leaves: the change in the graph
     // log, not in the search index
     let mut logged = innograph::graph::PersistentGraph::open(&generation).unwrap();
-    logged.apply(innograph::graph::Change::PutEntity { entity }).unwrap();
+    logged.apply(innograph::model::Change::PutEntity { entity }).unwrap();
     drop(logged);
     assert_eq!(found(Engine::open(&index).unwrap()).await, (true, 1));
     assert_eq!(
@@ -332,7 +332,7 @@ async fn changes_logged_before_a_crash_reach_search_at_the_next_open() {
 
     let mut logged = innograph::graph::PersistentGraph::open(&generation).unwrap();
     logged
-        .apply(innograph::graph::Change::DeleteEntity {
+        .apply(innograph::model::Change::DeleteEntity {
             id: "ent_api_sodium".into(),
         })
         .unwrap();

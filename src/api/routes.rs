@@ -9,8 +9,8 @@ use serde_json::json;
 
 use super::params::Params;
 use super::{ApiError, SharedEngine};
-use crate::graph::{Change, ClusterMethod, Measure, NeighborsRequest, PathsRequest};
-use crate::model::{Entity, Relation, RelationKind};
+use crate::graph::{ClusterMethod, Measure, NeighborsRequest, PathsRequest};
+use crate::model::{Change, Entity, Relation, RelationKind};
 use crate::search::SearchRequest;
 use crate::Result;
 

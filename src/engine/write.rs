@@ -21,7 +21,8 @@ use std::sync::{Arc, PoisonError};
 use serde::Serialize;
 
 use super::{Current, Engine};
-use crate::graph::{fold_log, Change, GraphLog, KnowledgeGraph, LOG_FILE};
+use crate::graph::{fold_log, GraphLog, KnowledgeGraph, LOG_FILE};
+use crate::model::Change;
 use crate::search::{SearchIndex, SearchWriter, Suggester};
 use crate::store::{self, WriteLock};
 use crate::{Error, Result};

@@ -8,7 +8,7 @@ use crate::model::RelationKind::HoldsEquityIn;
 use serde::{Deserialize, Serialize};
 
 use super::store::KnowledgeGraph;
-use super::views::EntityRef;
+use crate::model::EntityRef;
 use crate::model::{Evidence, Relation, RelationKind};
 use crate::{Error, Result};
 

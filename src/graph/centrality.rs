@@ -5,8 +5,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::store::KnowledgeGraph;
-use super::views::EntityRef;
 use crate::model::EntityKind;
+use crate::model::EntityRef;
 use crate::{Error, Result};
 
 /// Most entities a ranking returns.

@@ -9,34 +9,10 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::adjacency::Renumbering;
 use super::store::{split_entity, KnowledgeGraph, PlacedRelation};
-use crate::model::{Entity, Relation, RelationKind};
+use crate::model::{Change, RelationKind};
 use crate::{Error, Result};
-
-/// One change to the graph. Applying the same change twice in a row leaves
-/// the graph as applying it once does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-pub enum Change {
-    /// Adds an entity, or replaces the one with the same id (its relations
-    /// stay).
-    PutEntity { entity: Entity },
-    /// Deletes an entity and every relation it takes part in.
-    DeleteEntity { id: String },
-    /// Adds a relation, replacing those with the same `from`, `to` and
-    /// `kind`.
-    PutRelation { relation: Relation },
-    /// Deletes the relations with this `from`, `to` and `kind` (none is
-    /// not an error).
-    DeleteRelation {
-        from: String,
-        to: String,
-        kind: RelationKind,
-    },
-}
 
 /// What a batch has done so far, for lookups the indexes do not know yet.
 #[derive(Default)]
@@ -119,7 +95,7 @@ impl KnowledgeGraph {
                 exists(&relation.to)?;
                 self.room_for_relation(batch)?;
                 if let Some(since) = &relation.since {
-                    crate::search::check_date("since", since)?;
+                    crate::model::check_date("since", since)?;
                 }
                 Ok(())
             }

@@ -7,7 +7,7 @@ use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 
 use super::store::KnowledgeGraph;
-use super::views::EntityRef;
+use crate::model::EntityRef;
 use crate::{Error, Result};
 
 /// Most clusters a listing returns.

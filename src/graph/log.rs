@@ -21,8 +21,8 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::change::Change;
 use super::store::KnowledgeGraph;
+use crate::model::Change;
 use crate::{Error, Result};
 
 /// File name of the log inside an index generation.

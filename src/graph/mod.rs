@@ -32,7 +32,6 @@ pub use analysis::{
 };
 pub use budget::Budget;
 pub use centrality::{CentralityResponse, Measure, Ranked, MAX_RANKED};
-pub use change::Change;
 pub use clusters::{Cluster, ClusterMethod, ClustersResponse, MAX_CLUSTERS};
 pub use log::{archive, changes_since_build, fold_log, GraphLog, PersistentGraph, ARCHIVE_FILE, LOG_FILE};
 pub use names::EntityHot;
@@ -46,5 +45,5 @@ pub(crate) use store::tests::{entity as test_entity, relation as test_relation};
 pub use store::KnowledgeGraph;
 pub use store::{RelationPage, ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
 pub use views::{
-    EdgeView, EntityRef, EntityView, NeighborNode, NeighborsResponse, PathEdge, PathView, PathsResponse, RelationView,
+    EdgeView, EntityView, NeighborNode, NeighborsResponse, PathEdge, PathView, PathsResponse, RelationView,
 };

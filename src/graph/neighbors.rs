@@ -9,8 +9,8 @@ use super::adjacency::{pack_date, Edge, KindMask};
 use super::budget::{Budget, Meter};
 use super::scratch::{with_scratch, Scratch};
 use super::store::KnowledgeGraph;
-use super::views::{EdgeView, EntityRef, NeighborNode, NeighborsResponse};
-use crate::model::{EntityKind, RelationKind};
+use super::views::{EdgeView, NeighborNode, NeighborsResponse};
+use crate::model::{EntityKind, EntityRef, RelationKind};
 use crate::{Error, Result};
 
 /// Deepest neighbourhood a request may ask for.
@@ -146,7 +146,7 @@ impl KnowledgeGraph {
             ));
         }
         if let Some(as_of) = &request.as_of {
-            crate::search::check_date("as_of", as_of)?;
+            crate::model::check_date("as_of", as_of)?;
         }
         let center = self.resolve(key)?;
         let relation_kinds = KindMask::of(&request.relations);

@@ -9,7 +9,8 @@ use super::adjacency::{pack_date, KindMask};
 use super::budget::{Budget, Meter};
 use super::scratch::{with_scratch, Scratch};
 use super::store::KnowledgeGraph;
-use super::views::{EntityRef, PathEdge, PathView, PathsResponse};
+use super::views::{PathEdge, PathView, PathsResponse};
+use crate::model::EntityRef;
 use crate::model::RelationKind;
 use crate::{Error, Result};
 
@@ -221,7 +222,7 @@ impl KnowledgeGraph {
             return Err(Error::invalid_parameter("k", format!("must be between 1 and {MAX_K}")));
         }
         if let Some(as_of) = &request.as_of {
-            crate::search::check_date("as_of", as_of)?;
+            crate::model::check_date("as_of", as_of)?;
         }
         let source = self.resolve(from)?;
         let target = self.resolve(to)?;

@@ -18,8 +18,8 @@ use super::cold::ColdStore;
 use super::mapped::Pairs;
 use super::names::{EntityHot, EntityNames};
 use super::stats::GraphMemory;
-use super::views::{EntityRef, EntityView, RelationView};
-use crate::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
+use super::views::{EntityView, RelationView};
+use crate::model::{Entity, EntityKind, EntityRef, Evidence, Relation, RelationKind};
 use crate::text::normalize;
 use crate::{Error, Result};
 

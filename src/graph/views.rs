@@ -3,15 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Entity, EntityKind, Evidence, RelationKind};
-
-/// The short form of an entity inside other answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EntityRef {
-    pub id: String,
-    pub kind: EntityKind,
-    pub name: String,
-}
+use crate::model::{Entity, EntityRef, Evidence, RelationKind};
 
 impl From<super::EntityHot<'_>> for EntityRef {
     fn from(entity: super::EntityHot<'_>) -> Self {
@@ -19,16 +11,6 @@ impl From<super::EntityHot<'_>> for EntityRef {
             id: entity.id.to_string(),
             kind: entity.kind,
             name: entity.name.to_string(),
-        }
-    }
-}
-
-impl From<&Entity> for EntityRef {
-    fn from(entity: &Entity) -> Self {
-        EntityRef {
-            id: entity.id.clone(),
-            kind: entity.kind,
-            name: entity.name.clone(),
         }
     }
 }

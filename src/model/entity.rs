@@ -35,3 +35,21 @@ impl Entity {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
 }
+
+/// The short form of an entity inside other answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityRef {
+    pub id: String,
+    pub kind: EntityKind,
+    pub name: String,
+}
+
+impl From<&Entity> for EntityRef {
+    fn from(entity: &Entity) -> Self {
+        EntityRef {
+            id: entity.id.clone(),
+            kind: entity.kind,
+            name: entity.name.clone(),
+        }
+    }
+}

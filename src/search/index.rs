@@ -14,10 +14,10 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 use super::facets::{FacetCache, FacetCounter, Facets};
-use super::query::{check_date, parse_query, Filter, FilterField, ParsedQuery, QueryPart};
+use super::query::{parse_query, Filter, FilterField, ParsedQuery, QueryPart};
 use super::schema::{build_schema, Fields, DOCUMENT_KIND};
 use super::snippet::highlight;
-use crate::graph::Change;
+use crate::model::{check_date, Change};
 use crate::model::{Document, Entity, EntityKind};
 use crate::text::{
     bigrams, find_identifiers, is_cjk, normalize, BigramTokenizer, Segmenter, WordTokenizer, BIGRAM_TOKENIZER,

@@ -13,7 +13,7 @@ mod suggest;
 
 pub use facets::Facets;
 pub use index::{SearchHit, SearchIndex, SearchRequest, SearchResponse, SearchWriter, MAX_LIMIT, MAX_OFFSET};
-pub use query::{check_date, parse_query, ParsedQuery, QueryPart};
+pub use query::{parse_query, ParsedQuery, QueryPart};
 pub use schema::DOCUMENT_KIND;
 pub use snippet::highlight;
 pub use suggest::{pinyin_forms, SuggestResponse, Suggester, Suggestion, MAX_SUGGESTIONS};

@@ -58,18 +58,6 @@ pub struct ParsedQuery {
     pub filters: Vec<Filter>,
 }
 
-/// Checks one end of a date range.
-pub fn check_date(name: &str, date: &str) -> Result<()> {
-    if is_valid_date(date) {
-        Ok(())
-    } else {
-        Err(Error::invalid_parameter(
-            name,
-            format!("bad date `{date}`, expected YYYY, YYYY-MM or YYYY-MM-DD"),
-        ))
-    }
-}
-
 /// Parses the value of a `date:` filter: `2023`, `2023-05`, `2020..2023`,
 /// `2020..` or `..2023`.
 fn parse_date_filter(value: &str, position: usize) -> Result<Filter> {

@@ -18,8 +18,9 @@ use pinyin::ToPinyin;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{EntityRef, KnowledgeGraph};
+use crate::graph::KnowledgeGraph;
 use crate::model::EntityKind;
+use crate::model::EntityRef;
 use crate::text::normalize;
 use crate::{Error, Result};
 
@@ -538,7 +539,7 @@ mod tests {
 
     #[test]
     fn changed_entities_are_found_as_they_are_now() {
-        use crate::graph::Change;
+        use crate::model::Change;
         let mut graph = graph();
         let mut suggester = Suggester::build(&graph);
         let changes = [

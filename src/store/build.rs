@@ -9,7 +9,8 @@ use super::{
     MANIFEST_FILE, SEARCH_DIR,
 };
 use crate::corpus::{self, Corpus};
-use crate::graph::{Change, KnowledgeGraph};
+use crate::graph::KnowledgeGraph;
+use crate::model::Change;
 use crate::model::{Entity, EntityKind};
 use crate::search::SearchWriter;
 use crate::text::Segmenter;
