@@ -7,7 +7,7 @@ use crate::model::RelationKind::HoldsEquityIn;
 
 use serde::{Deserialize, Serialize};
 
-use super::store::KnowledgeGraph;
+use super::tables::KnowledgeGraph;
 use crate::model::EntityRef;
 use crate::model::{Evidence, Relation, RelationKind};
 use crate::{Error, Result};
@@ -271,7 +271,7 @@ impl KnowledgeGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::store::tests::{entity, relation};
+    use crate::graph::testing::{entity, relation};
     use crate::model::EntityKind::*;
     use RelationKind::*;
 

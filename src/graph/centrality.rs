@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::store::KnowledgeGraph;
+use super::tables::KnowledgeGraph;
 use crate::model::EntityKind;
 use crate::model::EntityRef;
 use crate::{Error, Result};
@@ -150,7 +150,7 @@ impl KnowledgeGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::store::tests::{entity, relation};
+    use crate::graph::testing::{entity, relation};
     use crate::model::RelationKind;
 
     #[test]

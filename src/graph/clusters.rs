@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 
-use super::store::KnowledgeGraph;
+use super::tables::KnowledgeGraph;
 use crate::model::EntityRef;
 use crate::{Error, Result};
 
@@ -175,7 +175,7 @@ impl KnowledgeGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::store::tests::{entity, relation};
+    use crate::graph::testing::{entity, relation};
     use crate::model::{EntityKind, RelationKind};
 
     #[test]

@@ -21,7 +21,7 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::store::KnowledgeGraph;
+use super::tables::KnowledgeGraph;
 use crate::model::Change;
 use crate::{Error, Result};
 
@@ -342,7 +342,7 @@ impl PersistentGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::store::tests::{entity, relation};
+    use crate::graph::testing::{entity, relation};
     use crate::model::EntityKind::*;
     use crate::model::RelationKind::*;
 

@@ -12,19 +12,20 @@ mod adjacency;
 mod analysis;
 mod budget;
 mod centrality;
-mod change;
 pub(crate) mod clusters;
 mod cold;
 mod log;
 mod mapped;
 mod names;
 mod neighbors;
+mod numbering;
 mod paths;
+mod responses;
 mod scratch;
-mod snapshot;
 mod stats;
-mod store;
-mod views;
+mod tables;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use analysis::{
     CommonNeighbor, CommonResponse, EquityLink, EquityResponse, TimelineEvent, TimelineResponse, MAX_COMMON,
@@ -36,14 +37,15 @@ pub use clusters::{Cluster, ClusterMethod, ClustersResponse, MAX_CLUSTERS};
 pub use log::{archive, changes_since_build, fold_log, GraphLog, PersistentGraph, ARCHIVE_FILE, LOG_FILE};
 pub use names::EntityHot;
 pub use neighbors::{Direction, NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
+pub use numbering::{EntityIndex, RelationIndex};
 pub use paths::{PathsRequest, MAX_K, MAX_PATH_LENGTH};
-pub use stats::{DegreePercentiles, GraphMemory, GraphStats};
-pub(crate) use store::props_text;
-/// Record builders for tests anywhere in the crate.
-#[cfg(test)]
-pub(crate) use store::tests::{entity as test_entity, relation as test_relation};
-pub use store::KnowledgeGraph;
-pub use store::{RelationPage, ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
-pub use views::{
+pub use responses::{
     EdgeView, EntityView, NeighborNode, NeighborsResponse, PathEdge, PathView, PathsResponse, RelationView,
 };
+pub use stats::{DegreePercentiles, GraphMemory, GraphStats};
+pub(crate) use tables::props_text;
+pub use tables::KnowledgeGraph;
+pub use tables::{RelationPage, ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
+/// Record builders for tests anywhere in the crate.
+#[cfg(test)]
+pub(crate) use testing::{entity as test_entity, relation as test_relation};

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::adjacency::{pack_date, Edge, KindMask};
 use super::budget::{Budget, Meter};
+use super::responses::{EdgeView, NeighborNode, NeighborsResponse};
 use super::scratch::{with_scratch, Scratch};
-use super::store::KnowledgeGraph;
-use super::views::{EdgeView, NeighborNode, NeighborsResponse};
+use super::tables::KnowledgeGraph;
 use crate::model::{EntityKind, EntityRef, RelationKind};
 use crate::{Error, Result};
 
@@ -302,7 +302,7 @@ impl KnowledgeGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::store::tests::{entity, relation};
+    use crate::graph::testing::{entity, relation};
     use EntityKind::*;
     use RelationKind::*;
 

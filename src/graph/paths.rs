@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::adjacency::{pack_date, KindMask};
 use super::budget::{Budget, Meter};
+use super::responses::{PathEdge, PathView, PathsResponse};
 use super::scratch::{with_scratch, Scratch};
-use super::store::KnowledgeGraph;
-use super::views::{PathEdge, PathView, PathsResponse};
+use super::tables::KnowledgeGraph;
 use crate::model::EntityRef;
 use crate::model::RelationKind;
 use crate::{Error, Result};
@@ -398,7 +398,7 @@ fn yen(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::store::tests::{entity, relation};
+    use crate::graph::testing::{entity, relation};
     use crate::model::EntityKind::*;
     use RelationKind::*;
 
@@ -513,7 +513,7 @@ mod tests {
 
     #[test]
     fn bidirectional_search_finds_shortest_lengths_on_random_graphs() {
-        let mut next = crate::graph::store::tests::random_below(0x2545_f491_4f6c_dd1d);
+        let mut next = crate::graph::testing::random_below(0x2545_f491_4f6c_dd1d);
         for _ in 0..20 {
             let nodes = 40;
             let edges: Vec<(usize, usize)> = (0..60)

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::store::KnowledgeGraph;
+use super::tables::KnowledgeGraph;
 use crate::model::{EntityKind, RelationKind};
 
 /// Degree percentiles over all entities.

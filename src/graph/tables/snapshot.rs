@@ -35,11 +35,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::adjacency::Adjacency;
-use super::cold::{ColdStore, FileRegion};
-use super::mapped::{map_file, Pairs, Section};
-use super::names::{EntityNames, MappedNames};
-use super::store::{Interner, KnowledgeGraph, RelationTable};
+use super::{Interner, KnowledgeGraph, RelationTable};
+use crate::graph::adjacency::Adjacency;
+use crate::graph::cold::{ColdStore, FileRegion};
+use crate::graph::mapped::{map_file, Pairs, Section};
+use crate::graph::names::{EntityNames, MappedNames};
 use crate::model::{EntityKind, RelationKind};
 use crate::{Error, Result};
 
@@ -334,13 +334,13 @@ impl SectionReader<'_> {
 /// Checks that a cold relation record decodes (used by tests).
 #[cfg(test)]
 pub(crate) fn decodes(bytes: &[u8]) -> bool {
-    postcard::from_bytes::<super::store::RelationCold<String>>(bytes).is_ok()
+    postcard::from_bytes::<super::RelationCold<String>>(bytes).is_ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::store::tests::{entity, relation};
+    use crate::graph::testing::{entity, relation};
 
     fn sample() -> KnowledgeGraph {
         let mut first = entity("a", EntityKind::University, "康复大学", &["康大"]);

@@ -4,13 +4,13 @@
 //! gathered, then, once per batch, the relations are renumbered and the
 //! adjacency rows spliced (the rows of the entities the batch touches
 //! rebuilt, the others copied), and the id and name indexes brought up to
-//! date. The write-ahead log ([`super::GraphLog`]) stores changes in this
+//! date. The write-ahead log ([`crate::graph::GraphLog`]) stores changes in this
 //! form.
 
 use std::collections::HashMap;
 
-use super::adjacency::Renumbering;
-use super::store::{split_entity, KnowledgeGraph, PlacedRelation};
+use super::{split_entity, KnowledgeGraph, PlacedRelation};
+use crate::graph::adjacency::Renumbering;
 use crate::model::{Change, RelationKind};
 use crate::{Error, Result};
 
@@ -110,14 +110,14 @@ impl KnowledgeGraph {
     /// of the running batch.
     fn room_for_relation(&self, batch: &Batch) -> Result<()> {
         let after = (self.relation_count() + batch.added_relations.len()).saturating_sub(batch.deleted_relations.len());
-        if after < super::adjacency::MAX_RELATIONS {
+        if after < crate::graph::adjacency::MAX_RELATIONS {
             return Ok(());
         }
         Err(Error::invalid_parameter(
             "relation",
             format!(
                 "the graph holds the most relations it can ({}); delete some first",
-                super::adjacency::MAX_RELATIONS
+                crate::graph::adjacency::MAX_RELATIONS
             ),
         ))
     }
@@ -309,7 +309,7 @@ impl KnowledgeGraph {
 mod tests {
     use super::*;
     use crate::graph::adjacency::pack_date;
-    use crate::graph::store::tests::{entity, random_below, relation};
+    use crate::graph::testing::{entity, random_below, relation};
     use crate::graph::NeighborsRequest;
     use crate::model::EntityKind::*;
     use std::collections::BTreeSet;

@@ -13,15 +13,18 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::adjacency::{pack_date, Adjacency, Edge, MAX_RELATIONS};
-use super::cold::ColdStore;
-use super::mapped::Pairs;
-use super::names::{EntityHot, EntityNames};
-use super::stats::GraphMemory;
-use super::views::{EntityView, RelationView};
+use crate::graph::adjacency::{pack_date, Adjacency, Edge, MAX_RELATIONS};
+use crate::graph::cold::ColdStore;
+use crate::graph::mapped::Pairs;
+use crate::graph::names::{EntityHot, EntityNames};
+use crate::graph::responses::{EntityView, RelationView};
+use crate::graph::stats::GraphMemory;
 use crate::model::{Entity, EntityKind, EntityRef, Evidence, Relation, RelationKind};
 use crate::text::normalize;
 use crate::{Error, Result};
+
+mod change;
+mod snapshot;
 
 /// Relations an entity view lists unless asked for another number.
 pub const ENTITY_RELATIONS: usize = 200;
@@ -177,7 +180,7 @@ pub struct KnowledgeGraph {
     pub(crate) epoch: u64,
     /// Whole-graph measures, computed on first use.
     pub(crate) pagerank: std::sync::OnceLock<Vec<f32>>,
-    pub(crate) clusters: std::sync::OnceLock<super::clusters::Clustering>,
+    pub(crate) clusters: std::sync::OnceLock<crate::graph::clusters::Clustering>,
 }
 
 pub(crate) fn hash_text(text: &str) -> u32 {
@@ -661,7 +664,7 @@ impl KnowledgeGraph {
                 .then_with(|| self.entity_at(a.neighbor).id.cmp(self.entity_at(b.neighbor).id))
         });
         let relation_total = edges.len();
-        let kinds = super::adjacency::KindMask::of(&page.relations);
+        let kinds = crate::graph::adjacency::KindMask::of(&page.relations);
         edges.retain(|edge| kinds.contains(edge.kind));
         let edges: Vec<_> = edges.into_iter().skip(page.offset).take(limit).collect();
         let mut relations = Vec::with_capacity(edges.len());
@@ -718,53 +721,15 @@ impl KnowledgeGraph {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
+    use crate::graph::testing::{entity, relation};
 
     #[test]
     fn merged_sequences_stay_sorted_without_repeats() {
         let merged = merge_sorted([1, 3, 3, 7].into_iter(), [0, 3, 8].into_iter(), 0);
         assert_eq!(merged, [0, 1, 3, 7, 8]);
         assert_eq!(merge_sorted(std::iter::empty(), [2, 2].into_iter(), 0), [2]);
-    }
-
-    /// A seeded xorshift: each call a number below its argument.
-    pub(crate) fn random_below(mut seed: u64) -> impl FnMut(usize) -> usize {
-        move |bound| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % bound as u64) as usize
-        }
-    }
-
-    pub(crate) fn entity(id: &str, kind: EntityKind, name: &str, aliases: &[&str]) -> Entity {
-        Entity {
-            id: id.into(),
-            kind,
-            name: name.into(),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            description: String::new(),
-            industry: vec![],
-            location: String::new(),
-            props: Default::default(),
-        }
-    }
-
-    pub(crate) fn relation(from: &str, to: &str, kind: RelationKind) -> Relation {
-        Relation {
-            from: from.into(),
-            to: to.into(),
-            kind,
-            since: None,
-            amount: None,
-            unit: None,
-            props: Default::default(),
-            evidence: vec![Evidence {
-                doc: "d".into(),
-                quote: format!("{from} {kind} {to}"),
-            }],
-        }
     }
 
     #[test]
