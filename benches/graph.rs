@@ -85,7 +85,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::{env_or, fmt_count, fmt_duration, machine, print_table, synthetic_corpus, BenchResult};
-use innograph::graph::{KnowledgeGraph, Measure, NeighborsRequest, PathsRequest};
+use innograph::graph::{EntityIndex, KnowledgeGraph, Measure, NeighborsRequest, PathsRequest};
 
 /// Set in the environment of the re-run that measures.
 const CHILD_ENV: &str = "INNOGRAPH_BENCH_GRAPH_MEASURE";
@@ -223,7 +223,7 @@ struct ChangeTimes {
 fn measure_changes(graph: &KnowledgeGraph) -> Result<ChangeTimes, Box<dyn std::error::Error>> {
     use innograph::model::Change;
     let n = graph.entity_slots() as u32;
-    let id = |i: u32| graph.entity_at(i % n).id.to_string();
+    let id = |i: u32| graph.entity_at(EntityIndex::new(i % n)).id.to_string();
     let (mut copy, mut put_relation, mut delete_relation, mut put_entity) = (vec![], vec![], vec![], vec![]);
     for round in 0..5u32 {
         let (a, b) = (id(7919 * (round + 1)), id(104_729 * (round + 3)));
@@ -330,8 +330,8 @@ fn rerun_fresh() -> BenchResult<()> {
 // ---------------------------------------------------------------- measurements
 
 struct Pair {
-    from: u32,
-    to: u32,
+    from: EntityIndex,
+    to: EntityIndex,
     length: usize,
 }
 
@@ -353,7 +353,7 @@ struct Sampled {
 /// few untimed warm-up queries).
 fn sample_pairs(graph: &KnowledgeGraph, wanted: usize, budget: Duration) -> BenchResult<Sampled> {
     let n = graph.entity_slots();
-    let id = |i: usize| graph.entity_at(i as u32).id;
+    let id = |i: usize| graph.entity_at(EntityIndex::from_usize(i)).id;
     let request = PathsRequest {
         max_len: MAX_LEN,
         k: 1,
@@ -396,8 +396,8 @@ fn sample_pairs(graph: &KnowledgeGraph, wanted: usize, budget: Duration) -> Benc
         }
         if let Some(length) = response.paths.iter().map(|p| p.length).min() {
             pairs.push(Pair {
-                from: a as u32,
-                to: b as u32,
+                from: EntityIndex::from_usize(a),
+                to: EntityIndex::from_usize(b),
                 length,
             });
             samples.push(elapsed);
@@ -516,7 +516,7 @@ fn write_exports(
     graph: &KnowledgeGraph,
     pairs: &[Pair],
     k5_min_lengths: &[Option<usize>],
-    hubs: &[(u32, usize, String)],
+    hubs: &[(EntityIndex, usize, String)],
 ) -> BenchResult<()> {
     let mut edges = BufWriter::with_capacity(1 << 20, fs::File::create(base.join("edges.tsv"))?);
     for relation in graph.relation_positions() {
@@ -528,7 +528,7 @@ fn write_exports(
     // hold the same data: ids, kinds, names and aliases of the entities, kinds
     // and dates of the relations
     let mut nodes = BufWriter::with_capacity(1 << 20, fs::File::create(base.join("nodes.tsv"))?);
-    for index in 0..graph.entity_slots() as u32 {
+    for index in (0..graph.entity_slots()).map(EntityIndex::from_usize) {
         let entity = graph.entity_at(index);
         let aliases: Vec<String> = entity.aliases().map(one_field).collect();
         writeln!(
@@ -835,7 +835,7 @@ fn measure(
                 format!(
                     "{} (sum {rank_sum:.4}, top {})",
                     fmt_duration(pagerank_time),
-                    graph.entity_at(top_rank as u32).id
+                    graph.entity_at(EntityIndex::from_usize(top_rank)).id
                 ),
             ],
         ],
@@ -943,7 +943,7 @@ fn measure(
                 serde_json::json!({
                     "whole_median_ms": whole.2.as_secs_f64() * 1e3,
                     "whole_nodes": whole.3,
-                    "index": index,
+                    "index": index.get(),
                     "degree": degree,
                     "id": id,
                     "median_ms": time.as_secs_f64() * 1e3,

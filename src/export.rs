@@ -51,14 +51,14 @@ pub fn export(graph: &KnowledgeGraph, format: ExportFormat, out_dir: &Path) -> R
     let files = match format {
         ExportFormat::GraphMl => {
             let path = out_dir.join(GRAPHML_FILE);
-            crate::store::write_durably_with(&path, |out| write_graphml(graph, out, &path))?;
+            crate::durable::write_durably_with(&path, |out| write_graphml(graph, out, &path))?;
             vec![path]
         }
         ExportFormat::Neo4j => {
             let nodes = out_dir.join(NEO4J_NODES_FILE);
-            crate::store::write_durably_with(&nodes, |out| write_neo4j_nodes(graph, out, &nodes))?;
+            crate::durable::write_durably_with(&nodes, |out| write_neo4j_nodes(graph, out, &nodes))?;
             let links = out_dir.join(NEO4J_RELATIONSHIPS_FILE);
-            crate::store::write_durably_with(&links, |out| write_neo4j_relationships(graph, out, &links))?;
+            crate::durable::write_durably_with(&links, |out| write_neo4j_relationships(graph, out, &links))?;
             vec![nodes, links]
         }
     };

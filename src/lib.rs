@@ -17,6 +17,7 @@
 pub mod api;
 pub mod cli;
 pub mod corpus;
+mod durable;
 mod engine;
 mod error;
 pub mod export;

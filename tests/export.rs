@@ -1,6 +1,7 @@
 //! `innograph export`: the curated graph as GraphML and as Neo4j import
 //! CSV, checked by reading the files back with an XML and a CSV reader.
 
+use innograph::model::Direction;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -106,7 +107,7 @@ fn graphml_holds_every_entity_and_relation_with_evidence() {
     }
     // every relation's evidence, as the entity view gives it
     let view = engine().graph().entity_view("zone_qingdao_hitech").unwrap();
-    for relation in view.relations.iter().filter(|r| r.direction == "out") {
+    for relation in view.relations.iter().filter(|r| r.direction == Direction::Out) {
         let exported = edges
             .iter()
             .find(|(from, to, kind, _)| {
@@ -114,7 +115,7 @@ fn graphml_holds_every_entity_and_relation_with_evidence() {
             })
             .unwrap_or_else(|| panic!("{relation:?} not exported"));
         let evidence: Vec<innograph::model::Evidence> = serde_json::from_str(&exported.3).unwrap();
-        assert_eq!(evidence, relation.evidence);
+        assert_eq!(evidence, relation.facts.evidence);
     }
 }
 

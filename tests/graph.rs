@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use innograph::graph::{Budget, NeighborsRequest, PathsRequest, PersistentGraph, LOG_FILE};
 use innograph::model::Change;
-use innograph::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
+use innograph::model::{Direction, Entity, EntityKind, Evidence, Relation, RelationKind};
 use innograph::Engine;
 
 use crate::common::engine;
@@ -42,7 +42,7 @@ fn professor_to_the_incubator_of_his_teams_spin_off() {
         )
         .unwrap();
     assert_eq!(incubation.paths[0].length, 1);
-    assert!(path.edges.iter().all(|e| !e.evidence.is_empty()));
+    assert!(path.edges.iter().all(|e| !e.facts.evidence.is_empty()));
 }
 
 #[test]
@@ -62,8 +62,14 @@ fn investor_to_the_zone_and_k_paths() {
     for path in &response.paths {
         assert_eq!(path.edges.len(), path.length);
         for edge in &path.edges {
-            assert!(!edge.evidence.is_empty(), "{} {} {}", edge.from, edge.kind, edge.to);
-            assert!(edge.direction == "forward" || edge.direction == "backward");
+            assert!(
+                !edge.facts.evidence.is_empty(),
+                "{} {} {}",
+                edge.from,
+                edge.kind,
+                edge.to
+            );
+            assert!(edge.direction != Direction::Both);
         }
     }
 }
@@ -110,7 +116,7 @@ fn neighbourhood_of_the_zone_is_bounded_and_flagged() {
         .unwrap();
     assert!(!full.truncated);
     assert!(full.nodes.len() > 20);
-    assert!(full.edges.iter().all(|e| !e.evidence.is_empty()));
+    assert!(full.edges.iter().all(|e| !e.facts.evidence.is_empty()));
 }
 
 #[test]
@@ -122,9 +128,9 @@ fn entity_view_lists_relations_with_evidence() {
         .iter()
         .find(|r| r.kind == RelationKind::IncubatedBy)
         .expect("incubation relation");
-    assert_eq!(incubated.direction, "out");
+    assert_eq!(incubated.direction, Direction::Out);
     assert_eq!(incubated.other.id, "inst_qingdao_industrial_tech");
-    assert!(!incubated.evidence.is_empty());
+    assert!(!incubated.facts.evidence.is_empty());
 }
 
 #[test]
@@ -255,7 +261,7 @@ fn changes_survive_a_restart_a_torn_log_and_compaction() {
         .unwrap();
     let removed = graph.graph().entity_view("杨建明").unwrap().relations[0].clone();
     let yang = graph.graph().entity("杨建明").unwrap().id;
-    let (from, to) = if removed.direction == "out" {
+    let (from, to) = if removed.direction == Direction::Out {
         (yang.clone(), removed.other.id.clone())
     } else {
         (removed.other.id.clone(), yang.clone())
@@ -279,8 +285,8 @@ fn changes_survive_a_restart_a_torn_log_and_compaction() {
         let view = engine.entity("青岛测试新企业有限公司").unwrap();
         assert_eq!(view.entity, new_enterprise());
         assert_eq!(view.relations.len(), 1);
-        assert_eq!(view.relations[0].evidence, located_in_zone().evidence);
-        assert_eq!(view.relations[0].since.as_deref(), Some("2025-03"));
+        assert_eq!(view.relations[0].facts.evidence, located_in_zone().evidence);
+        assert_eq!(view.relations[0].facts.since.as_deref(), Some("2025-03"));
         let stats = engine.graph().stats();
         assert_eq!(stats.entities, before.entities + 1);
         assert_eq!(stats.relations, before.relations, "one added, one deleted");

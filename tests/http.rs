@@ -193,7 +193,7 @@ async fn paths_with_evidence_and_errors() {
         );
         for edge in path["edges"].as_array().unwrap() {
             assert!(edge["evidence"][0]["quote"].is_string(), "{edge}");
-            assert!(edge["direction"] == "forward" || edge["direction"] == "backward");
+            assert!(edge["direction"] == "out" || edge["direction"] == "in");
         }
     }
     let (status, body) = get(&app, "/api/paths?from=per_yang_jianming").await;

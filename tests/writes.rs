@@ -66,8 +66,8 @@ fn assert_changes_kept(index: &Path) {
         .iter()
         .find(|r| r.other.name == "喜海生物")
         .expect("the added relation is there");
-    assert_eq!(partner.since.as_deref(), Some("2025-05"));
-    assert_eq!(partner.evidence[0].quote, "钠源储能与喜海生物签署合作协议");
+    assert_eq!(partner.facts.since.as_deref(), Some("2025-05"));
+    assert_eq!(partner.facts.evidence[0].quote, "钠源储能与喜海生物签署合作协议");
     let hits = engine
         .search(&innograph::search::SearchRequest::new("钠离子电池", 10))
         .unwrap();

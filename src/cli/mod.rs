@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::graph::{ClusterMethod, Direction, Measure, NeighborsRequest, PathsRequest};
-use crate::model::{EntityKind, RelationKind};
+use crate::graph::{ClusterMethod, Measure, NeighborsRequest, PathsRequest};
+use crate::model::{Direction, EntityKind, RelationKind};
 use crate::search::SearchRequest;
 use crate::store::{self, BuildProgress};
 use crate::Engine;

@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::io::IsTerminal;
 
 use crate::graph::{EntityView, NeighborsResponse, PathsResponse};
-use crate::model::Evidence;
+use crate::model::{Direction, Evidence};
 use crate::search::SearchResponse;
 use crate::Stats;
 
@@ -121,13 +121,17 @@ pub(super) fn entity(view: &EntityView) -> String {
         let _ = writeln!(out, "{} relation(s):", view.relations.len());
     }
     for relation in &view.relations {
-        let arrow = if relation.direction == "out" { "→" } else { "←" };
+        let arrow = if relation.direction == Direction::Out {
+            "→"
+        } else {
+            "←"
+        };
         let mut facts = Vec::new();
-        if let Some(since) = &relation.since {
+        if let Some(since) = &relation.facts.since {
             facts.push(since.clone());
         }
-        if let Some(amount) = relation.amount {
-            facts.push(format!("{amount}{}", relation.unit.as_deref().unwrap_or("")));
+        if let Some(amount) = relation.facts.amount {
+            facts.push(format!("{amount}{}", relation.facts.unit.as_deref().unwrap_or("")));
         }
         let facts = if facts.is_empty() {
             String::new()
@@ -142,7 +146,7 @@ pub(super) fn entity(view: &EntityView) -> String {
             relation.other.kind.label(),
             relation.other.id
         );
-        evidence_lines(&mut out, &relation.evidence, "      ");
+        evidence_lines(&mut out, &relation.facts.evidence, "      ");
     }
     out.trim_end().to_string()
 }
@@ -198,7 +202,7 @@ pub(super) fn paths(response: &PathsResponse) -> String {
             path.nodes[0].name
         );
         for (edge, node) in path.edges.iter().zip(&path.nodes[1..]) {
-            if edge.direction == "forward" {
+            if edge.direction == Direction::Out {
                 let _ = write!(out, " —{}→ {}", edge.kind.label(), node.name);
             } else {
                 let _ = write!(out, " ←{}— {}", edge.kind.label(), node.name);
@@ -207,7 +211,7 @@ pub(super) fn paths(response: &PathsResponse) -> String {
         out.push('\n');
         for edge in &path.edges {
             let _ = writeln!(out, "  {} {} {}:", edge.from, edge.kind, edge.to);
-            evidence_lines(&mut out, &edge.evidence, "    ");
+            evidence_lines(&mut out, &edge.facts.evidence, "    ");
         }
     }
     if response.truncated {
@@ -277,8 +281,8 @@ pub(super) fn timeline(response: &crate::graph::TimelineResponse) -> String {
         response.entity.id
     );
     for e in &response.results {
-        let arrow = if e.direction == "out" { "→" } else { "←" };
-        let amount = match (e.amount, &e.unit) {
+        let arrow = if e.direction == Direction::Out { "→" } else { "←" };
+        let amount = match (e.facts.amount, &e.facts.unit) {
             (Some(a), Some(u)) => format!(" {a}{u}"),
             (Some(a), None) => format!(" {a}"),
             _ => String::new(),
@@ -300,7 +304,11 @@ pub(super) fn equity(response: &crate::graph::EquityResponse) -> String {
         let _ = writeln!(
             out,
             "  {} {} [{}]  depth {}  {share}  via {}",
-            if link.direction == "holder" { "held by" } else { "holds" },
+            if link.direction == crate::graph::EquityRole::Holder {
+                "held by"
+            } else {
+                "holds"
+            },
             link.entity.name,
             link.entity.kind.label(),
             link.depth,

@@ -195,7 +195,7 @@ impl Engine {
             Arc::new(Suggester::build(&graph))
         } else if names_changed {
             Arc::new(match renamed {
-                Some(entity) => suggester.with_change(&graph, entity),
+                Some(entity) => suggester.with_change(&graph, entity.get()),
                 None => Suggester::build(&graph),
             })
         } else {

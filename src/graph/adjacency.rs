@@ -10,12 +10,19 @@
 
 use std::sync::Arc;
 
+use super::numbering::{entity_range, EntityIndex, RelationIndex};
 use crate::model::RelationKind;
 
 /// Low bits of an incoming entry's relation word that hold the relation's
 /// kind.
 const KIND_BITS: u32 = 5;
 const _: () = assert!(RelationKind::ALL.len() <= 1 << KIND_BITS);
+
+/// The kind packed in the low bits of an incoming entry's relation word.
+#[inline]
+fn kind_of_word(word: u32) -> RelationKind {
+    RelationKind::ALL[(word & ((1 << KIND_BITS) - 1)) as usize]
+}
 
 /// The most relations a graph can hold: what the relation word has room
 /// for next to the kind.
@@ -24,8 +31,8 @@ pub const MAX_RELATIONS: usize = (1 << (32 - KIND_BITS)) - 1;
 /// One entry of a node's run: a relation seen from that node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Edge {
-    pub neighbor: u32,
-    pub relation: u32,
+    pub neighbor: EntityIndex,
+    pub relation: RelationIndex,
     pub kind: RelationKind,
     /// Whether the node is the relation's `from`.
     pub outgoing: bool,
@@ -45,7 +52,7 @@ pub(crate) struct Edge {
 pub(crate) struct Adjacency {
     offsets: Vec<u32>,
     first_relation: Vec<u32>,
-    neighbor: Arc<Vec<u32>>,
+    neighbor: Arc<Vec<EntityIndex>>,
     /// Relation word of each incoming entry: the relation's number shifted
     /// left by [`KIND_BITS`], and its kind.
     incoming: Arc<Vec<u32>>,
@@ -60,24 +67,24 @@ pub(crate) struct Renumbering {
     /// For each added relation, in the order they are numbered, the old
     /// number it goes before (see [`Adjacency::insert_point`]);
     /// nondecreasing.
-    pub insert_at: Vec<u32>,
+    pub insert_at: Vec<RelationIndex>,
     /// Old numbers dropped, sorted, each once.
-    pub deleted: Vec<u32>,
+    pub deleted: Vec<RelationIndex>,
 }
 
 impl Renumbering {
     /// The new number of old relation `old` (which must not be dropped).
     #[inline]
-    pub(crate) fn new_number(&self, old: u32) -> u32 {
+    pub(crate) fn new_number(&self, old: RelationIndex) -> RelationIndex {
         let inserted_before = self.insert_at.partition_point(|&at| at <= old) as u32;
         let dropped_before = self.deleted.partition_point(|&d| d < old) as u32;
-        old + inserted_before - dropped_before
+        RelationIndex::new(old.get() + inserted_before - dropped_before)
     }
 
     /// The number of the `index`th added relation.
-    pub(crate) fn added_number(&self, index: usize) -> u32 {
+    pub(crate) fn added_number(&self, index: usize) -> RelationIndex {
         let at = self.insert_at[index];
-        at + index as u32 - self.deleted.partition_point(|&d| d < at) as u32
+        RelationIndex::new(at.get() + index as u32 - self.deleted.partition_point(|&d| d < at) as u32)
     }
 
     /// A column by relation after the batch: `old` without the dropped
@@ -97,8 +104,8 @@ impl Renumbering {
         let mut spliced = Vec::with_capacity(old_len + self.insert_at.len() - self.deleted.len());
         let (mut at, mut next_insert, mut next_delete) = (0usize, 0usize, 0usize);
         loop {
-            let insert = self.insert_at.get(next_insert).map_or(usize::MAX, |&i| i as usize);
-            let delete = self.deleted.get(next_delete).map_or(usize::MAX, |&d| d as usize);
+            let insert = self.insert_at.get(next_insert).map_or(usize::MAX, |&i| i.index());
+            let delete = self.deleted.get(next_delete).map_or(usize::MAX, |&d| d.index());
             let until = insert.min(delete).min(old_len);
             copy(&mut spliced, at..until);
             at = until;
@@ -125,7 +132,11 @@ impl Adjacency {
     /// Builds the rows of `first_relation.len() - 1` nodes: the relations
     /// going from node `v` are `first_relation[v]..first_relation[v + 1]`,
     /// relation `r` goes to `to[r]` and is of kind `kind[r]`.
-    pub(crate) fn build(first_relation: Vec<u32>, to: &[u32], kind: Vec<RelationKind>) -> Result<Adjacency, BadRows> {
+    pub(crate) fn build(
+        first_relation: Vec<u32>,
+        to: &[EntityIndex],
+        kind: Vec<RelationKind>,
+    ) -> Result<Adjacency, BadRows> {
         let relations = to.len();
         if kind.len() != relations {
             return Err(BadRows(format!("{relations} relation ends but {} kinds", kind.len())));
@@ -148,7 +159,7 @@ impl Adjacency {
         }
         let mut in_len = vec![0u32; nodes];
         for &end in to {
-            let Some(count) = in_len.get_mut(end as usize) else {
+            let Some(count) = in_len.get_mut(end.index()) else {
                 return Err(BadRows(format!(
                     "a relation goes to node {end}, beyond the {nodes} nodes"
                 )));
@@ -167,7 +178,7 @@ impl Adjacency {
         }
         offsets.push(first_relation[nodes] + incoming_before);
         drop(in_len);
-        let mut neighbor = vec![0u32; 2 * relations];
+        let mut neighbor = vec![EntityIndex::default(); 2 * relations];
         let mut incoming = vec![0u32; relations];
         for node in 0..nodes {
             let (first, end) = (first_relation[node], first_relation[node + 1]);
@@ -175,9 +186,9 @@ impl Adjacency {
             for relation in first..end {
                 let other = to[relation as usize];
                 neighbor[(base + relation) as usize] = other;
-                let slot = cursor[other as usize];
-                cursor[other as usize] += 1;
-                neighbor[(first_relation[other as usize + 1] + slot) as usize] = node as u32;
+                let slot = cursor[other.index()];
+                cursor[other.index()] += 1;
+                neighbor[(first_relation[other.index() + 1] + slot) as usize] = EntityIndex::from_usize(node);
                 incoming[slot as usize] = relation << KIND_BITS | kind[relation as usize] as u32;
             }
         }
@@ -202,41 +213,48 @@ impl Adjacency {
 
     /// Relations a node takes part in, both directions.
     #[inline]
-    pub(crate) fn degree(&self, node: u32) -> usize {
-        let node = node as usize;
+    pub(crate) fn degree(&self, node: EntityIndex) -> usize {
+        let node = node.index();
         (self.offsets[node + 1] - self.offsets[node]) as usize
     }
 
     /// Numbers of the relations going from a node.
     #[inline]
-    pub(crate) fn outgoing(&self, node: u32) -> std::ops::Range<u32> {
-        let node = node as usize;
+    fn outgoing(&self, node: EntityIndex) -> std::ops::Range<u32> {
+        let node = node.index();
         self.first_relation[node]..self.first_relation[node + 1]
+    }
+
+    /// Number of the first relation going from a node (of the next node's
+    /// first when it has none).
+    #[inline]
+    pub(crate) fn first_outgoing(&self, node: EntityIndex) -> RelationIndex {
+        RelationIndex::new(self.first_relation[node.index()])
     }
 
     /// Positions of a node's entries.
     #[inline]
-    pub(crate) fn range(&self, node: u32) -> std::ops::Range<usize> {
-        let node = node as usize;
+    pub(crate) fn range(&self, node: EntityIndex) -> std::ops::Range<usize> {
+        let node = node.index();
         self.offsets[node] as usize..self.offsets[node + 1] as usize
     }
 
     /// The neighbours of a node over all its relations, both directions, a
     /// neighbour once per relation.
     #[inline]
-    pub(crate) fn neighbors(&self, node: u32) -> &[u32] {
+    pub(crate) fn neighbors(&self, node: EntityIndex) -> &[EntityIndex] {
         &self.neighbor[self.range(node)]
     }
 
     /// Whether the entry at `position` of `node` is outgoing; if so, its
     /// relation, else where its word is in `incoming`.
     #[inline]
-    fn locate(&self, node: u32, position: usize) -> Result<u32, usize> {
-        let node = node as usize;
+    fn locate(&self, node: EntityIndex, position: usize) -> Result<RelationIndex, usize> {
+        let node = node.index();
         let out_end = self.first_relation[node + 1] as usize;
         let relation = position - self.offsets[node] as usize + self.first_relation[node] as usize;
         if relation < out_end {
-            Ok(relation as u32)
+            Ok(RelationIndex::from_usize(relation))
         } else {
             Err(position - out_end)
         }
@@ -244,21 +262,21 @@ impl Adjacency {
 
     /// The entry at `position` (from [`Adjacency::range`]) of `node`.
     #[inline]
-    pub(crate) fn entry(&self, node: u32, position: usize) -> Edge {
+    pub(crate) fn entry(&self, node: EntityIndex, position: usize) -> Edge {
         let neighbor = self.neighbor[position];
         match self.locate(node, position) {
             Ok(relation) => Edge {
                 neighbor,
                 relation,
-                kind: self.kind[relation as usize],
+                kind: self.kind[relation.index()],
                 outgoing: true,
             },
             Err(slot) => {
                 let word = self.incoming[slot];
                 Edge {
                     neighbor,
-                    relation: word >> KIND_BITS,
-                    kind: RelationKind::ALL[(word & ((1 << KIND_BITS) - 1)) as usize],
+                    relation: RelationIndex::new(word >> KIND_BITS),
+                    kind: kind_of_word(word),
                     outgoing: false,
                 }
             }
@@ -266,54 +284,55 @@ impl Adjacency {
     }
 
     /// Every relation of a node, outgoing first.
-    pub(crate) fn edges(&self, node: u32) -> impl Iterator<Item = Edge> + '_ {
+    pub(crate) fn edges(&self, node: EntityIndex) -> impl Iterator<Item = Edge> + '_ {
         self.range(node).map(move |position| self.entry(node, position))
     }
 
     /// Kind of the entry at `position` of `node`.
     #[inline]
-    pub(crate) fn kind_at(&self, node: u32, position: usize) -> RelationKind {
+    pub(crate) fn kind_at(&self, node: EntityIndex, position: usize) -> RelationKind {
         match self.locate(node, position) {
-            Ok(relation) => self.kind[relation as usize],
-            Err(slot) => RelationKind::ALL[(self.incoming[slot] & ((1 << KIND_BITS) - 1)) as usize],
+            Ok(relation) => self.kind[relation.index()],
+            Err(slot) => kind_of_word(self.incoming[slot]),
         }
     }
 
     /// Number of the relation of the entry at `position` of `node`.
     #[inline]
-    pub(crate) fn relation_at(&self, node: u32, position: usize) -> u32 {
+    pub(crate) fn relation_at(&self, node: EntityIndex, position: usize) -> RelationIndex {
         match self.locate(node, position) {
             Ok(relation) => relation,
-            Err(slot) => self.incoming[slot] >> KIND_BITS,
+            Err(slot) => RelationIndex::new(self.incoming[slot] >> KIND_BITS),
         }
     }
 
     /// Neighbour of the entry at `position`.
     #[inline]
-    pub(crate) fn neighbor_at(&self, position: usize) -> u32 {
+    pub(crate) fn neighbor_at(&self, position: usize) -> EntityIndex {
         self.neighbor[position]
     }
 
     /// Kind of a relation.
     #[inline]
-    pub(crate) fn kind(&self, relation: u32) -> RelationKind {
-        self.kind[relation as usize]
+    pub(crate) fn kind(&self, relation: RelationIndex) -> RelationKind {
+        self.kind[relation.index()]
     }
 
     /// The `from` and `to` nodes of a relation.
-    pub(crate) fn ends(&self, relation: u32) -> (u32, u32) {
-        let from = self.first_relation.partition_point(|&first| first <= relation) - 1;
-        let to = self.neighbor[(self.offsets[from] + relation - self.first_relation[from]) as usize];
-        (from as u32, to)
+    pub(crate) fn ends(&self, relation: RelationIndex) -> (EntityIndex, EntityIndex) {
+        let number = relation.get();
+        let from = self.first_relation.partition_point(|&first| first <= number) - 1;
+        let to = self.neighbor[(self.offsets[from] + number - self.first_relation[from]) as usize];
+        (EntityIndex::from_usize(from), to)
     }
 
     /// The relations going from a node as (number, to), in number order.
     #[inline]
-    pub(crate) fn outgoing_ends(&self, node: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let start = self.offsets[node as usize] as usize;
+    pub(crate) fn outgoing_ends(&self, node: EntityIndex) -> impl Iterator<Item = (RelationIndex, EntityIndex)> + '_ {
+        let start = self.offsets[node.index()] as usize;
         let relations = self.outgoing(node);
         let ends = &self.neighbor[start..start + relations.len()];
-        relations.zip(ends.iter().copied())
+        relations.map(RelationIndex::new).zip(ends.iter().copied())
     }
 
     /// Adds nodes without relations until the rows cover `nodes` nodes.
@@ -328,19 +347,21 @@ impl Adjacency {
     }
 
     /// Every relation as (number, from, to), in number order.
-    pub(crate) fn relation_ends(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
-        (0..self.nodes() as u32)
+    pub(crate) fn relation_ends(&self) -> impl Iterator<Item = (RelationIndex, EntityIndex, EntityIndex)> + '_ {
+        entity_range(self.nodes())
             .flat_map(move |from| self.outgoing_ends(from).map(move |(relation, to)| (relation, from, to)))
     }
 
     /// Where a relation added from `from` goes among the old ones: after
     /// the relations going from `from` (before those of the next node).
-    pub(crate) fn insert_point(&self, from: u32) -> u32 {
-        let next = from as usize + 1;
-        self.first_relation
-            .get(next)
-            .copied()
-            .unwrap_or(self.relations() as u32)
+    pub(crate) fn insert_point(&self, from: EntityIndex) -> RelationIndex {
+        let next = from.index() + 1;
+        RelationIndex::new(
+            self.first_relation
+                .get(next)
+                .copied()
+                .unwrap_or(self.relations() as u32),
+        )
     }
 
     /// The rows after a batch of changes, built by copying the rows of the
@@ -354,18 +375,20 @@ impl Adjacency {
     pub(crate) fn spliced(
         &self,
         nodes: usize,
-        added: &[(u32, u32, RelationKind)],
+        added: &[(EntityIndex, EntityIndex, RelationKind)],
         renumbering: &Renumbering,
     ) -> Adjacency {
         let old_nodes = self.nodes();
         debug_assert!(nodes >= old_nodes);
         let old_relations = self.relations() as u32;
         let deleted = &renumbering.deleted;
-        let is_deleted = |relation: u32| deleted.binary_search(&relation).is_ok();
-        let renumber =
-            |word: u32| renumbering.new_number(word >> KIND_BITS) << KIND_BITS | (word & ((1 << KIND_BITS) - 1));
+        let is_deleted = |relation: RelationIndex| deleted.binary_search(&relation).is_ok();
+        let renumber = |word: u32| {
+            renumbering.new_number(RelationIndex::new(word >> KIND_BITS)).get() << KIND_BITS
+                | (word & ((1 << KIND_BITS) - 1))
+        };
         // the nodes whose rows change
-        let mut changed: Vec<u32> = added.iter().flat_map(|&(from, to, _)| [from, to]).collect();
+        let mut changed: Vec<EntityIndex> = added.iter().flat_map(|&(from, to, _)| [from, to]).collect();
         for &relation in deleted {
             let (from, to) = self.ends(relation);
             changed.extend([from, to]);
@@ -398,7 +421,7 @@ impl Adjacency {
         let mut incoming = Vec::with_capacity(new_relations);
         // rows of nodes `from..to` (below `old_nodes`) copied as they are,
         // their incoming words renumbered
-        let copy = |from: usize, to: usize, neighbor: &mut Vec<u32>, incoming: &mut Vec<u32>| {
+        let copy = |from: usize, to: usize, neighbor: &mut Vec<EntityIndex>, incoming: &mut Vec<u32>| {
             let (from, to) = (from.min(old_nodes), to.min(old_nodes));
             if from < to {
                 neighbor.extend_from_slice(&self.neighbor[old_offset(from) as usize..old_offset(to) as usize]);
@@ -415,7 +438,7 @@ impl Adjacency {
             offsets.push(neighbor.len() as u32 + old_offset(node) - old_offset(copied_up_to));
             let written = (neighbor.len() - incoming.len()) as u32;
             first_relation.push(written + old_first(node) - old_first(copied_up_to));
-            if next_changed.next_if(|&&c| c as usize == node).is_none() {
+            if next_changed.next_if(|&&c| c.index() == node).is_none() {
                 continue;
             }
             copy(copied_up_to, node, &mut neighbor, &mut incoming);
@@ -425,34 +448,32 @@ impl Adjacency {
             // outgoing: the old ones left, then the added ones
             if node < old_nodes {
                 let start = old_offset(node) as usize;
-                for (j, &to) in self.neighbor[start..start + self.outgoing(node as u32).len()]
-                    .iter()
-                    .enumerate()
-                {
-                    if !is_deleted(old_first(node) + j as u32) {
+                let out_len = self.outgoing(EntityIndex::from_usize(node)).len();
+                for (j, &to) in self.neighbor[start..start + out_len].iter().enumerate() {
+                    if !is_deleted(RelationIndex::new(old_first(node) + j as u32)) {
                         neighbor.push(to);
                     }
                 }
             }
-            while added_from < added.len() && added[added_from].0 as usize == node {
+            while added_from < added.len() && added[added_from].0.index() == node {
                 neighbor.push(added[added_from].1);
                 added_from += 1;
             }
             // incoming: the old ones left and the added ones, in number order
-            let mut entries: Vec<(u32, u32)> = Vec::new();
+            let mut entries: Vec<(EntityIndex, u32)> = Vec::new();
             if node < old_nodes {
-                let out_len = self.outgoing(node as u32).len();
+                let out_len = self.outgoing(EntityIndex::from_usize(node)).len();
                 let start = old_offset(node) as usize + out_len;
                 let words = &self.incoming[in_before(node) as usize..in_before(node + 1) as usize];
                 for (j, &word) in words.iter().enumerate() {
-                    if !is_deleted(word >> KIND_BITS) {
+                    if !is_deleted(RelationIndex::new(word >> KIND_BITS)) {
                         entries.push((self.neighbor[start + j], renumber(word)));
                     }
                 }
             }
-            while added_to < by_to.len() && added[by_to[added_to]].1 as usize == node {
+            while added_to < by_to.len() && added[by_to[added_to]].1.index() == node {
                 let i = by_to[added_to];
-                let word = renumbering.added_number(i) << KIND_BITS | added[i].2 as u32;
+                let word = renumbering.added_number(i).get() << KIND_BITS | added[i].2 as u32;
                 entries.push((added[i].0, word));
                 added_to += 1;
             }
@@ -533,11 +554,23 @@ mod tests {
     use super::*;
     use RelationKind::*;
 
+    fn e(number: u32) -> EntityIndex {
+        EntityIndex::new(number)
+    }
+
+    fn r(number: u32) -> RelationIndex {
+        RelationIndex::new(number)
+    }
+
+    fn ends(numbers: &[u32]) -> Vec<EntityIndex> {
+        numbers.iter().copied().map(e).collect()
+    }
+
     /// 0 → 1 Founded, 0 → 2 InvestsIn, 2 → 0 Mentions, 2 → 1 LocatedIn.
     fn rows() -> Adjacency {
         Adjacency::build(
             vec![0, 2, 2, 4],
-            &[1, 2, 0, 1],
+            &ends(&[1, 2, 0, 1]),
             vec![Founded, InvestsIn, Mentions, LocatedIn],
         )
         .unwrap()
@@ -548,13 +581,13 @@ mod tests {
         let adjacency = rows();
         assert_eq!((adjacency.nodes(), adjacency.relations()), (3, 4));
         let edge = |neighbor, relation, kind, outgoing| Edge {
-            neighbor,
-            relation,
+            neighbor: e(neighbor),
+            relation: r(relation),
             kind,
             outgoing,
         };
         assert_eq!(
-            adjacency.edges(0).collect::<Vec<_>>(),
+            adjacency.edges(e(0)).collect::<Vec<_>>(),
             [
                 edge(1, 0, Founded, true),
                 edge(2, 1, InvestsIn, true),
@@ -562,11 +595,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            adjacency.edges(1).collect::<Vec<_>>(),
+            adjacency.edges(e(1)).collect::<Vec<_>>(),
             [edge(0, 0, Founded, false), edge(2, 3, LocatedIn, false)]
         );
-        assert_eq!(adjacency.neighbors(2), [0, 1, 0]);
-        for node in 0..3 {
+        assert_eq!(adjacency.neighbors(e(2)), ends(&[0, 1, 0]));
+        for node in entity_range(3) {
             for position in adjacency.range(node) {
                 let entry = adjacency.entry(node, position);
                 assert_eq!(adjacency.kind_at(node, position), entry.kind);
@@ -586,36 +619,45 @@ mod tests {
         }
         assert_eq!(
             adjacency.relation_ends().collect::<Vec<_>>(),
-            [(0, 0, 1), (1, 0, 2), (2, 2, 0), (3, 2, 1)]
+            [
+                (r(0), e(0), e(1)),
+                (r(1), e(0), e(2)),
+                (r(2), e(2), e(0)),
+                (r(3), e(2), e(1))
+            ]
         );
-        assert_eq!(adjacency.outgoing(2), 2..4);
-        assert_eq!(adjacency.outgoing_ends(2).collect::<Vec<_>>(), [(2, 0), (3, 1)]);
+        assert_eq!(adjacency.outgoing(e(2)), 2..4);
+        assert_eq!(adjacency.first_outgoing(e(2)), r(2));
+        assert_eq!(
+            adjacency.outgoing_ends(e(2)).collect::<Vec<_>>(),
+            [(r(2), e(0)), (r(3), e(1))]
+        );
         let mut grown = adjacency.clone();
         grown.add_nodes(5);
-        assert_eq!((grown.nodes(), grown.degree(4), grown.relations()), (5, 0, 4));
+        assert_eq!((grown.nodes(), grown.degree(e(4)), grown.relations()), (5, 0, 4));
         assert_eq!(
-            grown.edges(2).collect::<Vec<_>>(),
-            adjacency.edges(2).collect::<Vec<_>>()
+            grown.edges(e(2)).collect::<Vec<_>>(),
+            adjacency.edges(e(2)).collect::<Vec<_>>()
         );
         let mut empty = Adjacency::default();
         empty.add_nodes(2);
-        assert_eq!((empty.nodes(), empty.degree(1)), (2, 0));
+        assert_eq!((empty.nodes(), empty.degree(e(1))), (2, 0));
     }
 
     #[test]
     fn bad_rows_are_refused() {
-        assert!(Adjacency::build(vec![0, 2, 1, 2], &[1, 2], vec![Founded, Founded]).is_err());
+        assert!(Adjacency::build(vec![0, 2, 1, 2], &ends(&[1, 2]), vec![Founded, Founded]).is_err());
         assert!(
-            Adjacency::build(vec![0, 1, 2], &[1, 2], vec![Founded, Founded]).is_err(),
+            Adjacency::build(vec![0, 1, 2], &ends(&[1, 2]), vec![Founded, Founded]).is_err(),
             "node 2 is beyond"
         );
         assert!(
-            Adjacency::build(vec![0, 1], &[0, 0], vec![Founded, Founded]).is_err(),
+            Adjacency::build(vec![0, 1], &ends(&[0, 0]), vec![Founded, Founded]).is_err(),
             "rows miss a relation"
         );
         assert!(Adjacency::build(vec![], &[], vec![]).is_err());
         let empty = Adjacency::build(vec![0, 0], &[], vec![]).unwrap();
-        assert_eq!((empty.nodes(), empty.degree(0)), (1, 0));
+        assert_eq!((empty.nodes(), empty.degree(e(0))), (1, 0));
     }
 
     #[test]

@@ -7,9 +7,10 @@ use crate::model::RelationKind::HoldsEquityIn;
 
 use serde::{Deserialize, Serialize};
 
+use super::numbering::EntityIndex;
+use super::responses::RelationFacts;
 use super::tables::KnowledgeGraph;
-use crate::model::EntityRef;
-use crate::model::{Evidence, Relation, RelationKind};
+use crate::model::{Direction, EntityRef, Relation, RelationKind};
 use crate::{Error, Result};
 
 /// Most common neighbours listed.
@@ -43,14 +44,14 @@ pub struct CommonResponse {
 /// One dated event of an entity's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEvent {
+    /// The relation's `since`.
     pub date: String,
     pub kind: RelationKind,
     /// `out` when the entity is the relation's `from`.
-    pub direction: String,
+    pub direction: Direction,
     pub other: EntityRef,
-    pub amount: Option<f64>,
-    pub unit: Option<String>,
-    pub evidence: Vec<Evidence>,
+    #[serde(flatten)]
+    pub facts: RelationFacts,
 }
 
 /// An entity's dated relations, oldest first.
@@ -69,13 +70,23 @@ pub struct EquityLink {
     pub entity: EntityRef,
     /// `holder` (it holds shares, directly or through others, of the
     /// queried entity) or `holding` (the queried entity holds shares of it).
-    pub direction: String,
+    pub direction: EquityRole,
     pub depth: usize,
     /// Product of the shares along the chain (0–1); absent when a link of
     /// the chain has no known share.
     pub share: Option<f64>,
     /// Ids along the chain, from the holder to the held.
     pub chain: Vec<String>,
+}
+
+/// Where an entity stands on an equity chain from the queried one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EquityRole {
+    /// It holds shares of the queried entity, directly or through others.
+    Holder,
+    /// The queried entity holds shares of it.
+    Holding,
 }
 
 /// Equity chains up and down from an entity.
@@ -122,11 +133,11 @@ impl KnowledgeGraph {
         } else {
             (ib, ia)
         };
-        let mut from_small: HashMap<u32, Vec<RelationKind>> = HashMap::new();
+        let mut from_small: HashMap<EntityIndex, Vec<RelationKind>> = HashMap::new();
         for edge in self.adjacency.edges(small) {
             from_small.entry(edge.neighbor).or_default().push(edge.kind);
         }
-        let mut from_large: HashMap<u32, Vec<RelationKind>> = HashMap::new();
+        let mut from_large: HashMap<EntityIndex, Vec<RelationKind>> = HashMap::new();
         for edge in self.adjacency.edges(large) {
             if from_small.contains_key(&edge.neighbor) {
                 from_large.entry(edge.neighbor).or_default().push(edge.kind);
@@ -168,33 +179,31 @@ impl KnowledgeGraph {
 
     /// Returns an entity's dated relations in date order.
     pub fn timeline(&self, key: &str) -> Result<TimelineResponse> {
-        let index = self.resolve(key)?;
+        let entity = self.resolve(key)?;
         let mut undated = 0;
         let mut results = Vec::new();
-        for edge in self.adjacency.edges(index) {
+        for edge in self.adjacency.edges(entity) {
             // a packed date of 0 means no date: skip reading the record
-            if self.relations.since[edge.relation as usize] == 0 {
+            if self.packed_since(edge.relation) == 0 {
                 undated += 1;
                 continue;
             }
-            let relation = self.relation_of(index, &edge)?;
-            let Some(date) = relation.since else {
+            let relation = self.relation_of(entity, &edge)?;
+            let Some(date) = relation.since.clone() else {
                 undated += 1;
                 continue;
             };
             results.push(TimelineEvent {
                 date,
                 kind: relation.kind,
-                direction: if edge.outgoing { "out" } else { "in" }.to_string(),
+                direction: Direction::of(edge.outgoing),
                 other: EntityRef::from(self.entity_at(edge.neighbor)),
-                amount: relation.amount,
-                unit: relation.unit,
-                evidence: relation.evidence,
+                facts: RelationFacts::of(relation).0,
             });
         }
         results.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.other.id.cmp(&b.other.id)));
         Ok(TimelineResponse {
-            entity: EntityRef::from(self.entity_at(index)),
+            entity: EntityRef::from(self.entity_at(entity)),
             results,
             undated,
         })
@@ -219,9 +228,9 @@ impl KnowledgeGraph {
         let mut truncated = false;
         let mut visits = 0usize;
         for upward in [true, false] {
-            let mut seen: HashSet<u32> = HashSet::from([start]);
+            let mut seen: HashSet<EntityIndex> = HashSet::from([start]);
             // (entity, depth, cumulative share, chain from start)
-            let mut queue: VecDeque<(u32, usize, Option<f64>, Vec<u32>)> =
+            let mut queue: VecDeque<(EntityIndex, usize, Option<f64>, Vec<EntityIndex>)> =
                 VecDeque::from([(start, 0, Some(1.0), vec![start])]);
             while let Some((current, level, share, chain)) = queue.pop_front() {
                 if level == depth {
@@ -251,7 +260,11 @@ impl KnowledgeGraph {
                     }
                     results.push(EquityLink {
                         entity: EntityRef::from(self.entity_at(other)),
-                        direction: if upward { "holder" } else { "holding" }.to_string(),
+                        direction: if upward {
+                            EquityRole::Holder
+                        } else {
+                            EquityRole::Holding
+                        },
                         depth: level + 1,
                         share,
                         chain: ids,
@@ -306,12 +319,12 @@ mod tests {
         let graph = graph();
         let response = graph.equity("c", 3).unwrap();
         let find = |id: &str| response.results.iter().find(|r| r.entity.id == id).unwrap();
-        assert_eq!(find("h").direction, "holder");
+        assert_eq!(find("h").direction, EquityRole::Holder);
         assert!((find("h").share.unwrap() - 0.5).abs() < 1e-9);
         assert!((find("p").share.unwrap() - 0.3).abs() < 1e-9, "0.6 × 0.5");
         assert_eq!(find("p").chain, ["p", "h", "c"]);
         assert_eq!(find("u").share, None, "unknown share");
-        assert_eq!(find("s").direction, "holding");
+        assert_eq!(find("s").direction, EquityRole::Holding);
         assert!((find("s").share.unwrap() - 0.8).abs() < 1e-9);
         assert!(graph.equity("c", 1).unwrap().results.iter().all(|r| r.depth == 1));
     }
@@ -332,7 +345,7 @@ mod tests {
         let response = graph.timeline("h").unwrap();
         let dates: Vec<&str> = response.results.iter().map(|e| e.date.as_str()).collect();
         assert_eq!(dates, ["2019", "2021-06"]);
-        assert_eq!(response.results[0].direction, "in");
+        assert_eq!(response.results[0].direction, Direction::In);
         assert_eq!(response.undated, 0);
         assert_eq!(graph.timeline("c").unwrap().undated, 4);
     }

@@ -4,6 +4,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::numbering::{entity_range, EntityIndex};
 use super::tables::KnowledgeGraph;
 use crate::model::EntityKind;
 use crate::model::EntityRef;
@@ -66,8 +67,8 @@ impl KnowledgeGraph {
                 return vec![0.0; n];
             }
             let adjacency = &self.adjacency;
-            let mut rank: Vec<f64> = (0..n as u32)
-                .map(|i| if self.is_live(i) { 1.0 / live as f64 } else { 0.0 })
+            let mut rank: Vec<f64> = entity_range(n)
+                .map(|entity| if self.is_live(entity) { 1.0 / live as f64 } else { 0.0 })
                 .collect();
             let mut share = vec![0.0f64; n];
             for _ in 0..MAX_ITERATIONS {
@@ -76,13 +77,13 @@ impl KnowledgeGraph {
                 let dangling: f64 = share
                     .par_iter_mut()
                     .enumerate()
-                    .map(|(node, share)| {
-                        let degree = adjacency.degree(node as u32);
+                    .map(|(at, share)| {
+                        let degree = adjacency.degree(EntityIndex::from_usize(at));
                         if degree == 0 {
                             *share = 0.0;
-                            rank[node]
+                            rank[at]
                         } else {
-                            *share = rank[node] / degree as f64;
+                            *share = rank[at] / degree as f64;
                             0.0
                         }
                     })
@@ -91,14 +92,15 @@ impl KnowledgeGraph {
                 let change: f64 = rank
                     .par_iter_mut()
                     .enumerate()
-                    .map(|(node, rank)| {
-                        if !self.is_live(node as u32) {
+                    .map(|(at, rank)| {
+                        let entity = EntityIndex::from_usize(at);
+                        if !self.is_live(entity) {
                             return 0.0;
                         }
                         let gathered: f64 = adjacency
-                            .neighbors(node as u32)
+                            .neighbors(entity)
                             .iter()
-                            .map(|&other| share[other as usize])
+                            .map(|&other| share[other.index()])
                             .sum();
                         let value = base + DAMPING * gathered;
                         let change = (value - *rank).abs();
@@ -123,13 +125,17 @@ impl KnowledgeGraph {
             ));
         }
         let scores: Vec<f64> = match measure {
-            Measure::Degree => (0..self.entity_slots() as u32).map(|i| self.degree(i) as f64).collect(),
+            Measure::Degree => entity_range(self.entity_slots())
+                .map(|i| self.degree(i) as f64)
+                .collect(),
             Measure::Pagerank => self.pagerank().iter().map(|&r| r as f64).collect(),
         };
-        let mut candidates: Vec<u32> = (0..self.entity_slots() as u32)
-            .filter(|&i| self.is_live(i) && kind.is_none_or(|k| self.entity_kind[i as usize] == k))
+        let mut candidates: Vec<EntityIndex> = self
+            .live_positions()
+            .filter(|&i| kind.is_none_or(|k| self.kind_at(i) == k))
             .collect();
-        let by_score = |a: &u32, b: &u32| scores[*b as usize].total_cmp(&scores[*a as usize]).then(a.cmp(b));
+        let by_score =
+            |a: &EntityIndex, b: &EntityIndex| scores[b.index()].total_cmp(&scores[a.index()]).then(a.cmp(b));
         if candidates.len() > limit {
             candidates.select_nth_unstable_by(limit - 1, by_score);
             candidates.truncate(limit);
@@ -139,7 +145,7 @@ impl KnowledgeGraph {
             .into_iter()
             .map(|i| Ranked {
                 entity: EntityRef::from(self.entity_at(i)),
-                score: scores[i as usize],
+                score: scores[i.index()],
                 degree: self.degree(i),
             })
             .collect();

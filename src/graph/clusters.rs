@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 
+use super::numbering::{entity_range, EntityIndex};
 use super::tables::KnowledgeGraph;
 use crate::model::EntityRef;
 use crate::{Error, Result};
@@ -86,7 +87,7 @@ impl KnowledgeGraph {
             let n = self.entity_slots();
             let mut components = UnionFind::<u32>::new(n);
             for (_, a, b) in self.relation_list() {
-                components.union(a, b);
+                components.union(a.get(), b.get());
             }
             let components: Vec<u32> = components.into_labeling();
 
@@ -97,17 +98,17 @@ impl KnowledgeGraph {
             let mut around: Vec<u32> = Vec::new();
             for _ in 0..PROPAGATION_ROUNDS {
                 let mut changed = 0usize;
-                for node in 0..n {
-                    let neighbours = self.adjacency.neighbors(node as u32);
+                for entity in entity_range(n) {
+                    let neighbours = self.adjacency.neighbors(entity);
                     if neighbours.is_empty() {
                         continue;
                     }
                     around.clear();
-                    around.extend(neighbours.iter().map(|&other| labels[other as usize]));
+                    around.extend(neighbours.iter().map(|&other| labels[other.index()]));
                     around.sort_unstable();
                     let best = most_frequent(&around);
-                    if best != labels[node] {
-                        labels[node] = best;
+                    if best != labels[entity.index()] {
+                        labels[entity.index()] = best;
                         changed += 1;
                     }
                 }
@@ -139,15 +140,12 @@ impl KnowledgeGraph {
             ClusterMethod::Components => &clustering.components,
             ClusterMethod::Communities => &clustering.communities,
         };
-        let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (index, &label) in labels.iter().enumerate() {
-            if !self.is_live(index as u32) {
-                continue;
-            }
-            members.entry(label).or_default().push(index as u32);
+        let mut members: HashMap<u32, Vec<EntityIndex>> = HashMap::new();
+        for entity in self.live_positions() {
+            members.entry(labels[entity.index()]).or_default().push(entity);
         }
         let total = members.len();
-        let mut groups: Vec<Vec<u32>> = members.into_values().collect();
+        let mut groups: Vec<Vec<EntityIndex>> = members.into_values().collect();
         groups.sort_by(|a, b| b.len().cmp(&a.len()).then(a[0].cmp(&b[0])));
         groups.truncate(limit);
         let results = groups
@@ -155,7 +153,7 @@ impl KnowledgeGraph {
             .enumerate()
             .map(|(rank, mut group)| {
                 let size = group.len();
-                let by_degree = |a: &u32, b: &u32| self.degree(*b).cmp(&self.degree(*a)).then(a.cmp(b));
+                let by_degree = |a: &EntityIndex, b: &EntityIndex| self.degree(*b).cmp(&self.degree(*a)).then(a.cmp(b));
                 if group.len() > TOP_MEMBERS {
                     group.select_nth_unstable_by(TOP_MEMBERS - 1, by_degree);
                     group.truncate(TOP_MEMBERS);

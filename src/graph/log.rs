@@ -115,7 +115,7 @@ impl GraphLog {
         let mut header = Vec::with_capacity(HEADER_LEN);
         header.extend_from_slice(MAGIC);
         header.extend_from_slice(&epoch.to_le_bytes());
-        crate::store::write_durably(path, &header)?;
+        crate::durable::write_durably(path, &header)?;
         let file = OpenOptions::new()
             .append(true)
             .open(path)
@@ -277,7 +277,7 @@ pub fn archive(dir: &Path, changes: &[Change]) -> Result<()> {
         .map_err(|e| Error::io(&path, e))?;
     file.write_all(&lines).map_err(|e| Error::io(&path, e))?;
     file.sync_data().map_err(|e| Error::io(&path, e))?;
-    crate::store::sync_dir(dir)
+    crate::durable::sync_dir(dir)
 }
 
 /// Folds the log of the generation `dir` into a new snapshot of `graph`,

@@ -14,6 +14,8 @@ mod budget;
 mod centrality;
 pub(crate) mod clusters;
 mod cold;
+mod entity_page;
+mod filter;
 mod log;
 mod mapped;
 mod names;
@@ -28,24 +30,25 @@ mod tables;
 pub(crate) mod testing;
 
 pub use analysis::{
-    CommonNeighbor, CommonResponse, EquityLink, EquityResponse, TimelineEvent, TimelineResponse, MAX_COMMON,
-    MAX_EQUITY_DEPTH,
+    CommonNeighbor, CommonResponse, EquityLink, EquityResponse, EquityRole, TimelineEvent, TimelineResponse,
+    MAX_COMMON, MAX_EQUITY_DEPTH,
 };
 pub use budget::Budget;
 pub use centrality::{CentralityResponse, Measure, Ranked, MAX_RANKED};
 pub use clusters::{Cluster, ClusterMethod, ClustersResponse, MAX_CLUSTERS};
+pub use entity_page::{RelationPage, ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
 pub use log::{archive, changes_since_build, fold_log, GraphLog, PersistentGraph, ARCHIVE_FILE, LOG_FILE};
 pub use names::EntityHot;
-pub use neighbors::{Direction, NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
+pub use neighbors::{NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
 pub use numbering::{EntityIndex, RelationIndex};
 pub use paths::{PathsRequest, MAX_K, MAX_PATH_LENGTH};
 pub use responses::{
-    EdgeView, EntityView, NeighborNode, NeighborsResponse, PathEdge, PathView, PathsResponse, RelationView,
+    EdgeView, EntityView, NeighborNode, NeighborsResponse, PathEdge, PathView, PathsResponse, RelationFacts,
+    RelationView,
 };
 pub use stats::{DegreePercentiles, GraphMemory, GraphStats};
 pub(crate) use tables::props_text;
 pub use tables::KnowledgeGraph;
-pub use tables::{RelationPage, ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
 /// Record builders for tests anywhere in the crate.
 #[cfg(test)]
 pub(crate) use testing::{entity as test_entity, relation as test_relation};

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use super::mapped::Section;
+use super::numbering::EntityIndex;
 use crate::model::EntityKind;
 
 /// Names of entities `0..len` as a snapshot stores them: entity `i`'s texts
@@ -25,19 +26,20 @@ impl MappedNames {
         self.first.u32_count().saturating_sub(1)
     }
 
-    /// Number of texts of entity `index`: 0 if the file's marks do not
-    /// hold them.
-    fn count(&self, index: u32) -> usize {
-        let index = index as usize;
+    /// Number of texts of the entity at `position`: 0 if the file's marks
+    /// do not hold them.
+    fn count(&self, position: u32) -> usize {
+        let index = position as usize;
         match (self.first.u32_at(index), self.first.u32_at(index + 1)) {
             (Some(a), Some(b)) if a <= b && (b as usize) < self.marks.u32_count() => (b - a) as usize,
             _ => 0,
         }
     }
 
-    /// Text `k` of entity `index`; empty if the file does not hold it.
-    fn text_at(&self, index: u32, k: usize) -> &str {
-        let at = self.first.u32_at(index as usize).map(|f| f as usize + k);
+    /// Text `k` of the entity at `position`; empty if the file does not
+    /// hold it.
+    fn text_at(&self, position: u32, k: usize) -> &str {
+        let at = self.first.u32_at(position as usize).map(|f| f as usize + k);
         let span = at.and_then(|at| Some((self.marks.u32_at(at)? as usize, self.marks.u32_at(at + 1)? as usize)));
         span.and_then(|(start, end)| self.text.bytes().get(start..end))
             .and_then(|bytes| std::str::from_utf8(bytes).ok())
@@ -79,15 +81,15 @@ pub struct EntityHot<'a> {
     pub kind: EntityKind,
     pub name: &'a str,
     names: &'a EntityNames,
-    index: u32,
+    entity: EntityIndex,
 }
 
 impl<'a> EntityHot<'a> {
     /// The aliases, in their recorded order.
     pub fn aliases(&self) -> impl Iterator<Item = &'a str> + 'a {
         let names = self.names;
-        let index = self.index;
-        (2..names.count(index)).map(move |k| names.text_at(index, k))
+        let entity = self.entity;
+        (2..names.count(entity)).map(move |k| names.text_at(entity, k))
     }
 
     /// The name, then every alias.
@@ -121,28 +123,28 @@ impl EntityNames {
     }
 
     #[inline]
-    fn place(&self, index: u32) -> Place {
+    fn place(&self, entity: EntityIndex) -> Place {
         if !self.replaced.is_empty() {
-            if let Some(&(first, count)) = self.replaced.get(&index) {
+            if let Some(&(first, count)) = self.replaced.get(&entity.get()) {
                 return Place::Arena(first, count);
             }
         }
-        match (index as usize).checked_sub(self.mapped_len()) {
+        match entity.index().checked_sub(self.mapped_len()) {
             None => Place::Mapped,
             Some(at) => Place::Arena(self.first[at], self.count[at]),
         }
     }
 
-    fn count(&self, index: u32) -> usize {
-        match (self.place(index), &self.mapped) {
+    fn count(&self, entity: EntityIndex) -> usize {
+        match (self.place(entity), &self.mapped) {
             (Place::Arena(_, count), _) => count as usize,
-            (Place::Mapped, Some(mapped)) => mapped.count(index),
+            (Place::Mapped, Some(mapped)) => mapped.count(entity.get()),
             (Place::Mapped, None) => 0,
         }
     }
 
-    fn text_at(&self, index: u32, k: usize) -> &str {
-        match (self.place(index), &self.mapped) {
+    fn text_at(&self, entity: EntityIndex, k: usize) -> &str {
+        match (self.place(entity), &self.mapped) {
             (Place::Arena(first, count), _) => {
                 if k >= count as usize {
                     return "";
@@ -150,7 +152,7 @@ impl EntityNames {
                 let at = first as usize + k;
                 &self.text[self.marks[at] as usize..self.marks[at + 1] as usize]
             }
-            (Place::Mapped, Some(mapped)) => mapped.text_at(index, k),
+            (Place::Mapped, Some(mapped)) => mapped.text_at(entity.get(), k),
             (Place::Mapped, None) => "",
         }
     }
@@ -175,18 +177,18 @@ impl EntityNames {
         self.count.push(count);
     }
 
-    /// Replaces the texts of the entity at `index`.
+    /// Replaces the texts of an entity.
     pub(crate) fn set<'t>(
         &mut self,
-        index: u32,
+        entity: EntityIndex,
         id: &'t str,
         name: &'t str,
         aliases: impl IntoIterator<Item = &'t str>,
     ) {
         let (first, count) = self.append([id, name].into_iter().chain(aliases));
-        match (index as usize).checked_sub(self.mapped_len()) {
+        match entity.index().checked_sub(self.mapped_len()) {
             None => {
-                self.replaced.insert(index, (first, count));
+                self.replaced.insert(entity.get(), (first, count));
             }
             Some(at) => {
                 self.first[at] = first;
@@ -195,26 +197,26 @@ impl EntityNames {
         }
     }
 
-    /// The entity at `index`, of kind `kind`.
-    pub(crate) fn get(&self, index: u32, kind: EntityKind) -> EntityHot<'_> {
+    /// The entity at a position, of kind `kind`.
+    pub(crate) fn get(&self, entity: EntityIndex, kind: EntityKind) -> EntityHot<'_> {
         EntityHot {
-            id: self.text_at(index, 0),
+            id: self.text_at(entity, 0),
             kind,
-            name: self.text_at(index, 1),
+            name: self.text_at(entity, 1),
             names: self,
-            index,
+            entity,
         }
     }
 
     /// The texts of the entities `positions`, in that order, as a snapshot
     /// stores them. `None` if they take 4 GiB or more.
-    pub(crate) fn sections(&self, positions: &[u32]) -> Option<NameSections> {
+    pub(crate) fn sections(&self, entities: &[EntityIndex]) -> Option<NameSections> {
         let mut sections = NameSections::default();
         sections.marks.push(0);
-        for &index in positions {
+        for &entity in entities {
             sections.first.push((sections.marks.len() - 1) as u32);
-            for k in 0..self.count(index) {
-                sections.text.extend_from_slice(self.text_at(index, k).as_bytes());
+            for k in 0..self.count(entity) {
+                sections.text.extend_from_slice(self.text_at(entity, k).as_bytes());
                 sections.marks.push(u32::try_from(sections.text.len()).ok()?);
             }
         }
@@ -248,14 +250,14 @@ mod tests {
         let mut names = EntityNames::default();
         names.push("a", "甲公司", ["甲", "Jia Co"]);
         names.push("b", "乙", []);
-        let a = names.get(0, EntityKind::Enterprise);
+        let a = names.get(EntityIndex::new(0), EntityKind::Enterprise);
         assert_eq!((a.id, a.name), ("a", "甲公司"));
         assert_eq!(a.aliases().collect::<Vec<_>>(), ["甲", "Jia Co"]);
         assert_eq!(a.names().count(), 3);
-        assert_eq!(names.get(1, EntityKind::Person).aliases().count(), 0);
-        names.set(0, "a", "甲集团", []);
-        assert_eq!(names.get(0, EntityKind::Enterprise).name, "甲集团");
-        assert_eq!(names.get(1, EntityKind::Person).name, "乙");
+        assert_eq!(names.get(EntityIndex::new(1), EntityKind::Person).aliases().count(), 0);
+        names.set(EntityIndex::new(0), "a", "甲集团", []);
+        assert_eq!(names.get(EntityIndex::new(0), EntityKind::Enterprise).name, "甲集团");
+        assert_eq!(names.get(EntityIndex::new(1), EntityKind::Person).name, "乙");
         assert_eq!(names.len(), 2);
     }
 
@@ -265,7 +267,7 @@ mod tests {
         names.push("a", "甲", ["甲甲"]);
         names.push("b", "乙", []);
         names.push("c", "丙", ["丙丙", "C"]);
-        let sections = names.sections(&[0, 2]).unwrap();
+        let sections = names.sections(&[EntityIndex::new(0), EntityIndex::new(2)]).unwrap();
         let mut bytes = sections.text.clone();
         let words = |values: &[u32]| values.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
         let marks_at = bytes.len() as u64;
@@ -283,33 +285,39 @@ mod tests {
             first: section(first_at, bytes.len() as u64),
         });
         assert_eq!(mapped.len(), 2);
-        let c = mapped.get(1, EntityKind::Person);
+        let c = mapped.get(EntityIndex::new(1), EntityKind::Person);
         assert_eq!((c.id, c.name), ("c", "丙"));
         assert_eq!(c.aliases().collect::<Vec<_>>(), ["丙丙", "C"]);
         assert_eq!(
-            mapped.get(0, EntityKind::Person).aliases().collect::<Vec<_>>(),
+            mapped
+                .get(EntityIndex::new(0), EntityKind::Person)
+                .aliases()
+                .collect::<Vec<_>>(),
             ["甲甲"]
         );
         // added and replaced entities live beside the mapped ones
         mapped.push("d", "丁", ["D"]);
-        mapped.set(0, "a", "甲新", []);
+        mapped.set(EntityIndex::new(0), "a", "甲新", []);
         assert_eq!(mapped.len(), 3);
-        assert_eq!(mapped.get(0, EntityKind::Person).name, "甲新");
-        assert_eq!(mapped.get(0, EntityKind::Person).aliases().count(), 0);
+        assert_eq!(mapped.get(EntityIndex::new(0), EntityKind::Person).name, "甲新");
+        assert_eq!(mapped.get(EntityIndex::new(0), EntityKind::Person).aliases().count(), 0);
         assert_eq!(
-            mapped.get(2, EntityKind::Person).names().collect::<Vec<_>>(),
+            mapped
+                .get(EntityIndex::new(2), EntityKind::Person)
+                .names()
+                .collect::<Vec<_>>(),
             ["丁", "D"]
         );
-        assert_eq!(mapped.get(1, EntityKind::Person).name, "丙");
+        assert_eq!(mapped.get(EntityIndex::new(1), EntityKind::Person).name, "丙");
         // a position the file does not hold reads as empty, without a panic
         let short = EntityNames::mapped(MappedNames {
             text: section(0, 2),
             marks: section(marks_at, marks_at + 8),
             first: section(first_at, bytes.len() as u64),
         });
-        assert_eq!(short.get(1, EntityKind::Person).name, "");
+        assert_eq!(short.get(EntityIndex::new(1), EntityKind::Person).name, "");
         // the sections of mapped and added entities come out whole again
-        let again = mapped.sections(&[2, 1]).unwrap();
+        let again = mapped.sections(&[EntityIndex::new(2), EntityIndex::new(1)]).unwrap();
         assert_eq!(again.first, [0, 3, 7]);
         assert_eq!(&again.text, "d丁Dc丙丙丙C".as_bytes());
     }

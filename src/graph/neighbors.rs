@@ -5,42 +5,19 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::adjacency::{pack_date, Edge, KindMask};
 use super::budget::{Budget, Meter};
+use super::filter::RelationFilter;
+use super::numbering::{EntityIndex, RelationIndex};
 use super::responses::{EdgeView, NeighborNode, NeighborsResponse};
 use super::scratch::{with_scratch, Scratch};
 use super::tables::KnowledgeGraph;
-use crate::model::{EntityKind, EntityRef, RelationKind};
+use crate::model::{Direction, EntityKind, EntityRef, RelationKind};
 use crate::{Error, Result};
 
 /// Deepest neighbourhood a request may ask for.
 pub const MAX_DEPTH: usize = 3;
 /// Most nodes a neighbourhood returns.
 pub const MAX_NEIGHBORS: usize = 1000;
-
-/// Which way relations are followed from an entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Relations the entity is the `from` of.
-    Out,
-    /// Relations the entity is the `to` of.
-    In,
-    #[default]
-    Both,
-}
-
-impl std::str::FromStr for Direction {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s {
-            "out" => Ok(Direction::Out),
-            "in" => Ok(Direction::In),
-            "both" => Ok(Direction::Both),
-            _ => Err(format!("unknown direction `{s}`, expected out, in or both")),
-        }
-    }
-}
 
 /// Parameters of a neighbourhood query.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -133,169 +110,194 @@ impl KnowledgeGraph {
     /// O(V + E) over the visited part of the graph (only the returned nodes
     /// are expanded), bounded by the budget of visits and time.
     pub fn neighbors(&self, key: &str, request: &NeighborsRequest) -> Result<NeighborsResponse> {
-        if request.depth == 0 || request.depth > MAX_DEPTH {
-            return Err(Error::invalid_parameter(
-                "depth",
-                format!("must be between 1 and {MAX_DEPTH}"),
-            ));
-        }
-        if request.limit == 0 || request.limit > MAX_NEIGHBORS {
-            return Err(Error::invalid_parameter(
-                "limit",
-                format!("must be between 1 and {MAX_NEIGHBORS}"),
-            ));
-        }
-        if let Some(as_of) = &request.as_of {
-            crate::model::check_date("as_of", as_of)?;
-        }
+        request.validate()?;
         let center = self.resolve(key)?;
-        let relation_kinds = KindMask::of(&request.relations);
-        let as_of = pack_date(request.as_of.as_deref());
-        let allowed = |edge: &Edge| {
-            if !relation_kinds.contains(edge.kind) {
-                return false;
-            }
-            let since = self.relations.since[edge.relation as usize];
-            as_of == 0 || since == 0 || since <= as_of
+        let expansion = Expansion {
+            graph: self,
+            request,
+            relations: RelationFilter::new(&request.relations, request.as_of.as_deref())?,
+            meter: Meter::new(request.budget.unwrap_or(Budget::NEIGHBORS)),
         };
-        let direction_allowed = |outgoing: bool| match request.direction {
-            Direction::Both => true,
-            Direction::Out => outgoing,
-            Direction::In => !outgoing,
-        };
-        let any_kind = request.kinds.is_empty();
-        let kind_allowed = |node: u32| any_kind || request.kinds.contains(&self.entity_kind[node as usize]);
-        let mut meter = Meter::new(request.budget.unwrap_or(Budget::NEIGHBORS));
-        let nodes = self.adjacency.nodes();
-
-        let (order, depths, truncated, omitted_by_kind, relation_positions) = with_scratch(nodes, |scratch| {
-            let Scratch {
-                seen,
-                parent,
-                depth,
-                banned,
-                ..
-            } = scratch;
-            // seen[0]: returned (with depth[0] and parent[0] = place in the
-            // order); seen[1]: found but left out; banned: already a
-            // candidate of the node being expanded (parent[1] = its slot)
-            seen[0].clear(nodes);
-            seen[1].clear(nodes);
-            seen[0].insert(center);
-            depth[0][center as usize] = 0;
-            parent[0][center as usize] = 0;
-            let mut order: Vec<u32> = vec![center];
-            let mut omitted_by_kind = vec![0usize; EntityKind::ALL.len()];
-            let mut truncated = false;
-            let mut cursor = 0;
-            while cursor < order.len() {
-                let current = order[cursor];
-                cursor += 1;
-                let level = depth[0][current as usize] as usize;
-                if level == request.depth {
-                    continue;
-                }
-                let range = self.adjacency.range(current);
-                if !meter.spend(range.len()) {
-                    truncated = true;
-                    break;
-                }
-                banned.clear(nodes);
-                let mut next: Vec<(f32, u32)> = Vec::new();
-                for position in range {
-                    let edge = self.adjacency.entry(current, position);
-                    if !direction_allowed(edge.outgoing) || seen[0].contains(edge.neighbor) || !allowed(&edge) {
-                        continue;
-                    }
-                    if !kind_allowed(edge.neighbor) {
-                        continue;
-                    }
-                    let strength = edge.kind.strength();
-                    if !banned.insert(edge.neighbor) {
-                        let slot = &mut next[parent[1][edge.neighbor as usize] as usize];
-                        slot.0 = slot.0.max(strength);
-                        continue;
-                    }
-                    parent[1][edge.neighbor as usize] = next.len() as u32;
-                    next.push((strength, edge.neighbor));
-                }
-                let by_strength = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-                // returned places left: the strongest that many, in order
-                let room = request.limit + 1 - order.len();
-                if next.len() > room {
-                    truncated = true;
-                    if room > 0 {
-                        next.select_nth_unstable_by(room - 1, by_strength);
-                    }
-                    for &(_, other) in &next[room..] {
-                        if seen[1].insert(other) {
-                            omitted_by_kind[self.entity_kind[other as usize] as usize] += 1;
-                        }
-                    }
-                    next.truncate(room);
-                }
-                next.sort_by(by_strength);
-                for (_, other) in next {
-                    seen[0].insert(other);
-                    depth[0][other as usize] = (level + 1) as u8;
-                    parent[0][other as usize] = order.len() as u32;
-                    order.push(other);
-                }
-            }
-            // each relation between two returned nodes once, listed at the
-            // end that comes first in the order
-            let mut relation_positions = Vec::new();
-            for (place, &node) in order.iter().enumerate() {
-                for edge in self.adjacency.edges(node) {
-                    if !seen[0].contains(edge.neighbor) || !allowed(&edge) {
-                        continue;
-                    }
-                    let other_place = parent[0][edge.neighbor as usize] as usize;
-                    if other_place > place || (other_place == place && edge.outgoing) {
-                        relation_positions.push(edge.relation);
-                    }
-                }
-            }
-            let depths: Vec<u8> = order.iter().map(|&n| depth[0][n as usize]).collect();
-            (order, depths, truncated, omitted_by_kind, relation_positions)
-        });
-        let omitted: BTreeMap<String, usize> = omitted_by_kind
+        let found = expansion.run(center);
+        let omitted: BTreeMap<String, usize> = found
+            .omitted_by_kind
             .iter()
             .enumerate()
             .filter(|(_, &count)| count > 0)
             .map(|(kind, &count)| (EntityKind::ALL[kind].to_string(), count))
             .collect();
-        let edges = relation_positions
+        let edges = found
+            .relations
             .into_iter()
-            .map(|index| {
-                let relation = self.relation(index)?;
-                Ok(EdgeView {
-                    from: relation.from,
-                    to: relation.to,
-                    kind: relation.kind,
-                    since: relation.since,
-                    amount: relation.amount,
-                    unit: relation.unit,
-                    evidence: relation.evidence,
-                })
-            })
+            .map(|relation| self.relation(relation).map(EdgeView::from))
             .collect::<Result<Vec<EdgeView>>>()?;
-        let nodes = order[1..]
+        let nodes = found.order[1..]
             .iter()
-            .zip(&depths[1..])
-            .map(|(&i, &depth)| NeighborNode {
-                entity: EntityRef::from(self.entity_at(i)),
+            .zip(&found.depths[1..])
+            .map(|(&entity, &depth)| NeighborNode {
+                entity: EntityRef::from(self.entity_at(entity)),
                 depth: depth as usize,
             })
             .collect();
-        tracing::debug!(visits = meter.visits(), truncated, "neighbors");
         Ok(NeighborsResponse {
             center: EntityRef::from(self.entity_at(center)),
             nodes,
             edges,
-            truncated,
+            truncated: found.truncated,
             omitted,
         })
+    }
+}
+
+impl NeighborsRequest {
+    fn validate(&self) -> Result<()> {
+        if self.depth == 0 || self.depth > MAX_DEPTH {
+            return Err(Error::invalid_parameter(
+                "depth",
+                format!("must be between 1 and {MAX_DEPTH}"),
+            ));
+        }
+        if self.limit == 0 || self.limit > MAX_NEIGHBORS {
+            return Err(Error::invalid_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_NEIGHBORS}"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One breadth-first expansion of a neighbourhood.
+struct Expansion<'g, 'r> {
+    graph: &'g KnowledgeGraph,
+    request: &'r NeighborsRequest,
+    relations: RelationFilter,
+    meter: Meter,
+}
+
+/// What an expansion found: the returned entities in order (the centre
+/// first) with their depths, the relations among them, and what the limit
+/// left out.
+struct Found {
+    order: Vec<EntityIndex>,
+    depths: Vec<u8>,
+    relations: Vec<RelationIndex>,
+    truncated: bool,
+    omitted_by_kind: Vec<usize>,
+}
+
+impl Expansion<'_, '_> {
+    /// Whether an entity of this kind may be entered.
+    fn enters(&self, entity: EntityIndex) -> bool {
+        self.request.kinds.is_empty() || self.request.kinds.contains(&self.graph.kind_at(entity))
+    }
+
+    fn run(mut self, center: EntityIndex) -> Found {
+        let nodes = self.graph.adjacency().nodes();
+        let found = with_scratch(nodes, |scratch| {
+            // seen[0]: returned, with depth[0] and parent[0] = place in the
+            // order; seen[1]: found but left out
+            scratch.seen[0].clear(nodes);
+            scratch.seen[1].clear(nodes);
+            scratch.seen[0].insert(center);
+            scratch.depth[0][center.index()] = 0;
+            scratch.parent[0][center.index()] = 0;
+            let mut found = Found {
+                order: vec![center],
+                depths: Vec::new(),
+                relations: Vec::new(),
+                truncated: false,
+                omitted_by_kind: vec![0usize; EntityKind::ALL.len()],
+            };
+            let mut cursor = 0;
+            while cursor < found.order.len() {
+                let current = found.order[cursor];
+                cursor += 1;
+                let level = scratch.depth[0][current.index()] as usize;
+                if level == self.request.depth {
+                    continue;
+                }
+                if !self.meter.spend(self.graph.degree(current)) {
+                    found.truncated = true;
+                    break;
+                }
+                let next = self.strongest_next(current, scratch, &mut found);
+                for other in next {
+                    scratch.seen[0].insert(other);
+                    scratch.depth[0][other.index()] = (level + 1) as u8;
+                    scratch.parent[0][other.index()] = found.order.len() as u32;
+                    found.order.push(other);
+                }
+            }
+            found.relations = self.relations_among(&found.order, scratch);
+            found.depths = found.order.iter().map(|&n| scratch.depth[0][n.index()]).collect();
+            found
+        });
+        tracing::debug!(visits = self.meter.visits(), truncated = found.truncated, "neighbors");
+        found
+    }
+
+    /// The entities to return next from `current`: its neighbours not seen
+    /// yet that the filters let through, strongest link first, as many as
+    /// the limit leaves room for (the others counted as left out).
+    fn strongest_next(&self, current: EntityIndex, scratch: &mut Scratch, found: &mut Found) -> Vec<EntityIndex> {
+        let Scratch {
+            seen, parent, banned, ..
+        } = scratch;
+        // banned: already a candidate from `current` (parent[1] = its slot)
+        banned.clear(self.graph.adjacency().nodes());
+        let mut next: Vec<(f32, EntityIndex)> = Vec::new();
+        for edge in self.graph.adjacency().edges(current) {
+            if !self.request.direction.allows(edge.outgoing)
+                || seen[0].contains(edge.neighbor)
+                || !self.relations.allows_edge(self.graph, &edge)
+                || !self.enters(edge.neighbor)
+            {
+                continue;
+            }
+            let strength = edge.kind.strength();
+            if !banned.insert(edge.neighbor) {
+                let slot = &mut next[parent[1][edge.neighbor.index()] as usize];
+                slot.0 = slot.0.max(strength);
+                continue;
+            }
+            parent[1][edge.neighbor.index()] = next.len() as u32;
+            next.push((strength, edge.neighbor));
+        }
+        let by_strength = |a: &(f32, EntityIndex), b: &(f32, EntityIndex)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let room = self.request.limit + 1 - found.order.len();
+        if next.len() > room {
+            found.truncated = true;
+            if room > 0 {
+                next.select_nth_unstable_by(room - 1, by_strength);
+            }
+            for &(_, other) in &next[room..] {
+                if seen[1].insert(other) {
+                    found.omitted_by_kind[self.graph.kind_at(other) as usize] += 1;
+                }
+            }
+            next.truncate(room);
+        }
+        next.sort_by(by_strength);
+        next.into_iter().map(|(_, entity)| entity).collect()
+    }
+
+    /// Each relation between two returned entities once, listed at the end
+    /// that comes first in the order.
+    fn relations_among(&self, order: &[EntityIndex], scratch: &Scratch) -> Vec<RelationIndex> {
+        let mut relations = Vec::new();
+        for (place, &entity) in order.iter().enumerate() {
+            for edge in self.graph.adjacency().edges(entity) {
+                if !scratch.seen[0].contains(edge.neighbor) || !self.relations.allows_edge(self.graph, &edge) {
+                    continue;
+                }
+                let other_place = scratch.parent[0][edge.neighbor.index()] as usize;
+                if other_place > place || (other_place == place && edge.outgoing) {
+                    relations.push(edge.relation);
+                }
+            }
+        }
+        relations
     }
 }
 

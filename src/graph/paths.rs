@@ -5,13 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::adjacency::{pack_date, KindMask};
 use super::budget::{Budget, Meter};
-use super::responses::{PathEdge, PathView, PathsResponse};
+use super::filter::RelationFilter;
+use super::numbering::EntityIndex;
+use super::responses::{PathEdge, PathView, PathsResponse, RelationFacts};
 use super::scratch::{with_scratch, Scratch};
 use super::tables::KnowledgeGraph;
-use crate::model::EntityRef;
-use crate::model::RelationKind;
+use crate::model::{Direction, EntityRef, RelationKind};
 use crate::{Error, Result};
 
 /// Longest path a request may ask for, in hops.
@@ -58,36 +58,27 @@ impl Default for PathsRequest {
 /// Shared state of the searches of one request.
 struct Search<'g> {
     graph: &'g KnowledgeGraph,
-    kinds: KindMask,
-    /// Packed `as_of` date, 0 for none.
-    as_of: u32,
+    relations: RelationFilter,
     meter: Meter,
 }
 
 /// Nodes the spur search of Yen's algorithm must not step to from the spur
 /// node (the next hops of the paths already found with the same root).
 struct SpurBans<'a> {
-    spur: u32,
-    next: &'a [u32],
+    spur: Option<EntityIndex>,
+    next: &'a [EntityIndex],
+}
+
+impl SpurBans<'_> {
+    /// Whether the step between `a` and `b` is banned.
+    #[inline]
+    fn bans(&self, a: EntityIndex, b: EntityIndex) -> bool {
+        self.spur
+            .is_some_and(|spur| (a == spur && self.next.contains(&b)) || (b == spur && self.next.contains(&a)))
+    }
 }
 
 impl Search<'_> {
-    /// Whether the adjacency entry at `position` of `node` may be followed.
-    #[inline]
-    fn allowed(&self, node: u32, position: usize) -> bool {
-        let adjacency = &self.graph.adjacency;
-        if !self.kinds.is_all() && !self.kinds.contains(adjacency.kind_at(node, position)) {
-            return false;
-        }
-        if self.as_of != 0 {
-            let since = self.graph.relations.since[adjacency.relation_at(node, position) as usize];
-            if since != 0 && since > self.as_of {
-                return false;
-            }
-        }
-        true
-    }
-
     /// Shortest path from `source` to `target` of at most `max_len` hops,
     /// avoiding the nodes in `scratch.banned` (when `use_banned`) and the
     /// links in `bans`. `None` when there is none or the budget ran out
@@ -101,26 +92,26 @@ impl Search<'_> {
     fn shortest(
         &mut self,
         scratch: &mut Scratch,
-        source: u32,
-        target: u32,
+        source: EntityIndex,
+        target: EntityIndex,
         max_len: usize,
         use_banned: bool,
         bans: &SpurBans<'_>,
-    ) -> Option<Vec<u32>> {
+    ) -> Option<Vec<EntityIndex>> {
         if source == target {
             return Some(vec![source]);
         }
-        let adjacency = &self.graph.adjacency;
+        let adjacency = self.graph.adjacency();
         let tags = scratch.begin_sides(adjacency.nodes());
         let Scratch { slots, banned, .. } = scratch;
-        slots[source as usize] = tags[0] << 32 | u64::from(source);
-        slots[target as usize] = tags[1] << 32 | u64::from(target);
+        slots[source.index()] = tags[0] << 32 | u64::from(source.get());
+        slots[target.index()] = tags[1] << 32 | u64::from(target.get());
         // the chain of parents from a node back to its side's start
-        let walk = |slots: &[u64], from: u32| {
+        let walk = |slots: &[u64], from: EntityIndex| {
             let mut chain = vec![from];
             let mut at = from;
             loop {
-                let parent = slots[at as usize] as u32;
+                let parent = EntityIndex::new(slots[at.index()] as u32);
                 if parent == at {
                     return chain;
                 }
@@ -128,11 +119,11 @@ impl Search<'_> {
                 at = parent;
             }
         };
-        let mut frontiers: [Vec<u32>; 2] = [vec![source], vec![target]];
+        let mut frontiers: [Vec<EntityIndex>; 2] = [vec![source], vec![target]];
         let mut depths = [0usize, 0usize];
         while depths[0] + depths[1] < max_len && !frontiers[0].is_empty() && !frontiers[1].is_empty() {
             // expand the side whose next level costs less to scan
-            let cost = |frontier: &[u32]| -> usize { frontier.iter().map(|&n| adjacency.degree(n)).sum() };
+            let cost = |frontier: &[EntityIndex]| -> usize { frontier.iter().map(|&n| adjacency.degree(n)).sum() };
             let side = if cost(&frontiers[0]) <= cost(&frontiers[1]) {
                 0
             } else {
@@ -147,16 +138,14 @@ impl Search<'_> {
                 }
                 for position in range {
                     let neighbour = adjacency.neighbor_at(position);
-                    let owner = slots[neighbour as usize] >> 32;
-                    if owner == own || !self.allowed(node, position) {
+                    let owner = slots[neighbour.index()] >> 32;
+                    if owner == own || !self.relations.allows_entry(self.graph, node, position) {
                         continue;
                     }
                     if use_banned && banned.contains(neighbour) {
                         continue;
                     }
-                    if (node == bans.spur && bans.next.contains(&neighbour))
-                        || (neighbour == bans.spur && bans.next.contains(&node))
-                    {
+                    if bans.bans(node, neighbour) {
                         continue;
                     }
                     if owner == other {
@@ -178,7 +167,7 @@ impl Search<'_> {
                         debug_assert!(path.len() - 1 <= max_len);
                         return Some(path);
                     }
-                    slots[neighbour as usize] = own << 32 | u64::from(node);
+                    slots[neighbour.index()] = own << 32 | u64::from(node.get());
                     next.push(neighbour);
                 }
             }
@@ -221,9 +210,7 @@ impl KnowledgeGraph {
         if request.k == 0 || request.k > MAX_K {
             return Err(Error::invalid_parameter("k", format!("must be between 1 and {MAX_K}")));
         }
-        if let Some(as_of) = &request.as_of {
-            crate::model::check_date("as_of", as_of)?;
-        }
+        let relations = RelationFilter::new(&request.relations, request.as_of.as_deref())?;
         let source = self.resolve(from)?;
         let target = self.resolve(to)?;
         if source == target {
@@ -234,8 +221,7 @@ impl KnowledgeGraph {
         }
         let mut search = Search {
             graph: self,
-            kinds: KindMask::of(&request.relations),
-            as_of: pack_date(request.as_of.as_deref()),
+            relations,
             meter: Meter::new(request.budget.unwrap_or(Budget::PATHS)),
         };
         // A few more simple paths than asked for, so that ranking can bring a
@@ -246,7 +232,7 @@ impl KnowledgeGraph {
         } else {
             (request.k + RANKING_SLACK).min(MAX_K + RANKING_SLACK)
         };
-        let found = with_scratch(self.adjacency.nodes(), |scratch| {
+        let found = with_scratch(self.adjacency().nodes(), |scratch| {
             yen(&mut search, scratch, source, target, request.max_len, wanted)
         });
         if found.is_empty() && search.meter.exhausted() {
@@ -254,7 +240,7 @@ impl KnowledgeGraph {
         }
         let mut paths: Vec<PathView> = found
             .iter()
-            .map(|p| self.path_view(p, search.kinds, search.as_of))
+            .map(|p| self.path_view(p, &search.relations))
             .collect::<Result<_>>()?;
         paths.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.length.cmp(&b.length)));
         paths.truncate(request.k);
@@ -272,7 +258,7 @@ impl KnowledgeGraph {
         })
     }
 
-    fn path_view(&self, path: &[u32], kinds: KindMask, as_of: u32) -> Result<PathView> {
+    fn path_view(&self, path: &[EntityIndex], relations: &RelationFilter) -> Result<PathView> {
         let mut edges = Vec::with_capacity(path.len().saturating_sub(1));
         for pair in path.windows(2) {
             // scan the rows of the end with fewer relations
@@ -283,13 +269,9 @@ impl KnowledgeGraph {
                 (b, a)
             };
             let best = self
-                .adjacency
+                .adjacency()
                 .edges(scan)
-                .filter(|e| e.neighbor == other && kinds.contains(e.kind))
-                .filter(|e| {
-                    let since = self.relations.since[e.relation as usize];
-                    as_of == 0 || since == 0 || since <= as_of
-                })
+                .filter(|e| e.neighbor == other && relations.allows_edge(self, e))
                 .max_by(|x, y| {
                     x.kind
                         .strength()
@@ -298,17 +280,15 @@ impl KnowledgeGraph {
                 });
             if let Some(edge) = best {
                 let relation = self.relation_of(scan, &edge)?;
-                // forward when the relation leaves `a`
-                let forward = (scan == a) == edge.outgoing;
+                // out when the relation leaves `a`, the earlier node
+                let along = (scan == a) == edge.outgoing;
+                let (from, to, kind) = (relation.from.clone(), relation.to.clone(), relation.kind);
                 edges.push(PathEdge {
-                    from: relation.from,
-                    to: relation.to,
-                    kind: relation.kind,
-                    direction: if forward { "forward" } else { "backward" }.to_string(),
-                    since: relation.since,
-                    amount: relation.amount,
-                    unit: relation.unit,
-                    evidence: relation.evidence,
+                    from,
+                    to,
+                    kind,
+                    direction: Direction::of(along),
+                    facts: RelationFacts::of(relation).0,
                 });
             }
         }
@@ -324,7 +304,7 @@ impl KnowledgeGraph {
             .sum();
         let recent = edges
             .iter()
-            .filter(|e| e.since.as_deref().is_some_and(|d| d >= RECENT_FROM))
+            .filter(|e| e.facts.since.as_deref().is_some_and(|d| d >= RECENT_FROM))
             .count() as f32;
         let cost = (hop_cost + hub_cost - RECENCY_BONUS * recent).max(0.1);
         Ok(PathView {
@@ -341,27 +321,24 @@ impl KnowledgeGraph {
 fn yen(
     search: &mut Search<'_>,
     scratch: &mut Scratch,
-    source: u32,
-    target: u32,
+    source: EntityIndex,
+    target: EntityIndex,
     max_len: usize,
     wanted: usize,
-) -> Vec<Vec<u32>> {
-    let no_bans = SpurBans {
-        spur: u32::MAX,
-        next: &[],
-    };
-    let mut found: Vec<Vec<u32>> = Vec::new();
-    let mut candidates: Vec<Vec<u32>> = Vec::new();
+) -> Vec<Vec<EntityIndex>> {
+    let no_bans = SpurBans { spur: None, next: &[] };
+    let mut found: Vec<Vec<EntityIndex>> = Vec::new();
+    let mut candidates: Vec<Vec<EntityIndex>> = Vec::new();
     if let Some(first) = search.shortest(scratch, source, target, max_len, false, &no_bans) {
         found.push(first);
     }
-    let nodes = search.graph.adjacency.nodes();
+    let nodes = search.graph.adjacency().nodes();
     while !found.is_empty() && found.len() < wanted && !search.meter.exhausted() {
         let previous = found[found.len() - 1].clone();
         for spur_at in 0..previous.len() - 1 {
             let root = &previous[..=spur_at];
             let spur = previous[spur_at];
-            let next: Vec<u32> = found
+            let next: Vec<EntityIndex> = found
                 .iter()
                 .filter(|p| p.len() > spur_at + 1 && &p[..=spur_at] == root)
                 .map(|p| p[spur_at + 1])
@@ -370,7 +347,10 @@ fn yen(
             for &node in &root[..spur_at] {
                 scratch.banned.insert(node);
             }
-            let bans = SpurBans { spur, next: &next };
+            let bans = SpurBans {
+                spur: Some(spur),
+                next: &next,
+            };
             let budget = max_len - spur_at;
             if let Some(tail) = search.shortest(scratch, spur, target, budget, true, &bans) {
                 let mut path = root[..spur_at].to_vec();
@@ -431,9 +411,9 @@ mod tests {
         let path = &response.paths[0];
         assert_eq!(path.length, 2);
         assert_eq!(path.edges[0].kind, InvestsIn, "strongest of the parallel edges");
-        assert_eq!(path.edges[0].direction, "forward");
-        assert_eq!(path.edges[1].direction, "backward", "d→b points against the path");
-        assert!(path.edges.iter().all(|e| !e.evidence.is_empty()));
+        assert_eq!(path.edges[0].direction, Direction::Out);
+        assert_eq!(path.edges[1].direction, Direction::In, "d→b points against the path");
+        assert!(path.edges.iter().all(|e| !e.facts.evidence.is_empty()));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Entity, EntityRef, Evidence, RelationKind};
+use crate::model::{Direction, Entity, EntityRef, Evidence, Relation, RelationKind};
 
 impl From<super::EntityHot<'_>> for EntityRef {
     fn from(entity: super::EntityHot<'_>) -> Self {
@@ -15,18 +15,40 @@ impl From<super::EntityHot<'_>> for EntityRef {
     }
 }
 
+/// What every view of a relation tells besides its ends and kind: when it
+/// began, the amount it carries, and the sentences it was learned from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RelationFacts {
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub since: Option<String>,
+    pub amount: Option<f64>,
+    pub unit: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+impl RelationFacts {
+    /// The facts of a relation record, and its properties.
+    pub(crate) fn of(relation: Relation) -> (RelationFacts, serde_json::Map<String, serde_json::Value>) {
+        let facts = RelationFacts {
+            since: relation.since,
+            amount: relation.amount,
+            unit: relation.unit,
+            evidence: relation.evidence,
+        };
+        (facts, relation.props)
+    }
+}
+
 /// A relation as seen from one of its ends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RelationView {
     pub kind: RelationKind,
     /// `out` when the entity is the relation's `from`, `in` otherwise.
-    pub direction: String,
+    pub direction: Direction,
     pub other: EntityRef,
-    pub since: Option<String>,
-    pub amount: Option<f64>,
-    pub unit: Option<String>,
+    #[serde(flatten)]
+    pub facts: RelationFacts,
     pub props: serde_json::Map<String, serde_json::Value>,
-    pub evidence: Vec<Evidence>,
 }
 
 /// An entity with the relations it takes part in, strongest kinds first,
@@ -56,10 +78,20 @@ pub struct EdgeView {
     pub from: String,
     pub to: String,
     pub kind: RelationKind,
-    pub since: Option<String>,
-    pub amount: Option<f64>,
-    pub unit: Option<String>,
-    pub evidence: Vec<Evidence>,
+    #[serde(flatten)]
+    pub facts: RelationFacts,
+}
+
+impl From<Relation> for EdgeView {
+    fn from(relation: Relation) -> Self {
+        let (from, to, kind) = (relation.from.clone(), relation.to.clone(), relation.kind);
+        EdgeView {
+            from,
+            to,
+            kind,
+            facts: RelationFacts::of(relation).0,
+        }
+    }
 }
 
 /// The neighbourhood of an entity.
@@ -82,12 +114,10 @@ pub struct PathEdge {
     pub from: String,
     pub to: String,
     pub kind: RelationKind,
-    /// `forward` when the relation points along the path, `backward` otherwise.
-    pub direction: String,
-    pub since: Option<String>,
-    pub amount: Option<f64>,
-    pub unit: Option<String>,
-    pub evidence: Vec<Evidence>,
+    /// `out` when the relation runs the way the path goes, `in` otherwise.
+    pub direction: Direction,
+    #[serde(flatten)]
+    pub facts: RelationFacts,
 }
 
 /// A path between two entities.

@@ -5,6 +5,8 @@
 
 use std::cell::RefCell;
 
+use super::numbering::EntityIndex;
+
 /// A set of nodes, emptied in O(1): a node is in the set when its stamp
 /// equals the current generation.
 #[derive(Debug, Default)]
@@ -27,14 +29,14 @@ impl Marks {
     }
 
     #[inline]
-    pub(crate) fn contains(&self, node: u32) -> bool {
-        self.stamp[node as usize] == self.generation
+    pub(crate) fn contains(&self, entity: EntityIndex) -> bool {
+        self.stamp[entity.index()] == self.generation
     }
 
-    /// Adds `node`; returns whether it was absent.
+    /// Adds `entity`; returns whether it was absent.
     #[inline]
-    pub(crate) fn insert(&mut self, node: u32) -> bool {
-        let slot = &mut self.stamp[node as usize];
+    pub(crate) fn insert(&mut self, entity: EntityIndex) -> bool {
+        let slot = &mut self.stamp[entity.index()];
         if *slot == self.generation {
             false
         } else {
@@ -110,27 +112,29 @@ mod tests {
     fn marks_clear_in_one_step_and_survive_wrapping() {
         let mut marks = Marks::default();
         marks.clear(4);
-        assert!(marks.insert(2));
-        assert!(!marks.insert(2));
-        assert!(marks.contains(2));
+        let (one, two) = (EntityIndex::new(1), EntityIndex::new(2));
+        assert!(marks.insert(two));
+        assert!(!marks.insert(two));
+        assert!(marks.contains(two));
         marks.clear(4);
-        assert!(!marks.contains(2));
+        assert!(!marks.contains(two));
         marks.generation = u32::MAX;
         marks.stamp[1] = 1;
         marks.clear(4);
-        assert!(!marks.contains(1), "stale stamps are wiped when the generation wraps");
+        assert!(!marks.contains(one), "stale stamps are wiped when the generation wraps");
     }
 
     #[test]
     fn nested_use_takes_a_second_set() {
         with_scratch(8, |outer| {
             outer.seen[0].clear(8);
-            outer.seen[0].insert(3);
+            let three = EntityIndex::new(3);
+            outer.seen[0].insert(three);
             with_scratch(8, |inner| {
                 inner.seen[0].clear(8);
-                assert!(!inner.seen[0].contains(3));
+                assert!(!inner.seen[0].contains(three));
             });
-            assert!(outer.seen[0].contains(3));
+            assert!(outer.seen[0].contains(three));
         });
     }
 }

@@ -5,6 +5,7 @@
 
 mod change;
 mod date;
+mod direction;
 mod document;
 mod entity;
 mod kinds;
@@ -12,6 +13,7 @@ mod relation;
 
 pub use change::Change;
 pub use date::{check_date, is_valid_date};
+pub use direction::Direction;
 pub use document::Document;
 pub use entity::{Entity, EntityRef};
 pub use kinds::{EntityKind, RelationKind};

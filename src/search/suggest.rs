@@ -178,7 +178,7 @@ impl KeyIndex {
         // pinyin for every name, and the sort, on every core
         let mut items: Vec<(Box<str>, Entry)> = entities
             .par_iter()
-            .map(|&index| (index, graph.entity_at(index)))
+            .map(|&index| (index, graph.entity_at(crate::graph::EntityIndex::new(index))))
             .filter(|(_, entity)| !matches!(entity.kind, EntityKind::Patent | EntityKind::Project))
             .flat_map_iter(|(index, entity)| {
                 let mut keys = Vec::new();
@@ -225,10 +225,10 @@ impl KeyIndex {
         let importance: Vec<f32> = entries
             .par_iter()
             .map(|e| {
-                let kind = graph.kind_at(e.entity);
+                let kind = graph.kind_at(crate::graph::EntityIndex::new(e.entity));
                 // among one entity's keys, its main name wins the tie
                 let main_name = if e.name == 0 { 1e-3 } else { 0.0 };
-                importance(kind, graph.degree(e.entity)) + main_name
+                importance(kind, graph.degree(crate::graph::EntityIndex::new(e.entity))) + main_name
             })
             .collect();
         let n = keys.len();
@@ -421,7 +421,7 @@ impl Suggester {
                 if !seen.insert(entry.entity) {
                     return None;
                 }
-                let entity = graph.entity_at(entry.entity);
+                let entity = graph.entity_at(crate::graph::EntityIndex::new(entry.entity));
                 let matched = entity
                     .names()
                     .nth(entry.name as usize)
@@ -560,7 +560,7 @@ mod tests {
             let before = graph.position_of_id(&id);
             graph.apply(change).unwrap();
             let position = before.or_else(|| graph.position_of_id(&id)).unwrap();
-            suggester = suggester.with_change(&graph, position);
+            suggester = suggester.with_change(&graph, position.get());
         }
         assert_eq!(ids(&suggester.suggest(&graph, "青岛新秀", 5).unwrap()), ["new"]);
         assert_eq!(ids(&suggester.suggest(&graph, "qdxx", 5).unwrap()), ["new"]);

@@ -26,8 +26,10 @@ pub use lock::{WriteLock, LOCK_FILE};
 pub use manifest::{Counts, Manifest, FORMAT_VERSION};
 
 use std::fs;
-use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+pub(crate) use crate::durable::sync_dir;
+pub use crate::durable::write_durably;
 
 use crate::{Error, Result};
 
@@ -39,41 +41,6 @@ pub(crate) const DICTIONARY_FILE: &str = "dictionary.txt";
 pub(crate) const SEARCH_DIR: &str = "search";
 pub(crate) const GENERATION_PREFIX: &str = "gen-";
 pub(crate) const BUILD_PREFIX: &str = ".build-";
-
-/// Writes `bytes` to `path` so that after a crash the file holds either its
-/// old content or all of the new: write a temporary file, flush it to disk,
-/// rename it over `path`, flush the directory.
-pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_durably_with(path, |out| out.write_all(bytes).map_err(|e| Error::io(path, e)))
-}
-
-/// [`write_durably`] for content written piece by piece: `write` fills a
-/// buffered writer over the temporary file.
-pub(crate) fn write_durably_with(
-    path: &Path,
-    write: impl FnOnce(&mut io::BufWriter<fs::File>) -> Result<()>,
-) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = dir.join(format!(".{file_name}.tmp"));
-    let file = fs::File::create(&temporary).map_err(|e| Error::io(&temporary, e))?;
-    let mut out = io::BufWriter::with_capacity(1 << 20, file);
-    write(&mut out)?;
-    let file = out.into_inner().map_err(|e| Error::io(&temporary, e.into_error()))?;
-    file.sync_all().map_err(|e| Error::io(&temporary, e))?;
-    drop(file);
-    fs::rename(&temporary, path).map_err(|e| Error::io(path, e))?;
-    sync_dir(dir)
-}
-
-/// Flushes a directory's entries (renames, new files) to disk.
-pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
-    let handle = fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
-    handle.sync_all().map_err(|e| Error::io(dir, e))
-}
 
 /// The directory of the live generation, if `index_dir` has one.
 pub fn current_generation(index_dir: &Path) -> Result<Option<PathBuf>> {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use super::{split_entity, KnowledgeGraph, PlacedRelation};
 use crate::graph::adjacency::Renumbering;
+use crate::graph::numbering::{entity_range, EntityIndex, RelationIndex};
 use crate::model::{Change, RelationKind};
 use crate::{Error, Result};
 
@@ -18,11 +19,11 @@ use crate::{Error, Result};
 #[derive(Default)]
 struct Batch {
     /// Entities added in this batch, by id.
-    added_entities: HashMap<String, u32>,
+    added_entities: HashMap<String, EntityIndex>,
     /// Relations added in this batch (not in the adjacency yet).
     added_relations: Vec<PlacedRelation>,
     /// Numbers of the relations deleted in this batch.
-    deleted_relations: Vec<u32>,
+    deleted_relations: Vec<RelationIndex>,
     /// Entity positions whose index entries must be redone.
     touched: Vec<bool>,
     entities_deleted: bool,
@@ -36,7 +37,7 @@ fn not_found(id: &str) -> Error {
 impl KnowledgeGraph {
     /// Position of the live entity with this exact id, counting entities
     /// added in the running batch.
-    fn live_position(&self, id: &str, batch: &Batch) -> Option<u32> {
+    fn live_position(&self, id: &str, batch: &Batch) -> Option<EntityIndex> {
         if let Some(&position) = batch.added_entities.get(id) {
             return self.is_live(position).then_some(position);
         }
@@ -53,7 +54,7 @@ impl KnowledgeGraph {
         let (Some(from), Some(to)) = (self.position_of_id(from), self.position_of_id(to)) else {
             return false;
         };
-        (from as usize) < self.adjacency.nodes()
+        from.index() < self.adjacency.nodes()
             && self
                 .adjacency
                 .edges(from)
@@ -190,16 +191,21 @@ impl KnowledgeGraph {
     /// less the `deleted` ones and those of deleted entities, and the
     /// `added` ones, each after the others from the same entity. The rows
     /// of the entities the batch leaves alone are copied, not rebuilt.
-    fn renumber_relations(&mut self, mut added: Vec<PlacedRelation>, mut deleted: Vec<u32>, entities_deleted: bool) {
+    fn renumber_relations(
+        &mut self,
+        mut added: Vec<PlacedRelation>,
+        mut deleted: Vec<RelationIndex>,
+        entities_deleted: bool,
+    ) {
         let live = &self.entity_live;
-        let kept = |from: u32, to: u32| live[from as usize] && live[to as usize];
+        let kept = |from: EntityIndex, to: EntityIndex| live[from.index()] && live[to.index()];
         added.retain(|r| kept(r.from, r.to));
         // stable: relations added from one entity keep their order
         added.sort_by_key(|r| r.from);
         let adjacency = &self.adjacency;
         if entities_deleted {
-            for node in (0..adjacency.nodes() as u32).filter(|&v| !live[v as usize]) {
-                deleted.extend(adjacency.edges(node).map(|e| e.relation));
+            for dead in entity_range(adjacency.nodes()).filter(|&v| !live[v.index()]) {
+                deleted.extend(adjacency.edges(dead).map(|e| e.relation));
             }
         }
         deleted.sort_unstable();
@@ -208,7 +214,8 @@ impl KnowledgeGraph {
             insert_at: added.iter().map(|r| adjacency.insert_point(r.from)).collect(),
             deleted,
         };
-        let ends: Vec<(u32, u32, RelationKind)> = added.iter().map(|r| (r.from, r.to, r.kind)).collect();
+        let ends: Vec<(EntityIndex, EntityIndex, RelationKind)> =
+            added.iter().map(|r| (r.from, r.to, r.kind)).collect();
         let rows = adjacency.spliced(self.names.len(), &ends, &renumbering);
         let table = &mut self.relations;
         table.since = std::sync::Arc::new(renumbering.splice(&table.since[..], |i| added[i].since));
@@ -237,15 +244,15 @@ impl KnowledgeGraph {
                 let (hot, cold) = split_entity(entity);
                 match existing {
                     Some(position) => {
-                        self.entity_kind[position as usize] = hot.kind;
+                        self.entity_kind[position.index()] = hot.kind;
                         self.names
                             .set(position, &hot.id, &hot.name, hot.aliases.iter().map(String::as_str));
-                        self.entity_cold.replace(position, &cold);
-                        batch.touched[position as usize] = true;
+                        self.entity_cold.replace(position.get(), &cold);
+                        batch.touched[position.index()] = true;
                     }
                     None => {
-                        let position = self.entity_cold.push(&cold);
-                        debug_assert_eq!(position as usize, self.names.len());
+                        let position = EntityIndex::new(self.entity_cold.push(&cold));
+                        debug_assert_eq!(position.index(), self.names.len());
                         self.entity_kind.push(hot.kind);
                         self.names
                             .push(&hot.id, &hot.name, hot.aliases.iter().map(String::as_str));
@@ -257,11 +264,11 @@ impl KnowledgeGraph {
             }
             Change::DeleteEntity { id } => {
                 let position = self.live_position(&id, batch).ok_or_else(|| not_found(&id))?;
-                self.entity_live[position as usize] = false;
+                self.entity_live[position.index()] = false;
                 // a dead slot keeps its id but no names, so nothing finds it
                 let id = self.entity_at(position).id.to_string();
                 self.names.set(position, &id, "", []);
-                batch.touched[position as usize] = true;
+                batch.touched[position.index()] = true;
                 batch.added_entities.remove(&id);
                 batch.entities_deleted = true;
             }
@@ -290,8 +297,8 @@ impl KnowledgeGraph {
 
     /// Deletes the relations `from` → `to` of `kind`, those there were and
     /// those added in the batch.
-    fn delete_relations(&mut self, from: u32, to: u32, kind: RelationKind, batch: &mut Batch) {
-        if (from as usize) < self.adjacency.nodes() {
+    fn delete_relations(&mut self, from: EntityIndex, to: EntityIndex, kind: RelationKind, batch: &mut Batch) {
+        if from.index() < self.adjacency.nodes() {
             batch.deleted_relations.extend(
                 self.adjacency
                     .edges(from)
@@ -333,7 +340,7 @@ mod tests {
                 format!("{} {} {}", record.from, record.kind, record.to),
                 "relation {r} reads another's record"
             );
-            assert_eq!(graph.relations.since[r as usize], pack_date(record.since.as_deref()));
+            assert_eq!(graph.packed_since(r), pack_date(record.since.as_deref()));
             seen.insert((record.from, record.to, record.kind));
         }
         seen
@@ -631,11 +638,11 @@ mod tests {
             }
             // the rows are those a build from scratch gives the same relations
             let m = graph.relation_count() as u32;
-            let first: Vec<u32> = (0..graph.entity_slots() as u32)
-                .map(|v| graph.adjacency.outgoing(v).start)
+            let first: Vec<u32> = entity_range(graph.entity_slots())
+                .map(|v| graph.adjacency.first_outgoing(v).get())
                 .chain([m])
                 .collect();
-            let to: Vec<u32> = graph.relation_list().map(|(_, _, to)| to).collect();
+            let to: Vec<EntityIndex> = graph.relation_list().map(|(_, _, to)| to).collect();
             let kind = graph.relation_positions().map(|r| graph.relation_kind(r)).collect();
             assert_eq!(
                 graph.adjacency,

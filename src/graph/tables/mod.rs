@@ -17,39 +17,14 @@ use crate::graph::adjacency::{pack_date, Adjacency, Edge, MAX_RELATIONS};
 use crate::graph::cold::ColdStore;
 use crate::graph::mapped::Pairs;
 use crate::graph::names::{EntityHot, EntityNames};
-use crate::graph::responses::{EntityView, RelationView};
+use crate::graph::numbering::{entity_range, relation_range, EntityIndex, RelationIndex};
 use crate::graph::stats::GraphMemory;
-use crate::model::{Entity, EntityKind, EntityRef, Evidence, Relation, RelationKind};
+use crate::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
 use crate::text::normalize;
 use crate::{Error, Result};
 
 mod change;
 mod snapshot;
-
-/// Relations an entity view lists unless asked for another number.
-pub const ENTITY_RELATIONS: usize = 200;
-
-/// Which of an entity's relations a view lists.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RelationPage {
-    /// Only these kinds (all when empty).
-    pub relations: Vec<RelationKind>,
-    /// Relations skipped, in the view's order.
-    pub offset: usize,
-    pub limit: usize,
-}
-
-impl Default for RelationPage {
-    fn default() -> Self {
-        RelationPage {
-            relations: Vec::new(),
-            offset: 0,
-            limit: ENTITY_RELATIONS,
-        }
-    }
-}
-/// The most relations an entity view lists.
-pub const MAX_ENTITY_RELATIONS: usize = 5000;
 
 /// Cold part of an entity: profile and properties (JSON text, empty for
 /// none). `S` is `&str` when writing, `String` when reading.
@@ -149,8 +124,8 @@ pub(crate) struct RelationTable {
 /// where its cold record is.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PlacedRelation {
-    pub from: u32,
-    pub to: u32,
+    pub from: EntityIndex,
+    pub to: EntityIndex,
     pub kind: RelationKind,
     pub since: u32,
     pub slot: u32,
@@ -260,7 +235,7 @@ pub(crate) fn split_entity(entity: Entity) -> (Entity, Vec<u8>) {
 impl RelationTable {
     /// Stores the cold record of a relation between entity positions `from`
     /// and `to`; returns the relation ready to be numbered among the others.
-    pub(crate) fn place(&mut self, from: u32, to: u32, relation: &Relation) -> PlacedRelation {
+    pub(crate) fn place(&mut self, from: EntityIndex, to: EntityIndex, relation: &Relation) -> PlacedRelation {
         let props = if relation.props.is_empty() {
             0
         } else {
@@ -289,11 +264,11 @@ impl RelationTable {
 
     /// Where relation `relation`'s cold record is.
     #[inline]
-    pub(crate) fn slot(&self, relation: u32) -> u32 {
+    pub(crate) fn slot(&self, relation: RelationIndex) -> u32 {
         if self.cold_slot.is_empty() {
-            relation
+            relation.get()
         } else {
-            self.cold_slot[relation as usize]
+            self.cold_slot[relation.index()]
         }
     }
 }
@@ -304,10 +279,10 @@ impl KnowledgeGraph {
     /// Fails with [`Error::CorruptIndex`] if a relation names an unknown id
     /// (a validated corpus never does).
     pub fn from_records(entities: Vec<Entity>, relations: Vec<Relation>) -> Result<KnowledgeGraph> {
-        let position: HashMap<&str, u32> = entities
+        let position: HashMap<&str, EntityIndex> = entities
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i as u32))
+            .map(|(i, e)| (e.id.as_str(), EntityIndex::from_usize(i)))
             .collect();
         if relations.len() > MAX_RELATIONS {
             return Err(Error::CorruptIndex {
@@ -338,7 +313,7 @@ impl KnowledgeGraph {
         for &i in &order {
             // records pushed in this order: relation r's record is record r
             let placed = table.place(ends[i].0, ends[i].1, &relations[i]);
-            first_relation[placed.from as usize + 1] += 1;
+            first_relation[placed.from.index() + 1] += 1;
             to.push(placed.to);
             kind.push(placed.kind);
             since.push(placed.since);
@@ -407,7 +382,7 @@ impl KnowledgeGraph {
             .into_par_iter()
             .filter(|&i| self.entity_live[i as usize])
             .flat_map_iter(|i| {
-                let entity = self.entity_at(i);
+                let entity = self.entity_at(EntityIndex::new(i));
                 let hashes: Vec<u32> = if names {
                     entity.names().map(|n| hash_text(&normalize(n))).collect()
                 } else {
@@ -458,13 +433,13 @@ impl KnowledgeGraph {
     }
 
     /// Positions of the live entities, in table order.
-    pub fn live_positions(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.names.len() as u32).filter(|&i| self.entity_live[i as usize])
+    pub fn live_positions(&self) -> impl Iterator<Item = EntityIndex> + '_ {
+        entity_range(self.names.len()).filter(|&i| self.entity_live[i.index()])
     }
 
     /// Whether the entity at a position is live (not deleted).
-    pub fn is_live(&self, index: u32) -> bool {
-        self.entity_live.get(index as usize).copied().unwrap_or(false)
+    pub fn is_live(&self, entity: EntityIndex) -> bool {
+        self.entity_live.get(entity.index()).copied().unwrap_or(false)
     }
 
     /// Number of relations.
@@ -473,13 +448,13 @@ impl KnowledgeGraph {
     }
 
     /// Numbers of the relations, in `from` order.
-    pub fn relation_positions(&self) -> std::ops::Range<u32> {
-        0..self.adjacency.relations() as u32
+    pub fn relation_positions(&self) -> impl DoubleEndedIterator<Item = RelationIndex> + ExactSizeIterator + Clone {
+        relation_range(self.adjacency.relations())
     }
 
     /// Every relation as (number, `from`, `to`) entity positions, in number
     /// order.
-    pub fn relation_list(&self) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+    pub fn relation_list(&self) -> impl Iterator<Item = (RelationIndex, EntityIndex, EntityIndex)> + '_ {
         self.adjacency.relation_ends()
     }
 
@@ -487,35 +462,53 @@ impl KnowledgeGraph {
     ///
     /// # Complexity
     /// O(log V).
-    pub fn relation_ends(&self, index: u32) -> (u32, u32) {
-        self.adjacency.ends(index)
+    pub fn relation_ends(&self, relation: RelationIndex) -> (EntityIndex, EntityIndex) {
+        self.adjacency.ends(relation)
+    }
+
+    /// The adjacency rows.
+    #[inline]
+    pub(crate) fn adjacency(&self) -> &Adjacency {
+        &self.adjacency
+    }
+
+    /// A relation's `since` packed by `pack_date` (0 when undated), read
+    /// without its record.
+    #[inline]
+    pub(crate) fn packed_since(&self, relation: RelationIndex) -> u32 {
+        self.relations.since[relation.index()]
     }
 
     /// Kind of the relation at a position.
-    pub fn relation_kind(&self, index: u32) -> RelationKind {
-        self.adjacency.kind(index)
+    pub fn relation_kind(&self, relation: RelationIndex) -> RelationKind {
+        self.adjacency.kind(relation)
     }
 
     /// The full relation record at a position.
-    pub fn relation(&self, index: u32) -> Result<Relation> {
-        let (from, to) = self.relation_ends(index);
-        self.relation_between(index, from, to)
+    pub fn relation(&self, relation: RelationIndex) -> Result<Relation> {
+        let (from, to) = self.relation_ends(relation);
+        self.relation_between(relation, from, to)
     }
 
     /// The full record of the relation an adjacency entry of `node` names
     /// (its ends known from the entry, not looked up).
-    pub(crate) fn relation_of(&self, node: u32, edge: &Edge) -> Result<Relation> {
+    pub(crate) fn relation_of(&self, entity: EntityIndex, edge: &Edge) -> Result<Relation> {
         let (from, to) = if edge.outgoing {
-            (node, edge.neighbor)
+            (entity, edge.neighbor)
         } else {
-            (edge.neighbor, node)
+            (edge.neighbor, entity)
         };
         self.relation_between(edge.relation, from, to)
     }
 
     /// The full record of relation `index`, which goes from `from` to `to`.
-    pub(crate) fn relation_between(&self, index: u32, from: u32, to: u32) -> Result<Relation> {
-        let bytes = self.relations.cold.get(self.relations.slot(index))?;
+    pub(crate) fn relation_between(
+        &self,
+        relation: RelationIndex,
+        from: EntityIndex,
+        to: EntityIndex,
+    ) -> Result<Relation> {
+        let bytes = self.relations.cold.get(self.relations.slot(relation))?;
         let cold: RelationCold<String> = decode(&bytes, "relation")?;
         let props = match cold.props {
             0 => serde_json::Map::new(),
@@ -524,7 +517,7 @@ impl KnowledgeGraph {
         Ok(Relation {
             from: self.entity_at(from).id.to_string(),
             to: self.entity_at(to).id.to_string(),
-            kind: self.relation_kind(index),
+            kind: self.relation_kind(relation),
             since: cold.since,
             amount: cold.amount,
             unit: cold.unit,
@@ -542,20 +535,20 @@ impl KnowledgeGraph {
 
     /// The in-memory part of the entity at a position: id, kind, name and
     /// aliases (a deleted entity keeps its id, with no names).
-    pub fn entity_at(&self, index: u32) -> EntityHot<'_> {
-        self.names.get(index, self.entity_kind[index as usize])
+    pub fn entity_at(&self, entity: EntityIndex) -> EntityHot<'_> {
+        self.names.get(entity, self.entity_kind[entity.index()])
     }
 
     /// The kind of the entity at a position (without reading its names).
-    pub fn kind_at(&self, index: u32) -> EntityKind {
-        self.entity_kind[index as usize]
+    pub fn kind_at(&self, entity: EntityIndex) -> EntityKind {
+        self.entity_kind[entity.index()]
     }
 
     /// The full entity record at a position.
-    pub fn entity_record(&self, index: u32) -> Result<Entity> {
-        let bytes = self.entity_cold.get(index)?;
+    pub fn entity_record(&self, entity: EntityIndex) -> Result<Entity> {
+        let bytes = self.entity_cold.get(entity.get())?;
         let cold: EntityCold<String> = decode(&bytes, "entity")?;
-        let hot = self.entity_at(index);
+        let hot = self.entity_at(entity);
         Ok(Entity {
             id: hot.id.to_string(),
             kind: hot.kind,
@@ -570,14 +563,15 @@ impl KnowledgeGraph {
 
     /// The entity positions filed under `hash` in an index (a damaged
     /// snapshot's positions beyond the table are left out).
-    fn filed_under<'a>(&'a self, index: &'a Pairs, hash: u32) -> impl Iterator<Item = u32> + 'a {
+    fn filed_under<'a>(&'a self, index: &'a Pairs, hash: u32) -> impl Iterator<Item = EntityIndex> + 'a {
         index
             .filed_under(hash)
             .filter(move |&i| (i as usize) < self.names.len())
+            .map(EntityIndex::new)
     }
 
     /// Table position of a live entity by exact id.
-    pub(crate) fn position_of_id(&self, id: &str) -> Option<u32> {
+    pub(crate) fn position_of_id(&self, id: &str) -> Option<EntityIndex> {
         self.filed_under(&self.id_index, hash_text(id))
             .find(|&i| self.entity_at(i).id == id)
     }
@@ -587,13 +581,13 @@ impl KnowledgeGraph {
     ///
     /// Returns the entity's table index, [`Error::EntityNotFound`], or
     /// [`Error::AmbiguousName`] listing the candidates.
-    pub fn resolve(&self, key: &str) -> Result<u32> {
+    pub fn resolve(&self, key: &str) -> Result<EntityIndex> {
         let key = key.trim();
         if let Some(index) = self.position_of_id(key) {
             return Ok(index);
         }
         let normalized = normalize(key);
-        let holders: Vec<u32> = self
+        let holders: Vec<EntityIndex> = self
             .filed_under(&self.name_index, hash_text(&normalized))
             .filter(|&i| self.entity_at(i).names().any(|n| normalize(n) == normalized))
             .collect();
@@ -602,7 +596,7 @@ impl KnowledgeGraph {
         }
         // A main name beats an alias: `高测股份` names one entity even if
         // another lists it as an alias.
-        let by_main_name: Vec<u32> = holders
+        let by_main_name: Vec<EntityIndex> = holders
             .iter()
             .copied()
             .filter(|&i| normalize(self.entity_at(i).name) == normalized)
@@ -628,70 +622,9 @@ impl KnowledgeGraph {
         self.resolve(key).and_then(|i| self.entity_record(i))
     }
 
-    /// The entity and up to [`ENTITY_RELATIONS`] of its relations,
-    /// strongest kinds first (see [`KnowledgeGraph::entity_view_page`]).
-    pub fn entity_view(&self, key: &str) -> Result<EntityView> {
-        self.entity_view_page(key, &RelationPage::default())
-    }
-
-    /// The entity and a page of its relations with their records: those of
-    /// the kinds asked for (all when none), strongest kinds first, then by
-    /// kind and by the other entity's id, `page.offset` of them skipped, at
-    /// most `page.limit` (at most [`MAX_ENTITY_RELATIONS`]); with its count
-    /// of relations of each kind.
-    ///
-    /// # Complexity
-    /// O(d log d) for an entity of degree d, plus one record read per
-    /// relation listed.
-    pub fn entity_view_page(&self, key: &str, page: &RelationPage) -> Result<EntityView> {
-        let limit = page.limit;
-        if limit == 0 || limit > MAX_ENTITY_RELATIONS {
-            return Err(Error::invalid_parameter(
-                "limit",
-                format!("must be between 1 and {MAX_ENTITY_RELATIONS}"),
-            ));
-        }
-        let index = self.resolve(key)?;
-        let mut edges: Vec<_> = self.adjacency.edges(index).collect();
-        let relations_by_kind = RelationKind::tally(edges.iter().map(|edge| edge.kind));
-        // ordered before any record is read, so a hub reads only the
-        // records it lists
-        edges.sort_by(|a, b| {
-            b.kind
-                .strength()
-                .total_cmp(&a.kind.strength())
-                .then_with(|| a.kind.cmp(&b.kind))
-                .then_with(|| self.entity_at(a.neighbor).id.cmp(self.entity_at(b.neighbor).id))
-        });
-        let relation_total = edges.len();
-        let kinds = crate::graph::adjacency::KindMask::of(&page.relations);
-        edges.retain(|edge| kinds.contains(edge.kind));
-        let edges: Vec<_> = edges.into_iter().skip(page.offset).take(limit).collect();
-        let mut relations = Vec::with_capacity(edges.len());
-        for edge in edges {
-            let relation = self.relation_of(index, &edge)?;
-            relations.push(RelationView {
-                kind: relation.kind,
-                direction: if edge.outgoing { "out" } else { "in" }.to_string(),
-                other: EntityRef::from(self.entity_at(edge.neighbor)),
-                since: relation.since,
-                amount: relation.amount,
-                unit: relation.unit,
-                props: relation.props,
-                evidence: relation.evidence,
-            });
-        }
-        Ok(EntityView {
-            entity: self.entity_record(index)?,
-            relations,
-            relation_total,
-            relations_by_kind,
-        })
-    }
-
     /// Number of relations an entity takes part in.
-    pub fn degree(&self, index: u32) -> usize {
-        self.adjacency.degree(index)
+    pub fn degree(&self, entity: EntityIndex) -> usize {
+        self.adjacency.degree(entity)
     }
 
     /// Bytes the graph holds in memory, by part.
@@ -754,10 +687,13 @@ mod tests {
             vec![],
         )
         .unwrap();
-        assert_eq!(graph.resolve("a").unwrap(), 0);
-        assert_eq!(graph.resolve("高测股份").unwrap(), 0);
-        assert_eq!(graph.resolve(" 青岛高测科技股份有限公司 ").unwrap(), 0);
-        assert_eq!(graph.resolve("abc").unwrap(), 3);
+        assert_eq!(graph.resolve("a").unwrap(), EntityIndex::new(0));
+        assert_eq!(graph.resolve("高测股份").unwrap(), EntityIndex::new(0));
+        assert_eq!(
+            graph.resolve(" 青岛高测科技股份有限公司 ").unwrap(),
+            EntityIndex::new(0)
+        );
+        assert_eq!(graph.resolve("abc").unwrap(), EntityIndex::new(3));
         match graph.resolve("同名") {
             Err(Error::AmbiguousName { candidates, .. }) => assert_eq!(candidates.len(), 2),
             other => panic!("{other:?}"),
@@ -784,10 +720,10 @@ mod tests {
         .unwrap();
         assert_eq!(graph.entity("康复大学").unwrap(), first);
         assert_eq!(graph.names.len(), 2, "only ids, names and aliases are in memory");
-        assert_eq!(graph.relation(0).unwrap(), link);
+        assert_eq!(graph.relation(RelationIndex::new(0)).unwrap(), link);
         let view = graph.entity_view("康复大学").unwrap();
         assert_eq!(view.relations.len(), 1);
-        assert_eq!(view.relations[0].direction, "out");
+        assert_eq!(view.relations[0].direction, crate::model::Direction::Out);
         assert_eq!(view.relations[0].other.id, "b");
         assert_eq!(view.entity, first);
     }

@@ -40,6 +40,7 @@ use crate::graph::adjacency::Adjacency;
 use crate::graph::cold::{ColdStore, FileRegion};
 use crate::graph::mapped::{map_file, Pairs, Section};
 use crate::graph::names::{EntityNames, MappedNames};
+use crate::graph::numbering::EntityIndex;
 use crate::model::{EntityKind, RelationKind};
 use crate::{Error, Result};
 
@@ -73,10 +74,10 @@ fn u32s(values: impl Iterator<Item = u32>) -> Vec<u8> {
     values.flat_map(u32::to_le_bytes).collect()
 }
 
-fn from_u32s(bytes: &[u8]) -> Vec<u32> {
+fn from_u32s<T>(bytes: &[u8], each: impl Fn(u32) -> T) -> Vec<T> {
     bytes
         .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .map(|c| each(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
         .collect()
 }
 
@@ -92,17 +93,18 @@ impl KnowledgeGraph {
     }
 
     pub(crate) fn save_with_epoch(&self, path: &Path, epoch: u64) -> Result<()> {
-        crate::store::write_durably_with(path, |out| self.write_snapshot(out, epoch, path))
+        crate::durable::write_durably_with(path, |out| self.write_snapshot(out, epoch, path))
     }
 
     fn write_snapshot(&self, out: &mut impl Write, epoch: u64, path: &Path) -> Result<()> {
         let io = |e| Error::io(path, e);
         // dense positions of the live entities
         let mut renumber = vec![u32::MAX; self.names.len()];
-        let live_entities: Vec<u32> = self.live_positions().collect();
+        let live_entities: Vec<EntityIndex> = self.live_positions().collect();
         for (new, &old) in live_entities.iter().enumerate() {
-            renumber[old as usize] = new as u32;
+            renumber[old.index()] = new as u32;
         }
+        let live_records: Vec<u32> = live_entities.iter().map(|e| e.get()).collect();
         let relations = self.relation_count();
         let table = &self.relations;
         let header = Header {
@@ -115,10 +117,7 @@ impl KnowledgeGraph {
         out.write_all(MAGIC).map_err(io)?;
         out.write_all(&VERSION.to_le_bytes()).map_err(io)?;
         section(out, &postcard::to_stdvec(&header).map_err(serialization)?).map_err(io)?;
-        let kinds: Vec<u8> = live_entities
-            .iter()
-            .map(|&i| self.entity_kind[i as usize] as u8)
-            .collect();
+        let kinds: Vec<u8> = live_entities.iter().map(|&i| self.kind_at(i) as u8).collect();
         section(out, &kinds).map_err(io)?;
         let names = self
             .names
@@ -140,37 +139,80 @@ impl KnowledgeGraph {
                 .flatten();
             section(out, &u32s(pairs)).map_err(io)?;
         }
-        let entity_lengths = self.entity_cold.lengths(&live_entities);
+        let entity_lengths = self.entity_cold.lengths(&live_records);
         section(out, &u32s(entity_lengths.iter().copied())).map_err(io)?;
         // dead entities have no relations, so the live ones' rows cover all
         let adjacency = &self.adjacency;
         let first_relation = live_entities
             .iter()
-            .map(|&v| adjacency.outgoing(v).start)
+            .map(|&v| adjacency.first_outgoing(v).get())
             .chain([relations as u32]);
         section(out, &u32s(first_relation)).map_err(io)?;
-        let to = self.relation_list().map(|(_, _, to)| renumber[to as usize]);
+        let to = self.relation_list().map(|(_, _, to)| renumber[to.index()]);
         section(out, &u32s(to)).map_err(io)?;
         let kinds: Vec<u8> = self.relation_positions().map(|r| adjacency.kind(r) as u8).collect();
         section(out, &kinds).map_err(io)?;
         section(out, &u32s(table.since.iter().copied())).map_err(io)?;
-        let relation_slots: Vec<u32> = self.relation_positions().map(|r| table.slot(r)).collect();
-        let relation_lengths = table.cold.lengths(&relation_slots);
+        let relation_records: Vec<u32> = self.relation_positions().map(|r| table.slot(r)).collect();
+        let relation_lengths = table.cold.lengths(&relation_records);
         section(out, &u32s(relation_lengths.iter().copied())).map_err(io)?;
-        write_records(out, &self.entity_cold, &live_entities, &entity_lengths, path)?;
-        write_records(out, &table.cold, &relation_slots, &relation_lengths, path)?;
+        write_records(out, &self.entity_cold, &live_records, &entity_lengths, path)?;
+        write_records(out, &table.cold, &relation_records, &relation_lengths, path)?;
         Ok(())
     }
 
     /// Loads a snapshot written by [`KnowledgeGraph::save`]. The cold
-    /// records stay in the file, which the graph keeps open.
+    /// records stay in the file, which the graph keeps open; names and the
+    /// lookup indexes are read in place.
     pub fn load(path: &Path) -> Result<KnowledgeGraph> {
         let started = std::time::Instant::now();
-        let corrupt = |reason: String| Error::CorruptIndex {
-            path: path.to_path_buf(),
-            reason,
-        };
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let sections = Sections::read(&file, path)?;
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "snapshot columns read"
+        );
+        let graph = sections.assemble(file, path)?;
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            heap_mb = graph.memory().total / 1_000_000,
+            "graph assembled"
+        );
+        crate::heap::release_free_memory();
+        Ok(graph)
+    }
+}
+
+/// What a snapshot holds, as read from its file: the columns decoded, the
+/// sections read in place or on demand as (start, length) in the file.
+struct Sections {
+    header: Header,
+    entity_kinds: Vec<u8>,
+    names_text: (u64, u64),
+    names_marks: (u64, u64),
+    names_first: (u64, u64),
+    id_index: (u64, u64),
+    name_index: (u64, u64),
+    entity_lengths: Vec<u32>,
+    first_relation: Vec<u32>,
+    relation_to: Vec<EntityIndex>,
+    relation_kinds: Vec<u8>,
+    since: Vec<u32>,
+    relation_lengths: Vec<u32>,
+    entity_records: (u64, u64),
+    relation_records: (u64, u64),
+}
+
+fn corrupt(path: &Path, reason: impl Into<String>) -> Error {
+    Error::CorruptIndex {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+impl Sections {
+    /// Reads the magic, the version and every section in file order.
+    fn read(file: &File, path: &Path) -> Result<Sections> {
         let file_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let mut reader = SectionReader {
             inner: BufReader::with_capacity(1 << 20, file.try_clone().map_err(|e| Error::io(path, e))?),
@@ -181,74 +223,77 @@ impl KnowledgeGraph {
         let mut magic = [0u8; 20];
         reader.read_exact(&mut magic)?;
         if &magic[..16] != MAGIC {
-            return Err(corrupt("not a graph snapshot".into()));
+            return Err(corrupt(path, "not a graph snapshot"));
         }
         let version = u32::from_le_bytes([magic[16], magic[17], magic[18], magic[19]]);
         if version != VERSION {
-            return Err(corrupt(format!(
-                "graph snapshot format {version} is not the supported format {VERSION}"
-            )));
+            return Err(corrupt(
+                path,
+                format!("graph snapshot format {version} is not the supported format {VERSION}"),
+            ));
         }
         let header: Header = postcard::from_bytes(&reader.section()?)
-            .map_err(|e| corrupt(format!("graph snapshot header does not decode: {e}")))?;
-        let kind_bytes = reader.section()?;
-        let text = reader.skip_section()?;
-        let marks = reader.skip_section()?;
-        let first = reader.skip_section()?;
-        let id_index = reader.skip_section()?;
-        let name_index = reader.skip_section()?;
-        let entity_lengths = from_u32s(&reader.section()?);
-        let first_relation = from_u32s(&reader.section()?);
-        let to = from_u32s(&reader.section()?);
-        let relation_kind_bytes = reader.section()?;
-        let since = from_u32s(&reader.section()?);
-        let relation_lengths = from_u32s(&reader.section()?);
-        let entity_region = reader.skip_section()?;
-        let relation_region = reader.skip_section()?;
-        tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "snapshot columns read"
-        );
+            .map_err(|e| corrupt(path, format!("graph snapshot header does not decode: {e}")))?;
+        Ok(Sections {
+            header,
+            entity_kinds: reader.section()?,
+            names_text: reader.skip_section()?,
+            names_marks: reader.skip_section()?,
+            names_first: reader.skip_section()?,
+            id_index: reader.skip_section()?,
+            name_index: reader.skip_section()?,
+            entity_lengths: from_u32s(&reader.section()?, |v| v),
+            first_relation: from_u32s(&reader.section()?, |v| v),
+            relation_to: from_u32s(&reader.section()?, EntityIndex::new),
+            relation_kinds: reader.section()?,
+            since: from_u32s(&reader.section()?, |v| v),
+            relation_lengths: from_u32s(&reader.section()?, |v| v),
+            entity_records: reader.skip_section()?,
+            relation_records: reader.skip_section()?,
+        })
+    }
 
+    /// The graph over these sections, after checking that they agree.
+    fn assemble(self, file: File, path: &Path) -> Result<KnowledgeGraph> {
         let map = map_file(&file, path)?;
         let mapped = |(start, len): (u64, u64)| {
-            Section::new(&map, start, len).ok_or_else(|| corrupt("graph snapshot is shorter than its sections".into()))
+            Section::new(&map, start, len).ok_or_else(|| corrupt(path, "graph snapshot is shorter than its sections"))
         };
         let names = EntityNames::mapped(MappedNames {
-            text: mapped(text)?,
-            marks: mapped(marks)?,
-            first: mapped(first)?,
+            text: mapped(self.names_text)?,
+            marks: mapped(self.names_marks)?,
+            first: mapped(self.names_first)?,
         });
-        let (id_index, name_index) = (mapped(id_index)?, mapped(name_index)?);
-        let first_len = header.entities.checked_add(1).and_then(|n| n.checked_mul(4));
-        if first_len != Some(first.1) || id_index.bytes().len() % 8 != 0 || name_index.bytes().len() % 8 != 0 {
-            return Err(corrupt("graph snapshot names disagree on their lengths".into()));
-        }
-        let kinds = kind_bytes
-            .iter()
-            .map(|&b| EntityKind::ALL.get(b as usize).copied())
-            .collect::<Option<Vec<EntityKind>>>()
-            .ok_or_else(|| corrupt("unknown entity kind in graph snapshot".into()))?;
-        let n = names.len() as u64;
-        let m = header.relations as usize;
-        if n != header.entities
-            || kinds.len() as u64 != n
-            || entity_lengths.len() as u64 != n
-            || first_relation.len() as u64 != n + 1
-            || [to.len(), relation_kind_bytes.len(), since.len(), relation_lengths.len()]
-                .iter()
-                .any(|&len| len != m)
+        let (id_index, name_index) = (mapped(self.id_index)?, mapped(self.name_index)?);
+        let first_len = self.header.entities.checked_add(1).and_then(|n| n.checked_mul(4));
+        if first_len != Some(self.names_first.1) || id_index.bytes().len() % 8 != 0 || name_index.bytes().len() % 8 != 0
         {
-            return Err(corrupt("graph snapshot columns disagree on their lengths".into()));
+            return Err(corrupt(path, "graph snapshot names disagree on their lengths"));
         }
-        let kind = relation_kind_bytes
+        let kinds = decode_kinds(&self.entity_kinds, EntityKind::ALL)
+            .ok_or_else(|| corrupt(path, "unknown entity kind in graph snapshot"))?;
+        let n = names.len() as u64;
+        let m = self.header.relations as usize;
+        if n != self.header.entities
+            || kinds.len() as u64 != n
+            || self.entity_lengths.len() as u64 != n
+            || self.first_relation.len() as u64 != n + 1
+            || [
+                self.relation_to.len(),
+                self.relation_kinds.len(),
+                self.since.len(),
+                self.relation_lengths.len(),
+            ]
             .iter()
-            .map(|&b| RelationKind::ALL.get(b as usize).copied())
-            .collect::<Option<Vec<RelationKind>>>()
-            .ok_or_else(|| corrupt("unknown relation kind in graph snapshot".into()))?;
-        let adjacency = Adjacency::build(first_relation, &to, kind)
-            .map_err(|bad| corrupt(format!("graph snapshot relations: {}", bad.0)))?;
-        drop(to);
+            .any(|&len| len != m)
+        {
+            return Err(corrupt(path, "graph snapshot columns disagree on their lengths"));
+        }
+        let kind = decode_kinds(&self.relation_kinds, RelationKind::ALL)
+            .ok_or_else(|| corrupt(path, "unknown relation kind in graph snapshot"))?;
+        let adjacency = Adjacency::build(self.first_relation, &self.relation_to, kind)
+            .map_err(|bad| corrupt(path, format!("graph snapshot relations: {}", bad.0)))?;
+        drop(self.relation_to);
         let file = Arc::new(file);
         let region = |(base, len)| FileRegion {
             file: file.clone(),
@@ -256,25 +301,30 @@ impl KnowledgeGraph {
             base,
             len,
         };
-        let entity_cold = ColdStore::in_file(region(entity_region), entity_lengths)?;
+        let entity_cold = ColdStore::in_file(region(self.entity_records), self.entity_lengths)?;
         let table = RelationTable {
-            since: Arc::new(since),
+            since: Arc::new(self.since),
             cold_slot: Vec::new(),
-            cold: ColdStore::in_file(region(relation_region), relation_lengths)?,
-            docs: Interner::from_texts(header.docs),
-            props: Interner::from_texts(header.props),
+            cold: ColdStore::in_file(region(self.relation_records), self.relation_lengths)?,
+            docs: Interner::from_texts(self.header.docs),
+            props: Interner::from_texts(self.header.props),
         };
-        tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "tables decoded");
         let indexes = Some((Pairs::Mapped(id_index), Pairs::Mapped(name_index)));
-        let graph = KnowledgeGraph::from_parts(names, kinds, entity_cold, table, adjacency, header.epoch, indexes);
-        tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            heap_mb = graph.memory().total / 1_000_000,
-            "graph assembled"
-        );
-        crate::heap::release_free_memory();
-        Ok(graph)
+        Ok(KnowledgeGraph::from_parts(
+            names,
+            kinds,
+            entity_cold,
+            table,
+            adjacency,
+            self.header.epoch,
+            indexes,
+        ))
     }
+}
+
+/// Kinds stored as their number in `all`; `None` if one is unknown.
+fn decode_kinds<K: Copy>(bytes: &[u8], all: &[K]) -> Option<Vec<K>> {
+    bytes.iter().map(|&b| all.get(b as usize).copied()).collect()
 }
 
 /// Reads sections in order, keeping track of the file position.
@@ -340,6 +390,7 @@ pub(crate) fn decodes(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::numbering::{entity_range, relation_range};
     use crate::graph::testing::{entity, relation};
 
     fn sample() -> KnowledgeGraph {
@@ -370,14 +421,17 @@ mod tests {
         graph.save(&path).unwrap();
         let loaded = KnowledgeGraph::load(&path).unwrap();
         assert_eq!(loaded.entity_slots(), graph.entity_slots());
-        assert_eq!(loaded.entity_record(0).unwrap().industry, ["生物医药", "医疗器械"]);
-        assert_eq!(loaded.entity_record(0).unwrap().aliases, ["康大"]);
-        for i in 0..3 {
+        assert_eq!(
+            loaded.entity_record(EntityIndex::new(0)).unwrap().industry,
+            ["生物医药", "医疗器械"]
+        );
+        assert_eq!(loaded.entity_record(EntityIndex::new(0)).unwrap().aliases, ["康大"]);
+        for i in entity_range(3) {
             assert_eq!(loaded.entity_record(i).unwrap(), graph.entity_record(i).unwrap());
         }
-        for r in 0..2 {
+        for r in relation_range(2) {
             assert_eq!(loaded.relation(r).unwrap(), graph.relation(r).unwrap());
-            assert!(decodes(&loaded.relations.cold.get(r).unwrap()));
+            assert!(decodes(&loaded.relations.cold.get(r.get()).unwrap()));
         }
         assert_eq!(loaded.entity_view("康大").unwrap(), graph.entity_view("康大").unwrap());
         // a loaded graph saves again, reading its records from the old file
@@ -427,7 +481,7 @@ mod tests {
                     let _ = graph.entity_at(index).names().count();
                 }
             }
-            for index in 0..graph.entity_slots() as u32 {
+            for index in entity_range(graph.entity_slots()) {
                 let _ = graph.entity_record(index);
             }
             let _ = graph.stats();
