@@ -13,6 +13,36 @@
 //!    [`graph`], and swaps the new generation into the index directory;
 //! 3. [`Engine::open`] loads a generation and answers searches, entity views,
 //!    neighbourhoods and paths, for the [`cli`] and the HTTP [`api`] alike.
+//!
+//! The layers point one way: [`model`] → [`text`] and [`corpus`] →
+//! [`search`] | [`graph`] → [`store`] → [`Engine`] → [`api`] | [`cli`].
+//!
+//! ## The graph as a petgraph graph
+//!
+//! The graph keeps its own compact tables, and [`graph::GraphView`] makes
+//! them a petgraph graph: `petgraph::algo` and `petgraph::visit` run on the
+//! served graph directly. Open an index, borrow its graph and run Dijkstra
+//! over relations taken both ways:
+//!
+//! ```
+//! use innograph::Engine;
+//! use petgraph::algo::{connected_components, dijkstra};
+//! use petgraph::visit::UndirectedAdaptor;
+//!
+//! # let dir = tempfile::tempdir()?;
+//! # let index = dir.path().join("index");
+//! # innograph::store::build("corpus".as_ref(), &index, &mut |_| {})?;
+//! let engine = Engine::open(&index)?;
+//! let graph = engine.graph();
+//! let view = graph.view();
+//! assert!(connected_components(&view) >= 1);
+//!
+//! // hops from a professor to the institute behind his team's spin-off
+//! let professor = graph.resolve("杨建明")?;
+//! let hops = dijkstra(UndirectedAdaptor(&view), professor, None, |_| 1);
+//! assert_eq!(hops[&graph.resolve("青岛市工业技术研究院")?], 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod api;
 pub mod cli;

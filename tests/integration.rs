@@ -9,7 +9,9 @@
 //! - `synth`: the synthetic generator's determinism, validity and shape;
 //! - `text_search`: tricky Chinese text, identifiers, filters and suggest;
 //! - `writes`: changes through the API, the token, restarts and rebuilds;
-//! - `export`: GraphML and Neo4j CSV read back.
+//! - `export`: GraphML and Neo4j CSV read back;
+//! - `petgraph_view`: petgraph's algorithms on the served graph agree with the
+//!   engine's own answers.
 
 #![allow(clippy::unwrap_used)]
 
@@ -20,6 +22,7 @@ mod corpus;
 mod export;
 mod graph;
 mod http;
+mod petgraph_view;
 mod relevance;
 mod synth;
 mod text_search;

@@ -115,7 +115,10 @@ pub(crate) async fn neighbors(
 }
 
 pub(crate) async fn paths(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["from", "to", "max_len", "k", "relation", "as_of"])?;
+    let params = Params::new(
+        query.into_inner(),
+        &["from", "to", "max_len", "k", "relation", "as_of", "rank"],
+    )?;
     let defaults = PathsRequest::default();
     let from = params.required("from")?;
     let to = params.required("to")?;
@@ -124,6 +127,7 @@ pub(crate) async fn paths(engine: SharedEngine, query: Query) -> Result<HttpResp
         k: params.number("k", defaults.k)?,
         relations: params.relation_kinds("relation")?,
         as_of: params.text("as_of"),
+        rank: params.parsed("rank")?.unwrap_or_default(),
         budget: None,
     };
     answer(engine, move |engine| engine.paths(&from, &to, &request)).await

@@ -326,6 +326,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 k,
                 relations: relation,
                 as_of,
+                rank: Default::default(),
                 budget: None,
             };
             let response = engine.paths(&from, &to, &request)?;

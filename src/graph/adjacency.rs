@@ -239,6 +239,20 @@ impl Adjacency {
         self.offsets[node] as usize..self.offsets[node + 1] as usize
     }
 
+    /// Positions of a node's outgoing entries.
+    #[inline]
+    pub(crate) fn outgoing_positions(&self, node: EntityIndex) -> std::ops::Range<usize> {
+        let start = self.offsets[node.index()] as usize;
+        start..start + self.outgoing(node).len()
+    }
+
+    /// Positions of a node's incoming entries.
+    #[inline]
+    pub(crate) fn incoming_positions(&self, node: EntityIndex) -> std::ops::Range<usize> {
+        let all = self.range(node);
+        all.start + self.outgoing(node).len()..all.end
+    }
+
     /// The neighbours of a node over all its relations, both directions, a
     /// neighbour once per relation.
     #[inline]

@@ -21,6 +21,8 @@ mod mapped;
 mod names;
 mod neighbors;
 mod numbering;
+#[cfg(test)]
+mod oracles;
 mod paths;
 mod responses;
 mod scratch;
@@ -28,6 +30,7 @@ mod stats;
 mod tables;
 #[cfg(test)]
 pub(crate) mod testing;
+mod view;
 
 pub use analysis::{
     CommonNeighbor, CommonResponse, EquityLink, EquityResponse, EquityRole, TimelineEvent, TimelineResponse,
@@ -41,7 +44,7 @@ pub use log::{archive, changes_since_build, fold_log, GraphLog, PersistentGraph,
 pub use names::EntityHot;
 pub use neighbors::{NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
 pub use numbering::{EntityIndex, RelationIndex};
-pub use paths::{PathsRequest, MAX_K, MAX_PATH_LENGTH};
+pub use paths::{link_cost, PathRank, PathsRequest, MAX_K, MAX_PATH_LENGTH, STRENGTH_HOP_COST};
 pub use responses::{
     EdgeView, EntityView, NeighborNode, NeighborsResponse, PathEdge, PathView, PathsResponse, RelationFacts,
     RelationView,
@@ -52,3 +55,7 @@ pub use tables::KnowledgeGraph;
 /// Record builders for tests anywhere in the crate.
 #[cfg(test)]
 pub(crate) use testing::{entity as test_entity, relation as test_relation};
+pub use view::{
+    CostedEdge, CostedEdges, EdgeReferences, Edges, GraphView, LinkCosts, Neighbors, NodeReferences, Nodes, ViewEdge,
+    ViewFilter, ViewNode, VisitSet,
+};

@@ -5,12 +5,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use petgraph::algo::astar;
+use petgraph::visit::{EdgeFiltered, EdgeRef, UndirectedAdaptor};
+
 use super::budget::{Budget, Meter};
 use super::filter::RelationFilter;
 use super::numbering::EntityIndex;
 use super::responses::{PathEdge, PathView, PathsResponse, RelationFacts};
 use super::scratch::{with_scratch, Scratch};
 use super::tables::KnowledgeGraph;
+use super::view::{GraphView, ViewEdge};
 use crate::model::{Direction, EntityRef, RelationKind};
 use crate::{Error, Result};
 
@@ -38,6 +42,8 @@ pub struct PathsRequest {
     pub relations: Vec<RelationKind>,
     /// The graph as it stood on this date: later relations are left out.
     pub as_of: Option<String>,
+    /// Which paths come first.
+    pub rank: PathRank,
     /// Bounds of the search; [`Budget::PATHS`] when absent.
     #[serde(skip)]
     pub budget: Option<Budget>,
@@ -50,9 +56,61 @@ impl Default for PathsRequest {
             k: 1,
             relations: Vec::new(),
             as_of: None,
+            rank: PathRank::Score,
             budget: None,
         }
     }
+}
+
+impl PathsRequest {
+    fn validate(&self) -> Result<()> {
+        if self.max_len == 0 || self.max_len > MAX_PATH_LENGTH {
+            return Err(Error::invalid_parameter(
+                "max_len",
+                format!("must be between 1 and {MAX_PATH_LENGTH}"),
+            ));
+        }
+        if self.k == 0 || self.k > MAX_K {
+            return Err(Error::invalid_parameter("k", format!("must be between 1 and {MAX_K}")));
+        }
+        Ok(())
+    }
+}
+
+/// How the paths between two entities are chosen and ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathRank {
+    /// The shortest paths, best `score` first: strong, recent links through
+    /// few hubs.
+    #[default]
+    Score,
+    /// The shortest paths, fewest hops first.
+    Length,
+    /// The strongest paths: the highest product of link strengths first.
+    Strength,
+}
+
+impl std::str::FromStr for PathRank {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.trim() {
+            "score" => Ok(PathRank::Score),
+            "length" => Ok(PathRank::Length),
+            "strength" => Ok(PathRank::Strength),
+            _ => Err(format!("unknown ranking `{s}`, expected score, length or strength")),
+        }
+    }
+}
+
+/// Cost added per hop to the −ln(strength) cost of the strongest route, so
+/// that of two equally strong routes the shorter wins (links of strength 1
+/// would otherwise cost nothing).
+pub const STRENGTH_HOP_COST: f64 = 0.01;
+
+/// Cost of following one relation of `kind` on the strongest route.
+pub fn link_cost(kind: RelationKind) -> f64 {
+    -f64::from(kind.strength()).ln() + STRENGTH_HOP_COST
 }
 
 /// Shared state of the searches of one request.
@@ -179,37 +237,42 @@ impl Search<'_> {
 }
 
 impl KnowledgeGraph {
-    /// Returns up to `k` shortest simple paths between two entities.
+    /// Returns up to `k` paths between two entities, chosen and ordered as
+    /// `request.rank` says.
     ///
     /// # Arguments
     /// * `from`, `to`: id, name or alias of each end.
-    /// * `request`: length bound, number of paths, relation filter, date,
-    ///   budget.
+    /// * `request`: length bound, number of paths, ranking, relation
+    ///   filter, date, budget.
     ///
     /// # Returns
-    /// With `k = 1`, the shortest path. With more, the `k` best of the
-    /// shortest simple paths (Yen's algorithm over bidirectional
-    /// breadth-first search, edges taken in either direction, a few more
-    /// than `k` found), ranked by `score`: strong relations, few hubs and
-    /// recent links first. Each hop names the strongest
-    /// relation between its two nodes, its direction along the path and its
-    /// evidence. No path within the bound gives an empty list.
-    /// `truncated` is set when the budget ran out after some paths were
-    /// found; [`Error::BudgetExceeded`] when it ran out before the first.
+    /// * [`PathRank::Score`] (the default): with `k = 1`, the shortest
+    ///   path; with more, the `k` best of the shortest simple paths (Yen's
+    ///   algorithm over bidirectional breadth-first search, edges taken in
+    ///   either direction, a few more than `k` found), ranked by `score`:
+    ///   strong relations, few hubs and recent links first.
+    /// * [`PathRank::Length`]: the `k` shortest simple paths, shortest
+    ///   first (ties in the order Yen's algorithm finds them).
+    /// * [`PathRank::Strength`]: the `k` strongest simple paths, strongest
+    ///   first: each relation costs −ln of its kind's strength (plus
+    ///   [`STRENGTH_HOP_COST`] so that the shorter of two equally strong
+    ///   routes wins), found by petgraph's `astar` (Dijkstra) on the
+    ///   graph's [`super::GraphView`] inside Yen's algorithm; a path's
+    ///   `strength` is the product of its links' strengths. Paths longer
+    ///   than `max_len` are left out.
+    ///
+    /// Each hop names the strongest relation between its two nodes, its
+    /// direction along the path and its evidence. No path within the bound
+    /// gives an empty list. `truncated` is set when the budget ran out after
+    /// some paths were found; [`Error::BudgetExceeded`] when it ran out
+    /// before the first.
     ///
     /// # Complexity
-    /// O(k · L · (V + E)) for paths of up to L hops, bounded by the budget
-    /// of visits and time.
+    /// Score and length: O(k · L · (V + E)) for paths of up to L hops;
+    /// strength: O(k · L · (V + E) log V). Both bounded by the budget of
+    /// visits and time.
     pub fn paths(&self, from: &str, to: &str, request: &PathsRequest) -> Result<PathsResponse> {
-        if request.max_len == 0 || request.max_len > MAX_PATH_LENGTH {
-            return Err(Error::invalid_parameter(
-                "max_len",
-                format!("must be between 1 and {MAX_PATH_LENGTH}"),
-            ));
-        }
-        if request.k == 0 || request.k > MAX_K {
-            return Err(Error::invalid_parameter("k", format!("must be between 1 and {MAX_K}")));
-        }
+        request.validate()?;
         let relations = RelationFilter::new(&request.relations, request.as_of.as_deref())?;
         let source = self.resolve(from)?;
         let target = self.resolve(to)?;
@@ -219,42 +282,47 @@ impl KnowledgeGraph {
                 "the two ends of a path must be different entities",
             ));
         }
-        let mut search = Search {
-            graph: self,
-            relations,
-            meter: Meter::new(request.budget.unwrap_or(Budget::PATHS)),
-        };
-        // A few more simple paths than asked for, so that ranking can bring a
-        // meaningful longer path ahead of a shorter one through a hub.
-        // A single path asked for is the shortest one: one search, no ranking.
-        let wanted = if request.k == 1 {
-            1
-        } else {
-            (request.k + RANKING_SLACK).min(MAX_K + RANKING_SLACK)
-        };
-        let found = with_scratch(self.adjacency().nodes(), |scratch| {
-            yen(&mut search, scratch, source, target, request.max_len, wanted)
-        });
-        if found.is_empty() && search.meter.exhausted() {
-            return Err(search.meter.error());
-        }
+        let budget = request.budget.unwrap_or(Budget::PATHS);
+        let (found, exhausted) = match request.rank {
+            PathRank::Strength => strongest(self, relations, budget, source, target, request),
+            PathRank::Score | PathRank::Length => {
+                let mut search = Search {
+                    graph: self,
+                    relations,
+                    meter: Meter::new(budget),
+                };
+                // A few more simple paths than asked for, so that ranking can
+                // bring a meaningful longer path ahead of a shorter one
+                // through a hub. A single path asked for is the shortest one:
+                // one search, no ranking.
+                let wanted = if request.k == 1 || request.rank == PathRank::Length {
+                    request.k
+                } else {
+                    (request.k + RANKING_SLACK).min(MAX_K + RANKING_SLACK)
+                };
+                let found = with_scratch(self.adjacency().nodes(), |scratch| {
+                    yen(&mut search, scratch, source, target, request.max_len, wanted)
+                });
+                tracing::debug!(visits = search.meter.visits(), found = found.len(), "paths");
+                if found.is_empty() && search.meter.exhausted() {
+                    return Err(search.meter.error());
+                }
+                Ok((found, search.meter.exhausted()))
+            }
+        }?;
         let mut paths: Vec<PathView> = found
             .iter()
-            .map(|p| self.path_view(p, &search.relations))
+            .map(|p| self.path_view(p, &relations))
             .collect::<Result<_>>()?;
-        paths.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.length.cmp(&b.length)));
+        if request.rank == PathRank::Score {
+            paths.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.length.cmp(&b.length)));
+        }
         paths.truncate(request.k);
-        tracing::debug!(
-            visits = search.meter.visits(),
-            found = found.len(),
-            truncated = search.meter.exhausted(),
-            "paths"
-        );
         Ok(PathsResponse {
             from: EntityRef::from(self.entity_at(source)),
             to: EntityRef::from(self.entity_at(target)),
             paths,
-            truncated: search.meter.exhausted(),
+            truncated: exhausted,
         })
     }
 
@@ -308,6 +376,7 @@ impl KnowledgeGraph {
             .count() as f32;
         let cost = (hop_cost + hub_cost - RECENCY_BONUS * recent).max(0.1);
         Ok(PathView {
+            strength: edges.iter().map(|e| e.kind.strength()).product(),
             score: 1.0 / cost,
             length: path.len() - 1,
             nodes: path.iter().map(|&i| EntityRef::from(self.entity_at(i))).collect(),
@@ -373,6 +442,97 @@ fn yen(
         found.push(candidates.remove(best));
     }
     found
+}
+
+/// The strongest simple paths, strongest first, and whether the budget ran
+/// out: Yen's algorithm with petgraph's `astar` (no heuristic: Dijkstra)
+/// over [`link_cost`] on the undirected view of the graph, banned nodes and
+/// links left out by an `EdgeFiltered` view.
+fn strongest(
+    graph: &KnowledgeGraph,
+    relations: RelationFilter,
+    budget: Budget,
+    source: EntityIndex,
+    target: EntityIndex,
+    request: &PathsRequest,
+) -> Result<(Vec<Vec<EntityIndex>>, bool)> {
+    let view = GraphView::filtered(graph, relations).with_budget(budget);
+    let both_ways = UndirectedAdaptor(&view);
+    let cost = |edge: ViewEdge| link_cost(*edge.weight());
+    let best = |banned_nodes: &[EntityIndex], bans: &SpurBans<'_>, from: EntityIndex| {
+        let allowed = EdgeFiltered::from_fn(
+            both_ways,
+            |edge: petgraph::visit::MaybeReversedEdgeReference<ViewEdge>| {
+                let (a, b) = (edge.source(), edge.target());
+                !banned_nodes.contains(&a) && !banned_nodes.contains(&b) && !bans.bans(a, b)
+            },
+        );
+        astar(
+            &allowed,
+            from,
+            |node| node == target,
+            |edge| link_cost(*edge.weight()),
+            |_| 0.0,
+        )
+        .map(|(_, path)| path)
+    };
+    let no_bans = SpurBans { spur: None, next: &[] };
+    let mut found: Vec<Vec<EntityIndex>> = Vec::new();
+    let mut candidates: Vec<(f64, Vec<EntityIndex>)> = Vec::new();
+    let path_cost = |path: &[EntityIndex]| -> f64 {
+        path.windows(2)
+            .map(|pair| {
+                view.edges_of(pair[0], petgraph::Direction::Outgoing)
+                    .chain(view.edges_of(pair[0], petgraph::Direction::Incoming))
+                    .filter(|e| e.source() == pair[1] || e.target() == pair[1])
+                    .map(cost)
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .sum()
+    };
+    if let Some(first) = best(&[], &no_bans, source) {
+        found.push(first);
+    }
+    while !found.is_empty() && found.len() < request.k && !view.budget_exhausted() {
+        let previous = found[found.len() - 1].clone();
+        for spur_at in 0..previous.len() - 1 {
+            let root = &previous[..=spur_at];
+            let next: Vec<EntityIndex> = found
+                .iter()
+                .filter(|p| p.len() > spur_at + 1 && &p[..=spur_at] == root)
+                .map(|p| p[spur_at + 1])
+                .collect();
+            let bans = SpurBans {
+                spur: Some(previous[spur_at]),
+                next: &next,
+            };
+            if let Some(tail) = best(&root[..spur_at], &bans, previous[spur_at]) {
+                let mut path = root[..spur_at].to_vec();
+                path.extend(tail);
+                if !found.contains(&path) && !candidates.iter().any(|(_, c)| *c == path) {
+                    candidates.push((path_cost(&path), path));
+                }
+            }
+            if view.budget_exhausted() {
+                break;
+            }
+        }
+        // the cheapest candidate, earliest found on ties
+        let Some(cheapest) =
+            (0..candidates.len()).min_by(|&i, &j| candidates[i].0.total_cmp(&candidates[j].0).then(i.cmp(&j)))
+        else {
+            break;
+        };
+        found.push(candidates.remove(cheapest).1);
+    }
+    // the budget's end hides edges, which can make a path look complete
+    // that a full search would have beaten: only what came before counts
+    let exhausted = view.budget_exhausted();
+    if found.is_empty() && exhausted {
+        return Err(view.budget_error());
+    }
+    found.retain(|path| path.len() - 1 <= request.max_len);
+    Ok((found, exhausted))
 }
 
 #[cfg(test)]

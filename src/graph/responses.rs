@@ -124,6 +124,10 @@ pub struct PathEdge {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PathView {
     pub length: usize,
+    /// The product of the strengths of its links (0–1]: 1 for a chain of
+    /// transfers, founding and equity, small through shared locations and
+    /// mentions.
+    pub strength: f32,
     /// How meaningful the connection is: higher for fewer, stronger,
     /// more recent links through fewer hubs.
     pub score: f32,
