@@ -363,7 +363,11 @@ fn sample_pairs(graph: &KnowledgeGraph, wanted: usize, budget: Duration) -> Benc
     for _ in 0..WARM_UP_QUERIES {
         let (a, b) = (warm_up.below(n), warm_up.below(n));
         if a != b {
-            black_box(graph.paths(id(a), id(b), &request)?);
+            black_box(graph.paths(&PathsRequest {
+                from: id(a).to_string(),
+                to: id(b).to_string(),
+                ..request.clone()
+            })?);
         }
     }
     let mut sampler = Sampler(PAIR_SEED);
@@ -385,7 +389,11 @@ fn sample_pairs(graph: &KnowledgeGraph, wanted: usize, budget: Duration) -> Benc
         }
         draws += 1;
         let query_started = Instant::now();
-        let answer = black_box(graph.paths(id(a), id(b), &request));
+        let answer = black_box(graph.paths(&PathsRequest {
+            from: id(a).to_string(),
+            to: id(b).to_string(),
+            ..request.clone()
+        }));
         let elapsed = query_started.elapsed();
         let Some(response) = within_budget(answer)? else {
             draws_truncated += 1;
@@ -482,7 +490,11 @@ fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize, budget: Duration
         }
         let (from, to) = (graph.entity_at(pair.from).id, graph.entity_at(pair.to).id);
         let started = Instant::now();
-        let answer = black_box(graph.paths(from, to, &request));
+        let answer = black_box(graph.paths(&PathsRequest {
+            from: from.to_string(),
+            to: to.to_string(),
+            ..request.clone()
+        }));
         samples.push(started.elapsed());
         let Some(response) = within_budget(answer)? else {
             truncated += 1;

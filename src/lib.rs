@@ -54,6 +54,7 @@ pub mod export;
 pub mod graph;
 mod heap;
 pub mod model;
+pub mod params;
 pub mod search;
 pub mod store;
 pub mod synth;

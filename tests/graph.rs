@@ -6,9 +6,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use innograph::graph::{Budget, NeighborsRequest, PathsRequest, PersistentGraph, LOG_FILE};
+use innograph::graph::{Budget, NeighborsRequest, PathsRequest, PersistentGraph};
 use innograph::model::Change;
 use innograph::model::{Direction, Entity, EntityKind, Evidence, Relation, RelationKind};
+use innograph::store::LOG_FILE;
 use innograph::Engine;
 
 use crate::common::engine;
@@ -21,7 +22,7 @@ fn budget(max_visits: usize, max_time: Duration) -> Option<Budget> {
 #[test]
 fn professor_to_the_incubator_of_his_teams_spin_off() {
     let response = engine()
-        .paths("杨建明", "青岛市工业技术研究院", &PathsRequest::default())
+        .paths(&PathsRequest::between("杨建明", "青岛市工业技术研究院"))
         .unwrap();
     let path = &response.paths[0];
     assert_eq!(path.length, 2);
@@ -32,14 +33,10 @@ fn professor_to_the_incubator_of_his_teams_spin_off() {
         RelationKind::IncubatedBy | RelationKind::Founded
     ));
     let incubation = engine()
-        .paths(
-            "喜海生物",
-            "青岛市工业技术研究院",
-            &PathsRequest {
-                relations: vec![RelationKind::IncubatedBy],
-                ..Default::default()
-            },
-        )
+        .paths(&PathsRequest {
+            relations: vec![RelationKind::IncubatedBy],
+            ..PathsRequest::between("喜海生物", "青岛市工业技术研究院")
+        })
         .unwrap();
     assert_eq!(incubation.paths[0].length, 1);
     assert!(path.edges.iter().all(|e| !e.facts.evidence.is_empty()));
@@ -48,14 +45,10 @@ fn professor_to_the_incubator_of_his_teams_spin_off() {
 #[test]
 fn investor_to_the_zone_and_k_paths() {
     let response = engine()
-        .paths(
-            "阿斯利康",
-            "青岛高新区",
-            &PathsRequest {
-                k: 5,
-                ..Default::default()
-            },
-        )
+        .paths(&PathsRequest {
+            k: 5,
+            ..PathsRequest::between("阿斯利康", "青岛高新区")
+        })
         .unwrap();
     assert!(response.paths.len() >= 3, "{}", response.paths.len());
     assert!(response.paths.windows(2).all(|w| w[0].length <= w[1].length));
@@ -85,7 +78,13 @@ fn paths_between_universities_and_enterprises_respect_relation_filters() {
         max_len: 3,
         ..Default::default()
     };
-    let response = engine().paths("青岛农业大学", "喜海生物", &request).unwrap();
+    let response = engine()
+        .paths(&PathsRequest {
+            from: "青岛农业大学".to_string(),
+            to: "喜海生物".to_string(),
+            ..request.clone()
+        })
+        .unwrap();
     let path = &response.paths[0];
     assert!(path.edges.iter().all(|e| request.relations.contains(&e.kind)));
 }
@@ -141,7 +140,13 @@ fn k_shortest_paths_out_of_budget_answer_budget_exceeded() {
         budget: budget(3, Duration::from_secs(5)),
         ..Default::default()
     };
-    let error = engine().paths("阿斯利康", "青岛高新区", &request).unwrap_err();
+    let error = engine()
+        .paths(&PathsRequest {
+            from: "阿斯利康".to_string(),
+            to: "青岛高新区".to_string(),
+            ..request.clone()
+        })
+        .unwrap_err();
     assert!(matches!(error, innograph::Error::BudgetExceeded { .. }), "{error:?}");
     assert_eq!(error.status(), 422);
     assert_eq!(error.code(), "budget_exceeded");
@@ -158,20 +163,16 @@ fn k_shortest_paths_out_of_budget_answer_budget_exceeded() {
 
     // a budget that runs out after the first path: fewer paths, flagged
     let shortest = engine()
-        .paths("阿斯利康", "青岛高新区", &PathsRequest::default())
+        .paths(&PathsRequest::between("阿斯利康", "青岛高新区"))
         .unwrap();
     assert!(!shortest.truncated);
     let many = engine()
-        .paths(
-            "阿斯利康",
-            "青岛高新区",
-            &PathsRequest {
-                k: 10,
-                max_len: 6,
-                budget: budget(400, Duration::from_secs(5)),
-                ..Default::default()
-            },
-        )
+        .paths(&PathsRequest {
+            k: 10,
+            max_len: 6,
+            budget: budget(400, Duration::from_secs(5)),
+            ..PathsRequest::between("阿斯利康", "青岛高新区")
+        })
         .unwrap();
     assert!(many.truncated);
     assert!(!many.paths.is_empty());
@@ -248,7 +249,7 @@ fn changes_survive_a_restart_a_torn_log_and_compaction() {
     let generation = innograph::store::current_generation(&index).unwrap().unwrap();
     let before = Engine::open(&index).unwrap().graph().stats();
 
-    let mut graph = PersistentGraph::open(&generation).unwrap();
+    let mut graph = PersistentGraph::open(innograph::store::graph_files(&generation)).unwrap();
     graph
         .apply(Change::PutEntity {
             entity: new_enterprise(),
@@ -301,7 +302,7 @@ fn changes_survive_a_restart_a_torn_log_and_compaction() {
     bytes.extend_from_slice(&[200, 0, 0, 0, 1, 2, 3, 4, b'{', b'"']);
     std::fs::write(&log, &bytes).unwrap();
     check(&Engine::open(&index).unwrap());
-    let mut graph = PersistentGraph::open(&generation).unwrap();
+    let mut graph = PersistentGraph::open(innograph::store::graph_files(&generation)).unwrap();
     assert_eq!(graph.pending(), 3);
 
     // compaction folds the log into the snapshot; reopening gives the same graph

@@ -29,7 +29,13 @@ fn components_and_unit_distances_agree_with_the_engine() {
             max_len: 6,
             ..Default::default()
         };
-        let paths = engine().paths("杨建明", &to, &request).unwrap();
+        let paths = engine()
+            .paths(&PathsRequest {
+                from: "杨建明".to_string(),
+                to: to.clone(),
+                ..request.clone()
+            })
+            .unwrap();
         match hops.get(&target) {
             Some(&length) if length <= 6 => {
                 assert_eq!(paths.paths[0].length, length, "杨建明 → {to}");
@@ -61,7 +67,13 @@ fn the_strongest_route_is_dijkstras() {
         rank: PathRank::Strength,
         ..Default::default()
     };
-    let strongest = engine().paths("杨建明", "青岛高新区", &request).unwrap();
+    let strongest = engine()
+        .paths(&PathsRequest {
+            from: "杨建明".to_string(),
+            to: "青岛高新区".to_string(),
+            ..request.clone()
+        })
+        .unwrap();
     let first = &strongest.paths[0];
     assert_eq!(first.length, nodes.len() - 1);
     let route_cost: f64 = first.edges.iter().map(|e| link_cost(e.kind)).sum();
@@ -75,9 +87,7 @@ fn the_strongest_route_is_dijkstras() {
         assert!((path.strength - product).abs() < 1e-6);
     }
     // a shortest path may be weaker than the strongest one
-    let shortest = engine()
-        .paths("杨建明", "青岛高新区", &PathsRequest::default())
-        .unwrap();
+    let shortest = engine().paths(&PathsRequest::between("杨建明", "青岛高新区")).unwrap();
     assert!(shortest.paths[0].length <= first.length);
     assert!(shortest.paths[0].strength <= first.strength + 1e-6);
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use innograph::graph::ARCHIVE_FILE;
+use innograph::store::ARCHIVE_FILE;
 use innograph::Engine;
 use serde_json::{json, Value};
 
@@ -320,7 +320,7 @@ async fn changes_logged_before_a_crash_reach_search_at_the_next_open() {
     };
     // what a crash after the log append leaves: the change in the graph
     // log, not in the search index
-    let mut logged = innograph::graph::PersistentGraph::open(&generation).unwrap();
+    let mut logged = innograph::graph::PersistentGraph::open(innograph::store::graph_files(&generation)).unwrap();
     logged.apply(innograph::model::Change::PutEntity { entity }).unwrap();
     drop(logged);
     assert_eq!(found(Engine::open(&index).unwrap()).await, (true, 1));
@@ -330,7 +330,7 @@ async fn changes_logged_before_a_crash_reach_search_at_the_next_open() {
         "and at the open after"
     );
 
-    let mut logged = innograph::graph::PersistentGraph::open(&generation).unwrap();
+    let mut logged = innograph::graph::PersistentGraph::open(innograph::store::graph_files(&generation)).unwrap();
     logged
         .apply(innograph::model::Change::DeleteEntity {
             id: "ent_api_sodium".into(),

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use crate::model::{EntityKind, RelationKind};
 use crate::{Error, Result};
 
 /// The raw parameters of one request.
@@ -65,26 +64,5 @@ impl Params {
                     .map_err(|message| Error::invalid_parameter(name, message))
             })
             .transpose()
-    }
-
-    /// A comma-separated list of relation kinds.
-    pub(crate) fn relation_kinds(&self, name: &str) -> Result<Vec<RelationKind>> {
-        self.list(name, |s| s.parse::<RelationKind>())
-    }
-
-    /// A comma-separated list of entity kinds.
-    pub(crate) fn entity_kinds(&self, name: &str) -> Result<Vec<EntityKind>> {
-        self.list(name, |s| s.parse::<EntityKind>())
-    }
-
-    fn list<T>(&self, name: &str, parse: impl Fn(&str) -> std::result::Result<T, String>) -> Result<Vec<T>> {
-        let Some(text) = self.text(name) else {
-            return Ok(Vec::new());
-        };
-        text.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| parse(s).map_err(|message| Error::invalid_parameter(name, message)))
-            .collect()
     }
 }

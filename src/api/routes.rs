@@ -9,7 +9,10 @@ use serde_json::json;
 
 use super::params::Params;
 use super::{ApiError, SharedEngine};
-use crate::graph::{ClusterMethod, Measure, NeighborsRequest, PathsRequest};
+use crate::graph::{
+    CentralityRequest, ClustersRequest, CommonRequest, EquityRequest, NeighborsRequest, PathsRequest, RelationPage,
+    TimelineRequest,
+};
 use crate::model::{Change, Entity, Relation, RelationKind};
 use crate::search::SearchRequest;
 use crate::Result;
@@ -31,12 +34,12 @@ where
 pub(crate) async fn health(engine: SharedEngine) -> HttpResponse {
     let engine = engine.get();
     let manifest = engine.manifest();
-    let graph = engine.graph();
+    let (entities, relations) = engine.counts();
     HttpResponse::Ok().json(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
-        "entities": graph.entity_count(),
-        "relations": graph.relation_count(),
+        "entities": entities,
+        "relations": relations,
         "documents": manifest.counts.documents,
         "built_at": manifest.built_at,
     }))
@@ -76,96 +79,59 @@ pub(crate) async fn suggest(engine: SharedEngine, query: Query) -> Result<HttpRe
     answer(engine, move |engine| engine.suggest(&prefix, limit)).await
 }
 
+/// The request struct `T` read from the request's query string.
+fn query<T: serde::de::DeserializeOwned>(request: &HttpRequest) -> Result<T, ApiError> {
+    Ok(crate::params::from_query(request.query_string())?)
+}
+
 pub(crate) async fn entity(
     engine: SharedEngine,
     id: web::Path<String>,
-    query: Query,
+    request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let params = Params::new(query.into_inner(), &["relation", "offset", "limit"])?;
-    let page = crate::graph::RelationPage {
-        relations: params.relation_kinds("relation")?,
-        offset: params.number("offset", 0)?,
-        limit: params.number("limit", crate::graph::ENTITY_RELATIONS)?,
-    };
+    let page: RelationPage = query(&request)?;
     answer(engine, move |engine| engine.entity_page(&id, &page)).await
 }
 
 pub(crate) async fn neighbors(
     engine: SharedEngine,
     id: web::Path<String>,
-    query: Query,
+    request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(
-        query.into_inner(),
-        &["depth", "relation", "kind", "limit", "direction", "as_of"],
-    )?;
-    let defaults = NeighborsRequest::default();
-    let request = NeighborsRequest {
-        depth: params.number("depth", defaults.depth)?,
-        relations: params.relation_kinds("relation")?,
-        kinds: params.entity_kinds("kind")?,
-        limit: params.number("limit", defaults.limit)?,
-        direction: params.parsed("direction")?.unwrap_or_default(),
-        as_of: params.text("as_of"),
-        budget: None,
-    };
+    let neighbors: NeighborsRequest = query(&request)?;
     let id = id.into_inner();
-    answer(engine, move |engine| engine.neighbors(&id, &request)).await
+    answer(engine, move |engine| engine.neighbors(&id, &neighbors)).await
 }
 
-pub(crate) async fn paths(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(
-        query.into_inner(),
-        &["from", "to", "max_len", "k", "relation", "as_of", "rank"],
-    )?;
-    let defaults = PathsRequest::default();
-    let from = params.required("from")?;
-    let to = params.required("to")?;
-    let request = PathsRequest {
-        max_len: params.number("max_len", defaults.max_len)?,
-        k: params.number("k", defaults.k)?,
-        relations: params.relation_kinds("relation")?,
-        as_of: params.text("as_of"),
-        rank: params.parsed("rank")?.unwrap_or_default(),
-        budget: None,
-    };
-    answer(engine, move |engine| engine.paths(&from, &to, &request)).await
+pub(crate) async fn paths(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let paths: PathsRequest = query(&request)?;
+    answer(engine, move |engine| engine.paths(&paths)).await
 }
 
-pub(crate) async fn common(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["a", "b", "limit"])?;
-    let (a, b) = (params.required("a")?, params.required("b")?);
-    let limit = params.number("limit", 50)?;
-    answer(engine, move |engine| engine.graph().common_neighbors(&a, &b, limit)).await
+pub(crate) async fn common(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let common: CommonRequest = query(&request)?;
+    answer(engine, move |engine| engine.common(&common)).await
 }
 
-pub(crate) async fn centrality(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["kind", "measure", "limit"])?;
-    let measure = params.parsed("measure")?.unwrap_or(Measure::Pagerank);
-    let kind = params.parsed("kind")?;
-    let limit = params.number("limit", 20)?;
-    answer(engine, move |engine| engine.graph().centrality(measure, kind, limit)).await
+pub(crate) async fn centrality(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let centrality: CentralityRequest = query(&request)?;
+    answer(engine, move |engine| engine.centrality(&centrality)).await
 }
 
-pub(crate) async fn clusters(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["method", "limit"])?;
-    let method = params.parsed("method")?.unwrap_or(ClusterMethod::Components);
-    let limit = params.number("limit", 20)?;
-    answer(engine, move |engine| engine.graph().clusters(method, limit)).await
+pub(crate) async fn clusters(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let clusters: ClustersRequest = query(&request)?;
+    answer(engine, move |engine| engine.clusters(&clusters)).await
 }
 
-pub(crate) async fn timeline(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["id"])?;
-    let id = params.required("id")?;
-    answer(engine, move |engine| engine.graph().timeline(&id)).await
+pub(crate) async fn timeline(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let timeline: TimelineRequest = query(&request)?;
+    answer(engine, move |engine| engine.timeline(&timeline)).await
 }
 
-pub(crate) async fn equity(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["id", "depth"])?;
-    let id = params.required("id")?;
-    let depth = params.number("depth", 3)?;
-    answer(engine, move |engine| engine.graph().equity(&id, depth)).await
+pub(crate) async fn equity(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let equity: EquityRequest = query(&request)?;
+    answer(engine, move |engine| engine.equity(&equity)).await
 }
 
 pub(crate) async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -179,7 +145,7 @@ pub(crate) async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiE
 /// A short page for people who open the server in a browser.
 pub(crate) async fn home(engine: SharedEngine) -> HttpResponse {
     let engine = engine.get();
-    let graph = engine.graph();
+    let (entities, relations) = engine.counts();
     let page = format!(
         "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>innograph 创新图谱</title>\
          <h1>innograph 创新图谱</h1>\
@@ -193,8 +159,8 @@ pub(crate) async fn home(engine: SharedEngine) -> HttpResponse {
          <li><a href=\"/api/openapi.json\">/api/openapi.json</a> (OpenAPI)</li>\
          <li><a href=\"/metrics\">/metrics</a></li>\
          </ul></html>",
-        graph.entity_count(),
-        graph.relation_count(),
+        entities,
+        relations,
         engine.manifest().counts.documents
     );
     HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
@@ -250,13 +216,6 @@ async fn write(
     Ok(HttpResponse::build(status).json(receipt))
 }
 
-/// The id of the entity `key` (an id, a name or an alias) names.
-fn entity_id(engine: &crate::Engine, key: &str) -> Result<String> {
-    let graph = engine.graph();
-    let index = graph.resolve(key)?;
-    Ok(graph.entity_at(index).id.to_string())
-}
-
 pub(crate) async fn put_entity(
     engine: SharedEngine,
     request: HttpRequest,
@@ -274,7 +233,7 @@ pub(crate) async fn delete_entity(
     let key = id.into_inner();
     write(engine, &request, move |engine| {
         Ok(Change::DeleteEntity {
-            id: entity_id(engine, &key)?,
+            id: engine.resolve_id(&key)?,
         })
     })
     .await
@@ -287,8 +246,8 @@ pub(crate) async fn put_relation(
 ) -> Result<HttpResponse, ApiError> {
     let mut relation = body.into_inner();
     write(engine, &request, move |engine| {
-        relation.from = entity_id(engine, &relation.from)?;
-        relation.to = entity_id(engine, &relation.to)?;
+        relation.from = engine.resolve_id(&relation.from)?;
+        relation.to = engine.resolve_id(&relation.to)?;
         Ok(Change::PutRelation { relation })
     })
     .await
@@ -306,8 +265,8 @@ pub(crate) async fn delete_relation(
         .ok_or_else(|| crate::Error::invalid_parameter("kind", "is required: the kind of the relations to delete"))?;
     write(engine, &request, move |engine| {
         Ok(Change::DeleteRelation {
-            from: entity_id(engine, &from)?,
-            to: entity_id(engine, &to)?,
+            from: engine.resolve_id(&from)?,
+            to: engine.resolve_id(&to)?,
             kind,
         })
     })

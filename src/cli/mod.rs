@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::graph::{ClusterMethod, Measure, NeighborsRequest, PathsRequest};
-use crate::model::{Direction, EntityKind, RelationKind};
+use crate::graph::{
+    CentralityRequest, ClustersRequest, CommonRequest, EquityRequest, NeighborsRequest, PathsRequest, RelationPage,
+    TimelineRequest,
+};
 use crate::search::SearchRequest;
 use crate::store::{self, BuildProgress};
 use crate::Engine;
@@ -47,6 +49,39 @@ pub enum Command {
         #[arg(long, default_value = "corpus", env = "INNOGRAPH_CORPUS")]
         corpus: PathBuf,
     },
+    #[command(flatten)]
+    Query(QueryCommand),
+    /// Generate a synthetic ecosystem (corpus format, every record marked synthetic).
+    Gen {
+        /// Number of entities.
+        #[arg(long)]
+        entities: usize,
+        /// Output directory (must be empty, or an earlier synthetic corpus with --force).
+        #[arg(long)]
+        out: PathBuf,
+        /// Random seed: the same seed gives the same corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Replace an earlier synthetic corpus in the output directory.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write the graph for other tools: GraphML, or CSV for neo4j-admin import.
+    Export {
+        /// `graphml` (one innograph.graphml) or `neo4j` (nodes.csv and relationships.csv).
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// Directory to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The commands that query an opened index.
+#[derive(Debug, Subcommand)]
+pub enum QueryCommand {
     /// Full-text search over documents and entity profiles.
     Search {
         /// Query: words (all required), "phrases", -exclusions.
@@ -90,132 +125,66 @@ pub enum Command {
     },
     /// Show an entity and its relations, by id, name or alias.
     Entity {
+        /// The entity: an id, a name or an alias.
         id: String,
-        /// List only relations of these kinds (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        relation: Vec<RelationKind>,
-        /// Relations to skip, in the listing's order (strongest kinds first).
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
-        /// Relations to list (at most 5000).
-        #[arg(long, default_value_t = crate::graph::ENTITY_RELATIONS)]
-        limit: usize,
+        #[command(flatten)]
+        page: RelationPage,
         #[arg(long)]
         json: bool,
     },
     /// Show the neighbourhood of an entity.
     Neighbors {
+        /// The entity at the centre: an id, a name or an alias.
         id: String,
-        /// Hops from the entity (1 to 3).
-        #[arg(long, default_value_t = 1)]
-        depth: usize,
-        /// Follow only these relation kinds (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        relation: Vec<RelationKind>,
-        /// Enter only these entity kinds (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        kind: Vec<EntityKind>,
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
-        /// Follow relations leaving (out), entering (in) or both.
-        #[arg(long, default_value = "both")]
-        direction: Direction,
-        /// The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD).
-        #[arg(long)]
-        as_of: Option<String>,
+        #[command(flatten)]
+        request: NeighborsRequest,
         #[arg(long)]
         json: bool,
     },
-    /// Find the shortest paths between two entities.
+    /// Find the shortest (or strongest) paths between two entities.
     Path {
-        from: String,
-        to: String,
-        /// Longest path in hops (1 to 6).
-        #[arg(long, default_value_t = 4)]
-        max_len: usize,
-        /// How many paths (1 to 10).
-        #[arg(long, default_value_t = 1)]
-        k: usize,
-        /// Follow only these relation kinds (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        relation: Vec<RelationKind>,
-        /// The graph as it stood on this date.
-        #[arg(long)]
-        as_of: Option<String>,
+        #[command(flatten)]
+        request: PathsRequest,
         #[arg(long)]
         json: bool,
     },
     /// The neighbours two entities share.
     Common {
-        a: String,
-        b: String,
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
+        #[command(flatten)]
+        request: CommonRequest,
         #[arg(long)]
         json: bool,
     },
     /// The most central entities (PageRank or degree), overall or of a kind.
     Centrality {
-        #[arg(long)]
-        kind: Option<EntityKind>,
-        #[arg(long, default_value = "pagerank")]
-        measure: Measure,
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        #[command(flatten)]
+        request: CentralityRequest,
         #[arg(long)]
         json: bool,
     },
     /// The largest clusters: connected components or communities.
     Clusters {
-        #[arg(long, default_value = "components")]
-        method: ClusterMethod,
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        #[command(flatten)]
+        request: ClustersRequest,
         #[arg(long)]
         json: bool,
     },
     /// An entity's dated relations, oldest first.
     Timeline {
-        id: String,
+        #[command(flatten)]
+        request: TimelineRequest,
         #[arg(long)]
         json: bool,
     },
     /// Equity chains up and down from an entity, with cumulative shares.
     Equity {
-        id: String,
-        #[arg(long, default_value_t = 3)]
-        depth: usize,
+        #[command(flatten)]
+        request: EquityRequest,
         #[arg(long)]
         json: bool,
-    },
-    /// Generate a synthetic ecosystem (corpus format, every record marked synthetic).
-    Gen {
-        /// Number of entities.
-        #[arg(long)]
-        entities: usize,
-        /// Output directory (must be empty, or an earlier synthetic corpus with --force).
-        #[arg(long)]
-        out: PathBuf,
-        /// Random seed: the same seed gives the same corpus.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Replace an earlier synthetic corpus in the output directory.
-        #[arg(long)]
-        force: bool,
     },
     /// Counts per entity and relation kind, degree percentiles.
     Stats {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Write the graph for other tools: GraphML, or CSV for neo4j-admin import.
-    Export {
-        /// `graphml` (one innograph.graphml) or `neo4j` (nodes.csv and relationships.csv).
-        #[arg(long, value_enum)]
-        format: ExportFormatArg,
-        /// Directory to write into (created if missing).
-        #[arg(long)]
-        out: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -232,12 +201,23 @@ pub enum ExportFormatArg {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let index = cli.index.as_path();
     match cli.command {
-        Command::Build { corpus } => {
-            build_with_progress(&corpus, index)?;
-            Ok(())
-        }
+        Command::Build { corpus } => build_with_progress(&corpus, index).map(drop),
         Command::Serve { addr, corpus } => serve(index, &corpus, &addr),
-        Command::Search {
+        Command::Gen {
+            entities,
+            out,
+            seed,
+            force,
+        } => generate(entities, out, seed, force),
+        Command::Export { format, out, json } => export(index, format, &out, json),
+        Command::Query(query) => answer(&open(index)?, query),
+    }
+}
+
+/// Runs a query command against an opened index and prints its answer.
+fn answer(engine: &Engine, command: QueryCommand) -> anyhow::Result<()> {
+    match command {
+        QueryCommand::Search {
             query,
             kind,
             industry,
@@ -250,7 +230,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             offset,
             json,
         } => {
-            let engine = open(index)?;
             let request = SearchRequest {
                 q: query,
                 kind,
@@ -267,125 +246,60 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let response = engine.search(&request)?;
             print(json, &response, || output::search(&response))
         }
-        Command::Suggest { prefix, limit, json } => {
-            let engine = open(index)?;
+        QueryCommand::Suggest { prefix, limit, json } => {
             let response = engine.suggest(&prefix, limit)?;
             print(json, &response, || output::suggest(&response))
         }
-        Command::Entity {
-            id,
-            relation,
-            offset,
-            limit,
-            json,
-        } => {
-            let engine = open(index)?;
-            let page = crate::graph::RelationPage {
-                relations: relation,
-                offset,
-                limit,
-            };
+        QueryCommand::Entity { id, page, json } => {
             let view = engine.entity_page(&id, &page)?;
             print(json, &view, || output::entity(&view))
         }
-        Command::Neighbors {
-            id,
-            depth,
-            relation,
-            kind,
-            limit,
-            direction,
-            as_of,
-            json,
-        } => {
-            let engine = open(index)?;
-            let request = NeighborsRequest {
-                depth,
-                relations: relation,
-                kinds: kind,
-                limit,
-                direction,
-                as_of,
-                budget: None,
-            };
+        QueryCommand::Neighbors { id, request, json } => {
             let response = engine.neighbors(&id, &request)?;
             print(json, &response, || output::neighbors(&response))
         }
-        Command::Path {
-            from,
-            to,
-            max_len,
-            k,
-            relation,
-            as_of,
-            json,
-        } => {
-            let engine = open(index)?;
-            let request = PathsRequest {
-                max_len,
-                k,
-                relations: relation,
-                as_of,
-                rank: Default::default(),
-                budget: None,
-            };
-            let response = engine.paths(&from, &to, &request)?;
+        QueryCommand::Path { request, json } => {
+            let response = engine.paths(&request)?;
             print(json, &response, || output::paths(&response))
         }
-        Command::Common { a, b, limit, json } => {
-            let engine = open(index)?;
-            let response = engine.graph().common_neighbors(&a, &b, limit)?;
+        QueryCommand::Common { request, json } => {
+            let response = engine.common(&request)?;
             print(json, &response, || output::common(&response))
         }
-        Command::Centrality {
-            kind,
-            measure,
-            limit,
-            json,
-        } => {
-            let engine = open(index)?;
-            let response = engine.graph().centrality(measure, kind, limit)?;
+        QueryCommand::Centrality { request, json } => {
+            let response = engine.centrality(&request)?;
             print(json, &response, || output::centrality(&response))
         }
-        Command::Clusters { method, limit, json } => {
-            let engine = open(index)?;
-            let response = engine.graph().clusters(method, limit)?;
+        QueryCommand::Clusters { request, json } => {
+            let response = engine.clusters(&request)?;
             print(json, &response, || output::clusters(&response))
         }
-        Command::Timeline { id, json } => {
-            let engine = open(index)?;
-            let response = engine.graph().timeline(&id)?;
+        QueryCommand::Timeline { request, json } => {
+            let response = engine.timeline(&request)?;
             print(json, &response, || output::timeline(&response))
         }
-        Command::Equity { id, depth, json } => {
-            let engine = open(index)?;
-            let response = engine.graph().equity(&id, depth)?;
+        QueryCommand::Equity { request, json } => {
+            let response = engine.equity(&request)?;
             print(json, &response, || output::equity(&response))
         }
-        Command::Gen {
-            entities,
-            out,
-            seed,
-            force,
-        } => generate(entities, out, seed, force),
-        Command::Stats { json } => {
-            let engine = open(index)?;
+        QueryCommand::Stats { json } => {
             let stats = engine.stats();
             print(json, &stats, || output::stats(&stats))
         }
-        Command::Export { format, out, json } => {
-            // read only: the snapshot and the changes logged since
-            let generation = live_generation(index)?;
-            let mut graph = crate::graph::KnowledgeGraph::load(&generation.join(store::GRAPH_FILE))?;
-            graph.replay_log(&generation)?;
-            let format = match format {
-                ExportFormatArg::Graphml => crate::export::ExportFormat::GraphMl,
-                ExportFormatArg::Neo4j => crate::export::ExportFormat::Neo4j,
-            };
-            let summary = crate::export::export(&graph, format, &out)?;
-            print(json, &summary, || output::export(&summary, format))
-        }
     }
+}
+
+/// Writes the graph of the live generation (its snapshot and the changes
+/// logged since) for other tools.
+fn export(index: &Path, format: ExportFormatArg, out: &Path, json: bool) -> anyhow::Result<()> {
+    let generation = live_generation(index)?;
+    let graph = store::load_graph(&generation)?;
+    let format = match format {
+        ExportFormatArg::Graphml => crate::export::ExportFormat::GraphMl,
+        ExportFormatArg::Neo4j => crate::export::ExportFormat::Neo4j,
+    };
+    let summary = crate::export::export(&graph, format, out)?;
+    print(json, &summary, || output::export(&summary, format))
 }
 
 /// The live generation of the index at `index`.

@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use serde::Serialize;
 
 use crate::graph::{
-    EntityView, GraphStats, KnowledgeGraph, NeighborsRequest, NeighborsResponse, PathsRequest, PathsResponse,
-    MAX_NEIGHBORS,
+    CentralityRequest, CentralityResponse, ClustersRequest, ClustersResponse, CommonRequest, CommonResponse,
+    EntityView, EquityRequest, EquityResponse, GraphStats, KnowledgeGraph, NeighborsRequest, NeighborsResponse,
+    PathsRequest, PathsResponse, TimelineRequest, TimelineResponse, MAX_NEIGHBORS,
 };
 use crate::search::{SearchIndex, SearchRequest, SearchResponse, SuggestResponse, Suggester};
 use crate::store::{self, Manifest};
@@ -71,7 +72,8 @@ impl Engine {
         })?;
         let started = std::time::Instant::now();
         let manifest = Manifest::read(&generation.join(store::MANIFEST_FILE))?;
-        let mut graph = KnowledgeGraph::load(&generation.join(store::GRAPH_FILE))?;
+        let files = store::graph_files(&generation);
+        let mut graph = KnowledgeGraph::load(&files.snapshot)?;
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "graph loaded");
         let dictionary_path = generation.join(store::DICTIONARY_FILE);
         let dictionary_text = std::fs::read_to_string(&dictionary_path).map_err(|e| Error::io(&dictionary_path, e))?;
@@ -86,7 +88,7 @@ impl Engine {
         // The graph replays the logged changes; the search index is then
         // brought up to them (a change is logged before its entry is
         // committed, so a crash can leave the index behind, never ahead).
-        let logged = graph.replay_log(&generation)?;
+        let logged = graph.replay_log(&files.log)?;
         let search_dir = generation.join(store::SEARCH_DIR);
         let search = SearchIndex::open(&search_dir, segmenter).map_err(|e| match e {
             Error::Tantivy(inner) => Error::CorruptIndex {
@@ -99,7 +101,7 @@ impl Engine {
             },
             other => other,
         })?;
-        write::catch_up_search(&search, index_dir, &logged, graph.epoch)?;
+        write::catch_up_search(&search, index_dir, &logged, graph.epoch())?;
         let suggester = Suggester::build(&graph);
         crate::heap::release_free_memory();
         tracing::debug!(
@@ -220,8 +222,66 @@ impl Engine {
     }
 
     /// Paths between two entities.
-    pub fn paths(&self, from: &str, to: &str, request: &PathsRequest) -> Result<PathsResponse> {
-        self.graph().paths(from, to, request)
+    pub fn paths(&self, request: &PathsRequest) -> Result<PathsResponse> {
+        self.graph().paths(request)
+    }
+
+    /// The neighbours two entities share.
+    pub fn common(&self, request: &CommonRequest) -> Result<CommonResponse> {
+        for (name, key) in [("a", &request.a), ("b", &request.b)] {
+            if key.is_empty() {
+                return Err(Error::invalid_parameter(
+                    name,
+                    "is required: an entity id, name or alias",
+                ));
+            }
+        }
+        self.graph().common_neighbors(&request.a, &request.b, request.limit)
+    }
+
+    /// The most central entities.
+    pub fn centrality(&self, request: &CentralityRequest) -> Result<CentralityResponse> {
+        self.graph().centrality(request.measure, request.kind, request.limit)
+    }
+
+    /// The largest clusters.
+    pub fn clusters(&self, request: &ClustersRequest) -> Result<ClustersResponse> {
+        self.graph().clusters(request.method, request.limit)
+    }
+
+    /// An entity's dated relations.
+    pub fn timeline(&self, request: &TimelineRequest) -> Result<TimelineResponse> {
+        if request.id.is_empty() {
+            return Err(Error::invalid_parameter(
+                "id",
+                "is required: an entity id, name or alias",
+            ));
+        }
+        self.graph().timeline(&request.id)
+    }
+
+    /// Equity chains up and down from an entity.
+    pub fn equity(&self, request: &EquityRequest) -> Result<EquityResponse> {
+        if request.id.is_empty() {
+            return Err(Error::invalid_parameter(
+                "id",
+                "is required: an entity id, name or alias",
+            ));
+        }
+        self.graph().equity(&request.id, request.depth)
+    }
+
+    /// The id of the entity `key` (an id, a name or an alias) names.
+    pub fn resolve_id(&self, key: &str) -> Result<String> {
+        let graph = self.graph();
+        let entity = graph.resolve(key)?;
+        Ok(graph.entity_at(entity).id.to_string())
+    }
+
+    /// Entities and relations in the graph now.
+    pub fn counts(&self) -> (usize, usize) {
+        let graph = self.graph();
+        (graph.entity_count(), graph.relation_count())
     }
 
     /// Counts and shape of the index.

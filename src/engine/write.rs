@@ -21,7 +21,7 @@ use std::sync::{Arc, PoisonError};
 use serde::Serialize;
 
 use super::{Current, Engine};
-use crate::graph::{fold_log, GraphLog, KnowledgeGraph, LOG_FILE};
+use crate::graph::{fold_log, GraphLog, KnowledgeGraph};
 use crate::model::Change;
 use crate::search::{SearchIndex, SearchWriter, Suggester};
 use crate::store::{self, WriteLock};
@@ -91,7 +91,7 @@ impl Engine {
             },
             other => other,
         })?;
-        let (log, _) = GraphLog::open(&self.generation.join(LOG_FILE), graph.epoch)?;
+        let (log, _) = GraphLog::open(&store::graph_files(&self.generation).log, graph.epoch())?;
         Ok(Writer {
             log,
             search,
@@ -142,7 +142,7 @@ impl Engine {
         let searched = if names_changed {
             writer
                 .search
-                .commit_logged(graph.epoch, writer.log.len())
+                .commit_logged(graph.epoch(), writer.log.len())
                 .and_then(|()| self.search.reload())
         } else {
             Ok(())
@@ -171,7 +171,7 @@ impl Engine {
         // the new graph is folded into a snapshot before anyone reads it
         let mut compacted = writer.log.len() >= self.compact_after;
         if compacted {
-            match fold_log(&graph, &self.generation) {
+            match fold_log(&graph, &store::graph_files(&self.generation)) {
                 Ok((folded, log)) => {
                     graph = Arc::new(folded);
                     writer.log = log;

@@ -11,6 +11,7 @@ use super::numbering::EntityIndex;
 use super::responses::RelationFacts;
 use super::tables::KnowledgeGraph;
 use crate::model::{Direction, EntityRef, Relation, RelationKind};
+use crate::params;
 use crate::{Error, Result};
 
 /// Most common neighbours listed.
@@ -19,6 +20,76 @@ pub const MAX_COMMON: usize = 1000;
 pub const MAX_EQUITY_DEPTH: usize = 6;
 /// Holdings an equity query may visit.
 const EQUITY_BUDGET: usize = 100_000;
+
+/// A query for the neighbours two entities share: the CLI's `common`
+/// arguments and `/api/graph/common`'s parameters.
+#[derive(Debug, Clone, Deserialize, clap::Args)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommonRequest {
+    /// One entity: an id, a name or an alias.
+    #[arg(value_name = "A")]
+    #[serde(deserialize_with = "params::text")]
+    pub a: String,
+    /// The other entity.
+    #[arg(value_name = "B")]
+    #[serde(deserialize_with = "params::text")]
+    pub b: String,
+    /// Most neighbours listed (1 to 1000).
+    #[arg(long, default_value_t = DEFAULT_COMMON)]
+    #[serde(deserialize_with = "params::number")]
+    pub limit: usize,
+}
+
+/// Common neighbours listed unless asked for another number.
+pub const DEFAULT_COMMON: usize = 50;
+
+impl Default for CommonRequest {
+    fn default() -> Self {
+        CommonRequest {
+            a: String::new(),
+            b: String::new(),
+            limit: DEFAULT_COMMON,
+        }
+    }
+}
+
+/// A query about one entity (its timeline): the CLI's `ID` and the
+/// `id` parameter of `/api/graph/timeline`.
+#[derive(Debug, Clone, Default, Deserialize, clap::Args)]
+#[serde(default, deny_unknown_fields)]
+pub struct TimelineRequest {
+    /// The entity: an id, a name or an alias.
+    #[arg(value_name = "ID")]
+    #[serde(deserialize_with = "params::text")]
+    pub id: String,
+}
+
+/// An equity query: the CLI's `equity` arguments and
+/// `/api/graph/equity`'s parameters.
+#[derive(Debug, Clone, Deserialize, clap::Args)]
+#[serde(default, deny_unknown_fields)]
+pub struct EquityRequest {
+    /// The entity: an id, a name or an alias.
+    #[arg(value_name = "ID")]
+    #[serde(deserialize_with = "params::text")]
+    pub id: String,
+    /// Links followed up and down (1 to 6).
+    #[arg(long, default_value_t = DEFAULT_EQUITY_DEPTH)]
+    #[serde(deserialize_with = "params::number")]
+    pub depth: usize,
+}
+
+/// Equity links followed unless asked for another depth.
+pub const DEFAULT_EQUITY_DEPTH: usize = 3;
+
+impl Default for EquityRequest {
+    fn default() -> Self {
+        EquityRequest {
+            id: String::new(),
+            depth: DEFAULT_EQUITY_DEPTH,
+        }
+    }
+}
 
 /// A neighbour two entities share.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,7 +8,7 @@ use super::numbering::{entity_range, EntityIndex};
 use super::tables::KnowledgeGraph;
 use crate::model::EntityKind;
 use crate::model::EntityRef;
-use crate::{Error, Result};
+use crate::{params, Error, Result};
 
 /// Most entities a ranking returns.
 pub const MAX_RANKED: usize = 1000;
@@ -31,6 +31,38 @@ impl std::str::FromStr for Measure {
             "degree" => Ok(Measure::Degree),
             "pagerank" => Ok(Measure::Pagerank),
             _ => Err(format!("unknown measure `{s}`, expected degree or pagerank")),
+        }
+    }
+}
+
+/// A centrality query: the CLI's `centrality` options and
+/// `/api/graph/centrality`'s parameters.
+#[derive(Debug, Clone, Deserialize, clap::Args)]
+#[serde(default, deny_unknown_fields)]
+pub struct CentralityRequest {
+    /// Only entities of this kind.
+    #[arg(long)]
+    #[serde(deserialize_with = "params::optional_parsed")]
+    pub kind: Option<EntityKind>,
+    /// pagerank or degree.
+    #[arg(long, default_value = "pagerank")]
+    #[serde(deserialize_with = "params::parsed")]
+    pub measure: Measure,
+    /// Most entities listed (1 to 1000).
+    #[arg(long, default_value_t = DEFAULT_RANKED)]
+    #[serde(deserialize_with = "params::number")]
+    pub limit: usize,
+}
+
+/// Entities a ranking lists unless asked for another number.
+pub const DEFAULT_RANKED: usize = 20;
+
+impl Default for CentralityRequest {
+    fn default() -> Self {
+        CentralityRequest {
+            kind: None,
+            measure: Measure::Pagerank,
+            limit: DEFAULT_RANKED,
         }
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::numbering::{entity_range, EntityIndex};
 use super::tables::KnowledgeGraph;
 use crate::model::EntityRef;
-use crate::{Error, Result};
+use crate::{params, Error, Result};
 
 /// Most clusters a listing returns.
 pub const MAX_CLUSTERS: usize = 500;
@@ -35,6 +35,33 @@ impl std::str::FromStr for ClusterMethod {
             "components" => Ok(ClusterMethod::Components),
             "communities" => Ok(ClusterMethod::Communities),
             _ => Err(format!("unknown method `{s}`, expected components or communities")),
+        }
+    }
+}
+
+/// A clusters query: the CLI's `clusters` options and
+/// `/api/graph/clusters`'s parameters.
+#[derive(Debug, Clone, Deserialize, clap::Args)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClustersRequest {
+    /// components or communities.
+    #[arg(long, default_value = "components")]
+    #[serde(deserialize_with = "params::parsed")]
+    pub method: ClusterMethod,
+    /// Most clusters listed (1 to 500).
+    #[arg(long, default_value_t = DEFAULT_CLUSTERS)]
+    #[serde(deserialize_with = "params::number")]
+    pub limit: usize,
+}
+
+/// Clusters listed unless asked for another number.
+pub const DEFAULT_CLUSTERS: usize = 20;
+
+impl Default for ClustersRequest {
+    fn default() -> Self {
+        ClustersRequest {
+            method: ClusterMethod::Components,
+            limit: DEFAULT_CLUSTERS,
         }
     }
 }

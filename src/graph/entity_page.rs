@@ -5,18 +5,28 @@ use super::adjacency::KindMask;
 use super::responses::{EntityView, RelationFacts, RelationView};
 use super::tables::KnowledgeGraph;
 use crate::model::{Direction, EntityRef, RelationKind};
-use crate::{Error, Result};
+use crate::{params, Error, Result};
 
 /// Relations an entity view lists unless asked for another number.
 pub const ENTITY_RELATIONS: usize = 200;
 
-/// Which of an entity's relations a view lists.
-#[derive(Debug, Clone, PartialEq)]
+/// Which of an entity's relations a view lists (the entity is the CLI's
+/// `ID` and the HTTP path's `{id}`). The same struct is the CLI's `entity`
+/// options and `/api/entities/{id}`'s parameters.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, clap::Args)]
+#[serde(default, deny_unknown_fields)]
 pub struct RelationPage {
-    /// Only these kinds (all when empty).
+    /// List only relations of these kinds (comma-separated; all when none).
+    #[arg(long = "relation", value_delimiter = ',')]
+    #[serde(rename = "relation", deserialize_with = "params::list")]
     pub relations: Vec<RelationKind>,
-    /// Relations skipped, in the view's order.
+    /// Relations to skip, in the listing's order (strongest kinds first).
+    #[arg(long, default_value_t = 0)]
+    #[serde(deserialize_with = "params::number")]
     pub offset: usize,
+    /// Relations to list (1 to 5000).
+    #[arg(long, default_value_t = ENTITY_RELATIONS)]
+    #[serde(deserialize_with = "params::number")]
     pub limit: usize,
 }
 

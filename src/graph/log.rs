@@ -1,8 +1,9 @@
 //! The write-ahead log of graph changes since the snapshot, and
 //! [`PersistentGraph`], a graph with its snapshot and log on disk.
 //!
-//! The log (`graph.wal` beside `graph.bin` in an index generation) is a
-//! header naming the snapshot epoch it follows, then one record per change:
+//! Where the snapshot, the log and the archive live is the caller's
+//! choice ([`GraphFiles`]; `crate::store` keeps them in an index
+//! generation). The log is a header naming the snapshot epoch it follows, then one record per change:
 //! `u32` length, `u32` checksum (the first bytes of the payload's BLAKE3
 //! hash), the change as JSON. A change is appended and flushed to disk
 //! before it is applied and acknowledged. At open the records are replayed;
@@ -13,9 +14,9 @@
 //! snapshot already holds, and which is therefore discarded.
 //!
 //! Before a compaction folds them into the snapshot, the logged changes are
-//! appended to the generation's archive (`changes.jsonl`, one change per
-//! line), so that every change made since the build can be carried over
-//! into the next build of the corpus.
+//! appended to the archive (one change per line), so that every change
+//! made since the build can be carried over into the next build of the
+//! corpus.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -25,10 +26,16 @@ use super::tables::KnowledgeGraph;
 use crate::model::Change;
 use crate::{Error, Result};
 
-/// File name of the log inside an index generation.
-pub const LOG_FILE: &str = "graph.wal";
-/// File name of the archive of the changes folded into the snapshot.
-pub const ARCHIVE_FILE: &str = "changes.jsonl";
+/// The files a persistent graph lives in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphFiles {
+    /// The binary snapshot ([`KnowledgeGraph::save`]).
+    pub snapshot: PathBuf,
+    /// The write-ahead log of the changes since the snapshot.
+    pub log: PathBuf,
+    /// The archive of the changes folded into snapshots since the build.
+    pub archive: PathBuf,
+}
 const MAGIC: &[u8; 8] = b"IGWAL\0\0\x01";
 const HEADER_LEN: usize = 16;
 /// Largest record accepted; a longer length field is damage.
@@ -197,23 +204,22 @@ impl GraphLog {
     }
 }
 
-/// A graph together with its snapshot and write-ahead log in a directory
-/// (an index generation): changes are logged before they apply, and
-/// compaction folds them into a new snapshot.
+/// A graph together with its snapshot and write-ahead log: changes are
+/// logged before they apply, and compaction folds them into a new
+/// snapshot.
 #[derive(Debug)]
 pub struct PersistentGraph {
     graph: KnowledgeGraph,
     log: GraphLog,
-    dir: PathBuf,
+    files: GraphFiles,
 }
 
 impl KnowledgeGraph {
-    /// Applies the changes of the log in `dir` (the directory of the
-    /// snapshot this graph was loaded from), read only; returns them.
-    pub fn replay_log(&mut self, dir: &Path) -> Result<Vec<Change>> {
-        let log_path = dir.join(LOG_FILE);
-        let changes = GraphLog::read(&log_path, self.epoch)?;
-        replay(self, changes.clone(), &log_path)?;
+    /// Applies the changes of the log at `log` (the log of the snapshot
+    /// this graph was loaded from), read only; returns them.
+    pub fn replay_log(&mut self, log: &Path) -> Result<Vec<Change>> {
+        let changes = GraphLog::read(log, self.epoch)?;
+        replay(self, changes.clone(), log)?;
         Ok(changes)
     }
 }
@@ -231,36 +237,35 @@ fn replay(graph: &mut KnowledgeGraph, changes: Vec<Change>, log_path: &Path) -> 
     Ok(())
 }
 
-/// Every change made in the generation `dir` since it was built: the
+/// Every change made to the graph in `files` since it was built: the
 /// archive, then the log (whatever snapshot it follows: a log left behind
 /// by a compaction that crashed repeats archived changes, and replaying a
 /// change twice ends where replaying it once does).
-pub fn changes_since_build(dir: &Path) -> Result<Vec<Change>> {
-    let archive_path = dir.join(ARCHIVE_FILE);
-    let mut changes = match std::fs::read_to_string(&archive_path) {
+pub fn changes_since_build(files: &GraphFiles) -> Result<Vec<Change>> {
+    let archive_path = &files.archive;
+    let mut changes = match std::fs::read_to_string(archive_path) {
         Ok(text) => text
             .lines()
             .filter(|line| !line.trim().is_empty())
             .enumerate()
             .map(|(number, line)| {
                 serde_json::from_str(line).map_err(|e| Error::CorruptIndex {
-                    path: archive_path.clone(),
+                    path: archive_path.to_path_buf(),
                     reason: format!("line {} does not decode: {e}", number + 1),
                 })
             })
             .collect::<Result<Vec<Change>>>()?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(Error::io(&archive_path, e)),
+        Err(e) => return Err(Error::io(archive_path, e)),
     };
-    if let Some(log) = read_log(&dir.join(LOG_FILE), None)? {
+    if let Some(log) = read_log(&files.log, None)? {
         changes.extend(log.changes);
     }
     Ok(changes)
 }
 
-/// Appends `changes` to the archive of the generation `dir`, flushed to
-/// disk.
-pub fn archive(dir: &Path, changes: &[Change]) -> Result<()> {
+/// Appends `changes` to the archive at `path`, flushed to disk.
+pub fn archive(path: &Path, changes: &[Change]) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
     }
@@ -269,48 +274,40 @@ pub fn archive(dir: &Path, changes: &[Change]) -> Result<()> {
         serde_json::to_writer(&mut lines, change).map_err(|e| Error::Serialization(e.to_string()))?;
         lines.push(b'\n');
     }
-    let path = dir.join(ARCHIVE_FILE);
     let mut file = OpenOptions::new()
         .create(true)
         .append(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
-    file.write_all(&lines).map_err(|e| Error::io(&path, e))?;
-    file.sync_data().map_err(|e| Error::io(&path, e))?;
-    crate::durable::sync_dir(dir)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    file.write_all(&lines).map_err(|e| Error::io(path, e))?;
+    file.sync_data().map_err(|e| Error::io(path, e))?;
+    crate::durable::sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
 
-/// Folds the log of the generation `dir` into a new snapshot of `graph`,
-/// which must be the snapshot's graph with the log applied: appends the
-/// logged changes to the archive, writes the snapshot of the next epoch
-/// atomically and starts an empty log for it. Returns the graph reloaded
-/// from the new snapshot (deleted records dropped) and the new log.
-pub fn fold_log(graph: &KnowledgeGraph, dir: &Path) -> Result<(KnowledgeGraph, GraphLog)> {
-    let logged = GraphLog::read(&dir.join(LOG_FILE), graph.epoch)?;
-    archive(dir, &logged)?;
+/// Folds the log in `files` into a new snapshot of `graph`, which must be
+/// the snapshot's graph with the log applied: appends the logged changes
+/// to the archive, writes the snapshot of the next epoch atomically and
+/// starts an empty log for it. Returns the graph reloaded from the new
+/// snapshot (deleted records dropped) and the new log.
+pub fn fold_log(graph: &KnowledgeGraph, files: &GraphFiles) -> Result<(KnowledgeGraph, GraphLog)> {
+    let logged = GraphLog::read(&files.log, graph.epoch)?;
+    archive(&files.archive, &logged)?;
     let epoch = graph.epoch + 1;
-    let snapshot = dir.join(crate::store::GRAPH_FILE);
-    graph.save_with_epoch(&snapshot, epoch)?;
-    let log = GraphLog::create(&dir.join(LOG_FILE), epoch)?;
-    let graph = KnowledgeGraph::load(&snapshot)?;
+    graph.save_with_epoch(&files.snapshot, epoch)?;
+    let log = GraphLog::create(&files.log, epoch)?;
+    let graph = KnowledgeGraph::load(&files.snapshot)?;
     debug_assert_eq!(graph.epoch, epoch);
     tracing::info!(epoch, folded = logged.len(), "graph log compacted into a new snapshot");
     Ok((graph, log))
 }
 
 impl PersistentGraph {
-    /// Opens the snapshot (`graph.bin`) and log (`graph.wal`) in `dir`,
-    /// replaying the log.
-    pub fn open(dir: &Path) -> Result<PersistentGraph> {
-        let mut graph = KnowledgeGraph::load(&dir.join(crate::store::GRAPH_FILE))?;
-        let log_path = dir.join(LOG_FILE);
-        let (log, changes) = GraphLog::open(&log_path, graph.epoch)?;
-        replay(&mut graph, changes, &log_path)?;
-        Ok(PersistentGraph {
-            graph,
-            log,
-            dir: dir.to_path_buf(),
-        })
+    /// Opens the snapshot and the log in `files`, replaying the log.
+    pub fn open(files: GraphFiles) -> Result<PersistentGraph> {
+        let mut graph = KnowledgeGraph::load(&files.snapshot)?;
+        let (log, changes) = GraphLog::open(&files.log, graph.epoch)?;
+        replay(&mut graph, changes, &files.log)?;
+        Ok(PersistentGraph { graph, log, files })
     }
 
     pub fn graph(&self) -> &KnowledgeGraph {
@@ -334,7 +331,7 @@ impl PersistentGraph {
     /// epoch atomically, starts an empty log for it, and reloads the graph
     /// from the new snapshot (dropping deleted records from memory).
     pub fn compact(&mut self) -> Result<()> {
-        (self.graph, self.log) = fold_log(&self.graph, &self.dir)?;
+        (self.graph, self.log) = fold_log(&self.graph, &self.files)?;
         Ok(())
     }
 }
@@ -346,6 +343,14 @@ mod tests {
     use crate::model::EntityKind::*;
     use crate::model::RelationKind::*;
 
+    fn files(dir: &tempfile::TempDir) -> GraphFiles {
+        GraphFiles {
+            snapshot: dir.path().join("graph.bin"),
+            log: dir.path().join("graph.wal"),
+            archive: dir.path().join("changes.jsonl"),
+        }
+    }
+
     fn dir_with_graph() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let graph = KnowledgeGraph::from_records(
@@ -353,14 +358,14 @@ mod tests {
             vec![relation("a", "b", LocatedIn)],
         )
         .unwrap();
-        graph.save(&dir.path().join(crate::store::GRAPH_FILE)).unwrap();
+        graph.save(&files(&dir).snapshot).unwrap();
         dir
     }
 
     #[test]
     fn torn_last_record_is_dropped_and_the_log_stays_usable() {
         let dir = dir_with_graph();
-        let mut graph = PersistentGraph::open(dir.path()).unwrap();
+        let mut graph = PersistentGraph::open(files(&dir)).unwrap();
         graph
             .apply(Change::PutEntity {
                 entity: entity("c", Person, "丙", &[]),
@@ -372,7 +377,7 @@ mod tests {
             })
             .unwrap();
         drop(graph);
-        let path = dir.path().join(LOG_FILE);
+        let path = files(&dir).log;
         let whole = std::fs::read(&path).unwrap();
         // cut the last record anywhere: its first change survives
         for cut in [whole.len() - 1, whole.len() - 20] {
@@ -384,7 +389,7 @@ mod tests {
         let last = flipped.len() - 2;
         flipped[last] ^= 0x55;
         std::fs::write(&path, &flipped).unwrap();
-        let mut reopened = PersistentGraph::open(dir.path()).unwrap();
+        let mut reopened = PersistentGraph::open(files(&dir)).unwrap();
         assert_eq!(reopened.pending(), 1);
         assert!(reopened.graph().resolve("丙").is_ok());
         assert_eq!(reopened.graph().degree(reopened.graph().resolve("丙").unwrap()), 0);
@@ -394,7 +399,7 @@ mod tests {
             })
             .unwrap();
         drop(reopened);
-        let again = PersistentGraph::open(dir.path()).unwrap();
+        let again = PersistentGraph::open(files(&dir)).unwrap();
         assert_eq!(again.pending(), 2);
         assert_eq!(again.graph().degree(again.graph().resolve("c").unwrap()), 1);
     }
@@ -402,14 +407,14 @@ mod tests {
     #[test]
     fn a_log_of_an_older_snapshot_is_discarded() {
         let dir = dir_with_graph();
-        let mut graph = PersistentGraph::open(dir.path()).unwrap();
+        let mut graph = PersistentGraph::open(files(&dir)).unwrap();
         graph.apply(Change::DeleteEntity { id: "a".into() }).unwrap();
-        let stale_log = std::fs::read(dir.path().join(LOG_FILE)).unwrap();
+        let stale_log = std::fs::read(files(&dir).log).unwrap();
         graph.compact().unwrap();
         drop(graph);
         // a crash after the new snapshot, before the new log
-        std::fs::write(dir.path().join(LOG_FILE), &stale_log).unwrap();
-        let reopened = PersistentGraph::open(dir.path()).unwrap();
+        std::fs::write(files(&dir).log, &stale_log).unwrap();
+        let reopened = PersistentGraph::open(files(&dir)).unwrap();
         assert_eq!(reopened.pending(), 0);
         assert!(reopened.graph().resolve("a").is_err());
         assert_eq!(reopened.graph().entity_count(), 1);
@@ -418,9 +423,9 @@ mod tests {
     #[test]
     fn a_damaged_header_is_an_error() {
         let dir = dir_with_graph();
-        std::fs::write(dir.path().join(LOG_FILE), b"nonsense").unwrap();
+        std::fs::write(files(&dir).log, b"nonsense").unwrap();
         assert!(matches!(
-            PersistentGraph::open(dir.path()),
+            PersistentGraph::open(files(&dir)),
             Err(Error::CorruptIndex { .. })
         ));
     }

@@ -33,14 +33,14 @@ pub(crate) mod testing;
 mod view;
 
 pub use analysis::{
-    CommonNeighbor, CommonResponse, EquityLink, EquityResponse, EquityRole, TimelineEvent, TimelineResponse,
-    MAX_COMMON, MAX_EQUITY_DEPTH,
+    CommonNeighbor, CommonRequest, CommonResponse, EquityLink, EquityRequest, EquityResponse, EquityRole,
+    TimelineEvent, TimelineRequest, TimelineResponse, MAX_COMMON, MAX_EQUITY_DEPTH,
 };
 pub use budget::Budget;
-pub use centrality::{CentralityResponse, Measure, Ranked, MAX_RANKED};
-pub use clusters::{Cluster, ClusterMethod, ClustersResponse, MAX_CLUSTERS};
+pub use centrality::{CentralityRequest, CentralityResponse, Measure, Ranked, MAX_RANKED};
+pub use clusters::{Cluster, ClusterMethod, ClustersRequest, ClustersResponse, MAX_CLUSTERS};
 pub use entity_page::{RelationPage, ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
-pub use log::{archive, changes_since_build, fold_log, GraphLog, PersistentGraph, ARCHIVE_FILE, LOG_FILE};
+pub use log::{archive, changes_since_build, fold_log, GraphFiles, GraphLog, PersistentGraph};
 pub use names::EntityHot;
 pub use neighbors::{NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
 pub use numbering::{EntityIndex, RelationIndex};

@@ -12,6 +12,7 @@ use super::responses::{EdgeView, NeighborNode, NeighborsResponse};
 use super::scratch::{with_scratch, Scratch};
 use super::tables::KnowledgeGraph;
 use crate::model::{Direction, EntityKind, EntityRef, RelationKind};
+use crate::params;
 use crate::{Error, Result};
 
 /// Deepest neighbourhood a request may ask for.
@@ -19,26 +20,46 @@ pub const MAX_DEPTH: usize = 3;
 /// Most nodes a neighbourhood returns.
 pub const MAX_NEIGHBORS: usize = 1000;
 
-/// Parameters of a neighbourhood query.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Parameters of a neighbourhood query (the entity at its centre is the
+/// CLI's `ID` and the HTTP path's `{id}`). The same struct is the CLI's
+/// `neighbors` options and `/api/entities/{id}/neighbors`'s parameters.
+#[derive(Debug, Clone, Serialize, Deserialize, clap::Args)]
+#[serde(default, deny_unknown_fields)]
 pub struct NeighborsRequest {
-    /// Hops from the centre, 1 to [`MAX_DEPTH`].
+    /// Hops from the entity (1 to 3).
+    #[arg(long, default_value_t = 1)]
+    #[serde(deserialize_with = "params::number")]
     pub depth: usize,
-    /// Follow only relations of these kinds (all when empty).
+    /// Follow only these relation kinds (comma-separated).
+    #[arg(long = "relation", value_delimiter = ',')]
+    #[serde(rename = "relation", deserialize_with = "params::list")]
     pub relations: Vec<RelationKind>,
-    /// Enter only entities of these kinds (all when empty); the centre is
+    /// Enter only these entity kinds (comma-separated); the centre is
     /// always included.
+    #[arg(long = "kind", value_delimiter = ',')]
+    #[serde(rename = "kind", deserialize_with = "params::list")]
     pub kinds: Vec<EntityKind>,
-    /// Most nodes returned besides the centre, 1 to [`MAX_NEIGHBORS`].
+    /// Most entities listed besides the centre (1 to 1000).
+    #[arg(long, default_value_t = DEFAULT_NEIGHBORS)]
+    #[serde(deserialize_with = "params::number")]
     pub limit: usize,
-    /// Follow relations leaving, entering or both.
+    /// Follow relations leaving the entity (out), entering it (in) or both.
+    #[arg(long, default_value = "both")]
+    #[serde(deserialize_with = "params::parsed")]
     pub direction: Direction,
-    /// The graph as it stood on this date: later relations are left out.
+    /// The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD):
+    /// later relations are left out.
+    #[arg(long)]
+    #[serde(deserialize_with = "params::optional_text")]
     pub as_of: Option<String>,
     /// Bounds of the traversal; [`Budget::NEIGHBORS`] when absent.
+    #[arg(skip)]
     #[serde(skip)]
     pub budget: Option<Budget>,
 }
+
+/// Entities a neighbourhood lists unless asked for another number.
+pub const DEFAULT_NEIGHBORS: usize = 50;
 
 impl Default for NeighborsRequest {
     fn default() -> Self {
@@ -46,7 +67,7 @@ impl Default for NeighborsRequest {
             depth: 1,
             relations: Vec::new(),
             kinds: Vec::new(),
-            limit: 50,
+            limit: DEFAULT_NEIGHBORS,
             direction: Direction::Both,
             as_of: None,
             budget: None,

@@ -342,7 +342,13 @@ fn unit_dijkstra_is_the_shortest_path_length() {
                 if target == source {
                     continue;
                 }
-                let found = graph.paths(&id(&graph, source), &id(&graph, target), &request).unwrap();
+                let found = graph
+                    .paths(&PathsRequest {
+                        from: id(&graph, source),
+                        to: id(&graph, target),
+                        ..request.clone()
+                    })
+                    .unwrap();
                 match reach.get(&target) {
                     Some(&length) if length <= 6 => assert_eq!(found.paths[0].length, length),
                     _ => assert!(found.paths.is_empty()),
@@ -410,7 +416,11 @@ fn k_shortest_costs_are_yens_lengths() {
                 ..Default::default()
             };
             let yen: Vec<usize> = graph
-                .paths(&id(&graph, source), &id(&graph, target), &request)
+                .paths(&PathsRequest {
+                    from: id(&graph, source),
+                    to: id(&graph, target),
+                    ..request.clone()
+                })
                 .unwrap()
                 .paths
                 .iter()
@@ -477,7 +487,13 @@ fn weighted_searches_agree_and_give_the_strongest_route() {
                     rank: PathRank::Strength,
                     ..Default::default()
                 };
-                let strongest = graph.paths(&id(&graph, source), &id(&graph, target), &request).unwrap();
+                let strongest = graph
+                    .paths(&PathsRequest {
+                        from: id(&graph, source),
+                        to: id(&graph, target),
+                        ..request.clone()
+                    })
+                    .unwrap();
                 if by_astar.1.len() - 1 <= 6 {
                     let path = &strongest.paths[0];
                     let route_cost: f64 = path.edges.iter().map(|e| link_cost(e.kind)).sum();

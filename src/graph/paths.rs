@@ -16,6 +16,7 @@ use super::scratch::{with_scratch, Scratch};
 use super::tables::KnowledgeGraph;
 use super::view::{GraphView, ViewEdge};
 use crate::model::{Direction, EntityRef, RelationKind};
+use crate::params;
 use crate::{Error, Result};
 
 /// Longest path a request may ask for, in hops.
@@ -31,20 +32,50 @@ const RECENCY_BONUS: f32 = 0.2;
 /// Links dated from this year on count as recent.
 const RECENT_FROM: &str = "2021";
 
-/// Parameters of a path query.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Default longest path, in hops.
+pub const DEFAULT_MAX_LEN: usize = 4;
+
+/// A path query: its two ends and how to search between them. The same
+/// struct is the CLI's `path` arguments and `/api/paths`'s parameters.
+#[derive(Debug, Clone, Serialize, Deserialize, clap::Args)]
+#[serde(default, deny_unknown_fields)]
 pub struct PathsRequest {
-    /// Longest path, in hops, 1 to [`MAX_PATH_LENGTH`].
+    /// Where paths start: an id, a name or an alias.
+    #[arg(value_name = "FROM")]
+    #[serde(deserialize_with = "params::text")]
+    pub from: String,
+    /// Where paths end: an id, a name or an alias.
+    #[arg(value_name = "TO")]
+    #[serde(deserialize_with = "params::text")]
+    pub to: String,
+    /// Longest path in hops (1 to 6).
+    #[arg(long, default_value_t = DEFAULT_MAX_LEN)]
+    #[serde(deserialize_with = "params::number")]
     pub max_len: usize,
-    /// How many paths, 1 to [`MAX_K`].
+    /// How many paths (1 to 10).
+    #[arg(long, default_value_t = 1)]
+    #[serde(deserialize_with = "params::number")]
     pub k: usize,
-    /// Follow only relations of these kinds (all when empty).
+    /// Follow only these relation kinds (comma-separated).
+    #[arg(long = "relation", value_delimiter = ',')]
+    #[serde(rename = "relation", deserialize_with = "params::list")]
     pub relations: Vec<RelationKind>,
-    /// The graph as it stood on this date: later relations are left out.
+    /// The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD):
+    /// later relations are left out.
+    #[arg(long)]
+    #[serde(deserialize_with = "params::optional_text")]
     pub as_of: Option<String>,
-    /// Which paths come first.
+    /// Which paths come first: score (short, strong, recent, few hubs),
+    /// length (fewest hops) or strength (the strongest links).
+    #[arg(long, default_value = "score")]
+    #[serde(deserialize_with = "params::parsed")]
     pub rank: PathRank,
+    /// The strongest paths: the same as `--rank strength`.
+    #[arg(long, conflicts_with = "rank")]
+    #[serde(skip)]
+    pub strongest: bool,
     /// Bounds of the search; [`Budget::PATHS`] when absent.
+    #[arg(skip)]
     #[serde(skip)]
     pub budget: Option<Budget>,
 }
@@ -52,18 +83,47 @@ pub struct PathsRequest {
 impl Default for PathsRequest {
     fn default() -> Self {
         PathsRequest {
-            max_len: 4,
+            from: String::new(),
+            to: String::new(),
+            max_len: DEFAULT_MAX_LEN,
             k: 1,
             relations: Vec::new(),
             as_of: None,
             rank: PathRank::Score,
+            strongest: false,
             budget: None,
         }
     }
 }
 
 impl PathsRequest {
+    /// The default query between two entities (ids, names or aliases).
+    pub fn between(from: &str, to: &str) -> PathsRequest {
+        PathsRequest {
+            from: from.to_string(),
+            to: to.to_string(),
+            ..PathsRequest::default()
+        }
+    }
+
+    /// The ranking asked for, `--strongest` included.
+    pub fn ranking(&self) -> PathRank {
+        if self.strongest {
+            PathRank::Strength
+        } else {
+            self.rank
+        }
+    }
+
     fn validate(&self) -> Result<()> {
+        for (name, end) in [("from", &self.from), ("to", &self.to)] {
+            if end.trim().is_empty() {
+                return Err(Error::invalid_parameter(
+                    name,
+                    "is required: an entity id, name or alias",
+                ));
+            }
+        }
         if self.max_len == 0 || self.max_len > MAX_PATH_LENGTH {
             return Err(Error::invalid_parameter(
                 "max_len",
@@ -271,11 +331,12 @@ impl KnowledgeGraph {
     /// Score and length: O(k · L · (V + E)) for paths of up to L hops;
     /// strength: O(k · L · (V + E) log V). Both bounded by the budget of
     /// visits and time.
-    pub fn paths(&self, from: &str, to: &str, request: &PathsRequest) -> Result<PathsResponse> {
+    pub fn paths(&self, request: &PathsRequest) -> Result<PathsResponse> {
         request.validate()?;
         let relations = RelationFilter::new(&request.relations, request.as_of.as_deref())?;
-        let source = self.resolve(from)?;
-        let target = self.resolve(to)?;
+        let source = self.resolve(&request.from)?;
+        let target = self.resolve(&request.to)?;
+        let rank = request.ranking();
         if source == target {
             return Err(Error::invalid_parameter(
                 "to",
@@ -283,7 +344,7 @@ impl KnowledgeGraph {
             ));
         }
         let budget = request.budget.unwrap_or(Budget::PATHS);
-        let (found, exhausted) = match request.rank {
+        let (found, exhausted) = match rank {
             PathRank::Strength => strongest(self, relations, budget, source, target, request),
             PathRank::Score | PathRank::Length => {
                 let mut search = Search {
@@ -295,7 +356,7 @@ impl KnowledgeGraph {
                 // bring a meaningful longer path ahead of a shorter one
                 // through a hub. A single path asked for is the shortest one:
                 // one search, no ranking.
-                let wanted = if request.k == 1 || request.rank == PathRank::Length {
+                let wanted = if request.k == 1 || rank == PathRank::Length {
                     request.k
                 } else {
                     (request.k + RANKING_SLACK).min(MAX_K + RANKING_SLACK)
@@ -314,7 +375,7 @@ impl KnowledgeGraph {
             .iter()
             .map(|p| self.path_view(p, &relations))
             .collect::<Result<_>>()?;
-        if request.rank == PathRank::Score {
+        if rank == PathRank::Score {
             paths.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.length.cmp(&b.length)));
         }
         paths.truncate(request.k);
@@ -566,7 +627,7 @@ mod tests {
     #[test]
     fn shortest_path_with_direction_and_strongest_edge() {
         let graph = diamond();
-        let response = graph.paths("a", "d", &PathsRequest::default()).unwrap();
+        let response = graph.paths(&PathsRequest::between("a", "d")).unwrap();
         assert_eq!(response.paths.len(), 1);
         let path = &response.paths[0];
         assert_eq!(path.length, 2);
@@ -580,14 +641,10 @@ mod tests {
     fn k_shortest_are_simple_distinct_and_ordered() {
         let graph = diamond();
         let response = graph
-            .paths(
-                "a",
-                "d",
-                &PathsRequest {
-                    k: 10,
-                    ..Default::default()
-                },
-            )
+            .paths(&PathsRequest {
+                k: 10,
+                ..PathsRequest::between("a", "d")
+            })
             .unwrap();
         let mut lengths: Vec<usize> = response.paths.iter().map(|p| p.length).collect();
         lengths.sort();
@@ -606,26 +663,18 @@ mod tests {
             assert_eq!(ids.len(), path.nodes.len(), "simple path");
         }
         let short = graph
-            .paths(
-                "a",
-                "d",
-                &PathsRequest {
-                    k: 10,
-                    max_len: 2,
-                    ..Default::default()
-                },
-            )
+            .paths(&PathsRequest {
+                k: 10,
+                max_len: 2,
+                ..PathsRequest::between("a", "d")
+            })
             .unwrap();
         assert!(short.paths.iter().all(|p| p.length <= 2));
         let filtered = graph
-            .paths(
-                "a",
-                "d",
-                &PathsRequest {
-                    relations: vec![Founded],
-                    ..Default::default()
-                },
-            )
+            .paths(&PathsRequest {
+                relations: vec![Founded],
+                ..PathsRequest::between("a", "d")
+            })
             .unwrap();
         assert_eq!(filtered.paths[0].length, 3);
     }
@@ -674,7 +723,13 @@ mod tests {
                     max_len: 6,
                     ..Default::default()
                 };
-                let found = graph.paths("n0", &format!("n{target}"), &request).unwrap();
+                let found = graph
+                    .paths(&PathsRequest {
+                        from: "n0".to_string(),
+                        to: format!("n{target}"),
+                        ..request.clone()
+                    })
+                    .unwrap();
                 let length = found.paths.first().map(|p| p.length);
                 assert_eq!(length, want.filter(|&d| d <= 6), "n0 → n{target}");
                 if let Some(path) = found.paths.first() {
@@ -693,27 +748,19 @@ mod tests {
     #[test]
     fn bad_requests_are_errors() {
         let graph = diamond();
-        assert!(graph.paths("a", "a", &PathsRequest::default()).is_err());
-        assert!(graph.paths("a", "zzz", &PathsRequest::default()).is_err());
+        assert!(graph.paths(&PathsRequest::between("a", "a")).is_err());
+        assert!(graph.paths(&PathsRequest::between("a", "zzz")).is_err());
         assert!(graph
-            .paths(
-                "a",
-                "d",
-                &PathsRequest {
-                    max_len: 7,
-                    ..Default::default()
-                }
-            )
+            .paths(&PathsRequest {
+                max_len: 7,
+                ..PathsRequest::between("a", "d")
+            })
             .is_err());
         let none = graph
-            .paths(
-                "a",
-                "d",
-                &PathsRequest {
-                    relations: vec![Leads],
-                    ..Default::default()
-                },
-            )
+            .paths(&PathsRequest {
+                relations: vec![Leads],
+                ..PathsRequest::between("a", "d")
+            })
             .unwrap();
         assert!(none.paths.is_empty());
     }

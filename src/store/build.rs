@@ -62,7 +62,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path, progress: &mut dyn FnMut(Build
     // changes made through the API since the live generation was built,
     // replayed onto the new one so that a rebuild keeps them
     let carried = match super::current_generation(index_dir)? {
-        Some(live) => crate::graph::changes_since_build(&live)?,
+        Some(live) => crate::graph::changes_since_build(&super::graph_files(&live))?,
         None => Vec::new(),
     };
     let stamp = format!(
@@ -160,7 +160,7 @@ fn write_generation(
         for change in &applied {
             writer.apply_change(change)?;
         }
-        crate::graph::archive(dir, &applied)?;
+        crate::graph::archive(&super::graph_files(dir).archive, &applied)?;
         tracing::info!(
             carried = applied.len(),
             left_out = offered - applied.len(),

@@ -7,8 +7,10 @@
 //! index/CURRENT            name of the live generation, replaced atomically
 //! index/gen-<stamp>/       one complete build: manifest.json, graph.bin
 //!                          (graph snapshot), graph.wal (graph changes since
-//!                          the snapshot), dictionary.txt (the words the
-//!                          segmenter keeps whole), search/ (tantivy)
+//!                          the snapshot), changes.jsonl (changes folded
+//!                          into snapshots since the build), dictionary.txt
+//!                          (the words the segmenter keeps whole), search/
+//!                          (tantivy)
 //! index/.build-<stamp>/    a build in progress; never opened, removed later
 //! ```
 //! A build writes a new generation beside the live one and only then points
@@ -31,16 +33,40 @@ use std::path::{Path, PathBuf};
 pub(crate) use crate::durable::sync_dir;
 pub use crate::durable::write_durably;
 
+use crate::graph::{GraphFiles, KnowledgeGraph};
 use crate::{Error, Result};
 
 /// File naming the live generation.
 pub const CURRENT_FILE: &str = "CURRENT";
 pub(crate) const MANIFEST_FILE: &str = "manifest.json";
 pub(crate) const GRAPH_FILE: &str = "graph.bin";
+/// File name of the graph's write-ahead log inside a generation.
+pub const LOG_FILE: &str = "graph.wal";
+/// File name of the archive of the graph changes folded into snapshots.
+pub const ARCHIVE_FILE: &str = "changes.jsonl";
 pub(crate) const DICTIONARY_FILE: &str = "dictionary.txt";
 pub(crate) const SEARCH_DIR: &str = "search";
 pub(crate) const GENERATION_PREFIX: &str = "gen-";
 pub(crate) const BUILD_PREFIX: &str = ".build-";
+
+/// Where the graph of the generation `generation` keeps its snapshot, its
+/// log and its archive.
+pub fn graph_files(generation: &Path) -> GraphFiles {
+    GraphFiles {
+        snapshot: generation.join(GRAPH_FILE),
+        log: generation.join(LOG_FILE),
+        archive: generation.join(ARCHIVE_FILE),
+    }
+}
+
+/// The graph of the generation `generation`: its snapshot with the changes
+/// logged since replayed (read only).
+pub fn load_graph(generation: &Path) -> Result<KnowledgeGraph> {
+    let files = graph_files(generation);
+    let mut graph = KnowledgeGraph::load(&files.snapshot)?;
+    graph.replay_log(&files.log)?;
+    Ok(graph)
+}
 
 /// The directory of the live generation, if `index_dir` has one.
 pub fn current_generation(index_dir: &Path) -> Result<Option<PathBuf>> {

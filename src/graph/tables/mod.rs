@@ -466,6 +466,12 @@ impl KnowledgeGraph {
         self.adjacency.ends(relation)
     }
 
+    /// The snapshot and log generation this graph descends from: its
+    /// write-ahead log follows the snapshot of this epoch.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
     /// The adjacency rows.
     #[inline]
     pub(crate) fn adjacency(&self) -> &Adjacency {
