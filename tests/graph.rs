@@ -192,19 +192,10 @@ fn neighbourhood_out_of_budget_is_flagged_truncated() {
         )
         .unwrap();
     assert!(response.truncated);
-    let time_bound = engine()
-        .neighbors(
-            "青岛高新区",
-            &NeighborsRequest {
-                depth: 3,
-                limit: 1000,
-                budget: budget(usize::MAX, Duration::ZERO),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-    // the clock is read every few thousand visits: a small graph may finish first
-    assert!(time_bound.nodes.len() <= 1000);
+    assert!(
+        response.nodes.is_empty(),
+        "the zone's own relations are more than ten visits"
+    );
 }
 
 fn curated_copy() -> (tempfile::TempDir, PathBuf) {

@@ -26,14 +26,16 @@ async fn health_and_stats() {
 #[actix_web::test]
 async fn search_shape_and_paging() {
     let app = app!();
-    let (status, body) = get(&app, &format!("/api/search?q={}&limit=3", encode("步态机器人"))).await;
+    let (status, body) = get(&app, &format!("/api/search?q={}&limit=2", encode("步态机器人"))).await;
     assert_eq!(status, 200, "{body}");
     for key in ["query", "total", "hits", "facets", "offset", "limit"] {
         assert!(body.get(key).is_some(), "missing {key}: {body}");
     }
-    assert_eq!(body["limit"], 3);
+    assert_eq!(body["limit"], 2);
+    // the product, the enterprise and the article: a first page of two
+    assert_eq!(body["total"], 3, "{body}");
     let hits = body["hits"].as_array().unwrap();
-    assert!(hits.len() <= 3);
+    assert_eq!(hits.len(), 2);
     let enterprise = hits
         .iter()
         .find(|h| h["id"] == "ent_kangdao_medical")
@@ -41,11 +43,19 @@ async fn search_shape_and_paging() {
     assert_eq!(enterprise["kind"], "enterprise");
     assert_eq!(enterprise["name"], "康道医疗");
     assert!(enterprise["snippet"].as_str().unwrap().contains("<em>"));
-    let document = hits.iter().find(|h| h["kind"] == "document");
-    if let Some(document) = document {
-        assert!(document["title"].is_string() && document.get("name").is_none());
-    }
     assert!(body["facets"]["kind"]["enterprise"].as_u64().unwrap() >= 1);
+    // the second page holds the rest: the article, titled, not named
+    let (status, next) = get(
+        &app,
+        &format!("/api/search?q={}&limit=2&offset=2", encode("步态机器人")),
+    )
+    .await;
+    assert_eq!(status, 200, "{next}");
+    let rest = next["hits"].as_array().unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0]["kind"], "document");
+    assert!(rest[0]["title"].is_string() && rest[0].get("name").is_none());
+    assert!(hits.iter().all(|h| h["id"] != rest[0]["id"]));
 }
 
 #[actix_web::test]

@@ -205,11 +205,11 @@ impl KnowledgeGraph {
             (ib, ia)
         };
         let mut from_small: HashMap<EntityIndex, Vec<RelationKind>> = HashMap::new();
-        for edge in self.adjacency.edges(small) {
+        for edge in self.adjacency().edges(small) {
             from_small.entry(edge.neighbor).or_default().push(edge.kind);
         }
         let mut from_large: HashMap<EntityIndex, Vec<RelationKind>> = HashMap::new();
-        for edge in self.adjacency.edges(large) {
+        for edge in self.adjacency().edges(large) {
             if from_small.contains_key(&edge.neighbor) {
                 from_large.entry(edge.neighbor).or_default().push(edge.kind);
             }
@@ -253,7 +253,7 @@ impl KnowledgeGraph {
         let entity = self.resolve(key)?;
         let mut undated = 0;
         let mut results = Vec::new();
-        for edge in self.adjacency.edges(entity) {
+        for edge in self.adjacency().edges(entity) {
             // a packed date of 0 means no date: skip reading the record
             if self.packed_since(edge.relation) == 0 {
                 undated += 1;
@@ -307,7 +307,7 @@ impl KnowledgeGraph {
                 if level == depth {
                     continue;
                 }
-                for edge in self.adjacency.edges(current) {
+                for edge in self.adjacency().edges(current) {
                     visits += 1;
                     if visits > EQUITY_BUDGET {
                         truncated = true;

@@ -92,13 +92,13 @@ impl KnowledgeGraph {
     /// O(I · (V + E)) for I ≤ 100 power iterations on every core, until the L1 change is
     /// below 1e-6.
     pub fn pagerank(&self) -> &[f32] {
-        self.pagerank.get_or_init(|| {
-            let n = self.names.len();
+        self.measures().pagerank.get_or_init(|| {
+            let n = self.entity_slots();
             let live = self.entity_count();
             if live == 0 {
                 return vec![0.0; n];
             }
-            let adjacency = &self.adjacency;
+            let adjacency = self.adjacency();
             let mut rank: Vec<f64> = entity_range(n)
                 .map(|entity| if self.is_live(entity) { 1.0 / live as f64 } else { 0.0 })
                 .collect();

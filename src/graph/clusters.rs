@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 
+use super::measures::Clustering;
 use super::numbering::{entity_range, EntityIndex};
 use super::tables::KnowledgeGraph;
 use crate::model::EntityRef;
@@ -66,13 +67,6 @@ impl Default for ClustersRequest {
     }
 }
 
-/// The cluster label of every entity, by both methods.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Clustering {
-    components: Vec<u32>,
-    communities: Vec<u32>,
-}
-
 /// One cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cluster {
@@ -110,7 +104,7 @@ fn most_frequent(sorted: &[u32]) -> u32 {
 
 impl KnowledgeGraph {
     fn clustering(&self) -> &Clustering {
-        self.clusters.get_or_init(|| {
+        self.measures().clustering.get_or_init(|| {
             let n = self.entity_slots();
             let mut components = UnionFind::<u32>::new(n);
             for (_, a, b) in self.relation_list() {
@@ -126,7 +120,7 @@ impl KnowledgeGraph {
             for _ in 0..PROPAGATION_ROUNDS {
                 let mut changed = 0usize;
                 for entity in entity_range(n) {
-                    let neighbours = self.adjacency.neighbors(entity);
+                    let neighbours = self.adjacency().neighbors(entity);
                     if neighbours.is_empty() {
                         continue;
                     }

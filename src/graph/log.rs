@@ -218,7 +218,7 @@ impl KnowledgeGraph {
     /// Applies the changes of the log at `log` (the log of the snapshot
     /// this graph was loaded from), read only; returns them.
     pub fn replay_log(&mut self, log: &Path) -> Result<Vec<Change>> {
-        let changes = GraphLog::read(log, self.epoch)?;
+        let changes = GraphLog::read(log, self.epoch())?;
         replay(self, changes.clone(), log)?;
         Ok(changes)
     }
@@ -290,13 +290,13 @@ pub fn archive(path: &Path, changes: &[Change]) -> Result<()> {
 /// starts an empty log for it. Returns the graph reloaded from the new
 /// snapshot (deleted records dropped) and the new log.
 pub fn fold_log(graph: &KnowledgeGraph, files: &GraphFiles) -> Result<(KnowledgeGraph, GraphLog)> {
-    let logged = GraphLog::read(&files.log, graph.epoch)?;
+    let logged = GraphLog::read(&files.log, graph.epoch())?;
     archive(&files.archive, &logged)?;
-    let epoch = graph.epoch + 1;
+    let epoch = graph.epoch() + 1;
     graph.save_with_epoch(&files.snapshot, epoch)?;
     let log = GraphLog::create(&files.log, epoch)?;
     let graph = KnowledgeGraph::load(&files.snapshot)?;
-    debug_assert_eq!(graph.epoch, epoch);
+    debug_assert_eq!(graph.epoch(), epoch);
     tracing::info!(epoch, folded = logged.len(), "graph log compacted into a new snapshot");
     Ok((graph, log))
 }
@@ -305,7 +305,7 @@ impl PersistentGraph {
     /// Opens the snapshot and the log in `files`, replaying the log.
     pub fn open(files: GraphFiles) -> Result<PersistentGraph> {
         let mut graph = KnowledgeGraph::load(&files.snapshot)?;
-        let (log, changes) = GraphLog::open(&files.log, graph.epoch)?;
+        let (log, changes) = GraphLog::open(&files.log, graph.epoch())?;
         replay(&mut graph, changes, &files.log)?;
         Ok(PersistentGraph { graph, log, files })
     }

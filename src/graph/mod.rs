@@ -12,12 +12,14 @@ mod adjacency;
 mod analysis;
 mod budget;
 mod centrality;
-pub(crate) mod clusters;
+mod clusters;
 mod cold;
 mod entity_page;
 mod filter;
 mod log;
 mod mapped;
+mod measures;
+mod memory;
 mod names;
 mod neighbors;
 mod numbering;
@@ -41,6 +43,7 @@ pub use centrality::{CentralityRequest, CentralityResponse, Measure, Ranked, MAX
 pub use clusters::{Cluster, ClusterMethod, ClustersRequest, ClustersResponse, MAX_CLUSTERS};
 pub use entity_page::{RelationPage, ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
 pub use log::{archive, changes_since_build, fold_log, GraphFiles, GraphLog, PersistentGraph};
+pub use memory::GraphMemory;
 pub use names::EntityHot;
 pub use neighbors::{NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
 pub use numbering::{EntityIndex, RelationIndex};
@@ -49,7 +52,7 @@ pub use responses::{
     EdgeView, EntityView, NeighborNode, NeighborsResponse, PathEdge, PathView, PathsResponse, RelationFacts,
     RelationView,
 };
-pub use stats::{DegreePercentiles, GraphMemory, GraphStats};
+pub use stats::{DegreePercentiles, GraphStats};
 pub(crate) use tables::props_text;
 pub use tables::KnowledgeGraph;
 /// Record builders for tests anywhere in the crate.

@@ -90,7 +90,7 @@ impl KnowledgeGraph {
         }
         let center = self.resolve(key)?;
         let mut meter = Meter::new(budget.unwrap_or(Budget::NEIGHBORS));
-        let nodes = self.adjacency.nodes();
+        let nodes = self.adjacency().nodes();
         with_scratch(nodes, |scratch| {
             let seen = &mut scratch.seen[0];
             seen.clear(nodes);
@@ -100,7 +100,7 @@ impl KnowledgeGraph {
             for _ in 0..depth {
                 let mut next = Vec::new();
                 for node in frontier {
-                    let neighbors = self.adjacency.neighbors(node);
+                    let neighbors = self.adjacency().neighbors(node);
                     if !meter.spend(neighbors.len()) {
                         return Err(meter.error());
                     }
@@ -468,6 +468,24 @@ mod tests {
             .unwrap();
         assert!(bounded.truncated);
         assert!(bounded.nodes.is_empty(), "the hub's own row is over the budget");
+        // no time at all: the clock, read once the hub's row is counted,
+        // stops the expansion before it lists anything
+        let out_of_time = graph
+            .neighbors(
+                "hub",
+                &NeighborsRequest {
+                    depth: 3,
+                    limit: 1000,
+                    budget: Some(Budget {
+                        max_visits: usize::MAX,
+                        max_time: std::time::Duration::ZERO,
+                    }),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert!(out_of_time.truncated);
+        assert!(out_of_time.nodes.is_empty());
     }
 
     #[test]

@@ -183,8 +183,8 @@ impl KnowledgeGraph {
             self.adjacency.add_nodes(self.names.len());
         }
         self.reindex(&batch.touched);
-        self.pagerank = Default::default();
-        self.clusters = Default::default();
+        self.measures = Default::default();
+        self.check_invariants();
     }
 
     /// Installs the relations as they are after a batch: those there were,
@@ -232,8 +232,6 @@ impl KnowledgeGraph {
             slots
         };
         self.adjacency = rows;
-        self.pagerank = Default::default();
-        self.clusters = Default::default();
     }
 
     fn apply_one(&mut self, change: Change, batch: &mut Batch) -> Result<()> {

@@ -16,9 +16,10 @@ use serde::{Deserialize, Serialize};
 use crate::graph::adjacency::{pack_date, Adjacency, Edge, MAX_RELATIONS};
 use crate::graph::cold::ColdStore;
 use crate::graph::mapped::Pairs;
+use crate::graph::measures::Measures;
+use crate::graph::memory::GraphMemory;
 use crate::graph::names::{EntityHot, EntityNames};
 use crate::graph::numbering::{entity_range, relation_range, EntityIndex, RelationIndex};
-use crate::graph::stats::GraphMemory;
 use crate::model::{Entity, EntityKind, Evidence, Relation, RelationKind};
 use crate::text::normalize;
 use crate::{Error, Result};
@@ -133,29 +134,44 @@ pub(crate) struct PlacedRelation {
 
 /// The in-memory knowledge graph.
 ///
-/// Entities keep their table position for the life of the process (a
-/// deleted one leaves a dead slot until the next snapshot); ids, names and
-/// aliases resolve to positions through hash indexes.
+/// Entities keep their table position ([`EntityIndex`]) for the life of the
+/// process (a deleted one leaves a dead position until the next snapshot);
+/// ids, names and aliases resolve to positions through hash indexes.
+/// Relations are numbered ([`RelationIndex`]) in `from` order.
+///
+/// # Invariants
+/// Kept by the code of this module and its `change` and `snapshot`
+/// children, the only code that writes the fields, and checked by
+/// [`KnowledgeGraph::check_invariants`] after every build, load and batch
+/// of changes in debug builds:
+/// - `names`, `entity_live`, `entity_kind` and `entity_cold` have one entry
+///   per position, and the adjacency rows cover every position;
+/// - `relations` has one date per relation, and `cold_slot` is empty (the
+///   record of relation `r` is record `r`) or has one entry per relation;
+/// - a dead position has no relations, and no index entry leads to it;
+/// - the id and name indexes are sorted by hash (those read in place from
+///   a snapshot are as the file has them: a lookup compares the text it
+///   finds, so a damaged index gives no answer, never a wrong one);
+/// - `measures` are those of this graph (a change starts them anew).
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeGraph {
     /// Ids, names and aliases (see [`Self::entity_at`]).
-    pub(crate) names: EntityNames,
-    pub(crate) entity_live: Vec<bool>,
+    names: EntityNames,
+    entity_live: Vec<bool>,
     /// The kind of each entity, apart from the records for cache-friendly
     /// filtering in traversals.
-    pub(crate) entity_kind: Vec<EntityKind>,
-    pub(crate) entity_cold: ColdStore,
-    pub(crate) relations: RelationTable,
-    pub(crate) adjacency: Adjacency,
+    entity_kind: Vec<EntityKind>,
+    entity_cold: ColdStore,
+    relations: RelationTable,
+    adjacency: Adjacency,
     /// (hash of id, entity), sorted.
-    pub(crate) id_index: Pairs,
+    id_index: Pairs,
     /// (hash of a normalised name or alias, entity), sorted.
-    pub(crate) name_index: Pairs,
+    name_index: Pairs,
     /// Snapshot and log generation this graph descends from.
-    pub(crate) epoch: u64,
+    epoch: u64,
     /// Whole-graph measures, computed on first use.
-    pub(crate) pagerank: std::sync::OnceLock<Vec<f32>>,
-    pub(crate) clusters: std::sync::OnceLock<crate::graph::clusters::Clustering>,
+    measures: Measures,
 }
 
 pub(crate) fn hash_text(text: &str) -> u32 {
@@ -372,6 +388,7 @@ impl KnowledgeGraph {
                 Pairs::Owned(graph.index_entries(all, true)),
             )
         });
+        graph.check_invariants();
         graph
     }
 
@@ -470,6 +487,46 @@ impl KnowledgeGraph {
     /// write-ahead log follows the snapshot of this epoch.
     pub fn epoch(&self) -> u64 {
         self.epoch
+    }
+
+    /// The measures computed on this graph so far.
+    pub(crate) fn measures(&self) -> &Measures {
+        &self.measures
+    }
+
+    /// Checks the invariants listed on [`KnowledgeGraph`] (in debug builds;
+    /// O(V + E)).
+    pub(crate) fn check_invariants(&self) {
+        if !cfg!(debug_assertions) {
+            return;
+        }
+        let positions = self.names.len();
+        debug_assert_eq!(self.entity_live.len(), positions);
+        debug_assert_eq!(self.entity_kind.len(), positions);
+        debug_assert_eq!(self.entity_cold.count(), positions);
+        debug_assert_eq!(self.adjacency.nodes(), positions);
+        let relations = self.adjacency.relations();
+        debug_assert_eq!(self.relations.since.len(), relations);
+        debug_assert!(self.relations.cold_slot.is_empty() || self.relations.cold_slot.len() == relations);
+        for entity in entity_range(positions).filter(|&e| !self.is_live(e)) {
+            debug_assert_eq!(self.adjacency.degree(entity), 0, "dead position {entity} has relations");
+        }
+        // indexes read in place from a snapshot are as the file has them
+        // (lookups check what they find); those built here are checked
+        for index in [&self.id_index, &self.name_index] {
+            if !matches!(index, Pairs::Owned(_)) {
+                continue;
+            }
+            let mut previous = None;
+            for (hash, entity) in index.iter() {
+                debug_assert!(previous <= Some(hash), "an index is out of order");
+                debug_assert!(
+                    self.is_live(EntityIndex::new(entity)),
+                    "an index leads to dead position {entity}"
+                );
+                previous = Some(hash);
+            }
+        }
     }
 
     /// The adjacency rows.

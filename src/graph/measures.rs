@@ -1,0 +1,27 @@
+//! Whole-graph measures computed once per graph on first use and kept
+//! beside it: PageRank and the cluster labels. Changing the graph starts
+//! a new, empty set (see the tables' batches).
+
+use std::sync::OnceLock;
+
+/// The cluster label of every entity position, by both methods.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Clustering {
+    pub components: Vec<u32>,
+    pub communities: Vec<u32>,
+}
+
+/// The measures of one graph, each computed on first use.
+#[derive(Debug, Default)]
+pub(crate) struct Measures {
+    pub pagerank: OnceLock<Vec<f32>>,
+    pub clustering: OnceLock<Clustering>,
+}
+
+impl Clone for Measures {
+    /// A copy of a graph (taken to apply a change) starts without
+    /// measures: they are the changed graph's to compute.
+    fn clone(&self) -> Self {
+        Measures::default()
+    }
+}
