@@ -21,7 +21,7 @@ use std::sync::{Arc, PoisonError};
 use serde::Serialize;
 
 use super::{Current, Engine};
-use crate::graph::{fold_log, GraphLog, KnowledgeGraph};
+use crate::graph::{fold_log, EntityIndex, GraphLog, KnowledgeGraph};
 use crate::model::Change;
 use crate::search::{SearchIndex, SearchWriter, Suggester};
 use crate::store::{self, WriteLock};
@@ -117,83 +117,19 @@ impl Engine {
             Some(writer) => writer,
             None => slot.insert(self.open_writer(&graph)?),
         };
-        let op = op_name(&change);
-        let (id, created) = match &change {
-            Change::PutEntity { entity } => (entity.id.clone(), !graph.has_entity_id(&entity.id)),
-            Change::DeleteEntity { id } => (id.clone(), false),
-            Change::PutRelation { relation } => (
-                format!("{}>{}>{}", relation.from, relation.kind, relation.to),
-                !graph.has_relation(&relation.from, &relation.to, relation.kind),
-            ),
-            Change::DeleteRelation { from, to, kind } => (format!("{from}>{kind}>{to}"), false),
-        };
-        let entity_change = matches!(change, Change::PutEntity { .. } | Change::DeleteEntity { .. });
-        let names_changed = match writer.search.apply_change(&change) {
-            Ok(changed) => changed,
-            Err(error) => return Err(rolled_back(&mut writer.search, error)),
-        };
-        if let Err(error) = writer.log.append(&change) {
-            return Err(rolled_back(&mut writer.search, error));
-        }
-        let logged = started.elapsed();
-        // The change is acknowledged from here on. A failed search commit
-        // is reported after the change has applied to the graph (the log
-        // holds it); the next open brings the index up to the log.
-        let searched = if names_changed {
-            writer
-                .search
-                .commit_logged(graph.epoch(), writer.log.len())
-                .and_then(|()| self.search.reload())
-        } else {
-            Ok(())
-        };
-        let committed = started.elapsed();
-
-        // The change applies to a copy, outside any lock: queries go on
-        // reading the graph as it was until the new one (and its suggester)
-        // replaces it, in one swap at the end. Changes are one at a time (the
-        // writer lock), so no other change can slip in between. Entities
-        // keep their positions until a compaction, so the suggester of the
-        // graph before stays valid until its successor replaces it.
-        let mut next = KnowledgeGraph::clone(&graph);
-        if let Err(error) = next.apply(change) {
-            // checked above, so a fault: the log holds what the graph lacks
-            self.stop_writes(format!("a logged change does not apply: {error}"));
-            return Err(error);
-        }
-        // the entity whose names changed: a deleted one is found by id only
-        // before the change, a new one only after it
-        let renamed = entity_change
-            .then(|| graph.position_of_id(&id).or_else(|| next.position_of_id(&id)))
-            .flatten();
-        drop(graph);
-        let mut graph = Arc::new(next);
-        // the new graph is folded into a snapshot before anyone reads it
-        let mut compacted = writer.log.len() >= self.compact_after;
-        if compacted {
-            match fold_log(&graph, &store::graph_files(&self.generation)) {
-                Ok((folded, log)) => {
-                    graph = Arc::new(folded);
-                    writer.log = log;
-                }
-                // The change is logged and applies: it is published below.
-                // The snapshot and log on disk may now disagree with this
-                // process's log, so it takes no more changes; a restart
-                // reads them back consistently.
-                Err(error) => {
-                    self.stop_writes(format!("compacting the graph log failed: {error}"));
-                    compacted = false;
-                }
-            }
-        }
+        let (op, id, created) = describe(&change, &graph);
+        let logged = self.log_change(writer, &change, &graph)?;
+        let logged_at = started.elapsed();
+        let (graph, renamed) = self.applied(graph, change, &id)?;
+        let (graph, compacted) = self.compact_if_due(writer, graph);
         self.pending.store(writer.log.len(), Ordering::Release);
-        let applied = started.elapsed();
+        let applied_at = started.elapsed();
         // a snapshot renumbers entities: the folded graph needs a suggester
         // built anew, published with it; otherwise the changed entity is
         // indexed again beside the others
         let suggester = if compacted {
             Arc::new(Suggester::build(&graph))
-        } else if names_changed {
+        } else if logged.names_changed {
             Arc::new(match renamed {
                 Some(entity) => suggester.with_change(&graph, entity.get()),
                 None => Suggester::build(&graph),
@@ -207,16 +143,15 @@ impl Engine {
         );
         // freed (when no query holds it any more) outside the lock
         drop(replaced);
-        if let Err(error) = searched {
+        if let Err(error) = logged.searched {
             tracing::error!(%error, op, id, "change logged and applied, but its search entry is not committed");
             return Err(error);
         }
         tracing::debug!(
             op,
-            log_ms = logged.as_secs_f64() * 1e3,
-            search_ms = (committed - logged).as_secs_f64() * 1e3,
-            apply_ms = (applied - committed).as_secs_f64() * 1e3,
-            suggester_ms = (started.elapsed() - applied).as_secs_f64() * 1e3,
+            log_ms = logged_at.as_secs_f64() * 1e3,
+            apply_ms = (applied_at - logged_at).as_secs_f64() * 1e3,
+            suggester_ms = (started.elapsed() - applied_at).as_secs_f64() * 1e3,
             "change applied"
         );
         Ok(WriteReceipt {
@@ -226,6 +161,113 @@ impl Engine {
             pending_changes: writer.log.len(),
             compacted,
         })
+    }
+
+    /// Replaces the change's search entry, appends the change to the log
+    /// (flushed: from here on the change is acknowledged) and commits the
+    /// search entry with the log position it reaches. A failure before the
+    /// log append rolls the search entry back and writes nothing.
+    fn log_change(&self, writer: &mut Writer, change: &Change, graph: &KnowledgeGraph) -> Result<Logged> {
+        let names_changed = match writer.search.apply_change(change) {
+            Ok(changed) => changed,
+            Err(error) => return Err(rolled_back(&mut writer.search, error)),
+        };
+        if let Err(error) = writer.log.append(change) {
+            return Err(rolled_back(&mut writer.search, error));
+        }
+        // A failed search commit is reported after the change has applied
+        // to the graph (the log holds it); the next open brings the index
+        // up to the log.
+        let searched = if names_changed {
+            writer
+                .search
+                .commit_logged(graph.epoch(), writer.log.len())
+                .and_then(|()| self.search.reload())
+        } else {
+            Ok(())
+        };
+        Ok(Logged {
+            names_changed,
+            searched,
+        })
+    }
+
+    /// The graph after a logged change, and the position of the entity
+    /// whose names it changed, if any.
+    ///
+    /// The change applies to a copy, outside any lock: queries go on
+    /// reading the graph as it was until the new one (and its suggester)
+    /// replaces it, in one swap. Changes are one at a time (the writer
+    /// lock), so no other change can slip in between. Entities keep their
+    /// positions until a compaction, so the suggester of the graph before
+    /// stays valid until its successor replaces it.
+    fn applied(
+        &self,
+        graph: Arc<KnowledgeGraph>,
+        change: Change,
+        id: &str,
+    ) -> Result<(Arc<KnowledgeGraph>, Option<EntityIndex>)> {
+        let entity_change = matches!(change, Change::PutEntity { .. } | Change::DeleteEntity { .. });
+        let mut next = KnowledgeGraph::clone(&graph);
+        if let Err(error) = next.apply(change) {
+            // checked before it was logged, so a fault: the log holds what
+            // the graph lacks
+            self.stop_writes(format!("a logged change does not apply: {error}"));
+            return Err(error);
+        }
+        // a deleted entity is found by id only before the change, a new one
+        // only after it
+        let renamed = entity_change
+            .then(|| graph.position_of_id(id).or_else(|| next.position_of_id(id)))
+            .flatten();
+        Ok((Arc::new(next), renamed))
+    }
+
+    /// Folds the log into a new snapshot when it holds enough changes,
+    /// before anyone reads the new graph; returns the graph to publish and
+    /// whether it was folded.
+    fn compact_if_due(&self, writer: &mut Writer, graph: Arc<KnowledgeGraph>) -> (Arc<KnowledgeGraph>, bool) {
+        if writer.log.len() < self.compact_after {
+            return (graph, false);
+        }
+        match fold_log(&graph, &store::graph_files(&self.generation)) {
+            Ok((folded, log)) => {
+                writer.log = log;
+                (Arc::new(folded), true)
+            }
+            // The change is logged and applies: it is published. The
+            // snapshot and log on disk may now disagree with this process's
+            // log, so it takes no more changes; a restart reads them back
+            // consistently.
+            Err(error) => {
+                self.stop_writes(format!("compacting the graph log failed: {error}"));
+                (graph, false)
+            }
+        }
+    }
+}
+
+/// What logging a change did to the search index.
+struct Logged {
+    /// Whether the change touched an entity's names (its search entry).
+    names_changed: bool,
+    /// The outcome of committing the search entry.
+    searched: Result<()>,
+}
+
+/// The receipt's operation name, key and whether a put creates something
+/// new in `graph`.
+fn describe(change: &Change, graph: &KnowledgeGraph) -> (&'static str, String, bool) {
+    let op = op_name(change);
+    match change {
+        Change::PutEntity { entity } => (op, entity.id.clone(), !graph.has_entity_id(&entity.id)),
+        Change::DeleteEntity { id } => (op, id.clone(), false),
+        Change::PutRelation { relation } => (
+            op,
+            format!("{}>{}>{}", relation.from, relation.kind, relation.to),
+            !graph.has_relation(&relation.from, &relation.to, relation.kind),
+        ),
+        Change::DeleteRelation { from, to, kind } => (op, format!("{from}>{kind}>{to}"), false),
     }
 }
 
