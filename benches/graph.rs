@@ -34,6 +34,13 @@
 //! 5. **Changes**: copying the graph (the engine applies each change to a
 //!    copy and swaps it in), then applying a put relation, a delete
 //!    relation and a put entity to the copy; five rounds, medians.
+//! 7. **petgraph on the view**: petgraph's `dijkstra` (unit weights, stop at
+//!    the goal) on `UndirectedAdaptor(&graph.view())` over the kept pairs,
+//!    next to innograph's own k = 1 search on the same pairs (its lengths
+//!    checked equal), within `BENCH_PETGRAPH_SECONDS`; and petgraph's `Bfs`
+//!    over the whole component of the biggest hub next to innograph's own
+//!    breadth-first count of the same hub's neighbourhood up to 3 hops
+//!    (`reachable`), as time per entity reached.
 //!
 //! The process that measures is a fresh one: when this run had to generate
 //! the corpus or build the index, the bench `exec`s itself again for the
@@ -73,6 +80,8 @@
 //!   `/tmp/innograph-bench-graph`).
 //! - `BENCH_PAIRS`: path queries (default 1000).
 //! - `BENCH_PATH_SECONDS`: time budget of each path phase (default 1200).
+//! - `BENCH_PETGRAPH_SECONDS`: time budget of petgraph's Dijkstra phase
+//!   (default 120).
 //! - `BENCH_SEED`: synthetic corpus seed (default 2026); the pairs are drawn
 //!   with a fixed seed of their own.
 
@@ -517,6 +526,77 @@ fn time_paths(graph: &KnowledgeGraph, pairs: &[Pair], k: usize, budget: Duration
     })
 }
 
+/// petgraph's algorithms on the view and innograph's own on the same work.
+struct OnView {
+    dijkstra: Latencies,
+    /// The own k = 1 latencies of the pairs Dijkstra ran on.
+    own: Latencies,
+    lengths_differ: usize,
+    bfs_nodes: usize,
+    bfs_time: Duration,
+    own_reach_nodes: usize,
+    own_reach_time: Duration,
+}
+
+/// Runs petgraph's `dijkstra` (unit weights, stopping at the goal) on the
+/// undirected view over `pairs` until `budget` is spent, and `Bfs` over the
+/// whole component of `hub`; innograph's figures for the same pairs come
+/// from `k1`, and its own breadth-first count of `hub`'s 3-hop
+/// neighbourhood is timed beside the `Bfs`.
+fn petgraph_on_view(
+    graph: &KnowledgeGraph,
+    pairs: &[Pair],
+    k1: &Latencies,
+    hub: &str,
+    budget: Duration,
+) -> BenchResult<OnView> {
+    use petgraph::algo::dijkstra;
+    use petgraph::visit::{Bfs, UndirectedAdaptor};
+    let view = graph.view();
+    let both = UndirectedAdaptor(&view);
+    let mut samples = Vec::new();
+    let mut own = Vec::new();
+    let mut lengths_differ = 0;
+    let started_all = Instant::now();
+    for (pair, own_time) in pairs.iter().zip(&k1.in_order) {
+        if started_all.elapsed() > budget {
+            break;
+        }
+        let started = Instant::now();
+        let distances = black_box(dijkstra(both, pair.from, Some(pair.to), |_| 1usize));
+        samples.push(started.elapsed());
+        own.push(*own_time);
+        if distances.get(&pair.to) != Some(&pair.length) {
+            lengths_differ += 1;
+        }
+    }
+    let hub_index = graph.resolve(hub)?;
+    let started = Instant::now();
+    let mut bfs = Bfs::new(both, hub_index);
+    let mut bfs_nodes = 0usize;
+    while let Some(node) = bfs.next(both) {
+        black_box(node);
+        bfs_nodes += 1;
+    }
+    let bfs_time = started.elapsed();
+    let whole = innograph::graph::Budget {
+        max_visits: usize::MAX,
+        max_time: Duration::from_secs(600),
+    };
+    let started = Instant::now();
+    let levels = black_box(graph.reachable(hub, 3, Some(whole))?);
+    let own_reach_time = started.elapsed();
+    Ok(OnView {
+        dijkstra: Latencies::new(samples),
+        own: Latencies::new(own),
+        lengths_differ,
+        bfs_nodes,
+        bfs_time,
+        own_reach_nodes: 1 + levels.iter().sum::<usize>(),
+        own_reach_time,
+    })
+}
+
 /// A text as one TSV field: tabs, line breaks and the alias separator
 /// (`\x1f`) become spaces.
 fn one_field(text: &str) -> String {
@@ -757,6 +837,11 @@ fn measure(
     let clusters = graph.clusters(innograph::graph::ClusterMethod::Communities, 10)?;
     let clusters_time = started.elapsed();
 
+    // 7. petgraph's algorithms on the view, next to the own traversals
+    progress("petgraph on the view");
+    let petgraph_budget = Duration::from_secs(env_or("BENCH_PETGRAPH_SECONDS", 120u64)?);
+    let on_view = petgraph_on_view(&graph, &pairs, &k1.latencies, hub, petgraph_budget)?;
+
     // 5. changes, each applied to a copy of the graph as the engine does
     progress("changes");
     let changes = measure_changes(&graph)?;
@@ -967,6 +1052,63 @@ fn measure(
             },
         )
         .collect();
+    println!();
+    println!("### petgraph's algorithms on the view, beside innograph's own traversals");
+    println!();
+    let per_node = |time: Duration, nodes: usize| format!("{:.0} ns", time.as_secs_f64() * 1e9 / nodes.max(1) as f64);
+    print_table(
+        &["measure", "petgraph on GraphView", "innograph's own", "ratio"],
+        &[
+            vec![
+                format!(
+                    "shortest path p50 / p99 ({} pairs; dijkstra, unit weights, vs bidirectional BFS)",
+                    on_view.dijkstra.sorted.len()
+                ),
+                format!(
+                    "{} / {}",
+                    fmt_duration(on_view.dijkstra.percentile(50.0)),
+                    fmt_duration(on_view.dijkstra.percentile(99.0))
+                ),
+                format!(
+                    "{} / {}",
+                    fmt_duration(on_view.own.percentile(50.0)),
+                    fmt_duration(on_view.own.percentile(99.0))
+                ),
+                format!(
+                    "{:.1}×",
+                    on_view.dijkstra.percentile(50.0).as_secs_f64()
+                        / on_view.own.percentile(50.0).as_secs_f64().max(1e-12)
+                ),
+            ],
+            vec![
+                "lengths that differ".into(),
+                on_view.lengths_differ.to_string(),
+                "–".into(),
+                "–".into(),
+            ],
+            vec![
+                "breadth-first from the top hub (Bfs: whole component; own: 3 hops), per entity".into(),
+                format!(
+                    "{} ({} entities, {})",
+                    per_node(on_view.bfs_time, on_view.bfs_nodes),
+                    fmt_count(on_view.bfs_nodes),
+                    fmt_duration(on_view.bfs_time)
+                ),
+                format!(
+                    "{} ({} entities, {})",
+                    per_node(on_view.own_reach_time, on_view.own_reach_nodes),
+                    fmt_count(on_view.own_reach_nodes),
+                    fmt_duration(on_view.own_reach_time)
+                ),
+                format!(
+                    "{:.1}×",
+                    (on_view.bfs_time.as_secs_f64() / on_view.bfs_nodes.max(1) as f64)
+                        / (on_view.own_reach_time.as_secs_f64() / on_view.own_reach_nodes.max(1) as f64).max(1e-15)
+                ),
+            ],
+        ],
+    );
+
     let results = serde_json::json!({
         "entities": n_entities,
         "relations": n_relations,
@@ -1006,6 +1148,15 @@ fn measure(
         },
         "expansion": expansion_json,
         "pagerank_s": pagerank_time.as_secs_f64(),
+        "petgraph": {
+            "dijkstra": on_view.dijkstra.json(),
+            "own_same_pairs": on_view.own.json(),
+            "dijkstra_lengths_differ": on_view.lengths_differ,
+            "bfs_nodes": on_view.bfs_nodes,
+            "bfs_ms": on_view.bfs_time.as_secs_f64() * 1e3,
+            "own_reach_nodes": on_view.own_reach_nodes,
+            "own_reach_ms": on_view.own_reach_time.as_secs_f64() * 1e3,
+        },
         "expansion_depth3": {
             "id": hub,
             "ms": deep_time.as_secs_f64() * 1e3,
