@@ -42,8 +42,30 @@ fn entity_neighbors_and_path() {
 
     let output = cli(&["path", "杨建明", "青岛市工业技术研究院", "--k", "2"]);
     let text = stdout(&output);
-    assert!(text.contains("path 1 (length 2, score "), "{text}");
+    assert!(text.contains("path 1 (length 2, strength "), "{text}");
     assert!(text.contains("「"), "evidence quotes shown: {text}");
+
+    // the strongest route: strengths never rise down the list
+    let output = cli(&["path", "杨建明", "青岛高新区", "--strongest", "--k", "3", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let strengths: Vec<f64> = json["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["strength"].as_f64().unwrap())
+        .collect();
+    assert!(strengths.len() >= 2, "{json}");
+    assert!(strengths.windows(2).all(|w| w[0] >= w[1] - 1e-6), "{strengths:?}");
+    let output = cli(&["path", "杨建明", "青岛高新区", "--strongest", "--rank", "length"]);
+    assert_eq!(output.status.code(), Some(2), "--strongest and --rank conflict");
+    let output = cli(&["path", "杨建明", "青岛高新区", "--rank", "fastest"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("expected score, length or strength"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

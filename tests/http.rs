@@ -206,6 +206,43 @@ async fn paths_with_evidence_and_errors() {
             assert!(edge["direction"] == "out" || edge["direction"] == "in");
         }
     }
+    // ranked by length: fewest hops first; by strength: strongest first
+    let (status, body) = get(
+        &app,
+        "/api/paths?from=per_yang_jianming&to=zone_qingdao_hitech&k=4&rank=length",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let lengths: Vec<u64> = body["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["length"].as_u64().unwrap())
+        .collect();
+    assert!(
+        lengths.len() >= 2 && lengths.windows(2).all(|w| w[0] <= w[1]),
+        "{lengths:?}"
+    );
+    let (status, body) = get(
+        &app,
+        "/api/paths?from=per_yang_jianming&to=zone_qingdao_hitech&k=4&rank=strength",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let strengths: Vec<f64> = body["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["strength"].as_f64().unwrap())
+        .collect();
+    assert!(strengths.windows(2).all(|w| w[0] >= w[1] - 1e-6), "{strengths:?}");
+    let (status, body) = get(
+        &app,
+        "/api/paths?from=per_yang_jianming&to=zone_qingdao_hitech&rank=fastest",
+    )
+    .await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    assert!(body["error"]["message"].as_str().unwrap().contains("`rank`"));
     let (status, body) = get(&app, "/api/paths?from=per_yang_jianming").await;
     assert_error(status, &body, 400, "invalid_parameter");
     let (status, body) = get(&app, "/api/paths?from=per_yang_jianming&to=per_yang_jianming").await;

@@ -195,9 +195,10 @@ pub(super) fn paths(response: &PathsResponse) -> String {
     for (number, path) in response.paths.iter().enumerate() {
         let _ = write!(
             out,
-            "path {} (length {}, score {:.2}): {}",
+            "path {} (length {}, strength {:.2}, score {:.2}): {}",
             number + 1,
             path.length,
+            path.strength,
             path.score,
             path.nodes[0].name
         );
