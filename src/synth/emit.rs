@@ -400,7 +400,7 @@ fn emit_university(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
     let schools: Vec<&str> = university
         .industries
         .iter()
-        .map(|&i| *pick(rng, INDUSTRIES[i as usize].schools))
+        .map(|&i| *pick(rng, &INDUSTRIES[i as usize].schools))
         .collect();
     let description = format!(
         "{}位于{}，设有{}等院系，在{}等领域开展科学研究与人才培养。",
@@ -594,7 +594,7 @@ fn emit_enterprise(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
     let city = text::city(e.city);
     let zone_name = e.zone.map(|z| plan.zones[z as usize].name.as_str());
     let field = text::industry(e.industry);
-    let mut products: Vec<&str> = (0..2).map(|_| *pick(rng, field.products)).collect();
+    let mut products: Vec<&str> = (0..2).map(|_| *pick(rng, &field.products)).collect();
     products.dedup();
     let needs: Vec<String> = e.needs.iter().map(|&n| text::need_text(rng, n)).collect();
     let description = format!(
@@ -933,7 +933,7 @@ fn emit_patent(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8Rng) 
     let props = serde_json::json!({
         "synthetic": true,
         "application_no": text::application_number(rng, patent.year, invention),
-        "ipc": pick(rng, field.ipc),
+        "ipc": pick(rng, &field.ipc),
         "type": if invention { "发明" } else { "实用新型" },
         "applied": applied,
     });
@@ -1016,7 +1016,7 @@ fn emit_product(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8Rng)
     let owner = plan.enterprise_sampler.sample(rng) as u32;
     let enterprise = &plan.enterprises[owner as usize];
     let field = text::industry(enterprise.industry);
-    let noun = *pick(rng, field.products);
+    let noun = *pick(rng, &field.products);
     let brand: String = enterprise.short_name.chars().take(2).collect();
     let name = format!("{brand}{noun}");
     let model = format!(
@@ -1027,8 +1027,8 @@ fn emit_product(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8Rng)
     let description = format!(
         "{}推出的{noun}（型号{model}），面向{}，采用{}技术。",
         enterprise.name,
-        pick(rng, field.applications),
-        pick(rng, enterprise.topics[0].get().keywords)
+        pick(rng, &field.applications),
+        pick(rng, &enterprise.topics[0].get().keywords)
     );
     out.entity(
         &own_id,

@@ -282,7 +282,7 @@ impl Plan {
                     |rng| {
                         city = (city_zipf.sample(rng) as usize - 1) as u8;
                         fill(
-                            pick::<&str, _>(rng, UNIVERSITY_PATTERNS),
+                            pick::<&str, _>(rng, &UNIVERSITY_PATTERNS),
                             text::city(city),
                             "",
                             0,
@@ -317,7 +317,7 @@ impl Plan {
                     &mut rng,
                     &mut taken,
                     |rng| {
-                        let word = *pick(rng, INDUSTRIES[industry as usize].institute_words);
+                        let word = *pick(rng, &INDUSTRIES[industry as usize].institute_words);
                         match parent {
                             Some(u) => format!("{}{word}", universities[u as usize].name),
                             None if rng.random_bool(0.3) => format!("中国科学院{}{word}", text::city(city)),
@@ -344,7 +344,7 @@ impl Plan {
                     &mut taken,
                     |rng| {
                         fill(
-                            pick::<&str, _>(rng, PLATFORM_PATTERNS),
+                            pick::<&str, _>(rng, &PLATFORM_PATTERNS),
                             text::city(city),
                             INDUSTRIES[industry as usize].name,
                             0,
@@ -373,7 +373,7 @@ impl Plan {
                     &mut taken,
                     |rng| {
                         let base = fill(
-                            pick::<&str, _>(rng, POLICY_PATTERNS),
+                            pick::<&str, _>(rng, &POLICY_PATTERNS),
                             text::city(city),
                             INDUSTRIES[industry as usize].name,
                             year,
