@@ -15,7 +15,7 @@ use rand_distr::{Distribution, Poisson};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::plan::{Employer, Owner, Plan, LAST_YEAR};
+use super::plan::{Employer, Enterprise, Owner, Plan, LAST_YEAR};
 use super::text::{self, date_in, pick, TopicId};
 use super::vocab::{INDUSTRIES, PERSON_TITLES};
 use crate::{Error, Result};
@@ -400,7 +400,7 @@ fn emit_university(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
     let schools: Vec<&str> = university
         .industries
         .iter()
-        .map(|&i| *pick(rng, INDUSTRIES[i as usize].schools))
+        .map(|&i| *pick(rng, &INDUSTRIES[i as usize].schools))
         .collect();
     let description = format!(
         "{}位于{}，设有{}等院系，在{}等领域开展科学研究与人才培养。",
@@ -587,14 +587,70 @@ struct TruthOut<'a> {
     synthetic: bool,
 }
 
+/// A planted university–enterprise link, as `truth.jsonl` lists it.
+struct Planted {
+    team: u32,
+    kind: &'static str,
+    patent: Option<u32>,
+    since: u16,
+}
+
+impl Planted {
+    fn new(team: u32, kind: &'static str, patent: Option<u32>, since: u16) -> Planted {
+        Planted {
+            team,
+            kind,
+            patent,
+            since,
+        }
+    }
+}
+
+/// An enterprise being written: its plan, index and id. After an article's
+/// first sentence the enterprise goes by its short name, `name`.
+struct Subject<'a> {
+    plan: &'a Plan,
+    index: u32,
+    enterprise: &'a Enterprise,
+    id: String,
+    name: &'a str,
+}
+
+/// Writes an enterprise: its profile, its relations with the sentences that
+/// state them, a news article telling its story (for one enterprise in
+/// two), and the university–enterprise links planted on it.
 fn emit_enterprise(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8Rng) {
-    let e = &plan.enterprises[index as usize];
-    let own_id = id(Kind::Enterprise, index);
-    let industry = industry_name(e.industry);
+    let enterprise = &plan.enterprises[index as usize];
+    let subject = Subject {
+        plan,
+        index,
+        enterprise,
+        id: id(Kind::Enterprise, index),
+        name: &enterprise.short_name,
+    };
+    emit_enterprise_profile(out, &subject, rng);
+    let mut links: Vec<Link> = Vec::new();
+    let planted = planted_links(&subject, rng, &mut links);
+    place_links(&subject, &mut links);
+    support_links(&subject, rng, &mut links);
+    partner_links(&subject, rng, &mut links);
+    links.extend(investment_link(&subject, rng));
+    links.extend(equity_link(&subject, rng));
+    links.extend(chain_leader_link(&subject));
+    links.extend(founder_link(&subject));
+    let document = emit_article(out, &subject, &planted, &mut links, rng);
+    out.relations(&links, document.as_deref());
+    emit_truth(out, &subject, &planted);
+}
+
+/// The enterprise record: a profile stating its products and technical
+/// needs, a unified social credit code, its founding year and capital.
+fn emit_enterprise_profile(out: &mut Output, subject: &Subject, rng: &mut ChaCha8Rng) {
+    let e = subject.enterprise;
     let city = text::city(e.city);
-    let zone_name = e.zone.map(|z| plan.zones[z as usize].name.as_str());
+    let zone_name = e.zone.map(|z| subject.plan.zones[z as usize].name.as_str());
     let field = text::industry(e.industry);
-    let mut products: Vec<&str> = (0..2).map(|_| *pick(rng, field.products)).collect();
+    let mut products: Vec<&str> = (0..2).map(|_| *pick(rng, &field.products)).collect();
     products.dedup();
     let needs: Vec<String> = e.needs.iter().map(|&n| text::need_text(rng, n)).collect();
     let description = format!(
@@ -614,109 +670,141 @@ fn emit_enterprise(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
         "registered_capital_wan_yuan": (e.weight * 500.0).round().min(5.0e6),
     });
     out.entity(
-        &own_id,
+        &subject.id,
         "enterprise",
         &e.name,
         std::slice::from_ref(&e.short_name),
         &description,
-        &[industry],
+        &[industry_name(e.industry)],
         city,
         props,
     );
+}
 
-    // after the article's first sentence the enterprise goes by its short name
-    let name = &e.short_name;
-    let mut links: Vec<Link> = Vec::new();
-    let mut truth: Vec<(u32, &'static str, Option<u32>, u16)> = Vec::new();
-
-    // planted university–enterprise links
-    if rng.random_bool(0.15) {
-        let count = if rng.random_bool(0.3) { 2 } else { 1 };
-        let mut prior_org: Option<String> = None;
-        for _ in 0..count {
-            let Some(team) = choose_team(plan, index, prior_org.as_deref(), rng) else {
-                break;
-            };
-            let (org_id, org_name, _, _) = team_org(plan, team);
-            prior_org = Some(org_id.clone());
-            let team_data = &plan.teams[team as usize];
-            let leader = &plan.persons[team_data.leader as usize];
-            let title = PERSON_TITLES[leader.title as usize].0;
-            let topic = *pick(rng, &team_data.topics);
-            let roll: f64 = rng.random();
-            let has_patents = !team_data.patents.is_empty();
-            let leader_id = id(Kind::Person, team_data.leader);
-            let mut link = if roll < 0.5 || (!has_patents && roll < 0.9) {
-                let since = rng.random_range(e.founded.max(2008)..=LAST_YEAR);
-                truth.push((team, "collaborates_with", None, since));
-                Link::new(leader_id, own_id.clone(), "collaborates_with")
-                    .since(since)
-                    .says(format!(
-                        "{org_name}{}{title}团队与{name}签订产学研合作协议，双方将围绕{}开展联合攻关。",
-                        leader.name,
-                        topic.get().name
-                    ))
-            } else if roll < 0.9 {
-                // the team patent closest to the enterprise's needs
-                let patent = (0..10)
-                    .map(|_| *pick(rng, &team_data.patents))
-                    .max_by(|a, b| {
-                        let score = |p: u32| {
-                            e.needs
-                                .iter()
-                                .map(|n| n.similarity(plan.patents[p as usize].topic))
-                                .fold(0.0, f64::max)
-                        };
-                        score(*a).total_cmp(&score(*b))
-                    })
-                    .unwrap_or(team_data.patents[0]);
-                let patent_year = plan.patents[patent as usize].year;
-                let since = rng.random_range(patent_year.max(e.founded)..=LAST_YEAR.max(patent_year));
-                let (patent_title, _) = text::patent_text(
-                    &mut stream(plan.seed, Kind::Patent, patent),
-                    plan.patents[patent as usize].topic,
-                );
-                let patent_id = id(Kind::Patent, patent);
-                if roll < 0.75 {
-                    truth.push((team, "transferred_to", Some(patent), since));
-                    Link::new(patent_id, own_id.clone(), "transferred_to")
-                        .since(since)
-                        .says(format!(
-                            "{org_name}将“{patent_title}”专利转让给{name}，推动该成果产业化。"
-                        ))
-                } else {
-                    truth.push((team, "licensed_to", Some(patent), since));
-                    Link::new(patent_id, own_id.clone(), "licensed_to")
-                        .since(since)
-                        .says(format!("{name}获得{org_name}“{patent_title}”专利的实施许可。"))
-                }
-            } else {
-                let since = e.founded;
-                truth.push((team, "founded", None, since));
-                Link::new(leader_id, own_id.clone(), "founded")
-                    .since(since)
-                    .says(format!(
-                        "{org_name}{}{title}以{}方向的科研成果作价入股，创办了{name}。",
-                        leader.name,
-                        topic.get().name
-                    ))
-            };
-            link.organization = Some(org_id);
-            links.push(link);
-        }
+/// Plants university–enterprise links on about one enterprise in seven:
+/// one link, or three times in ten two, with teams chosen by
+/// [`choose_team`].
+fn planted_links(subject: &Subject, rng: &mut ChaCha8Rng, links: &mut Vec<Link>) -> Vec<Planted> {
+    let mut planted = Vec::new();
+    if !rng.random_bool(0.15) {
+        return planted;
     }
+    let count = if rng.random_bool(0.3) { 2 } else { 1 };
+    let mut prior_org: Option<String> = None;
+    for _ in 0..count {
+        let Some(team) = choose_team(subject.plan, subject.index, prior_org.as_deref(), rng) else {
+            break;
+        };
+        let (link, record) = planted_link(subject, team, rng);
+        prior_org = link.organization.clone();
+        links.push(link);
+        planted.push(record);
+    }
+    planted
+}
 
+/// A link between `team` and the enterprise: half the time a collaboration
+/// with the team's leader; four times in ten a transfer or licence of one
+/// of the team's patents (a collaboration if it has none); otherwise a
+/// spin-off the leader founded.
+fn planted_link(subject: &Subject, team: u32, rng: &mut ChaCha8Rng) -> (Link, Planted) {
+    let plan = subject.plan;
+    let e = subject.enterprise;
+    let name = subject.name;
+    let (org_id, org_name, _, _) = team_org(plan, team);
+    let team_data = &plan.teams[team as usize];
+    let leader = &plan.persons[team_data.leader as usize];
+    let title = PERSON_TITLES[leader.title as usize].0;
+    let topic = *pick(rng, &team_data.topics);
+    let roll: f64 = rng.random();
+    let has_patents = !team_data.patents.is_empty();
+    let leader_id = id(Kind::Person, team_data.leader);
+    let (mut link, planted) = if roll < 0.5 || (!has_patents && roll < 0.9) {
+        let since = rng.random_range(e.founded.max(2008)..=LAST_YEAR);
+        let link = Link::new(leader_id, subject.id.clone(), "collaborates_with")
+            .since(since)
+            .says(format!(
+                "{org_name}{}{title}团队与{name}签订产学研合作协议，双方将围绕{}开展联合攻关。",
+                leader.name,
+                topic.get().name
+            ));
+        (link, Planted::new(team, "collaborates_with", None, since))
+    } else if roll < 0.9 {
+        patent_deal(subject, team, org_name, roll < 0.75, rng)
+    } else {
+        let since = e.founded;
+        let link = Link::new(leader_id, subject.id.clone(), "founded")
+            .since(since)
+            .says(format!(
+                "{org_name}{}{title}以{}方向的科研成果作价入股，创办了{name}。",
+                leader.name,
+                topic.get().name
+            ));
+        (link, Planted::new(team, "founded", None, since))
+    };
+    link.organization = Some(org_id);
+    (link, planted)
+}
+
+/// A patent of `team` transferred (or, not `transfer`, licensed) to the
+/// enterprise: of ten drawn, the one closest to the enterprise's needs.
+fn patent_deal(subject: &Subject, team: u32, org_name: &str, transfer: bool, rng: &mut ChaCha8Rng) -> (Link, Planted) {
+    let plan = subject.plan;
+    let e = subject.enterprise;
+    let name = subject.name;
+    let team_patents = &plan.teams[team as usize].patents;
+    let closeness = |p: u32| {
+        e.needs
+            .iter()
+            .map(|n| n.similarity(plan.patents[p as usize].topic))
+            .fold(0.0, f64::max)
+    };
+    let patent = (0..10)
+        .map(|_| *pick(rng, team_patents))
+        .max_by(|a, b| closeness(*a).total_cmp(&closeness(*b)))
+        .unwrap_or(team_patents[0]);
+    let patent_year = plan.patents[patent as usize].year;
+    let since = rng.random_range(patent_year.max(e.founded)..=LAST_YEAR.max(patent_year));
+    let (patent_title, _) = text::patent_text(
+        &mut stream(plan.seed, Kind::Patent, patent),
+        plan.patents[patent as usize].topic,
+    );
+    let patent_id = id(Kind::Patent, patent);
+    if transfer {
+        let link = Link::new(patent_id, subject.id.clone(), "transferred_to")
+            .since(since)
+            .says(format!(
+                "{org_name}将“{patent_title}”专利转让给{name}，推动该成果产业化。"
+            ));
+        (link, Planted::new(team, "transferred_to", Some(patent), since))
+    } else {
+        let link = Link::new(patent_id, subject.id.clone(), "licensed_to")
+            .since(since)
+            .says(format!("{name}获得{org_name}“{patent_title}”专利的实施许可。"));
+        (link, Planted::new(team, "licensed_to", Some(patent), since))
+    }
+}
+
+/// Where the enterprise is: its zone, its industry and its incubator.
+fn place_links(subject: &Subject, links: &mut Vec<Link>) {
+    let plan = subject.plan;
+    let e = subject.enterprise;
+    let name = subject.name;
     if let Some(zone) = e.zone {
         links.push(
-            Link::new(own_id.clone(), id(Kind::Zone, zone), "located_in")
+            Link::new(subject.id.clone(), id(Kind::Zone, zone), "located_in")
                 .since(e.founded)
                 .says(format!("{name}坐落于{}。", plan.zones[zone as usize].name)),
         );
     }
-    links.push(Link::new(own_id.clone(), id(Kind::Industry, e.industry), "in_industry"));
+    links.push(Link::new(
+        subject.id.clone(),
+        id(Kind::Industry, e.industry),
+        "in_industry",
+    ));
     if let Some(platform) = e.incubator {
         links.push(
-            Link::new(own_id.clone(), id(Kind::Platform, platform), "incubated_by")
+            Link::new(subject.id.clone(), id(Kind::Platform, platform), "incubated_by")
                 .since(e.founded)
                 .says(format!(
                     "{name}入驻{}，获得了场地、中试和投融资对接等孵化服务。",
@@ -724,9 +812,15 @@ fn emit_enterprise(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
                 )),
         );
     }
+}
+
+/// Policies that funded the enterprise: a few, mostly its own city's,
+/// popular ones more often.
+fn support_links(subject: &Subject, rng: &mut ChaCha8Rng, links: &mut Vec<Link>) {
+    let plan = subject.plan;
+    let e = subject.enterprise;
     let mut supporters: Vec<u32> = Vec::new();
     for _ in 0..poisson(rng, 2.8, 8) {
-        // mostly the enterprise's own city's policies, popular ones more often
         let local = &plan.policies_by_city[e.city as usize];
         let policy = if !local.is_empty() && rng.random_bool(0.8) {
             local[(plan.policy_zipf.sample(rng) as usize - 1) % local.len()]
@@ -740,16 +834,22 @@ fn emit_enterprise(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
         let amount = (rng.random_range(1..=40) * 50) as f64;
         let since = plan.policies[policy as usize].year.max(e.founded);
         links.push(
-            Link::new(own_id.clone(), id(Kind::Policy, policy), "supported_by")
+            Link::new(subject.id.clone(), id(Kind::Policy, policy), "supported_by")
                 .since(since)
                 .amount(amount, "万元")
                 .says(format!(
-                    "{name}获得“{}”支持资金{amount}万元。",
-                    plan.policies[policy as usize].name
+                    "{}获得“{}”支持资金{amount}万元。",
+                    subject.name, plan.policies[policy as usize].name
                 )),
         );
     }
-    let mut partners: Vec<u32> = vec![index];
+}
+
+/// Strategic partnerships with other enterprises, large ones more often.
+fn partner_links(subject: &Subject, rng: &mut ChaCha8Rng, links: &mut Vec<Link>) {
+    let plan = subject.plan;
+    let e = subject.enterprise;
+    let mut partners: Vec<u32> = vec![subject.index];
     for _ in 0..poisson(rng, 2.0, 10) {
         let other = plan.enterprise_sampler.sample(rng) as u32;
         if partners.contains(&other) {
@@ -759,111 +859,163 @@ fn emit_enterprise(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
         let since =
             rng.random_range(e.founded.max(plan.enterprises[other as usize].founded)..=LAST_YEAR.max(e.founded));
         links.push(
-            Link::new(own_id.clone(), id(Kind::Enterprise, other), "collaborates_with")
+            Link::new(subject.id.clone(), id(Kind::Enterprise, other), "collaborates_with")
                 .since(since)
                 .says(format!(
-                    "{name}与{}签署战略合作协议，共同拓展{industry}市场。",
-                    plan.enterprises[other as usize].name
+                    "{}与{}签署战略合作协议，共同拓展{}市场。",
+                    subject.name,
+                    plan.enterprises[other as usize].name,
+                    industry_name(e.industry)
                 )),
         );
     }
-    if rng.random_bool(0.08) {
-        let investor = plan.enterprise_sampler.sample(rng) as u32;
-        if investor != index {
-            let amount = (rng.random_range(2..=200) * 100) as f64;
-            let investor_name = &plan.enterprises[investor as usize].name;
-            links.push(
-                Link::new(id(Kind::Enterprise, investor), own_id.clone(), "invests_in")
-                    .since(rng.random_range(e.founded..=LAST_YEAR.max(e.founded)))
-                    .amount(amount, "万元")
-                    .says(format!("{investor_name}向{name}投资{amount}万元。")),
-            );
-        }
-    }
-    if rng.random_bool(0.05) {
-        let other = plan.enterprise_sampler.sample(rng) as u32;
-        if other != index {
-            let share = (rng.random_range(5..=60)) as f64;
-            let mut link = Link::new(own_id.clone(), id(Kind::Enterprise, other), "holds_equity_in")
-                .since(rng.random_range(e.founded..=LAST_YEAR.max(e.founded)))
-                .says(format!(
-                    "{name}入股{}，持股比例为{share}%。",
-                    plan.enterprises[other as usize].name
-                ));
-            link.share = Some(share / 100.0);
-            links.push(link);
-        }
-    }
-    if e.weight >= plan.chain_leader_weight {
-        links.push(
-            Link::new(own_id.clone(), id(Kind::Industry, e.industry), "chain_leader_of")
-                .says(format!("{name}被认定为{city}市{industry}产业链链主企业。")),
-        );
-    }
-    if let Some(&founder) = plan.staff[index as usize].first() {
-        let person = &plan.persons[founder as usize];
-        let title = PERSON_TITLES[person.title as usize].0;
-        if matches!(title, "董事长" | "创始人") {
-            links.push(
-                Link::new(id(Kind::Person, founder), own_id.clone(), "founded")
-                    .since(e.founded)
-                    .says(format!(
-                        "{}年，{}创办了{name}，现任公司{title}。",
-                        e.founded, person.name
-                    )),
-            );
-        }
-    }
+}
 
-    // One enterprise in two gets a news article telling its story; the
-    // sentences of up to six relations are its text and their evidence.
+/// An investment in the enterprise by another, for one enterprise in twelve
+/// or so.
+fn investment_link(subject: &Subject, rng: &mut ChaCha8Rng) -> Option<Link> {
+    let plan = subject.plan;
+    let e = subject.enterprise;
+    if !rng.random_bool(0.08) {
+        return None;
+    }
+    let investor = plan.enterprise_sampler.sample(rng) as u32;
+    if investor == subject.index {
+        return None;
+    }
+    let amount = (rng.random_range(2..=200) * 100) as f64;
+    let investor_name = &plan.enterprises[investor as usize].name;
+    Some(
+        Link::new(id(Kind::Enterprise, investor), subject.id.clone(), "invests_in")
+            .since(rng.random_range(e.founded..=LAST_YEAR.max(e.founded)))
+            .amount(amount, "万元")
+            .says(format!("{investor_name}向{}投资{amount}万元。", subject.name)),
+    )
+}
+
+/// A stake the enterprise holds in another, for one enterprise in twenty or
+/// so.
+fn equity_link(subject: &Subject, rng: &mut ChaCha8Rng) -> Option<Link> {
+    let plan = subject.plan;
+    let e = subject.enterprise;
+    if !rng.random_bool(0.05) {
+        return None;
+    }
+    let other = plan.enterprise_sampler.sample(rng) as u32;
+    if other == subject.index {
+        return None;
+    }
+    let share = (rng.random_range(5..=60)) as f64;
+    let mut link = Link::new(subject.id.clone(), id(Kind::Enterprise, other), "holds_equity_in")
+        .since(rng.random_range(e.founded..=LAST_YEAR.max(e.founded)))
+        .says(format!(
+            "{}入股{}，持股比例为{share}%。",
+            subject.name, plan.enterprises[other as usize].name
+        ));
+    link.share = Some(share / 100.0);
+    Some(link)
+}
+
+/// The industry chain the enterprise leads, if it is among the largest.
+fn chain_leader_link(subject: &Subject) -> Option<Link> {
+    let e = subject.enterprise;
+    (e.weight >= subject.plan.chain_leader_weight).then(|| {
+        Link::new(subject.id.clone(), id(Kind::Industry, e.industry), "chain_leader_of").says(format!(
+            "{}被认定为{}市{}产业链链主企业。",
+            subject.name,
+            text::city(e.city),
+            industry_name(e.industry)
+        ))
+    })
+}
+
+/// The founder of the enterprise: its first employee, if a chairman or
+/// founder by title.
+fn founder_link(subject: &Subject) -> Option<Link> {
+    let plan = subject.plan;
+    let e = subject.enterprise;
+    let founder = *plan.staff[subject.index as usize].first()?;
+    let person = &plan.persons[founder as usize];
+    let title = PERSON_TITLES[person.title as usize].0;
+    matches!(title, "董事长" | "创始人").then(|| {
+        Link::new(id(Kind::Person, founder), subject.id.clone(), "founded")
+            .since(e.founded)
+            .says(format!(
+                "{}年，{}创办了{}，现任公司{title}。",
+                e.founded, person.name, subject.name
+            ))
+    })
+}
+
+/// Sentences of an article that are evidence of the relations they state.
+const TOLD: usize = 6;
+
+/// Writes the news article of an enterprise, if it gets one (evenly spread
+/// over the enterprises, one article per ten entities): an introduction,
+/// then the sentences of its first six relations that have one, which cite
+/// the article as their evidence; the other relations' sentences are
+/// dropped. Returns the article's id.
+fn emit_article(
+    out: &mut Output,
+    subject: &Subject,
+    planted: &[Planted],
+    links: &mut [Link],
+    rng: &mut ChaCha8Rng,
+) -> Option<String> {
+    let plan = subject.plan;
+    let e = subject.enterprise;
+    let name = subject.name;
     let stride = (plan.counts.enterprises / (plan.counts.total() / 10).max(1)).max(1) as u32;
-    let document_id = index.is_multiple_of(stride).then(|| format!("syn_news_{index}"));
-    if let Some(doc) = &document_id {
-        let told: Vec<&str> = links.iter().filter_map(|l| l.sentence.as_deref()).take(6).collect();
-        let latest = links.iter().filter_map(|l| l.since).max().unwrap_or(e.founded);
-        let intro = format!(
-            "{}（简称{name}）成立于{}年，主要从事{}相关业务。",
-            e.name,
-            e.founded,
-            topic_names(&e.topics)
-        );
-        let title = match truth.first() {
-            Some((team, _, _, _)) => format!("{}与{}深化产学研合作", e.short_name, team_org(plan, *team).1),
-            None => format!("{}加快{}技术产业化步伐", e.short_name, e.topics[0].get().name),
-        };
-        let text = std::iter::once(intro.as_str())
-            .chain(told.iter().copied())
-            .collect::<Vec<_>>()
-            .join("");
-        let document = serde_json::json!({
-            "id": doc,
-            "title": title,
-            "text": text,
-            "date": date_in(rng, latest),
-            "source": "synthetic (innograph gen)",
-        });
-        Output::line(&mut out.documents, &document);
-        out.document_count += 1;
-        // only the told sentences are evidence
-        for link in links.iter_mut().filter(|l| l.sentence.is_some()).skip(6) {
-            link.sentence = None;
-        }
+    if !subject.index.is_multiple_of(stride) {
+        return None;
     }
-    out.relations(&links, document_id.as_deref());
+    let document_id = format!("syn_news_{}", subject.index);
+    let told: Vec<&str> = links.iter().filter_map(|l| l.sentence.as_deref()).take(TOLD).collect();
+    let latest = links.iter().filter_map(|l| l.since).max().unwrap_or(e.founded);
+    let intro = format!(
+        "{}（简称{name}）成立于{}年，主要从事{}相关业务。",
+        e.name,
+        e.founded,
+        topic_names(&e.topics)
+    );
+    let title = match planted.first() {
+        Some(first) => format!("{}与{}深化产学研合作", e.short_name, team_org(plan, first.team).1),
+        None => format!("{}加快{}技术产业化步伐", e.short_name, e.topics[0].get().name),
+    };
+    let text = std::iter::once(intro.as_str())
+        .chain(told.iter().copied())
+        .collect::<Vec<_>>()
+        .join("");
+    let document = serde_json::json!({
+        "id": document_id,
+        "title": title,
+        "text": text,
+        "date": date_in(rng, latest),
+        "source": "synthetic (innograph gen)",
+    });
+    Output::line(&mut out.documents, &document);
+    out.document_count += 1;
+    for link in links.iter_mut().filter(|l| l.sentence.is_some()).skip(TOLD) {
+        link.sentence = None;
+    }
+    Some(document_id)
+}
 
-    for (team, kind, patent, since) in truth {
-        let (org_id, _, org_kind, _) = team_org(plan, team);
-        let leader_id = id(Kind::Person, plan.teams[team as usize].leader);
-        let patent_id = patent.map(|p| id(Kind::Patent, p));
+/// Lists the links planted on the enterprise in `truth.jsonl`.
+fn emit_truth(out: &mut Output, subject: &Subject, planted: &[Planted]) {
+    let plan = subject.plan;
+    for link in planted {
+        let (org_id, _, org_kind, _) = team_org(plan, link.team);
+        let leader_id = id(Kind::Person, plan.teams[link.team as usize].leader);
+        let patent_id = link.patent.map(|p| id(Kind::Patent, p));
         let record = TruthOut {
             organization: &org_id,
             organization_kind: org_kind,
             team: &leader_id,
-            enterprise: &own_id,
-            kind,
+            enterprise: &subject.id,
+            kind: link.kind,
             patent: patent_id.as_deref(),
-            since,
+            since: link.since,
             synthetic: true,
         };
         Output::line(&mut out.truth, &record);
@@ -933,7 +1085,7 @@ fn emit_patent(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8Rng) 
     let props = serde_json::json!({
         "synthetic": true,
         "application_no": text::application_number(rng, patent.year, invention),
-        "ipc": pick(rng, field.ipc),
+        "ipc": pick(rng, &field.ipc),
         "type": if invention { "发明" } else { "实用新型" },
         "applied": applied,
     });
@@ -1016,7 +1168,7 @@ fn emit_product(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8Rng)
     let owner = plan.enterprise_sampler.sample(rng) as u32;
     let enterprise = &plan.enterprises[owner as usize];
     let field = text::industry(enterprise.industry);
-    let noun = *pick(rng, field.products);
+    let noun = *pick(rng, &field.products);
     let brand: String = enterprise.short_name.chars().take(2).collect();
     let name = format!("{brand}{noun}");
     let model = format!(
@@ -1027,8 +1179,8 @@ fn emit_product(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8Rng)
     let description = format!(
         "{}推出的{noun}（型号{model}），面向{}，采用{}技术。",
         enterprise.name,
-        pick(rng, field.applications),
-        pick(rng, enterprise.topics[0].get().keywords)
+        pick(rng, &field.applications),
+        pick(rng, &enterprise.topics[0].get().keywords)
     );
     out.entity(
         &own_id,
@@ -1079,6 +1231,7 @@ fn prepare_output(out: &Path, force: bool) -> Result<()> {
     fs::create_dir_all(out.join("documents")).map_err(|e| Error::io(out, e))
 }
 
+/// The output files of a corpus.
 struct Files {
     entities: BufWriter<File>,
     relations: BufWriter<File>,
@@ -1090,6 +1243,61 @@ fn create(path: PathBuf) -> Result<BufWriter<File>> {
     File::create(&path)
         .map(|f| BufWriter::with_capacity(1 << 20, f))
         .map_err(|e| Error::io(path, e))
+}
+
+impl Files {
+    fn create(out: &Path) -> Result<Files> {
+        Ok(Files {
+            entities: create(out.join("entities.jsonl"))?,
+            relations: create(out.join("relations.jsonl"))?,
+            documents: create(out.join("documents").join("news.jsonl"))?,
+            truth: create(out.join("truth.jsonl"))?,
+        })
+    }
+
+    /// Each file with its path in the output directory.
+    fn named(&mut self) -> [(&mut BufWriter<File>, &'static str); 4] {
+        [
+            (&mut self.entities, "entities.jsonl"),
+            (&mut self.relations, "relations.jsonl"),
+            (&mut self.documents, "documents/news.jsonl"),
+            (&mut self.truth, "truth.jsonl"),
+        ]
+    }
+
+    /// Appends the text of one job to each file of the corpus in `out`.
+    fn write(&mut self, output: &Output, out: &Path) -> Result<()> {
+        let texts = [&output.entities, &output.relations, &output.documents, &output.truth];
+        for ((file, name), text) in self.named().into_iter().zip(texts) {
+            file.write_all(text.as_bytes())
+                .map_err(|e| Error::io(out.join(name), e))?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, out: &Path) -> Result<()> {
+        for (file, name) in self.named() {
+            file.flush().map_err(|e| Error::io(out.join(name), e))?;
+        }
+        Ok(())
+    }
+}
+
+/// The jobs that write a plan: every kind in output order, in chunks of at
+/// most `CHUNK` records.
+fn jobs(plan: &Plan) -> Vec<(Kind, std::ops::Range<u32>)> {
+    const CHUNK: u32 = 2048;
+    let mut jobs: Vec<(Kind, std::ops::Range<u32>)> = Vec::new();
+    for kind in Kind::ALL {
+        let count = kind.count(plan) as u32;
+        let mut start = 0;
+        while start < count {
+            let end = (start + CHUNK).min(count);
+            jobs.push((kind, start..end));
+            start = end;
+        }
+    }
+    jobs
 }
 
 /// Generates a synthetic ecosystem of `config.entities` entities into
@@ -1106,40 +1314,18 @@ pub fn generate(config: &GenConfig, progress: &mut dyn FnMut(u64, u64)) -> Resul
     let total = plan.counts.total() as u64;
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "plan ready");
 
-    let mut files = Files {
-        entities: create(config.out.join("entities.jsonl"))?,
-        relations: create(config.out.join("relations.jsonl"))?,
-        documents: create(config.out.join("documents").join("news.jsonl"))?,
-        truth: create(config.out.join("truth.jsonl"))?,
-    };
-    const CHUNK: u32 = 2048;
-    let mut jobs: Vec<(Kind, std::ops::Range<u32>)> = Vec::new();
-    for kind in Kind::ALL {
-        let count = kind.count(&plan) as u32;
-        let mut start = 0;
-        while start < count {
-            let end = (start + CHUNK).min(count);
-            jobs.push((kind, start..end));
-            start = end;
-        }
-    }
+    // jobs run in parallel a batch at a time, and are written in order
+    let mut files = Files::create(&config.out)?;
     let mut written = 0u64;
     let mut totals = Output::default();
     let batch = rayon::current_num_threads().max(1) * 8;
-    for group in jobs.chunks(batch) {
+    for group in jobs(&plan).chunks(batch) {
         let outputs: Vec<Output> = group
             .par_iter()
             .map(|(kind, range)| emit(&plan, *kind, range.clone()))
             .collect();
         for (output, (_, range)) in outputs.into_iter().zip(group) {
-            let write = |file: &mut BufWriter<File>, text: &str, name: &str| {
-                file.write_all(text.as_bytes())
-                    .map_err(|e| Error::io(config.out.join(name), e))
-            };
-            write(&mut files.entities, &output.entities, "entities.jsonl")?;
-            write(&mut files.relations, &output.relations, "relations.jsonl")?;
-            write(&mut files.documents, &output.documents, "documents/news.jsonl")?;
-            write(&mut files.truth, &output.truth, "truth.jsonl")?;
+            files.write(&output, &config.out)?;
             written += range.len() as u64;
             totals.merge(Output {
                 relation_count: output.relation_count,
@@ -1150,14 +1336,7 @@ pub fn generate(config: &GenConfig, progress: &mut dyn FnMut(u64, u64)) -> Resul
         }
         progress(written, total);
     }
-    for (file, name) in [
-        (&mut files.entities, "entities.jsonl"),
-        (&mut files.relations, "relations.jsonl"),
-        (&mut files.documents, "documents/news.jsonl"),
-        (&mut files.truth, "truth.jsonl"),
-    ] {
-        file.flush().map_err(|e| Error::io(config.out.join(name), e))?;
-    }
+    files.flush(&config.out)?;
 
     let summary = GenSummary {
         generator: "innograph gen",

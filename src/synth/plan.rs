@@ -244,314 +244,402 @@ fn random_topic<R: Rng + ?Sized>(rng: &mut R, industry: u8, zipf: &Zipf<f64>) ->
     }
 }
 
-impl Plan {
-    /// Decides the structure of an ecosystem of `total` entities.
-    pub(crate) fn new(total: usize, seed: u64) -> Plan {
-        let counts = Counts::for_total(total);
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        // Cities of the zones come first: most activity is there.
-        let zone_cities: Vec<u8> = (0..counts.zones as u8).collect();
-        let city_zipf = Zipf::new(CITIES.len() as f64, 1.1).expect("valid zipf");
-        let industry_count = INDUSTRIES.len() as u8;
-        let topic_zipf = Zipf::new(20.0, 0.8).expect("valid zipf");
-        let draw_city = |rng: &mut ChaCha8Rng| -> u8 {
-            if rng.random_bool(0.7) {
-                *pick(rng, &zone_cities)
-            } else {
-                (city_zipf.sample(rng) as usize - 1) as u8
-            }
-        };
+/// The index of the zone in `city`, if there is one.
+fn zone_of_city(zones: &[Zone], city: u8) -> Option<u32> {
+    zones.iter().position(|z| z.city == city).map(|i| i as u32)
+}
 
-        let zones: Vec<Zone> = zone_cities
+/// The indices of organisations in each city, given each one's city in order.
+fn by_city(cities: impl Iterator<Item = u8>) -> Vec<Vec<u32>> {
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); CITIES.len()];
+    for (index, city) in cities.enumerate() {
+        lists[city as usize].push(index as u32);
+    }
+    lists
+}
+
+/// Samples enterprises in proportion to their weight, and the weight above
+/// which an enterprise leads its industry chain (that of the largest one in
+/// 300).
+fn enterprise_sizes(enterprises: &[Enterprise]) -> (WeightedAliasIndex<f64>, f64) {
+    let weights: Vec<f64> = enterprises.iter().map(|e| e.weight).collect();
+    let sampler = WeightedAliasIndex::new(weights.clone()).expect("positive weights");
+    let mut sorted = weights;
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let leaders = (sorted.len() / 300).max(1);
+    (sampler, sorted[leaders - 1])
+}
+
+/// A research organisation by its index among universities then institutes:
+/// as an employer, and the industries its teams work in.
+fn employer_and_industries(org: usize, universities: &[University], institutes: &[Institute]) -> (Employer, Vec<u8>) {
+    if org < universities.len() {
+        (Employer::University(org as u32), universities[org].industries.clone())
+    } else {
+        let institute = &institutes[org - universities.len()];
+        (
+            Employer::Institute((org - universities.len()) as u32),
+            vec![institute.industry],
+        )
+    }
+}
+
+/// A policy's name: its programme in a city, told apart from other years'
+/// by its year half the time the pattern has none.
+fn policy_name<R: Rng + ?Sized>(rng: &mut R, city: u8, industry: u8, year: u16) -> String {
+    let base = fill(
+        pick::<&str, _>(rng, &POLICY_PATTERNS),
+        text::city(city),
+        INDUSTRIES[industry as usize].name,
+        year,
+        "",
+        "",
+    );
+    let base = if base.contains(text::city(city)) {
+        base
+    } else {
+        format!("{}{base}", text::city(city))
+    };
+    // recurring programmes are told apart by their year
+    if base.contains(&year.to_string()) || rng.random_bool(0.5) {
+        base
+    } else {
+        format!("{year}年{base}")
+    }
+}
+
+/// Where enterprises find an incubator: the platforms of each city, and a
+/// Zipf law over all platforms (a few are popular).
+struct Incubators {
+    by_city: Vec<Vec<u32>>,
+    zipf: Zipf<f64>,
+    count: u32,
+}
+
+/// Who works where: every person, each enterprise's staff, and each research
+/// organisation's academics (universities first, then institutes).
+struct People {
+    persons: Vec<Person>,
+    staff: Vec<Vec<u32>>,
+    academics_of: Vec<Vec<u32>>,
+}
+
+/// Draws the parts of a plan, one after the other, from one random stream,
+/// with the distributions they share and the organisation names taken so
+/// far (unique across kinds).
+struct Planner {
+    rng: ChaCha8Rng,
+    /// Cities of the zones; they come first among the cities, and most
+    /// activity is there.
+    zone_cities: Vec<u8>,
+    city_zipf: Zipf<f64>,
+    topic_zipf: Zipf<f64>,
+    taken: HashSet<String>,
+}
+
+impl Planner {
+    fn new(seed: u64, zones: usize) -> Planner {
+        Planner {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            zone_cities: (0..zones as u8).collect(),
+            city_zipf: Zipf::new(CITIES.len() as f64, 1.1).expect("valid zipf"),
+            topic_zipf: Zipf::new(20.0, 0.8).expect("valid zipf"),
+            taken: HashSet::new(),
+        }
+    }
+
+    /// A city: most often a zone's, otherwise any, large ones more often.
+    fn city(&mut self) -> u8 {
+        if self.rng.random_bool(0.7) {
+            *pick(&mut self.rng, &self.zone_cities)
+        } else {
+            (self.city_zipf.sample(&mut self.rng) as usize - 1) as u8
+        }
+    }
+
+    fn industry(&mut self) -> u8 {
+        self.rng.random_range(0..INDUSTRIES.len() as u8)
+    }
+
+    /// A topic of `industry`, the first ones more often.
+    fn topic(&mut self, industry: u8) -> TopicId {
+        random_topic(&mut self.rng, industry, &self.topic_zipf)
+    }
+
+    fn zones(&self) -> Vec<Zone> {
+        self.zone_cities
             .iter()
             .map(|&city| Zone {
                 name: format!("{}高新技术产业开发区", text::city(city)),
                 city,
             })
-            .collect();
-        let zone_of_city = |city: u8| -> Option<u32> { zones.iter().position(|z| z.city == city).map(|i| i as u32) };
+            .collect()
+    }
 
-        let mut taken = HashSet::new();
-        let universities: Vec<University> = (0..counts.universities)
-            .map(|_| {
-                // universities spread over the province and beyond
-                let mut city = draw_city(&mut rng);
-                let name = unique(
-                    &mut rng,
-                    &mut taken,
-                    |rng| {
-                        city = (city_zipf.sample(rng) as usize - 1) as u8;
-                        fill(
-                            pick::<&str, _>(rng, UNIVERSITY_PATTERNS),
-                            text::city(city),
-                            "",
-                            0,
-                            "",
-                            "",
-                        )
-                    },
-                    numbered("校区"),
-                );
-                let mut industries: Vec<u8> = (0..rng.random_range(2..=4))
-                    .map(|_| rng.random_range(0..industry_count))
-                    .collect();
-                industries.sort_unstable();
-                industries.dedup();
-                University { name, city, industries }
-            })
-            .collect();
+    /// A university, spread over the province and beyond, working in two to
+    /// four industries.
+    fn university(&mut self) -> University {
+        // replaced by the city of the name drawn below
+        let mut city = self.city();
+        let city_zipf = &self.city_zipf;
+        let name = unique(
+            &mut self.rng,
+            &mut self.taken,
+            |rng| {
+                city = (city_zipf.sample(rng) as usize - 1) as u8;
+                fill(
+                    pick::<&str, _>(rng, &UNIVERSITY_PATTERNS),
+                    text::city(city),
+                    "",
+                    0,
+                    "",
+                    "",
+                )
+            },
+            numbered("校区"),
+        );
+        let mut industries: Vec<u8> = (0..self.rng.random_range(2..=4)).map(|_| self.industry()).collect();
+        industries.sort_unstable();
+        industries.dedup();
+        University { name, city, industries }
+    }
 
-        let institutes: Vec<Institute> = (0..counts.institutes)
-            .map(|_| {
-                let parent = rng
-                    .random_bool(0.4)
-                    .then(|| rng.random_range(0..universities.len()) as u32);
-                let (city, industry) = match parent {
-                    Some(u) => {
-                        let university = &universities[u as usize];
-                        (university.city, *pick(&mut rng, &university.industries))
-                    }
-                    None => (draw_city(&mut rng), rng.random_range(0..industry_count)),
-                };
-                let name = unique(
-                    &mut rng,
-                    &mut taken,
-                    |rng| {
-                        let word = *pick(rng, INDUSTRIES[industry as usize].institute_words);
-                        match parent {
-                            Some(u) => format!("{}{word}", universities[u as usize].name),
-                            None if rng.random_bool(0.3) => format!("中国科学院{}{word}", text::city(city)),
-                            None => format!("{}{word}", text::city(city)),
-                        }
-                    },
-                    numbered("分院"),
-                );
-                Institute {
-                    name,
-                    city,
-                    industry,
-                    parent,
+    /// An institute, of a university (in its city and one of its industries)
+    /// or on its own.
+    fn institute(&mut self, universities: &[University]) -> Institute {
+        let parent = self
+            .rng
+            .random_bool(0.4)
+            .then(|| self.rng.random_range(0..universities.len()) as u32);
+        let (city, industry) = match parent {
+            Some(u) => {
+                let university = &universities[u as usize];
+                (university.city, *pick(&mut self.rng, &university.industries))
+            }
+            None => (self.city(), self.industry()),
+        };
+        let name = unique(
+            &mut self.rng,
+            &mut self.taken,
+            |rng| {
+                let word = *pick(rng, &INDUSTRIES[industry as usize].institute_words);
+                match parent {
+                    Some(u) => format!("{}{word}", universities[u as usize].name),
+                    None if rng.random_bool(0.3) => format!("中国科学院{}{word}", text::city(city)),
+                    None => format!("{}{word}", text::city(city)),
                 }
-            })
-            .collect();
-
-        let platforms: Vec<Platform> = (0..counts.platforms)
-            .map(|_| {
-                let city = draw_city(&mut rng);
-                let industry = rng.random_range(0..industry_count);
-                let name = unique(
-                    &mut rng,
-                    &mut taken,
-                    |rng| {
-                        fill(
-                            pick::<&str, _>(rng, PLATFORM_PATTERNS),
-                            text::city(city),
-                            INDUSTRIES[industry as usize].name,
-                            0,
-                            "",
-                            "",
-                        )
-                    },
-                    numbered("期"),
-                );
-                Platform {
-                    name,
-                    city,
-                    industry,
-                    zone: zone_of_city(city),
-                }
-            })
-            .collect();
-
-        let policies: Vec<Policy> = (0..counts.policies)
-            .map(|_| {
-                let city = draw_city(&mut rng);
-                let industry = rng.random_range(0..industry_count);
-                let year = rng.random_range(FIRST_YEAR..=LAST_YEAR);
-                let name = unique(
-                    &mut rng,
-                    &mut taken,
-                    |rng| {
-                        let base = fill(
-                            pick::<&str, _>(rng, POLICY_PATTERNS),
-                            text::city(city),
-                            INDUSTRIES[industry as usize].name,
-                            year,
-                            "",
-                            "",
-                        );
-                        let base = if base.contains(text::city(city)) {
-                            base
-                        } else {
-                            format!("{}{base}", text::city(city))
-                        };
-                        // recurring programmes are told apart by their year
-                        if base.contains(&year.to_string()) || rng.random_bool(0.5) {
-                            base
-                        } else {
-                            format!("{year}年{base}")
-                        }
-                    },
-                    |base: &str, n: usize| format!("{base}（第{}批）", chinese_number(n)),
-                );
-                Policy {
-                    name,
-                    city,
-                    industry,
-                    year,
-                    zone: zone_of_city(city),
-                }
-            })
-            .collect();
-
-        let mut platforms_by_city: Vec<Vec<u32>> = vec![Vec::new(); CITIES.len()];
-        for (index, platform) in platforms.iter().enumerate() {
-            platforms_by_city[platform.city as usize].push(index as u32);
+            },
+            numbered("分院"),
+        );
+        Institute {
+            name,
+            city,
+            industry,
+            parent,
         }
-        let size: Pareto<f64> = Pareto::new(1.0, 1.16).expect("valid pareto");
-        let platform_zipf = Zipf::new(platforms.len() as f64, 1.0).expect("valid zipf");
-        let enterprises: Vec<Enterprise> = (0..counts.enterprises)
-            .map(|_| {
-                let city = draw_city(&mut rng);
-                let industry = rng.random_range(0..industry_count);
-                let (name, short_name) = {
-                    let mut short = String::new();
-                    let full = unique(
-                        &mut rng,
-                        &mut taken,
-                        |rng| {
-                            let (full, s) = text::enterprise_names(rng, city, industry);
-                            short = s;
-                            full
-                        },
-                        numbered("分公司"),
-                    );
-                    (full, short)
-                };
-                let zone = zone_of_city(city).filter(|_| rng.random_bool(0.85));
-                let mut topics: Vec<TopicId> = (0..rng.random_range(1..=2))
-                    .map(|_| random_topic(&mut rng, industry, &topic_zipf))
-                    .collect();
-                topics.dedup();
-                let needs: Vec<TopicId> = (0..rng.random_range(1..=2))
-                    .map(|_| {
-                        let need_industry = if rng.random_bool(0.85) {
-                            industry
-                        } else {
-                            rng.random_range(0..industry_count)
-                        };
-                        random_topic(&mut rng, need_industry, &topic_zipf)
-                    })
-                    .collect();
-                let needs = {
-                    let mut needs = needs;
-                    needs.dedup();
-                    needs
-                };
-                let incubator = rng.random_bool(0.3).then(|| {
-                    // prefer an incubator of the same city
-                    let local = &platforms_by_city[city as usize];
-                    if !local.is_empty() && rng.random_bool(0.7) {
-                        *pick(&mut rng, local)
-                    } else {
-                        (platform_zipf.sample(&mut rng) as u32 - 1).min(platforms.len() as u32 - 1)
-                    }
-                });
-                Enterprise {
-                    name,
-                    short_name,
-                    city,
-                    zone,
-                    industry,
-                    founded: rng.random_range(FIRST_YEAR - 10..=LAST_YEAR),
-                    weight: size.sample(&mut rng).min(1e6),
-                    topics,
-                    needs,
-                    incubator,
-                }
-            })
-            .collect();
-        let weights: Vec<f64> = enterprises.iter().map(|e| e.weight).collect();
-        let enterprise_sampler = WeightedAliasIndex::new(weights.clone()).expect("positive weights");
-        let mut sorted = weights;
-        sorted.sort_by(|a, b| b.total_cmp(a));
-        let leaders = (sorted.len() / 300).max(1);
-        let chain_leader_weight = sorted[leaders - 1];
+    }
 
-        // People: a third at universities and institutes, in teams; the rest
-        // in enterprises, in proportion to their size.
+    fn platform(&mut self, zones: &[Zone]) -> Platform {
+        let city = self.city();
+        let industry = self.industry();
+        let name = unique(
+            &mut self.rng,
+            &mut self.taken,
+            |rng| {
+                fill(
+                    pick::<&str, _>(rng, &PLATFORM_PATTERNS),
+                    text::city(city),
+                    INDUSTRIES[industry as usize].name,
+                    0,
+                    "",
+                    "",
+                )
+            },
+            numbered("期"),
+        );
+        Platform {
+            name,
+            city,
+            industry,
+            zone: zone_of_city(zones, city),
+        }
+    }
+
+    fn policy(&mut self, zones: &[Zone]) -> Policy {
+        let city = self.city();
+        let industry = self.industry();
+        let year = self.rng.random_range(FIRST_YEAR..=LAST_YEAR);
+        let name = unique(
+            &mut self.rng,
+            &mut self.taken,
+            |rng| policy_name(rng, city, industry, year),
+            |base: &str, n: usize| format!("{base}（第{}批）", chinese_number(n)),
+        );
+        Policy {
+            name,
+            city,
+            industry,
+            year,
+            zone: zone_of_city(zones, city),
+        }
+    }
+
+    /// Enterprises, their sizes heavy-tailed.
+    fn enterprises(&mut self, count: usize, zones: &[Zone], platforms: &[Platform]) -> Vec<Enterprise> {
+        let incubators = Incubators {
+            by_city: by_city(platforms.iter().map(|p| p.city)),
+            zipf: Zipf::new(platforms.len() as f64, 1.0).expect("valid zipf"),
+            count: platforms.len() as u32,
+        };
+        let size: Pareto<f64> = Pareto::new(1.0, 1.16).expect("valid pareto");
+        (0..count).map(|_| self.enterprise(zones, &incubators, &size)).collect()
+    }
+
+    /// An enterprise: where it is, what it works on and needs, who incubated
+    /// it, when it was founded and how large it is.
+    fn enterprise(&mut self, zones: &[Zone], incubators: &Incubators, size: &Pareto<f64>) -> Enterprise {
+        let city = self.city();
+        let industry = self.industry();
+        let (name, short_name) = self.enterprise_names(city, industry);
+        let zone = zone_of_city(zones, city).filter(|_| self.rng.random_bool(0.85));
+        let mut topics: Vec<TopicId> = (0..self.rng.random_range(1..=2))
+            .map(|_| self.topic(industry))
+            .collect();
+        topics.dedup();
+        let mut needs: Vec<TopicId> = (0..self.rng.random_range(1..=2)).map(|_| self.need(industry)).collect();
+        needs.dedup();
+        let incubator = self.rng.random_bool(0.3).then(|| self.incubator(city, incubators));
+        Enterprise {
+            name,
+            short_name,
+            city,
+            zone,
+            industry,
+            founded: self.rng.random_range(FIRST_YEAR - 10..=LAST_YEAR),
+            weight: size.sample(&mut self.rng).min(1e6),
+            topics,
+            needs,
+            incubator,
+        }
+    }
+
+    /// An enterprise's unique registered name, and its short name.
+    fn enterprise_names(&mut self, city: u8, industry: u8) -> (String, String) {
+        let mut short = String::new();
+        let full = unique(
+            &mut self.rng,
+            &mut self.taken,
+            |rng| {
+                let (full, s) = text::enterprise_names(rng, city, industry);
+                short = s;
+                full
+            },
+            numbered("分公司"),
+        );
+        (full, short)
+    }
+
+    /// A topic an enterprise of `industry` needs, mostly of its own industry.
+    fn need(&mut self, industry: u8) -> TopicId {
+        let need_industry = if self.rng.random_bool(0.85) {
+            industry
+        } else {
+            self.industry()
+        };
+        self.topic(need_industry)
+    }
+
+    /// The incubator of an enterprise in `city`: mostly one of the city's,
+    /// otherwise a popular one.
+    fn incubator(&mut self, city: u8, incubators: &Incubators) -> u32 {
+        let local = &incubators.by_city[city as usize];
+        if !local.is_empty() && self.rng.random_bool(0.7) {
+            *pick(&mut self.rng, local)
+        } else {
+            (incubators.zipf.sample(&mut self.rng) as u32 - 1).min(incubators.count - 1)
+        }
+    }
+
+    /// People: a third at universities and institutes (sized heavy-tailed),
+    /// the rest in enterprises, in proportion to their size.
+    fn people(
+        &mut self,
+        count: usize,
+        universities: &[University],
+        institutes: &[Institute],
+        enterprises: &[Enterprise],
+        enterprise_sampler: &WeightedAliasIndex<f64>,
+    ) -> People {
         let academic = academic_titles();
         let business = business_titles();
         let research_orgs = universities.len() + institutes.len();
         let org_size: Pareto<f64> = Pareto::new(1.0, 1.3).expect("valid pareto");
-        let org_weights: Vec<f64> = (0..research_orgs).map(|_| org_size.sample(&mut rng).min(1e4)).collect();
+        let org_weights: Vec<f64> = (0..research_orgs)
+            .map(|_| org_size.sample(&mut self.rng).min(1e4))
+            .collect();
         let org_sampler = WeightedAliasIndex::new(org_weights).expect("positive weights");
-        let mut persons = Vec::with_capacity(counts.persons);
-        let mut staff: Vec<Vec<u32>> = vec![Vec::new(); enterprises.len()];
-        let mut academics_of: Vec<Vec<u32>> = vec![Vec::new(); research_orgs];
-        for index in 0..counts.persons as u32 {
-            let name = text::person_name(&mut rng);
-            if rng.random_bool(0.33) {
-                let org = org_sampler.sample(&mut rng);
+        let mut people = People {
+            persons: Vec::with_capacity(count),
+            staff: vec![Vec::new(); enterprises.len()],
+            academics_of: vec![Vec::new(); research_orgs],
+        };
+        for index in 0..count as u32 {
+            let name = text::person_name(&mut self.rng);
+            let person = if self.rng.random_bool(0.33) {
+                let org = org_sampler.sample(&mut self.rng);
                 let employer = if org < universities.len() {
                     Employer::University(org as u32)
                 } else {
                     Employer::Institute((org - universities.len()) as u32)
                 };
-                academics_of[org].push(index);
-                persons.push(Person {
+                people.academics_of[org].push(index);
+                Person {
                     name,
                     employer,
-                    title: *pick(&mut rng, &academic),
+                    title: *pick(&mut self.rng, &academic),
                     team: None,
-                });
+                }
             } else {
-                let enterprise = enterprise_sampler.sample(&mut rng) as u32;
-                staff[enterprise as usize].push(index);
-                persons.push(Person {
+                let enterprise = enterprise_sampler.sample(&mut self.rng) as u32;
+                people.staff[enterprise as usize].push(index);
+                Person {
                     name,
                     employer: Employer::Enterprise(enterprise),
-                    title: *pick(&mut rng, &business),
+                    title: *pick(&mut self.rng, &business),
                     team: None,
-                });
-            }
+                }
+            };
+            people.persons.push(person);
         }
+        people
+    }
 
-        // Teams: each research organisation's academics in groups of 3 to 8,
-        // led by a professor or research fellow.
+    /// Teams: each research organisation's academics in groups of 3 to 8, led
+    /// by a professor or research fellow; and the teams of each industry.
+    fn teams(
+        &mut self,
+        persons: &mut [Person],
+        academics_of: &[Vec<u32>],
+        universities: &[University],
+        institutes: &[Institute],
+    ) -> (Vec<Team>, Vec<Vec<u32>>) {
         let mut teams: Vec<Team> = Vec::new();
         let mut teams_by_industry: Vec<Vec<u32>> = vec![Vec::new(); INDUSTRIES.len()];
         let senior = [title_index("教授"), title_index("研究员")];
         for (org, members) in academics_of.iter().enumerate() {
-            let (employer, industries) = if org < universities.len() {
-                (Employer::University(org as u32), universities[org].industries.clone())
-            } else {
-                let institute = &institutes[org - universities.len()];
-                (
-                    Employer::Institute((org - universities.len()) as u32),
-                    vec![institute.industry],
-                )
-            };
+            let (employer, industries) = employer_and_industries(org, universities, institutes);
             let mut rest = members.as_slice();
             while !rest.is_empty() {
-                let size = rng.random_range(3..=8).min(rest.len());
+                let size = self.rng.random_range(3..=8).min(rest.len());
                 let (group, tail) = rest.split_at(size);
                 rest = tail;
                 let team_index = teams.len() as u32;
                 let leader = group[0];
-                persons[leader as usize].title = *pick(&mut rng, &senior);
+                persons[leader as usize].title = *pick(&mut self.rng, &senior);
                 for &member in group {
                     persons[member as usize].team = Some(team_index);
                 }
-                let industry = *pick(&mut rng, &industries);
-                let mut topics: Vec<TopicId> = (0..rng.random_range(2..=3))
-                    .map(|_| random_topic(&mut rng, industry, &topic_zipf))
-                    .collect();
-                if rng.random_bool(0.3) {
-                    let extra_industry = *pick(&mut rng, &industries);
-                    topics.push(random_topic(&mut rng, extra_industry, &topic_zipf));
-                }
-                topics.dedup();
+                let topics = self.team_topics(&industries);
                 let mut industries_of_team: Vec<u8> = topics.iter().map(|t| t.industry).collect();
                 industries_of_team.sort_unstable();
                 industries_of_team.dedup();
@@ -567,15 +655,40 @@ impl Plan {
                 });
             }
         }
+        (teams, teams_by_industry)
+    }
 
-        // Patents: a quarter from university and institute teams, the rest
-        // from enterprises in proportion to their size.
-        let mut patents = Vec::with_capacity(counts.patents);
-        for index in 0..counts.patents as u32 {
-            let year = rng.random_range(FIRST_YEAR..=LAST_YEAR);
-            if !teams.is_empty() && rng.random_bool(0.25) {
-                let team = rng.random_range(0..teams.len());
-                let topic = *pick(&mut rng, &teams[team].topics);
+    /// A team's two or three topics in one of its organisation's
+    /// `industries`, sometimes one more in another.
+    fn team_topics(&mut self, industries: &[u8]) -> Vec<TopicId> {
+        let industry = *pick(&mut self.rng, industries);
+        let mut topics: Vec<TopicId> = (0..self.rng.random_range(2..=3))
+            .map(|_| self.topic(industry))
+            .collect();
+        if self.rng.random_bool(0.3) {
+            let extra_industry = *pick(&mut self.rng, industries);
+            topics.push(self.topic(extra_industry));
+        }
+        topics.dedup();
+        topics
+    }
+
+    /// Patents: a quarter from university and institute teams (which are
+    /// told their patents), the rest from enterprises in proportion to their
+    /// size.
+    fn patents(
+        &mut self,
+        count: usize,
+        teams: &mut [Team],
+        enterprises: &[Enterprise],
+        enterprise_sampler: &WeightedAliasIndex<f64>,
+    ) -> Vec<Patent> {
+        let mut patents = Vec::with_capacity(count);
+        for index in 0..count as u32 {
+            let year = self.rng.random_range(FIRST_YEAR..=LAST_YEAR);
+            if !teams.is_empty() && self.rng.random_bool(0.25) {
+                let team = self.rng.random_range(0..teams.len());
+                let topic = *pick(&mut self.rng, &teams[team].topics);
                 teams[team].patents.push(index);
                 patents.push(Patent {
                     owner: Owner::Team(team as u32),
@@ -583,8 +696,8 @@ impl Plan {
                     year,
                 });
             } else {
-                let enterprise = enterprise_sampler.sample(&mut rng);
-                let topic = *pick(&mut rng, &enterprises[enterprise].topics);
+                let enterprise = enterprise_sampler.sample(&mut self.rng);
+                let topic = *pick(&mut self.rng, &enterprises[enterprise].topics);
                 patents.push(Patent {
                     owner: Owner::Enterprise(enterprise as u32),
                     topic,
@@ -592,14 +705,42 @@ impl Plan {
                 });
             }
         }
+        patents
+    }
+}
 
-        let mut policies_by_city: Vec<Vec<u32>> = vec![Vec::new(); CITIES.len()];
-        for (index, policy) in policies.iter().enumerate() {
-            policies_by_city[policy.city as usize].push(index as u32);
-        }
+impl Plan {
+    /// Decides the structure of an ecosystem of `total` entities. The parts
+    /// are drawn in a fixed order, each from where the one before left the
+    /// random stream.
+    pub(crate) fn new(total: usize, seed: u64) -> Plan {
+        let counts = Counts::for_total(total);
+        let mut planner = Planner::new(seed, counts.zones);
+        let zones = planner.zones();
+        let universities: Vec<University> = (0..counts.universities).map(|_| planner.university()).collect();
+        let institutes: Vec<Institute> = (0..counts.institutes)
+            .map(|_| planner.institute(&universities))
+            .collect();
+        let platforms: Vec<Platform> = (0..counts.platforms).map(|_| planner.platform(&zones)).collect();
+        let policies: Vec<Policy> = (0..counts.policies).map(|_| planner.policy(&zones)).collect();
+        let enterprises = planner.enterprises(counts.enterprises, &zones, &platforms);
+        let (enterprise_sampler, chain_leader_weight) = enterprise_sizes(&enterprises);
+        let People {
+            mut persons,
+            staff,
+            academics_of,
+        } = planner.people(
+            counts.persons,
+            &universities,
+            &institutes,
+            &enterprises,
+            &enterprise_sampler,
+        );
+        let (mut teams, teams_by_industry) = planner.teams(&mut persons, &academics_of, &universities, &institutes);
+        let patents = planner.patents(counts.patents, &mut teams, &enterprises, &enterprise_sampler);
         Plan {
             seed,
-            policies_by_city,
+            policies_by_city: by_city(policies.iter().map(|p| p.city)),
             counts,
             zones,
             universities,

@@ -46,20 +46,20 @@ pub(crate) fn city(index: u8) -> &'static str {
 
 /// A person's name: a frequent surname and one or two given characters.
 pub(crate) fn person_name<R: Rng + ?Sized>(rng: &mut R) -> String {
-    let mut name = String::from(*pick(rng, SURNAMES));
-    name.push(*pick(rng, GIVEN_NAME_CHARS));
+    let mut name = String::from(*pick(rng, &SURNAMES));
+    name.push(*pick(rng, &GIVEN_NAME_CHARS));
     if rng.random_bool(0.7) {
-        name.push(*pick(rng, GIVEN_NAME_CHARS));
+        name.push(*pick(rng, &GIVEN_NAME_CHARS));
     }
     name
 }
 
 /// Two distinct trade-name characters.
 pub(crate) fn trade_name<R: Rng + ?Sized>(rng: &mut R) -> String {
-    let first = *pick(rng, TRADE_NAME_CHARS);
-    let mut second = *pick(rng, TRADE_NAME_CHARS);
+    let first = *pick(rng, &TRADE_NAME_CHARS);
+    let mut second = *pick(rng, &TRADE_NAME_CHARS);
     while second == first {
-        second = *pick(rng, TRADE_NAME_CHARS);
+        second = *pick(rng, &TRADE_NAME_CHARS);
     }
     [first, second].iter().collect()
 }
@@ -68,7 +68,7 @@ pub(crate) fn trade_name<R: Rng + ?Sized>(rng: &mut R) -> String {
 /// 城市 + 字号 + 行业词 + 有限公司 / 股份有限公司, and 字号 + 行业词's first two characters.
 pub(crate) fn enterprise_names<R: Rng + ?Sized>(rng: &mut R, city_index: u8, industry_index: u8) -> (String, String) {
     let trade = trade_name(rng);
-    let word = *pick(rng, industry(industry_index).company_words);
+    let word = *pick(rng, &industry(industry_index).company_words);
     let form = if rng.random_bool(0.2) {
         "股份有限公司"
     } else {
@@ -92,20 +92,20 @@ pub(crate) fn fill(pattern: &str, city: &str, industry: &str, year: u16, topic: 
 /// A patent's title and abstract, on a topic.
 pub(crate) fn patent_text<R: Rng + ?Sized>(rng: &mut R, topic: TopicId) -> (String, String) {
     let field = industry(topic.industry);
-    let keywords = topic.get().keywords;
+    let keywords = &topic.get().keywords;
     let keyword = *pick(rng, keywords);
-    let object = *pick(rng, field.objects);
-    let method = *pick(rng, field.methods);
+    let object = *pick(rng, &field.objects);
+    let method = *pick(rng, &field.methods);
     let subject = match rng.random_range(0..4) {
         0 => format!("{object}及其{method}"),
         1 => format!("基于{keyword}的{object}"),
-        2 => format!("用于{}的{object}", pick(rng, field.applications)),
+        2 => format!("用于{}的{object}", pick(rng, &field.applications)),
         _ => format!("{object}的{method}"),
     };
     let title = format!("一种{subject}");
     let mut steps: Vec<&str> = Vec::with_capacity(3);
     while steps.len() < 3 {
-        let step = *pick(rng, field.steps);
+        let step = *pick(rng, &field.steps);
         if !steps.contains(&step) {
             steps.push(step);
         }
@@ -117,8 +117,8 @@ pub(crate) fn patent_text<R: Rng + ?Sized>(rng: &mut R, topic: TopicId) -> (Stri
         steps[0],
         steps[1],
         steps[2],
-        pick(rng, field.effects),
-        pick(rng, field.applications),
+        pick(rng, &field.effects),
+        pick(rng, &field.applications),
     );
     (title, abstract_text)
 }
@@ -126,26 +126,26 @@ pub(crate) fn patent_text<R: Rng + ?Sized>(rng: &mut R, topic: TopicId) -> (Stri
 /// A project's title and description, on a topic.
 pub(crate) fn project_text<R: Rng + ?Sized>(rng: &mut R, topic: TopicId) -> (String, String) {
     let field = industry(topic.industry);
-    let keyword = *pick(rng, topic.get().keywords);
-    let application = *pick(rng, field.applications);
+    let keyword = *pick(rng, &topic.get().keywords);
+    let application = *pick(rng, &field.applications);
     let title = match rng.random_range(0..3) {
         0 => format!("{}关键技术研究及产业化", topic.get().name),
-        1 => format!("面向{application}的{keyword}{}研发", pick(rng, field.objects)),
+        1 => format!("面向{application}的{keyword}{}研发", pick(rng, &field.objects)),
         _ => format!("{keyword}技术攻关与示范应用"),
     };
     let description = format!(
         "项目围绕{}方向，重点突破{keyword}、{}等关键技术，开发{}，预期在{application}领域形成示范应用。",
         topic.get().name,
-        pick(rng, topic.get().keywords),
-        pick(rng, field.objects),
+        pick(rng, &topic.get().keywords),
+        pick(rng, &field.objects),
     );
     (title, description)
 }
 
 /// An enterprise's technical needs, one or two sentences.
 pub(crate) fn need_text<R: Rng + ?Sized>(rng: &mut R, topic: TopicId) -> String {
-    let pattern = *pick(rng, super::vocab::NEED_PATTERNS);
-    let keyword = *pick(rng, topic.get().keywords);
+    let pattern = *pick(rng, &super::vocab::NEED_PATTERNS);
+    let keyword = *pick(rng, &topic.get().keywords);
     fill(pattern, "", "", 0, topic.get().name, keyword)
 }
 
