@@ -4,8 +4,10 @@
 //! faceted, highlighted results (`request`, `reader`), plus autocomplete on
 //! entity names (`suggest`). Entities and documents share one index, each
 //! entry saying what it is (`document` or an entity kind). Graph questions
-//! are not answered here.
+//! are not answered here: the suggester reads the entities it names through
+//! an [`EntityDirectory`], which the engine implements for the graph.
 
+mod directory;
 mod facets;
 mod query;
 mod query_builder;
@@ -16,6 +18,7 @@ mod snippet;
 mod suggest;
 mod writer;
 
+pub use directory::{EntityDirectory, ListedEntity};
 pub use facets::Facets;
 pub use query::{parse_query, ParsedQuery, QueryPart};
 pub use reader::SearchIndex;
