@@ -287,6 +287,23 @@ impl Loader {
         self.documents.push((document, origin));
     }
 
+    /// Reports a file that is not UTF-8 text, at the line of its first
+    /// invalid byte.
+    fn not_utf8(&mut self, file: &str, bytes: &[u8], err: std::str::Utf8Error) {
+        let valid = &bytes[..err.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        let origin = Origin {
+            file: self.file(file),
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+        };
+        self.problem(
+            &origin,
+            None,
+            format!("not UTF-8 text: invalid byte at byte {column} of the line"),
+        );
+    }
+
     fn read_dictionary(&mut self, text: &str) {
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("").trim();
@@ -394,16 +411,6 @@ fn read_evidence(reader: &mut FieldReader<'_>) -> Vec<Evidence> {
     evidence
 }
 
-fn read_file(path: &Path) -> Result<String> {
-    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Error::io(
-            path,
-            std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8: {e}")),
-        )
-    })
-}
-
 /// Every corpus file under `root` with its name (relative, `/`-separated)
 /// and role, in a stable order.
 fn corpus_files(root: &Path) -> Result<Vec<(PathBuf, String, FileRole)>> {
@@ -462,17 +469,25 @@ pub fn fingerprint(root: &Path) -> Result<String> {
 /// Loads and validates the corpus under `root`.
 ///
 /// Returns [`Error::InvalidCorpus`] listing every problem found, across all
-/// files, when any record is invalid; an I/O error when a file cannot be read.
+/// files, when any record is invalid or any file is not UTF-8 text; an I/O
+/// error when a file cannot be read.
 pub fn load(root: &Path) -> Result<Corpus> {
     let mut loader = Loader::default();
     let mut hasher = blake3::Hasher::new();
     for (path, name, role) in corpus_files(root)? {
-        let text = read_file(&path)?;
-        hash_file(&mut hasher, &name, text.as_bytes());
+        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        hash_file(&mut hasher, &name, &bytes);
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                loader.not_utf8(&name, &bytes, err);
+                continue;
+            }
+        };
         match role {
-            FileRole::Entities | FileRole::Relations | FileRole::JsonDocuments => loader.read_jsonl(&name, &text, role),
-            FileRole::TextDocument => loader.read_text_document(&name, &text),
-            FileRole::Dictionary => loader.read_dictionary(&text),
+            FileRole::Entities | FileRole::Relations | FileRole::JsonDocuments => loader.read_jsonl(&name, text, role),
+            FileRole::TextDocument => loader.read_text_document(&name, text),
+            FileRole::Dictionary => loader.read_dictionary(text),
         }
     }
     loader.cross_check();
@@ -606,5 +621,174 @@ mod tests {
         let found = problems(dir.path());
         assert_eq!(found.len(), 1);
         assert!(found[0].message.contains("quote not found in document `n`"));
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_a_problem_of_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "entities.jsonl",
+            "{\"id\":\"a\",\"kind\":\"enterprise\",\"name\":\"甲\"}\n",
+        );
+        fs::write(dir.path().join("news.md"), b"# \xe6\xa0\x87\xe9\xa2\x98\nok\n\x80\xff").unwrap();
+        fs::write(dir.path().join("relations.jsonl"), b"\xfe").unwrap();
+        let found = problems(dir.path());
+        let rendered: Vec<String> = found.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            rendered,
+            [
+                "news.md:3: not UTF-8 text: invalid byte at byte 1 of the line",
+                "relations.jsonl:1: not UTF-8 text: invalid byte at byte 1 of the line",
+            ]
+        );
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+        use serde_json::json;
+
+        use super::*;
+
+        /// Fragments of JSON lines, well-formed or not.
+        fn json_piece() -> impl Strategy<Value = String> {
+            prop::sample::select(vec![
+                "{",
+                "}",
+                "[",
+                "]",
+                ",",
+                ":",
+                "\"",
+                "\"id\":",
+                "\"a\"",
+                "\"kind\":\"enterprise\"",
+                "\"name\":\"甲\"",
+                "\"from\":\"a\"",
+                "\"to\":\"b\"",
+                "\"evidence\":[{\"doc\":\"d\",\"quote\":\"甲\"}]",
+                "\"aliases\":",
+                "\"props\":{}",
+                "null",
+                "true",
+                "1e999",
+                "-0",
+                "18446744073709551616",
+                "\"\\ud800\"",
+                "\"\\u0000\"",
+                "\"date\":\"2023-02-30\"",
+                "\"since\":\"二〇二三\"",
+                "\u{feff}",
+                "\r",
+                " ",
+                "#",
+                "光伏",
+            ])
+            .prop_map(str::to_string)
+        }
+
+        /// An entity, relation or article record whose fields come from
+        /// small sets, so that ids repeat, endpoints are missing and
+        /// quotes are found or not.
+        fn record() -> impl Strategy<Value = String> {
+            let id = prop::sample::select(vec!["a", "b", "c", "d", "news/one", "", "  "]);
+            let text = prop::sample::select(vec!["甲", "甲在乙", "", " ", "x"]);
+            let value = prop_oneof![
+                id.clone().prop_map(|s| json!(s)),
+                text.clone().prop_map(|s| json!(s)),
+                Just(json!(null)),
+                Just(json!(7)),
+                Just(json!(["甲", "", 1])),
+                Just(json!({"k": "v"})),
+            ];
+            let kind = prop::sample::select(vec![
+                "enterprise",
+                "zone",
+                "patent",
+                "located_in",
+                "founded",
+                "spaceship",
+            ]);
+            let field = prop::sample::select(vec![
+                "id",
+                "kind",
+                "name",
+                "aliases",
+                "description",
+                "industry",
+                "location",
+                "props",
+                "from",
+                "to",
+                "since",
+                "amount",
+                "unit",
+                "evidence",
+                "title",
+                "text",
+                "date",
+                "source",
+                "extra",
+            ]);
+            let evidence = (id, text).prop_map(|(doc, quote)| json!([{"doc": doc, "quote": quote}]));
+            (kind, prop::collection::vec((field, value), 0..8), evidence).prop_map(|(kind, fields, evidence)| {
+                let mut object = serde_json::Map::new();
+                object.insert("kind".into(), json!(kind));
+                for (field, value) in fields {
+                    object.insert(field.to_string(), value);
+                }
+                if object.contains_key("from") {
+                    object.insert("evidence".into(), evidence);
+                }
+                serde_json::Value::Object(object).to_string()
+            })
+        }
+
+        /// What one file holds: arbitrary bytes, or lines of records,
+        /// JSON fragments and arbitrary text.
+        fn contents() -> impl Strategy<Value = Vec<u8>> {
+            let line = prop_oneof![
+                3 => record(),
+                2 => prop::collection::vec(json_piece(), 0..10).prop_map(|pieces| pieces.concat()),
+                1 => any::<String>(),
+            ];
+            prop_oneof![
+                1 => prop::collection::vec(any::<u8>(), 0..200),
+                4 => prop::collection::vec(line, 0..8).prop_map(|lines| lines.join("\n").into_bytes()),
+            ]
+        }
+
+        const FILES: [&str; 6] = [
+            "entities.jsonl",
+            "relations.jsonl",
+            "docs/news.jsonl",
+            "news/one.md",
+            "notes.txt",
+            "dict/words.txt",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn loading_any_files_never_panics(files in prop::collection::vec(contents(), FILES.len())) {
+                let dir = tempfile::tempdir().unwrap();
+                for (name, bytes) in FILES.iter().zip(&files) {
+                    let path = dir.path().join(name);
+                    fs::create_dir_all(path.parent().unwrap()).unwrap();
+                    fs::write(path, bytes).unwrap();
+                }
+                match load(dir.path()) {
+                    Ok(corpus) => prop_assert_eq!(corpus.fingerprint, fingerprint(dir.path()).unwrap()),
+                    Err(Error::InvalidCorpus { problems }) => {
+                        prop_assert!(!problems.is_empty());
+                        for problem in &problems {
+                            prop_assert!(FILES.contains(&problem.file.as_str()), "{}", problem);
+                        }
+                    }
+                    Err(other) => prop_assert!(false, "neither a corpus nor its problems: {}", other),
+                }
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! through the API (see `write`). The CLI and the HTTP API both hold an
 //! [`Engine`]; it is shared across threads.
 
+mod directory;
 mod write;
 
 pub use write::{WriteReceipt, COMPACT_AFTER};

@@ -1,19 +1,29 @@
 //! Full-text search over documents and entity profiles together: the tantivy
-//! schema, writing entries, parsing user queries into tantivy queries, and
-//! ranked, faceted, highlighted results. Entities and documents share one
-//! index, each entry saying what it is (`document` or an entity kind).
-//! Graph questions are not answered here.
+//! schema, writing entries (`writer`), turning user queries into tantivy
+//! queries (`query`, `query_builder`), and answering requests with ranked,
+//! faceted, highlighted results (`request`, `reader`), plus autocomplete on
+//! entity names (`suggest`). Entities and documents share one index, each
+//! entry saying what it is (`document` or an entity kind). Graph questions
+//! are not answered here: the suggester reads the entities it names through
+//! an [`EntityDirectory`], which the engine implements for the graph.
 
+mod directory;
 mod facets;
-mod index;
 mod query;
+mod query_builder;
+mod reader;
+mod request;
 mod schema;
 mod snippet;
 mod suggest;
+mod writer;
 
+pub use directory::{EntityDirectory, ListedEntity};
 pub use facets::Facets;
-pub use index::{SearchHit, SearchIndex, SearchRequest, SearchResponse, SearchWriter, MAX_LIMIT, MAX_OFFSET};
 pub use query::{parse_query, ParsedQuery, QueryPart};
+pub use reader::SearchIndex;
+pub use request::{SearchHit, SearchRequest, SearchResponse, MAX_LIMIT, MAX_OFFSET};
 pub use schema::DOCUMENT_KIND;
 pub use snippet::highlight;
 pub use suggest::{pinyin_forms, SuggestResponse, Suggester, Suggestion, MAX_SUGGESTIONS};
+pub use writer::SearchWriter;

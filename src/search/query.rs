@@ -5,6 +5,9 @@
 //! patent numbers, credit codes). Parsing is strict about structure (an
 //! unclosed quote or a bad filter is an error naming its position) and
 //! lenient about content (punctuation is ignored later by segmentation).
+//! A parsed query displays as query text that parses back to it.
+
+use std::fmt;
 
 use crate::model::is_valid_date;
 use crate::text::{find_identifiers, normalize};
@@ -58,6 +61,101 @@ pub struct ParsedQuery {
     pub filters: Vec<Filter>,
 }
 
+impl FilterField {
+    /// The field's name in the query language.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilterField::Kind => "kind",
+            FilterField::Industry => "industry",
+            FilterField::Location => "location",
+        }
+    }
+}
+
+/// Quote pairs of the query language, the straight one first.
+const QUOTES: [(char, char); 3] = [('"', '"'), ('\u{201C}', '\u{201D}'), ('\u{300C}', '\u{300D}')];
+
+/// Writes `text` between the first pair of quotes whose closing quote it
+/// does not hold (a text holding every closing quote cannot be quoted
+/// whole; it is written in straight quotes all the same).
+fn write_quoted(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    let (open, close) = QUOTES
+        .iter()
+        .copied()
+        .find(|&(_, close)| !text.contains(close))
+        .unwrap_or(QUOTES[0]);
+    write!(f, "{open}{text}{close}")
+}
+
+/// Whether a filter value reads back the same written bare after its
+/// field's colon: no spaces and no opening quote.
+fn is_bare(value: &str) -> bool {
+    !value.is_empty() && !value.chars().any(|c| c.is_whitespace() || closing_quote(c).is_some())
+}
+
+/// A term as written, a phrase in quotes, an identifier in its full form.
+impl fmt::Display for QueryPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryPart::Term(text) => f.write_str(text),
+            QueryPart::Phrase(text) => write_quoted(f, text),
+            QueryPart::Identifier(_) => f.write_str(self.text()),
+        }
+    }
+}
+
+impl fmt::Display for FilterField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `field:value` (the value quoted when it has to be), `date:2023` for a
+/// single date, `date:2020..2023` with either side open for a range.
+impl fmt::Display for Filter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Filter::Field(field, value) if is_bare(value) => write!(f, "{field}:{value}"),
+            Filter::Field(field, value) => {
+                write!(f, "{field}:")?;
+                write_quoted(f, value)
+            }
+            Filter::Date {
+                from: Some(from),
+                to: Some(to),
+            } if from == to => write!(f, "date:{from}"),
+            Filter::Date { from, to } => write!(
+                f,
+                "date:{}..{}",
+                from.as_deref().unwrap_or(""),
+                to.as_deref().unwrap_or("")
+            ),
+        }
+    }
+}
+
+/// The query in the query language: required parts, excluded parts each
+/// after a `-`, then filters, separated by spaces. [`parse_query`] reads
+/// it back to the same query.
+impl fmt::Display for ParsedQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let required = self.required.iter().map(|part| part.to_string());
+        let excluded = self.excluded.iter().map(|part| format!("-{part}"));
+        let filters = self.filters.iter().map(Filter::to_string);
+        for (position, item) in required.chain(excluded).chain(filters).enumerate() {
+            if position > 0 {
+                // an identifier may span one space (`A61K 35/28`, `CN
+                // 201910456789`) and its second half starts with a digit:
+                // two spaces keep apart what was written apart
+                let gap = if item.starts_with(char::is_numeric) { "  " } else { " " };
+                f.write_str(gap)?;
+            }
+            f.write_str(&item)?;
+        }
+        Ok(())
+    }
+}
+
 /// Parses the value of a `date:` filter: `2023`, `2023-05`, `2020..2023`,
 /// `2020..` or `..2023`.
 fn parse_date_filter(value: &str, position: usize) -> Result<Filter> {
@@ -86,40 +184,52 @@ fn parse_date_filter(value: &str, position: usize) -> Result<Filter> {
     Ok(Filter::Date { from, to })
 }
 
+/// The quote that closes one opened with `open`, if `open` opens one.
 fn closing_quote(open: char) -> Option<char> {
-    match open {
-        '"' => Some('"'),
-        '\u{201C}' => Some('\u{201D}'),
-        '\u{300C}' => Some('\u{300D}'),
-        _ => None,
+    QUOTES.iter().find(|&&(o, _)| o == open).map(|&(_, close)| close)
+}
+
+/// Takes the identifiers out of `text` into `query` (excluded when a `-`
+/// comes right before one), each replaced by a space, and returns the
+/// rest. Identifiers come first since they may contain spaces
+/// (`A61K 35/28`). An identifier written right after another
+/// (`CN201910456789A61K35/28`) is found once the first is cut out, as it
+/// would be with a space between them.
+fn cut_identifiers(text: String, query: &mut ParsedQuery) -> String {
+    let mut text = text;
+    loop {
+        let identifiers = find_identifiers(&text);
+        if identifiers.is_empty() {
+            return text;
+        }
+        let mut rest = String::with_capacity(text.len());
+        let mut last = 0;
+        for identifier in identifiers {
+            let negated = text[..identifier.start].ends_with('-');
+            let keep_until = if negated {
+                identifier.start - 1
+            } else {
+                identifier.start
+            };
+            rest.push_str(&text[last..keep_until]);
+            rest.push(' ');
+            last = identifier.end;
+            let part = QueryPart::Identifier(identifier.forms);
+            if negated {
+                query.excluded.push(part);
+            } else {
+                query.required.push(part);
+            }
+        }
+        rest.push_str(&text[last..]);
+        text = rest;
     }
 }
 
 /// Parses a query string. Positions in errors are 1-based characters.
 pub fn parse_query(input: &str) -> Result<ParsedQuery> {
-    let normalized = normalize(input);
     let mut query = ParsedQuery::default();
-    // Identifiers first: they may contain spaces (`A61K 35/28`).
-    let mut rest = String::with_capacity(normalized.len());
-    let mut last = 0;
-    for identifier in find_identifiers(&normalized) {
-        let negated = normalized[..identifier.start].ends_with('-');
-        let keep_until = if negated {
-            identifier.start - 1
-        } else {
-            identifier.start
-        };
-        rest.push_str(&normalized[last..keep_until]);
-        rest.push(' ');
-        last = identifier.end;
-        let part = QueryPart::Identifier(identifier.forms);
-        if negated {
-            query.excluded.push(part);
-        } else {
-            query.required.push(part);
-        }
-    }
-    rest.push_str(&normalized[last..]);
+    let rest = cut_identifiers(normalize(input), &mut query);
 
     let chars: Vec<char> = rest.chars().collect();
     let mut i = 0;
@@ -298,11 +408,133 @@ mod tests {
     }
 
     #[test]
+    fn an_identifier_written_right_after_another_is_found_too() {
+        let query = parse_query("CN201910456789A61K35/28 光伏").unwrap();
+        assert_eq!(
+            query.required,
+            [
+                QueryPart::Identifier(vec!["CN201910456789".into()]),
+                QueryPart::Identifier(vec!["A61K35/28".into(), "A61K".into()]),
+                QueryPart::Term("光伏".into()),
+            ]
+        );
+        assert_eq!(parse_query(&query.to_string()).unwrap(), query);
+    }
+
+    #[test]
+    fn displays_in_the_query_language() {
+        let query = parse_query(
+            "储能 \"光伏 组件\" -“a\"b” kind:enterprise location:「青岛 市」 date:2020.. date:2023 a61k 35/28",
+        )
+        .unwrap();
+        assert_eq!(
+            query.to_string(),
+            "A61K35/28 储能 \"光伏 组件\" -“a\"b” kind:enterprise location:\"青岛 市\" date:2020.. date:2023"
+        );
+        // written apart, parts stay apart
+        let apart = parse_query("cn  201910456789 a61k  35/28").unwrap();
+        assert_eq!(apart.to_string(), "cn  201910456789 a61k  35/28");
+        assert_eq!(parse_query(&apart.to_string()).unwrap(), apart);
+    }
+
+    #[test]
     fn errors_say_what_to_fix() {
         let err = parse_query("  \"光伏 硅片").unwrap_err().to_string();
         assert!(err.contains("position 3"), "{err}");
         assert!(parse_query("   ").unwrap_err().to_string().contains("empty"));
         assert!(parse_query("，。！").unwrap_err().to_string().contains("empty"));
         assert!(parse_query("-光伏").unwrap_err().to_string().contains("only excludes"));
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Pieces a query is made of, ordinary and troublesome: words,
+        /// quotes of every kind, minus signs, colons, filters and their
+        /// values, ranges, identifiers, full-width and traditional forms.
+        fn piece() -> impl Strategy<Value = String> {
+            let fixed = prop::sample::select(vec![
+                " ",
+                "  ",
+                "\t",
+                "\u{3000}",
+                "\"",
+                "\u{201C}",
+                "\u{201D}",
+                "\u{300C}",
+                "\u{300D}",
+                "\u{FF02}",
+                "-",
+                "--",
+                "－",
+                ":",
+                "：",
+                "..",
+                "kind:",
+                "industry:",
+                "location:",
+                "date:",
+                "KIND:",
+                "enterprise",
+                "document",
+                "2020",
+                "2023-05",
+                "2024-02-30",
+                "2020..2023",
+                "..2021",
+                "光伏",
+                "储能",
+                "青島",
+                "高新區",
+                "ＡＢＣ",
+                "５Ｇ",
+                "A61K 35/28",
+                "a61k35/28",
+                "CN201910456789.0",
+                "zl 2019104567",
+                "cn",
+                "201910456789",
+                "35/28",
+                "91370212MA3C4X5Y6K",
+                "wes-5",
+                "，。！",
+                "x",
+                "İ",
+                "Σ",
+            ])
+            .prop_map(str::to_string);
+            prop_oneof![
+                6 => fixed,
+                2 => "[a-z0-9]{1,4}",
+                2 => "[\u{4E00}-\u{9FFF}]{1,3}",
+                1 => "[\u{FF01}-\u{FF5E}]{1,3}",
+                1 => any::<char>().prop_map(String::from),
+            ]
+        }
+
+        fn query_text() -> impl Strategy<Value = String> {
+            prop::collection::vec(piece(), 0..12).prop_map(|pieces| pieces.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn parsing_never_panics(text in prop_oneof![query_text(), any::<String>()]) {
+                let _ = parse_query(&text);
+            }
+
+            #[test]
+            fn a_displayed_query_parses_back_to_itself(text in query_text()) {
+                if let Ok(parsed) = parse_query(&text) {
+                    let shown = parsed.to_string();
+                    let again = parse_query(&shown);
+                    prop_assert!(again.is_ok(), "`{}` shows as `{}`, which fails: {:?}", text, shown, again);
+                    prop_assert_eq!(again.ok(), Some(parsed), "`{}` shows as `{}`", text, shown);
+                }
+            }
+        }
     }
 }

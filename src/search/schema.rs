@@ -1,9 +1,13 @@
 //! The tantivy schema. Field names live here once; the rest of the code
 //! reaches fields through [`Fields`], resolved when an index is opened.
+//! Also the tokenizers the text fields name, and the form in which names
+//! are compared whole.
 
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Index;
 
-use crate::text::{BIGRAM_TOKENIZER, WORD_TOKENIZER};
+use crate::text::{normalize, BigramTokenizer, Segmenter, WordTokenizer, BIGRAM_TOKENIZER, WORD_TOKENIZER};
 use crate::{Error, Result};
 
 /// The `kind` of entries that are articles rather than entities.
@@ -79,6 +83,24 @@ pub(crate) fn build_schema() -> Schema {
     builder.add_text_field("date", STRING | STORED);
     builder.add_text_field("dictionary", STRING | STORED);
     builder.build()
+}
+
+/// Registers the tokenizers the text fields name, segmenting words with
+/// `segmenter`; an index needs them before it is written or searched.
+pub(crate) fn register_tokenizers(index: &Index, segmenter: &Segmenter) {
+    index.tokenizers().register(
+        WORD_TOKENIZER,
+        TextAnalyzer::from(WordTokenizer::new(segmenter.clone())),
+    );
+    index
+        .tokenizers()
+        .register(BIGRAM_TOKENIZER, TextAnalyzer::from(BigramTokenizer));
+}
+
+/// The form in which names are compared whole (the `names_exact` field):
+/// normalised, no spaces.
+pub(crate) fn exact_name(name: &str) -> String {
+    normalize(name).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 impl Fields {

@@ -10,6 +10,8 @@
 //! beside it (and their keys in the big one ignored), so a change costs
 //! time in proportion to the changes, not to the graph. Patents and
 //! projects are not suggested: their names are titles.
+//!
+//! The entities are read through an [`EntityDirectory`], by position.
 
 use std::collections::{BinaryHeap, HashSet};
 use std::sync::Arc;
@@ -18,7 +20,7 @@ use pinyin::ToPinyin;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::graph::KnowledgeGraph;
+use super::directory::EntityDirectory;
 use crate::model::EntityKind;
 use crate::model::EntityRef;
 use crate::text::normalize;
@@ -174,15 +176,15 @@ fn key_form(name: &str) -> String {
 
 impl KeyIndex {
     /// Indexes every name and alias of the named entities among `entities`.
-    fn build(graph: &KnowledgeGraph, entities: &[u32]) -> KeyIndex {
+    fn build(directory: &impl EntityDirectory, entities: &[u32]) -> KeyIndex {
         // pinyin for every name, and the sort, on every core
         let mut items: Vec<(Box<str>, Entry)> = entities
             .par_iter()
-            .map(|&index| (index, graph.entity_at(crate::graph::EntityIndex::new(index))))
+            .map(|&index| (index, directory.entity(index)))
             .filter(|(_, entity)| !matches!(entity.kind, EntityKind::Patent | EntityKind::Project))
             .flat_map_iter(|(index, entity)| {
                 let mut keys = Vec::new();
-                for (position, name) in entity.names().enumerate() {
+                for (position, name) in entity.names.enumerate() {
                     let entry = |form| Entry {
                         entity: index,
                         name: position.min(u16::MAX as usize) as u16,
@@ -225,10 +227,10 @@ impl KeyIndex {
         let importance: Vec<f32> = entries
             .par_iter()
             .map(|e| {
-                let kind = graph.kind_at(crate::graph::EntityIndex::new(e.entity));
+                let kind = directory.kind(e.entity);
                 // among one entity's keys, its main name wins the tie
                 let main_name = if e.name == 0 { 1e-3 } else { 0.0 };
-                importance(kind, graph.degree(crate::graph::EntityIndex::new(e.entity))) + main_name
+                importance(kind, directory.degree(e.entity)) + main_name
             })
             .collect();
         let n = keys.len();
@@ -341,34 +343,35 @@ impl KeyIndex {
 }
 
 impl Suggester {
-    /// Indexes every name and alias of the graph's named entities.
-    pub fn build(graph: &KnowledgeGraph) -> Suggester {
-        let all: Vec<u32> = (0..graph.entity_slots() as u32).collect();
+    /// Indexes every name and alias of the directory's named entities.
+    pub fn build(directory: &impl EntityDirectory) -> Suggester {
+        let all: Vec<u32> = (0..directory.entity_slots() as u32).collect();
         Suggester {
-            base: Arc::new(KeyIndex::build(graph, &all)),
-            recent: KeyIndex::build(graph, &[]),
+            base: Arc::new(KeyIndex::build(directory, &all)),
+            recent: KeyIndex::build(directory, &[]),
             changed: Vec::new(),
         }
     }
 
-    /// The suggester after entity `entity` of `graph` was added, renamed or
-    /// deleted (entity positions as in the graph this suggester was built
-    /// from: a compaction renumbers them and needs [`Suggester::build`]).
+    /// The suggester after the entity at position `entity` of `directory`
+    /// was added, renamed or deleted (positions as in the directory this
+    /// suggester was built from: a renumbering, such as a compaction of
+    /// the graph, needs [`Suggester::build`]).
     ///
     /// # Complexity
     /// O(c log c) for the c entities changed since the full build, until
     /// there are `REBUILD_AFTER` of them; then a full build.
-    pub fn with_change(&self, graph: &KnowledgeGraph, entity: u32) -> Suggester {
+    pub fn with_change(&self, directory: &impl EntityDirectory, entity: u32) -> Suggester {
         let mut changed = self.changed.clone();
         if let Err(at) = changed.binary_search(&entity) {
             changed.insert(at, entity);
         }
         if changed.len() > REBUILD_AFTER {
-            return Suggester::build(graph);
+            return Suggester::build(directory);
         }
         Suggester {
             base: self.base.clone(),
-            recent: KeyIndex::build(graph, &changed),
+            recent: KeyIndex::build(directory, &changed),
             changed,
         }
     }
@@ -385,7 +388,8 @@ impl Suggester {
 
     /// Returns up to `limit` entities whose name, alias, pinyin or pinyin
     /// initials start with `query`: exact matches first, then by importance.
-    pub fn suggest(&self, graph: &KnowledgeGraph, query: &str, limit: usize) -> Result<SuggestResponse> {
+    /// `directory` is the one this suggester was built from, as it is now.
+    pub fn suggest(&self, directory: &impl EntityDirectory, query: &str, limit: usize) -> Result<SuggestResponse> {
         if limit == 0 || limit > MAX_SUGGESTIONS {
             return Err(Error::invalid_parameter(
                 "limit",
@@ -421,20 +425,25 @@ impl Suggester {
                 if !seen.insert(entry.entity) {
                     return None;
                 }
-                let entity = graph.entity_at(crate::graph::EntityIndex::new(entry.entity));
-                let matched = entity
-                    .names()
-                    .nth(entry.name as usize)
-                    .unwrap_or(entity.name)
-                    .to_string();
+                let entity = directory.entity(entry.entity);
+                let mut names = entity.names;
+                let name = names.next().unwrap_or("");
+                let matched = match entry.name {
+                    0 => name,
+                    alias => names.nth(alias as usize - 1).unwrap_or(name),
+                };
                 let via = match (entry.form, entry.name) {
                     (Form::Text, 0) => "name",
                     (Form::Text, _) => "alias",
                     (form, _) => form.label(),
                 };
                 Some(Suggestion {
-                    entity: EntityRef::from(entity),
-                    matched,
+                    entity: EntityRef {
+                        id: entity.id.to_string(),
+                        kind: entity.kind,
+                        name: name.to_string(),
+                    },
+                    matched: matched.to_string(),
                     via: via.to_string(),
                 })
             })
@@ -468,34 +477,99 @@ impl Ord for OrderedImportance {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{test_entity as entity, test_relation as relation, KnowledgeGraph};
-    use crate::model::RelationKind;
+    use crate::search::ListedEntity;
 
-    fn graph() -> KnowledgeGraph {
-        let mut entities = vec![
-            entity("zone", EntityKind::Zone, "青岛高新区", &["青岛国家高新技术产业开发区"]),
-            entity(
-                "gaoce",
-                EntityKind::Enterprise,
-                "高测股份",
-                &["青岛高测科技股份有限公司"],
-            ),
-            entity("qau", EntityKind::University, "青岛农业大学", &[]),
-            entity("patent", EntityKind::Patent, "青岛一种专利", &[]),
-            entity("az", EntityKind::Enterprise, "阿斯利康", &["AstraZeneca"]),
-        ];
-        for i in 0..5 {
-            entities.push(entity(
-                &format!("e{i}"),
-                EntityKind::Enterprise,
-                &format!("青岛企业{i}"),
-                &[],
-            ));
+    /// Entities by position, as a graph lists them: a put replaces the
+    /// entity with its id in place or appends it; a delete keeps the id
+    /// and drops the names.
+    #[derive(Default)]
+    struct Directory {
+        entities: Vec<(String, EntityKind, Vec<String>)>,
+        degrees: Vec<usize>,
+    }
+
+    impl Directory {
+        fn position(&self, id: &str) -> Option<u32> {
+            self.entities
+                .iter()
+                .position(|(known, _, _)| known == id)
+                .map(|p| p as u32)
         }
-        let relations = (0..5)
-            .map(|i| relation(&format!("e{i}"), "zone", RelationKind::LocatedIn))
-            .collect();
-        KnowledgeGraph::from_records(entities, relations).unwrap()
+
+        fn put(&mut self, id: &str, kind: EntityKind, name: &str, aliases: &[&str]) -> u32 {
+            let names = std::iter::once(name)
+                .chain(aliases.iter().copied())
+                .map(str::to_string)
+                .collect();
+            let listed = (id.to_string(), kind, names);
+            match self.position(id) {
+                Some(position) => {
+                    self.entities[position as usize] = listed;
+                    position
+                }
+                None => {
+                    self.entities.push(listed);
+                    self.degrees.push(0);
+                    self.entities.len() as u32 - 1
+                }
+            }
+        }
+
+        fn delete(&mut self, id: &str) -> u32 {
+            let position = self.position(id).unwrap();
+            self.entities[position as usize].2.clear();
+            position
+        }
+
+        fn relate(&mut self, from: &str, to: &str) {
+            for id in [from, to] {
+                let position = self.position(id).unwrap();
+                self.degrees[position as usize] += 1;
+            }
+        }
+    }
+
+    impl EntityDirectory for Directory {
+        fn entity_slots(&self) -> usize {
+            self.entities.len()
+        }
+
+        fn entity(&self, position: u32) -> ListedEntity<'_, impl Iterator<Item = &str> + Send + '_> {
+            let (id, kind, names) = &self.entities[position as usize];
+            ListedEntity {
+                id,
+                kind: *kind,
+                names: names.iter().map(String::as_str),
+            }
+        }
+
+        fn kind(&self, position: u32) -> EntityKind {
+            self.entities[position as usize].1
+        }
+
+        fn degree(&self, position: u32) -> usize {
+            self.degrees[position as usize]
+        }
+    }
+
+    fn directory() -> Directory {
+        let mut directory = Directory::default();
+        directory.put("zone", EntityKind::Zone, "青岛高新区", &["青岛国家高新技术产业开发区"]);
+        directory.put(
+            "gaoce",
+            EntityKind::Enterprise,
+            "高测股份",
+            &["青岛高测科技股份有限公司"],
+        );
+        directory.put("qau", EntityKind::University, "青岛农业大学", &[]);
+        directory.put("patent", EntityKind::Patent, "青岛一种专利", &[]);
+        directory.put("az", EntityKind::Enterprise, "阿斯利康", &["AstraZeneca"]);
+        for i in 0..5 {
+            let id = format!("e{i}");
+            directory.put(&id, EntityKind::Enterprise, &format!("青岛企业{i}"), &[]);
+            directory.relate(&id, "zone");
+        }
+        directory
     }
 
     fn ids(response: &SuggestResponse) -> Vec<&str> {
@@ -504,88 +578,72 @@ mod tests {
 
     #[test]
     fn chinese_prefix_pinyin_and_initials() {
-        let graph = graph();
-        let suggester = Suggester::build(&graph);
-        let by_prefix = suggester.suggest(&graph, "青岛", 10).unwrap();
+        let directory = directory();
+        let suggester = Suggester::build(&directory);
+        let by_prefix = suggester.suggest(&directory, "青岛", 10).unwrap();
         assert_eq!(ids(&by_prefix)[0], "zone", "the hub comes first");
+        assert_eq!(by_prefix.suggestions[0].entity.name, "青岛高新区");
         assert!(!ids(&by_prefix).contains(&"patent"), "titles are not suggested");
-        let initials = suggester.suggest(&graph, "qdgx", 5).unwrap();
+        let initials = suggester.suggest(&directory, "qdgx", 5).unwrap();
         assert_eq!(ids(&initials), ["zone"]);
         assert_eq!(initials.suggestions[0].via, "initials");
-        let full = suggester.suggest(&graph, "qingdaonong", 5).unwrap();
+        let full = suggester.suggest(&directory, "qingdaonong", 5).unwrap();
         assert_eq!(ids(&full), ["qau"]);
         assert_eq!(full.suggestions[0].via, "pinyin");
-        let alias = suggester.suggest(&graph, "Astra", 5).unwrap();
+        let alias = suggester.suggest(&directory, "Astra", 5).unwrap();
         assert_eq!(ids(&alias), ["az"]);
         assert_eq!(alias.suggestions[0].matched, "AstraZeneca");
-        let short_inside = suggester.suggest(&graph, "青岛高测", 5).unwrap();
+        assert_eq!(alias.suggestions[0].via, "alias");
+        assert_eq!(alias.suggestions[0].entity.name, "阿斯利康");
+        let short_inside = suggester.suggest(&directory, "青岛高测", 5).unwrap();
         assert_eq!(ids(&short_inside), ["gaoce"]);
     }
 
     #[test]
     fn exact_match_first_limit_and_dedup() {
-        let graph = graph();
-        let suggester = Suggester::build(&graph);
-        let response = suggester.suggest(&graph, "青岛企业3", 10).unwrap();
+        let directory = directory();
+        let suggester = Suggester::build(&directory);
+        let response = suggester.suggest(&directory, "青岛企业3", 10).unwrap();
         assert_eq!(ids(&response), ["e3"]);
-        let limited = suggester.suggest(&graph, "q", 3).unwrap();
+        let limited = suggester.suggest(&directory, "q", 3).unwrap();
         assert_eq!(limited.suggestions.len(), 3);
         let unique: HashSet<&str> = ids(&limited).into_iter().collect();
         assert_eq!(unique.len(), 3);
-        assert!(suggester.suggest(&graph, "  ", 5).is_err());
-        assert!(suggester.suggest(&graph, "q", 0).is_err());
-        assert!(suggester.suggest(&graph, "zzzz", 5).unwrap().suggestions.is_empty());
+        assert!(suggester.suggest(&directory, "  ", 5).is_err());
+        assert!(suggester.suggest(&directory, "q", 0).is_err());
+        assert!(suggester.suggest(&directory, "zzzz", 5).unwrap().suggestions.is_empty());
     }
 
     #[test]
     fn changed_entities_are_found_as_they_are_now() {
-        use crate::model::Change;
-        let mut graph = graph();
-        let mut suggester = Suggester::build(&graph);
-        let changes = [
-            Change::PutEntity {
-                entity: entity("new", EntityKind::Enterprise, "青岛新秀科技", &["新秀"]),
-            },
-            Change::PutEntity {
-                entity: entity("gaoce", EntityKind::Enterprise, "高测集团", &[]),
-            },
-            Change::DeleteEntity { id: "e2".into() },
+        let mut directory = directory();
+        let mut suggester = Suggester::build(&directory);
+        let changed = [
+            directory.put("new", EntityKind::Enterprise, "青岛新秀科技", &["新秀"]),
+            directory.put("gaoce", EntityKind::Enterprise, "高测集团", &[]),
+            directory.delete("e2"),
         ];
-        for change in changes {
-            let id = match &change {
-                Change::PutEntity { entity } => entity.id.clone(),
-                Change::DeleteEntity { id } => id.clone(),
-                _ => unreachable!(),
-            };
-            let before = graph.position_of_id(&id);
-            graph.apply(change).unwrap();
-            let position = before.or_else(|| graph.position_of_id(&id)).unwrap();
-            suggester = suggester.with_change(&graph, position.get());
+        for position in changed {
+            suggester = suggester.with_change(&directory, position);
         }
-        assert_eq!(ids(&suggester.suggest(&graph, "青岛新秀", 5).unwrap()), ["new"]);
-        assert_eq!(ids(&suggester.suggest(&graph, "qdxx", 5).unwrap()), ["new"]);
-        assert_eq!(ids(&suggester.suggest(&graph, "新秀", 5).unwrap()), ["new"]);
-        assert_eq!(ids(&suggester.suggest(&graph, "高测集团", 5).unwrap()), ["gaoce"]);
-        assert!(suggester.suggest(&graph, "高测股份", 5).unwrap().suggestions.is_empty());
-        assert!(suggester
-            .suggest(&graph, "青岛企业2", 5)
-            .unwrap()
-            .suggestions
-            .is_empty());
+        let suggest = |s: &Suggester, query: &str, limit: usize| s.suggest(&directory, query, limit).unwrap();
+        assert_eq!(ids(&suggest(&suggester, "青岛新秀", 5)), ["new"]);
+        assert_eq!(ids(&suggest(&suggester, "qdxx", 5)), ["new"]);
+        assert_eq!(ids(&suggest(&suggester, "新秀", 5)), ["new"]);
+        assert_eq!(ids(&suggest(&suggester, "高测集团", 5)), ["gaoce"]);
+        assert!(suggest(&suggester, "高测股份", 5).suggestions.is_empty());
+        assert!(suggest(&suggester, "青岛企业2", 5).suggestions.is_empty());
         // the same entities as a suggester built from scratch
-        let fresh = Suggester::build(&graph);
+        let fresh = Suggester::build(&directory);
         for query in ["青岛", "q", "gao", "高测", "qd", "青岛企业", "x"] {
             let sorted = |s: &Suggester| {
-                let mut found: Vec<String> = ids(&s.suggest(&graph, query, 20).unwrap())
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
+                let mut found: Vec<String> = ids(&suggest(s, query, 20)).into_iter().map(str::to_string).collect();
                 found.sort();
                 found
             };
             assert_eq!(sorted(&suggester), sorted(&fresh), "{query}");
         }
-        let first = suggester.suggest(&graph, "青岛", 3).unwrap();
+        let first = suggest(&suggester, "青岛", 3);
         assert_eq!(ids(&first)[0], "zone", "importance still orders across both indexes");
     }
 }

@@ -1,0 +1,133 @@
+//! What a search asks for and what it answers: the request, its ranked hits
+//! and the page they come in, with the bounds on paging. The response and
+//! its hits are what the HTTP API and the CLI's `--json` answer with.
+
+use serde::{Deserialize, Serialize};
+
+use super::facets::Facets;
+use crate::{Error, Result};
+
+/// Largest page a search returns.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest offset a search pages to.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// What to search for.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SearchRequest {
+    /// The query text.
+    pub q: String,
+    /// Only entries of this kind (`document` or an entity kind).
+    pub kind: Option<String>,
+    /// Only entries in this industry.
+    pub industry: Option<String>,
+    /// Only entries at this location.
+    pub location: Option<String>,
+    /// Only entries dated on or after this (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Only entries dated on or before this.
+    pub to: Option<String>,
+    /// Only entities within `hops` relations of this entity (id, name or alias).
+    pub near: Option<String>,
+    /// Radius of `near`, 1 to 3 (default 2).
+    pub hops: Option<usize>,
+    /// Only these entries (ids): the resolved neighbourhood of `near`.
+    #[serde(skip)]
+    pub restrict_to: Option<Vec<String>>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl SearchRequest {
+    /// A request for the first `limit` hits of `q`.
+    pub fn new(q: impl Into<String>, limit: usize) -> Self {
+        SearchRequest {
+            q: q.into(),
+            kind: None,
+            industry: None,
+            location: None,
+            from: None,
+            to: None,
+            near: None,
+            hops: None,
+            restrict_to: None,
+            offset: 0,
+            limit,
+        }
+    }
+
+    /// Checks that the page asked for is within [`MAX_LIMIT`] and
+    /// [`MAX_OFFSET`].
+    pub(super) fn check_page(&self) -> Result<()> {
+        if self.limit == 0 || self.limit > MAX_LIMIT {
+            return Err(Error::invalid_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        if self.offset > MAX_OFFSET {
+            return Err(Error::invalid_parameter(
+                "offset",
+                format!("must be at most {MAX_OFFSET}"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One ranked result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchHit {
+    pub id: String,
+    /// `document` or the entity kind.
+    pub kind: String,
+    /// Set for entity hits.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub name: Option<String>,
+    /// Set for document hits.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub title: Option<String>,
+    pub score: f32,
+    /// Text around the matches, HTML-escaped, matches in `<em>`.
+    pub snippet: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub date: Option<String>,
+    /// For entity hits: how many relations the entity takes part in.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub relation_count: Option<usize>,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: usize,
+    pub hits: Vec<SearchHit>,
+    pub facets: Facets,
+    pub offset: usize,
+    pub limit: usize,
+    /// `any_term` when no entry had every word and the results are those
+    /// with any of them.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub fallback: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_beyond_the_bounds_are_refused() {
+        assert!(SearchRequest::new("光伏", 1).check_page().is_ok());
+        assert!(SearchRequest::new("光伏", MAX_LIMIT).check_page().is_ok());
+        for limit in [0, MAX_LIMIT + 1] {
+            let err = SearchRequest::new("光伏", limit).check_page().unwrap_err();
+            assert!(err.to_string().contains("`limit`"), "{err}");
+        }
+        let mut deep = SearchRequest::new("光伏", 10);
+        deep.offset = MAX_OFFSET;
+        assert!(deep.check_page().is_ok());
+        deep.offset = MAX_OFFSET + 1;
+        assert!(deep.check_page().unwrap_err().to_string().contains("`offset`"));
+    }
+}
