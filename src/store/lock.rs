@@ -8,11 +8,15 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::{Error, Result};
 
 /// The file locked, in the index directory.
 pub const LOCK_FILE: &str = "WRITE.lock";
+
+/// How long a lock found held is tried again before the index is busy.
+const RETRY_FOR: Duration = Duration::from_millis(300);
 
 /// The held write lock of an index directory; released when dropped.
 #[derive(Debug)]
@@ -23,6 +27,11 @@ pub struct WriteLock {
 impl WriteLock {
     /// Takes the write lock of `index_dir` (which must exist), or fails
     /// with [`Error::IndexBusy`] when another holder has it.
+    ///
+    /// A lock just released can look held for a moment: a child process
+    /// this process started shares the lock file's open description from
+    /// its fork until its exec closes it. So a lock found held is tried
+    /// again for [`RETRY_FOR`] before the index counts as busy.
     pub fn acquire(index_dir: &Path) -> Result<WriteLock> {
         let path = index_dir.join(LOCK_FILE);
         let file = OpenOptions::new()
@@ -31,12 +40,20 @@ impl WriteLock {
             .write(true)
             .open(&path)
             .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => Ok(WriteLock { _file: file }),
-            Err(TryLockError::WouldBlock) => Err(Error::IndexBusy {
-                path: index_dir.to_path_buf(),
-            }),
-            Err(TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        let started = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(WriteLock { _file: file }),
+                Err(TryLockError::WouldBlock) if started.elapsed() < RETRY_FOR => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(Error::IndexBusy {
+                        path: index_dir.to_path_buf(),
+                    })
+                }
+                Err(TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+            }
         }
     }
 }
