@@ -218,7 +218,7 @@ fn suggestions_by_prefix_pinyin_and_initials() {
     let engine = &fixture().engine;
     let first = |q: &str| {
         engine
-            .suggest(q, 5)
+            .suggest(&innograph::search::SuggestRequest::new(q, 5))
             .unwrap()
             .suggestions
             .first()
@@ -234,5 +234,9 @@ fn suggestions_by_prefix_pinyin_and_initials() {
         Some("zone"),
         "traditional characters fold"
     );
-    assert!(engine.suggest("xyzxyz", 5).unwrap().suggestions.is_empty());
+    assert!(engine
+        .suggest(&innograph::search::SuggestRequest::new("xyzxyz", 5))
+        .unwrap()
+        .suggestions
+        .is_empty());
 }

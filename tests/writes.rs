@@ -75,7 +75,9 @@ fn assert_changes_kept(index: &Path) {
         hits.hits.iter().any(|h| h.id == "ent_api_sodium"),
         "searchable after restart"
     );
-    let suggestions = engine.suggest("钠源", 10).unwrap();
+    let suggestions = engine
+        .suggest(&innograph::search::SuggestRequest::new("钠源", 10))
+        .unwrap();
     assert!(suggestions.suggestions.iter().any(|s| s.entity.id == "ent_api_sodium"));
 }
 

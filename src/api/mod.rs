@@ -6,7 +6,6 @@
 
 mod error;
 mod metrics;
-mod params;
 mod routes;
 
 pub use error::ApiError;

@@ -1,23 +1,18 @@
 //! Route handlers: extract, run the engine call off the async threads,
 //! answer JSON.
 
-use std::collections::HashMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::params::Params;
 use super::{ApiError, SharedEngine};
 use crate::graph::{
     CentralityRequest, ClustersRequest, CommonRequest, EquityRequest, NeighborsRequest, PathsRequest, RelationPage,
     TimelineRequest,
 };
 use crate::model::{Change, Entity, Relation, RelationKind};
-use crate::search::SearchRequest;
+use crate::search::{SearchRequest, SuggestRequest};
 use crate::Result;
-
-type Query = web::Query<HashMap<String, String>>;
 
 /// Runs `work` against the engine on the blocking pool and answers its
 /// result as JSON.
@@ -49,34 +44,14 @@ pub(crate) async fn stats(engine: SharedEngine) -> Result<HttpResponse, ApiError
     answer(engine, |engine| Ok(engine.stats())).await
 }
 
-pub(crate) async fn search(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(
-        query.into_inner(),
-        &[
-            "q", "kind", "industry", "location", "from", "to", "near", "hops", "offset", "limit",
-        ],
-    )?;
-    let request = SearchRequest {
-        q: params.required("q")?,
-        kind: params.text("kind"),
-        industry: params.text("industry"),
-        location: params.text("location"),
-        from: params.text("from"),
-        to: params.text("to"),
-        near: params.text("near"),
-        hops: params.optional_number("hops")?,
-        restrict_to: None,
-        offset: params.number("offset", 0)?,
-        limit: params.number("limit", 10)?,
-    };
-    answer(engine, move |engine| engine.search(&request)).await
+pub(crate) async fn search(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let search: SearchRequest = query(&request)?;
+    answer(engine, move |engine| engine.search(&search)).await
 }
 
-pub(crate) async fn suggest(engine: SharedEngine, query: Query) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["q", "limit"])?;
-    let prefix = params.required("q")?;
-    let limit = params.number("limit", 10)?;
-    answer(engine, move |engine| engine.suggest(&prefix, limit)).await
+pub(crate) async fn suggest(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let suggest: SuggestRequest = query(&request)?;
+    answer(engine, move |engine| engine.suggest(&suggest)).await
 }
 
 /// The request struct `T` read from the request's query string.
@@ -253,16 +228,20 @@ pub(crate) async fn put_relation(
     .await
 }
 
-pub(crate) async fn delete_relation(
-    engine: SharedEngine,
-    request: HttpRequest,
-    query: Query,
-) -> Result<HttpResponse, ApiError> {
-    let params = Params::new(query.into_inner(), &["from", "to", "kind"])?;
-    let (from, to) = (params.required("from")?, params.required("to")?);
-    let kind: RelationKind = params
-        .parsed("kind")?
-        .ok_or_else(|| crate::Error::invalid_parameter("kind", "is required: the kind of the relations to delete"))?;
+/// The relations a delete names: `DELETE /api/relations`'s parameters.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelationsToDelete {
+    #[serde(deserialize_with = "crate::params::text")]
+    from: String,
+    #[serde(deserialize_with = "crate::params::text")]
+    to: String,
+    #[serde(deserialize_with = "crate::params::parsed")]
+    kind: RelationKind,
+}
+
+pub(crate) async fn delete_relation(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let RelationsToDelete { from, to, kind } = query(&request)?;
     write(engine, &request, move |engine| {
         Ok(Change::DeleteRelation {
             from: engine.resolve_id(&from)?,

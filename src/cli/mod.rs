@@ -15,7 +15,7 @@ use crate::graph::{
     CentralityRequest, ClustersRequest, CommonRequest, EquityRequest, NeighborsRequest, PathsRequest, RelationPage,
     TimelineRequest,
 };
-use crate::search::SearchRequest;
+use crate::search::{SearchRequest, SuggestRequest};
 use crate::store::{self, BuildProgress};
 use crate::Engine;
 
@@ -84,42 +84,16 @@ pub enum Command {
 pub enum QueryCommand {
     /// Full-text search over documents and entity profiles.
     Search {
-        /// Query: words (all required), "phrases", -exclusions.
-        query: String,
-        /// Only this kind: document or an entity kind.
-        #[arg(long)]
-        kind: Option<String>,
-        /// Only this industry.
-        #[arg(long)]
-        industry: Option<String>,
-        /// Only this location.
-        #[arg(long)]
-        location: Option<String>,
-        /// Only entries dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).
-        #[arg(long)]
-        from: Option<String>,
-        /// Only entries dated on or before this.
-        #[arg(long)]
-        to: Option<String>,
-        /// Only entities within --hops relations of this entity.
-        #[arg(long)]
-        near: Option<String>,
-        /// Radius around --near (1 to 3, default 2).
-        #[arg(long)]
-        hops: Option<usize>,
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
+        #[command(flatten)]
+        request: SearchRequest,
         /// Print the API's JSON.
         #[arg(long)]
         json: bool,
     },
     /// Complete an entity name from its beginning, its pinyin or its initials.
     Suggest {
-        prefix: String,
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
+        #[command(flatten)]
+        request: SuggestRequest,
         #[arg(long)]
         json: bool,
     },
@@ -217,37 +191,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 /// Runs a query command against an opened index and prints its answer.
 fn answer(engine: &Engine, command: QueryCommand) -> anyhow::Result<()> {
     match command {
-        QueryCommand::Search {
-            query,
-            kind,
-            industry,
-            location,
-            from,
-            to,
-            near,
-            hops,
-            limit,
-            offset,
-            json,
-        } => {
-            let request = SearchRequest {
-                q: query,
-                kind,
-                industry,
-                location,
-                from,
-                to,
-                near,
-                hops,
-                restrict_to: None,
-                offset,
-                limit,
-            };
+        QueryCommand::Search { request, json } => {
             let response = engine.search(&request)?;
             print(json, &response, || output::search(&response))
         }
-        QueryCommand::Suggest { prefix, limit, json } => {
-            let response = engine.suggest(&prefix, limit)?;
+        QueryCommand::Suggest { request, json } => {
+            let response = engine.suggest(&request)?;
             print(json, &response, || output::suggest(&response))
         }
         QueryCommand::Entity { id, page, json } => {

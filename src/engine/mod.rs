@@ -19,7 +19,7 @@ use crate::graph::{
     EntityView, EquityRequest, EquityResponse, GraphStats, KnowledgeGraph, NeighborsRequest, NeighborsResponse,
     PathsRequest, PathsResponse, TimelineRequest, TimelineResponse, MAX_NEIGHBORS,
 };
-use crate::search::{SearchIndex, SearchRequest, SearchResponse, SuggestResponse, Suggester};
+use crate::search::{SearchIndex, SearchRequest, SearchResponse, SuggestRequest, SuggestResponse, Suggester};
 use crate::store::{self, Manifest};
 use crate::{Error, Result};
 
@@ -200,10 +200,11 @@ impl Engine {
         Ok(response)
     }
 
-    /// Entities whose name, alias, pinyin or initials start with `prefix`.
-    pub fn suggest(&self, prefix: &str, limit: usize) -> Result<SuggestResponse> {
+    /// Entities whose name, alias, pinyin or initials start with the
+    /// request's prefix.
+    pub fn suggest(&self, request: &SuggestRequest) -> Result<SuggestResponse> {
         let current = self.current();
-        current.suggester.suggest(&current.graph, prefix, limit)
+        current.suggester.suggest(&current.graph, &request.q, request.limit)
     }
 
     /// An entity with its strongest relations (up to

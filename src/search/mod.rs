@@ -22,8 +22,10 @@ pub use directory::{EntityDirectory, ListedEntity};
 pub use facets::Facets;
 pub use query::{parse_query, ParsedQuery, QueryPart};
 pub use reader::SearchIndex;
-pub use request::{SearchHit, SearchRequest, SearchResponse, MAX_LIMIT, MAX_OFFSET};
+pub use request::{SearchHit, SearchRequest, SearchResponse, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 pub use schema::DOCUMENT_KIND;
 pub use snippet::highlight;
-pub use suggest::{pinyin_forms, SuggestResponse, Suggester, Suggestion, MAX_SUGGESTIONS};
+pub use suggest::{
+    pinyin_forms, SuggestRequest, SuggestResponse, Suggester, Suggestion, DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS,
+};
 pub use writer::SearchWriter;

@@ -5,36 +5,70 @@
 use serde::{Deserialize, Serialize};
 
 use super::facets::Facets;
-use crate::{Error, Result};
+use crate::{params, Error, Result};
 
 /// Largest page a search returns.
 pub const MAX_LIMIT: usize = 100;
 /// Deepest offset a search pages to.
 pub const MAX_OFFSET: usize = 10_000;
 
-/// What to search for.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// Hits a search returns unless asked for another number.
+pub const DEFAULT_LIMIT: usize = 10;
+
+fn default_limit() -> usize {
+    DEFAULT_LIMIT
+}
+
+/// What to search for. The same struct is the CLI's `search` arguments and
+/// `/api/search`'s parameters.
+#[derive(Debug, Clone, Deserialize, Serialize, clap::Args)]
+#[serde(deny_unknown_fields)]
 pub struct SearchRequest {
-    /// The query text.
+    /// The query: words (all required), "phrases", -exclusions, filters
+    /// such as kind:enterprise.
+    #[arg(value_name = "QUERY")]
+    #[serde(deserialize_with = "params::text")]
     pub q: String,
     /// Only entries of this kind (`document` or an entity kind).
+    #[arg(long)]
+    #[serde(default, deserialize_with = "params::optional_text")]
     pub kind: Option<String>,
     /// Only entries in this industry.
+    #[arg(long)]
+    #[serde(default, deserialize_with = "params::optional_text")]
     pub industry: Option<String>,
     /// Only entries at this location.
+    #[arg(long)]
+    #[serde(default, deserialize_with = "params::optional_text")]
     pub location: Option<String>,
-    /// Only entries dated on or after this (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
+    /// Only entries dated on or after this (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long)]
+    #[serde(default, deserialize_with = "params::optional_text")]
     pub from: Option<String>,
     /// Only entries dated on or before this.
+    #[arg(long)]
+    #[serde(default, deserialize_with = "params::optional_text")]
     pub to: Option<String>,
-    /// Only entities within `hops` relations of this entity (id, name or alias).
+    /// Only entities within --hops relations of this entity (id, name or
+    /// alias).
+    #[arg(long)]
+    #[serde(default, deserialize_with = "params::optional_text")]
     pub near: Option<String>,
-    /// Radius of `near`, 1 to 3 (default 2).
+    /// Radius around --near (1 to 3, default 2).
+    #[arg(long)]
+    #[serde(default, deserialize_with = "params::optional_number")]
     pub hops: Option<usize>,
     /// Only these entries (ids): the resolved neighbourhood of `near`.
+    #[arg(skip)]
     #[serde(skip)]
     pub restrict_to: Option<Vec<String>>,
+    /// Hits skipped (at most 10,000).
+    #[arg(long, default_value_t = 0)]
+    #[serde(default, deserialize_with = "params::number")]
     pub offset: usize,
+    /// Hits returned (1 to 100).
+    #[arg(long, default_value_t = DEFAULT_LIMIT)]
+    #[serde(default = "default_limit", deserialize_with = "params::number")]
     pub limit: usize,
 }
 

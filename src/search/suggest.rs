@@ -67,6 +67,35 @@ pub struct Suggestion {
     pub via: String,
 }
 
+/// Suggestions given unless asked for another number.
+pub const DEFAULT_SUGGESTIONS: usize = 10;
+
+fn default_suggestions() -> usize {
+    DEFAULT_SUGGESTIONS
+}
+
+/// A suggest call: the CLI's `suggest` arguments and `/api/suggest`'s
+/// parameters.
+#[derive(Debug, Clone, Deserialize, clap::Args)]
+#[serde(deny_unknown_fields)]
+pub struct SuggestRequest {
+    /// The beginning of a name or alias, its pinyin or its initials.
+    #[arg(value_name = "PREFIX")]
+    #[serde(deserialize_with = "crate::params::text")]
+    pub q: String,
+    /// Suggestions returned (1 to 50).
+    #[arg(long, default_value_t = DEFAULT_SUGGESTIONS)]
+    #[serde(default = "default_suggestions", deserialize_with = "crate::params::number")]
+    pub limit: usize,
+}
+
+impl SuggestRequest {
+    /// The first `limit` suggestions for `q`.
+    pub fn new(q: impl Into<String>, limit: usize) -> SuggestRequest {
+        SuggestRequest { q: q.into(), limit }
+    }
+}
+
 /// The answer to a suggest call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SuggestResponse {
