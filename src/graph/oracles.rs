@@ -13,8 +13,8 @@ use petgraph::algo::{
 };
 use petgraph::stable_graph::{NodeIndex, StableGraph};
 use petgraph::visit::{
-    Bfs, Dfs, DfsPostOrder, EdgeFiltered, EdgeRef, IntoEdgeReferences, IntoNodeIdentifiers, IntoNodeReferences,
-    NodeCount, NodeFiltered, NodeIndexable, NodeRef, Reversed, UndirectedAdaptor,
+    Bfs, Dfs, DfsPostOrder, EdgeFiltered, EdgeRef, IntoEdgeReferences, IntoNeighbors, IntoNodeIdentifiers,
+    IntoNodeReferences, NodeCount, NodeFiltered, NodeIndexable, NodeRef, Reversed, UndirectedAdaptor, Visitable,
 };
 use petgraph::Graph;
 
@@ -192,6 +192,20 @@ fn compact_copy(view: &GraphView<'_>) -> Graph<EntityKind, RelationKind> {
     copy
 }
 
+/// The entities a breadth-first walk of `graph` from `source` reaches.
+fn reached<G>(graph: G, source: G::NodeId) -> BTreeSet<G::NodeId>
+where
+    G: IntoNeighbors + Visitable,
+    G::NodeId: Ord,
+{
+    let mut found = BTreeSet::new();
+    let mut bfs = Bfs::new(graph, source);
+    while let Some(n) = bfs.next(graph) {
+        found.insert(n);
+    }
+    found
+}
+
 #[test]
 fn the_view_is_the_graph_petgraph_copies() {
     for graph in graphs() {
@@ -241,34 +255,25 @@ fn the_view_is_the_graph_petgraph_copies() {
         }
         // directed searches from a few sources reach the same entities
         for source in view.node_identifiers().step_by(7) {
-            let mut reached = BTreeSet::new();
-            let mut bfs = Bfs::new(&view, source);
-            while let Some(n) = bfs.next(&view) {
-                reached.insert(n);
-            }
+            let forward = reached(&view, source);
             let mut copied = BTreeSet::new();
             let mut dfs = Dfs::new(&copy, node(source));
             while let Some(n) = dfs.next(&copy) {
                 copied.insert(entity_of(n));
             }
-            assert_eq!(reached, copied);
+            assert_eq!(forward, copied);
             let mut post_order = BTreeSet::new();
             let mut dfs = DfsPostOrder::new(&view, source);
             while let Some(n) = dfs.next(&view) {
                 post_order.insert(n);
             }
-            assert_eq!(post_order, reached);
+            assert_eq!(post_order, forward);
             // against the arrows: who reaches the source
-            let mut reaching = BTreeSet::new();
-            let mut bfs = Bfs::new(Reversed(&view), source);
-            while let Some(n) = bfs.next(Reversed(&view)) {
-                reaching.insert(n);
-            }
-            let mut copied = BTreeSet::new();
-            let mut bfs = Bfs::new(Reversed(&copy), node(source));
-            while let Some(n) = bfs.next(Reversed(&copy)) {
-                copied.insert(entity_of(n));
-            }
+            let reaching = reached(Reversed(&view), source);
+            let copied: BTreeSet<EntityIndex> = reached(Reversed(&copy), node(source))
+                .into_iter()
+                .map(entity_of)
+                .collect();
             assert_eq!(reaching, copied);
             let from_view = dijkstra(&view, source, None, |e| link_cost(*e.weight()));
             let from_copy = dijkstra(&copy, node(source), None, |e| link_cost(*e.weight()));
@@ -526,38 +531,9 @@ fn filtered_views_are_petgraph_filters() {
             matches!(graph.kind_at(n), EntityKind::Person | EntityKind::Enterprise)
         });
         for source in view.node_identifiers().step_by(4) {
-            let reach = |graph: &dyn Fn(&mut BTreeSet<EntityIndex>)| {
-                let mut found = BTreeSet::new();
-                graph(&mut found);
-                found
-            };
-            let filtered = reach(&|found| {
-                let mut bfs = Bfs::new(&only_strong, source);
-                while let Some(n) = bfs.next(&only_strong) {
-                    found.insert(n);
-                }
-            });
-            let petgraph_filtered = reach(&|found| {
-                let mut bfs = Bfs::new(&by_petgraph, source);
-                while let Some(n) = bfs.next(&by_petgraph) {
-                    found.insert(n);
-                }
-            });
-            assert_eq!(filtered, petgraph_filtered);
+            assert_eq!(reached(&only_strong, source), reached(&by_petgraph, source));
             if people.contains(source) {
-                let kept = reach(&|found| {
-                    let mut bfs = Bfs::new(&people, source);
-                    while let Some(n) = bfs.next(&people) {
-                        found.insert(n);
-                    }
-                });
-                let petgraph_kept = reach(&|found| {
-                    let mut bfs = Bfs::new(&by_kind, source);
-                    while let Some(n) = bfs.next(&by_kind) {
-                        found.insert(n);
-                    }
-                });
-                assert_eq!(kept, petgraph_kept);
+                assert_eq!(reached(&people, source), reached(&by_kind, source));
             }
         }
         // the graph as it stood in 2019: dated relations after it left out
