@@ -220,8 +220,14 @@ impl Search<'_> {
             return Some(vec![source]);
         }
         let adjacency = self.graph.adjacency();
+        let unfiltered = self.relations.is_all();
         let tags = scratch.begin_sides(adjacency.nodes());
-        let Scratch { slots, banned, .. } = scratch;
+        let Scratch {
+            slots,
+            banned,
+            frontiers: [first, second, next],
+            ..
+        } = scratch;
         slots[source.index()] = tags[0] << 32 | u64::from(source.get());
         slots[target.index()] = tags[1] << 32 | u64::from(target.get());
         // the chain of parents from a node back to its side's start
@@ -237,19 +243,19 @@ impl Search<'_> {
                 at = parent;
             }
         };
-        let mut frontiers: [Vec<EntityIndex>; 2] = [vec![source], vec![target]];
+        for (frontier, start) in [(&mut *first, source), (&mut *second, target)] {
+            frontier.clear();
+            frontier.push(start);
+        }
+        let frontiers: [&mut Vec<EntityIndex>; 2] = [first, second];
         let mut depths = [0usize, 0usize];
         while depths[0] + depths[1] < max_len && !frontiers[0].is_empty() && !frontiers[1].is_empty() {
             // expand the side whose next level costs less to scan
             let cost = |frontier: &[EntityIndex]| -> usize { frontier.iter().map(|&n| adjacency.degree(n)).sum() };
-            let side = if cost(&frontiers[0]) <= cost(&frontiers[1]) {
-                0
-            } else {
-                1
-            };
+            let side = if cost(frontiers[0]) <= cost(frontiers[1]) { 0 } else { 1 };
             let (own, other) = (tags[side], tags[1 - side]);
-            let mut next = Vec::new();
-            for &node in &frontiers[side] {
+            next.clear();
+            for &node in frontiers[side].iter() {
                 let range = adjacency.range(node);
                 if !self.meter.spend(range.len()) {
                     return None;
@@ -257,7 +263,7 @@ impl Search<'_> {
                 for position in range {
                     let neighbour = adjacency.neighbor_at(position);
                     let owner = slots[neighbour.index()] >> 32;
-                    if owner == own || !self.relations.allows_entry(self.graph, node, position) {
+                    if owner == own || (!unfiltered && !self.relations.allows_entry(self.graph, node, position)) {
                         continue;
                     }
                     if use_banned && banned.contains(neighbour) {
@@ -290,7 +296,7 @@ impl Search<'_> {
                 }
             }
             depths[side] += 1;
-            frontiers[side] = next;
+            std::mem::swap(frontiers[side], next);
         }
         None
     }

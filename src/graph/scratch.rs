@@ -60,6 +60,9 @@ pub(crate) struct Scratch {
     /// tells whether a node is new, seen by this side, or a meeting point.
     pub slots: Vec<u64>,
     slot_tag: u32,
+    /// Frontiers of searches (the two sides and the level being built),
+    /// kept with their capacity from one search to the next.
+    pub frontiers: [Vec<EntityIndex>; 3],
 }
 
 impl Scratch {
