@@ -86,12 +86,12 @@ pub(super) async fn record(
 /// `GET /metrics`.
 pub(super) async fn metrics(engine: SharedEngine) -> impl Responder {
     let engine = engine.get();
-    let graph = engine.graph();
-    let memory = graph.memory();
+    let (entities, relations) = engine.counts();
+    let memory = engine.graph_memory();
     let metrics = &*METRICS;
     for (measure, value) in [
-        ("entities", graph.entity_count()),
-        ("relations", graph.relation_count()),
+        ("entities", entities),
+        ("relations", relations),
         ("documents", engine.manifest().counts.documents),
         ("pending_changes", engine.pending_changes()),
         ("graph_heap_bytes", memory.total),

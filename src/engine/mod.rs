@@ -280,6 +280,11 @@ impl Engine {
         Ok(graph.entity_at(entity).id.to_string())
     }
 
+    /// What the graph holds in memory now, by part.
+    pub fn graph_memory(&self) -> crate::graph::GraphMemory {
+        self.graph().memory()
+    }
+
     /// Entities and relations in the graph now.
     pub fn counts(&self) -> (usize, usize) {
         let graph = self.graph();
