@@ -14,9 +14,23 @@ pub enum Error {
     #[error("{}", format_problems(.problems))]
     InvalidCorpus { problems: Vec<Problem> },
 
-    /// No entity has this id, name or alias.
-    #[error("no entity has the id, name or alias `{id}`")]
-    EntityNotFound { id: String },
+    /// No entity has this id, name or alias; `candidates` are entities it
+    /// may have meant.
+    #[error("no entity has the id, name or alias `{id}`{}", did_you_mean(.candidates))]
+    EntityNotFound { id: String, candidates: Vec<String> },
+
+    /// No relation has these ends and kind.
+    #[error("no `{kind}` relation goes from `{from}` to `{to}`")]
+    RelationNotFound { from: String, to: String, kind: String },
+
+    /// A write would give an entity a name or alias another entity already
+    /// has.
+    #[error("`{name}` is already a name of {holder}; use another name, or write `\"allow_same_name\": true` if this is a different entity on purpose")]
+    NameTaken { name: String, holder: String },
+
+    /// The corpus folder does not exist.
+    #[error("no corpus folder at `{}`", .path.display())]
+    CorpusMissing { path: PathBuf },
 
     /// A name or alias that several entities share.
     #[error("`{name}` names {} entities, use one of their ids: {}", .candidates.len(), .candidates.join(", "))]
@@ -78,6 +92,14 @@ pub enum Error {
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+fn did_you_mean(candidates: &[String]) -> String {
+    if candidates.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", candidates.join(", "))
+    }
+}
+
 fn format_problems(problems: &[Problem]) -> String {
     const SHOWN: usize = 20;
     let mut message = format!("invalid corpus: {} problem(s)", problems.len());
@@ -100,6 +122,14 @@ impl Error {
         }
     }
 
+    /// Builds an [`Error::EntityNotFound`] without candidates.
+    pub fn entity_not_found(id: &str) -> Self {
+        Error::EntityNotFound {
+            id: id.to_string(),
+            candidates: Vec::new(),
+        }
+    }
+
     /// Builds an [`Error::InvalidParameter`].
     pub fn invalid_parameter(name: &str, message: impl Into<String>) -> Self {
         Error::InvalidParameter {
@@ -113,6 +143,9 @@ impl Error {
         match self {
             Error::InvalidCorpus { .. } => "invalid_corpus",
             Error::EntityNotFound { .. } => "entity_not_found",
+            Error::RelationNotFound { .. } => "relation_not_found",
+            Error::NameTaken { .. } => "name_taken",
+            Error::CorpusMissing { .. } => "corpus_missing",
             Error::AmbiguousName { .. } => "ambiguous_name",
             Error::InvalidQuery { .. } => "invalid_query",
             Error::InvalidParameter { .. } => "invalid_parameter",
@@ -132,8 +165,10 @@ impl Error {
             Error::InvalidCorpus { .. }
             | Error::InvalidQuery { .. }
             | Error::InvalidParameter { .. }
-            | Error::AmbiguousName { .. } => 400,
-            Error::EntityNotFound { .. } => 404,
+            | Error::AmbiguousName { .. }
+            | Error::CorpusMissing { .. } => 400,
+            Error::EntityNotFound { .. } | Error::RelationNotFound { .. } => 404,
+            Error::NameTaken { .. } => 409,
             Error::BudgetExceeded { .. } => 422,
             Error::IndexBusy { .. } | Error::IndexReplaced { .. } => 409,
             Error::IndexMissing { .. } | Error::WritesStopped { .. } => 503,

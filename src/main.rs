@@ -1,6 +1,7 @@
 //! The `innograph` binary: parses the command line, sets up logging, runs
 //! the command and maps failures to exit codes (2 bad input, 1 internal).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,9 +10,16 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // -v wins over RUST_LOG, which wins over the default
+    let level = cli.log_level();
+    let filter = match EnvFilter::try_from_default_env() {
+        Ok(from_env) if cli.verbose == 0 => from_env,
+        _ => EnvFilter::new(level),
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -62,7 +62,7 @@ fn entity_neighbors_and_path() {
     let output = cli(&["path", "杨建明", "青岛高新区", "--rank", "fastest"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("expected score, length or strength"),
+        stderr(&output).contains("[possible values: score, length, strength]"),
         "{}",
         stderr(&output)
     );
@@ -113,4 +113,69 @@ fn bad_input_exits_2_with_one_line() {
     }
     let output = cli(&["neighbors", "ent_gaoce", "--relation", "partner_of"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn the_cli_is_a_tool_to_script() {
+    // the query is the rest of the line; answers alone on stdout
+    let output = cli(&["search", "康复大学", "合作企业", "--limit", "2", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "", "no logs unless asked");
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["query"], "康复大学 合作企业");
+    // -v turns progress logs on
+    let output = cli(&["-v", "stats"]);
+    assert!(stderr(&output).contains("index opened"), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains('\u{1b}'),
+        "no colour codes when stderr is not a terminal"
+    );
+    // kinds and relations in Chinese, as they are printed
+    let output = cli(&["search", "生物医药", "--kind", "企业", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let hits = json["hits"].as_array().unwrap();
+    assert!(
+        !hits.is_empty() && hits.iter().all(|h| h["kind"] == "enterprise"),
+        "{json}"
+    );
+    let output = cli(&["search", "kind:企业 生物医药", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["total"], hits.len());
+    let output = cli(&["neighbors", "阿斯利康", "--relation", "投资", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(
+        json["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] == "invests_in"),
+        "{json}"
+    );
+    // errors name the flag typed, on one line, exit 2
+    let output = cli(&["neighbors", "喜海生物", "--as-of", "20x"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr(&output).trim().lines().count(), 1);
+    assert!(stderr(&output).contains("`--as-of`"), "{}", stderr(&output));
+    let output = cli(&["path", "杨建明", "", "--k", "2"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("`TO`"), "{}", stderr(&output));
+    // a corpus folder that does not exist is bad input
+    let output = run(&[
+        "build",
+        "--corpus",
+        "/nonexistent/corpus",
+        "--index",
+        "/nonexistent/index",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("no corpus folder"), "{}", stderr(&output));
+    // options with fixed values list them
+    let output = run(&["neighbors", "--help"]);
+    let help = stdout(&output);
+    assert!(
+        help.contains("[possible values: out, in, both]") || help.contains("Possible values:"),
+        "{help}"
+    );
+    assert!(help.contains("enterprise") && help.contains("企业"), "{help}");
 }

@@ -27,6 +27,12 @@ pub struct Cli {
     #[arg(long, global = true, default_value = "index", env = "INNOGRAPH_INDEX")]
     pub index: PathBuf,
 
+    /// Log what happens on stderr: -v for progress, -vv for details (or
+    /// set RUST_LOG). Without it only warnings and errors are logged
+    /// (`serve` logs its progress too).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -74,9 +80,23 @@ pub enum Command {
         /// Directory to write into (created if missing).
         #[arg(long)]
         out: PathBuf,
+        /// Print what was written as JSON on stdout.
         #[arg(long)]
         json: bool,
     },
+}
+
+impl Cli {
+    /// The log level the command line asks for: warnings by default
+    /// (progress too for `serve`), more with each `-v`.
+    pub fn log_level(&self) -> &'static str {
+        let base = u8::from(matches!(self.command, Command::Serve { .. }));
+        match self.verbose + base {
+            0 => "warn",
+            1 => "info",
+            _ => "debug",
+        }
+    }
 }
 
 /// The commands that query an opened index.
@@ -84,6 +104,10 @@ pub enum Command {
 pub enum QueryCommand {
     /// Full-text search over documents and entity profiles.
     Search {
+        /// The query: the rest of the line (words, "phrases", -exclusions
+        /// after `--`, filters such as kind:企业).
+        #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+        words: Vec<String>,
         #[command(flatten)]
         request: SearchRequest,
         /// Print the API's JSON.
@@ -184,14 +208,55 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             force,
         } => generate(entities, out, seed, force),
         Command::Export { format, out, json } => export(index, format, &out, json),
-        Command::Query(query) => answer(&open(index)?, query),
+        Command::Query(query) => {
+            let positional = query.positional_names();
+            answer(&open(index)?, query).map_err(|error| as_typed(error, positional))
+        }
+    }
+}
+
+impl QueryCommand {
+    /// The request parameters this command takes as positional arguments,
+    /// with the names its help gives them.
+    fn positional_names(&self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            QueryCommand::Search { .. } => &[("q", "QUERY")],
+            QueryCommand::Suggest { .. } => &[("q", "PREFIX")],
+            QueryCommand::Path { .. } => &[("from", "FROM"), ("to", "TO")],
+            QueryCommand::Common { .. } => &[("a", "A"), ("b", "B")],
+            QueryCommand::Timeline { .. } | QueryCommand::Equity { .. } => &[("id", "ID")],
+            QueryCommand::Entity { .. } | QueryCommand::Neighbors { .. } | QueryCommand::Centrality { .. } => &[],
+            QueryCommand::Clusters { .. } | QueryCommand::Stats { .. } => &[],
+        }
+    }
+}
+
+/// `error`, naming a bad parameter as the command line spells it: a
+/// positional argument by its name in the help (`FROM`), an option by its
+/// flag (`--as-of`, not `as_of`).
+fn as_typed(error: anyhow::Error, positional: &[(&str, &str)]) -> anyhow::Error {
+    match error.downcast::<crate::Error>() {
+        Ok(crate::Error::InvalidParameter { name, message }) => {
+            let typed = positional.iter().find(|(field, _)| *field == name).map_or_else(
+                || format!("--{}", name.replace('_', "-")),
+                |(_, shown)| shown.to_string(),
+            );
+            crate::Error::InvalidParameter { name: typed, message }.into()
+        }
+        Ok(other) => other.into(),
+        Err(error) => error,
     }
 }
 
 /// Runs a query command against an opened index and prints its answer.
 fn answer(engine: &Engine, command: QueryCommand) -> anyhow::Result<()> {
     match command {
-        QueryCommand::Search { request, json } => {
+        QueryCommand::Search {
+            words,
+            mut request,
+            json,
+        } => {
+            request.q = words.join(" ");
             let response = engine.search(&request)?;
             print(json, &response, || output::search(&response))
         }
@@ -248,7 +313,12 @@ fn export(index: &Path, format: ExportFormatArg, out: &Path, json: bool) -> anyh
         ExportFormatArg::Neo4j => crate::export::ExportFormat::Neo4j,
     };
     let summary = crate::export::export(&graph, format, out)?;
-    print(json, &summary, || output::export(&summary, format))
+    if json {
+        print(true, &summary, String::new)
+    } else {
+        eprintln!("{}", output::export(&summary, format));
+        Ok(())
+    }
 }
 
 /// The live generation of the index at `index`.

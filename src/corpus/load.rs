@@ -472,6 +472,11 @@ pub fn fingerprint(root: &Path) -> Result<String> {
 /// files, when any record is invalid or any file is not UTF-8 text; an I/O
 /// error when a file cannot be read.
 pub fn load(root: &Path) -> Result<Corpus> {
+    if !root.is_dir() {
+        return Err(Error::CorpusMissing {
+            path: root.to_path_buf(),
+        });
+    }
     let mut loader = Loader::default();
     let mut hasher = blake3::Hasher::new();
     for (path, name, role) in corpus_files(root)? {

@@ -17,7 +17,7 @@ const TOLERANCE: f64 = 1e-6;
 const MAX_ITERATIONS: usize = 100;
 
 /// A centrality measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     Degree,

@@ -20,7 +20,7 @@ const TOP_MEMBERS: usize = 5;
 const PROPAGATION_ROUNDS: usize = 10;
 
 /// How clusters are found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum ClusterMethod {
     /// Connected components: entities linked by any chain of relations.

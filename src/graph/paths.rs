@@ -138,7 +138,7 @@ impl PathsRequest {
 }
 
 /// How the paths between two entities are chosen and ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum PathRank {
     /// The shortest paths, best `score` first: strong, recent links through

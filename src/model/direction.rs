@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// means the relation runs the way the path goes. As a filter (which
 /// relations to follow from an entity), `both` takes either; a relation
 /// itself is never `both`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// The entity is the relation's `from`.

@@ -47,18 +47,51 @@ macro_rules! kind_enum {
             }
         }
 
+        impl $name {
+            /// The Chinese names a user may type for this kind: its label,
+            /// and each part of a label like `产品/成果` that is not another
+            /// kind's whole label.
+            pub fn chinese_names(self) -> impl Iterator<Item = &'static str> {
+                let label = self.label();
+                std::iter::once(label).chain(
+                    label
+                        .split('/')
+                        .filter(move |part| *part != label)
+                        .filter(|part| !$name::ALL.iter().any(|other| other.label() == *part)),
+                )
+            }
+        }
+
         impl FromStr for $name {
             type Err = String;
+            /// Parses the snake_case name or a Chinese name
+            /// ([`Self::chinese_names`]).
             fn from_str(s: &str) -> Result<Self, String> {
-                match s {
-                    $($json => Ok($name::$variant),)+
-                    _ => Err(format!(
-                        "unknown {} `{}`, expected one of: {}",
-                        stringify!($name).to_lowercase().replace("kind", " kind"),
-                        s,
-                        [$($json,)+].join(", ")
-                    )),
+                let text = s.trim();
+                if let Some(kind) = $name::ALL.iter().find(|kind| kind.as_str() == text) {
+                    return Ok(*kind);
                 }
+                if let Some(kind) = $name::ALL.iter().find(|kind| kind.chinese_names().any(|n| n == text)) {
+                    return Ok(*kind);
+                }
+                Err(format!(
+                    "unknown {} `{}`, expected one of: {} (or their Chinese names: {})",
+                    stringify!($name).to_lowercase().replace("kind", " kind"),
+                    s,
+                    [$($json,)+].join(", "),
+                    [$($label,)+].join("、")
+                ))
+            }
+        }
+
+        impl clap::ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                $name::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                let value = clap::builder::PossibleValue::new(self.as_str()).help(self.label());
+                Some(self.chinese_names().fold(value, |value, name| value.alias(name)))
             }
         }
 
@@ -154,6 +187,25 @@ mod tests {
         for kind in RelationKind::ALL {
             let back: RelationKind = serde_json::from_str(&format!("\"{kind}\"")).unwrap();
             assert_eq!(back, *kind);
+        }
+    }
+
+    #[test]
+    fn chinese_names_parse_and_stay_unambiguous() {
+        assert_eq!("企业".parse::<EntityKind>(), Ok(EntityKind::Enterprise));
+        assert_eq!("投资".parse::<RelationKind>(), Ok(RelationKind::InvestsIn));
+        assert_eq!(" 成果 ".parse::<EntityKind>(), Ok(EntityKind::Product));
+        assert_eq!("孵化器".parse::<EntityKind>(), Ok(EntityKind::Platform));
+        // 园区 is the zone's whole label, not a short form of 孵化器/园区
+        assert_eq!("园区".parse::<EntityKind>(), Ok(EntityKind::Zone));
+        assert!(!EntityKind::Platform.chinese_names().any(|n| n == "园区"));
+        for kind in EntityKind::ALL {
+            for name in kind.chinese_names() {
+                assert_eq!(name.parse::<EntityKind>(), Ok(*kind), "{name}");
+            }
+        }
+        for kind in RelationKind::ALL {
+            assert_eq!(kind.label().parse::<RelationKind>(), Ok(*kind));
         }
     }
 

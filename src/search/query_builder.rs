@@ -15,7 +15,7 @@ use tantivy::{Searcher, Term};
 
 use super::query::{Filter, FilterField, ParsedQuery, QueryPart};
 use super::request::SearchRequest;
-use super::schema::{exact_name, Fields, DOCUMENT_KIND};
+use super::schema::{exact_name, Fields, DOCUMENT_KIND, DOCUMENT_LABEL};
 use crate::model::{check_date, EntityKind};
 use crate::text::{bigrams, is_cjk, normalize, Segmenter, MAX_SUBWORD_CHARS};
 use crate::{Error, Result};
@@ -133,9 +133,11 @@ impl<'a> QueryBuilder<'a> {
         };
         let mut alternatives: Vec<Clause> = Vec::with_capacity(values.len());
         for value in values {
-            if field == FilterField::Kind {
-                check_kind(value)?;
-            }
+            let value = if field == FilterField::Kind {
+                canonical_kind(value)?
+            } else {
+                value
+            };
             let term = TermQuery::new(Term::from_field_text(target, value), IndexRecordOption::Basic);
             alternatives.push((Occur::Should, Box::new(term)));
         }
@@ -406,17 +408,24 @@ impl Restrictions {
     }
 }
 
-/// Checks that `value` names a kind of entry: `document` or an entity kind.
-fn check_kind(value: &str) -> Result<()> {
-    if value == DOCUMENT_KIND || value.parse::<EntityKind>().is_ok() {
-        return Ok(());
+/// The kind of entry `value` names, as the index stores it: `document`
+/// (or 文档) or an entity kind, by its name or a Chinese name.
+fn canonical_kind(value: &str) -> Result<&'static str> {
+    if value == DOCUMENT_KIND || value == DOCUMENT_LABEL {
+        return Ok(DOCUMENT_KIND);
+    }
+    if let Ok(kind) = value.parse::<EntityKind>() {
+        return Ok(kind.as_str());
     }
     let known: Vec<&str> = std::iter::once(DOCUMENT_KIND)
         .chain(EntityKind::ALL.iter().map(|k| k.as_str()))
         .collect();
     Err(Error::invalid_parameter(
         "kind",
-        format!("unknown kind `{value}`, expected one of: {}", known.join(", ")),
+        format!(
+            "unknown kind `{value}`, expected one of: {} (or their Chinese names)",
+            known.join(", ")
+        ),
     ))
 }
 
@@ -508,9 +517,11 @@ mod tests {
 
     #[test]
     fn kinds_are_documents_or_entity_kinds() {
-        assert!(check_kind(DOCUMENT_KIND).is_ok());
-        assert!(check_kind("enterprise").is_ok());
-        let err = check_kind("spaceship").unwrap_err().to_string();
+        assert_eq!(canonical_kind(DOCUMENT_KIND).unwrap(), DOCUMENT_KIND);
+        assert_eq!(canonical_kind("文档").unwrap(), DOCUMENT_KIND);
+        assert_eq!(canonical_kind("enterprise").unwrap(), "enterprise");
+        assert_eq!(canonical_kind("企业").unwrap(), "enterprise");
+        let err = canonical_kind("spaceship").unwrap_err().to_string();
         assert!(
             err.contains("unknown kind `spaceship`") && err.contains("document"),
             "{err}"

@@ -25,8 +25,8 @@ fn default_limit() -> usize {
 #[serde(deny_unknown_fields)]
 pub struct SearchRequest {
     /// The query: words (all required), "phrases", -exclusions, filters
-    /// such as kind:enterprise.
-    #[arg(value_name = "QUERY")]
+    /// such as kind:enterprise (the CLI takes it as the rest of its line).
+    #[arg(skip)]
     #[serde(deserialize_with = "params::text")]
     pub q: String,
     /// Only entries of this kind (`document` or an entity kind).

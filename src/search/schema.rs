@@ -12,6 +12,8 @@ use crate::{Error, Result};
 
 /// The `kind` of entries that are articles rather than entities.
 pub const DOCUMENT_KIND: &str = "document";
+/// The Chinese name of the kind of documents.
+pub const DOCUMENT_LABEL: &str = "文档";
 
 /// Handles on every field of the schema.
 #[derive(Debug, Clone, Copy)]

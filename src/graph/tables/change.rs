@@ -31,7 +31,7 @@ struct Batch {
 }
 
 fn not_found(id: &str) -> Error {
-    Error::EntityNotFound { id: id.to_string() }
+    Error::entity_not_found(id)
 }
 
 impl KnowledgeGraph {

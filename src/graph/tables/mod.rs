@@ -655,7 +655,7 @@ impl KnowledgeGraph {
             .filter(|&i| self.entity_at(i).names().any(|n| normalize(n) == normalized))
             .collect();
         if holders.is_empty() {
-            return Err(Error::EntityNotFound { id: key.to_string() });
+            return Err(Error::entity_not_found(key));
         }
         // A main name beats an alias: `高测股份` names one entity even if
         // another lists it as an alias.
