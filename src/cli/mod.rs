@@ -56,7 +56,7 @@ pub enum Command {
         corpus: PathBuf,
     },
     #[command(flatten)]
-    Query(QueryCommand),
+    Query(Box<QueryCommand>),
     /// Generate a synthetic ecosystem (corpus format, every record marked synthetic).
     Gen {
         /// Number of entities.
@@ -210,7 +210,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { format, out, json } => export(index, format, &out, json),
         Command::Query(query) => {
             let positional = query.positional_names();
-            answer(&open(index)?, query).map_err(|error| as_typed(error, positional))
+            answer(&open(index)?, *query).map_err(|error| as_typed(error, positional))
         }
     }
 }
