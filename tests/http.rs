@@ -518,3 +518,58 @@ async fn an_entity_lists_its_strongest_relations_up_to_a_limit() {
     let (status, body) = get(&app, "/api/entities/zone_qingdao_hitech?depth=2").await;
     assert_error(status, &body, 400, "invalid_parameter");
 }
+
+#[actix_web::test]
+async fn names_that_almost_resolve() {
+    let app = app!();
+    // the beginning of exactly one entity's name resolves, and says so
+    let (status, body) = get(&app, &format!("/api/entities/{}", encode("康道"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["id"], "ent_kangdao_medical");
+    assert_eq!(body["resolved_from"]["康道"], "ent_kangdao_medical");
+    let (status, body) = get(&app, &format!("/api/entities/{}", encode("高新贷"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "高新贷2.0");
+    // a whole name resolves without a note; an id in another case too
+    let (_, body) = get(&app, &format!("/api/entities/{}", encode("康道医疗"))).await;
+    assert_eq!(body["resolved_from"], serde_json::json!({}));
+    let (status, body) = get(&app, "/api/entities/ENT_GAOCE").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["id"], "ent_gaoce");
+    // both ends of a path
+    let uri = format!("/api/paths?from={}&to={}", encode("海尔"), encode("易邦"));
+    let (status, body) = get(&app, &uri).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["resolved_from"]["海尔"], "ent_haier_bio");
+    assert_eq!(body["resolved_from"]["易邦"], "ent_yebio");
+    // short forms that begin no name: the 404 lists candidates
+    for (typed, meant) in [
+        ("农大", "uni_qingdao_agricultural"),
+        ("工研院", "inst_qingdao_industrial_tech"),
+    ] {
+        let (status, body) = get(&app, &format!("/api/entities/{}", encode(typed))).await;
+        assert_error(status, &body, 404, "entity_not_found");
+        let candidates = body["error"]["candidates"].as_array().unwrap();
+        assert!(candidates.len() <= 5);
+        assert!(candidates.iter().any(|c| c.as_str().unwrap().contains(meant)), "{body}");
+        assert!(
+            body["error"]["message"].as_str().unwrap().contains("did you mean"),
+            "{body}"
+        );
+    }
+    // the beginning of several names resolves to none of them
+    let (status, body) = get(&app, &format!("/api/entities/{}", encode("青岛高新"))).await;
+    assert_error(status, &body, 404, "entity_not_found");
+    assert!(body["error"]["candidates"].as_array().unwrap().len() >= 2, "{body}");
+    // searching near an entity leaves that entity out
+    let uri = format!(
+        "/api/search?q={}&near={}&limit=50",
+        encode("生物医药"),
+        encode("海尔生物")
+    );
+    let (status, body) = get(&app, &uri).await;
+    assert_eq!(status, 200, "{body}");
+    let hits = body["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h["id"] != "ent_haier_bio"), "{body}");
+}

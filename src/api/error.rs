@@ -1,4 +1,5 @@
-//! The API's one error body, `{"error":{"code","message"}}`, built from the
+//! The API's one error body, `{"error":{"code","message"}}` (with
+//! `candidates` when a name was not found or is shared), built from the
 //! library's [`Error`](crate::Error) through its single code/status mapping.
 //! Internal errors are logged here and answered with a generic message.
 
@@ -14,6 +15,8 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// Entities the request may have meant (a name not found, or shared).
+    candidates: Vec<String>,
 }
 
 impl ApiError {
@@ -23,6 +26,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            candidates: Vec::new(),
         }
     }
 
@@ -74,7 +78,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(json!({"error": {"code": self.code, "message": self.message}}))
+        let mut body = json!({"code": self.code, "message": self.message});
+        if !self.candidates.is_empty() {
+            body["candidates"] = json!(self.candidates);
+        }
+        HttpResponse::build(self.status).json(json!({ "error": body }))
     }
 }
 
@@ -92,7 +100,14 @@ impl From<Error> for ApiError {
             };
             return ApiError::new(status, error.code(), message);
         }
-        ApiError::new(status, error.code(), error.to_string())
+        let candidates = match &error {
+            Error::EntityNotFound { candidates, .. } | Error::AmbiguousName { candidates, .. } => candidates.clone(),
+            _ => Vec::new(),
+        };
+        ApiError {
+            candidates,
+            ..ApiError::new(status, error.code(), error.to_string())
+        }
     }
 }
 

@@ -258,6 +258,7 @@ fn answer(engine: &Engine, command: QueryCommand) -> anyhow::Result<()> {
         } => {
             request.q = words.join(" ");
             let response = engine.search(&request)?;
+            note_resolved(&response.resolved_from);
             print(json, &response, || output::search(&response))
         }
         QueryCommand::Suggest { request, json } => {
@@ -266,18 +267,22 @@ fn answer(engine: &Engine, command: QueryCommand) -> anyhow::Result<()> {
         }
         QueryCommand::Entity { id, page, json } => {
             let view = engine.entity_page(&id, &page)?;
+            note_resolved(&view.resolved_from);
             print(json, &view, || output::entity(&view))
         }
         QueryCommand::Neighbors { id, request, json } => {
             let response = engine.neighbors(&id, &request)?;
+            note_resolved(&response.resolved_from);
             print(json, &response, || output::neighbors(&response))
         }
         QueryCommand::Path { request, json } => {
             let response = engine.paths(&request)?;
+            note_resolved(&response.resolved_from);
             print(json, &response, || output::paths(&response))
         }
         QueryCommand::Common { request, json } => {
             let response = engine.common(&request)?;
+            note_resolved(&response.resolved_from);
             print(json, &response, || output::common(&response))
         }
         QueryCommand::Centrality { request, json } => {
@@ -290,10 +295,12 @@ fn answer(engine: &Engine, command: QueryCommand) -> anyhow::Result<()> {
         }
         QueryCommand::Timeline { request, json } => {
             let response = engine.timeline(&request)?;
+            note_resolved(&response.resolved_from);
             print(json, &response, || output::timeline(&response))
         }
         QueryCommand::Equity { request, json } => {
             let response = engine.equity(&request)?;
+            note_resolved(&response.resolved_from);
             print(json, &response, || output::equity(&response))
         }
         QueryCommand::Stats { json } => {
@@ -332,6 +339,13 @@ fn live_generation(index: &Path) -> anyhow::Result<PathBuf> {
 
 fn open(index: &Path) -> anyhow::Result<Engine> {
     Ok(Engine::open(index)?)
+}
+
+/// Says on stderr which typed keys were read as the beginning of a name.
+fn note_resolved(resolved_from: &std::collections::BTreeMap<String, String>) {
+    for (typed, id) in resolved_from {
+        eprintln!("note: 「{typed}」 is read as {id}, the one entity whose name begins with it");
+    }
 }
 
 /// Prints `value` as JSON or as the human rendering.

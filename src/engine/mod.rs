@@ -4,8 +4,10 @@
 //! [`Engine`]; it is shared across threads.
 
 mod directory;
+mod resolve;
 mod write;
 
+pub use resolve::Resolved;
 pub use write::{WriteReceipt, COMPACT_AFTER};
 
 use std::path::{Path, PathBuf};
@@ -50,6 +52,18 @@ pub struct Engine {
     writes_stopped: std::sync::OnceLock<String>,
     /// The open log and search writer, from the first change on.
     writer: Mutex<Option<write::Writer>>,
+}
+
+/// `key`, which must not be blank: an entity id, name or alias given as
+/// parameter `name`.
+fn required<'k>(key: &'k str, name: &str) -> Result<&'k str> {
+    if key.trim().is_empty() {
+        return Err(Error::invalid_parameter(
+            name,
+            "is required: an entity id, name or alias",
+        ));
+    }
+    Ok(key)
 }
 
 /// Counts and shape of the opened index.
@@ -160,19 +174,22 @@ impl Engine {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         let graph = self.graph();
         let restricted;
+        let mut near_resolved = None;
         let request = match &request.near {
             Some(center) => {
                 let hops = request.hops.unwrap_or(2);
+                let resolved = self.resolve_key(center)?;
                 let neighborhood = graph.neighbors(
-                    center,
+                    &resolved.id,
                     &NeighborsRequest {
                         depth: hops,
                         limit: MAX_NEIGHBORS,
                         ..NeighborsRequest::default()
                     },
                 )?;
-                let mut keys: Vec<String> = neighborhood.nodes.into_iter().map(|n| n.entity.id).collect();
-                keys.push(neighborhood.center.id);
+                near_resolved = Some(resolved);
+                // the entities around the centre, not the centre itself
+                let keys: Vec<String> = neighborhood.nodes.into_iter().map(|n| n.entity.id).collect();
                 restricted = SearchRequest {
                     restrict_to: Some(keys),
                     ..request.clone()
@@ -188,6 +205,9 @@ impl Engine {
             None => request,
         };
         let mut response = self.search.search(request)?;
+        if let (Some(resolved), Some(center)) = (&near_resolved, &request.near) {
+            resolved.note(center, &mut response.resolved_from);
+        }
         for hit in response
             .hits
             .iter_mut()
@@ -210,35 +230,48 @@ impl Engine {
     /// An entity with its strongest relations (up to
     /// [`crate::graph::ENTITY_RELATIONS`]).
     pub fn entity(&self, key: &str) -> Result<EntityView> {
-        self.graph().entity_view(key)
+        self.entity_page(key, &crate::graph::RelationPage::default())
     }
 
-    /// An entity with a page of its relations, strongest first.
+    /// An entity with a page of its relations, strongest first. Every key
+    /// of the queries below is read by [`Engine::resolve_key`].
     pub fn entity_page(&self, key: &str, page: &crate::graph::RelationPage) -> Result<EntityView> {
-        self.graph().entity_view_page(key, page)
+        let resolved = self.resolve_key(key)?;
+        let mut view = self.graph().entity_view_page(&resolved.id, page)?;
+        resolved.note(key, &mut view.resolved_from);
+        Ok(view)
     }
 
     /// The neighbourhood of an entity.
     pub fn neighbors(&self, key: &str, request: &NeighborsRequest) -> Result<NeighborsResponse> {
-        self.graph().neighbors(key, request)
+        let resolved = self.resolve_key(key)?;
+        let mut response = self.graph().neighbors(&resolved.id, request)?;
+        resolved.note(key, &mut response.resolved_from);
+        Ok(response)
     }
 
     /// Paths between two entities.
     pub fn paths(&self, request: &PathsRequest) -> Result<PathsResponse> {
-        self.graph().paths(request)
+        let from = self.resolve_key(required(&request.from, "from")?)?;
+        let to = self.resolve_key(required(&request.to, "to")?)?;
+        let mut response = self.graph().paths(&PathsRequest {
+            from: from.id.clone(),
+            to: to.id.clone(),
+            ..request.clone()
+        })?;
+        from.note(&request.from, &mut response.resolved_from);
+        to.note(&request.to, &mut response.resolved_from);
+        Ok(response)
     }
 
     /// The neighbours two entities share.
     pub fn common(&self, request: &CommonRequest) -> Result<CommonResponse> {
-        for (name, key) in [("a", &request.a), ("b", &request.b)] {
-            if key.is_empty() {
-                return Err(Error::invalid_parameter(
-                    name,
-                    "is required: an entity id, name or alias",
-                ));
-            }
-        }
-        self.graph().common_neighbors(&request.a, &request.b, request.limit)
+        let (a, b) = (required(&request.a, "a")?, required(&request.b, "b")?);
+        let (a, b) = (self.resolve_key(a)?, self.resolve_key(b)?);
+        let mut response = self.graph().common_neighbors(&a.id, &b.id, request.limit)?;
+        a.note(&request.a, &mut response.resolved_from);
+        b.note(&request.b, &mut response.resolved_from);
+        Ok(response)
     }
 
     /// The most central entities.
@@ -253,24 +286,18 @@ impl Engine {
 
     /// An entity's dated relations.
     pub fn timeline(&self, request: &TimelineRequest) -> Result<TimelineResponse> {
-        if request.id.is_empty() {
-            return Err(Error::invalid_parameter(
-                "id",
-                "is required: an entity id, name or alias",
-            ));
-        }
-        self.graph().timeline(&request.id)
+        let resolved = self.resolve_key(required(&request.id, "id")?)?;
+        let mut response = self.graph().timeline(&resolved.id)?;
+        resolved.note(&request.id, &mut response.resolved_from);
+        Ok(response)
     }
 
     /// Equity chains up and down from an entity.
     pub fn equity(&self, request: &EquityRequest) -> Result<EquityResponse> {
-        if request.id.is_empty() {
-            return Err(Error::invalid_parameter(
-                "id",
-                "is required: an entity id, name or alias",
-            ));
-        }
-        self.graph().equity(&request.id, request.depth)
+        let resolved = self.resolve_key(required(&request.id, "id")?)?;
+        let mut response = self.graph().equity(&resolved.id, request.depth)?;
+        resolved.note(&request.id, &mut response.resolved_from);
+        Ok(response)
     }
 
     /// The id of the entity `key` (an id, a name or an alias) names.

@@ -110,6 +110,10 @@ pub struct CommonResponse {
     pub a: EntityRef,
     pub b: EntityRef,
     pub results: Vec<CommonNeighbor>,
+    /// Entities typed as the beginning of a name and read as the one
+    /// entity that name begins with: what was typed → the entity's id.
+    #[serde(default)]
+    pub resolved_from: std::collections::BTreeMap<String, String>,
 }
 
 /// One dated event of an entity's history.
@@ -132,6 +136,10 @@ pub struct TimelineResponse {
     pub results: Vec<TimelineEvent>,
     /// Relations without a date, left out of the timeline.
     pub undated: usize,
+    /// Entities typed as the beginning of a name and read as the one
+    /// entity that name begins with: what was typed → the entity's id.
+    #[serde(default)]
+    pub resolved_from: std::collections::BTreeMap<String, String>,
 }
 
 /// An entity reached along an equity chain.
@@ -166,6 +174,10 @@ pub struct EquityResponse {
     pub entity: EntityRef,
     pub results: Vec<EquityLink>,
     pub truncated: bool,
+    /// Entities typed as the beginning of a name and read as the one
+    /// entity that name begins with: what was typed → the entity's id.
+    #[serde(default)]
+    pub resolved_from: std::collections::BTreeMap<String, String>,
 }
 
 /// The share a `holds_equity_in` relation states: `props.share` as a
@@ -245,6 +257,7 @@ impl KnowledgeGraph {
             a: EntityRef::from(self.entity_at(ia)),
             b: EntityRef::from(self.entity_at(ib)),
             results,
+            resolved_from: Default::default(),
         })
     }
 
@@ -277,6 +290,7 @@ impl KnowledgeGraph {
             entity: EntityRef::from(self.entity_at(entity)),
             results,
             undated,
+            resolved_from: Default::default(),
         })
     }
 
@@ -348,6 +362,7 @@ impl KnowledgeGraph {
             entity: EntityRef::from(self.entity_at(start)),
             results,
             truncated,
+            resolved_from: Default::default(),
         })
     }
 }

@@ -100,6 +100,7 @@ impl KnowledgeGraph {
             relations,
             relation_total,
             relations_by_kind,
+            resolved_from: Default::default(),
         })
     }
 }

@@ -166,6 +166,7 @@ impl KnowledgeGraph {
             edges,
             truncated: found.truncated,
             omitted,
+            resolved_from: Default::default(),
         })
     }
 }

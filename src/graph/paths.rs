@@ -390,6 +390,7 @@ impl KnowledgeGraph {
             to: EntityRef::from(self.entity_at(target)),
             paths,
             truncated: exhausted,
+            resolved_from: Default::default(),
         })
     }
 

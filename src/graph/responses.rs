@@ -62,6 +62,10 @@ pub struct EntityView {
     pub relation_total: usize,
     /// All its relations by kind.
     pub relations_by_kind: std::collections::BTreeMap<String, usize>,
+    /// Entities typed as the beginning of a name and read as the one
+    /// entity that name begins with: what was typed → the entity's id.
+    #[serde(default)]
+    pub resolved_from: std::collections::BTreeMap<String, String>,
 }
 
 /// A node of a neighbourhood, with its distance from the centre.
@@ -103,9 +107,13 @@ pub struct NeighborsResponse {
     /// Whether the limit or the visit budget cut the neighbourhood short.
     pub truncated: bool,
     /// When truncated by the limit: how many entities of each kind were
-    /// found next but left out.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    /// found next but left out (empty otherwise).
+    #[serde(default)]
     pub omitted: std::collections::BTreeMap<String, usize>,
+    /// Entities typed as the beginning of a name and read as the one
+    /// entity that name begins with: what was typed → the entity's id.
+    #[serde(default)]
+    pub resolved_from: std::collections::BTreeMap<String, String>,
 }
 
 /// One hop of a path: the relation that links two consecutive nodes.
@@ -143,4 +151,8 @@ pub struct PathsResponse {
     pub paths: Vec<PathView>,
     /// Whether the search budget ran out before `k` paths were found.
     pub truncated: bool,
+    /// Entities typed as the beginning of a name and read as the one
+    /// entity that name begins with: what was typed → the entity's id.
+    #[serde(default)]
+    pub resolved_from: std::collections::BTreeMap<String, String>,
 }

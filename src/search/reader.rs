@@ -190,6 +190,7 @@ impl SearchIndex {
             offset: request.offset,
             limit: request.limit,
             fallback,
+            resolved_from: Default::default(),
         })
     }
 

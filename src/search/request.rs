@@ -141,9 +141,13 @@ pub struct SearchResponse {
     pub offset: usize,
     pub limit: usize,
     /// `any_term` when no entry had every word and the results are those
-    /// with any of them.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// with any of them; null otherwise.
+    #[serde(default)]
     pub fallback: Option<String>,
+    /// The `near` entity, typed as the beginning of a name and read as the one
+    /// entity that name begins with: what was typed → the entity's id.
+    #[serde(default)]
+    pub resolved_from: std::collections::BTreeMap<String, String>,
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::{Error, Result};
 
 /// Version of the index layout; an index of another version is rebuilt,
 /// never misread.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 
 /// How many records an index holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -174,6 +174,12 @@ pub struct KnowledgeGraph {
     measures: Measures,
 }
 
+/// The id index files an id under the hash of its ASCII lower case, so
+/// that an id typed in another case is found (the text is compared after).
+fn hash_id(id: &str) -> u32 {
+    hash_text(&id.to_ascii_lowercase())
+}
+
 pub(crate) fn hash_text(text: &str) -> u32 {
     let mut hasher = std::hash::DefaultHasher::new();
     text.hash(&mut hasher);
@@ -403,7 +409,7 @@ impl KnowledgeGraph {
                 let hashes: Vec<u32> = if names {
                     entity.names().map(|n| hash_text(&normalize(n))).collect()
                 } else {
-                    vec![hash_text(entity.id)]
+                    vec![hash_id(entity.id)]
                 };
                 hashes.into_iter().map(move |h| (h, i))
             })
@@ -635,12 +641,21 @@ impl KnowledgeGraph {
 
     /// Table position of a live entity by exact id.
     pub(crate) fn position_of_id(&self, id: &str) -> Option<EntityIndex> {
-        self.filed_under(&self.id_index, hash_text(id))
+        self.filed_under(&self.id_index, hash_id(id))
             .find(|&i| self.entity_at(i).id == id)
     }
 
+    /// Table positions of the live entities whose id is `id` in any ASCII
+    /// case.
+    fn positions_of_id_in_any_case(&self, id: &str) -> Vec<EntityIndex> {
+        self.filed_under(&self.id_index, hash_id(id))
+            .filter(|&i| self.entity_at(i).id.eq_ignore_ascii_case(id))
+            .collect()
+    }
+
     /// Looks an entity up by id, then by name, then by alias (names and
-    /// aliases compared after normalisation).
+    /// aliases compared after normalisation), then by id in another case
+    /// (`ENT_GAOCE` for `ent_gaoce`).
     ///
     /// Returns the entity's table index, [`Error::EntityNotFound`], or
     /// [`Error::AmbiguousName`] listing the candidates.
@@ -655,7 +670,11 @@ impl KnowledgeGraph {
             .filter(|&i| self.entity_at(i).names().any(|n| normalize(n) == normalized))
             .collect();
         if holders.is_empty() {
-            return Err(Error::entity_not_found(key));
+            return match self.positions_of_id_in_any_case(key).as_slice() {
+                [single] => Ok(*single),
+                [] => Err(Error::entity_not_found(key)),
+                several => Err(self.ambiguous(key, several)),
+            };
         }
         // A main name beats an alias: `高测股份` names one entity even if
         // another lists it as an alias.
@@ -667,17 +686,22 @@ impl KnowledgeGraph {
         let candidates = if by_main_name.is_empty() { holders } else { by_main_name };
         match candidates.as_slice() {
             [single] => Ok(*single),
-            _ => Err(Error::AmbiguousName {
-                name: key.to_string(),
-                candidates: candidates
-                    .iter()
-                    .map(|&i| {
-                        let e = self.entity_at(i);
-                        format!("{} ({} {})", e.id, e.kind.label(), e.name)
-                    })
-                    .collect(),
-            }),
+            several => Err(self.ambiguous(key, several)),
         }
+    }
+
+    /// The error of a key that names several entities, listing them.
+    fn ambiguous(&self, key: &str, candidates: &[EntityIndex]) -> Error {
+        Error::AmbiguousName {
+            name: key.to_string(),
+            candidates: candidates.iter().map(|&i| self.describe(i)).collect(),
+        }
+    }
+
+    /// An entity as an error message names it: `id (kind name)`.
+    pub fn describe(&self, entity: EntityIndex) -> String {
+        let e = self.entity_at(entity);
+        format!("{} ({} {})", e.id, e.kind.label(), e.name)
     }
 
     /// Resolves `key` and returns the full entity record.
@@ -762,6 +786,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(graph.resolve("无此"), Err(Error::EntityNotFound { .. })));
+        // an id in another case
+        assert_eq!(graph.resolve("A").unwrap(), EntityIndex::new(0));
+        assert_eq!(graph.position_of_id("A"), None, "exact lookups stay exact");
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //!                      mapped
 //! names first          u32 per entity and one more: the entity's first
 //!                      mark (its id, name, then aliases); mapped
-//! id index             (hash of id, entity) u32 pairs, sorted; mapped
+//! id index             (hash of the id in ASCII lower case, entity) u32
+//!                      pairs, sorted; mapped
 //! name index           (hash of a normalised name or alias, entity) u32
 //!                      pairs, sorted; mapped
 //! entity cold lengths  u32 per entity
@@ -45,7 +46,7 @@ use crate::model::{EntityKind, RelationKind};
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 16] = b"INNOGRAPH-GRAPH\0";
-const VERSION: u32 = 8;
+const VERSION: u32 = 9;
 
 #[derive(Serialize, Deserialize)]
 struct Header {
