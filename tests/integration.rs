@@ -9,6 +9,7 @@
 //! - `synth`: the synthetic generator's determinism, validity and shape;
 //! - `text_search`: tricky Chinese text, identifiers, filters and suggest;
 //! - `writes`: changes through the API, the token, restarts and rebuilds;
+//! - `write_rules`: writes held to the corpus rules, nothing existing broken;
 //! - `export`: GraphML and Neo4j CSV read back;
 //! - `petgraph_view`: petgraph's algorithms on the served graph agree with the
 //!   engine's own answers.
@@ -26,4 +27,5 @@ mod petgraph_view;
 mod relevance;
 mod synth;
 mod text_search;
+mod write_rules;
 mod writes;

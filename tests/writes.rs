@@ -43,7 +43,7 @@ fn new_relation() -> Value {
         "to": "喜海生物",
         "kind": "collaborates_with",
         "since": "2025-05",
-        "evidence": [{"doc": "doc_api_note", "quote": "钠源储能与喜海生物签署合作协议"}]
+        "evidence": [{"doc": "doc_incubation_chain", "quote": "组建了喜海生物科技有限公司"}]
     })
 }
 
@@ -67,7 +67,7 @@ fn assert_changes_kept(index: &Path) {
         .find(|r| r.other.name == "喜海生物")
         .expect("the added relation is there");
     assert_eq!(partner.facts.since.as_deref(), Some("2025-05"));
-    assert_eq!(partner.facts.evidence[0].quote, "钠源储能与喜海生物签署合作协议");
+    assert_eq!(partner.facts.evidence[0].quote, "组建了喜海生物科技有限公司");
     let hits = engine
         .search(&innograph::search::SearchRequest::new("钠离子电池", 10))
         .unwrap();
@@ -131,7 +131,7 @@ async fn changes_answer_queries_and_survive_a_restart() {
         let path = &body["paths"][0];
         assert_eq!(path["length"], 1, "{body}");
         assert_eq!(path["edges"][0]["kind"], "collaborates_with");
-        assert_eq!(path["edges"][0]["evidence"][0]["doc"], "doc_api_note");
+        assert_eq!(path["edges"][0]["evidence"][0]["doc"], "doc_incubation_chain");
 
         // bad writes: each a 4xx naming what to fix, nothing applied
         let with = |mut body: Value, field: &str, value: Value| {

@@ -12,7 +12,7 @@ use crate::graph::{
 };
 use crate::model::{Change, Entity, Relation, RelationKind};
 use crate::search::{SearchRequest, SuggestRequest};
-use crate::Result;
+use crate::{Result, WriteRules};
 
 /// Runs `work` against the engine on the blocking pool and answers its
 /// result as JSON.
@@ -176,11 +176,21 @@ async fn write(
     request: &HttpRequest,
     change: impl FnOnce(&crate::Engine) -> Result<Change> + Send + 'static,
 ) -> Result<HttpResponse, ApiError> {
+    write_with(engine, request, WriteRules::default(), change).await
+}
+
+/// [`write`] under `rules`.
+async fn write_with(
+    engine: SharedEngine,
+    request: &HttpRequest,
+    rules: WriteRules,
+    change: impl FnOnce(&crate::Engine) -> Result<Change> + Send + 'static,
+) -> Result<HttpResponse, ApiError> {
     authorize(request)?;
     let engine = engine.get();
     let receipt = web::block(move || {
         let change = change(&engine)?;
-        engine.write(change)
+        engine.write_with(change, rules)
     })
     .await??;
     let status = if receipt.created {
@@ -191,13 +201,34 @@ async fn write(
     Ok(HttpResponse::build(status).json(receipt))
 }
 
+/// `POST /api/entities`: an entity as in `entities.jsonl`, plus
+/// `"allow_same_name": true` to give it a name another entity has.
 pub(crate) async fn put_entity(
     engine: SharedEngine,
     request: HttpRequest,
-    body: web::Json<Entity>,
+    body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let entity = body.into_inner();
-    write(engine, &request, move |_| Ok(Change::PutEntity { entity })).await
+    let mut body = body.into_inner();
+    let allow_same_name = match body.as_object_mut().and_then(|o| o.remove("allow_same_name")) {
+        None => false,
+        Some(serde_json::Value::Bool(allow)) => allow,
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                format!("`allow_same_name` must be true or false, got {other}"),
+            ))
+        }
+    };
+    let entity: Entity = serde_json::from_value(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_body",
+            format!("malformed entity: {e}"),
+        )
+    })?;
+    let rules = WriteRules { allow_same_name };
+    write_with(engine, &request, rules, move |_| Ok(Change::PutEntity { entity })).await
 }
 
 pub(crate) async fn delete_entity(

@@ -162,12 +162,6 @@ impl Loader {
         let kind = reader.parsed("kind", |s| s.parse::<EntityKind>());
         let name = reader.required_str("name");
         let aliases = reader.str_list("aliases");
-        if aliases.len() > crate::model::MAX_ALIASES {
-            reader.problems.push((
-                "aliases".into(),
-                format!("at most {} aliases", crate::model::MAX_ALIASES),
-            ));
-        }
         let description = reader.optional_str("description").unwrap_or_default();
         let industry = reader.str_list("industry");
         let location = reader.optional_str("location").unwrap_or_default();
@@ -175,7 +169,7 @@ impl Loader {
         let complete = reader.problems.is_empty();
         self.take_field_problems(&origin, reader);
         if let (true, Some(kind)) = (complete, kind) {
-            let entity = Entity {
+            let mut entity = Entity {
                 id,
                 kind,
                 name,
@@ -185,7 +179,13 @@ impl Loader {
                 location,
                 props,
             };
-            self.entities.push((entity, origin));
+            let problems = super::rules::check_entity(&mut entity);
+            if problems.is_empty() {
+                self.entities.push((entity, origin));
+            }
+            for (field, message) in problems {
+                self.problem(&origin, Some(field), message);
+            }
         }
     }
 
@@ -347,25 +347,11 @@ impl Loader {
                         problems.push((origin, field, format!("unknown entity id `{id}`")));
                     }
                 }
-                if !from.is_empty() && from == to {
-                    problems.push((origin, "to", format!("relation links `{to}` to itself")));
-                }
             }
             for (relation, origin) in &self.relations {
-                for (position, evidence) in relation.evidence.iter().enumerate() {
-                    match documents.get(evidence.doc.as_str()) {
-                        None => problems.push((
-                            *origin,
-                            "evidence",
-                            format!("item {position} cites unknown document `{}`", evidence.doc),
-                        )),
-                        Some(text) if !text.contains(evidence.quote.as_str()) => problems.push((
-                            *origin,
-                            "evidence",
-                            format!("item {position}: quote not found in document `{}`", evidence.doc),
-                        )),
-                        Some(_) => {}
-                    }
+                let document = |id: &str| documents.get(id).map(|text| std::borrow::Cow::Borrowed(*text));
+                for (field, message) in super::rules::check_relation(relation, document) {
+                    problems.push((*origin, field, message));
                 }
             }
         }

@@ -2,9 +2,11 @@
 //! anywhere under the root, validated as a whole. Loading never stops at the
 //! first bad record: it reports every problem, each with file, line and field,
 //! and hands back a [`Corpus`] only when there are none. Nothing here writes.
+//! The rules a record meets ([`rules`]) are the write API's too.
 
 mod fields;
 mod load;
+pub mod rules;
 
 pub use load::{fingerprint, load, Corpus, DOMAIN_DICTIONARY_DIR};
 

@@ -31,6 +31,16 @@ use crate::{Error, Result};
 /// the engine was opened with another count.
 pub const COMPACT_AFTER: usize = 4096;
 
+/// What a write must satisfy besides fitting the graph and the corpus
+/// rules.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteRules {
+    /// Whether an entity may take a name or alias another entity has (a
+    /// different entity of the same name, on purpose). Without it such a
+    /// write is refused, so that a name that resolved keeps resolving.
+    pub allow_same_name: bool,
+}
+
 /// The open log and search writer of an engine that has taken changes.
 pub(super) struct Writer {
     log: GraphLog,
@@ -99,13 +109,24 @@ impl Engine {
         })
     }
 
+    /// Applies one change durably under the default [`WriteRules`]: see
+    /// [`Engine::write_with`].
+    pub fn write(&self, change: Change) -> Result<WriteReceipt> {
+        self.write_with(change, WriteRules::default())
+    }
+
     /// Applies one change durably: when this returns `Ok`, the change is in
     /// the log on disk and answers every later query.
     ///
-    /// Fails with [`Error::EntityNotFound`] or [`Error::InvalidParameter`]
-    /// for a change that does not fit the graph (nothing is written), and
-    /// with [`Error::IndexBusy`] when another process writes to the index.
-    pub fn write(&self, change: Change) -> Result<WriteReceipt> {
+    /// The change is held to the corpus rules first
+    /// ([`crate::corpus::rules`]: names cleaned, no self-links, evidence
+    /// quoting a document the index holds) and to `rules`; nothing is
+    /// written when it fails them. Fails with [`Error::EntityNotFound`] or
+    /// [`Error::RelationNotFound`] for what does not exist,
+    /// [`Error::InvalidParameter`] for a change that breaks a rule,
+    /// [`Error::NameTaken`] for a name another entity has, and
+    /// [`Error::IndexBusy`] when another process writes to the index.
+    pub fn write_with(&self, change: Change, rules: WriteRules) -> Result<WriteReceipt> {
         let started = std::time::Instant::now();
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(reason) = self.writes_stopped.get() {
@@ -113,6 +134,7 @@ impl Engine {
         }
         let Current { graph, suggester } = self.current();
         graph.check(&change)?;
+        let change = self.held_to_rules(change, &graph, rules)?;
         let writer = match slot.as_mut() {
             Some(writer) => writer,
             None => slot.insert(self.open_writer(&graph)?),
@@ -161,6 +183,55 @@ impl Engine {
             pending_changes: writer.log.len(),
             compacted,
         })
+    }
+
+    /// `change` as it may be written: its entity's names cleaned, checked
+    /// against the corpus rules and `rules`.
+    fn held_to_rules(&self, mut change: Change, graph: &KnowledgeGraph, rules: WriteRules) -> Result<Change> {
+        let first_problem = |problems: Vec<crate::corpus::rules::FieldProblem>| match problems.into_iter().next() {
+            Some((field, message)) => Err(Error::invalid_parameter(field, message)),
+            None => Ok(()),
+        };
+        match &mut change {
+            Change::PutEntity { entity } => {
+                first_problem(crate::corpus::rules::check_entity(entity))?;
+                if !rules.allow_same_name {
+                    for name in std::iter::once(&entity.name).chain(&entity.aliases) {
+                        let other = graph
+                            .name_holders(name)
+                            .into_iter()
+                            .find(|&holder| graph.entity_at(holder).id != entity.id);
+                        if let Some(holder) = other {
+                            return Err(Error::NameTaken {
+                                name: name.clone(),
+                                holder: graph.describe(holder),
+                            });
+                        }
+                    }
+                }
+            }
+            Change::PutRelation { relation } => {
+                let document = |id: &str| {
+                    self.search
+                        .document_text(id)
+                        .ok()
+                        .flatten()
+                        .map(std::borrow::Cow::Owned)
+                };
+                first_problem(crate::corpus::rules::check_relation(relation, document))?;
+            }
+            Change::DeleteRelation { from, to, kind } => {
+                if !graph.has_relation(from, to, *kind) {
+                    return Err(Error::RelationNotFound {
+                        from: from.clone(),
+                        to: to.clone(),
+                        kind: kind.to_string(),
+                    });
+                }
+            }
+            Change::DeleteEntity { .. } => {}
+        }
+        Ok(change)
     }
 
     /// Replaces the change's search entry, appends the change to the log

@@ -144,6 +144,21 @@ impl SearchIndex {
     }
 
     /// Number of entries (entities and documents).
+    /// The stored text of the document with this id, if the index holds
+    /// one (entities are not documents).
+    pub fn document_text(&self, id: &str) -> Result<Option<String>> {
+        let f = &self.fields;
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(f.key, id), IndexRecordOption::Basic);
+        for address in searcher.search(&query, &DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if doc.get_first(f.kind).and_then(|v| v.as_str()) == Some(DOCUMENT_KIND) {
+                return Ok(doc.get_first(f.body).and_then(|v| v.as_str()).map(str::to_string));
+            }
+        }
+        Ok(None)
+    }
+
     pub fn num_entries(&self) -> u64 {
         self.reader.searcher().num_docs()
     }

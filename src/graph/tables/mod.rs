@@ -665,10 +665,7 @@ impl KnowledgeGraph {
             return Ok(index);
         }
         let normalized = normalize(key);
-        let holders: Vec<EntityIndex> = self
-            .filed_under(&self.name_index, hash_text(&normalized))
-            .filter(|&i| self.entity_at(i).names().any(|n| normalize(n) == normalized))
-            .collect();
+        let holders = self.name_holders(key);
         if holders.is_empty() {
             return match self.positions_of_id_in_any_case(key).as_slice() {
                 [single] => Ok(*single),
@@ -688,6 +685,15 @@ impl KnowledgeGraph {
             [single] => Ok(*single),
             several => Err(self.ambiguous(key, several)),
         }
+    }
+
+    /// The live entities that have `name` as their name or an alias
+    /// (compared after normalisation).
+    pub fn name_holders(&self, name: &str) -> Vec<EntityIndex> {
+        let normalized = normalize(name.trim());
+        self.filed_under(&self.name_index, hash_text(&normalized))
+            .filter(|&i| self.is_live(i) && self.entity_at(i).names().any(|n| normalize(n) == normalized))
+            .collect()
     }
 
     /// The error of a key that names several entities, listing them.
