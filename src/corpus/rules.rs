@@ -147,7 +147,7 @@ mod tests {
     #[test]
     fn relations_cite_real_documents_and_quotes() {
         let text = "甲公司与乙大学签约合作";
-        let document = |id: &str| (id == "doc").then(|| Cow::Borrowed(text));
+        let document = |id: &str| (id == "doc").then_some(Cow::Borrowed(text));
         let mut relation = Relation {
             from: "a".into(),
             to: "b".into(),
