@@ -54,7 +54,22 @@ async fn search_shape_and_paging() {
     let rest = next["hits"].as_array().unwrap();
     assert_eq!(rest.len(), 1);
     assert_eq!(rest[0]["kind"], "document");
-    assert!(rest[0]["title"].is_string() && rest[0].get("name").is_none());
+    assert!(rest[0]["title"].is_string() && rest[0]["name"].is_null());
+    // every hit has every field, null where it does not apply
+    for hit in hits.iter().chain(rest) {
+        for key in [
+            "id",
+            "kind",
+            "name",
+            "title",
+            "score",
+            "snippet",
+            "date",
+            "relation_count",
+        ] {
+            assert!(hit.get(key).is_some(), "{key} missing: {hit}");
+        }
+    }
     assert!(hits.iter().all(|h| h["id"] != rest[0]["id"]));
 }
 
@@ -572,4 +587,47 @@ async fn names_that_almost_resolve() {
     let hits = body["hits"].as_array().unwrap();
     assert!(!hits.is_empty());
     assert!(hits.iter().all(|h| h["id"] != "ent_haier_bio"), "{body}");
+}
+
+#[actix_web::test]
+async fn empty_answers_say_why() {
+    let app = app!();
+    let yang = encode("杨建明");
+    let zone = encode("青岛高新区");
+    let (status, body) = get(&app, &format!("/api/paths?from={yang}&to={zone}&relation=invests_in")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["paths"].as_array().unwrap().is_empty());
+    let why = body["explanation"].as_str().unwrap();
+    assert!(why.contains("relations asked for") && why.contains("2 hop"), "{why}");
+    let (_, body) = get(&app, &format!("/api/paths?from={yang}&to={zone}&max_len=1")).await;
+    assert!(
+        body["explanation"].as_str().unwrap().contains("raise max_len"),
+        "{body}"
+    );
+    let (_, body) = get(&app, &format!("/api/paths?from={yang}&to={zone}")).await;
+    assert!(body["explanation"].is_null(), "{body}");
+    // a kind filter that blocks the walk says so and offers through=any
+    let (status, body) = get(&app, &format!("/api/entities/{yang}/neighbors?kind=industry&depth=3")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["nodes"].as_array().unwrap().is_empty());
+    assert!(body["explanation"].as_str().unwrap().contains("through=any"), "{body}");
+    let (_, body) = get(
+        &app,
+        &format!("/api/entities/{yang}/neighbors?kind=industry&depth=3&through=any"),
+    )
+    .await;
+    let nodes = body["nodes"].as_array().unwrap();
+    assert!(
+        !nodes.is_empty() && nodes.iter().all(|n| n["kind"] == "industry"),
+        "{body}"
+    );
+    assert!(body["explanation"].is_null());
+    // a date range that ends before it starts is refused, not empty
+    let (status, body) = get(&app, &format!("/api/search?q={}&from=2025&to=2023", encode("光伏"))).await;
+    assert_error(status, &body, 400, "invalid_parameter");
+    // a one-word query with no hit claims no fallback
+    let (status, body) = get(&app, &format!("/api/search?q={}", encode("书剑恩仇录"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["total"], 0);
+    assert!(body["fallback"].is_null(), "{body}");
 }

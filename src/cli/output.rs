@@ -173,6 +173,9 @@ pub(super) fn neighbors(response: &NeighborsResponse) -> String {
         );
     }
     let _ = writeln!(out, "{} edge(s)", response.edges.len());
+    if let Some(why) = &response.explanation {
+        let _ = writeln!(out, "why: {why}");
+    }
     if !response.omitted.is_empty() {
         let left: Vec<String> = response.omitted.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let _ = writeln!(out, "left out: {}", left.join(", "));
@@ -188,8 +191,10 @@ pub(super) fn paths(response: &PathsResponse) -> String {
     if response.paths.is_empty() {
         let _ = writeln!(
             out,
-            "no path between {} and {} within the length limit",
-            response.from.name, response.to.name
+            "no path between {} and {}: {}",
+            response.from.name,
+            response.to.name,
+            response.explanation.as_deref().unwrap_or("none found")
         );
     }
     for (number, path) in response.paths.iter().enumerate() {

@@ -45,7 +45,7 @@ pub use entity_page::{RelationPage, ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
 pub use log::{archive, changes_since_build, fold_log, GraphFiles, GraphLog, PersistentGraph};
 pub use memory::GraphMemory;
 pub use names::EntityHot;
-pub use neighbors::{NeighborsRequest, MAX_DEPTH, MAX_NEIGHBORS};
+pub use neighbors::{NeighborsRequest, Through, MAX_DEPTH, MAX_NEIGHBORS};
 pub use numbering::{EntityIndex, RelationIndex};
 pub use paths::{link_cost, PathRank, PathsRequest, MAX_K, MAX_PATH_LENGTH, STRENGTH_HOP_COST};
 pub use responses::{

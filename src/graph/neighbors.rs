@@ -47,6 +47,11 @@ pub struct NeighborsRequest {
     #[arg(long, default_value = "both")]
     #[serde(deserialize_with = "params::parsed")]
     pub direction: Direction,
+    /// With --kind: walk only through entities of those kinds (kinds), or
+    /// through any entity, listing only those kinds (any).
+    #[arg(long, default_value = "kinds")]
+    #[serde(deserialize_with = "params::parsed")]
+    pub through: Through,
     /// The graph as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD):
     /// later relations are left out.
     #[arg(long)]
@@ -56,6 +61,28 @@ pub struct NeighborsRequest {
     #[arg(skip)]
     #[serde(skip)]
     pub budget: Option<Budget>,
+}
+
+/// Which entities a neighbourhood with a kind filter walks through.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Through {
+    /// Only entities of the kinds asked for.
+    #[default]
+    Kinds,
+    /// Any entity; only the kinds asked for are listed.
+    Any,
+}
+
+impl std::str::FromStr for Through {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.trim() {
+            "kinds" => Ok(Through::Kinds),
+            "any" => Ok(Through::Any),
+            _ => Err(format!("unknown `{s}`, expected kinds or any")),
+        }
+    }
 }
 
 /// Entities a neighbourhood lists unless asked for another number.
@@ -69,6 +96,7 @@ impl Default for NeighborsRequest {
             kinds: Vec::new(),
             limit: DEFAULT_NEIGHBORS,
             direction: Direction::Both,
+            through: Through::Kinds,
             as_of: None,
             budget: None,
         }
@@ -139,7 +167,10 @@ impl KnowledgeGraph {
             relations: RelationFilter::new(&request.relations, request.as_of.as_deref())?,
             meter: Meter::new(request.budget.unwrap_or(Budget::NEIGHBORS)),
         };
-        let found = expansion.run(center);
+        let mut found = expansion.run(center);
+        if request.through == Through::Any && !request.kinds.is_empty() {
+            found.keep_listed(self, center, &request.kinds);
+        }
         let omitted: BTreeMap<String, usize> = found
             .omitted_by_kind
             .iter()
@@ -159,15 +190,61 @@ impl KnowledgeGraph {
                 entity: EntityRef::from(self.entity_at(entity)),
                 depth: depth as usize,
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let explanation = if nodes.is_empty() {
+            Some(self.why_no_neighbors(key, request))
+        } else {
+            None
+        };
         Ok(NeighborsResponse {
             center: EntityRef::from(self.entity_at(center)),
             nodes,
             edges,
             truncated: found.truncated,
             omitted,
+            explanation,
             resolved_from: Default::default(),
         })
+    }
+}
+
+impl KnowledgeGraph {
+    /// Why a neighbourhood came back empty: the kind filter that blocked
+    /// the walk, the relation or date filter, or no relation at all.
+    fn why_no_neighbors(&self, key: &str, request: &NeighborsRequest) -> String {
+        let listed = |changed: NeighborsRequest| {
+            self.neighbors(key, &changed)
+                .map(|response| !response.nodes.is_empty())
+                .unwrap_or(false)
+        };
+        if !request.kinds.is_empty() {
+            let kinds: Vec<&str> = request.kinds.iter().map(|k| k.as_str()).collect();
+            if request.through == Through::Kinds
+                && listed(NeighborsRequest {
+                    through: Through::Any,
+                    ..request.clone()
+                })
+            {
+                return format!(
+                    "the kind filter ({}) blocked the walk: entities of those kinds are reachable only through other kinds; walk through any kind with through=any (--through any)",
+                    kinds.join(", ")
+                );
+            }
+            return format!(
+                "no entity of the kinds asked for ({}) lies within {} hop(s)",
+                kinds.join(", "),
+                request.depth
+            );
+        }
+        if (!request.relations.is_empty() || request.as_of.is_some() || request.direction != Direction::Both)
+            && listed(NeighborsRequest {
+                depth: 1,
+                ..NeighborsRequest::default()
+            })
+        {
+            return "no relation of the kinds, date and direction asked for leaves the entity".to_string();
+        }
+        "the entity has no relations".to_string()
     }
 }
 
@@ -208,9 +285,34 @@ struct Found {
     omitted_by_kind: Vec<usize>,
 }
 
+impl Found {
+    /// Keeps the centre and the entities of `kinds` (those walked through
+    /// on the way are left out), and the relations among them.
+    fn keep_listed(&mut self, graph: &KnowledgeGraph, center: EntityIndex, kinds: &[EntityKind]) {
+        let listed = |entity: EntityIndex| entity == center || kinds.contains(&graph.kind_at(entity));
+        let kept: Vec<(EntityIndex, u8)> = self
+            .order
+            .iter()
+            .zip(&self.depths)
+            .filter(|(&entity, _)| listed(entity))
+            .map(|(&entity, &depth)| (entity, depth))
+            .collect();
+        (self.order, self.depths) = kept.into_iter().unzip();
+        self.relations.retain(|&relation| {
+            let (from, to) = graph.relation_ends(relation);
+            listed(from) && listed(to)
+        });
+    }
+}
+
 impl Expansion<'_, '_> {
-    /// Whether an entity of this kind may be entered.
+    /// Whether an entity may be entered.
     fn enters(&self, entity: EntityIndex) -> bool {
+        self.request.through == Through::Any || self.lists(entity)
+    }
+
+    /// Whether an entity is of a kind the request lists.
+    fn lists(&self, entity: EntityIndex) -> bool {
         self.request.kinds.is_empty() || self.request.kinds.contains(&self.graph.kind_at(entity))
     }
 

@@ -385,13 +385,76 @@ impl KnowledgeGraph {
             paths.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.length.cmp(&b.length)));
         }
         paths.truncate(request.k);
+        let explanation = if paths.is_empty() {
+            Some(self.why_no_path(source, target, request, budget))
+        } else {
+            None
+        };
         Ok(PathsResponse {
             from: EntityRef::from(self.entity_at(source)),
             to: EntityRef::from(self.entity_at(target)),
             paths,
             truncated: exhausted,
+            explanation,
             resolved_from: Default::default(),
         })
+    }
+
+    /// The hops of the shortest path between two entities within
+    /// `max_len` over `relations`, if the budget finds one.
+    fn shortest_length(
+        &self,
+        source: EntityIndex,
+        target: EntityIndex,
+        max_len: usize,
+        relations: RelationFilter,
+        budget: Budget,
+    ) -> Option<usize> {
+        let mut search = Search {
+            graph: self,
+            relations,
+            meter: Meter::new(budget),
+        };
+        let no_bans = SpurBans { spur: None, next: &[] };
+        with_scratch(self.adjacency().nodes(), |scratch| {
+            search.shortest(scratch, source, target, max_len, false, &no_bans)
+        })
+        .map(|path| path.len() - 1)
+    }
+
+    /// Why no path answers a request: the filter or the bound that cut
+    /// every path, found by searching again without each in turn.
+    fn why_no_path(&self, source: EntityIndex, target: EntityIndex, request: &PathsRequest, budget: Budget) -> String {
+        let without = |kinds: &[RelationKind], as_of: Option<&str>, max_len: usize| {
+            let relations = RelationFilter::new(kinds, as_of).ok()?;
+            self.shortest_length(source, target, max_len, relations, budget)
+        };
+        let as_of = request.as_of.as_deref();
+        if !request.relations.is_empty() {
+            if let Some(hops) = without(&[], as_of, MAX_PATH_LENGTH) {
+                let kinds: Vec<&str> = request.relations.iter().map(|k| k.as_str()).collect();
+                return format!(
+                    "no path follows only the relations asked for ({}); over every kind of relation the shortest is {hops} hop(s)",
+                    kinds.join(", ")
+                );
+            }
+        }
+        if let Some(date) = as_of {
+            if let Some(hops) = without(&request.relations, None, MAX_PATH_LENGTH) {
+                return format!(
+                    "no path existed as of {date}; with the relations dated later the shortest is {hops} hop(s)"
+                );
+            }
+        }
+        if request.max_len < MAX_PATH_LENGTH {
+            if let Some(hops) = without(&request.relations, as_of, MAX_PATH_LENGTH) {
+                return format!(
+                    "no path of at most {} hop(s); the shortest is {hops} hops: raise max_len",
+                    request.max_len
+                );
+            }
+        }
+        format!("the two entities are not linked by any path of at most {MAX_PATH_LENGTH} hops")
     }
 
     fn path_view(&self, path: &[EntityIndex], relations: &RelationFilter) -> Result<PathView> {

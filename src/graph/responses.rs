@@ -110,6 +110,10 @@ pub struct NeighborsResponse {
     /// found next but left out (empty otherwise).
     #[serde(default)]
     pub omitted: std::collections::BTreeMap<String, usize>,
+    /// When no entity is listed: why (a filter that blocked the walk, or
+    /// no relation at all); null otherwise.
+    #[serde(default)]
+    pub explanation: Option<String>,
     /// Entities typed as the beginning of a name and read as the one
     /// entity that name begins with: what was typed → the entity's id.
     #[serde(default)]
@@ -151,6 +155,11 @@ pub struct PathsResponse {
     pub paths: Vec<PathView>,
     /// Whether the search budget ran out before `k` paths were found.
     pub truncated: bool,
+    /// When no path was found: why (the relation filter, the date or the
+    /// length limit that cut every path, or no link at all); null
+    /// otherwise.
+    #[serde(default)]
+    pub explanation: Option<String>,
     /// Entities typed as the beginning of a name and read as the one
     /// entity that name begins with: what was typed → the entity's id.
     #[serde(default)]

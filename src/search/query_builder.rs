@@ -396,6 +396,17 @@ impl Restrictions {
             if let Some(to) = &request.to {
                 check_date("to", to)?;
             }
+            if let (Some(from), Some(to)) = (&request.from, &request.to) {
+                // `2023` starts before `2023-05` and ends after it
+                let from_start = from.as_str();
+                let to_end = format!("{to}\u{10ffff}");
+                if from_start > to_end.as_str() {
+                    return Err(Error::invalid_parameter(
+                        "from",
+                        format!("`{from}` is after `to` (`{to}`): the range holds no date"),
+                    ));
+                }
+            }
             restrictions.dates.push((request.from.clone(), request.to.clone()));
         }
         for filter in &parsed.filters {
@@ -513,6 +524,16 @@ mod tests {
         request.from = Some("2024-13".into());
         let err = Restrictions::gather(&request, &parsed).unwrap_err();
         assert!(err.to_string().contains("`from`"), "{err}");
+        // a range that ends before it starts holds nothing: refused
+        request.from = Some("2025".into());
+        let err = Restrictions::gather(&request, &parsed).unwrap_err();
+        assert!(err.to_string().contains("is after `to`"), "{err}");
+        // a year includes its months at both ends
+        for (from, to) in [("2024", "2024-06"), ("2024-06", "2024"), ("2024-06-30", "2024-06")] {
+            request.from = Some(from.into());
+            request.to = Some(to.into());
+            assert!(Restrictions::gather(&request, &parsed).is_ok(), "{from}..{to}");
+        }
     }
 
     #[test]

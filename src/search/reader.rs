@@ -187,7 +187,10 @@ impl SearchIndex {
         if found.total == 0 && relaxable {
             let (any_query, _) = builder.build_query(&parsed, &filters, false, &mut Vec::new());
             found = self.collect(&searcher, &*any_query, request)?;
-            fallback = Some("any_term".to_string());
+            // said only when the relaxed query found what the whole did not
+            if found.total > 0 {
+                fallback = Some("any_term".to_string());
+            }
         }
         highlights.retain(|h| !h.trim().is_empty());
         highlights.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));

@@ -115,19 +115,22 @@ pub struct SearchHit {
     pub id: String,
     /// `document` or the entity kind.
     pub kind: String,
-    /// Set for entity hits.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The entity's name; null for document hits.
+    #[serde(default)]
     pub name: Option<String>,
-    /// Set for document hits.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The document's title; null for entity hits.
+    #[serde(default)]
     pub title: Option<String>,
     pub score: f32,
     /// Text around the matches, HTML-escaped, matches in `<em>`.
     pub snippet: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// The document's date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`); null for
+    /// entities and undated documents.
+    #[serde(default)]
     pub date: Option<String>,
-    /// For entity hits: how many relations the entity takes part in.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    /// For entity hits: how many relations the entity takes part in; null
+    /// for document hits.
+    #[serde(default)]
     pub relation_count: Option<usize>,
 }
 
