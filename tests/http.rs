@@ -631,3 +631,44 @@ async fn empty_answers_say_why() {
     assert_eq!(body["total"], 0);
     assert!(body["fallback"].is_null(), "{body}");
 }
+
+#[actix_web::test]
+async fn wrong_methods_and_every_error_code_documented() {
+    let app = app!();
+    for (method, uri, allowed) in [
+        ("POST", "/api/search?q=x", "GET"),
+        ("DELETE", "/api/paths", "GET"),
+        ("GET", "/api/relations", "POST, DELETE"),
+    ] {
+        let (status, body) = crate::common::api::call(&app, method, uri, None, None).await;
+        assert_error(status, &body, 405, "method_not_allowed");
+        let message = body["error"]["message"].as_str().unwrap();
+        for method in allowed.split(", ") {
+            assert!(message.contains(method), "{message}");
+        }
+    }
+    // every code the server can answer is in the OpenAPI document and the
+    // README
+    let source = |path: &str| std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let errors = source("src/error.rs");
+    let code_fn = &errors[errors.find("fn code").unwrap()..errors.find("fn status").unwrap()];
+    let quoted = regex::Regex::new(r#"=> "([a-z_]+)""#).unwrap();
+    let mut codes: Vec<String> = quoted.captures_iter(code_fn).map(|c| c[1].to_string()).collect();
+    let api_code = regex::Regex::new(r#"StatusCode::[A-Z_]+,\s*"([a-z_]+)""#).unwrap();
+    for file in ["src/api/error.rs", "src/api/routes.rs"] {
+        codes.extend(api_code.captures_iter(&source(file)).map(|c| c[1].to_string()));
+    }
+    codes.sort();
+    codes.dedup();
+    assert!(codes.len() >= 20, "{codes:?}");
+    let (_, doc) = get(&app, "/api/openapi.json").await;
+    let listed = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"].clone();
+    let readme = source("README.md");
+    for code in &codes {
+        assert!(
+            listed.as_array().unwrap().iter().any(|c| c == code),
+            "{code} not in the OpenAPI document"
+        );
+        assert!(readme.contains(&format!("| `{code}` |")), "{code} not in the README");
+    }
+}

@@ -109,7 +109,41 @@ pub(crate) async fn equity(engine: SharedEngine, request: HttpRequest) -> Result
     answer(engine, move |engine| engine.equity(&equity)).await
 }
 
+/// Each API path (from the OpenAPI document) and the methods it takes.
+static ROUTES: std::sync::LazyLock<Vec<(actix_web::dev::ResourceDef, Vec<String>)>> = std::sync::LazyLock::new(|| {
+    let document: serde_json::Value = serde_json::from_str(OPENAPI).unwrap_or_default();
+    let paths = document["paths"].as_object().cloned().unwrap_or_default();
+    paths
+        .into_iter()
+        .map(|(path, item)| {
+            let methods = item
+                .as_object()
+                .map(|ops| ops.keys().map(|m| m.to_uppercase()).collect())
+                .unwrap_or_default();
+            (actix_web::dev::ResourceDef::new(path), methods)
+        })
+        .collect()
+});
+
+/// An API path that does not exist (404), or that does not take this
+/// method (405, with the methods it takes in `Allow`).
 pub(crate) async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let allowed = ROUTES
+        .iter()
+        .find(|(pattern, _)| pattern.is_match(request.path()))
+        .map(|(_, methods)| methods.join(", "));
+    if let Some(allowed) = allowed {
+        let error = ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("`{}` takes {allowed}, not {}", request.path(), request.method()),
+        );
+        let mut response = actix_web::ResponseError::error_response(&error);
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allowed) {
+            response.headers_mut().insert(actix_web::http::header::ALLOW, value);
+        }
+        return Ok(response);
+    }
     Err(ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
