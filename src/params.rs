@@ -66,6 +66,16 @@ where
         .collect()
 }
 
+/// `true` or `false` written as text (also `1`/`0`, `yes`/`no`).
+pub fn parsed_bool<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<bool, D::Error> {
+    let value = text(deserializer)?;
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(D::Error::custom(format!("expected true or false, got `{value}`"))),
+    }
+}
+
 /// An optional text, trimmed.
 pub fn optional_text<'de, D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Option<String>, D::Error> {
     text(deserializer).map(Some)

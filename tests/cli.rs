@@ -179,3 +179,29 @@ fn the_cli_is_a_tool_to_script() {
     );
     assert!(help.contains("enterprise") && help.contains("企业"), "{help}");
 }
+
+#[test]
+fn relations_that_read_differently_say_so() {
+    // a cumulative amount beside the first one, and an inferred link
+    let output = cli(&["entity", "阿斯利康"]);
+    let text = stdout(&output);
+    assert!(text.contains("8.86亿美元, 累计"), "{text}");
+    assert!(text.contains("4.5亿美元, 首次投资"), "{text}");
+    let output = cli(&["entity", "喜海生物"]);
+    assert!(stdout(&output).contains("推断"), "{}", stdout(&output));
+    // undated relations are counted, and listed when asked
+    let output = cli(&["timeline", "杨建明"]);
+    assert!(stdout(&output).contains("--undated lists them"), "{}", stdout(&output));
+    let output = cli(&["timeline", "杨建明", "--undated", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let events = json["results"].as_array().unwrap();
+    assert_eq!(events.len() as u64, json["undated"].as_u64().unwrap());
+    assert!(events.iter().all(|e| e["date"].is_null()));
+    // the articles are dated, so date filters select them
+    let output = cli(&["search", "高新区", "--kind", "document", "--from", "2025", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(json["total"].as_u64().unwrap() > 3, "{json}");
+    let output = cli(&["search", "高新区", "--kind", "document", "--to", "2024", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["total"], 0, "{json}");
+}

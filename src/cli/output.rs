@@ -133,6 +133,7 @@ pub(super) fn entity(view: &EntityView) -> String {
         if let Some(amount) = relation.facts.amount {
             facts.push(format!("{amount}{}", relation.facts.unit.as_deref().unwrap_or("")));
         }
+        facts.extend(notable(&relation.props));
         let facts = if facts.is_empty() {
             String::new()
         } else {
@@ -149,6 +150,26 @@ pub(super) fn entity(view: &EntityView) -> String {
         evidence_lines(&mut out, &relation.facts.evidence, "      ");
     }
     out.trim_end().to_string()
+}
+
+/// What a relation's properties say that changes how to read it: an
+/// inferred link, a cumulative amount or the round it counts, the basis
+/// of an editor's classification.
+fn notable(props: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    use serde_json::Value;
+    let mut notes = Vec::new();
+    for (key, value) in props {
+        match (key.as_str(), value) {
+            (key, Value::Bool(true)) if key.contains("inferred") => {
+                notes.push("推断".to_string());
+            }
+            ("cumulative", Value::Bool(true)) => notes.push("累计".to_string()),
+            ("round" | "basis", Value::String(text)) => notes.push(text.clone()),
+            _ => {}
+        }
+    }
+    notes.dedup();
+    notes
 }
 
 pub(super) fn neighbors(response: &NeighborsResponse) -> String {
@@ -293,10 +314,27 @@ pub(super) fn timeline(response: &crate::graph::TimelineResponse) -> String {
             (Some(a), None) => format!(" {a}"),
             _ => String::new(),
         };
-        let _ = writeln!(out, "  {}  {arrow} {} {}{amount}", e.date, e.kind.label(), e.other.name);
+        let date = e.date.as_deref().unwrap_or("(undated)");
+        let notes = notable(&e.props);
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  {date}  {arrow} {} {}{amount}{notes}",
+            e.kind.label(),
+            e.other.name
+        );
     }
-    if response.undated > 0 {
-        let _ = writeln!(out, "  ({} undated relation(s) not shown)", response.undated);
+    let listed_undated = response.results.iter().filter(|e| e.date.is_none()).count();
+    if response.undated > listed_undated {
+        let _ = writeln!(
+            out,
+            "  ({} undated relation(s) not shown: --undated lists them)",
+            response.undated
+        );
     }
     out.trim_end().to_string()
 }

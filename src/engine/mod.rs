@@ -287,7 +287,7 @@ impl Engine {
     /// An entity's dated relations.
     pub fn timeline(&self, request: &TimelineRequest) -> Result<TimelineResponse> {
         let resolved = self.resolve_key(required(&request.id, "id")?)?;
-        let mut response = self.graph().timeline(&resolved.id)?;
+        let mut response = self.graph().timeline(&resolved.id, request.undated)?;
         resolved.note(&request.id, &mut response.resolved_from);
         Ok(response)
     }

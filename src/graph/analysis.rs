@@ -62,6 +62,10 @@ pub struct TimelineRequest {
     #[arg(value_name = "ID")]
     #[serde(deserialize_with = "params::text")]
     pub id: String,
+    /// List the relations without a date too, after the dated ones.
+    #[arg(long)]
+    #[serde(deserialize_with = "params::parsed_bool")]
+    pub undated: bool,
 }
 
 /// An equity query: the CLI's `equity` arguments and
@@ -119,14 +123,16 @@ pub struct CommonResponse {
 /// One dated event of an entity's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEvent {
-    /// The relation's `since`.
-    pub date: String,
+    /// The relation's `since`; null for an undated relation (listed only
+    /// when asked for).
+    pub date: Option<String>,
     pub kind: RelationKind,
     /// `out` when the entity is the relation's `from`.
     pub direction: Direction,
     pub other: EntityRef,
     #[serde(flatten)]
     pub facts: RelationFacts,
+    pub props: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An entity's dated relations, oldest first.
@@ -134,7 +140,7 @@ pub struct TimelineEvent {
 pub struct TimelineResponse {
     pub entity: EntityRef,
     pub results: Vec<TimelineEvent>,
-    /// Relations without a date, left out of the timeline.
+    /// Relations without a date (left out unless asked for).
     pub undated: usize,
     /// Entities typed as the beginning of a name and read as the one
     /// entity that name begins with: what was typed → the entity's id.
@@ -262,30 +268,44 @@ impl KnowledgeGraph {
     }
 
     /// Returns an entity's dated relations in date order.
-    pub fn timeline(&self, key: &str) -> Result<TimelineResponse> {
+    ///
+    /// With `include_undated`, the relations without a date follow the
+    /// dated ones (their `date` null); otherwise they are only counted.
+    pub fn timeline(&self, key: &str, include_undated: bool) -> Result<TimelineResponse> {
         let entity = self.resolve(key)?;
         let mut undated = 0;
         let mut results = Vec::new();
         for edge in self.adjacency().edges(entity) {
             // a packed date of 0 means no date: skip reading the record
-            if self.packed_since(edge.relation) == 0 {
+            if self.packed_since(edge.relation) == 0 && !include_undated {
                 undated += 1;
                 continue;
             }
             let relation = self.relation_of(entity, &edge)?;
-            let Some(date) = relation.since.clone() else {
+            let date = relation.since.clone();
+            let kind = relation.kind;
+            let (facts, props) = RelationFacts::of(relation);
+            if date.is_none() {
                 undated += 1;
-                continue;
-            };
+                if !include_undated {
+                    continue;
+                }
+            }
             results.push(TimelineEvent {
                 date,
-                kind: relation.kind,
+                kind,
                 direction: Direction::of(edge.outgoing),
                 other: EntityRef::from(self.entity_at(edge.neighbor)),
-                facts: RelationFacts::of(relation).0,
+                facts,
+                props,
             });
         }
-        results.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.other.id.cmp(&b.other.id)));
+        // dated first, oldest first; then the undated
+        results.sort_by(|a, b| {
+            (a.date.is_none(), &a.date)
+                .cmp(&(b.date.is_none(), &b.date))
+                .then_with(|| a.other.id.cmp(&b.other.id))
+        });
         Ok(TimelineResponse {
             entity: EntityRef::from(self.entity_at(entity)),
             results,
@@ -428,11 +448,17 @@ mod tests {
     #[test]
     fn timeline_orders_dated_relations() {
         let graph = graph();
-        let response = graph.timeline("h").unwrap();
-        let dates: Vec<&str> = response.results.iter().map(|e| e.date.as_str()).collect();
-        assert_eq!(dates, ["2019", "2021-06"]);
+        let response = graph.timeline("h", false).unwrap();
+        let dates: Vec<Option<&str>> = response.results.iter().map(|e| e.date.as_deref()).collect();
+        assert_eq!(dates, [Some("2019"), Some("2021-06")]);
         assert_eq!(response.results[0].direction, Direction::In);
         assert_eq!(response.undated, 0);
-        assert_eq!(graph.timeline("c").unwrap().undated, 4);
+        let dated = graph.timeline("c", false).unwrap();
+        assert_eq!((dated.results.len(), dated.undated), (1, 4));
+        // asked for, the undated follow the dated, date null
+        let all = graph.timeline("c", true).unwrap();
+        assert_eq!((all.results.len(), all.undated), (5, 4));
+        assert!(all.results[0].date.is_some());
+        assert!(all.results[1..].iter().all(|e| e.date.is_none()));
     }
 }

@@ -565,7 +565,7 @@ mod tests {
         let loaded = KnowledgeGraph::load(&path).unwrap();
         check(&loaded);
         assert!(loaded.relations.cold_slot.is_empty());
-        let timeline = loaded.timeline("c").unwrap();
+        let timeline = loaded.timeline("c", false).unwrap();
         assert_eq!(timeline.results.len(), 1);
     }
 
