@@ -110,7 +110,7 @@ pub enum QueryCommand {
         words: Vec<String>,
         #[command(flatten)]
         request: SearchRequest,
-        /// Print the API's JSON.
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
@@ -118,6 +118,7 @@ pub enum QueryCommand {
     Suggest {
         #[command(flatten)]
         request: SuggestRequest,
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
@@ -127,6 +128,7 @@ pub enum QueryCommand {
         id: String,
         #[command(flatten)]
         page: RelationPage,
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
@@ -136,6 +138,7 @@ pub enum QueryCommand {
         id: String,
         #[command(flatten)]
         request: NeighborsRequest,
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
@@ -143,6 +146,7 @@ pub enum QueryCommand {
     Path {
         #[command(flatten)]
         request: PathsRequest,
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
@@ -150,6 +154,7 @@ pub enum QueryCommand {
     Common {
         #[command(flatten)]
         request: CommonRequest,
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
@@ -157,6 +162,7 @@ pub enum QueryCommand {
     Centrality {
         #[command(flatten)]
         request: CentralityRequest,
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
@@ -164,6 +170,7 @@ pub enum QueryCommand {
     Clusters {
         #[command(flatten)]
         request: ClustersRequest,
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
@@ -171,6 +178,7 @@ pub enum QueryCommand {
     Timeline {
         #[command(flatten)]
         request: TimelineRequest,
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
@@ -178,11 +186,13 @@ pub enum QueryCommand {
     Equity {
         #[command(flatten)]
         request: EquityRequest,
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
     /// Counts per entity and relation kind, degree percentiles.
     Stats {
+        /// Print the answer as the HTTP API's JSON.
         #[arg(long)]
         json: bool,
     },
