@@ -3,6 +3,7 @@
 //!   by evidence found in its document;
 //! - `build`: validation errors, atomic generations, crash during a build;
 //! - `relevance`: Chinese queries over the curated corpus find what they should;
+//! - `questions`: questions in plain Chinese find their answer in the top three;
 //! - `graph`: paths and neighbourhoods of the curated corpus, with evidence;
 //! - `http`: every endpoint, its JSON shape and its error bodies;
 //! - `cli`: commands, `--json`, exit codes and stderr;
@@ -24,6 +25,7 @@ mod export;
 mod graph;
 mod http;
 mod petgraph_view;
+mod questions;
 mod relevance;
 mod synth;
 mod text_search;

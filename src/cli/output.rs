@@ -34,8 +34,10 @@ fn kind_label(kind: &str) -> &str {
 pub(super) fn search(response: &SearchResponse) -> String {
     let mut out = String::new();
     let _ = write!(out, "{} result(s) for 「{}」", response.total, response.query);
-    if response.fallback.is_some() {
-        out.push_str(" (no entry has every word; showing entries with any of them)");
+    match response.fallback.as_deref() {
+        Some("most_terms") => out.push_str(" (no entry has every word; showing those with most of them)"),
+        Some(_) => out.push_str(" (no entry has every word; showing entries with any of them)"),
+        None => {}
     }
     out.push('\n');
     for (rank, hit) in response.hits.iter().enumerate() {

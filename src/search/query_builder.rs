@@ -14,6 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::query::{Filter, FilterField, ParsedQuery, QueryPart};
+use super::question::{Reading, Unit};
 use super::request::SearchRequest;
 use super::schema::{exact_name, Fields, DOCUMENT_KIND, DOCUMENT_LABEL};
 use crate::model::{check_date, EntityKind};
@@ -35,6 +36,10 @@ const TITLE_BIGRAM_BOOST: f32 = 3.0;
 const BODY_BIGRAM_BOOST: f32 = 0.5;
 const EXACT_NAME_BOOST: f32 = 20.0;
 const IDENTIFIER_BOOST: f32 = 10.0;
+
+/// Weight of the coverage score of a unit, per unit of its inverse
+/// document frequency (see [`QueryBuilder::coverage_query`]).
+const COVERAGE: f32 = 3.0;
 
 /// A clause of a boolean query.
 pub(super) type Clause = (Occur, Box<dyn Query>);
@@ -82,6 +87,75 @@ impl<'a> QueryBuilder<'a> {
         } else {
             Box::new(BooleanQuery::new(parts))
         };
+        (self.around(parsed, matching, filters), relaxable)
+    }
+
+    /// The query of a question or of pasted text (see [`Reading`]): an
+    /// entry must hold `minimum` of the reading's units; each unit it holds
+    /// adds its BM25 score and a coverage score that grows with the unit's
+    /// rarity, so entries holding more of the rarer words come first.
+    /// Excluded parts, filters and the exact-name boost are as in
+    /// [`Self::build_query`].
+    pub(super) fn coverage_query(
+        &self,
+        parsed: &ParsedQuery,
+        reading: &Reading,
+        filters: &[Clause],
+        minimum: usize,
+    ) -> Box<dyn Query> {
+        let units: Vec<Clause> = reading
+            .units
+            .iter()
+            .filter_map(|unit| {
+                let clause = self.unit_clause(unit, reading.units.len() == 1)?;
+                let coverage = ConstScoreQuery::new(clause.box_clone(), COVERAGE * self.rarity_weight(unit));
+                let scored = BooleanQuery::new(vec![(Occur::Should, clause), (Occur::Should, Box::new(coverage))]);
+                Some((Occur::Should, Box::new(scored) as Box<dyn Query>))
+            })
+            .collect();
+        let minimum = minimum.clamp(1, units.len().max(1));
+        let matching: Box<dyn Query> = if units.is_empty() {
+            Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0))
+        } else {
+            Box::new(BooleanQuery::with_minimum_required_clauses(units, minimum))
+        };
+        self.around(parsed, matching, filters)
+    }
+
+    /// The clause of one unit of a reading.
+    fn unit_clause(&self, unit: &Unit, lone: bool) -> Option<Box<dyn Query>> {
+        match unit {
+            Unit::Word(word) => Some(self.word_clause(word, lone)),
+            Unit::Phrase(text) => self.phrase_clause(text),
+            Unit::Identifier(forms) => Some(self.identifier_clause(forms)),
+        }
+    }
+
+    /// How much holding a unit says: the inverse document frequency of a
+    /// word in the entries' texts (a word found in no text counts as rare),
+    /// twice the rarest for a phrase or an identifier.
+    fn rarity_weight(&self, unit: &Unit) -> f32 {
+        let entries = self.searcher.num_docs().max(1) as f32;
+        let idf = |df: u64| (1.0 + (entries - df as f32 + 0.5) / (df as f32 + 0.5)).ln().max(0.1);
+        match unit {
+            Unit::Word(word) => idf(self.entries_with(word)),
+            Unit::Phrase(_) | Unit::Identifier(_) => 2.0 * idf(1),
+        }
+    }
+
+    /// How many entries hold `word` as a token of their text (the body
+    /// field), or else among their names.
+    pub(super) fn entries_with(&self, word: &str) -> u64 {
+        let f = self.fields;
+        [f.body, f.title]
+            .into_iter()
+            .map(|field| self.searcher.doc_freq(&Term::from_field_text(field, word)).unwrap_or(0))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// `matching` with the exact-name boost, the exclusions and the filters.
+    fn around(&self, parsed: &ParsedQuery, matching: Box<dyn Query>, filters: &[Clause]) -> Box<dyn Query> {
         let mut clauses: Vec<Clause> = vec![(Occur::Must, matching)];
         let whole: String = parsed.required.iter().map(|p| p.text()).collect::<Vec<_>>().join("");
         clauses.push((
@@ -94,7 +168,7 @@ impl<'a> QueryBuilder<'a> {
             }
         }
         clauses.extend(filters.iter().map(|(occur, q)| (*occur, q.box_clone())));
-        (Box::new(BooleanQuery::new(clauses)), relaxable)
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// The filters of the request's parameters and of the query text, as

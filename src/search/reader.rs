@@ -12,7 +12,9 @@ use tantivy::{DocAddress, Executor, Index, IndexReader, ReloadPolicy, Searcher, 
 
 use super::facets::{FacetCache, FacetCounter, Facets};
 use super::query::parse_query;
+use super::query::ParsedQuery;
 use super::query_builder::{bigram_query, Clause, QueryBuilder};
+use super::question::Reading;
 use super::request::{SearchHit, SearchRequest, SearchResponse};
 use super::schema::{register_tokenizers, Fields, DOCUMENT_KIND};
 use super::snippet::highlight;
@@ -180,18 +182,13 @@ impl SearchIndex {
         let builder = QueryBuilder::new(&self.fields, &self.segmenter, &searcher);
         let filters = builder.filter_clauses(request, &parsed)?;
 
-        let mut highlights = Vec::new();
-        let (query, relaxable) = builder.build_query(&parsed, &filters, true, &mut highlights);
-        let mut fallback = None;
-        let mut found = self.collect(&searcher, &*query, request)?;
-        if found.total == 0 && relaxable {
-            let (any_query, _) = builder.build_query(&parsed, &filters, false, &mut Vec::new());
-            found = self.collect(&searcher, &*any_query, request)?;
-            // said only when the relaxed query found what the whole did not
-            if found.total > 0 {
-                fallback = Some("any_term".to_string());
-            }
-        }
+        let mut reading = Reading::of(&parsed, &self.segmenter);
+        let (found, fallback, mut highlights) = if reading.natural {
+            reading.keep_strongest(|word| builder.entries_with(word));
+            self.natural_search(&searcher, &builder, &parsed, &reading, &filters, request)?
+        } else {
+            self.keyword_search(&searcher, &builder, &parsed, &filters, request)?
+        };
         highlights.retain(|h| !h.trim().is_empty());
         highlights.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
         highlights.dedup();
@@ -210,6 +207,66 @@ impl SearchIndex {
             fallback,
             resolved_from: Default::default(),
         })
+    }
+
+    /// A keyword query: every word required; when nothing has them all and
+    /// the query has several words, the entries with any of them.
+    fn keyword_search(
+        &self,
+        searcher: &Searcher,
+        builder: &QueryBuilder<'_>,
+        parsed: &ParsedQuery,
+        filters: &[Clause],
+        request: &SearchRequest,
+    ) -> Result<(Found, Option<String>, Vec<String>)> {
+        let mut highlights = Vec::new();
+        let (query, relaxable) = builder.build_query(parsed, filters, true, &mut highlights);
+        let mut fallback = None;
+        let mut found = self.collect(searcher, &*query, request)?;
+        if found.total == 0 && relaxable {
+            let (any_query, _) = builder.build_query(parsed, filters, false, &mut Vec::new());
+            found = self.collect(searcher, &*any_query, request)?;
+            // said only when the relaxed query found what the whole did not
+            if found.total > 0 {
+                fallback = Some("any_term".to_string());
+            }
+        }
+        Ok((found, fallback, highlights))
+    }
+
+    /// A question or pasted text, ranked by how much of it an entry holds
+    /// (see [`QueryBuilder::coverage_query`]): an entry must hold most of
+    /// its content words, or, when none does, any of them. `fallback` says
+    /// `most_terms` when no entry holds every word, `any_term` when the
+    /// answer had to make do with one.
+    fn natural_search(
+        &self,
+        searcher: &Searcher,
+        builder: &QueryBuilder<'_>,
+        parsed: &ParsedQuery,
+        reading: &Reading,
+        filters: &[Clause],
+        request: &SearchRequest,
+    ) -> Result<(Found, Option<String>, Vec<String>)> {
+        let every = reading.units.len();
+        let minimum = reading.minimum_to_match();
+        let query = builder.coverage_query(parsed, reading, filters, minimum);
+        let mut found = self.collect(searcher, &*query, request)?;
+        let mut fallback = None;
+        if found.total > 0 && minimum < every {
+            let whole = builder.coverage_query(parsed, reading, filters, every);
+            if searcher.search(&*whole, &Count)? == 0 {
+                fallback = Some("most_terms".to_string());
+            }
+        }
+        if found.total == 0 && minimum > 1 {
+            let any = builder.coverage_query(parsed, reading, filters, 1);
+            found = self.collect(searcher, &*any, request)?;
+            if found.total > 0 {
+                fallback = Some("any_term".to_string());
+            }
+        }
+        Ok((found, fallback, reading.highlights()))
     }
 
     /// The page of `request` among the matches of `query`, their total and
