@@ -323,8 +323,7 @@ fn index_throughput(papers: &[Paper], repeat: usize, runs: usize, cores: usize) 
                 id: format!("{}#{copy}", p.id),
                 title: p.title.clone(),
                 text: p.abstract_text.clone(),
-                date: String::new(),
-                source: String::new(),
+                ..Default::default()
             })
         })
         .collect();
@@ -677,8 +676,8 @@ fn write_csl_corpus(papers: &[Paper], copies: usize, dir: &Path) -> BenchResult<
             },
             title: paper.title.clone(),
             text: paper.abstract_text.clone(),
-            date: String::new(),
             source: CSL_SOURCE.to_string(),
+            ..Default::default()
         })
     });
     write_document_corpus(dir, "csl", documents)

@@ -109,8 +109,8 @@ fn write_corpus(papers: &[Paper], dir: &Path) -> BenchResult<()> {
         id: paper.id.clone(),
         title: paper.discipline.clone(),
         text: paper.abstract_text.clone(),
-        date: String::new(),
         source: "CSL benchmark (ydli-ai/CSL, Apache-2.0)".into(),
+        ..Default::default()
     });
     write_document_corpus(dir, "csl", documents)
 }
@@ -479,8 +479,8 @@ fn news_mentions(show: usize) -> BenchResult<()> {
         id: sentence.id.clone(),
         title: "新闻".to_string(),
         text: sentence.text.clone(),
-        date: String::new(),
         source: "CLUENER 2020".to_string(),
+        ..Default::default()
     });
     write_document_corpus(&corpus_dir, "news", documents)?;
     innograph::store::build(&corpus_dir, &index_dir, &mut |_progress| {})?;

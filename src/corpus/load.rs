@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::fields::FieldReader;
 use super::Problem;
-use crate::model::{is_valid_date, Document, Entity, EntityKind, Evidence, Relation, RelationKind};
+use crate::model::{derived_title, is_valid_date, Document, Entity, EntityKind, Evidence, Relation, RelationKind};
 use crate::{Error, Result};
 
 /// Name of the folder (at any depth) whose files are domain dictionaries.
@@ -233,7 +233,7 @@ impl Loader {
     fn read_document(&mut self, object: &serde_json::Map<String, Value>, origin: Origin) {
         let mut reader = FieldReader::new(object, &["id", "title", "text", "date", "source"]);
         let id = reader.required_str("id");
-        let title = reader.required_str("title");
+        let title = reader.optional_str("title").unwrap_or_default();
         let text = reader.required_str("text");
         let date = reader.optional_str("date").unwrap_or_default();
         if !date.is_empty() && !is_valid_date(&date) {
@@ -246,12 +246,14 @@ impl Loader {
         let complete = reader.problems.is_empty();
         self.take_field_problems(&origin, reader);
         if complete {
+            let title_derived = title.is_empty();
             let document = Document {
                 id,
-                title,
+                title: if title_derived { derived_title(&text) } else { title },
                 text,
                 date,
                 source,
+                title_derived,
             };
             self.documents.push((document, origin));
         }
@@ -272,17 +274,19 @@ impl Loader {
             .trim()
             .to_string();
         let body = lines.next().unwrap_or("").trim().to_string();
-        if title.is_empty() {
-            self.problem(&origin, Some("title"), "the first line (the title) is empty");
+        if title.is_empty() && body.is_empty() {
+            self.problem(&origin, Some("title"), "the file holds no text");
             return;
         }
         let id = Path::new(file).with_extension("").to_string_lossy().replace('\\', "/");
+        let title_derived = title.is_empty();
         let document = Document {
             id,
-            title,
+            title: if title_derived { derived_title(&body) } else { title },
             text: body,
             date: String::new(),
             source: file.to_string(),
+            title_derived,
         };
         self.documents.push((document, origin));
     }
@@ -593,6 +597,35 @@ mod tests {
             );
         }
         assert_eq!(found.len(), expect.len(), "{rendered:#?}");
+    }
+
+    #[test]
+    fn untitled_documents_take_their_opening_words() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "news.jsonl",
+            r#"{"id":"a","text":"高新区发布人才新政。细则另行公布。"}
+{"id":"b","title":"  ","text":"园区企业参展"}
+"#,
+        );
+        write(dir.path(), "notes/c.txt", "\n第二行才是正文。后面还有");
+        let corpus = load(dir.path()).unwrap();
+        let titles: Vec<(&str, &str, bool)> = corpus
+            .documents
+            .iter()
+            .map(|d| (d.id.as_str(), d.title.as_str(), d.title_derived))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("a", "高新区发布人才新政", true),
+                ("b", "园区企业参展", true),
+                ("notes/c", "第二行才是正文", true)
+            ]
+        );
+        write(dir.path(), "empty.txt", "  \n  ");
+        assert!(problems(dir.path()).iter().any(|p| p.file == "empty.txt"));
     }
 
     #[test]

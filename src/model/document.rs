@@ -3,11 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Characters of a text an untitled document's title is made of, at most.
+pub const DERIVED_TITLE_CHARS: usize = 24;
+
 /// One article of the corpus.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     pub id: String,
+    /// The title; for an untitled document, its opening words (see
+    /// [`derived_title`]) and `title_derived` is set.
+    #[serde(default)]
     pub title: String,
     pub text: String,
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, or empty when unknown.
@@ -15,4 +21,40 @@ pub struct Document {
     pub date: String,
     #[serde(default)]
     pub source: String,
+    /// Whether `title` was made from the opening words of the text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub title_derived: bool,
+}
+
+/// The title of an untitled text: its first sentence or line, cut to at
+/// most [`DERIVED_TITLE_CHARS`] characters (with `…` when cut).
+pub fn derived_title(text: &str) -> String {
+    let text = text.trim();
+    let end = text
+        .char_indices()
+        .find(|&(_, c)| matches!(c, '。' | '！' | '？' | '!' | '?' | '\n' | '；'))
+        .map_or(text.len(), |(at, _)| at);
+    let sentence = text[..end].trim();
+    if sentence.chars().count() <= DERIVED_TITLE_CHARS {
+        sentence.to_string()
+    } else {
+        let cut: String = sentence.chars().take(DERIVED_TITLE_CHARS).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untitled_texts_take_their_opening_words() {
+        assert_eq!(derived_title("  高新区发布新政策。细则如下"), "高新区发布新政策");
+        assert_eq!(derived_title("第一行\n第二行"), "第一行");
+        let long = "这是一句非常非常长的没有任何标点符号的句子它一直写下去直到超过长度限制为止";
+        let title = derived_title(long);
+        assert_eq!(title.chars().count(), DERIVED_TITLE_CHARS + 1);
+        assert!(title.ends_with('…'));
+        assert_eq!(derived_title(""), "");
+    }
 }

@@ -14,7 +14,7 @@ mod relation;
 pub use change::Change;
 pub use date::{check_date, is_valid_date};
 pub use direction::Direction;
-pub use document::Document;
+pub use document::{derived_title, Document, DERIVED_TITLE_CHARS};
 pub use entity::{Entity, EntityRef};
 pub use kinds::{EntityKind, RelationKind};
 pub use relation::{Evidence, Relation};

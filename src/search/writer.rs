@@ -286,7 +286,7 @@ pub(super) mod tests {
                 title: "新闻".into(),
                 text: "乙光伏扩产".into(),
                 date: "2024".into(),
-                source: String::new(),
+                ..Default::default()
             })
             .unwrap();
         writer.commit().unwrap();
