@@ -41,6 +41,14 @@ const IDENTIFIER_BOOST: f32 = 10.0;
 /// document frequency (see [`QueryBuilder::coverage_query`]).
 const COVERAGE: f32 = 3.0;
 
+/// Weight of name and title matches in questions, relative to keyword
+/// queries (see [`QueryBuilder::for_questions`]).
+const QUESTION_NAME_WEIGHT: f32 = 0.5;
+
+/// How much more a word that names what a question asks for weighs (see
+/// [`Reading::focus`]).
+const FOCUS: f32 = 0.5;
+
 /// A clause of a boolean query.
 pub(super) type Clause = (Occur, Box<dyn Query>);
 
@@ -51,6 +59,9 @@ pub(super) struct QueryBuilder<'a> {
     fields: &'a Fields,
     segmenter: &'a Segmenter,
     searcher: &'a Searcher,
+    /// How much a word found in a name or title counts, relative to the
+    /// field weights (see [`Self::for_questions`]).
+    name_weight: f32,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -59,6 +70,18 @@ impl<'a> QueryBuilder<'a> {
             fields,
             segmenter,
             searcher,
+            name_weight: 1.0,
+        }
+    }
+
+    /// The builder for questions and pasted text: a word found in a name
+    /// or title counts [`QUESTION_NAME_WEIGHT`] as much. A name in a
+    /// question is mostly what it asks about, not the answer it wants
+    /// (`哪个孵化器帮助杨建明团队` wants the incubator, not 杨建明).
+    pub(super) fn for_questions(self) -> Self {
+        QueryBuilder {
+            name_weight: QUESTION_NAME_WEIGHT,
+            ..self
         }
     }
 
@@ -108,7 +131,13 @@ impl<'a> QueryBuilder<'a> {
             .iter()
             .filter_map(|unit| {
                 let clause = self.unit_clause(unit, reading.units.len() == 1)?;
-                let coverage = ConstScoreQuery::new(clause.box_clone(), COVERAGE * self.rarity_weight(unit));
+                let focus = matches!(unit, Unit::Word(word) if reading.focus.contains(word));
+                let (clause, weight) = if focus {
+                    (Box::new(BoostQuery::new(clause, FOCUS)) as Box<dyn Query>, FOCUS)
+                } else {
+                    (clause, 1.0)
+                };
+                let coverage = ConstScoreQuery::new(clause.box_clone(), COVERAGE * weight * self.rarity_weight(unit));
                 let scored = BooleanQuery::new(vec![(Occur::Should, clause), (Occur::Should, Box::new(coverage))]);
                 Some((Occur::Should, Box::new(scored) as Box<dyn Query>))
             })
@@ -266,8 +295,11 @@ impl<'a> QueryBuilder<'a> {
     fn word_clause(&self, word: &str, lone: bool) -> Box<dyn Query> {
         let f = self.fields;
         let mut clauses = vec![
-            (Occur::Should, term_query(f.title, word, TITLE_BOOST)),
-            (Occur::Should, term_query(f.aliases, word, ALIAS_BOOST)),
+            (Occur::Should, term_query(f.title, word, TITLE_BOOST * self.name_weight)),
+            (
+                Occur::Should,
+                term_query(f.aliases, word, ALIAS_BOOST * self.name_weight),
+            ),
             (Occur::Should, term_query(f.body, word, BODY_BOOST)),
             (Occur::Should, term_query(f.tags, word, TAGS_BOOST)),
         ];
@@ -325,7 +357,7 @@ impl<'a> QueryBuilder<'a> {
     /// The bigram fields with the weight of a word found in them.
     fn bigram_fields(&self) -> [(Field, f32); 2] {
         [
-            (self.fields.title_bigrams, TITLE_BIGRAM_BOOST),
+            (self.fields.title_bigrams, TITLE_BIGRAM_BOOST * self.name_weight),
             (self.fields.body_bigrams, BODY_BIGRAM_BOOST),
         ]
     }
@@ -339,7 +371,7 @@ impl<'a> QueryBuilder<'a> {
             return Some(self.word_clause(&single.to_string(), true));
         }
         let clauses: Vec<Clause> = [
-            bigram_query(f.title_bigrams, phrase, TITLE_BOOST),
+            bigram_query(f.title_bigrams, phrase, TITLE_BOOST * self.name_weight),
             bigram_query(f.body_bigrams, phrase, BODY_BOOST),
         ]
         .into_iter()

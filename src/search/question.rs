@@ -173,6 +173,16 @@ pub(super) struct Reading {
     pub natural: bool,
     /// Function words left out.
     pub dropped: Vec<String>,
+    /// Words that name what a question asks for: the word after a
+    /// question word such as 哪个 or 什么 (`哪个孵化器` asks for a
+    /// 孵化器). They weigh more.
+    pub focus: Vec<String>,
+}
+
+/// Whether `word` asks which one: 哪 and the words it begins (哪个, 哪家,
+/// 哪所…), 什么 and 什么样.
+fn asks_which(word: &str) -> bool {
+    word.starts_with('哪') || word == "什么" || word == "什么样"
 }
 
 impl Reading {
@@ -180,13 +190,20 @@ impl Reading {
     pub(super) fn of(parsed: &ParsedQuery, segmenter: &Segmenter) -> Reading {
         let mut units = Vec::new();
         let mut dropped = Vec::new();
+        let mut focus = Vec::new();
         for part in &parsed.required {
             match part {
                 QueryPart::Term(text) => {
+                    let mut after_which = false;
                     for word in segmenter.query_words(text) {
-                        if is_function_word(&word) {
+                        if is_function_word(&word) || asks_which(&word) {
+                            after_which = asks_which(&word);
                             dropped.push(word);
                         } else {
+                            if after_which {
+                                focus.push(word.clone());
+                            }
+                            after_which = false;
                             units.push(Unit::Word(word));
                         }
                     }
@@ -213,6 +230,7 @@ impl Reading {
             units,
             natural,
             dropped,
+            focus,
         }
     }
 
@@ -302,6 +320,7 @@ mod tests {
         assert!(question.natural);
         assert_eq!(words(&question), ["杨建明", "大学", "教授"]);
         assert_eq!(question.dropped, ["是", "哪个", "的"]);
+        assert_eq!(question.focus, ["大学"], "哪个大学 asks for a university");
         let money = read("阿斯利康在青岛投资了多少钱？");
         assert_eq!(words(&money), ["阿斯利康", "青岛", "投资", "钱"]);
         assert_eq!(money.minimum_to_match(), 2);

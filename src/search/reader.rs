@@ -185,6 +185,7 @@ impl SearchIndex {
         let mut reading = Reading::of(&parsed, &self.segmenter);
         let (found, fallback, mut highlights) = if reading.natural {
             reading.keep_strongest(|word| builder.entries_with(word));
+            let builder = builder.for_questions();
             self.natural_search(&searcher, &builder, &parsed, &reading, &filters, request)?
         } else {
             self.keyword_search(&searcher, &builder, &parsed, &filters, request)?
