@@ -28,6 +28,16 @@ fn search_prints_ranked_results_and_json() {
         .unwrap()
         .iter()
         .any(|h| h["id"] == "ent_aoke_bio"));
+    assert!(json["reading"].is_null(), "keywords are all required: {json}");
+
+    // a question says how it was read
+    let output = cli(&["search", "杨建明是哪个大学的教授"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("read as: 杨建明 大学 教授 (2 of 3 required); left out: 是 哪个 的"),
+        "{text}"
+    );
 }
 
 #[test]

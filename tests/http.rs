@@ -630,6 +630,21 @@ async fn empty_answers_say_why() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["total"], 0);
     assert!(body["fallback"].is_null(), "{body}");
+    assert!(body["reading"].is_null(), "{body}");
+    // a question: the words it was read as, how many were required, the words left out
+    let (status, body) = get(&app, &format!("/api/search?q={}", encode("杨建明是哪个大学的教授"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["reading"]["words"],
+        serde_json::json!(["杨建明", "大学", "教授"]),
+        "{body}"
+    );
+    assert_eq!(body["reading"]["required"], 2, "{body}");
+    assert_eq!(
+        body["reading"]["dropped"],
+        serde_json::json!(["是", "哪个", "的"]),
+        "{body}"
+    );
 }
 
 #[actix_web::test]

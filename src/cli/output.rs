@@ -40,6 +40,20 @@ pub(super) fn search(response: &SearchResponse) -> String {
         None => {}
     }
     out.push('\n');
+    if let Some(reading) = &response.reading {
+        let _ = write!(
+            out,
+            "read as: {} ({} of {} required)",
+            reading.words.join(" "),
+            reading.required,
+            reading.words.len()
+        );
+        let left_out: Vec<&str> = reading.dropped.iter().chain(&reading.cut).map(String::as_str).collect();
+        if !left_out.is_empty() {
+            let _ = write!(out, "; left out: {}", left_out.join(" "));
+        }
+        out.push('\n');
+    }
     for (rank, hit) in response.hits.iter().enumerate() {
         let label = hit.name.as_deref().or(hit.title.as_deref()).unwrap_or("");
         let _ = writeln!(

@@ -22,7 +22,7 @@ mod writer;
 pub use directory::{EntityDirectory, ListedEntity};
 pub use facets::Facets;
 pub use query::{parse_query, ParsedQuery, QueryPart};
-pub use question::{is_function_word, FUNCTION_WORDS, MAX_CONTENT_WORDS};
+pub use question::{is_function_word, QueryReading, FUNCTION_WORDS, MAX_CONTENT_WORDS};
 pub use reader::SearchIndex;
 pub use request::{SearchHit, SearchRequest, SearchResponse, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 pub use schema::DOCUMENT_KIND;

@@ -6,6 +6,8 @@
 //! (function words dropped, unless they are all there is), the quoted
 //! phrases and identifiers, and whether the query reads as a question.
 
+use serde::{Deserialize, Serialize};
+
 use super::query::{ParsedQuery, QueryPart};
 use crate::text::Segmenter;
 
@@ -162,6 +164,31 @@ pub(super) enum Unit {
     Identifier(Vec<String>),
 }
 
+impl Unit {
+    /// The unit as a user would type it.
+    fn label(&self) -> String {
+        match self {
+            Unit::Word(word) => word.clone(),
+            Unit::Phrase(text) => format!("\"{text}\""),
+            Unit::Identifier(forms) => forms.first().cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// How a question or a text was read: the words looked for, how many of
+/// them an entry had to hold, and the words left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryReading {
+    /// Content words, phrases and identifiers looked for, in query order.
+    pub words: Vec<String>,
+    /// How many of `words` an entry had to hold.
+    pub required: usize,
+    /// Function and question words left out.
+    pub dropped: Vec<String>,
+    /// The commonest words of a long text, left out to keep its rarest.
+    pub cut: Vec<String>,
+}
+
 /// What a query asks for, read for ranking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Reading {
@@ -173,6 +200,8 @@ pub(super) struct Reading {
     pub natural: bool,
     /// Function words left out.
     pub dropped: Vec<String>,
+    /// Common words cut from a long text (see [`MAX_CONTENT_WORDS`]).
+    pub cut: Vec<String>,
     /// Words that name what a question asks for: the word after a
     /// question word such as 哪个 or 什么 (`哪个孵化器` asks for a
     /// 孵化器). They weigh more.
@@ -230,7 +259,18 @@ impl Reading {
             units,
             natural,
             dropped,
+            cut: Vec::new(),
             focus,
+        }
+    }
+
+    /// How the query was read, as the response reports it.
+    pub(super) fn report(&self, minimum: usize) -> QueryReading {
+        QueryReading {
+            words: self.units.iter().map(Unit::label).collect(),
+            required: minimum,
+            dropped: self.dropped.clone(),
+            cut: self.cut.clone(),
         }
     }
 
@@ -254,11 +294,16 @@ impl Reading {
         ranked.sort_unstable();
         let cut: Vec<usize> = ranked[MAX_CONTENT_WORDS..].iter().map(|&(_, at)| at).collect();
         let mut at = 0;
-        self.units.retain(|_| {
+        let mut left_out = Vec::new();
+        self.units.retain(|unit| {
             let keep = !cut.contains(&at);
             at += 1;
+            if !keep {
+                left_out.push(unit.label());
+            }
             keep
         });
+        self.cut = left_out;
     }
 
     /// How many units an entry must hold to match: all of up to two, then

@@ -183,10 +183,17 @@ impl SearchIndex {
         let filters = builder.filter_clauses(request, &parsed)?;
 
         let mut reading = Reading::of(&parsed, &self.segmenter);
+        let mut report = None;
         let (found, fallback, mut highlights) = if reading.natural {
             reading.keep_strongest(|word| builder.entries_with(word));
             let builder = builder.for_questions();
-            self.natural_search(&searcher, &builder, &parsed, &reading, &filters, request)?
+            let answer = self.natural_search(&searcher, &builder, &parsed, &reading, &filters, request)?;
+            let required = match answer.1.as_deref() {
+                Some("any_term") => 1,
+                _ => reading.minimum_to_match(),
+            };
+            report = Some(reading.report(required));
+            answer
         } else {
             self.keyword_search(&searcher, &builder, &parsed, &filters, request)?
         };
@@ -206,6 +213,7 @@ impl SearchIndex {
             offset: request.offset,
             limit: request.limit,
             fallback,
+            reading: report,
             resolved_from: Default::default(),
         })
     }

@@ -144,9 +144,15 @@ pub struct SearchResponse {
     pub offset: usize,
     pub limit: usize,
     /// `any_term` when no entry had every word and the results are those
-    /// with any of them; null otherwise.
+    /// with any of them; `most_terms` when a question's results hold most
+    /// of its words but none holds all; null otherwise.
     #[serde(default)]
     pub fallback: Option<String>,
+    /// How a question or a pasted text was read (the words looked for, how
+    /// many an entry had to hold, the words left out); null for keywords,
+    /// which are all required.
+    #[serde(default)]
+    pub reading: Option<super::QueryReading>,
     /// The `near` entity, typed as the beginning of a name and read as the one
     /// entity that name begins with: what was typed → the entity's id.
     #[serde(default)]
