@@ -60,5 +60,5 @@ pub mod store;
 pub mod synth;
 pub mod text;
 
-pub use engine::{Engine, Resolved, Stats, WriteReceipt, WriteRules, COMPACT_AFTER};
+pub use engine::{BatchReceipt, ChangeReceipt, Engine, Resolved, Stats, WriteReceipt, WriteRules, COMPACT_AFTER};
 pub use error::{Error, Result};

@@ -448,3 +448,109 @@ async fn a_server_answers_with_the_index_rebuilt_under_it() {
     assert!(!slot.reload_if_rebuilt(&index).unwrap());
     assert!(Engine::open(&index).unwrap().entity("ent_api_sodium").is_ok());
 }
+
+#[test]
+fn a_batch_is_written_whole_or_not_at_all_and_survives_a_restart() {
+    use innograph::model::{Change, Document, Entity, EntityKind, Evidence, Relation, RelationKind};
+    let (_dir, index) = fresh_index();
+    let engine = Engine::open(&index).unwrap();
+    let document = Document {
+        id: "doc_ingested_sodium".into(),
+        title: "钠源储能落户高新区".into(),
+        text: "青岛钠源储能科技有限公司近日落户青岛高新区。该公司研发钠离子电池。".into(),
+        date: "2025-06-01".into(),
+        ..Default::default()
+    };
+    let sodium = Entity {
+        id: "ent_batch_sodium".into(),
+        kind: EntityKind::Enterprise,
+        name: "青岛钠源储能科技有限公司".into(),
+        aliases: vec!["钠源储能".into()],
+        description: String::new(),
+        industry: vec![],
+        location: String::new(),
+        props: Default::default(),
+    };
+    let quote = "青岛钠源储能科技有限公司近日落户青岛高新区。";
+    let relation = |from: &str, kind| Relation {
+        from: from.into(),
+        to: if kind == RelationKind::Mentions {
+            "ent_batch_sodium"
+        } else {
+            "zone_qingdao_hitech"
+        }
+        .into(),
+        kind,
+        since: None,
+        amount: None,
+        unit: None,
+        props: Default::default(),
+        evidence: vec![Evidence {
+            doc: "doc_ingested_sodium".into(),
+            quote: quote.into(),
+        }],
+    };
+    let good = vec![
+        Change::PutDocument {
+            document: document.clone(),
+        },
+        Change::PutEntity { entity: sodium.clone() },
+        // cites the document and links the entity the batch adds
+        Change::PutRelation {
+            relation: relation("ent_batch_sodium", RelationKind::LocatedIn),
+        },
+        Change::PutRelation {
+            relation: relation("doc_ingested_sodium", RelationKind::Mentions),
+        },
+    ];
+    // a change that does not fit, last: nothing of the batch is written
+    let mut bad = good.clone();
+    bad.push(Change::PutRelation {
+        relation: relation("ent_nowhere", RelationKind::LocatedIn),
+    });
+    assert!(engine.write_batch(bad, Default::default()).is_err());
+    assert!(
+        engine.entity("钠源储能").is_err(),
+        "nothing of a refused batch is there"
+    );
+    assert_eq!(engine.pending_changes(), 0);
+    // a quote that is not in the document it cites names the change
+    let mut misquoted = good.clone();
+    if let Change::PutRelation { relation } = &mut misquoted[2] {
+        relation.evidence[0].quote = "不在文中的一句话".into();
+    }
+    let error = engine.write_batch(misquoted, Default::default()).unwrap_err();
+    assert!(error.to_string().contains("change 3 of 4"), "{error}");
+
+    let receipt = engine.write_batch(good, Default::default()).unwrap();
+    assert_eq!(receipt.changes.len(), 4);
+    assert!(receipt.changes.iter().all(|c| c.created), "{receipt:?}");
+    assert_eq!(receipt.changes[0].op, "put_document");
+    assert_eq!(receipt.pending_changes, 4);
+    drop(engine);
+
+    let engine = Engine::open(&index).unwrap();
+    let view = engine.entity("钠源储能").unwrap();
+    assert!(view.relations.iter().any(|r| r.other.id == "zone_qingdao_hitech"));
+    let mentioned = view
+        .relations
+        .iter()
+        .find(|r| r.other.id == "doc_ingested_sodium")
+        .expect("the document that mentions it");
+    assert_eq!(mentioned.other.kind, EntityKind::Document);
+    let hits = engine
+        .search(&innograph::search::SearchRequest::new("钠离子电池", 10))
+        .unwrap();
+    assert!(
+        hits.hits
+            .iter()
+            .any(|h| h.id == "doc_ingested_sodium" && h.kind == "document"),
+        "the document is searchable after a restart: {hits:?}"
+    );
+    // an entity cannot take a document's id, nor be written as a document
+    let mut clash = sodium;
+    clash.id = "doc_ingested_sodium".into();
+    clash.name = "别的名字".into();
+    clash.aliases.clear();
+    assert!(engine.write(Change::PutEntity { entity: clash }).is_err());
+}

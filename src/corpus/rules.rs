@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::model::{check_date, Entity, Relation, MAX_ALIASES};
+use crate::model::{check_date, derived_title, Document, Entity, EntityKind, Relation, MAX_ALIASES};
 
 /// A problem with one field of a record: the field and what is wrong.
 pub type FieldProblem = (&'static str, String);
@@ -41,6 +41,12 @@ pub fn check_entity(entity: &mut Entity) -> Vec<FieldProblem> {
     } else if entity.id.chars().any(char::is_whitespace) {
         problems.push(("id", format!("`{}` must not contain spaces", entity.id)));
     }
+    if entity.kind == EntityKind::Document {
+        problems.push((
+            "kind",
+            "`document` is the kind of articles: write them as documents (documents/, POST /api/documents)".to_string(),
+        ));
+    }
     entity.name = clean_name(&entity.name);
     if entity.name.is_empty() {
         problems.push(("name", "must not be empty".to_string()));
@@ -57,6 +63,29 @@ pub fn check_entity(entity: &mut Entity) -> Vec<FieldProblem> {
     entity.aliases = aliases;
     if entity.aliases.len() > MAX_ALIASES {
         problems.push(("aliases", format!("at most {MAX_ALIASES} aliases")));
+    }
+    problems
+}
+
+/// Checks an article and gives an untitled one the opening words of its
+/// text as a title ([`derived_title`]). Returns the problems found.
+pub fn check_document(document: &mut Document) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
+    if document.id.trim().is_empty() || document.id.chars().any(char::is_whitespace) {
+        problems.push(("id", "must be non-empty, without spaces".to_string()));
+    }
+    if document.text.trim().is_empty() {
+        problems.push(("text", "must not be empty".to_string()));
+    }
+    if !document.date.is_empty() {
+        if let Err(crate::Error::InvalidParameter { message, .. }) = check_date("date", &document.date) {
+            problems.push(("date", message));
+        }
+    }
+    document.title = document.title.trim().to_string();
+    if document.title.is_empty() {
+        document.title = derived_title(&document.text);
+        document.title_derived = true;
     }
     problems
 }

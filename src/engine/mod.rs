@@ -8,7 +8,7 @@ mod resolve;
 mod write;
 
 pub use resolve::Resolved;
-pub use write::{WriteReceipt, WriteRules, COMPACT_AFTER};
+pub use write::{BatchReceipt, ChangeReceipt, WriteReceipt, WriteRules, COMPACT_AFTER};
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;

@@ -21,7 +21,7 @@ use std::sync::{Arc, PoisonError};
 use serde::Serialize;
 
 use super::{Current, Engine};
-use crate::graph::{fold_log, EntityIndex, GraphLog, KnowledgeGraph};
+use crate::graph::{fold_log, GraphLog, KnowledgeGraph};
 use crate::model::Change;
 use crate::search::{SearchIndex, SearchWriter, Suggester};
 use crate::store::{self, WriteLock};
@@ -70,6 +70,7 @@ fn op_name(change: &Change) -> &'static str {
         Change::DeleteEntity { .. } => "delete_entity",
         Change::PutRelation { .. } => "put_relation",
         Change::DeleteRelation { .. } => "delete_relation",
+        Change::PutDocument { .. } => "put_document",
     }
 }
 
@@ -127,59 +128,100 @@ impl Engine {
     /// [`Error::NameTaken`] for a name another entity has, and
     /// [`Error::IndexBusy`] when another process writes to the index.
     pub fn write_with(&self, change: Change, rules: WriteRules) -> Result<WriteReceipt> {
+        let batch = self.write_batch(vec![change], rules)?;
+        let (op, id, created) = match batch.changes.into_iter().next() {
+            Some(done) => (done.op, done.id, done.created),
+            None => ("none", String::new(), false),
+        };
+        Ok(WriteReceipt {
+            op,
+            id,
+            created,
+            pending_changes: batch.pending_changes,
+            compacted: batch.compacted,
+        })
+    }
+
+    /// Applies changes durably as one write: all of them or none. When this
+    /// returns `Ok`, they are in the log on disk (one record, flushed once)
+    /// and answer every later query; the graph is copied once for them
+    /// all, and the search entries they touch are committed together.
+    ///
+    /// Each change is held to the rules at its turn, seeing the changes
+    /// before it in the batch (a relation may link an entity the batch
+    /// adds, and cite a document it adds). The first change that fails
+    /// them fails the batch, naming its position, and nothing is written.
+    pub fn write_batch(&self, changes: Vec<Change>, rules: WriteRules) -> Result<BatchReceipt> {
         let started = std::time::Instant::now();
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(reason) = self.writes_stopped.get() {
             return Err(Error::WritesStopped { reason: reason.clone() });
         }
         let Current { graph, suggester } = self.current();
-        graph.check(&change)?;
-        let change = self.held_to_rules(change, &graph, rules)?;
+        let count = changes.len();
+        let mut context = BatchContext::default();
+        let mut held = Vec::with_capacity(count);
+        for (at, change) in changes.into_iter().enumerate() {
+            let change = self
+                .held_to_rules(change, &graph, rules, &mut context)
+                .map_err(|error| in_batch(error, at, count))?;
+            held.push(change);
+        }
+        let done: Vec<ChangeReceipt> = held.iter().map(|change| describe(change, &graph)).collect();
+        // applied to a copy first: a change that does not fit is refused
+        // before anything is written; queries read the graph as it was
+        let next = self.applied(&graph, &held, count)?;
+        let applied_at = started.elapsed();
         let writer = match slot.as_mut() {
             Some(writer) => writer,
             None => slot.insert(self.open_writer(&graph)?),
         };
-        let (op, id, created) = describe(&change, &graph);
-        let logged = self.log_change(writer, &change, &graph)?;
+        let logged = self.log_changes(writer, &held, &graph)?;
         let logged_at = started.elapsed();
-        let (graph, renamed) = self.applied(graph, change, &id)?;
-        let (graph, compacted) = self.compact_if_due(writer, graph);
+        let (next, compacted) = self.compact_if_due(writer, Arc::new(next));
         self.pending.store(writer.log.len(), Ordering::Release);
-        let applied_at = started.elapsed();
         // a snapshot renumbers entities: the folded graph needs a suggester
-        // built anew, published with it; otherwise the changed entity is
+        // built anew, published with it; otherwise the changed entities are
         // indexed again beside the others
         let suggester = if compacted {
-            Arc::new(Suggester::build(&graph))
+            Arc::new(Suggester::build(&next))
         } else if logged.names_changed {
-            Arc::new(match renamed {
-                Some(entity) => suggester.with_change(&graph, entity.get()),
-                None => Suggester::build(&graph),
-            })
+            let positions: Vec<u32> = held
+                .iter()
+                .filter_map(|change| match change {
+                    Change::PutEntity { entity } => Some(entity.id.as_str()),
+                    Change::DeleteEntity { id } => Some(id.as_str()),
+                    Change::PutDocument { document } => Some(document.id.as_str()),
+                    _ => None,
+                })
+                // a deleted entity is found by id only before the change, a
+                // new one only after it
+                .filter_map(|id| graph.position_of_id(id).or_else(|| next.position_of_id(id)))
+                .map(|position| position.get())
+                .collect();
+            Arc::new(suggester.with_changes(&*next, &positions))
         } else {
             suggester
         };
         let replaced = std::mem::replace(
             &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
-            Current { graph, suggester },
+            Current { graph: next, suggester },
         );
         // freed (when no query holds it any more) outside the lock
         drop(replaced);
         if let Err(error) = logged.searched {
-            tracing::error!(%error, op, id, "change logged and applied, but its search entry is not committed");
+            tracing::error!(%error, changes = count, "changes logged and applied, but their search entries are not committed");
             return Err(error);
         }
         tracing::debug!(
-            op,
-            log_ms = logged_at.as_secs_f64() * 1e3,
-            apply_ms = (applied_at - logged_at).as_secs_f64() * 1e3,
-            suggester_ms = (started.elapsed() - applied_at).as_secs_f64() * 1e3,
-            "change applied"
+            changes = count,
+            apply_ms = applied_at.as_secs_f64() * 1e3,
+            log_ms = (logged_at - applied_at).as_secs_f64() * 1e3,
+            suggester_ms = (started.elapsed() - logged_at).as_secs_f64() * 1e3,
+            "changes written"
         );
-        Ok(WriteReceipt {
-            op,
-            id,
-            created,
+        Ok(BatchReceipt {
+            changes: done,
             pending_changes: writer.log.len(),
             compacted,
         })
@@ -187,7 +229,13 @@ impl Engine {
 
     /// `change` as it may be written: its entity's names cleaned, checked
     /// against the corpus rules and `rules`.
-    fn held_to_rules(&self, mut change: Change, graph: &KnowledgeGraph, rules: WriteRules) -> Result<Change> {
+    fn held_to_rules(
+        &self,
+        mut change: Change,
+        graph: &KnowledgeGraph,
+        rules: WriteRules,
+        context: &mut BatchContext,
+    ) -> Result<Change> {
         let first_problem = |problems: Vec<crate::corpus::rules::FieldProblem>| match problems.into_iter().next() {
             Some((field, message)) => Err(Error::invalid_parameter(field, message)),
             None => Ok(()),
@@ -207,16 +255,30 @@ impl Engine {
                                 holder: graph.describe(holder),
                             });
                         }
+                        if let Some((_, holder)) = context.names.get(name).filter(|(id, _)| *id != entity.id) {
+                            return Err(Error::NameTaken {
+                                name: name.clone(),
+                                holder: holder.clone(),
+                            });
+                        }
                     }
+                }
+                let holder = format!("{} ({} {})", entity.id, entity.kind.label(), entity.name);
+                for name in entity.names() {
+                    context
+                        .names
+                        .insert(name.to_string(), (entity.id.clone(), holder.clone()));
                 }
             }
             Change::PutRelation { relation } => {
-                let document = |id: &str| {
-                    self.search
+                let document = |id: &str| match context.documents.get(id) {
+                    Some(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
+                    None => self
+                        .search
                         .document_text(id)
                         .ok()
                         .flatten()
-                        .map(std::borrow::Cow::Owned)
+                        .map(std::borrow::Cow::Owned),
                 };
                 first_problem(crate::corpus::rules::check_relation(relation, document))?;
             }
@@ -229,25 +291,33 @@ impl Engine {
                     });
                 }
             }
+            Change::PutDocument { document } => {
+                first_problem(crate::corpus::rules::check_document(document))?;
+                context.documents.insert(document.id.clone(), document.text.clone());
+            }
             Change::DeleteEntity { .. } => {}
         }
         Ok(change)
     }
 
-    /// Replaces the change's search entry, appends the change to the log
-    /// (flushed: from here on the change is acknowledged) and commits the
-    /// search entry with the log position it reaches. A failure before the
-    /// log append rolls the search entry back and writes nothing.
-    fn log_change(&self, writer: &mut Writer, change: &Change, graph: &KnowledgeGraph) -> Result<Logged> {
-        let names_changed = match writer.search.apply_change(change) {
-            Ok(changed) => changed,
-            Err(error) => return Err(rolled_back(&mut writer.search, error)),
-        };
-        if let Err(error) = writer.log.append(change) {
+    /// Replaces the search entries of `changes`, appends the changes to the
+    /// log as one record (flushed: from here on they are acknowledged) and
+    /// commits the search entries with the log position they reach. A
+    /// failure before the log append rolls the search entries back and
+    /// writes nothing.
+    fn log_changes(&self, writer: &mut Writer, changes: &[Change], graph: &KnowledgeGraph) -> Result<Logged> {
+        let mut names_changed = false;
+        for change in changes {
+            match writer.search.apply_change(change) {
+                Ok(changed) => names_changed |= changed,
+                Err(error) => return Err(rolled_back(&mut writer.search, error)),
+            }
+        }
+        if let Err(error) = writer.log.append_all(changes) {
             return Err(rolled_back(&mut writer.search, error));
         }
-        // A failed search commit is reported after the change has applied
-        // to the graph (the log holds it); the next open brings the index
+        // A failed search commit is reported after the changes have applied
+        // to the graph (the log holds them); the next open brings the index
         // up to the log.
         let searched = if names_changed {
             writer
@@ -263,35 +333,17 @@ impl Engine {
         })
     }
 
-    /// The graph after a logged change, and the position of the entity
-    /// whose names it changed, if any.
-    ///
-    /// The change applies to a copy, outside any lock: queries go on
-    /// reading the graph as it was until the new one (and its suggester)
-    /// replaces it, in one swap. Changes are one at a time (the writer
-    /// lock), so no other change can slip in between. Entities keep their
-    /// positions until a compaction, so the suggester of the graph before
-    /// stays valid until its successor replaces it.
-    fn applied(
-        &self,
-        graph: Arc<KnowledgeGraph>,
-        change: Change,
-        id: &str,
-    ) -> Result<(Arc<KnowledgeGraph>, Option<EntityIndex>)> {
-        let entity_change = matches!(change, Change::PutEntity { .. } | Change::DeleteEntity { .. });
-        let mut next = KnowledgeGraph::clone(&graph);
-        if let Err(error) = next.apply(change) {
-            // checked before it was logged, so a fault: the log holds what
-            // the graph lacks
-            self.stop_writes(format!("a logged change does not apply: {error}"));
-            return Err(error);
-        }
-        // a deleted entity is found by id only before the change, a new one
-        // only after it
-        let renamed = entity_change
-            .then(|| graph.position_of_id(id).or_else(|| next.position_of_id(id)))
-            .flatten();
-        Ok((Arc::new(next), renamed))
+    /// The graph after `changes`, applied to a copy outside any lock:
+    /// queries go on reading the graph as it was until the new one (and
+    /// its suggester) replaces it, in one swap. Changes are one batch at a
+    /// time (the writer lock), so no other change can slip in between.
+    /// Entities keep their positions until a compaction, so the suggester
+    /// of the graph before stays valid until its successor replaces it.
+    fn applied(&self, graph: &KnowledgeGraph, changes: &[Change], count: usize) -> Result<KnowledgeGraph> {
+        let mut next = KnowledgeGraph::clone(graph);
+        next.apply_checked(changes.iter().cloned())
+            .map_err(|(at, error)| in_batch(error, at, count))?;
+        Ok(next)
     }
 
     /// Folds the log into a new snapshot when it holds enough changes,
@@ -318,6 +370,55 @@ impl Engine {
     }
 }
 
+/// What one change of a written batch did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeReceipt {
+    /// `put_entity`, `delete_entity`, `put_relation`, `delete_relation` or
+    /// `put_document`.
+    pub op: &'static str,
+    /// The entity's or document's id, or the relation's ends and kind
+    /// (`from>kind>to`).
+    pub id: String,
+    /// Whether a put added something new (rather than replacing).
+    pub created: bool,
+}
+
+/// What a batch of changes did, as the API answers it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchReceipt {
+    /// One receipt per change, in order.
+    pub changes: Vec<ChangeReceipt>,
+    /// Changes logged since the last snapshot, these included.
+    pub pending_changes: usize,
+    /// Whether the log was folded into a new snapshot after this batch.
+    pub compacted: bool,
+}
+
+/// What the changes before one in its batch make true for the rules.
+#[derive(Default)]
+struct BatchContext {
+    /// Names and aliases given by the batch so far, and to whom (as
+    /// [`KnowledgeGraph::describe`] puts it).
+    names: std::collections::HashMap<String, (String, String)>,
+    /// The texts of the documents the batch adds so far.
+    documents: std::collections::HashMap<String, String>,
+}
+
+/// `error` of the change at `at` of a batch of `count`, saying which one
+/// (a batch of one is a plain write: the error as it is).
+fn in_batch(error: Error, at: usize, count: usize) -> Error {
+    if count <= 1 {
+        return error;
+    }
+    match error {
+        Error::InvalidParameter { name, message } => Error::InvalidParameter {
+            name,
+            message: format!("{message} (change {} of {count})", at + 1),
+        },
+        other => other,
+    }
+}
+
 /// What logging a change did to the search index.
 struct Logged {
     /// Whether the change touched an entity's names (its search entry).
@@ -326,20 +427,21 @@ struct Logged {
     searched: Result<()>,
 }
 
-/// The receipt's operation name, key and whether a put creates something
-/// new in `graph`.
-fn describe(change: &Change, graph: &KnowledgeGraph) -> (&'static str, String, bool) {
+/// The receipt of a change: its operation name, key and whether a put
+/// creates something new in `graph`.
+fn describe(change: &Change, graph: &KnowledgeGraph) -> ChangeReceipt {
     let op = op_name(change);
-    match change {
-        Change::PutEntity { entity } => (op, entity.id.clone(), !graph.has_entity_id(&entity.id)),
-        Change::DeleteEntity { id } => (op, id.clone(), false),
+    let (id, created) = match change {
+        Change::PutEntity { entity } => (entity.id.clone(), !graph.has_entity_id(&entity.id)),
+        Change::DeleteEntity { id } => (id.clone(), false),
         Change::PutRelation { relation } => (
-            op,
             format!("{}>{}>{}", relation.from, relation.kind, relation.to),
             !graph.has_relation(&relation.from, &relation.to, relation.kind),
         ),
-        Change::DeleteRelation { from, to, kind } => (op, format!("{from}>{kind}>{to}"), false),
-    }
+        Change::DeleteRelation { from, to, kind } => (format!("{from}>{kind}>{to}"), false),
+        Change::PutDocument { document } => (document.id.clone(), !graph.has_entity_id(&document.id)),
+    };
+    ChangeReceipt { op, id, created }
 }
 
 /// `error`, after dropping the search changes not yet committed (so the
@@ -363,7 +465,12 @@ pub(super) fn catch_up_search(search: &SearchIndex, index_dir: &Path, logged: &[
     };
     let behind: Vec<&Change> = logged[held..]
         .iter()
-        .filter(|c| matches!(c, Change::PutEntity { .. } | Change::DeleteEntity { .. }))
+        .filter(|c| {
+            matches!(
+                c,
+                Change::PutEntity { .. } | Change::DeleteEntity { .. } | Change::PutDocument { .. }
+            )
+        })
         .collect();
     if behind.is_empty() {
         return Ok(());

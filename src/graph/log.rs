@@ -3,9 +3,10 @@
 //!
 //! Where the snapshot, the log and the archive live is the caller's
 //! choice ([`GraphFiles`]; `crate::store` keeps them in an index
-//! generation). The log is a header naming the snapshot epoch it follows, then one record per change:
+//! generation). The log is a header naming the snapshot epoch it follows, then one record per write:
 //! `u32` length, `u32` checksum (the first bytes of the payload's BLAKE3
-//! hash), the change as JSON. A change is appended and flushed to disk
+//! hash), the change as JSON, or a JSON array of the changes of a batch
+//! written at once (all of them or none survive a crash). A change is appended and flushed to disk
 //! before it is applied and acknowledged. At open the records are replayed;
 //! a torn last record (a crash in the middle of an append) is dropped, not
 //! an error. Compaction writes a snapshot of the next epoch (temporary
@@ -90,11 +91,15 @@ fn read_log(path: &Path, epoch: Option<u64>) -> Result<Option<Contents>> {
         if bytes[at + 4..at + 8] != checksum(payload) {
             break;
         }
-        let change: Change = serde_json::from_slice(payload).map_err(|e| Error::CorruptIndex {
+        let corrupt = |e: serde_json::Error| Error::CorruptIndex {
             path: path.to_path_buf(),
             reason: format!("graph log record {} does not decode: {e}", changes.len()),
-        })?;
-        changes.push(change);
+        };
+        if payload.first() == Some(&b'[') {
+            changes.extend(serde_json::from_slice::<Vec<Change>>(payload).map_err(corrupt)?);
+        } else {
+            changes.push(serde_json::from_slice(payload).map_err(corrupt)?);
+        }
         at += 8 + len;
     }
     Ok(Some(Contents {
@@ -173,10 +178,37 @@ impl GraphLog {
     /// cannot hide the records appended after it.
     pub fn append(&mut self, change: &Change) -> Result<()> {
         let payload = serde_json::to_vec(change).map_err(|e| Error::Serialization(e.to_string()))?;
+        self.append_record(&payload, 1)
+    }
+
+    /// Appends the changes of a batch as one record, flushed to disk: after
+    /// a crash the log holds all of them or none. See [`GraphLog::append`].
+    pub fn append_all(&mut self, changes: &[Change]) -> Result<()> {
+        match changes {
+            [] => Ok(()),
+            [change] => self.append(change),
+            _ => {
+                let payload = serde_json::to_vec(changes).map_err(|e| Error::Serialization(e.to_string()))?;
+                self.append_record(&payload, changes.len())
+            }
+        }
+    }
+
+    fn append_record(&mut self, payload: &[u8], changes: usize) -> Result<()> {
+        if payload.len() > MAX_RECORD {
+            return Err(Error::invalid_parameter(
+                "changes",
+                format!(
+                    "{changes} change(s) take {} MB, more than the {} MB one write may take: send less at once",
+                    payload.len() >> 20,
+                    MAX_RECORD >> 20
+                ),
+            ));
+        }
         let mut record = Vec::with_capacity(payload.len() + 8);
         record.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-        record.extend_from_slice(&checksum(&payload));
-        record.extend_from_slice(&payload);
+        record.extend_from_slice(&checksum(payload));
+        record.extend_from_slice(payload);
         let written = self.file.write_all(&record).and_then(|()| self.file.sync_data());
         if let Err(error) = written {
             if let Err(cut) = self.file.set_len(self.valid_len).and_then(|()| self.file.sync_data()) {
@@ -185,7 +217,7 @@ impl GraphLog {
             return Err(Error::io(&self.path, error));
         }
         self.valid_len += record.len() as u64;
-        self.records += 1;
+        self.records += changes;
         Ok(())
     }
 
@@ -402,6 +434,35 @@ mod tests {
         let again = PersistentGraph::open(files(&dir)).unwrap();
         assert_eq!(again.pending(), 2);
         assert_eq!(again.graph().degree(again.graph().resolve("c").unwrap()), 1);
+    }
+
+    #[test]
+    fn a_batch_survives_whole_or_not_at_all() {
+        let dir = dir_with_graph();
+        let path = files(&dir).log;
+        let (mut log, _) = GraphLog::open(&path, 0).unwrap();
+        log.append(&Change::DeleteEntity { id: "a".into() }).unwrap();
+        let batch = vec![
+            Change::PutEntity {
+                entity: entity("c", Person, "丙", &[]),
+            },
+            Change::PutRelation {
+                relation: relation("c", "b", Founded),
+            },
+        ];
+        log.append_all(&batch).unwrap();
+        assert_eq!(log.len(), 3);
+        drop(log);
+        let read = GraphLog::read(&path, 0).unwrap();
+        assert_eq!(read.len(), 3);
+        assert_eq!(read[1..], batch[..]);
+        // a crash in the middle of the batch's record: none of it, the change before it kept
+        let whole = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &whole[..whole.len() - 10]).unwrap();
+        assert_eq!(
+            GraphLog::read(&path, 0).unwrap(),
+            vec![Change::DeleteEntity { id: "a".into() }]
+        );
     }
 
     #[test]

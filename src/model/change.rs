@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Entity, Relation, RelationKind};
+use super::{Document, Entity, Relation, RelationKind};
 
 /// One change to the graph. Applying the same change twice in a row leaves
 /// the graph as applying it once does.
@@ -25,4 +25,8 @@ pub enum Change {
         to: String,
         kind: RelationKind,
     },
+    /// Adds an article taken in, or replaces the one with the same id: its
+    /// text becomes a search entry and its [`Document::node`] a node of
+    /// the graph, which its `mentions` relations start from.
+    PutDocument { document: Document },
 }

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{Entity, EntityKind};
+
 /// Characters of a text an untitled document's title is made of, at most.
 pub const DERIVED_TITLE_CHARS: usize = 24;
 
@@ -24,6 +26,30 @@ pub struct Document {
     /// Whether `title` was made from the opening words of the text.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub title_derived: bool,
+}
+
+impl Document {
+    /// The article as a node of the graph: its title is the name, its date
+    /// and source are props; the text stays in the search index.
+    pub fn node(&self) -> Entity {
+        let mut props = serde_json::Map::new();
+        if !self.date.is_empty() {
+            props.insert("date".into(), self.date.clone().into());
+        }
+        if !self.source.is_empty() {
+            props.insert("source".into(), self.source.clone().into());
+        }
+        Entity {
+            id: self.id.clone(),
+            kind: EntityKind::Document,
+            name: self.title.clone(),
+            aliases: Vec::new(),
+            description: String::new(),
+            industry: Vec::new(),
+            location: String::new(),
+            props,
+        }
+    }
 }
 
 /// The title of an untitled text: its first sentence or line, cut to at

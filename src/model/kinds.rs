@@ -121,6 +121,7 @@ kind_enum! {
         Event = "event", "展会/活动";
         Region = "region", "行政区";
         Agency = "agency", "政府/服务机构";
+        Document = "document", "文档";
     }
 }
 

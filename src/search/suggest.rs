@@ -391,10 +391,16 @@ impl Suggester {
     /// O(c log c) for the c entities changed since the full build, until
     /// there are `REBUILD_AFTER` of them; then a full build.
     pub fn with_change(&self, directory: &impl EntityDirectory, entity: u32) -> Suggester {
+        self.with_changes(directory, &[entity])
+    }
+
+    /// The suggester after the entities at `entities` changed: see
+    /// [`Suggester::with_change`]; one pass for them all.
+    pub fn with_changes(&self, directory: &impl EntityDirectory, entities: &[u32]) -> Suggester {
         let mut changed = self.changed.clone();
-        if let Err(at) = changed.binary_search(&entity) {
-            changed.insert(at, entity);
-        }
+        changed.extend_from_slice(entities);
+        changed.sort_unstable();
+        changed.dedup();
         if changed.len() > REBUILD_AFTER {
             return Suggester::build(directory);
         }

@@ -59,12 +59,14 @@ impl SearchWriter {
         self.writer.delete_term(Term::from_field_text(self.fields.key, key));
     }
 
-    /// Brings the index in line with a graph change: an entity put replaces
-    /// its entry, an entity deleted loses it; relations have no entries.
-    /// Returns whether the index changed (and needs a commit).
+    /// Brings the index in line with a graph change: an entity or document
+    /// put replaces its entry, an entity (or document) deleted loses it;
+    /// relations have no entries. Returns whether the index changed (and
+    /// needs a commit).
     pub fn apply_change(&self, change: &Change) -> Result<bool> {
         match change {
             Change::PutEntity { entity } => self.upsert_entity(entity)?,
+            Change::PutDocument { document } => self.upsert_document(document)?,
             Change::DeleteEntity { id } => self.delete(id),
             Change::PutRelation { .. } | Change::DeleteRelation { .. } => return Ok(false),
         }

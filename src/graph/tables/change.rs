@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::{split_entity, KnowledgeGraph, PlacedRelation};
 use crate::graph::adjacency::Renumbering;
 use crate::graph::numbering::{entity_range, EntityIndex, RelationIndex};
-use crate::model::{Change, RelationKind};
+use crate::model::{Change, EntityKind, RelationKind};
 use crate::{Error, Result};
 
 /// What a batch has done so far, for lookups the indexes do not know yet.
@@ -32,6 +32,26 @@ struct Batch {
 
 fn not_found(id: &str) -> Error {
     Error::entity_not_found(id)
+}
+
+/// Checks an entity record on its own: its id, name and aliases.
+fn check_record(entity: &crate::model::Entity) -> Result<()> {
+    if entity.id.trim().is_empty() || entity.id != entity.id.trim() {
+        return Err(Error::invalid_parameter(
+            "id",
+            "must be non-empty, without surrounding spaces",
+        ));
+    }
+    if entity.name.trim().is_empty() {
+        return Err(Error::invalid_parameter("name", "must not be empty"));
+    }
+    if entity.aliases.len() > crate::model::MAX_ALIASES {
+        return Err(Error::invalid_parameter(
+            "aliases",
+            format!("at most {} aliases", crate::model::MAX_ALIASES),
+        ));
+    }
+    Ok(())
 }
 
 impl KnowledgeGraph {
@@ -73,19 +93,14 @@ impl KnowledgeGraph {
         let exists = |id: &str| self.live_position(id, batch).map(|_| ()).ok_or_else(|| not_found(id));
         match change {
             Change::PutEntity { entity } => {
-                if entity.id.trim().is_empty() || entity.id != entity.id.trim() {
+                check_record(entity)?;
+                let was_document = self
+                    .live_position(&entity.id, batch)
+                    .is_some_and(|position| self.entity_kind[position.index()] == EntityKind::Document);
+                if was_document || entity.kind == EntityKind::Document {
                     return Err(Error::invalid_parameter(
-                        "id",
-                        "must be non-empty, without surrounding spaces",
-                    ));
-                }
-                if entity.name.trim().is_empty() {
-                    return Err(Error::invalid_parameter("name", "must not be empty"));
-                }
-                if entity.aliases.len() > crate::model::MAX_ALIASES {
-                    return Err(Error::invalid_parameter(
-                        "aliases",
-                        format!("at most {} aliases", crate::model::MAX_ALIASES),
+                        "kind",
+                        "documents are written as documents (POST /api/documents), and an entity cannot become one",
                     ));
                 }
                 Ok(())
@@ -103,6 +118,18 @@ impl KnowledgeGraph {
             Change::DeleteRelation { from, to, .. } => {
                 exists(from)?;
                 exists(to)
+            }
+            Change::PutDocument { document } => {
+                if let Some(position) = self.live_position(&document.id, batch) {
+                    let kind = self.entity_kind[position.index()];
+                    if kind != EntityKind::Document {
+                        return Err(Error::invalid_parameter(
+                            "id",
+                            format!("`{}` is the id of an entity ({kind}), not of a document", document.id),
+                        ));
+                    }
+                }
+                check_record(&document.node())
             }
         }
     }
@@ -143,6 +170,28 @@ impl KnowledgeGraph {
             for change in changes {
                 if let Err(error) = graph.apply_one(change, batch) {
                     outcome = Err(error);
+                    break;
+                }
+            }
+        });
+        outcome
+    }
+
+    /// [`KnowledgeGraph::apply_all`] of changes each first held to
+    /// [`KnowledgeGraph::check`] at its turn; fails with the position of
+    /// the change that did not fit beside the error.
+    pub fn apply_checked(
+        &mut self,
+        changes: impl IntoIterator<Item = Change>,
+    ) -> std::result::Result<(), (usize, Error)> {
+        let mut outcome = Ok(());
+        self.in_batch(|graph, batch| {
+            for (at, change) in changes.into_iter().enumerate() {
+                let applied = graph
+                    .check_in(&change, batch)
+                    .and_then(|()| graph.apply_one(change, batch));
+                if let Err(error) = applied {
+                    outcome = Err((at, error));
                     break;
                 }
             }
@@ -236,6 +285,14 @@ impl KnowledgeGraph {
 
     fn apply_one(&mut self, change: Change, batch: &mut Batch) -> Result<()> {
         match change {
+            Change::PutDocument { document } => {
+                return self.apply_one(
+                    Change::PutEntity {
+                        entity: document.node(),
+                    },
+                    batch,
+                )
+            }
             Change::PutEntity { entity } => {
                 let existing = self.live_position(&entity.id, batch);
                 let id = entity.id.clone();
@@ -631,7 +688,7 @@ mod tests {
                         model.remove(&(from, to, kind));
                     }
                     Change::DeleteEntity { id } => model.retain(|(a, b, _)| *a != id && *b != id),
-                    Change::PutEntity { .. } => {}
+                    Change::PutEntity { .. } | Change::PutDocument { .. } => {}
                 }
             }
             // the rows are those a build from scratch gives the same relations
