@@ -65,6 +65,7 @@
 //! - `BENCH_INDEX_RUNS`: runs of each part-1 step; the best is reported
 //!   with the worst beside it (default 3: the machines are shared).
 //! - `BENCH_HTTP`: `0` skips part 3.
+//! - `BENCH_INDEX_ONLY`: `1` runs part 1 alone.
 //! - `BENCH_BIN`: the `innograph` binary for part 3 (default: the one cargo
 //!   built with this bench).
 
@@ -1234,6 +1235,9 @@ fn main() -> BenchResult<()> {
     // Part 1.
     let indexing = index_throughput(&papers, repeat, index_runs, cores)?;
     print_indexing(&indexing, once_bytes);
+    if std::env::var("BENCH_INDEX_ONLY").is_ok_and(|v| v.trim() == "1") {
+        return Ok(());
+    }
 
     // Part 2: the CSL papers once, then `csl_copies` times (the index part 3 serves).
     let work = tempfile::tempdir()?;

@@ -96,7 +96,7 @@ pub(crate) fn register_tokenizers(index: &Index, segmenter: &Segmenter) {
     );
     index
         .tokenizers()
-        .register(BIGRAM_TOKENIZER, TextAnalyzer::from(BigramTokenizer));
+        .register(BIGRAM_TOKENIZER, TextAnalyzer::from(BigramTokenizer::default()));
 }
 
 /// The form in which names are compared whole (the `names_exact` field):

@@ -10,7 +10,7 @@ use tantivy::{Index, IndexWriter, Term};
 
 use super::schema::{build_schema, exact_name, register_tokenizers, Fields, DOCUMENT_KIND};
 use crate::model::{Change, Document, Entity};
-use crate::text::{find_identifiers, normalize, Segmenter};
+use crate::text::{find_identifiers, may_hold_identifiers, normalize, Segmenter};
 use crate::Result;
 
 /// Memory for the index writer of a build, shared by its threads.
@@ -211,6 +211,7 @@ pub(super) fn logged_position(payload: &str) -> Option<(u64, usize)> {
 fn identifier_forms<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut forms: Vec<String> = texts
         .into_iter()
+        .filter(|text| may_hold_identifiers(text))
         .flat_map(|text| find_identifiers(&normalize(text)))
         .flat_map(|identifier| identifier.forms)
         .collect();

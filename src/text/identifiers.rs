@@ -26,9 +26,18 @@ pub struct Identifier {
     pub forms: Vec<String>,
 }
 
+/// Whether `text`, normalised or not, may hold an identifier: every
+/// pattern has at least two digits (ASCII or full-width, which normalise
+/// to ASCII), and most text has none to scan for.
+pub fn may_hold_identifiers(text: &str) -> bool {
+    text.chars()
+        .filter(|c| c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(c))
+        .nth(1)
+        .is_some()
+}
+
 /// Finds the identifiers in `text`, in order, without overlaps.
 pub fn find_identifiers(text: &str) -> Vec<Identifier> {
-    // every pattern has at least two digits: most text has none to scan for
     if text.bytes().filter(u8::is_ascii_digit).nth(1).is_none() {
         return Vec::new();
     }
@@ -104,5 +113,7 @@ mod tests {
             [vec!["91370212MA3C4X5Y6K"]]
         );
         assert!(find_identifiers("高新贷2.0 最高2000万元").is_empty());
+        assert!(may_hold_identifiers("ＣＮ２０１９") && may_hold_identifiers("A61K 35/28"));
+        assert!(!may_hold_identifiers("第1章") && !may_hold_identifiers("高新区"));
     }
 }

@@ -25,6 +25,20 @@ pub struct WordToken {
     pub position: usize,
 }
 
+/// A token of [`Segmenter::for_each_index_token`]: where it lies in the
+/// normalised text and its phrase position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexSpan {
+    /// Byte offsets.
+    pub start: usize,
+    pub end: usize,
+    /// Char offsets.
+    pub start_char: usize,
+    pub end_char: usize,
+    /// The index of the enclosing precise word.
+    pub position: usize,
+}
+
 /// A shared, immutable jieba instance with the project's dictionary.
 ///
 /// Cloning is cheap (an `Arc`); building one loads jieba's dictionary and
@@ -78,6 +92,20 @@ impl Segmenter {
     /// Segments already-normalised text for indexing (see the module docs).
     pub fn index_tokens(&self, normalized: &str) -> Vec<WordToken> {
         let mut out = Vec::new();
+        self.for_each_index_token(normalized, |token| {
+            out.push(WordToken {
+                text: normalized[token.start..token.end].to_string(),
+                start: token.start_char,
+                end: token.end_char,
+                position: token.position,
+            })
+        });
+        out
+    }
+
+    /// The tokens of [`Segmenter::index_tokens`], handed to `emit` one by
+    /// one as spans of `normalized`, in the same order.
+    pub fn for_each_index_token(&self, normalized: &str, mut emit: impl FnMut(IndexSpan)) {
         let mut position = 0;
         // byte offset of each char of the current word, plus its end
         let mut bounds: Vec<usize> = Vec::new();
@@ -85,10 +113,11 @@ impl Segmenter {
             if !token.word.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            out.push(WordToken {
-                text: token.word.to_string(),
-                start: token.start,
-                end: token.end,
+            emit(IndexSpan {
+                start: token.byte_start,
+                end: token.byte_end,
+                start_char: token.start,
+                end_char: token.end,
                 position,
             });
             let length = token.end - token.start;
@@ -100,10 +129,11 @@ impl Segmenter {
                     for offset in 0..=length - size {
                         let part = &token.word[bounds[offset]..bounds[offset + size]];
                         if self.jieba.has_word(part) {
-                            out.push(WordToken {
-                                text: part.to_string(),
-                                start: token.start + offset,
-                                end: token.start + offset + size,
+                            emit(IndexSpan {
+                                start: token.byte_start + bounds[offset],
+                                end: token.byte_start + bounds[offset + size],
+                                start_char: token.start + offset,
+                                end_char: token.start + offset + size,
                                 position,
                             });
                         }
@@ -112,7 +142,6 @@ impl Segmenter {
             }
             position += 1;
         }
-        out
     }
 
     /// Whether `word` is in the dictionary (jieba's, the entity names or the
