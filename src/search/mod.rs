@@ -24,7 +24,7 @@ pub use query::{parse_query, ParsedQuery, QueryPart};
 pub use reader::SearchIndex;
 pub use request::{SearchHit, SearchRequest, SearchResponse, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 pub use schema::DOCUMENT_KIND;
-pub use snippet::highlight;
+pub use snippet::{highlight, Highlighter};
 pub use suggest::{
     pinyin_forms, SuggestRequest, SuggestResponse, Suggester, Suggestion, DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS,
 };
