@@ -31,6 +31,13 @@
 //!    queries sent one at a time over a kept-alive HTTP/1.1 connection by a
 //!    minimal client in this file; each answer's `total` must equal the
 //!    in-process one.
+//! 4. **Snippets on long documents**: `BENCH_LONG_DOCS` documents of 5–10 KB
+//!    (CSL titles and abstracts joined by discipline, drawn with
+//!    `BENCH_SEED`), the CSL queries each asked for 10 hits with their
+//!    highlighted snippets and for 1 hit, one right after the other, in
+//!    process and over loopback HTTP; p50, p99 and the ratio of the two
+//!    page sizes. The index is built into `$BENCH_DIR/index-long-<N>-<seed>`
+//!    and kept for the next run.
 //!
 //! For `benches/peers/search_peers.py` (Python jieba, Whoosh, SQLite FTS5
 //! on the same text and queries), the bench writes into `$BENCH_DIR`:
@@ -49,7 +56,8 @@
 //! much again (the in-process engine is dropped first).
 //!
 //! Run: `cargo bench --bench search` (for a quick check:
-//! `BENCH_ENTITIES=100000 cargo bench --bench search`).
+//! `BENCH_ENTITIES=100000 cargo bench --bench search`; part 4 alone:
+//! `BENCH_LONG=only cargo bench --bench search`).
 //!
 //! Environment:
 //! - `BENCH_CSL`: the CSL papers file, default `../shared/data/csl/papers.jsonl`
@@ -66,11 +74,16 @@
 //!   with the worst beside it (default 3: the machines are shared).
 //! - `BENCH_HTTP`: `0` skips part 3.
 //! - `BENCH_INDEX_ONLY`: `1` runs part 1 alone.
-//! - `BENCH_BIN`: the `innograph` binary for part 3 (default: the one cargo
-//!   built with this bench).
+//! - `BENCH_BIN`: the `innograph` binary for parts 3 and 4 (default: the one
+//!   cargo built with this bench).
+//! - `BENCH_LONG`: `0` skips part 4, `only` runs part 4 alone.
+//! - `BENCH_LONG_DOCS`: long documents in part 4 (default 8000).
+//! - `BENCH_LONG_ROUNDS`: timed runs of each query and page size in part 4
+//!   (default 30).
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -87,6 +100,8 @@ use innograph::model::Document;
 use innograph::search::{SearchRequest, SearchWriter};
 use innograph::text::{normalize, Segmenter};
 use innograph::Engine;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{doc, Index, Term};
 
@@ -204,6 +219,8 @@ struct Paper {
     id: String,
     title: String,
     abstract_text: String,
+    /// The paper's discipline ("" when the record has none).
+    discipline: String,
 }
 
 fn data_path() -> PathBuf {
@@ -232,6 +249,11 @@ fn read_papers(path: &Path) -> BenchResult<Vec<Paper>> {
             id: field("id")?,
             title: field("title")?,
             abstract_text: field("abstract")?,
+            discipline: value
+                .get("discipline")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string(),
         });
     }
     Ok(papers)
@@ -1040,16 +1062,10 @@ struct HttpCase<'a> {
     expected: &'a [(usize, bool)],
 }
 
-fn measure_http(binary: &Path, case: HttpCase<'_>, rounds: usize) -> BenchResult<HttpOutcome> {
-    let HttpCase {
-        label,
-        entries,
-        index_dir,
-        log_path,
-        queries,
-        expected,
-    } = case;
-    let log_path = log_path.as_path();
+/// Starts `binary serve` on `index_dir` at a free loopback port and waits
+/// for its first healthy answer; returns the server, a client connected to
+/// it and how long it took to get ready.
+fn start_server(binary: &Path, index_dir: &Path, log_path: &Path) -> BenchResult<(ServerGuard, HttpClient, Duration)> {
     let port = free_port()?;
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
     progress(&format!("starting {} serve on {addr}", binary.display()));
@@ -1087,7 +1103,20 @@ fn measure_http(binary: &Path, case: HttpCase<'_>, rounds: usize) -> BenchResult
             }
         }
     }
-    let ready_after = started.elapsed();
+    Ok((server, client, started.elapsed()))
+}
+
+fn measure_http(binary: &Path, case: HttpCase<'_>, rounds: usize) -> BenchResult<HttpOutcome> {
+    let HttpCase {
+        label,
+        entries,
+        index_dir,
+        log_path,
+        queries,
+        expected,
+    } = case;
+    let log_path = log_path.as_path();
+    let (server, mut client, ready_after) = start_server(binary, index_dir, log_path)?;
     progress(&format!(
         "{label}: server ready after {:.1} s; {} queries × {rounds} rounds",
         ready_after.as_secs_f64(),
@@ -1152,6 +1181,424 @@ fn measure_http(binary: &Path, case: HttpCase<'_>, rounds: usize) -> BenchResult
         mean_body,
         reconnects,
     })
+}
+
+// ---------------------------------------------------------------- part 4: snippets of long documents
+
+/// Shortest and longest text of a long document, in bytes.
+const LONG_MIN_BYTES: usize = 5_000;
+const LONG_MAX_BYTES: usize = 10_000;
+/// The hits asked for when measuring what the page (and its snippets) adds.
+const LONG_ONE: usize = 1;
+
+/// `count` long documents, each the titles and abstracts of papers of one
+/// discipline (drawn at random with `seed`, the same paper in several
+/// documents) joined until the text reaches a length drawn between
+/// [`LONG_MIN_BYTES`] and [`LONG_MAX_BYTES`], then cut to the latter. The
+/// title is the first paper's. Returns the documents and the number of
+/// disciplines.
+fn long_documents(papers: &[Paper], count: usize, seed: u64) -> (Vec<Document>, usize) {
+    let mut by_discipline: BTreeMap<&str, Vec<&Paper>> = BTreeMap::new();
+    for paper in papers {
+        by_discipline.entry(paper.discipline.as_str()).or_default().push(paper);
+    }
+    let groups: Vec<(&str, Vec<&Paper>)> = by_discipline.into_iter().collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut documents = Vec::with_capacity(count);
+    for i in 0..count {
+        let (discipline, group) = &groups[i % groups.len()];
+        let target = rng.random_range(LONG_MIN_BYTES..=LONG_MAX_BYTES);
+        let mut text = String::with_capacity(target + 4096);
+        let mut title = String::new();
+        while text.len() < target {
+            let paper = group[rng.random_range(0..group.len())];
+            if title.is_empty() {
+                title = paper.title.clone();
+            }
+            text.push_str(&paper.title);
+            text.push('\n');
+            text.push_str(&paper.abstract_text);
+            text.push('\n');
+        }
+        let mut cut = LONG_MAX_BYTES.min(text.len());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        documents.push(Document {
+            id: format!("long-{i}"),
+            title,
+            text,
+            date: String::new(),
+            source: format!("{CSL_SOURCE}, {discipline}"),
+            title_derived: false,
+        });
+    }
+    (documents, groups.len())
+}
+
+/// The long-document index of one size and seed.
+struct LongIndex {
+    dir: PathBuf,
+    documents: usize,
+    disciplines: usize,
+    text_bytes: usize,
+    min_bytes: usize,
+    max_bytes: usize,
+    /// How the index was had: built (and how long it took) or reused.
+    note: String,
+}
+
+/// Builds the long-document index under `base`, or reuses the one a
+/// previous run built from the same papers, count and seed.
+fn prepare_long_index(base: &Path, papers: &[Paper], count: usize, seed: u64) -> BenchResult<LongIndex> {
+    let (documents, disciplines) = long_documents(papers, count, seed);
+    let sizes: Vec<usize> = documents.iter().map(|d| d.text.len()).collect();
+    let text_bytes: usize = documents.iter().map(|d| d.title.len() + d.text.len()).sum();
+    let dir = base.join(format!("index-long-{count}-{seed}"));
+    let marker = base.join(format!("index-long-{count}-{seed}.json"));
+    let description = serde_json::json!({
+        "documents": count,
+        "seed": seed,
+        "min_bytes": LONG_MIN_BYTES,
+        "max_bytes": LONG_MAX_BYTES,
+        "papers": papers.len(),
+        "text_bytes": text_bytes,
+    })
+    .to_string();
+    let note = if dir.is_dir() && fs::read_to_string(&marker).ok().as_deref() == Some(description.as_str()) {
+        format!("index reused from {}", dir.display())
+    } else {
+        let _ = fs::remove_file(&marker);
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        let corpus = base.join(format!("corpus-long-{count}-{seed}"));
+        if corpus.exists() {
+            fs::remove_dir_all(&corpus)?;
+        }
+        write_document_corpus(&corpus, "long", documents)?;
+        progress(&format!(
+            "building {} ({count} documents, {:.0} MB of text)",
+            dir.display(),
+            mb(text_bytes)
+        ));
+        let started = Instant::now();
+        innograph::store::build(&corpus, &dir, &mut |_progress| {})?;
+        let built = started.elapsed();
+        fs::write(&marker, &description)?;
+        fs::remove_dir_all(&corpus)?;
+        format!("index built in {:.1} s into {}", built.as_secs_f64(), dir.display())
+    };
+    Ok(LongIndex {
+        dir,
+        documents: count,
+        disciplines,
+        text_bytes,
+        min_bytes: sizes.iter().copied().min().unwrap_or(0),
+        max_bytes: sizes.iter().copied().max().unwrap_or(0),
+        note,
+    })
+}
+
+/// One query list timed at two page sizes, the two requests of a query
+/// sent one after the other (in alternating order from round to round).
+struct PairedRuns {
+    top: LatencyRun,
+    one: LatencyRun,
+    /// Mean response body of each, in bytes (HTTP only).
+    bodies: Option<(usize, usize)>,
+}
+
+fn empty_run(label: String, entries: &str, queries: &[&str], rounds: usize, expected: &[(usize, bool)]) -> LatencyRun {
+    LatencyRun {
+        label,
+        entries: entries.to_string(),
+        samples: Vec::with_capacity(queries.len() * rounds),
+        per_query: queries
+            .iter()
+            .map(|q| (q.to_string(), Vec::with_capacity(rounds)))
+            .collect(),
+        totals: expected.iter().map(|(total, _)| *total).collect(),
+        fallbacks: expected.iter().filter(|(_, fallback)| *fallback).count(),
+    }
+}
+
+impl LatencyRun {
+    fn record(&mut self, query: usize, elapsed: Duration) {
+        self.samples.push(elapsed);
+        self.per_query[query].1.push(elapsed);
+    }
+}
+
+/// Whether round `round` sends query `query` at [`LIMIT`] first.
+fn top_first(round: usize, query: usize) -> bool {
+    (round + query).is_multiple_of(2)
+}
+
+/// Checks every query in-process at both page sizes (same total, hits, a
+/// highlighted snippet on top) and returns each query's total and fallback.
+fn long_warm_up(engine: &Engine, queries: &[&str]) -> BenchResult<Vec<(usize, bool)>> {
+    let mut expected = Vec::with_capacity(queries.len());
+    for query in queries {
+        let top = engine.search(&SearchRequest::new(*query, LIMIT))?;
+        let one = engine.search(&SearchRequest::new(*query, LONG_ONE))?;
+        let highlighted = top.hits.first().is_some_and(|hit| hit.snippet.contains("<em>"));
+        if top.hits.is_empty() || one.hits.len() != 1 || top.total != one.total || !highlighted {
+            return Err(format!(
+                "long documents: `{query}` answered {} hits (total {}) at limit {LIMIT} and {} (total {}) at \
+                 limit {LONG_ONE}, top snippet highlighted: {highlighted}",
+                top.hits.len(),
+                top.total,
+                one.hits.len(),
+                one.total
+            )
+            .into());
+        }
+        expected.push((top.total, top.fallback.is_some()));
+    }
+    Ok(expected)
+}
+
+fn measure_long_in_process(
+    engine: &Engine,
+    queries: &[&str],
+    rounds: usize,
+    entries: &str,
+    expected: &[(usize, bool)],
+) -> BenchResult<PairedRuns> {
+    progress(&format!(
+        "long documents, in-process: {} queries × {rounds} rounds × 2 page sizes",
+        queries.len()
+    ));
+    let mut top = empty_run(
+        format!("long docs, in-process, top {LIMIT} with snippets"),
+        entries,
+        queries,
+        rounds,
+        expected,
+    );
+    let mut one = empty_run(
+        format!("long docs, in-process, limit={LONG_ONE}"),
+        entries,
+        queries,
+        rounds,
+        expected,
+    );
+    let requests: Vec<(SearchRequest, SearchRequest)> = queries
+        .iter()
+        .map(|q| (SearchRequest::new(*q, LIMIT), SearchRequest::new(*q, LONG_ONE)))
+        .collect();
+    for round in 0..rounds {
+        for (i, (top_request, one_request)) in requests.iter().enumerate() {
+            let time = |request: &SearchRequest, run: &mut LatencyRun| -> BenchResult<()> {
+                let started = Instant::now();
+                let response = engine.search(black_box(request))?;
+                let elapsed = started.elapsed();
+                assert_eq!(response.total, expected[i].0, "`{}` changed its total", request.q);
+                black_box(&response);
+                run.record(i, elapsed);
+                Ok(())
+            };
+            if top_first(round, i) {
+                time(top_request, &mut top)?;
+                time(one_request, &mut one)?;
+            } else {
+                time(one_request, &mut one)?;
+                time(top_request, &mut top)?;
+            }
+        }
+    }
+    Ok(PairedRuns { top, one, bodies: None })
+}
+
+fn measure_long_http(
+    binary: &Path,
+    index: &LongIndex,
+    log_path: &Path,
+    queries: &[&str],
+    rounds: usize,
+    expected: &[(usize, bool)],
+) -> BenchResult<(PairedRuns, Duration)> {
+    let entries = format!("{} docs", fmt_count(index.documents));
+    let (server, mut client, ready_after) = start_server(binary, &index.dir, log_path)?;
+    progress(&format!(
+        "long documents, HTTP: server ready after {:.1} s; {} queries × {rounds} rounds × 2 page sizes",
+        ready_after.as_secs_f64(),
+        queries.len()
+    ));
+    let targets: Vec<(String, String)> = queries
+        .iter()
+        .map(|q| {
+            let q = percent_encode(q);
+            (
+                format!("/api/search?q={q}&limit={LIMIT}"),
+                format!("/api/search?q={q}&limit={LONG_ONE}"),
+            )
+        })
+        .collect();
+    for (i, (top_target, one_target)) in targets.iter().enumerate() {
+        for (target, limit) in [(top_target, LIMIT), (one_target, LONG_ONE)] {
+            let (status, body) = client.get(target)?;
+            if status != 200 {
+                return Err(format!("{target}: HTTP {status}: {}", String::from_utf8_lossy(&body)).into());
+            }
+            let json: serde_json::Value = serde_json::from_slice(&body)?;
+            let total = json.get("total").and_then(|t| t.as_u64()).unwrap_or(u64::MAX);
+            let hits = json.get("hits").and_then(|h| h.as_array()).map_or(0, |h| h.len());
+            if total != expected[i].0 as u64 || hits == 0 || hits > limit {
+                return Err(format!(
+                    "HTTP `{}` at limit {limit}: total {total} and {hits} hits, in-process total {}",
+                    queries[i], expected[i].0
+                )
+                .into());
+            }
+        }
+    }
+    let mut top = empty_run(
+        format!("long docs, HTTP, top {LIMIT} with snippets"),
+        &entries,
+        queries,
+        rounds,
+        expected,
+    );
+    let mut one = empty_run(
+        format!("long docs, HTTP, limit={LONG_ONE}"),
+        &entries,
+        queries,
+        rounds,
+        expected,
+    );
+    let mut body_bytes = (0usize, 0usize);
+    for round in 0..rounds {
+        for (i, (top_target, one_target)) in targets.iter().enumerate() {
+            let mut time = |target: &str, run: &mut LatencyRun| -> BenchResult<usize> {
+                let started = Instant::now();
+                let (status, body) = client.get(target)?;
+                let elapsed = started.elapsed();
+                if status != 200 || body.is_empty() {
+                    return Err(format!("{target}: HTTP {status}").into());
+                }
+                run.record(i, elapsed);
+                Ok(body.len())
+            };
+            if top_first(round, i) {
+                body_bytes.0 += time(top_target, &mut top)?;
+                body_bytes.1 += time(one_target, &mut one)?;
+            } else {
+                body_bytes.1 += time(one_target, &mut one)?;
+                body_bytes.0 += time(top_target, &mut top)?;
+            }
+        }
+    }
+    drop(server);
+    let requests = (queries.len() * rounds).max(1);
+    Ok((
+        PairedRuns {
+            top,
+            one,
+            bodies: Some((body_bytes.0 / requests, body_bytes.1 / requests)),
+        },
+        ready_after,
+    ))
+}
+
+/// Part 4: snippets on long documents, top [`LIMIT`] against one hit,
+/// in-process and over HTTP.
+fn long_documents_part(papers: &[Paper], base: &Path, seed: u64, http: Option<&Path>) -> BenchResult<()> {
+    let count: usize = env_or("BENCH_LONG_DOCS", 8_000)?.max(1);
+    let rounds: usize = env_or("BENCH_LONG_ROUNDS", 30)?.max(1);
+    fs::create_dir_all(base)?;
+    let index = prepare_long_index(base, papers, count, seed)?;
+    let entries = format!("{} docs", fmt_count(index.documents));
+    let engine = Engine::open(&index.dir)?;
+    let expected = long_warm_up(&engine, CSL_QUERIES)?;
+    let in_process = measure_long_in_process(&engine, CSL_QUERIES, rounds, &entries, &expected)?;
+    drop(engine);
+    let over_http = match http {
+        Some(binary) => Some(measure_long_http(
+            binary,
+            &index,
+            &base.join("serve-long.log"),
+            CSL_QUERIES,
+            rounds,
+            &expected,
+        )?),
+        None => None,
+    };
+
+    println!("\n## 4. Snippets on long documents (top {LIMIT} with snippets against limit={LONG_ONE})\n");
+    println!(
+        "documents: {} (CSL titles and abstracts joined by discipline, {} disciplines, seed {seed}), \
+         {:.1} MB of text, {:.1} KB per document on average ({:.1}–{:.1} KB); {}",
+        fmt_count(index.documents),
+        index.disciplines,
+        mb(index.text_bytes),
+        index.text_bytes as f64 / index.documents as f64 / 1e3,
+        index.min_bytes as f64 / 1e3,
+        index.max_bytes as f64 / 1e3,
+        index.note
+    );
+    println!(
+        "{} CSL queries × {rounds} rounds (BENCH_LONG_ROUNDS), each query at limit={LIMIT} and at \
+         limit={LONG_ONE}, one right after the other, in alternating order\n",
+        CSL_QUERIES.len()
+    );
+    let mut pairs: Vec<&PairedRuns> = vec![&in_process];
+    if let Some((runs, _)) = &over_http {
+        pairs.push(runs);
+    }
+    let rows: Vec<Vec<String>> = pairs
+        .iter()
+        .flat_map(|pair| [pair.top.row(rounds), pair.one.row(rounds)])
+        .collect();
+    print_table(
+        &[
+            "index",
+            "entries",
+            "queries × rounds",
+            "p50",
+            "p99",
+            "mean",
+            "max",
+            "queries/s (1 thread)",
+            "queries via any-term fallback",
+        ],
+        &rows,
+    );
+    println!();
+    for pair in &pairs {
+        let (top, one) = (pair.top.stats(), pair.one.stats());
+        let extra = top.mean.saturating_sub(one.mean) / (LIMIT - LONG_ONE) as u32;
+        println!(
+            "{}: top {LIMIT} / limit={LONG_ONE} = {:.2} at p50, {:.2} at p99; each further hit adds {} on average",
+            pair.top.label.split(", top").next().unwrap_or(""),
+            top.p50.as_secs_f64() / one.p50.as_secs_f64().max(1e-12),
+            top.p99.as_secs_f64() / one.p99.as_secs_f64().max(1e-12),
+            fmt_duration(extra)
+        );
+        if let Some((top_body, one_body)) = pair.bodies {
+            println!(
+                "  mean response body: {:.1} KB at limit={LIMIT}, {:.1} KB at limit={LONG_ONE}",
+                top_body as f64 / 1e3,
+                one_body as f64 / 1e3
+            );
+        }
+    }
+    if let Some((_, ready_after)) = &over_http {
+        println!(
+            "server: {} serve, ready (index opened) after {:.1} s",
+            http.map_or(String::new(), |b| b.display().to_string()),
+            ready_after.as_secs_f64()
+        );
+    } else {
+        println!("HTTP part skipped (BENCH_HTTP=0 or no server binary)");
+    }
+    println!(
+        "slowest queries by median, top {LIMIT}, in-process: {}",
+        in_process.top.slowest(5)
+    );
+    Ok(())
 }
 
 // ---------------------------------------------------------------- figures for the peers
@@ -1226,11 +1673,17 @@ fn main() -> BenchResult<()> {
     let http = std::env::var("BENCH_HTTP").map_or(true, |v| v.trim() != "0");
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let csl_copies: usize = env_or("BENCH_CSL_COPIES", 4)?.max(1);
-    export_for_peers(&base, &papers, repeat, csl_copies)?;
+    let long_part = std::env::var("BENCH_LONG").unwrap_or_default();
+    let binary = server_binary();
+    let http_binary = (http && binary.is_file()).then_some(binary.as_path());
 
     println!("# innograph search bench");
     println!("machine: {}", machine());
     println!("CSL data: {} ({} papers)", path.display(), papers.len());
+    if long_part.trim() == "only" {
+        return long_documents_part(&papers, &base, seed, http_binary);
+    }
+    export_for_peers(&base, &papers, repeat, csl_copies)?;
 
     // Part 1.
     let indexing = index_throughput(&papers, repeat, index_runs, cores)?;
@@ -1264,7 +1717,6 @@ fn main() -> BenchResult<()> {
     drop(copies_engine);
 
     // Part 3 on the CSL copies, before the synthetic index takes the memory.
-    let binary = server_binary();
     let http_skipped = if !http {
         Some("HTTP part skipped (BENCH_HTTP=0)".to_string())
     } else if !binary.is_file() {
@@ -1397,5 +1849,8 @@ fn main() -> BenchResult<()> {
         "figures for benches/peers/search_peers.py written to {}",
         figures.display()
     );
+    if long_part.trim() != "0" {
+        long_documents_part(&papers, &base, seed, http_binary)?;
+    }
     Ok(())
 }

@@ -26,7 +26,7 @@ pub use question::{is_function_word, QueryReading, FUNCTION_WORDS, MAX_CONTENT_W
 pub use reader::SearchIndex;
 pub use request::{SearchHit, SearchRequest, SearchResponse, DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 pub use schema::DOCUMENT_KIND;
-pub use snippet::highlight;
+pub use snippet::{highlight, Highlighter};
 pub use suggest::{
     pinyin_forms, SuggestRequest, SuggestResponse, Suggester, Suggestion, DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS,
 };

@@ -3,12 +3,18 @@
 //! word), collecting the ranked page and its facets, and turning stored
 //! entries into hits with snippets.
 
+use std::borrow::Cow;
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use tantivy::directory::OwnedBytes;
+use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
-use tantivy::{DocAddress, Executor, Index, IndexReader, ReloadPolicy, Searcher, Term};
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{Field, IndexRecordOption, OwnedValue, TantivyDocument, Value};
+use tantivy::store::StoreReader;
+use tantivy::{DocAddress, Executor, Index, IndexReader, ReloadPolicy, Searcher, SegmentReader, Term};
 
 use super::facets::{FacetCache, FacetCounter, Facets};
 use super::query::parse_query;
@@ -17,7 +23,7 @@ use super::query_builder::{bigram_query, Clause, QueryBuilder};
 use super::question::Reading;
 use super::request::{SearchHit, SearchRequest, SearchResponse};
 use super::schema::{register_tokenizers, Fields, DOCUMENT_KIND};
-use super::snippet::highlight;
+use super::snippet::Highlighter;
 use super::writer::{self, SearchWriter};
 use crate::text::Segmenter;
 use crate::Result;
@@ -44,6 +50,8 @@ pub struct SearchIndex {
     parallel: Option<Executor>,
     /// Entries from which they do (see [`PARALLEL_SEARCH_ENTRIES`]).
     parallel_from: u64,
+    /// Where hits read their stored entries.
+    hit_stores: HitStores,
 }
 
 /// What a query found: the total, the ranked page and the facets.
@@ -74,6 +82,7 @@ impl SearchIndex {
             facets,
             parallel,
             parallel_from: PARALLEL_SEARCH_ENTRIES,
+            hit_stores: HitStores::default(),
         })
     }
 
@@ -201,9 +210,10 @@ impl SearchIndex {
         highlights.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
         highlights.dedup();
 
+        let highlighter = Highlighter::new(&highlights);
         let mut hits = Vec::with_capacity(found.top.len());
         for (score, address) in found.top {
-            hits.push(self.hit(&searcher, address, score, &highlights)?);
+            hits.push(self.hit(&searcher, address, score, &highlighter)?);
         }
         Ok(SearchResponse {
             query: request.q.clone(),
@@ -302,28 +312,160 @@ impl SearchIndex {
         Ok(Found { total, top, facets })
     }
 
-    /// The hit of a stored entry, its snippet highlighting `terms`.
-    fn hit(&self, searcher: &Searcher, address: DocAddress, score: f32, terms: &[String]) -> Result<SearchHit> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    /// The hit of a stored entry, its snippet highlighting the query's terms.
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: f32,
+        highlighter: &Highlighter,
+    ) -> Result<SearchHit> {
         let f = &self.fields;
-        let kind = text(f.kind);
-        let title = text(f.title);
-        let body = text(f.body);
+        let bytes = self.hit_stores.document_bytes(searcher, address)?;
+        let mut stored = match StoredText::parse(&bytes, &[f.key, f.kind, f.title, f.body, f.date]) {
+            Some(stored) => stored,
+            None => searcher.doc::<StoredText>(address)?,
+        };
+        let kind = stored.take(f.kind);
+        let title = stored.take(f.title);
+        let body = stored.take(f.body);
         let snippet_source = if body.is_empty() { &title } else { &body };
-        let snippet = highlight(snippet_source, terms, SNIPPET_CHARS);
-        let date = text(f.date);
-        let is_document = kind == DOCUMENT_KIND;
+        let snippet = highlighter.snippet(snippet_source, SNIPPET_CHARS);
+        let date = stored.take(f.date);
+        let title = title.into_owned();
+        let (name, title) = if kind == DOCUMENT_KIND {
+            (None, Some(title))
+        } else {
+            (Some(title), None)
+        };
         Ok(SearchHit {
-            id: text(f.key),
-            kind,
-            name: (!is_document).then(|| title.clone()),
-            title: is_document.then_some(title),
+            id: stored.take(f.key).into_owned(),
+            kind: kind.into_owned(),
+            name,
+            title,
             score,
             snippet,
-            date: (!date.is_empty()).then_some(date),
+            date: (!date.is_empty()).then(|| date.into_owned()),
             relation_count: None,
         })
+    }
+}
+
+/// Decompressed blocks kept by each segment's document store for hits
+/// (tantivy's default for the stores of a searcher).
+const HIT_STORE_BLOCKS: usize = 100;
+
+/// The document store of each segment, opened once, from which hits read
+/// the raw bytes of their entries. A segment never changes once written,
+/// so its store stays valid; the stores of segments the current searcher
+/// no longer has are dropped when a new one is opened.
+#[derive(Default)]
+struct HitStores(Mutex<Vec<(SegmentId, Arc<StoreReader>)>>);
+
+impl HitStores {
+    /// The raw bytes of the stored entry at `address`.
+    fn document_bytes(&self, searcher: &Searcher, address: DocAddress) -> Result<OwnedBytes> {
+        let store = self.store(searcher, searcher.segment_reader(address.segment_ord))?;
+        Ok(store.get_document_bytes(address.doc_id)?)
+    }
+
+    fn store(&self, searcher: &Searcher, segment: &SegmentReader) -> Result<Arc<StoreReader>> {
+        let id = segment.segment_id();
+        // a cache: what a panicking holder left is still sound
+        let mut stores = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, store)) = stores.iter().find(|(segment, _)| *segment == id) {
+            return Ok(Arc::clone(store));
+        }
+        let store = Arc::new(
+            segment
+                .get_store_reader(HIT_STORE_BLOCKS)
+                .map_err(tantivy::TantivyError::from)?,
+        );
+        let live: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        stores.retain(|(segment, _)| live.contains(segment));
+        stores.push((id, Arc::clone(&store)));
+        Ok(store)
+    }
+}
+
+/// Type code of a text value in tantivy's binary document.
+const TEXT_TYPE_CODE: u8 = 0;
+
+/// The text values of a stored entry that a hit reads, each taken once.
+struct StoredText<'a>(Vec<(Field, Cow<'a, str>)>);
+
+impl<'a> StoredText<'a> {
+    /// The values of `wanted` fields, read in place from an entry's bytes
+    /// in the document store. The layout is tantivy's binary document: a
+    /// VInt count of values, then for each a little-endian u32 field, a
+    /// type code, and for text a VInt byte length and the UTF-8 bytes.
+    /// `None` when a value is not text, the bytes end early or a wanted
+    /// value is not UTF-8: the entry is then read through tantivy's own
+    /// deserializer ([`DocumentDeserialize`]).
+    fn parse(bytes: &'a [u8], wanted: &[Field]) -> Option<StoredText<'a>> {
+        let mut rest = bytes;
+        let count = read_vint(&mut rest)?;
+        let mut values = Vec::with_capacity(wanted.len());
+        for _ in 0..count {
+            let (head, tail) = rest.split_first_chunk::<5>()?;
+            let [f0, f1, f2, f3, code] = *head;
+            if code != TEXT_TYPE_CODE {
+                return None;
+            }
+            rest = tail;
+            let length = usize::try_from(read_vint(&mut rest)?).ok()?;
+            let (text, tail) = rest.split_at_checked(length)?;
+            rest = tail;
+            let field = Field::from_field_id(u32::from_le_bytes([f0, f1, f2, f3]));
+            if wanted.contains(&field) {
+                values.push((field, Cow::Borrowed(simdutf8::basic::from_utf8(text).ok()?)));
+            }
+        }
+        Some(StoredText(values))
+    }
+
+    /// The first value of `field`, moved out ("" when there is none).
+    fn take(&mut self, field: Field) -> Cow<'a, str> {
+        self.0
+            .iter_mut()
+            .find(|(f, _)| *f == field)
+            .map(|(_, text)| std::mem::take(text))
+            .unwrap_or_default()
+    }
+}
+
+/// Reads a tantivy VInt (seven bits a byte, least significant first, the
+/// last byte marked by its high bit) off the front of `bytes`.
+fn read_vint(bytes: &mut &[u8]) -> Option<u64> {
+    let mut value = 0u64;
+    for (i, &byte) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(byte & 0x7F) << (7 * i);
+        if byte & 0x80 != 0 {
+            *bytes = &bytes[i + 1..];
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// Through tantivy's deserializer, for entries [`StoredText::parse`] does
+/// not read.
+impl DocumentDeserialize for StoredText<'static> {
+    fn deserialize<'de, D>(mut deserializer: D) -> std::result::Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let mut values = Vec::with_capacity(deserializer.size_hint());
+        while let Some((field, value)) = deserializer.next_field::<OwnedValue>()? {
+            if let OwnedValue::Str(text) = value {
+                values.push((field, Cow::Owned(text)));
+            }
+        }
+        Ok(StoredText(values))
     }
 }
 
@@ -364,6 +506,85 @@ mod tests {
         let side_by_side = index.search(&request).unwrap();
         assert_eq!(alone.total, 60);
         assert_eq!(alone, side_by_side);
+    }
+
+    #[test]
+    fn hits_read_stored_text_in_place_as_tantivy_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let segmenter = Segmenter::new([]);
+        let writer = SearchWriter::create(dir.path(), &segmenter).unwrap();
+        let mut company = entity("e1", "青島高新<醫療>", "体外诊断 &amp; 人工血管");
+        company.industry = vec!["医疗器械".into(), "生物医药".into()];
+        company.location = "青岛".into();
+        company.aliases = vec!["高新医疗".into()];
+        writer.add_entity(&company).unwrap();
+        writer.add_entity(&entity("e2", "无简介", "")).unwrap();
+        writer
+            .add_document(&crate::model::Document {
+                id: "d1".into(),
+                title: "康復大學".into(),
+                text: "光伏\n储能".repeat(2_000),
+                date: "2025-03-01".into(),
+                source: "测试".into(),
+                title_derived: false,
+            })
+            .unwrap();
+        writer.finish().unwrap();
+        let index = SearchIndex::open(dir.path(), segmenter).unwrap();
+        let searcher = index.reader.searcher();
+        let f = index.fields;
+        let fields = [f.key, f.kind, f.title, f.body, f.date];
+        let mut read = 0;
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc_id in 0..segment.max_doc() {
+                let address = DocAddress::new(ord as u32, doc_id);
+                let bytes = index.hit_stores.document_bytes(&searcher, address).unwrap();
+                let mut in_place = StoredText::parse(&bytes, &fields).expect("text values only");
+                let mut through_tantivy: StoredText = searcher.doc(address).unwrap();
+                let doc: TantivyDocument = searcher.doc(address).unwrap();
+                for field in fields {
+                    let expected = doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+                    assert_eq!(in_place.take(field), expected);
+                    assert_eq!(through_tantivy.take(field), expected);
+                }
+                read += 1;
+            }
+        }
+        assert_eq!(read, 3);
+        let hit = index.search(&SearchRequest::new("医疗", 10)).unwrap().hits.remove(0);
+        assert_eq!(hit.name.as_deref(), Some("青島高新<醫療>"));
+        let hit = index.search(&SearchRequest::new("储能", 10)).unwrap().hits.remove(0);
+        assert_eq!(
+            (hit.title.as_deref(), hit.date.as_deref()),
+            (Some("康復大學"), Some("2025-03-01"))
+        );
+    }
+
+    #[test]
+    fn other_values_leave_the_reading_to_tantivy() {
+        let (title, body) = (Field::from_field_id(6), Field::from_field_id(8));
+        // two values: title "光伏" and body "储能"
+        let mut bytes = vec![0x82];
+        for (field, text) in [(6u32, "光伏"), (8, "储能")] {
+            bytes.extend(field.to_le_bytes());
+            bytes.push(TEXT_TYPE_CODE);
+            bytes.push(0x80 | text.len() as u8);
+            bytes.extend(text.as_bytes());
+        }
+        let mut stored = StoredText::parse(&bytes, &[title, body]).unwrap();
+        assert_eq!((stored.take(title), stored.take(body)), ("光伏".into(), "储能".into()));
+        // cut short
+        assert!(StoredText::parse(&bytes[..bytes.len() - 1], &[title]).is_none());
+        // a value of another type (u64)
+        let mut other = bytes.clone();
+        other[5] = 1;
+        assert!(StoredText::parse(&other, &[title]).is_none());
+        // not UTF-8: refused where wanted, skipped otherwise
+        let mut broken = bytes.clone();
+        let last = broken.len() - 1;
+        broken[last] = 0xFF;
+        assert!(StoredText::parse(&broken, &[title, body]).is_none());
+        assert!(StoredText::parse(&broken, &[title]).is_some());
     }
 
     #[test]
