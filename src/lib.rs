@@ -53,6 +53,7 @@ mod error;
 pub mod export;
 pub mod graph;
 mod heap;
+pub mod import;
 pub mod model;
 pub mod params;
 pub mod search;
