@@ -6,8 +6,8 @@
 
 use std::borrow::Cow;
 
-use super::mapping::Encoding;
 use super::mapping::line_at;
+use super::mapping::Encoding;
 use crate::{Error, Result};
 
 /// The longest row the import takes, in bytes: a registry or patent row is
@@ -78,8 +78,7 @@ fn gb18030(bytes: &[u8], file: &str) -> Result<String> {
     let mut text = String::with_capacity(bytes.len() * 3 / 2 + 16);
     let mut read_total = 0;
     loop {
-        let (result, read) =
-            decoder.decode_to_string_without_replacement(&bytes[read_total..], &mut text, true);
+        let (result, read) = decoder.decode_to_string_without_replacement(&bytes[read_total..], &mut text, true);
         read_total += read;
         match result {
             encoding_rs::DecoderResult::InputEmpty => return Ok(text),
@@ -176,7 +175,7 @@ pub fn check_rows(text: &str, delimiter: u8, file: &str) -> Result<()> {
             }
             _ => State::Unquoted,
         };
-        if at - row_start > MAX_ROW_BYTES {
+        if at.saturating_sub(row_start) > MAX_ROW_BYTES {
             let quoted = state == State::Quoted;
             let message = if quoted {
                 format!(
@@ -246,7 +245,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.starts_with("x.csv:3: binary data"), "{error}");
-        let zip = decode(b"PK\x03\x04\x14\x00", Encoding::Auto, "x.csv").unwrap_err().to_string();
+        let zip = decode(b"PK\x03\x04\x14\x00", Encoding::Auto, "x.csv")
+            .unwrap_err()
+            .to_string();
         assert!(zip.contains("xlsx"), "{zip}");
     }
 
@@ -261,7 +262,10 @@ mod tests {
         assert!(check_rows("a,b\n\"x\ny\",z\n", b',', "f.csv").is_ok());
         assert!(check_rows("a,b\n5\" screen,\"say \"\"hi\"\"\"\n", b',', "f.csv").is_ok());
         let open = check_rows("a,b\n1,2\n3,\"never closed\n4,5\n", b',', "f.csv").unwrap_err();
-        assert_eq!(open.to_string(), "f.csv:3: a quoted cell is never closed (a `\"` is missing)");
+        assert_eq!(
+            open.to_string(),
+            "f.csv:3: a quoted cell is never closed (a `\"` is missing)"
+        );
         let long = format!("a,b\n1,{}\n", "x".repeat(MAX_ROW_BYTES + 10));
         let error = check_rows(&long, b',', "f.csv").unwrap_err().to_string();
         assert!(error.starts_with("f.csv:2: a row longer than 1 MB"), "{error}");

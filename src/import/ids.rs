@@ -103,13 +103,34 @@ const ENDINGS: &[(&[&str], EntityKind)] = &[
         EntityKind::Platform,
     ),
     (
-        &["研究院", "研究所", "研究中心", "实验室", "科学院", "医院", "研究会", "工程中心"],
+        &[
+            "研究院",
+            "研究所",
+            "研究中心",
+            "实验室",
+            "科学院",
+            "医院",
+            "研究会",
+            "工程中心",
+        ],
         EntityKind::Institute,
     ),
     (&["大学", "学院", "学校", "大學"], EntityKind::University),
     (&["管委会", "委员会", "人民政府", "局", "办公室"], EntityKind::Agency),
     (
-        &["公司", "集团", "厂", "企业", "合伙)", "合伙）", "事务所", "工作室", "株式会社", "商行", "中心"],
+        &[
+            "公司",
+            "集团",
+            "厂",
+            "企业",
+            "合伙)",
+            "合伙）",
+            "事务所",
+            "工作室",
+            "株式会社",
+            "商行",
+            "中心",
+        ],
         EntityKind::Enterprise,
     ),
 ];
@@ -117,9 +138,24 @@ const ENDINGS: &[(&[&str], EntityKind)] = &[
 /// Latin words of names and the kind they say.
 const LATIN_WORDS: &[(&[&str], EntityKind)] = &[
     (&["university", "college"], EntityKind::University),
-    (&["institute", "laboratory", "academy", "hospital"], EntityKind::Institute),
     (
-        &["inc", "ltd", "llc", "gmbh", "corp", "corporation", "co", "company", "limited", "ag", "sa"],
+        &["institute", "laboratory", "academy", "hospital"],
+        EntityKind::Institute,
+    ),
+    (
+        &[
+            "inc",
+            "ltd",
+            "llc",
+            "gmbh",
+            "corp",
+            "corporation",
+            "co",
+            "company",
+            "limited",
+            "ag",
+            "sa",
+        ],
         EntityKind::Enterprise,
     ),
 ];
@@ -127,8 +163,8 @@ const LATIN_WORDS: &[(&[&str], EntityKind)] = &[
 /// Two-character surnames: with them a person's name has up to four
 /// characters.
 const COMPOUND_SURNAMES: &[&str] = &[
-    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐",
-    "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "万俟", "申屠",
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕",
+    "令狐", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "万俟", "申屠",
 ];
 
 /// The kind a name reads as, when it says: its ending (…大学, …研究院,
@@ -180,7 +216,10 @@ mod tests {
         assert_eq!(person_id("张伟", "甲公司"), person_id("张伟", "甲公司"));
         assert_ne!(person_id("张伟", "甲公司"), person_id("张伟", "乙公司"));
         // pinned: ids written by one version are found by the next
-        assert_eq!(person_id("张伟", "甲公司"), "per_auto_".to_string() + &hex(&["person", "张伟", "甲公司"]));
+        assert_eq!(
+            person_id("张伟", "甲公司"),
+            "per_auto_".to_string() + &hex(&["person", "张伟", "甲公司"])
+        );
     }
 
     #[test]

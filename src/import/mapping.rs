@@ -133,7 +133,8 @@ pub struct EntityMapping {
     pub location: Option<Field>,
     /// The column naming the organisation a row's people belong to (its
     /// first name); two people of one name are one person only within one
-    /// organisation. The row's own entity when not set.
+    /// organisation. The row's own name when not set (a registry row is
+    /// the company its legal representative belongs to).
     #[serde(default)]
     pub organisation: Option<String>,
     /// Facts kept in `props`, each under its key.
@@ -450,7 +451,10 @@ impl Mapping {
             if RESERVED_PROPS.contains(&key.as_str()) {
                 return Err(bad(
                     &path,
-                    format!("`{key}` is written by the import itself (reserved: {})", RESERVED_PROPS.join(", ")),
+                    format!(
+                        "`{key}` is written by the import itself (reserved: {})",
+                        RESERVED_PROPS.join(", ")
+                    ),
                 ));
             }
         }
@@ -804,15 +808,26 @@ kinds = "person"
         assert!(syntax.starts_with("bad mapping m.toml:1"), "{syntax}");
         assert!(!syntax.contains('\n'), "{syntax}");
         let kind = error("[entity]\nkind = \"spaceship\"\nname = \"名称\"\n");
-        assert!(kind.contains("key `entity.kind`") && kind.contains("unknown entity kind `spaceship`"), "{kind}");
-        let relation = error("[entity]\nkind = \"patent\"\nname = \"名称\"\n[[relations]]\ncolumn = \"x\"\nrelation = \"partner_of\"\n");
+        assert!(
+            kind.contains("key `entity.kind`") && kind.contains("unknown entity kind `spaceship`"),
+            "{kind}"
+        );
+        let relation = error(
+            "[entity]\nkind = \"patent\"\nname = \"名称\"\n[[relations]]\ncolumn = \"x\"\nrelation = \"partner_of\"\n",
+        );
         assert!(relation.contains("relations[0].relation"), "{relation}");
         let missing = error("[entity]\nkind = \"patent\"\n");
         assert!(missing.contains("missing field `name`"), "{missing}");
         let convert = error("[entity]\nkind = \"patent\"\nname = { column = \"名称\", type = \"datum\" }\n");
-        assert!(convert.contains("entity.name") && convert.contains("unknown type `datum`"), "{convert}");
+        assert!(
+            convert.contains("entity.name") && convert.contains("unknown type `datum`"),
+            "{convert}"
+        );
         let reserved = error("[entity]\nkind = \"patent\"\nname = \"名称\"\nprops.source = \"来源\"\n");
-        assert!(reserved.contains("entity.props.source") && reserved.contains("reserved"), "{reserved}");
+        assert!(
+            reserved.contains("entity.props.source") && reserved.contains("reserved"),
+            "{reserved}"
+        );
         let document = error("[entity]\nkind = \"document\"\nname = \"名称\"\n");
         assert!(document.contains("entity.kind"), "{document}");
     }
@@ -825,7 +840,10 @@ kinds = "person"
         )
         .unwrap();
         assert_eq!(mapping.relations[0].missing(), Missing::Guess);
-        assert_eq!(mapping.relations[0].kinds, vec![EntityKind::Enterprise, EntityKind::University]);
+        assert_eq!(
+            mapping.relations[0].kinds,
+            vec![EntityKind::Enterprise, EntityKind::University]
+        );
         assert_eq!(mapping.relations[1].missing(), Missing::Skip);
         assert_eq!(mapping.relations[1].from_end(), End::Row);
     }

@@ -133,6 +133,8 @@ pub struct ImportReport {
     /// The first change of each operation and kind, to show what is
     /// written.
     pub sample: Vec<Change>,
+    /// The names of the entities the sample's relations link, by id.
+    pub names: BTreeMap<String, String>,
     pub dry_run: bool,
     /// What was written: `null` for a dry run, or an import refused for
     /// its bad rows.
@@ -140,10 +142,11 @@ pub struct ImportReport {
 }
 
 impl ImportPlan {
-    /// The report of this plan, with up to `sample` changes shown.
-    pub fn report(&self, sample: usize, dry_run: bool) -> ImportReport {
+    /// The report of this plan, with up to `sample` changes shown (the
+    /// entities they link named from the plan, or else from `graph`).
+    pub fn report(&self, graph: &KnowledgeGraph, sample: usize, dry_run: bool) -> ImportReport {
         let mut seen = std::collections::HashSet::new();
-        let shown = self
+        let shown: Vec<Change> = self
             .changes
             .iter()
             .filter(|change| {
@@ -157,6 +160,25 @@ impl ImportPlan {
             .take(sample)
             .cloned()
             .collect();
+        let mut names = BTreeMap::new();
+        for change in &shown {
+            if let Change::PutRelation { relation } = change {
+                names.insert(relation.from.clone(), String::new());
+                names.insert(relation.to.clone(), String::new());
+            }
+        }
+        for change in &self.changes {
+            if let Change::PutEntity { entity } = change {
+                if let Some(name) = names.get_mut(&entity.id) {
+                    name.clone_from(&entity.name);
+                }
+            }
+        }
+        for (id, name) in names.iter_mut().filter(|(_, name)| name.is_empty()) {
+            if let Some(position) = graph.position_of_id(id) {
+                *name = graph.entity_at(position).name.to_string();
+            }
+        }
         ImportReport {
             file: self.file.clone(),
             encoding: self.encoding,
@@ -166,6 +188,7 @@ impl ImportPlan {
             counts: self.counts.clone(),
             changes: self.changes.len(),
             sample: shown,
+            names,
             dry_run,
             written: None,
         }
@@ -217,13 +240,16 @@ pub fn plan(csv: &CsvInput, mapping: &Mapping, graph: &KnowledgeGraph) -> Result
     let header: Vec<String> = record.iter().map(|name| clean_header(name).to_string()).collect();
     let layout = Layout::new(mapping, &header, &csv.file)?;
     let mut planner = Planner::new(graph, mapping, &layout, &csv.file);
+    let mut lines = LineCounter::new(decoded.text.as_bytes());
     loop {
-        let line = reader.position().line() as usize;
         match reader.read_record(&mut record) {
-            Ok(true) => planner.row(&record, line),
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| lines.line_of(p.byte() as usize));
+                planner.row(&record, line);
+            }
             Ok(false) => break,
             Err(error) => {
-                let line = error.position().map_or(line, |p| p.line() as usize);
+                let line = error.position().map_or(0, |p| lines.line_of(p.byte() as usize));
                 return Err(bad_file(line, error.to_string()));
             }
         }
@@ -238,6 +264,42 @@ pub fn plan(csv: &CsvInput, mapping: &Mapping, graph: &KnowledgeGraph) -> Result
         "import planned"
     );
     Ok(plan)
+}
+
+/// Line numbers of record starts, counted as the records come (the `csv`
+/// crate's own count is one short after a `\r\n` line end, and its byte
+/// offset of a record may point at the end of the line before it).
+struct LineCounter<'t> {
+    text: &'t [u8],
+    counted_to: usize,
+    line: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t [u8]) -> Self {
+        LineCounter {
+            text,
+            counted_to: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record starting at byte `offset` (offsets
+    /// asked for in increasing order).
+    fn line_of(&mut self, offset: usize) -> usize {
+        let mut start = offset.min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > self.counted_to {
+            self.line += self.text[self.counted_to..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.counted_to = start;
+        }
+        self.line
+    }
 }
 
 /// A mapping field placed on the header: the column's position.
@@ -280,21 +342,24 @@ impl<'m> Layout<'m> {
         }
         for (key, column) in mapping.columns() {
             let wanted = clean_header(column);
-            let message = match positions.get(wanted).map(Vec::as_slice) {
-                Some([_]) => continue,
-                Some(several) => format!(
+            let message =
+                match positions.get(wanted).map(Vec::as_slice) {
+                    Some([_]) => continue,
+                    Some(several) => {
+                        format!(
                     "column `{wanted}` is in the header of {csv_file} {} times (columns {}): rename all but one",
                     several.len(),
                     several.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
-                ),
-                None => {
-                    let named: Vec<&str> = header.iter().map(String::as_str).filter(|n| !n.is_empty()).collect();
-                    format!(
-                        "column `{wanted}` is not in the header of {csv_file} (its columns: {})",
-                        named.join(", ")
-                    )
-                }
-            };
+                )
+                    }
+                    None => {
+                        let named: Vec<&str> = header.iter().map(String::as_str).filter(|n| !n.is_empty()).collect();
+                        format!(
+                            "column `{wanted}` is not in the header of {csv_file} (its columns: {})",
+                            named.join(", ")
+                        )
+                    }
+                };
             return Err(Error::InvalidMapping {
                 file: mapping.file.clone(),
                 line: 0,
@@ -321,7 +386,11 @@ impl<'m> Layout<'m> {
             industry: entity.industry.as_ref().map(placed),
             location: entity.location.as_ref().map(placed),
             organisation: entity.organisation.as_deref().map(at),
-            props: entity.props.iter().map(|(key, field)| (key.as_str(), placed(field))).collect(),
+            props: entity
+                .props
+                .iter()
+                .map(|(key, field)| (key.as_str(), placed(field)))
+                .collect(),
             relations: mapping
                 .relations
                 .iter()
@@ -472,10 +541,7 @@ impl<'a> Planner<'a> {
             return;
         }
         self.rows += 1;
-        let mut row = Row {
-            line,
-            ..Row::default()
-        };
+        let mut row = Row { line, ..Row::default() };
         let width = self.layout.header.len();
         if record.len() > width && record.iter().skip(width).any(|cell| !cell.trim().is_empty()) {
             row.problem(
@@ -514,9 +580,13 @@ impl<'a> Planner<'a> {
         let organisation = self
             .layout
             .organisation
-            .and_then(|index| split_values(cell(record, index), self.separators).first().map(|s| clean_name(s)))
+            .and_then(|index| {
+                split_values(cell(record, index), self.separators)
+                    .first()
+                    .map(|s| clean_name(s))
+            })
             .filter(|name| !name.is_empty())
-            .unwrap_or_else(|| entity.id.clone());
+            .unwrap_or_else(|| clean_name(cell(record, self.layout.name.index)));
         let row_id = entity.id.clone();
         for relation in &self.layout.relations {
             self.row_relations(record, relation, &row_id, &organisation, row)?;
@@ -533,9 +603,17 @@ impl<'a> Planner<'a> {
             (KindSpec::Column { values, .. }, Some(index)) => {
                 let text = cell(record, index);
                 let column = Some(layout.column_name(index));
-                match values.get(text).copied().map(Ok).unwrap_or_else(|| text.parse::<EntityKind>()) {
+                match values
+                    .get(text)
+                    .copied()
+                    .map(Ok)
+                    .unwrap_or_else(|| text.parse::<EntityKind>())
+                {
                     Ok(EntityKind::Document) => {
-                        row.problem(column, "`document` rows are not imported (articles go through `ingest`)");
+                        row.problem(
+                            column,
+                            "`document` rows are not imported (articles go through `ingest`)",
+                        );
                         None
                     }
                     Ok(kind) => Some(kind),
@@ -768,7 +846,12 @@ impl<'a> Planner<'a> {
             });
         }
         let key = normalize(name.trim());
-        let planned = self.names.get(&key).into_iter().flatten().map(|&slot| &self.entities[slot]);
+        let planned = self
+            .names
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|&slot| &self.entities[slot]);
         let staged = row
             .entities
             .iter()
@@ -989,17 +1072,29 @@ impl<'a> Planner<'a> {
         };
         let text = cell(record, placed.index);
         if text.is_empty() && placed.field.required {
-            row.problem(Some(self.layout.column_name(placed.index)), "empty: this column is required");
+            row.problem(
+                Some(self.layout.column_name(placed.index)),
+                "empty: this column is required",
+            );
         }
         text.to_string()
     }
 
     /// The values of a field that may list several (split unless the
     /// field says not to, when `split_by_default`).
-    fn cell_values(&self, record: &csv::StringRecord, placed: &Placed, split_by_default: bool, row: &mut Row) -> Vec<String> {
+    fn cell_values(
+        &self,
+        record: &csv::StringRecord,
+        placed: &Placed,
+        split_by_default: bool,
+        row: &mut Row,
+    ) -> Vec<String> {
         let text = cell(record, placed.index);
         if text.is_empty() && placed.field.required {
-            row.problem(Some(self.layout.column_name(placed.index)), "empty: this column is required");
+            row.problem(
+                Some(self.layout.column_name(placed.index)),
+                "empty: this column is required",
+            );
         }
         let split = placed.field.split.unwrap_or(split_by_default) || placed.field.convert == Convert::List;
         if split {
@@ -1014,7 +1109,14 @@ impl<'a> Planner<'a> {
 
     /// Puts a prop's value under `key` (an amount's unit under
     /// `key_unit`); an empty cell puts nothing.
-    fn prop(&self, record: &csv::StringRecord, key: &str, placed: &Placed, props: &mut Map<String, Value>, row: &mut Row) {
+    fn prop(
+        &self,
+        record: &csv::StringRecord,
+        key: &str,
+        placed: &Placed,
+        props: &mut Map<String, Value>,
+        row: &mut Row,
+    ) {
         let field = placed.field;
         let column = self.layout.column_name(placed.index);
         let text = cell(record, placed.index);
@@ -1119,18 +1221,21 @@ impl<'a> Planner<'a> {
                     if !planned.in_graph && planned.entity.props.contains_key("auto") {
                         counts.auto_created += 1;
                     }
-                    let count = counts.entities.entry(planned.entity.kind.as_str().to_string()).or_default();
+                    let count = counts
+                        .entities
+                        .entry(planned.entity.kind.as_str().to_string())
+                        .or_default();
                     if planned.in_graph {
                         count.updated += 1;
                     } else {
                         count.new += 1;
                     }
-                    changes.push(Change::PutEntity {
-                        entity: planned.entity,
-                    });
+                    changes.push(Change::PutEntity { entity: planned.entity });
                 }
                 Item::Relation(slot) => {
-                    let Some(planned) = relations[slot].take() else { continue };
+                    let Some(planned) = relations[slot].take() else {
+                        continue;
+                    };
                     let relation = planned.relation;
                     let stored = self
                         .graph
@@ -1212,7 +1317,8 @@ struct RowValues {
 /// as an alias), profile, industries, location and props, and loses
 /// `auto`. Any other (curated, or written through the API) is completed:
 /// empty fields filled, aliases, industries and props it lacks added, its
-/// own kept; `import_source` says which row completed it.
+/// own kept; `import_source` says which row completed it, when the row
+/// added anything.
 fn merged(mut existing: Entity, row: RowValues, source: &str) -> Entity {
     let add_all = |list: &mut Vec<String>, values: Vec<String>| {
         for value in values {
@@ -1221,8 +1327,7 @@ fn merged(mut existing: Entity, row: RowValues, source: &str) -> Entity {
             }
         }
     };
-    let imported = existing.props.contains_key("source");
-    if imported {
+    if existing.props.contains_key("source") {
         if row.name != existing.name {
             let old = std::mem::replace(&mut existing.name, row.name);
             add_all(&mut existing.aliases, vec![old]);
@@ -1239,8 +1344,11 @@ fn merged(mut existing: Entity, row: RowValues, source: &str) -> Entity {
         }
         existing.props.remove("auto");
         existing.props.extend(row.props);
-        existing.props.insert("source".into(), Value::String(source.to_string()));
+        existing
+            .props
+            .insert("source".into(), Value::String(source.to_string()));
     } else {
+        let before = existing.clone();
         if row.name != existing.name {
             add_all(&mut existing.aliases, vec![row.name]);
         }
@@ -1255,9 +1363,12 @@ fn merged(mut existing: Entity, row: RowValues, source: &str) -> Entity {
         for (key, value) in row.props {
             existing.props.entry(key).or_insert(value);
         }
-        existing
-            .props
-            .insert("import_source".into(), Value::String(source.to_string()));
+        existing.aliases.retain(|alias| *alias != existing.name);
+        if existing != before {
+            existing
+                .props
+                .insert("import_source".into(), Value::String(source.to_string()));
+        }
     }
     existing.aliases.retain(|alias| *alias != existing.name);
     existing
@@ -1265,23 +1376,30 @@ fn merged(mut existing: Entity, row: RowValues, source: &str) -> Entity {
 
 /// The graph's relation `stored` with what a row says of it: replaced when
 /// an import wrote it, completed otherwise (its date, amount, props and
-/// evidence kept; what it lacks filled; `import_source` added).
-fn merged_relation(mut stored: Relation, row: Relation) -> Relation {
+/// evidence kept; what it lacks filled; `import_source` added when the row
+/// filled anything).
+fn merged_relation(stored: Relation, mut row: Relation) -> Relation {
     if stored.props.contains_key("source") {
         return row;
     }
-    if stored.since.is_none() {
-        stored.since = row.since;
+    let source = row.props.remove("source");
+    let mut merged = stored.clone();
+    if merged.since.is_none() {
+        merged.since = row.since;
     }
-    if stored.amount.is_none() {
-        stored.amount = row.amount;
-        stored.unit = row.unit;
+    if merged.amount.is_none() {
+        merged.amount = row.amount;
+        merged.unit = row.unit;
     }
     for (key, value) in row.props {
-        let key = if key == "source" { "import_source".to_string() } else { key };
-        stored.props.entry(key).or_insert(value);
+        merged.props.entry(key).or_insert(value);
     }
-    stored
+    if merged != stored {
+        if let Some(source) = source {
+            merged.props.insert("import_source".into(), source);
+        }
+    }
+    merged
 }
 
 #[cfg(test)]

@@ -47,18 +47,23 @@ pub fn parse_date(cell: &str) -> Result<String, String> {
     } else if let Some(serial) = date.strip_suffix(".0").filter(|d| d.len() == 5) {
         excel_serial(serial).ok_or_else(bad)?
     } else {
-        let parts: Vec<&str> = date
-            .trim_end_matches('日')
-            .split(['-', '/', '.', '年', '月'])
-            .collect();
+        let parts: Vec<&str> = date.trim_end_matches('日').split(['-', '/', '.', '年', '月']).collect();
         let parts: Vec<&str> = match parts.as_slice() {
             // `2021年3月` splits into ["2021", "3", ""]
             [head @ .., ""] if !head.is_empty() => head.to_vec(),
             _ => parts,
         };
         let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-        let year = |part: &str| (part.len() == 4 && digits(part)).then(|| part.to_string()).ok_or_else(bad);
-        let two = |part: &str| (part.len() <= 2 && digits(part)).then(|| format!("{part:0>2}")).ok_or_else(bad);
+        let year = |part: &str| {
+            (part.len() == 4 && digits(part))
+                .then(|| part.to_string())
+                .ok_or_else(bad)
+        };
+        let two = |part: &str| {
+            (part.len() <= 2 && digits(part))
+                .then(|| format!("{part:0>2}"))
+                .ok_or_else(bad)
+        };
         match parts.as_slice() {
             [y] => year(y)?,
             [y, m] => format!("{}-{}", year(y)?, two(m)?),
@@ -86,21 +91,32 @@ fn excel_serial(digits: &str) -> Option<String> {
 /// Reads a number cell: digits with an optional sign, decimal point and
 /// thousands separators (`1,234.5`), full-width digits allowed.
 pub fn parse_number(cell: &str) -> Result<f64, String> {
-    let text: String = half_width(cell.trim()).chars().filter(|c| !matches!(c, ',' | ' ')).collect();
+    let text: String = half_width(cell.trim())
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' '))
+        .collect();
     text.parse::<f64>()
         .ok()
         .filter(|n| n.is_finite() && !text.is_empty() && !text.contains(['e', 'E', 'i', 'n', 'N']))
-        .ok_or_else(|| format!("bad number \"{}\", expected digits such as 1234 or 1,234.5", cell.trim()))
+        .ok_or_else(|| {
+            format!(
+                "bad number \"{}\", expected digits such as 1234 or 1,234.5",
+                cell.trim()
+            )
+        })
 }
 
 /// Reads a whole-number cell.
 pub fn parse_integer(cell: &str) -> Result<i64, String> {
-    let number = parse_number(cell)
-        .map_err(|_| format!("bad whole number \"{}\", expected digits such as 12", cell.trim()))?;
+    let number =
+        parse_number(cell).map_err(|_| format!("bad whole number \"{}\", expected digits such as 12", cell.trim()))?;
     if number.fract() == 0.0 && number.abs() < 9.0e15 {
         Ok(number as i64)
     } else {
-        Err(format!("bad whole number \"{}\", expected digits such as 12", cell.trim()))
+        Err(format!(
+            "bad whole number \"{}\", expected digits such as 12",
+            cell.trim()
+        ))
     }
 }
 
@@ -225,7 +241,16 @@ mod tests {
 
     #[test]
     fn impossible_dates_say_what_is_expected() {
-        for cell in ["2021/13/01", "2023-02-29", "21/3/5", "三月五日", "", "2021-3-5-1", "123", "2021/003/1"] {
+        for cell in [
+            "2021/13/01",
+            "2023-02-29",
+            "21/3/5",
+            "三月五日",
+            "",
+            "2021-3-5-1",
+            "123",
+            "2021/003/1",
+        ] {
             let error = parse_date(cell).unwrap_err();
             assert!(error.starts_with(&format!("bad date \"{cell}\"")), "{error}");
             assert!(error.contains("expected a date such as"), "{error}");
@@ -247,7 +272,11 @@ mod tests {
             ("(人民币)100万元", 100.0, Some("万元")),
             ("3000000元", 3_000_000.0, Some("元")),
         ] {
-            assert_eq!(parse_amount(cell, None), Ok((number, unit.map(str::to_string))), "{cell}");
+            assert_eq!(
+                parse_amount(cell, None),
+                Ok((number, unit.map(str::to_string))),
+                "{cell}"
+            );
         }
         assert_eq!(parse_amount("300", Some("万元")), Ok((300.0, Some("万元".to_string()))));
     }
@@ -270,11 +299,17 @@ mod tests {
     #[test]
     fn multi_valued_cells_split_on_any_separator() {
         assert_eq!(
-            split_values("张伟；李娜;王强、赵敏,周杰，吴昊", super::super::mapping::DEFAULT_SEPARATORS),
+            split_values(
+                "张伟；李娜;王强、赵敏,周杰，吴昊",
+                super::super::mapping::DEFAULT_SEPARATORS
+            ),
             vec!["张伟", "李娜", "王强", "赵敏", "周杰", "吴昊"]
         );
         assert_eq!(split_values(" 张伟 ；；　李娜 ", "；"), vec!["张伟", "李娜"]);
-        assert_eq!(split_values("A61B 5/00; G06N 3/08", ";"), vec!["A61B 5/00", "G06N 3/08"]);
+        assert_eq!(
+            split_values("A61B 5/00; G06N 3/08", ";"),
+            vec!["A61B 5/00", "G06N 3/08"]
+        );
         assert_eq!(split_values("  ", "；"), Vec::<&str>::new());
         assert_eq!(split_values("a;b", ""), vec!["a;b"]);
     }

@@ -75,7 +75,13 @@ pub fn import(
         receipt.created += written.changes.iter().filter(|done| done.created).count();
         receipt.pending_changes = written.pending_changes;
         receipt.compacted = written.compacted;
-        tracing::debug!(batch = receipt.batches, changes = size, written = receipt.changes, total, "batch written");
+        tracing::debug!(
+            batch = receipt.batches,
+            changes = size,
+            written = receipt.changes,
+            total,
+            "batch written"
+        );
         progress(receipt.changes, total);
     }
     receipt.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -93,7 +99,10 @@ pub fn import(
 /// the JSON around them).
 fn approximate_bytes(change: &Change) -> usize {
     let props = |props: &serde_json::Map<String, serde_json::Value>| {
-        props.iter().map(|(key, value)| key.len() + value.to_string().len() + 4).sum::<usize>()
+        props
+            .iter()
+            .map(|(key, value)| key.len() + value.to_string().len() + 4)
+            .sum::<usize>()
     };
     128 + match change {
         Change::PutEntity { entity } => {
@@ -110,7 +119,11 @@ fn approximate_bytes(change: &Change) -> usize {
                 + relation.since.as_ref().map_or(0, String::len)
                 + relation.unit.as_ref().map_or(0, String::len)
                 + props(&relation.props)
-                + relation.evidence.iter().map(|e| e.doc.len() + e.quote.len() + 16).sum::<usize>()
+                + relation
+                    .evidence
+                    .iter()
+                    .map(|e| e.doc.len() + e.quote.len() + 16)
+                    .sum::<usize>()
         }
         Change::PutDocument { document } => document.title.len() + document.text.len() + document.id.len(),
         Change::DeleteEntity { id } => id.len(),
