@@ -87,6 +87,40 @@ pub enum Error {
     /// A binary snapshot or manifest could not be encoded or decoded.
     #[error("serialization error: {0}")]
     Serialization(String),
+
+    /// An import's mapping file cannot be used: its TOML, an unknown key or
+    /// value, or a column the spreadsheet lacks.
+    #[error("bad mapping {file}{}{}: {message}", at_line(*.line), .key.as_ref().map(|key| format!(", key `{key}`")).unwrap_or_default())]
+    InvalidMapping {
+        file: String,
+        /// 1-based line in the mapping, 0 when unknown.
+        line: usize,
+        key: Option<String>,
+        message: String,
+    },
+
+    /// A spreadsheet that cannot be read as a table of text (binary data,
+    /// an unclosed quote, a line far too long).
+    #[error("{file}{}: {message}", at_line(*.line))]
+    InvalidCsv {
+        file: String,
+        /// 1-based line, 0 for the whole file.
+        line: usize,
+        message: String,
+    },
+
+    /// An import with bad rows, which wrote nothing.
+    #[error("{file}: {bad_rows} of {rows} row(s) are bad, nothing written (fix them, or pass --skip-bad to write the others)")]
+    InvalidRows { file: String, rows: usize, bad_rows: usize },
+}
+
+/// `:line`, or nothing for line 0.
+fn at_line(line: usize) -> String {
+    if line > 0 {
+        format!(":{line}")
+    } else {
+        String::new()
+    }
 }
 
 /// The library's result type.
@@ -155,6 +189,9 @@ impl Error {
             Error::IndexBusy { .. } => "index_busy",
             Error::IndexReplaced { .. } => "index_replaced",
             Error::WritesStopped { .. } => "writes_stopped",
+            Error::InvalidMapping { .. } => "invalid_mapping",
+            Error::InvalidCsv { .. } => "invalid_csv",
+            Error::InvalidRows { .. } => "invalid_rows",
             Error::Io { .. } | Error::Tantivy(_) | Error::Serialization(_) => "internal",
         }
     }
@@ -166,7 +203,10 @@ impl Error {
             | Error::InvalidQuery { .. }
             | Error::InvalidParameter { .. }
             | Error::AmbiguousName { .. }
-            | Error::CorpusMissing { .. } => 400,
+            | Error::CorpusMissing { .. }
+            | Error::InvalidMapping { .. }
+            | Error::InvalidCsv { .. }
+            | Error::InvalidRows { .. } => 400,
             Error::EntityNotFound { .. } | Error::RelationNotFound { .. } => 404,
             Error::NameTaken { .. } => 409,
             Error::BudgetExceeded { .. } => 422,

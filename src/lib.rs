@@ -13,9 +13,13 @@
 //!    [`graph`], and swaps the new generation into the index directory;
 //! 3. [`Engine::open`] loads a generation and answers searches, entity views,
 //!    neighbourhoods and paths, for the [`cli`] and the HTTP [`api`] alike.
+//! 4. [`import`] reads spreadsheets (registry exports, patent lists)
+//!    through a mapping into changes, linked to the graph's entities, and
+//!    writes them through the engine.
 //!
 //! The layers point one way: [`model`] → [`text`] and [`corpus`] →
-//! [`search`] | [`graph`] → [`store`] → [`Engine`] → [`api`] | [`cli`].
+//! [`search`] | [`graph`] → [`store`] → [`Engine`] → [`import`] → [`api`] |
+//! [`cli`].
 //!
 //! ## The graph as a petgraph graph
 //!
@@ -53,6 +57,7 @@ mod error;
 pub mod export;
 pub mod graph;
 mod heap;
+pub mod import;
 pub mod ingest;
 pub mod model;
 pub mod params;

@@ -12,6 +12,8 @@
 //! - `writes`: changes through the API, the token, restarts and rebuilds;
 //! - `write_rules`: writes held to the corpus rules, nothing existing broken;
 //! - `export`: GraphML and Neo4j CSV read back;
+//! - `import`: spreadsheets (UTF-8 with BOM, GBK) through the sample
+//!   mappings: linked, idempotent, bad rows by line and column;
 //! - `petgraph_view`: petgraph's algorithms on the served graph agree with the
 //!   engine's own answers.
 
@@ -24,6 +26,7 @@ mod corpus;
 mod export;
 mod graph;
 mod http;
+mod import;
 mod petgraph_view;
 mod questions;
 mod relevance;

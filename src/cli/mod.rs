@@ -72,6 +72,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Import a spreadsheet (CSV) of enterprises, patents… as a mapping file says.
+    #[command(long_about = IMPORT_HELP)]
+    Import(ImportArgs),
     /// Write the graph for other tools: GraphML, or CSV for neo4j-admin import.
     Export {
         /// `graphml` (one innograph.graphml) or `neo4j` (nodes.csv and relationships.csv).
@@ -84,6 +87,49 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The long help of `import`.
+const IMPORT_HELP: &str = "Import a spreadsheet (CSV) of enterprises, patents… as a mapping file says.
+
+The mapping (TOML) says which column feeds which field of the entity each \
+row is, and which columns name the entities it is linked to (applicants, \
+inventors, a legal representative, assignees); corpus/mappings/ has worked \
+examples. Names resolve to the graph's entities by name or alias; a name \
+several entities share is a bad row unless the column's kinds pick one; \
+other names become new entities marked auto.
+
+Every row is checked before anything is written: by default one bad row \
+writes nothing (exit 2, each problem listed by line and column); \
+--skip-bad writes the good rows. Changes are written in batches, each whole \
+or not at all. Ids are made from the data (a credit code, an application \
+number, a hash of a name), so importing a file again changes nothing, and \
+an import that was interrupted is finished by running it again.";
+
+/// The arguments of `import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The spreadsheet, saved as CSV (UTF-8 with or without BOM, or GBK/GB18030).
+    #[arg(long, value_name = "FILE")]
+    pub csv: PathBuf,
+    /// The mapping file (TOML): which column feeds which field.
+    #[arg(long, value_name = "MAP.toml")]
+    pub mapping: PathBuf,
+    /// The CSV's text encoding, instead of the mapping's (auto: UTF-8 when it is valid UTF-8, else GB18030).
+    #[arg(long, value_enum)]
+    pub encoding: Option<crate::import::Encoding>,
+    /// Write the good rows and list the bad ones, instead of writing nothing when a row is bad.
+    #[arg(long)]
+    pub skip_bad: bool,
+    /// Show what would be written (counts by kind, the first records) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Changes written per batch; each batch is written whole or not at all.
+    #[arg(long, value_name = "N", default_value_t = crate::import::DEFAULT_CHUNK, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub chunk: usize,
+    /// Print the report (and what was written) as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl Cli {
@@ -218,6 +264,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             force,
         } => generate(entities, out, seed, force),
         Command::Export { format, out, json } => export(index, format, &out, json),
+        Command::Import(args) => import(index, args),
         Command::Query(query) => {
             let positional = query.positional_names();
             answer(&open(index)?, *query).map_err(|error| as_typed(error, positional))
@@ -318,6 +365,74 @@ fn answer(engine: &Engine, command: QueryCommand) -> anyhow::Result<()> {
             print(json, &stats, || output::stats(&stats))
         }
     }
+}
+
+/// Changes a dry run or report shows.
+const IMPORT_SAMPLE: usize = 8;
+
+/// Plans the import of a spreadsheet, prints the plan, and writes it
+/// unless it is a dry run or has bad rows (without `--skip-bad`).
+fn import(index: &Path, args: ImportArgs) -> anyhow::Result<()> {
+    for (flag, path) in [("csv", &args.csv), ("mapping", &args.mapping)] {
+        if !path.is_file() {
+            return Err(crate::Error::invalid_parameter(
+                &format!("--{flag}"),
+                format!("no file at `{}`", path.display()),
+            )
+            .into());
+        }
+    }
+    let mapping = crate::import::Mapping::read(&args.mapping)?;
+    let csv = crate::import::CsvInput::read(&args.csv, args.encoding)?;
+    let engine = open(index)?;
+    let graph = engine.graph();
+    let plan = crate::import::plan(&csv, &mapping, &graph)?;
+    let mut report = plan.report(&graph, IMPORT_SAMPLE, args.dry_run);
+    drop(graph);
+    let refused = plan.bad_rows > 0 && !args.skip_bad;
+    if args.dry_run || refused || plan.changes.is_empty() {
+        print(args.json, &report, || output::import(&report))?;
+        if refused {
+            return Err(crate::Error::InvalidRows {
+                file: plan.file,
+                rows: plan.rows,
+                bad_rows: plan.bad_rows,
+            }
+            .into());
+        }
+        return Ok(());
+    }
+    // one snapshot at the end of a large import, rather than one every
+    // few thousand changes
+    let compact_after = (engine.pending_changes() + plan.changes.len()).max(crate::COMPACT_AFTER);
+    let engine = engine.compacting_after(compact_after);
+    let bar = indicatif::ProgressBar::new(plan.changes.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("importing [{bar:40}] {pos}/{len} changes {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let file = plan.file.clone();
+    let mut written_so_far = 0;
+    let result = crate::import::import(&engine, plan, args.chunk, &mut |done, _| {
+        written_so_far = done;
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let receipt = result.with_context(|| {
+        format!(
+            "importing {file}: {written_so_far} change(s) were written before this; running the import again finishes it"
+        )
+    })?;
+    report.written = Some(receipt);
+    print(args.json, &report, || output::import(&report))?;
+    if report.bad_rows > 0 {
+        eprintln!(
+            "warning: {}: {} bad row(s) skipped (listed above), the other rows written",
+            report.file, report.bad_rows
+        );
+    }
+    Ok(())
 }
 
 /// Writes the graph of the live generation (its snapshot and the changes

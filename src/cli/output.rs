@@ -433,3 +433,109 @@ pub(super) fn export(summary: &crate::export::ExportSummary, format: crate::expo
     }
     out
 }
+
+/// Problems an import report lists before "…and N more".
+const IMPORT_PROBLEMS_SHOWN: usize = 20;
+
+pub(super) fn import(report: &crate::import::ImportReport) -> String {
+    let mut out = String::new();
+    if !report.problems.is_empty() {
+        let bad = if report.written.is_some() || report.dry_run {
+            "skipped"
+        } else {
+            "nothing written"
+        };
+        let _ = writeln!(
+            out,
+            "{} problem(s) in {} bad row(s) ({bad}):",
+            report.problems.len(),
+            report.bad_rows
+        );
+        for problem in report.problems.iter().take(IMPORT_PROBLEMS_SHOWN) {
+            let _ = writeln!(out, "  {problem}");
+        }
+        if report.problems.len() > IMPORT_PROBLEMS_SHOWN {
+            let _ = writeln!(out, "  …and {} more", report.problems.len() - IMPORT_PROBLEMS_SHOWN);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} ({}): {} row(s), {} bad",
+        report.file, report.encoding, report.rows, report.bad_rows
+    );
+    let counts = &report.counts;
+    let line = |counts: &std::collections::BTreeMap<String, crate::import::KindCount>| {
+        counts
+            .iter()
+            .map(|(kind, count)| match (count.new, count.updated) {
+                (new, 0) => format!("{kind} {new} new"),
+                (0, updated) => format!("{kind} {updated} updated"),
+                (new, updated) => format!("{kind} {new} new, {updated} updated"),
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let verb = match (&report.written, report.dry_run) {
+        (Some(_), _) => "wrote",
+        (None, true) => "would write (dry run)",
+        (None, false) if report.bad_rows > 0 => "would write once the bad rows are fixed",
+        (None, false) => "wrote",
+    };
+    let _ = writeln!(out, "{verb}: {} change(s)", report.changes);
+    if !counts.entities.is_empty() {
+        let _ = writeln!(out, "  entities:  {}", line(&counts.entities));
+    }
+    if !counts.relations.is_empty() {
+        let _ = writeln!(out, "  relations: {}", line(&counts.relations));
+    }
+    let _ = writeln!(
+        out,
+        "  names linked to existing entities: {}; entities made for new names (auto): {}; left unlinked: {}; already as the rows say: {}",
+        counts.linked, counts.auto_created, counts.skipped_names, counts.unchanged
+    );
+    if !report.sample.is_empty() {
+        let _ = writeln!(out, "first records:");
+        let named = |id: &str| match report.names.get(id).filter(|name| !name.is_empty()) {
+            Some(name) => format!("{name} ({id})"),
+            None => id.to_string(),
+        };
+        for change in &report.sample {
+            match change {
+                crate::model::Change::PutEntity { entity } => {
+                    let _ = write!(out, "  [{}] {}  {}", entity.kind.label(), entity.name, entity.id);
+                    if !entity.aliases.is_empty() {
+                        let _ = write!(out, "  aka {}", entity.aliases.join("、"));
+                    }
+                    out.push('\n');
+                }
+                crate::model::Change::PutRelation { relation } => {
+                    let _ = write!(
+                        out,
+                        "  {} —{}→ {}",
+                        named(&relation.from),
+                        relation.kind.label(),
+                        named(&relation.to)
+                    );
+                    if let Some(since) = &relation.since {
+                        let _ = write!(out, "  since {since}");
+                    }
+                    out.push('\n');
+                }
+                _ => {}
+            }
+        }
+    }
+    if let Some(written) = &report.written {
+        let _ = writeln!(
+            out,
+            "written in {} batch(es), {:.1} s; {} change(s) in the log since the last snapshot{}",
+            written.batches,
+            written.elapsed_ms as f64 / 1000.0,
+            written.pending_changes,
+            if written.compacted { " (snapshot taken)" } else { "" }
+        );
+    } else if report.changes == 0 && report.bad_rows == 0 {
+        let _ = writeln!(out, "nothing to write: the graph already holds every row as it is");
+    }
+    out.trim_end().to_string()
+}

@@ -8,7 +8,9 @@
 //! - any other `*.md` / `*.txt`: one article, its first line the title, its id
 //!   the path without extension;
 //! - `README.md`, `truth*` files (ground truth of synthetic corpora, read by
-//!   evaluations only), hidden files and other extensions are ignored.
+//!   evaluations only), hidden files, anything under a `mappings/` folder
+//!   (spreadsheet import mappings and their samples, read by `import`
+//!   only) and other extensions are ignored.
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -23,6 +25,10 @@ use crate::{Error, Result};
 
 /// Name of the folder (at any depth) whose files are domain dictionaries.
 pub const DOMAIN_DICTIONARY_DIR: &str = "dict";
+
+/// Name of the folder (at any depth) of spreadsheet import mappings and
+/// samples, which a build does not read.
+pub const MAPPINGS_DIR: &str = "mappings";
 
 /// A validated corpus.
 #[derive(Debug, Clone, Default)]
@@ -50,10 +56,15 @@ fn classify(relative: &Path) -> Option<FileRole> {
     if name.starts_with('.') || name.eq_ignore_ascii_case("readme.md") || name.starts_with("truth") {
         return None;
     }
-    let in_dictionary_dir = relative
-        .parent()
-        .map(|parent| parent.components().any(|c| c.as_os_str() == DOMAIN_DICTIONARY_DIR))
-        .unwrap_or(false);
+    let in_folder = |folder: &str| {
+        relative
+            .parent()
+            .is_some_and(|parent| parent.components().any(|c| c.as_os_str() == folder))
+    };
+    if in_folder(MAPPINGS_DIR) {
+        return None;
+    }
+    let in_dictionary_dir = in_folder(DOMAIN_DICTIONARY_DIR);
     if in_dictionary_dir {
         return Some(FileRole::Dictionary);
     }
@@ -540,6 +551,9 @@ mod tests {
         );
         write(dir.path(), "dict/words.txt", "光合固碳 10 n\n# comment\n");
         write(dir.path(), "README.md", "ignored");
+        write(dir.path(), "mappings/registry.toml", "[entity]");
+        write(dir.path(), "mappings/notes.md", "# 导入说明\n不是文章");
+        write(dir.path(), "mappings/sample.csv", "企业名称\n甲");
         let corpus = load(dir.path()).unwrap();
         assert_eq!(corpus.entities.len(), 2);
         assert_eq!(corpus.relations.len(), 1);

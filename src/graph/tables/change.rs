@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::{split_entity, KnowledgeGraph, PlacedRelation};
 use crate::graph::adjacency::Renumbering;
 use crate::graph::numbering::{entity_range, EntityIndex, RelationIndex};
-use crate::model::{Change, EntityKind, RelationKind};
+use crate::model::{Change, EntityKind, Relation, RelationKind};
 use crate::{Error, Result};
 
 /// What a batch has done so far, for lookups the indexes do not know yet.
@@ -79,6 +79,36 @@ impl KnowledgeGraph {
                 .adjacency
                 .edges(from)
                 .any(|e| e.outgoing && e.neighbor == to && e.kind == kind)
+    }
+
+    /// The live relation `from` → `to` of `kind` (ids, exact), when there
+    /// is one: its full record.
+    ///
+    /// # Complexity
+    /// O(degree) of the end with fewer relations.
+    pub fn relation_record(&self, from: &str, to: &str, kind: RelationKind) -> Result<Option<Relation>> {
+        let (Some(from), Some(to)) = (self.position_of_id(from), self.position_of_id(to)) else {
+            return Ok(None);
+        };
+        let nodes = self.adjacency.nodes();
+        if from.index() >= nodes || to.index() >= nodes {
+            return Ok(None);
+        }
+        // walk the shorter row: an industry or a large applicant has
+        // hundreds of thousands of relations
+        let (node, outgoing, other) = if self.adjacency.degree(from) <= self.adjacency.degree(to) {
+            (from, true, to)
+        } else {
+            (to, false, from)
+        };
+        match self
+            .adjacency
+            .edges(node)
+            .find(|e| e.outgoing == outgoing && e.neighbor == other && e.kind == kind)
+        {
+            Some(edge) => self.relation_between(edge.relation, from, to).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Checks that `change` can be applied to the graph as it is: ids are
