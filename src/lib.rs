@@ -51,6 +51,7 @@ mod durable;
 mod engine;
 mod error;
 pub mod export;
+pub mod extract;
 pub mod graph;
 mod heap;
 pub mod model;
