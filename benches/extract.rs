@@ -19,7 +19,10 @@ const CLUENER: &str = "../shared/data/cluener2020/train.jsonl";
 const CSL: &str = "../shared/data/csl/papers.jsonl";
 
 fn megabytes() -> f64 {
-    std::env::var("BENCH_EXTRACT_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(4.0)
+    std::env::var("BENCH_EXTRACT_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4.0)
 }
 
 /// Runs `mentions` over `texts` and prints the throughput.
@@ -46,13 +49,20 @@ fn main() -> BenchResult<()> {
     let cluener = Path::new(env!("CARGO_MANIFEST_DIR")).join(CLUENER);
     let csl = Path::new(env!("CARGO_MANIFEST_DIR")).join(CSL);
     if !cluener.is_file() || !csl.is_file() {
-        println!("extract bench skipped: {} or {} is missing", cluener.display(), csl.display());
+        println!(
+            "extract bench skipped: {} or {} is missing",
+            cluener.display(),
+            csl.display()
+        );
         return Ok(());
     }
     let started = Instant::now();
     let recognizer = Recognizer::new();
     recognizer.mentions("预热：青岛大学张伟教授");
-    println!("recognizer ready (jieba dictionary and model) in {:.2} s", started.elapsed().as_secs_f64());
+    println!(
+        "recognizer ready (jieba dictionary and model) in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let held_out: Vec<String> = read_gold(&cluener)?
         .into_iter()

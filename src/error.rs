@@ -39,7 +39,11 @@ pub enum Error {
     /// A labelled data file (training sentences or a gold set) that cannot
     /// be read as one.
     #[error("{}{}: {message}", .path.display(), line_suffix(*.line))]
-    InvalidDataFile { path: PathBuf, line: usize, message: String },
+    InvalidDataFile {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
 
     /// A search query that cannot be run.
     #[error("invalid query: {message}")]

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::extract::data::{part_of, read_gold, Part};
 use crate::extract::eval::{evaluate, Evaluation};
-use crate::extract::tagger::{train, TrainConfig, TrainReport, Tagger};
+use crate::extract::tagger::{train, Tagger, TrainConfig, TrainReport};
 use crate::extract::Recognizer;
 
 /// What `train` trains.
@@ -32,6 +32,10 @@ pub enum TrainCommand {
         /// Passes over the sentences (the built-in model uses the default).
         #[arg(long, default_value_t = TrainConfig::default().epochs)]
         epochs: usize,
+        /// Features seen fewer times in the training sentences are dropped
+        /// (the built-in model uses the default).
+        #[arg(long, default_value_t = TrainConfig::default().min_count)]
+        min_count: u32,
         /// Print what was done as JSON on stdout.
         #[arg(long)]
         json: bool,
@@ -87,6 +91,7 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<()> {
         out,
         tuning,
         epochs,
+        min_count,
         json,
     } = command;
     let started = Instant::now();
@@ -112,12 +117,16 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<()> {
         return Err(crate::Error::InvalidDataFile {
             path: data,
             line: 0,
-            message: format!("every one of its {} sentences is held out: nothing to train on", sentences.len()),
+            message: format!(
+                "every one of its {} sentences is held out: nothing to train on",
+                sentences.len()
+            ),
         }
         .into());
     }
     let config = TrainConfig {
         epochs,
+        min_count,
         ..TrainConfig::default()
     };
     let (tagger, report) = train(crate::extract::jieba_for_training(), &training, &config);
@@ -244,8 +253,16 @@ fn human(answer: &EvalAnswer) -> String {
     out.push_str("(baseline: F1 then P and R)");
     for miss in &evaluation.errors {
         out.push_str(&format!(
-            "\n{} {} {} 「{}」 in {}",
-            miss.id, miss.error, miss.kind, miss.text, miss.context
+            "\n{} {} {}{} 「{}」 in {}",
+            miss.id,
+            miss.error,
+            miss.kind,
+            miss.source.map_or(String::new(), |s| format!(
+                " ({})",
+                serde_json::to_string(&s).unwrap_or_default()
+            )),
+            miss.text,
+            miss.context
         ));
     }
     out

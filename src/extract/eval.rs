@@ -62,6 +62,8 @@ pub struct Miss {
     pub text: String,
     /// `missed` (in the gold only) or `spurious` (found only).
     pub error: &'static str,
+    /// What found a spurious mention.
+    pub source: Option<MentionSource>,
     pub context: String,
 }
 
@@ -128,11 +130,16 @@ pub fn evaluate(recognizer: &Recognizer, sentences: &[GoldSentence], keep_errors
                 .collect();
             wrong.sort_by_key(|(_, (_, start, _))| *start);
             for (error, &(kind, start, end)) in wrong {
+                let source = found
+                    .iter()
+                    .find(|m| (m.kind, m.start, m.end) == (kind, start, end))
+                    .map(|m| m.source);
                 errors.push(Miss {
                     id: sentence.id.clone(),
                     kind,
                     text: chars[start..end].iter().collect(),
                     error,
+                    source,
                     context: sentence.text.clone(),
                 });
             }
@@ -230,6 +237,8 @@ mod tests {
     #[test]
     fn baseline_reads_jieba_tags() {
         let found = baseline_mentions("张伟在北京工作");
-        assert!(found.iter().any(|m| m.kind == MentionKind::Location && m.text == "北京"));
+        assert!(found
+            .iter()
+            .any(|m| m.kind == MentionKind::Location && m.text == "北京"));
     }
 }

@@ -27,7 +27,9 @@ pub struct Gazetteer {
 
 impl std::fmt::Debug for Gazetteer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gazetteer").field("names", &self.patterns.len()).finish()
+        f.debug_struct("Gazetteer")
+            .field("names", &self.patterns.len())
+            .finish()
     }
 }
 
@@ -91,7 +93,13 @@ impl Gazetteer {
         };
         let mut found: Vec<(usize, usize, usize)> = automaton
             .find_overlapping_iter(prepared.text.as_str())
-            .map(|m| (prepared.char_at_byte(m.start()), prepared.char_at_byte(m.end()), m.pattern().as_usize()))
+            .map(|m| {
+                (
+                    prepared.char_at_byte(m.start()),
+                    prepared.char_at_byte(m.end()),
+                    m.pattern().as_usize(),
+                )
+            })
             .filter(|&(start, end, _)| prepared.is_boundary(start) && prepared.is_boundary(end))
             .collect();
         found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
@@ -139,11 +147,22 @@ mod tests {
 
     #[test]
     fn word_boundaries_and_shared_names() {
-        let gazetteer = Gazetteer::new([entry("高测", 1), entry("高测", 2), entry("青岛高测科技", 3), entry("x", 4)]);
+        let gazetteer = Gazetteer::new([
+            entry("高测", 1),
+            entry("高测", 2),
+            entry("青岛高测科技", 3),
+            entry("x", 4),
+        ]);
         assert_eq!(gazetteer.len(), 2);
-        assert_eq!(names(&gazetteer, "高测股份发布年报"), [("高测".to_string(), vec![1, 2])]);
+        assert_eq!(
+            names(&gazetteer, "高测股份发布年报"),
+            [("高测".to_string(), vec![1, 2])]
+        );
         assert!(names(&gazetteer, "大幅提高测量精度").is_empty());
-        assert_eq!(names(&gazetteer, "青岛高测科技获奖"), [("青岛高测科技".to_string(), vec![3])]);
+        assert_eq!(
+            names(&gazetteer, "青岛高测科技获奖"),
+            [("青岛高测科技".to_string(), vec![3])]
+        );
     }
 
     #[test]

@@ -223,9 +223,15 @@ mod tests {
 
     #[test]
     fn kinds_serialise_in_snake_case() {
-        assert_eq!(serde_json::to_string(&MentionKind::Organization).unwrap(), "\"organization\"");
+        assert_eq!(
+            serde_json::to_string(&MentionKind::Organization).unwrap(),
+            "\"organization\""
+        );
         assert_eq!(serde_json::to_string(&OrgKind::Platform).unwrap(), "\"platform\"");
-        assert_eq!(serde_json::to_string(&MentionSource::Gazetteer).unwrap(), "\"gazetteer\"");
+        assert_eq!(
+            serde_json::to_string(&MentionSource::Gazetteer).unwrap(),
+            "\"gazetteer\""
+        );
         for kind in MentionKind::ALL {
             assert_eq!(MentionKind::from_label(kind.as_str()), Some(*kind));
         }

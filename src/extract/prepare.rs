@@ -324,7 +324,10 @@ fn view(original: &[char]) -> (Vec<char>, Vec<usize>) {
         let c = original[i];
         if c == '\n' && joins(original, line_start, i) {
             // drop the break and the blanks around it
-            while chars.last().is_some_and(|&last: &char| last == ' ' || last == '\t' || last == '\r') {
+            while chars
+                .last()
+                .is_some_and(|&last: &char| last == ' ' || last == '\t' || last == '\r')
+            {
                 chars.pop();
                 origin.pop();
             }
@@ -357,7 +360,12 @@ fn view(original: &[char]) -> (Vec<char>, Vec<usize>) {
 /// is inside a sentence.
 fn joins(original: &[char], line_start: usize, at: usize) -> bool {
     let line = &original[line_start..at];
-    let Some(last) = line.iter().rev().copied().find(|c| !matches!(c, ' ' | '\t' | '\r' | '\u{3000}')) else {
+    let Some(last) = line
+        .iter()
+        .rev()
+        .copied()
+        .find(|c| !matches!(c, ' ' | '\t' | '\r' | '\u{3000}'))
+    else {
         return false;
     };
     let content = line.iter().filter(|c| !c.is_whitespace()).count();
@@ -401,7 +409,11 @@ mod tests {
 
     #[test]
     fn short_lines_and_punctuated_lines_keep_their_breaks() {
-        for text in ["青岛大学\n张伟教授团队", "这是一个完整的句子。\n下一句开始了", "表格第一行内容很长很长\n单位：青岛"] {
+        for text in [
+            "青岛大学\n张伟教授团队",
+            "这是一个完整的句子。\n下一句开始了",
+            "表格第一行内容很长很长\n单位：青岛",
+        ] {
             let prepared = Prepared::new(jieba(), text);
             assert!(prepared.text.contains('\n'), "{text}");
         }

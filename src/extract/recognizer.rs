@@ -310,7 +310,10 @@ mod tests {
         );
         let chars: Vec<char> = text.chars().collect();
         for mention in &mentions {
-            assert_eq!(chars[mention.start..mention.end].iter().collect::<String>(), mention.text);
+            assert_eq!(
+                chars[mention.start..mention.end].iter().collect::<String>(),
+                mention.text
+            );
         }
         assert_eq!(mentions[2].keys, [7]);
         assert_eq!(mentions[1].org_kind, Some(OrgKind::Hospital));

@@ -28,7 +28,17 @@ const MULTIPLIERS: &[(&str, f64)] = &[
     ("千", 1e3),
 ];
 
-const CURRENCIES: &[&str] = &["元人民币", "人民币", "美元", "欧元", "港元", "港币", "日元", "英镑", "元"];
+const CURRENCIES: &[&str] = &[
+    "元人民币",
+    "人民币",
+    "美元",
+    "欧元",
+    "港元",
+    "港币",
+    "日元",
+    "英镑",
+    "元",
+];
 
 /// Every amount and date in the view, as mentions over view offsets.
 pub fn find(prepared: &Prepared, out: &mut Vec<Mention>) {
@@ -72,14 +82,7 @@ fn is_chinese_numeral(c: char) -> bool {
 }
 
 fn starts_with(chars: &[char], at: usize, word: &str) -> bool {
-    let mut i = at;
-    for w in word.chars() {
-        if chars.get(i) != Some(&w) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    (at..).zip(word.chars()).all(|(i, w)| chars.get(i) == Some(&w))
 }
 
 /// Reads Arabic digits at `at`: `(value, end)`.
@@ -91,7 +94,11 @@ fn arabic(chars: &[char], at: usize) -> Option<(f64, usize)> {
         let c = chars[i];
         if c.is_ascii_digit() {
             text.push(c);
-        } else if c == ',' && !seen_point && chars.get(i + 1..i + 4).is_some_and(|d| d.iter().all(char::is_ascii_digit))
+        } else if c == ','
+            && !seen_point
+            && chars
+                .get(i + 1..i + 4)
+                .is_some_and(|d| d.iter().all(char::is_ascii_digit))
         {
             // a thousands comma
         } else if c == '.' && !seen_point && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
@@ -160,12 +167,12 @@ fn amount_at(chars: &[char], at: usize) -> Option<Mention> {
     } else {
         let (total, end, last) = chinese(chars, at)?;
         // a lone 十 or 千 is rarely a sum: ask for two numerals at least
-        if end - at < 2 && !chinese_digit(chars[at]).is_some_and(|d| d > 0) {
+        if end - at < 2 && chinese_digit(chars[at]).is_none_or(|d| d == 0) {
             return None;
         }
-        let unit = match last {
-            x if x == 1e8 => Some("亿"),
-            x if x == 1e4 => Some("万"),
+        let unit = match chars[end - 1] {
+            '亿' => Some("亿"),
+            '万' => Some("万"),
             _ => None,
         };
         (total / last, end, unit)
@@ -225,7 +232,7 @@ fn small_chinese(chars: &[char], at: usize) -> Option<(u32, usize)> {
 
 fn days_in(month: u32, year: u32) -> u32 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -250,7 +257,11 @@ fn date_at(chars: &[char], at: usize) -> Option<Mention> {
         return None;
     }
     let chinese_year = !chars[at].is_ascii_digit();
-    let numeric_separator = chars.get(i).copied().filter(|c| matches!(c, '-' | '/' | '.')).filter(|_| !chinese_year);
+    let numeric_separator = chars
+        .get(i)
+        .copied()
+        .filter(|c| matches!(c, '-' | '/' | '.'))
+        .filter(|_| !chinese_year);
     let mut normalised = format!("{year:04}");
     if let Some(separator) = numeric_separator {
         let (month, after_month) = digits(chars, i + 1, 2)?;
@@ -260,7 +271,9 @@ fn date_at(chars: &[char], at: usize) -> Option<Mention> {
         let day = (chars.get(after_month) == Some(&separator))
             .then(|| digits(chars, after_month + 1, 2))
             .flatten()
-            .filter(|&(day, end)| (1..=days_in(month, year)).contains(&day) && !chars.get(end).is_some_and(char::is_ascii_digit));
+            .filter(|&(day, end)| {
+                (1..=days_in(month, year)).contains(&day) && !chars.get(end).is_some_and(char::is_ascii_digit)
+            });
         match day {
             Some((day, end)) => {
                 normalised = format!("{year:04}-{month:02}-{day:02}");
@@ -286,7 +299,9 @@ fn date_at(chars: &[char], at: usize) -> Option<Mention> {
         } else {
             digits(chars, i, 2)
         };
-        if let Some((month, after)) = month.filter(|&(m, after)| (1..=12).contains(&m) && chars.get(after) == Some(&'月')) {
+        if let Some((month, after)) =
+            month.filter(|&(m, after)| (1..=12).contains(&m) && chars.get(after) == Some(&'月'))
+        {
             normalised = format!("{year:04}-{month:02}");
             i = after + 1;
             let day = if chinese_year {
@@ -294,9 +309,9 @@ fn date_at(chars: &[char], at: usize) -> Option<Mention> {
             } else {
                 digits(chars, i, 2)
             };
-            if let Some((day, after)) = day
-                .filter(|&(d, after)| (1..=days_in(month, year)).contains(&d) && matches!(chars.get(after), Some('日' | '号')))
-            {
+            if let Some((day, after)) = day.filter(|&(d, after)| {
+                (1..=days_in(month, year)).contains(&d) && matches!(chars.get(after), Some('日' | '号'))
+            }) {
                 normalised = format!("{year:04}-{month:02}-{day:02}");
                 i = after + 1;
             }
@@ -312,7 +327,9 @@ fn date_at(chars: &[char], at: usize) -> Option<Mention> {
 mod tests {
     use super::*;
 
-    fn found(text: &str) -> Vec<(String, Option<(f64, String)>, Option<String>)> {
+    type Found = (String, Option<(f64, String)>, Option<String>);
+
+    fn found(text: &str) -> Vec<Found> {
         let jieba = jieba_rs::Jieba::new();
         let prepared = Prepared::new(&jieba, text);
         let mut out = Vec::new();
@@ -324,7 +341,10 @@ mod tests {
 
     fn amount(text: &str) -> (String, f64, String) {
         let all = found(text);
-        let (t, a, _) = all.into_iter().find(|(_, a, _)| a.is_some()).unwrap_or_else(|| panic!("{text}"));
+        let (t, a, _) = all
+            .into_iter()
+            .find(|(_, a, _)| a.is_some())
+            .unwrap_or_else(|| panic!("{text}"));
         let (v, u) = a.unwrap();
         (t, v, u)
     }
@@ -351,10 +371,16 @@ mod tests {
         let date = |text: &str| found(text).into_iter().find_map(|(t, _, d)| d.map(|d| (t, d)));
         assert_eq!(date("2023年成立"), Some(("2023年".into(), "2023".into())));
         assert_eq!(date("于2023年5月落户"), Some(("2023年5月".into(), "2023-05".into())));
-        assert_eq!(date("2023年5月12日签约"), Some(("2023年5月12日".into(), "2023-05-12".into())));
+        assert_eq!(
+            date("2023年5月12日签约"),
+            Some(("2023年5月12日".into(), "2023-05-12".into()))
+        );
         assert_eq!(date("日期2023-05-12"), Some(("2023-05-12".into(), "2023-05-12".into())));
         assert_eq!(date("2021/3/8"), Some(("2021/3/8".into(), "2021-03-08".into())));
-        assert_eq!(date("二〇二三年五月"), Some(("二〇二三年五月".into(), "2023-05".into())));
+        assert_eq!(
+            date("二〇二三年五月"),
+            Some(("二〇二三年五月".into(), "2023-05".into()))
+        );
         assert_eq!(date("2023年2月30日"), Some(("2023年2月".into(), "2023-02".into())));
         assert_eq!(date("编号12023年"), None);
         assert_eq!(date("约2023.5万元"), None);

@@ -216,7 +216,9 @@ fn parenthesised(prepared: &Prepared, close_end: usize) -> Option<usize> {
     if chars[close_end - 1] != ')' {
         return None;
     }
-    let open = (close_end.saturating_sub(10)..close_end - 1).rev().find(|&i| chars[i] == '(')?;
+    let open = (close_end.saturating_sub(10)..close_end - 1)
+        .rev()
+        .find(|&i| chars[i] == '(')?;
     let inside = &chars[open + 1..close_end - 1];
     (!inside.is_empty() && inside.iter().all(|c| crate::text::is_cjk(*c))).then_some(open)
 }
@@ -230,11 +232,7 @@ fn stops_between(prepared: &Prepared, from: usize, to: usize) -> bool {
 }
 
 /// The words overlapping `from..to`.
-fn words_in(
-    prepared: &Prepared,
-    from: usize,
-    to: usize,
-) -> impl Iterator<Item = &super::super::prepare::Word> + '_ {
+fn words_in(prepared: &Prepared, from: usize, to: usize) -> impl Iterator<Item = &super::super::prepare::Word> + '_ {
     let first = if from < prepared.len() {
         prepared.word_of[from] as usize
     } else {

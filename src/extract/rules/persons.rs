@@ -59,10 +59,19 @@ fn name_before(prepared: &Prepared, model: &[ModelSpan], title_start: usize) -> 
     }
     let word = prepared.word_at(title_start - 1);
     if word.end == title_start
-        && (word.pos == Pos::PersonName && (2..=4).contains(&word.len()) || word.len() == 3 || word.len() == 2)
+        && word.pos == Pos::PersonName
+        && (2..=4).contains(&word.len())
         && is_plausible_name(prepared, word.start, title_start)
     {
         return Some((word.start, title_start));
+    }
+    let four = title_start.checked_sub(4).filter(|&s| {
+        is_compound_surname(prepared.chars[s], prepared.chars[s + 1])
+            && prepared.is_boundary(s)
+            && is_plausible_name(prepared, s, title_start)
+    });
+    if let Some(start) = four {
+        return Some((start, title_start));
     }
     // jieba cut the name into pieces: prefer three characters when the
     // third from the title is a common surname that starts a word
@@ -92,8 +101,8 @@ fn name_after(prepared: &Prepared, model: &[ModelSpan], title_end: usize) -> Opt
     {
         return Some((title_end, word.end));
     }
-    let compound = title_end + 1 < prepared.len()
-        && is_compound_surname(prepared.chars[title_end], prepared.chars[title_end + 1]);
+    let compound =
+        title_end + 1 < prepared.len() && is_compound_surname(prepared.chars[title_end], prepared.chars[title_end + 1]);
     let (short, long) = if compound { (3, 4) } else { (2, 3) };
     let fits = |length: usize| {
         let end = title_end + length;
@@ -144,22 +153,9 @@ pub fn is_plausible_name(prepared: &Prepared, start: usize, end: usize) -> bool 
     }
     let word = prepared.word_at(start);
     if word.start == start && word.end == end {
-        return !matches!(
-            word.pos,
-            Pos::Verb
-                | Pos::Adverb
-                | Pos::Preposition
-                | Pos::Conjunction
-                | Pos::Particle
-                | Pos::Pronoun
-                | Pos::Numeral
-                | Pos::Quantifier
-                | Pos::Time
-                | Pos::Direction
-                | Pos::Idiom
-                | Pos::PlaceName
-                | Pos::OrgName
-        );
+        // one dictionary word: a name only if jieba says so (房贷, 项目
+        // and 公关 are words that begin with a surname)
+        return matches!(word.pos, Pos::PersonName | Pos::Other);
     }
     // a dictionary word crossing the name's start or end is no name
     let crosses_end = prepared.word_at(end - 1).end > end;

@@ -42,8 +42,8 @@ const AFTER: u64 = 0x11_0001;
 /// punctuation, space, other.
 fn class(c: char) -> u64 {
     match c {
-        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '万' | '亿' | '零' | '〇'
-        | '两' => 1,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '万' | '亿' | '零'
+        | '〇' | '两' => 1,
         c if is_cjk(c) => 0,
         c if c.is_ascii_digit() => 2,
         c if c.is_alphabetic() => 3,
@@ -155,7 +155,13 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
         emit.push(14, &[class_at(s - 1), class_at(s), class_at(s + 1)]);
         emit.push(
             15,
-            &[class_at(s - 2), class_at(s - 1), class_at(s), class_at(s + 1), class_at(s + 2)],
+            &[
+                class_at(s - 2),
+                class_at(s - 1),
+                class_at(s),
+                class_at(s + 1),
+                class_at(s + 2),
+            ],
         );
 
         // jieba's word and its neighbours

@@ -130,7 +130,11 @@ impl TagSet {
     pub fn predecessors(&self) -> Vec<Vec<usize>> {
         let n = self.len();
         (0..n)
-            .map(|to| (0..=n).filter(|&from| self.allowed((from < n).then_some(from), to)).collect())
+            .map(|to| {
+                (0..=n)
+                    .filter(|&from| self.allowed((from < n).then_some(from), to))
+                    .collect()
+            })
             .collect()
     }
 }
@@ -443,7 +447,11 @@ mod tests {
     use super::*;
 
     fn three() -> TagSet {
-        TagSet::new(vec![MentionKind::Organization, MentionKind::Person, MentionKind::Location])
+        TagSet::new(vec![
+            MentionKind::Organization,
+            MentionKind::Person,
+            MentionKind::Location,
+        ])
     }
 
     #[test]

@@ -109,8 +109,7 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
                     weights[index] += delta;
                     sums[index] += step * i64::from(delta);
                 };
-                for i in 0..len {
-                    let (gold, guess) = (example.gold[i], predicted[i]);
+                for (i, (&gold, &guess)) in example.gold.iter().zip(&predicted).enumerate() {
                     if gold == guess {
                         continue;
                     }
@@ -123,13 +122,15 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
                     transitions[index] += delta;
                     transition_sums[index] += step * i64::from(delta);
                 };
-                for i in 0..len {
-                    let from_gold = if i == 0 { n } else { example.gold[i - 1] };
-                    let from_guess = if i == 0 { n } else { predicted[i - 1] };
-                    if (from_gold, example.gold[i]) != (from_guess, predicted[i]) {
-                        update_transition(from_gold * n + example.gold[i], 1);
-                        update_transition(from_guess * n + predicted[i], -1);
+                let mut from_gold = n;
+                let mut from_guess = n;
+                for (&gold, &guess) in example.gold.iter().zip(&predicted) {
+                    if (from_gold, gold) != (from_guess, guess) {
+                        update_transition(from_gold * n + gold, 1);
+                        update_transition(from_guess * n + guess, -1);
                     }
+                    from_gold = gold;
+                    from_guess = guess;
                 }
             }
             step += 1;
@@ -140,8 +141,11 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
     // averaged weights: w - sums / step
     let average = |w: i32, sum: i64| f64::from(w) - sum as f64 / step as f64;
     let mut averaged: Vec<f64> = weights.iter().zip(&sums).map(|(&w, &s)| average(w, s)).collect();
-    let averaged_transitions: Vec<f64> =
-        transitions.iter().zip(&transition_sums).map(|(&w, &s)| average(w, s)).collect();
+    let averaged_transitions: Vec<f64> = transitions
+        .iter()
+        .zip(&transition_sums)
+        .map(|(&w, &s)| average(w, s))
+        .collect();
     let scale = quantisation_scale(&averaged);
     let mut ids: Vec<(u32, u32)> = index_of.into_iter().collect();
     ids.sort_unstable();
@@ -156,7 +160,10 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
             features.push((id, quantised));
         }
     }
-    let transitions: Vec<i64> = averaged_transitions.iter().map(|&w| (w / scale).round() as i64).collect();
+    let transitions: Vec<i64> = averaged_transitions
+        .iter()
+        .map(|&w| (w / scale).round() as i64)
+        .collect();
     let report = TrainReport {
         sentences: examples.len(),
         characters,
@@ -257,10 +264,26 @@ mod tests {
 
     fn fixture() -> Vec<TrainingSentence> {
         let lines = [
-            ("青岛大学张伟教授团队来到海尔集团", vec![(MentionKind::Organization, 0, 4), (MentionKind::Person, 4, 6), (MentionKind::Organization, 12, 16)]),
-            ("李明在山东大学工作", vec![(MentionKind::Person, 0, 2), (MentionKind::Organization, 3, 7)]),
-            ("王芳教授来自北京", vec![(MentionKind::Person, 0, 2), (MentionKind::Location, 6, 8)]),
-            ("海信集团与中国海洋大学合作", vec![(MentionKind::Organization, 0, 4), (MentionKind::Organization, 5, 11)]),
+            (
+                "青岛大学张伟教授团队来到海尔集团",
+                vec![
+                    (MentionKind::Organization, 0, 4),
+                    (MentionKind::Person, 4, 6),
+                    (MentionKind::Organization, 12, 16),
+                ],
+            ),
+            (
+                "李明在山东大学工作",
+                vec![(MentionKind::Person, 0, 2), (MentionKind::Organization, 3, 7)],
+            ),
+            (
+                "王芳教授来自北京",
+                vec![(MentionKind::Person, 0, 2), (MentionKind::Location, 6, 8)],
+            ),
+            (
+                "海信集团与中国海洋大学合作",
+                vec![(MentionKind::Organization, 0, 4), (MentionKind::Organization, 5, 11)],
+            ),
         ];
         lines
             .into_iter()
