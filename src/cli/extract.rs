@@ -36,6 +36,10 @@ pub enum TrainCommand {
         /// (the built-in model uses the default).
         #[arg(long, default_value_t = TrainConfig::default().min_count)]
         min_count: u32,
+        /// Margin the model must win by while training (the built-in model
+        /// uses the default).
+        #[arg(long, default_value_t = TrainConfig::default().margin)]
+        margin: i64,
         /// Print what was done as JSON on stdout.
         #[arg(long)]
         json: bool,
@@ -63,6 +67,10 @@ pub enum EvalCommand {
         /// A model file to use instead of the built-in one.
         #[arg(long)]
         model: Option<PathBuf>,
+        /// Recognise with part of the recognizer only: `model` (and no
+        /// rules) or `rules` (and no model), to see what each adds.
+        #[arg(long, value_enum)]
+        only: Option<OnlyArg>,
         /// Also list up to this many of the recognizer's mistakes.
         #[arg(long, default_value_t = 0)]
         errors: usize,
@@ -70,6 +78,13 @@ pub enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The parts `eval extract --only` keeps.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OnlyArg {
+    Model,
+    Rules,
 }
 
 /// What `train ner --json` prints.
@@ -92,6 +107,7 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<()> {
         tuning,
         epochs,
         min_count,
+        margin,
         json,
     } = command;
     let started = Instant::now();
@@ -127,6 +143,7 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<()> {
     let config = TrainConfig {
         epochs,
         min_count,
+        margin,
         ..TrainConfig::default()
     };
     let (tagger, report) = train(crate::extract::jieba_for_training(), &training, &config);
@@ -179,6 +196,7 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<()> {
         held_out,
         tuning,
         model,
+        only,
         errors,
         json,
     } = command;
@@ -200,10 +218,16 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<()> {
         }
         .into());
     }
-    let recognizer = match &model {
-        Some(path) => Recognizer::builder().model(read_model(path)?).build(),
-        None => Recognizer::new(),
+    let mut builder = match &model {
+        Some(path) => Recognizer::builder().model(read_model(path)?),
+        None => Recognizer::builder(),
     };
+    builder = match only {
+        Some(OnlyArg::Model) => builder.without_rules(),
+        Some(OnlyArg::Rules) => builder.without_model(),
+        None => builder,
+    };
+    let recognizer = builder.build();
     let evaluation = evaluate(&recognizer, &sentences, errors);
     let answer = EvalAnswer {
         gold: gold.display().to_string(),

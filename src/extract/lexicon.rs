@@ -85,6 +85,9 @@ pub const ORG_HEADS: &[(&str, OrgKind, Strength)] = &[
     ("技术中心", OrgKind::Institute, Strength::Strong),
     ("工程中心", OrgKind::Institute, Strength::Strong),
     ("检测中心", OrgKind::Institute, Strength::Strong),
+    ("测试中心", OrgKind::Institute, Strength::Strong),
+    ("检验中心", OrgKind::Institute, Strength::Strong),
+    ("分析中心", OrgKind::Institute, Strength::Strong),
     ("创新中心", OrgKind::Institute, Strength::Strong),
     ("研究基地", OrgKind::Institute, Strength::Weak),
     // hospitals
@@ -108,7 +111,14 @@ pub const ORG_HEADS: &[(&str, OrgKind, Strength)] = &[
     ("创业中心", OrgKind::Platform, Strength::Strong),
     ("创新港", OrgKind::Platform, Strength::Strong),
     ("产业基地", OrgKind::Platform, Strength::Weak),
+    ("工程研究中心", OrgKind::Institute, Strength::Strong),
+    ("工程技术研究中心", OrgKind::Institute, Strength::Strong),
+    ("技术创新中心", OrgKind::Institute, Strength::Strong),
+    ("联合研究中心", OrgKind::Institute, Strength::Strong),
+    ("联合创新中心", OrgKind::Institute, Strength::Strong),
+    ("联合研究院", OrgKind::Institute, Strength::Strong),
     // labs
+    ("联合实验室", OrgKind::Lab, Strength::Strong),
     ("重点实验室", OrgKind::Lab, Strength::Strong),
     ("实验室", OrgKind::Lab, Strength::Strong),
     // government and public bodies
@@ -393,7 +403,8 @@ pub const NAME_STOPS: &[&str] = &[
     "走进", "参观", "考察", "调研", "服务", "推动", "带动", "入选", "荣获", "获评", "获批", "认定", "授予", "设立",
     "建立", "打造", "建设", "发布", "举办", "主办", "承办", "协办", "记者", "近日", "日前", "今年", "去年", "目前",
     "当前", "同时", "此外", "另外", "随后", "截至", "一家", "这家", "该院", "该校", "全国", "全省", "全市", "全区",
-    "多家", "多个", "一批", "首批", "我们", "他们", "公司", "企业", "单位", "高校", "院所", "机构",
+    "多家", "多个", "一批", "首批", "我们", "他们", "公司", "企业", "单位", "高校", "院所", "机构", "名称", "简称", "全称", "前身", "旗下", "隶属于",
+    "隶属", "属于", "母公司", "原",
 ];
 
 /// Endings of place names: a name ending so is a place (or a zone), not

@@ -8,6 +8,7 @@
 //! 3. the rules (organisations by head word, people by title, amounts,
 //!    dates, affiliations);
 //! 4. the model (people, organisations and places without a rule);
+//! 5. place names found by rule.
 //!
 //! and within each, the longer first. Offsets are then mapped back to the
 //! caller's text.
@@ -18,7 +19,7 @@ use jieba_rs::Jieba;
 
 use super::gazetteer::Gazetteer;
 use super::mention::{GazetteerEntry, Mention, MentionKind, MentionSource, OrgKind};
-use super::prepare::{ends_sentence, Prepared};
+use super::prepare::{ends_sentence, Pos, Prepared, Word};
 use super::rules::{self, ModelSpan};
 use super::tagger::{self, extract_features, FeatureBuffer, Tagger};
 
@@ -38,6 +39,7 @@ pub(crate) fn jieba() -> &'static Jieba {
 pub struct Recognizer {
     tagger: Option<Arc<Tagger>>,
     gazetteer: Option<Arc<Gazetteer>>,
+    rules: bool,
 }
 
 impl std::fmt::Debug for Recognizer {
@@ -60,6 +62,7 @@ impl Default for Recognizer {
 pub struct RecognizerBuilder {
     tagger: Option<Arc<Tagger>>,
     builtin_model: bool,
+    without_rules: bool,
     entries: Vec<GazetteerEntry>,
 }
 
@@ -78,6 +81,13 @@ impl RecognizerBuilder {
         self
     }
 
+    /// Recognises with the model and the gazetteer only: for measuring
+    /// what the rules add.
+    pub fn without_rules(mut self) -> Self {
+        self.without_rules = true;
+        self
+    }
+
     /// Adds known names.
     pub fn gazetteer(mut self, entries: impl IntoIterator<Item = GazetteerEntry>) -> Self {
         self.entries.extend(entries);
@@ -87,7 +97,11 @@ impl RecognizerBuilder {
     pub fn build(self) -> Recognizer {
         let tagger = if self.builtin_model { builtin() } else { self.tagger };
         let gazetteer = (!self.entries.is_empty()).then(|| Arc::new(Gazetteer::new(self.entries)));
-        Recognizer { tagger, gazetteer }
+        Recognizer {
+            tagger,
+            gazetteer,
+            rules: !self.without_rules,
+        }
     }
 }
 
@@ -128,7 +142,11 @@ impl Recognizer {
         }
         let prepared = Prepared::new(jieba(), text);
         let spans = self.model_spans(&prepared);
-        let mut ruled = rules::find(&prepared, &spans);
+        let mut ruled = if self.rules {
+            rules::find(&prepared, &spans)
+        } else {
+            Vec::new()
+        };
         let mut known = Vec::new();
         if let Some(gazetteer) = &self.gazetteer {
             gazetteer.find(&prepared, &mut known);
@@ -136,11 +154,21 @@ impl Recognizer {
         let modelled = model_mentions(&prepared, &spans);
         let mut ranked: Vec<(u8, Mention)> = Vec::with_capacity(ruled.len() + known.len() + modelled.len());
         for mention in ruled.drain(..) {
+            if mention.kind == MentionKind::Organization && in_longer_quote(&prepared, mention.start, mention.end) {
+                continue;
+            }
             let outer = mention.kind == MentionKind::Organization
                 && known
                     .iter()
                     .any(|k| k.start >= mention.start && k.end <= mention.end && k.len() < mention.len());
-            ranked.push((if outer { 0 } else { 2 }, mention));
+            // a place the rules found gives way to the model's longer
+            // names that hold it (北京国安 over 北京)
+            let rank = match (outer, mention.kind) {
+                (true, _) => 0,
+                (false, MentionKind::Location) => 4,
+                _ => 2,
+            };
+            ranked.push((rank, mention));
         }
         ranked.extend(known.into_iter().map(|m| (1, m)));
         ranked.extend(modelled.into_iter().map(|m| (3, m)));
@@ -225,14 +253,19 @@ fn model_mentions(prepared: &Prepared, spans: &[ModelSpan]) -> Vec<Mention> {
     let mut out = Vec::new();
     for span in spans {
         let mut start = span.start;
-        let end = span.end;
+        let mut end = span.end;
         let mut kind = span.kind;
         let mut org_kind = None;
         let mut role = None;
         match kind {
             MentionKind::Organization => {
                 start = rules::trim_leading(prepared, start, end);
-                if end - start < 2 {
+                if end - start < 2 || rules::is_bare_head(prepared.slice(start, end)) {
+                    continue;
+                }
+                let proper = words_of(prepared, start, end).any(|w| w.pos.is_proper() && w.pos != Pos::PersonName);
+                let thing_follows = end < prepared.len() && prepared.marks[end].thing_start > 0;
+                if (thing_follows && !proper) || in_longer_quote(prepared, start, end) {
                     continue;
                 }
                 org_kind = rules::org_kind_of(prepared.slice(start, end));
@@ -244,14 +277,25 @@ fn model_mentions(prepared: &Prepared, spans: &[ModelSpan]) -> Vec<Mention> {
             }
             MentionKind::Person => {
                 let title_only = prepared.marks[end - 1].title_end as usize >= end - start;
-                if end - start < 2 || title_only {
+                if end - start < 2 || title_only || plain_word(prepared, start, end) {
                     continue;
                 }
                 role = rules::role_beside(prepared, start, end);
             }
             _ => {
+                // 青岛市北部: the direction is not part of the place
+                while end > start && prepared.word_at(end - 1).pos == Pos::Direction {
+                    end = prepared.word_at(end - 1).start.max(start);
+                }
                 if end - start < 2 {
                     continue;
+                }
+                // 青岛市崂山区: two places
+                if let Some(cut) = (start + 2..end - 1).find(|&i| {
+                    prepared.is_boundary(i) && matches!(prepared.chars[i - 1], '省' | '市') && end - i >= 2
+                }) {
+                    out.push(Mention::new(prepared.slice(start, cut), kind, start, cut, MentionSource::Model));
+                    start = cut;
                 }
             }
         }
@@ -261,6 +305,56 @@ fn model_mentions(prepared: &Prepared, spans: &[ModelSpan]) -> Vec<Mention> {
         out.push(mention);
     }
     out
+}
+
+/// The words overlapping `start..end`.
+fn words_of(prepared: &Prepared, start: usize, end: usize) -> impl Iterator<Item = &Word> + '_ {
+    prepared.words[prepared.word_of[start] as usize..]
+        .iter()
+        .take_while(move |w| w.start < end)
+}
+
+/// Whether `start..end` is one dictionary word that is plainly not a name
+/// (陈列, 凌厉: a verb, an adjective …).
+fn plain_word(prepared: &Prepared, start: usize, end: usize) -> bool {
+    let word = prepared.word_at(start);
+    word.start == start
+        && word.end == end
+        && matches!(
+            word.pos,
+            Pos::Verb
+                | Pos::VerbNoun
+                | Pos::Adverb
+                | Pos::Adjective
+                | Pos::Preposition
+                | Pos::Conjunction
+                | Pos::Particle
+                | Pos::Pronoun
+                | Pos::Numeral
+                | Pos::Quantifier
+                | Pos::Time
+                | Pos::Direction
+                | Pos::Idiom
+        )
+}
+
+/// Whether `start..end` sits inside quotation marks that hold more than
+/// it: a product, a programme or a slogan that contains a name-like
+/// phrase (“智慧医院管理系统”).
+fn in_longer_quote(prepared: &Prepared, start: usize, end: usize) -> bool {
+    const REACH: usize = 30;
+    let chars = &prepared.chars;
+    let open = (start.saturating_sub(REACH)..start)
+        .rev()
+        .take_while(|&i| chars[i] != '”' && !ends_sentence(chars[i]))
+        .find(|&i| chars[i] == '“');
+    let close = (end..prepared.len().min(end + REACH))
+        .take_while(|&i| chars[i] != '“' && !ends_sentence(chars[i]))
+        .find(|&i| chars[i] == '”');
+    match (open, close) {
+        (Some(open), Some(close)) => (open + 1, close) != (start, end),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The pattern half of recognition: organisations by their head words
 //! (with the left boundary found by walking back over jieba's words),
-//! people beside their titles, amounts and dates, and the organisations of
-//! paper affiliations. Rules read the [`Prepared`] view and the model's
+//! people beside their titles, amounts and dates, the organisations of
+//! paper affiliations, and place names. Rules read the [`Prepared`] view and the model's
 //! spans (which help find where a name begins); they return mentions over
 //! view offsets.
 
@@ -9,6 +9,7 @@ mod affiliations;
 mod numbers;
 mod orgs;
 mod persons;
+mod places;
 
 use super::mention::{Mention, MentionKind};
 use super::prepare::Prepared;
@@ -28,8 +29,9 @@ pub fn find(prepared: &Prepared, model: &[ModelSpan]) -> Vec<Mention> {
     orgs::find(prepared, model, &mut out);
     persons::find(prepared, model, &mut out);
     affiliations::find(prepared, &mut out);
+    places::find(prepared, &mut out);
     out
 }
 
-pub use orgs::{org_kind_of, trim_leading};
+pub use orgs::{is_bare_head, org_kind_of, trim_leading};
 pub use persons::role_beside;

@@ -14,7 +14,7 @@
 
 use super::super::lexicon::{self, is_department, is_stop, Strength};
 use super::super::mention::{Mention, MentionKind, MentionSource, OrgKind};
-use super::super::prepare::{Pos, Prepared};
+use super::super::prepare::{Pos, Prepared, Word};
 use super::ModelSpan;
 
 /// The longest name the walk back builds, in characters.
@@ -29,11 +29,22 @@ const NAME_VERBS: &[&str] = &[
     "创新", "创业", "发展", "孵化", "研发", "设计", "开发", "投资", "控股", "建设", "制造", "检测", "康复", "转化",
     "加速", "育成", "服务", "管理", "交易", "培训", "教育", "研究", "科创", "智造", "附属", "所属", "下属", "直属",
     "监督", "促进", "合作", "交流", "运营", "创意", "规划", "勘察", "测绘", "生产", "推广", "认证", "评估", "咨询",
+    "计算", "感知", "控制", "通信", "传感", "检验", "分析", "测试", "监测", "诊断", "治疗", "育种", "种植", "养殖",
+    "加工", "储能", "导航", "探测", "勘探", "开采", "冶炼", "焊接", "成型", "合成", "催化", "降解", "修复", "评价",
+    "发明", "创造", "融合", "互联", "共享", "转移", "孵育", "联合",
 ];
 
 /// Whether a name may contain this verb.
 fn is_name_verb(word: &str) -> bool {
-    NAME_VERBS.contains(&word)
+    if NAME_VERBS.contains(&word) {
+        return true;
+    }
+    // 投资开发, 研发设计: two of them
+    let chars: Vec<char> = word.chars().collect();
+    chars.len() == 4 && {
+        let (first, second): (String, String) = (chars[..2].iter().collect(), chars[2..].iter().collect());
+        NAME_VERBS.contains(&first.as_str()) && NAME_VERBS.contains(&second.as_str())
+    }
 }
 
 /// Every organisation found by its head word.
@@ -55,7 +66,7 @@ pub fn find(prepared: &Prepared, model: &[ModelSpan], out: &mut Vec<Mention>) {
                 out.push(mention);
             }
         }
-        if marks.head_len == 0 || !prepared.is_boundary(end) {
+        if marks.head_len == 0 || !ends_word(prepared, end) {
             continue;
         }
         let head_start = end - marks.head_len as usize;
@@ -71,6 +82,31 @@ pub fn find(prepared: &Prepared, model: &[ModelSpan], out: &mut Vec<Mention>) {
             out.push(mention);
         }
     }
+}
+
+/// Whether a name may end at `end`: jieba cuts there, or glued a
+/// locative to the head word's last character (科技园内, 学院里).
+fn ends_word(prepared: &Prepared, end: usize) -> bool {
+    if prepared.is_boundary(end) {
+        return true;
+    }
+    let word = prepared.word_at(end);
+    word.start == end - 1
+        && word.len() == 2
+        && matches!(
+            prepared.chars[end],
+            '内' | '外' | '中' | '里' | '旁' | '为' | '是' | '在' | '和' | '与' | '的' | '将' | '对' | '向'
+        )
+}
+
+/// Whether a name of this kind may be made of common words (jieba's
+/// person-name tag is no evidence of a proper name here: it gives it to
+/// 智慧 and 康复): labs,
+/// institutes, platforms and associations are named for what they do
+/// (盾构装备联合实验室); a university, hospital, company or government body
+/// needs a place, a brand or another proper word in its name.
+fn descriptive_names(kind: OrgKind) -> bool {
+    matches!(kind, OrgKind::Lab | OrgKind::Institute | OrgKind::Platform | OrgKind::Other)
 }
 
 /// Whether the department-strength head word at `head_start..end` follows
@@ -115,14 +151,23 @@ fn organisation(
     if start >= head_start {
         return None;
     }
-    let proper = walked.joined
-        || (start..head_start).any(|i| prepared.chars[i].is_ascii_alphabetic())
-        || words_in(prepared, start, head_start).any(|w| w.pos.is_proper())
-        || kind == OrgKind::Government && department_before(prepared, head_start, end);
-    let thing_follows = end < prepared.len() && prepared.marks[end].thing_start > 0;
-    if (!proper || thing_follows) && agreeing.is_none() {
+    // a name part that is only another head word (集团 in 集团有限公司)
+    let before = prepared.marks[head_start - 1];
+    if before.head_len as usize >= head_start - start {
         return None;
     }
+    let proper = walked.joined
+        || (start..head_start).any(|i| prepared.chars[i].is_ascii_alphabetic())
+        || words_in(prepared, start, head_start).any(|w| w.pos.is_proper() && w.pos != Pos::PersonName)
+        || kind == OrgKind::Government && department_before(prepared, head_start, end);
+    let thing_follows = end < prepared.len() && prepared.marks[end].thing_start > 0;
+    if thing_follows && !proper {
+        return None;
+    }
+    if !proper && agreeing.is_none() && !descriptive_names(kind) {
+        return None;
+    }
+    let end = bracketed_region(prepared, end).unwrap_or(end);
     let mut mention = Mention::new(
         prepared.slice(start, end),
         MentionKind::Organization,
@@ -132,6 +177,25 @@ fn organisation(
     );
     mention.org_kind = Some(kind);
     Some(mention)
+}
+
+/// The end of a bracketed region right after a name (中国石油大学（华东）),
+/// which belongs to the name; a bracketed note (（筹）) does not.
+fn bracketed_region(prepared: &Prepared, end: usize) -> Option<usize> {
+    let chars = &prepared.chars;
+    if chars.get(end) != Some(&'(') {
+        return None;
+    }
+    let close = (end + 1..prepared.len().min(end + 8)).find(|&i| chars[i] == ')')?;
+    let inside = words_in(prepared, end + 1, close);
+    let mut any = false;
+    for word in inside {
+        any = true;
+        if word.pos != Pos::PlaceName || word.start < end + 1 || word.end > close {
+            return None;
+        }
+    }
+    any.then_some(close + 1)
 }
 
 /// Where the walk back from a head word stopped, and whether it took in
@@ -157,7 +221,20 @@ fn walk_back(prepared: &Prepared, head_start: usize) -> Walk {
                 None => break,
             }
         }
-        if head_start - word.start > MAX_NAME || stops_name(prepared, &word, text, start) {
+        if head_start - word.start > MAX_NAME {
+            break;
+        }
+        if matches!(text, "与" | "和" | "及" | "暨") {
+            // 生物能源与过程研究所: a short conjunct of nouns on each side
+            match conjunct_before(prepared, &word, start, head_start) {
+                Some(earlier) => {
+                    start = earlier;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        if stops_name(prepared, &word, text, start) {
             break;
         }
         let marks = prepared.marks[start - 1];
@@ -173,8 +250,26 @@ fn walk_back(prepared: &Prepared, head_start: usize) -> Walk {
     Walk { start, joined }
 }
 
+/// Where the walk goes on past a conjunction `conjunction` (ending at
+/// `at`): to the start of the noun before it, when that noun ends no
+/// organisation and what follows the conjunction is a few nouns.
+fn conjunct_before(prepared: &Prepared, conjunction: &Word, at: usize, head_start: usize) -> Option<usize> {
+    if conjunction.start == 0 || head_start - at > 6 || at == head_start {
+        return None;
+    }
+    let noun = prepared.word_at(conjunction.start - 1);
+    let nouns_after = words_in(prepared, at, head_start).all(|w| {
+        matches!(w.pos, Pos::Noun | Pos::VerbNoun) || is_name_verb(prepared.slice(w.start.max(at), w.end.min(head_start)))
+    });
+    let ends_organisation = matches!(prepared.marks[noun.end - 1].head_strength, Some(Strength::Strong));
+    let noun_before = matches!(noun.pos, Pos::Noun | Pos::VerbNoun)
+        && !ends_organisation
+        && !is_stop(prepared.slice(noun.start, noun.end));
+    (nouns_after && noun_before).then_some(noun.start)
+}
+
 /// Whether `word` (ending at `end`) cannot be inside a name.
-fn stops_name(prepared: &Prepared, word: &super::super::prepare::Word, text: &str, end: usize) -> bool {
+fn stops_name(prepared: &Prepared, word: &Word, text: &str, end: usize) -> bool {
     if is_stop(text) || !word.pos.may_be_in_name() {
         return true;
     }
@@ -192,20 +287,17 @@ fn stops_name(prepared: &Prepared, word: &super::super::prepare::Word, text: &st
 /// head word at `head_start` are few and all nouns, so that both are one
 /// name.
 fn joins(prepared: &Prepared, from: usize, head_start: usize) -> bool {
+    let mut first = true;
     head_start - from <= MAX_JOIN
         && words_in(prepared, from, head_start).all(|w| {
             let text = prepared.slice(w.start.max(from), w.end.min(head_start));
-            matches!(
+            let fits = matches!(
                 w.pos,
-                Pos::Noun
-                    | Pos::PlaceName
-                    | Pos::OrgName
-                    | Pos::OtherProper
-                    | Pos::Abbreviation
-                    | Pos::English
-                    | Pos::VerbNoun
-                    | Pos::PersonName
-            ) || is_name_verb(text)
+                Pos::Noun | Pos::PlaceName | Pos::OrgName | Pos::OtherProper | Pos::Abbreviation | Pos::English
+            ) || matches!(text, "附属" | "所属" | "下属" | "直属" | "(" | ")")
+                || (!first && (w.pos == Pos::VerbNoun || is_name_verb(text) || matches!(text, "与" | "和" | "及")));
+            first = false;
+            fits
         })
 }
 
@@ -265,6 +357,11 @@ pub fn trim_leading(prepared: &Prepared, mut start: usize, limit: usize) -> usiz
     start
 }
 
+/// Whether `name` is a head word alone (研究院, 众创空间): no name.
+pub fn is_bare_head(name: &str) -> bool {
+    lexicon::ORG_HEADS.iter().any(|(head, _, _)| *head == name)
+}
+
 /// The kind of body `name` is by its head word, `None` when it has none
 /// (a place, or a name without a head word).
 pub fn org_kind_of(name: &str) -> Option<OrgKind> {
@@ -298,6 +395,18 @@ mod tests {
         assert!(found.contains(&"青岛大学附属医院".to_string()), "{found:?}");
         let found = orgs("海尔(青岛)科技有限公司成立");
         assert!(found.contains(&"海尔(青岛)科技有限公司".to_string()), "{found:?}");
+        let found = orgs("他曾在中国科学院青岛生物能源与过程研究所工作");
+        assert!(found.contains(&"中国科学院青岛生物能源与过程研究所".to_string()), "{found:?}");
+        let found = orgs("由青岛高新区投资开发集团有限公司投资建设");
+        assert!(found.contains(&"青岛高新区投资开发集团有限公司".to_string()), "{found:?}");
+        let found = orgs("中国石油大学（华东）科技园内的企业");
+        assert!(found.contains(&"中国石油大学(华东)科技园".to_string()), "{found:?}");
+        let found = orgs("清华大学青岛艺术与科学创新研究院成立");
+        assert!(found.contains(&"清华大学青岛艺术与科学创新研究院".to_string()), "{found:?}");
+        let found = orgs("中国银行青岛市分行为园区企业放贷");
+        assert!(found.contains(&"中国银行青岛市分行".to_string()), "{found:?}");
+        let found = orgs("共建的智能计算联合实验室揭牌");
+        assert!(found.contains(&"智能计算联合实验室".to_string()), "{found:?}");
     }
 
     #[test]
@@ -307,6 +416,12 @@ mod tests {
         assert!(orgs("该公司表示").is_empty());
         assert!(orgs("青岛市崂山区").is_empty());
         assert!(orgs("大学生创业").is_empty());
+        assert!(orgs("建设世界一流大学").is_empty());
+        assert!(orgs("智慧医院管理系统上线").is_empty());
+        assert!(orgs("鼓励科研人员走出实验室").is_empty());
+        assert_eq!(orgs("院士李德明受聘担任青岛海洋生物医药研究院名誉院长"), ["青岛海洋生物医药研究院"]);
+        assert_eq!(orgs("海尔集团投资青岛某某科技有限公司"), ["海尔集团", "青岛某某科技有限公司"]);
+        assert_eq!(orgs("青岛大学与海尔集团合作"), ["青岛大学", "海尔集团"]);
     }
 
     #[test]

@@ -52,7 +52,9 @@ fn model_person(model: &[ModelSpan], matches: impl Fn(&ModelSpan) -> bool) -> Op
 /// The name ending at `title_start`.
 fn name_before(prepared: &Prepared, model: &[ModelSpan], title_start: usize) -> Option<(usize, usize)> {
     if let Some(span) = model_person(model, |s| s.end == title_start) {
-        return is_plausible_name(prepared, span.0, span.1).then_some(span);
+        if is_plausible_name(prepared, span.0, span.1) {
+            return Some(span);
+        }
     }
     if title_start == 0 {
         return None;
@@ -88,7 +90,9 @@ fn name_before(prepared: &Prepared, model: &[ModelSpan], title_start: usize) -> 
 /// The name beginning at `title_end`.
 fn name_after(prepared: &Prepared, model: &[ModelSpan], title_end: usize) -> Option<(usize, usize)> {
     if let Some(span) = model_person(model, |s| s.start == title_end) {
-        return is_plausible_name(prepared, span.0, span.1).then_some(span);
+        if is_plausible_name(prepared, span.0, span.1) {
+            return Some(span);
+        }
     }
     if title_end >= prepared.len() {
         return None;
@@ -104,9 +108,13 @@ fn name_after(prepared: &Prepared, model: &[ModelSpan], title_end: usize) -> Opt
     let compound =
         title_end + 1 < prepared.len() && is_compound_surname(prepared.chars[title_end], prepared.chars[title_end + 1]);
     let (short, long) = if compound { (3, 4) } else { (2, 3) };
+    // jieba may glue what follows to the name (林雪说): a function
+    // character there is a boundary too
     let fits = |length: usize| {
         let end = title_end + length;
-        end <= prepared.len() && prepared.is_boundary(end) && is_plausible_name(prepared, title_end, end)
+        end <= prepared.len()
+            && (prepared.is_boundary(end) || NOT_IN_NAMES.contains(prepared.chars[end]))
+            && is_plausible_name(prepared, title_end, end)
     };
     let chosen = match (fits(short), fits(long)) {
         (true, true) => {
@@ -157,8 +165,10 @@ pub fn is_plausible_name(prepared: &Prepared, start: usize, end: usize) -> bool 
         // and 公关 are words that begin with a surname)
         return matches!(word.pos, Pos::PersonName | Pos::Other);
     }
-    // a dictionary word crossing the name's start or end is no name
-    let crosses_end = prepared.word_at(end - 1).end > end;
+    // a dictionary word crossing the name's start or end is no name,
+    // unless jieba glued a function character to it (林雪说)
+    let crosses_end =
+        prepared.word_at(end - 1).end > end && !NOT_IN_NAMES.contains(prepared.chars[end]);
     let crosses_start = prepared.word_at(start).start < start;
     !crosses_start && !crosses_end
 }
@@ -194,6 +204,7 @@ mod tests {
         assert_eq!(persons("董事长王建国表示"), [("王建国".into(), "董事长".into())]);
         assert_eq!(persons("由李明副教授牵头"), [("李明".into(), "副教授".into())]);
         assert_eq!(persons("团队负责人刘洋介绍"), [("刘洋".into(), "团队负责人".into())]);
+        assert_eq!(persons("团队负责人林雪说，样机"), [("林雪".into(), "团队负责人".into())]);
         assert_eq!(persons("欧阳晓明研究员"), [("欧阳晓明".into(), "研究员".into())]);
     }
 

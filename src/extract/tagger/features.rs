@@ -164,6 +164,19 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
             ],
         );
 
+        // letters as written: a capital starts a Latin name
+        let written = |k: isize| -> u64 {
+            if k < from as isize || k >= to as isize {
+                2
+            } else {
+                let c = prepared.original[prepared.origin[k as usize]];
+                u64::from(c.is_uppercase()) + 3 * u64::from(c.is_ascii_alphabetic())
+            }
+        };
+        emit.push(41, &[written(s - 1), written(s), written(s + 1)]);
+        emit.push(42, &[at(s - 3)]);
+        emit.push(43, &[at(s + 3)]);
+
         // jieba's word and its neighbours
         let word_index = prepared.word_of[i] as usize;
         let word = &prepared.words[word_index];
@@ -186,6 +199,7 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
         }
         if position == 0 || position == 3 {
             emit.push(21, &[word_before.map_or(BEFORE, |w| w.hash)]);
+            emit.push(44, &[word_before.map_or(BEFORE, |w| w.hash), word.hash]);
             emit.push(22, &[pos_before, pos]);
         }
         if position == 2 || position == 3 {

@@ -34,6 +34,9 @@ pub struct TrainConfig {
     /// Features seen fewer times than this in the training sentences are
     /// not features.
     pub min_count: u32,
+    /// Cost added while training to every tag but the gold one (a
+    /// margin: the model must win by more than this).
+    pub margin: i64,
 }
 
 impl Default for TrainConfig {
@@ -42,7 +45,8 @@ impl Default for TrainConfig {
             classes: vec![MentionKind::Organization, MentionKind::Person, MentionKind::Location],
             epochs: 12,
             seed: 20_200_701,
-            min_count: 1,
+            min_count: 2,
+            margin: 10,
         }
     }
 }
@@ -96,6 +100,15 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
                     let w = &weights[f as usize * n..(f as usize + 1) * n];
                     for (score, &weight) in row.iter_mut().zip(w) {
                         *score += i64::from(weight);
+                    }
+                }
+            }
+            if config.margin > 0 {
+                for (i, &gold) in example.gold.iter().enumerate() {
+                    for (tag, score) in emissions[i * n..(i + 1) * n].iter_mut().enumerate() {
+                        if tag != gold {
+                            *score += config.margin;
+                        }
                     }
                 }
             }
