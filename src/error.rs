@@ -36,6 +36,15 @@ pub enum Error {
     #[error("`{name}` names {} entities, use one of their ids: {}", .candidates.len(), .candidates.join(", "))]
     AmbiguousName { name: String, candidates: Vec<String> },
 
+    /// A labelled data file (training sentences or a gold set) that cannot
+    /// be read as one.
+    #[error("{}{}: {message}", .path.display(), line_suffix(*.line))]
+    InvalidDataFile {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+
     /// A search query that cannot be run.
     #[error("invalid query: {message}")]
     InvalidQuery { message: String },
@@ -134,6 +143,14 @@ fn did_you_mean(candidates: &[String]) -> String {
     }
 }
 
+fn line_suffix(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}")
+    }
+}
+
 fn format_problems(problems: &[Problem]) -> String {
     const SHOWN: usize = 20;
     let mut message = format!("invalid corpus: {} problem(s)", problems.len());
@@ -181,6 +198,7 @@ impl Error {
             Error::NameTaken { .. } => "name_taken",
             Error::CorpusMissing { .. } => "corpus_missing",
             Error::AmbiguousName { .. } => "ambiguous_name",
+            Error::InvalidDataFile { .. } => "invalid_data_file",
             Error::InvalidQuery { .. } => "invalid_query",
             Error::InvalidParameter { .. } => "invalid_parameter",
             Error::IndexMissing { .. } => "index_missing",
@@ -200,6 +218,7 @@ impl Error {
     pub fn status(&self) -> u16 {
         match self {
             Error::InvalidCorpus { .. }
+            | Error::InvalidDataFile { .. }
             | Error::InvalidQuery { .. }
             | Error::InvalidParameter { .. }
             | Error::AmbiguousName { .. }

@@ -55,6 +55,7 @@ mod durable;
 mod engine;
 mod error;
 pub mod export;
+pub mod extract;
 pub mod graph;
 mod heap;
 pub mod import;

@@ -3,6 +3,7 @@
 //! Errors travel up as `anyhow` with context; `main` turns them into exit
 //! codes (2 for bad input, 1 for internal faults).
 
+mod extract;
 mod output;
 
 use std::io::Write;
@@ -18,6 +19,8 @@ use crate::graph::{
 use crate::search::{SearchRequest, SuggestRequest};
 use crate::store::{self, BuildProgress};
 use crate::Engine;
+
+pub use extract::{EvalCommand, TrainCommand};
 
 /// innograph (创新图谱): knowledge graph and Chinese search for an innovation ecosystem.
 #[derive(Debug, Parser)]
@@ -75,6 +78,16 @@ pub enum Command {
     /// Import a spreadsheet (CSV) of enterprises, patents… as a mapping file says.
     #[command(long_about = IMPORT_HELP)]
     Import(ImportArgs),
+    /// Train a model from labelled data.
+    Train {
+        #[command(subcommand)]
+        model: TrainCommand,
+    },
+    /// Measure a component against labelled data.
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
     /// Write the graph for other tools: GraphML, or CSV for neo4j-admin import.
     Export {
         /// `graphml` (one innograph.graphml) or `neo4j` (nodes.csv and relationships.csv).
@@ -265,6 +278,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => generate(entities, out, seed, force),
         Command::Export { format, out, json } => export(index, format, &out, json),
         Command::Import(args) => import(index, args),
+        Command::Train { model } => extract::run_train(model),
+        Command::Eval { what } => extract::run_eval(what),
         Command::Query(query) => {
             let positional = query.positional_names();
             answer(&open(index)?, *query).map_err(|error| as_typed(error, positional))

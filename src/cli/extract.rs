@@ -1,0 +1,293 @@
+//! `train ner` and `eval extract`: training the mention tagger from a
+//! labelled JSONL file (holding out its held-out part, always), and scoring
+//! the recognizer against one.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Subcommand;
+use serde::Serialize;
+
+use crate::extract::data::{part_of, read_gold, Part};
+use crate::extract::eval::{evaluate, Evaluation};
+use crate::extract::tagger::{train, Tagger, TrainConfig, TrainReport};
+use crate::extract::Recognizer;
+
+/// What `train` trains.
+#[derive(Debug, Subcommand)]
+pub enum TrainCommand {
+    /// Train the mention tagger (organisations, people, places) from
+    /// CLUENER-style JSONL; its held-out part is never trained on.
+    Ner {
+        /// Labelled sentences: {"id","text","entities":[{"type","start","end"}]} per line.
+        #[arg(long)]
+        data: PathBuf,
+        /// Where to write the model.
+        #[arg(long, default_value = "models/ner.bin")]
+        out: PathBuf,
+        /// Leave out the tuning part too (to choose features on it).
+        #[arg(long)]
+        tuning: bool,
+        /// Passes over the sentences (the built-in model uses the default).
+        #[arg(long, default_value_t = TrainConfig::default().epochs)]
+        epochs: usize,
+        /// Features seen fewer times in the training sentences are dropped
+        /// (the built-in model uses the default).
+        #[arg(long, default_value_t = TrainConfig::default().min_count)]
+        min_count: u32,
+        /// Margin the model must win by while training (the built-in model
+        /// uses the default).
+        #[arg(long, default_value_t = TrainConfig::default().margin)]
+        margin: i64,
+        /// Print what was done as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What `eval` measures.
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Score mention recognition against labelled sentences: exact-span
+    /// precision, recall and F1 per kind, beside jieba's POS tags as a
+    /// baseline.
+    Extract {
+        /// Labelled sentences (CLUENER's format; types organization,
+        /// person, amount, date, location, or CLUENER's own).
+        #[arg(long)]
+        gold: PathBuf,
+        /// Keep only the held-out part of the file (the part `train ner`
+        /// never sees).
+        #[arg(long, conflicts_with = "tuning")]
+        held_out: bool,
+        /// Keep only the tuning part of the file.
+        #[arg(long)]
+        tuning: bool,
+        /// A model file to use instead of the built-in one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Recognise with part of the recognizer only: `model` (and no
+        /// rules) or `rules` (and no model), to see what each adds.
+        #[arg(long, value_enum)]
+        only: Option<OnlyArg>,
+        /// Also list up to this many of the recognizer's mistakes.
+        #[arg(long, default_value_t = 0)]
+        errors: usize,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The parts `eval extract --only` keeps.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OnlyArg {
+    Model,
+    Rules,
+}
+
+/// What `train ner --json` prints.
+#[derive(Debug, Serialize)]
+struct TrainSummary {
+    out: String,
+    bytes: usize,
+    held_out: usize,
+    tuning_left_out: usize,
+    seconds: f64,
+    #[serde(flatten)]
+    report: TrainReport,
+}
+
+/// Runs `train`.
+pub fn run_train(command: TrainCommand) -> anyhow::Result<()> {
+    let TrainCommand::Ner {
+        data,
+        out,
+        tuning,
+        epochs,
+        min_count,
+        margin,
+        json,
+    } = command;
+    let started = Instant::now();
+    let sentences = read_gold(&data)?;
+    let mut held_out = 0;
+    let mut tuning_left_out = 0;
+    let training: Vec<_> = sentences
+        .iter()
+        .filter(|s| match part_of(&s.id) {
+            Part::HeldOut => {
+                held_out += 1;
+                false
+            }
+            Part::Tuning if tuning => {
+                tuning_left_out += 1;
+                false
+            }
+            _ => true,
+        })
+        .map(|s| s.to_training())
+        .collect();
+    if training.is_empty() {
+        return Err(crate::Error::InvalidDataFile {
+            path: data,
+            line: 0,
+            message: format!(
+                "every one of its {} sentences is held out: nothing to train on",
+                sentences.len()
+            ),
+        }
+        .into());
+    }
+    let config = TrainConfig {
+        epochs,
+        min_count,
+        margin,
+        ..TrainConfig::default()
+    };
+    let (tagger, report) = train(crate::extract::jieba_for_training(), &training, &config);
+    let bytes = tagger.to_bytes();
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    std::fs::write(&out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    let summary = TrainSummary {
+        out: out.display().to_string(),
+        bytes: bytes.len(),
+        held_out,
+        tuning_left_out,
+        seconds: started.elapsed().as_secs_f64(),
+        report,
+    };
+    if json {
+        super::print(true, &summary, String::new)?;
+    } else {
+        eprintln!(
+            "trained on {} sentences ({} held out{}), {} epochs: {} of {} features kept, {} bytes written to {} in {:.1} s",
+            summary.report.sentences,
+            held_out,
+            if tuning { format!(", {tuning_left_out} tuning left out") } else { String::new() },
+            summary.report.epochs,
+            summary.report.kept_features,
+            summary.report.candidate_features,
+            summary.bytes,
+            summary.out,
+            summary.seconds
+        );
+    }
+    Ok(())
+}
+
+/// What `eval extract --json` prints.
+#[derive(Debug, Serialize)]
+struct EvalAnswer {
+    gold: String,
+    part: &'static str,
+    model: String,
+    #[serde(flatten)]
+    evaluation: Evaluation,
+}
+
+/// Runs `eval`.
+pub fn run_eval(command: EvalCommand) -> anyhow::Result<()> {
+    let EvalCommand::Extract {
+        gold,
+        held_out,
+        tuning,
+        model,
+        only,
+        errors,
+        json,
+    } = command;
+    let mut sentences = read_gold(&gold)?;
+    let part = if held_out {
+        sentences.retain(|s| part_of(&s.id) == Part::HeldOut);
+        "held_out"
+    } else if tuning {
+        sentences.retain(|s| part_of(&s.id) == Part::Tuning);
+        "tuning"
+    } else {
+        "all"
+    };
+    if sentences.is_empty() {
+        return Err(crate::Error::InvalidDataFile {
+            path: gold,
+            line: 0,
+            message: format!("no sentence of the file is in the {part} part"),
+        }
+        .into());
+    }
+    let mut builder = match &model {
+        Some(path) => Recognizer::builder().model(read_model(path)?),
+        None => Recognizer::builder(),
+    };
+    builder = match only {
+        Some(OnlyArg::Model) => builder.without_rules(),
+        Some(OnlyArg::Rules) => builder.without_model(),
+        None => builder,
+    };
+    let recognizer = builder.build();
+    let evaluation = evaluate(&recognizer, &sentences, errors);
+    let answer = EvalAnswer {
+        gold: gold.display().to_string(),
+        part,
+        model: model.map_or_else(|| "built-in".to_string(), |p| p.display().to_string()),
+        evaluation,
+    };
+    super::print(json, &answer, || human(&answer))
+}
+
+fn read_model(path: &Path) -> anyhow::Result<Tagger> {
+    let bytes = std::fs::read(path).map_err(|source| crate::Error::io(path, source))?;
+    Tagger::from_bytes(&bytes).map_err(|error| {
+        crate::Error::InvalidDataFile {
+            path: path.to_path_buf(),
+            line: 0,
+            message: error.to_string(),
+        }
+        .into()
+    })
+}
+
+fn human(answer: &EvalAnswer) -> String {
+    let evaluation = &answer.evaluation;
+    let mut out = format!(
+        "{} ({} part): {} sentences, {} characters, model {}, {:.2} s\n",
+        answer.gold, answer.part, evaluation.sentences, evaluation.characters, answer.model, evaluation.seconds
+    );
+    out.push_str(&format!(
+        "{:<14}{:>7}{:>7}{:>7}{:>7}   baseline (jieba POS){:>7}{:>7}\n",
+        "kind", "gold", "P", "R", "F1", "P", "R"
+    ));
+    for kind in &evaluation.kinds {
+        let (ours, naive) = (&kind.recognizer, &kind.baseline);
+        out.push_str(&format!(
+            "{:<14}{:>7}{:>7.3}{:>7.3}{:>7.3}   {:>20.3}{:>7.3}{:>7.3}\n",
+            kind.kind.as_str(),
+            ours.gold,
+            ours.precision,
+            ours.recall,
+            ours.f1,
+            naive.f1,
+            naive.precision,
+            naive.recall
+        ));
+    }
+    out.push_str("(baseline: F1 then P and R)");
+    for miss in &evaluation.errors {
+        out.push_str(&format!(
+            "\n{} {} {}{} 「{}」 in {}",
+            miss.id,
+            miss.error,
+            miss.kind,
+            miss.source.map_or(String::new(), |s| format!(
+                " ({})",
+                serde_json::to_string(&s).unwrap_or_default()
+            )),
+            miss.text,
+            miss.context
+        ));
+    }
+    out
+}

@@ -1,0 +1,308 @@
+//! The model's features: for each character of a sentence, the ids of the
+//! facts about it and its neighbours (characters, their classes, jieba's
+//! words and parts of speech, the lexicon's head words, titles and
+//! surnames). A fact is hashed with its template number into a 32-bit id;
+//! training and tagging call the same function, so they always agree.
+
+use std::ops::Range;
+
+use super::super::lexicon::{is_compound_surname, surname_rank, Strength};
+use super::super::prepare::{is_punctuation, mix, Prepared};
+use crate::text::is_cjk;
+
+/// Features of a run of characters, flattened: the features of character
+/// `i` of the run are `ids[offsets[i]..offsets[i + 1]]`.
+#[derive(Debug, Default, Clone)]
+pub struct FeatureBuffer {
+    pub ids: Vec<u32>,
+    pub offsets: Vec<u32>,
+}
+
+impl FeatureBuffer {
+    /// The features of character `i` of the run.
+    pub fn of(&self, i: usize) -> &[u32] {
+        &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    /// The number of characters.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Whether the buffer holds no character.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+const BEFORE: u64 = 0x11_0000;
+const AFTER: u64 = 0x11_0001;
+
+/// The class of a character: Han, Chinese numeral, digit, Latin letter,
+/// punctuation, space, other.
+fn class(c: char) -> u64 {
+    match c {
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '百' | '千' | '万' | '亿' | '零'
+        | '〇' | '两' => 1,
+        c if is_cjk(c) => 0,
+        c if c.is_ascii_digit() => 2,
+        c if c.is_alphabetic() => 3,
+        c if c.is_whitespace() => 5,
+        c if is_punctuation(c) => 4,
+        _ => 6,
+    }
+}
+
+/// Word-internal position of a character: begin, middle, end, single.
+fn word_position(prepared: &Prepared, i: usize) -> u64 {
+    let word = prepared.word_at(i);
+    match (word.start == i, word.end == i + 1) {
+        (true, true) => 3,
+        (true, false) => 0,
+        (false, true) => 2,
+        (false, false) => 1,
+    }
+}
+
+fn bucket(distance: usize) -> u64 {
+    match distance {
+        0..=3 => distance as u64,
+        4..=5 => 4,
+        6..=8 => 5,
+        9..=12 => 6,
+        _ => 7,
+    }
+}
+
+struct Emit<'a> {
+    ids: &'a mut Vec<u32>,
+}
+
+impl Emit<'_> {
+    #[inline]
+    fn push(&mut self, template: u64, values: &[u64]) {
+        let mut hash = mix(template.wrapping_add(0x9e37_79b9_7f4a_7c15));
+        for &value in values {
+            hash = mix(hash ^ value.wrapping_mul(0x2545_f491_4f6c_dd1d));
+        }
+        let id = (hash ^ (hash >> 32)) as u32;
+        self.ids.push(if id == 0 { 1 } else { id });
+    }
+}
+
+/// Fills `out` with the features of `range` of `prepared`; the run is read
+/// as one sentence (nothing outside it is looked at).
+pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer) {
+    out.ids.clear();
+    out.offsets.clear();
+    let (from, to) = (range.start, range.end);
+    let chars = &prepared.chars;
+    let at = |i: isize| -> u64 {
+        if i < from as isize {
+            BEFORE
+        } else if i >= to as isize {
+            AFTER
+        } else {
+            u64::from(chars[i as usize])
+        }
+    };
+    let class_at = |i: isize| -> u64 {
+        if i < from as isize || i >= to as isize {
+            7
+        } else {
+            class(chars[i as usize])
+        }
+    };
+    // distance to the next organisation head word ending, not across
+    // punctuation: filled from the right
+    let mut next_head: Vec<(usize, u64)> = vec![(usize::MAX, 0); to - from];
+    let mut following = (usize::MAX, 0u64);
+    for i in (from..to).rev() {
+        if is_punctuation(chars[i]) || chars[i].is_whitespace() {
+            following = (usize::MAX, 0);
+        }
+        let marks = &prepared.marks[i];
+        if marks.head_len > 0 {
+            let kind = marks.head_kind.map_or(0, |k| k as u64 + 1);
+            let strength = match marks.head_strength {
+                Some(Strength::Strong) => 1,
+                Some(Strength::Department) => 2,
+                _ => 3,
+            };
+            following = (i, kind * 4 + strength);
+        }
+        next_head[i - from] = following;
+    }
+    let mut emit = Emit { ids: &mut out.ids };
+    for i in from..to {
+        out_offset(&mut emit, &mut out.offsets);
+        let s = i as isize;
+        let (cm2, cm1, c0, c1, c2) = (at(s - 2), at(s - 1), at(s), at(s + 1), at(s + 2));
+        emit.push(0, &[]);
+        emit.push(1, &[cm2]);
+        emit.push(2, &[cm1]);
+        emit.push(3, &[c0]);
+        emit.push(4, &[c1]);
+        emit.push(5, &[c2]);
+        emit.push(6, &[cm2, cm1]);
+        emit.push(7, &[cm1, c0]);
+        emit.push(8, &[c0, c1]);
+        emit.push(9, &[c1, c2]);
+        emit.push(10, &[cm1, c1]);
+        emit.push(11, &[cm2, cm1, c0]);
+        emit.push(12, &[cm1, c0, c1]);
+        emit.push(13, &[c0, c1, c2]);
+        emit.push(14, &[class_at(s - 1), class_at(s), class_at(s + 1)]);
+        emit.push(
+            15,
+            &[
+                class_at(s - 2),
+                class_at(s - 1),
+                class_at(s),
+                class_at(s + 1),
+                class_at(s + 2),
+            ],
+        );
+
+        // letters as written: a capital starts a Latin name
+        let written = |k: isize| -> u64 {
+            if k < from as isize || k >= to as isize {
+                2
+            } else {
+                let c = prepared.original[prepared.origin[k as usize]];
+                u64::from(c.is_uppercase()) + 3 * u64::from(c.is_ascii_alphabetic())
+            }
+        };
+        emit.push(41, &[written(s - 1), written(s), written(s + 1)]);
+        emit.push(42, &[at(s - 3)]);
+        emit.push(43, &[at(s + 3)]);
+
+        // jieba's word and its neighbours
+        let word_index = prepared.word_of[i] as usize;
+        let word = &prepared.words[word_index];
+        let position = word_position(prepared, i);
+        let pos = word.pos as u64;
+        let word_before = word_index
+            .checked_sub(1)
+            .map(|w| &prepared.words[w])
+            .filter(|w| w.start >= from);
+        let word_after = prepared.words.get(word_index + 1).filter(|w| w.end <= to);
+        let pos_before = word_before.map_or(99, |w| w.pos as u64);
+        let pos_after = word_after.map_or(99, |w| w.pos as u64);
+        let length = (word.len() as u64).min(5);
+        emit.push(16, &[position, pos]);
+        emit.push(17, &[position, pos, c0]);
+        emit.push(18, &[pos_before, pos, pos_after, position]);
+        emit.push(19, &[length, position, pos]);
+        if word.len() >= 2 && word.start >= from && word.end <= to {
+            emit.push(20, &[word.hash, position]);
+        }
+        if position == 0 || position == 3 {
+            emit.push(21, &[word_before.map_or(BEFORE, |w| w.hash)]);
+            emit.push(44, &[word_before.map_or(BEFORE, |w| w.hash), word.hash]);
+            emit.push(22, &[pos_before, pos]);
+        }
+        if position == 2 || position == 3 {
+            emit.push(23, &[word_after.map_or(AFTER, |w| w.hash)]);
+            emit.push(24, &[pos, pos_after]);
+        }
+
+        // surnames
+        let here = chars[i];
+        let surname = surname_rank(here).map_or(2, u64::from);
+        emit.push(25, &[surname, position, length]);
+        if i + 1 < to && is_compound_surname(here, chars[i + 1]) {
+            emit.push(26, &[0]);
+        }
+        if i > from && is_compound_surname(chars[i - 1], here) {
+            emit.push(26, &[1]);
+        }
+        if i > from {
+            emit.push(27, &[surname_rank(chars[i - 1]).map_or(2, u64::from), surname]);
+        }
+
+        // titles around: a name ends 1 to 3 characters before one, or
+        // begins 1 to 3 characters after one
+        for ahead in 1..=3usize {
+            if i + ahead < to && prepared.marks[i + ahead].title_start > 0 {
+                emit.push(28, &[ahead as u64, surname]);
+                break;
+            }
+        }
+        for back in 1..=3usize {
+            if i >= from + back && prepared.marks[i - back].title_end > 0 {
+                emit.push(29, &[back as u64, surname]);
+                break;
+            }
+        }
+        let marks = &prepared.marks[i];
+        if marks.title_start > 0 {
+            emit.push(30, &[u64::from(marks.title_start)]);
+        }
+
+        // organisation head words
+        if marks.head_len > 0 {
+            let strength = marks.head_strength.map_or(0, |s| s as u64);
+            let kind = marks.head_kind.map_or(0, |k| k as u64);
+            emit.push(31, &[kind, strength, u64::from(marks.head_len).min(4)]);
+            emit.push(32, &[kind, strength, position]);
+        }
+        let (head_end, head_kind) = next_head[i - from];
+        if head_end != usize::MAX {
+            emit.push(33, &[bucket(head_end - i), head_kind]);
+            emit.push(34, &[bucket(head_end - i), head_kind, pos]);
+        } else {
+            emit.push(33, &[99]);
+        }
+        if i + 1 < to {
+            // a head word begins right after: this may be a name's last
+            // character
+            let next_end = next_head[i + 1 - from].0;
+            if next_end != usize::MAX && prepared.marks[next_end].head_len as usize == next_end - i {
+                emit.push(35, &[next_head[i + 1 - from].1]);
+            }
+        }
+        if marks.place_end > 0 {
+            emit.push(36, &[u64::from(marks.place_end).min(3), position]);
+        }
+        if marks.department_end > 0 {
+            emit.push(37, &[u64::from(marks.department_end).min(4)]);
+        }
+        if marks.standalone_end > 0 {
+            emit.push(38, &[marks.standalone_kind.map_or(0, |k| k as u64)]);
+        }
+        if i > from && prepared.marks[i - 1].stop_end > 0 {
+            emit.push(39, &[u64::from(prepared.marks[i - 1].stop_end)]);
+        }
+        if i + 1 < to && prepared.marks[i + 1].thing_start > 0 {
+            emit.push(40, &[]);
+        }
+    }
+    out_offset(&mut emit, &mut out.offsets);
+}
+
+fn out_offset(emit: &mut Emit<'_>, offsets: &mut Vec<u32>) {
+    offsets.push(emit.ids.len() as u32);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jieba_rs::Jieba;
+
+    #[test]
+    fn same_text_same_features_and_runs_are_independent() {
+        let jieba = Jieba::new();
+        let prepared = Prepared::new(&jieba, "青岛大学张伟教授。海尔集团");
+        let mut first = FeatureBuffer::default();
+        extract(&prepared, 0..9, &mut first);
+        assert_eq!(first.len(), 9);
+        let mut again = FeatureBuffer::default();
+        extract(&prepared, 0..9, &mut again);
+        assert_eq!(first.ids, again.ids);
+        let other = Prepared::new(&jieba, "青岛大学张伟教授");
+        extract(&other, 0..8, &mut again);
+        assert_eq!(first.of(3), again.of(3));
+        assert!(first.of(0).len() > 20);
+    }
+}

@@ -1,0 +1,504 @@
+//! The trained tagger: BIOES tags over a few mention kinds, feature weights
+//! in a compact open-addressing table of 8-bit values, and Viterbi decoding
+//! under the BIOES transition constraints. Also the model file format
+//! (see [`Tagger::to_bytes`]).
+
+use super::features::FeatureBuffer;
+use crate::extract::mention::MentionKind;
+use crate::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"IGNER\0\0\x01";
+
+/// The tags of a model with `classes` kinds: `O`, then `B I E S` per kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagSet {
+    pub classes: Vec<MentionKind>,
+}
+
+/// The four positions of a tag inside a mention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Begin,
+    Inside,
+    End,
+    Single,
+}
+
+impl TagSet {
+    pub fn new(classes: Vec<MentionKind>) -> TagSet {
+        TagSet { classes }
+    }
+
+    /// The number of tags.
+    pub fn len(&self) -> usize {
+        1 + 4 * self.classes.len()
+    }
+
+    /// Whether there are no tags but `O` (never, for a trained model).
+    pub fn is_empty(&self) -> bool {
+        self.classes.is_empty()
+    }
+
+    /// The tag of `part` of a mention of class `class`.
+    pub fn tag(&self, class: usize, part: Part) -> usize {
+        1 + 4 * class
+            + match part {
+                Part::Begin => 0,
+                Part::Inside => 1,
+                Part::End => 2,
+                Part::Single => 3,
+            }
+    }
+
+    /// Class and part of `tag`, `None` for `O`.
+    pub fn split(&self, tag: usize) -> Option<(usize, Part)> {
+        if tag == 0 {
+            return None;
+        }
+        let part = match (tag - 1) % 4 {
+            0 => Part::Begin,
+            1 => Part::Inside,
+            2 => Part::End,
+            _ => Part::Single,
+        };
+        Some(((tag - 1) / 4, part))
+    }
+
+    /// Whether `to` may follow `from` (`None`: the start of a sentence).
+    pub fn allowed(&self, from: Option<usize>, to: usize) -> bool {
+        let open = |tag: Option<usize>| match tag.and_then(|t| self.split(t)) {
+            Some((class, Part::Begin | Part::Inside)) => Some(class),
+            _ => None,
+        };
+        match (open(from), self.split(to)) {
+            (Some(class), Some((to_class, Part::Inside | Part::End))) => class == to_class,
+            (Some(_), _) => false,
+            (None, Some((_, Part::Inside | Part::End))) => false,
+            (None, _) => true,
+        }
+    }
+
+    /// Whether a sentence may end on `tag`.
+    pub fn may_end(&self, tag: usize) -> bool {
+        !matches!(self.split(tag), Some((_, Part::Begin | Part::Inside)))
+    }
+
+    /// The spans `(class, start, end)` a tag sequence says.
+    pub fn spans(&self, tags: &[usize]) -> Vec<(usize, usize, usize)> {
+        let mut spans = Vec::new();
+        let mut open: Option<(usize, usize)> = None;
+        for (i, &tag) in tags.iter().enumerate() {
+            match self.split(tag) {
+                Some((class, Part::Single)) => spans.push((class, i, i + 1)),
+                Some((class, Part::Begin)) => open = Some((class, i)),
+                Some((class, Part::End)) => {
+                    if let Some((open_class, start)) = open.take() {
+                        if open_class == class {
+                            spans.push((class, start, i + 1));
+                        }
+                    }
+                }
+                Some((_, Part::Inside)) => {}
+                None => open = None,
+            }
+        }
+        spans
+    }
+
+    /// Gold tags for a sentence of `len` characters with `spans`.
+    pub fn encode(&self, len: usize, spans: &[(usize, usize, usize)]) -> Vec<usize> {
+        let mut tags = vec![0; len];
+        for &(class, start, end) in spans {
+            if end <= start || end > len || tags[start..end].iter().any(|&t| t != 0) {
+                continue;
+            }
+            if end - start == 1 {
+                tags[start] = self.tag(class, Part::Single);
+            } else {
+                tags[start] = self.tag(class, Part::Begin);
+                for tag in &mut tags[start + 1..end - 1] {
+                    *tag = self.tag(class, Part::Inside);
+                }
+                tags[end - 1] = self.tag(class, Part::End);
+            }
+        }
+        tags
+    }
+
+    /// For each tag, the tags that may come before it (`num_tags` stands
+    /// for the start of the sentence).
+    pub fn predecessors(&self) -> Vec<Vec<usize>> {
+        let n = self.len();
+        (0..n)
+            .map(|to| {
+                (0..=n)
+                    .filter(|&from| self.allowed((from < n).then_some(from), to))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Scores for Viterbi: emission scores per character and tag, transition
+/// scores `transitions[from * n + to]` with row `n` for the start.
+pub fn viterbi(tags: &TagSet, emissions: &[i64], transitions: &[i64], predecessors: &[Vec<usize>]) -> Vec<usize> {
+    let n = tags.len();
+    let len = emissions.len() / n;
+    if len == 0 {
+        return Vec::new();
+    }
+    const NONE: i64 = i64::MIN / 4;
+    let mut score = vec![NONE; len * n];
+    let mut back = vec![0u8; len * n];
+    for to in 0..n {
+        if tags.allowed(None, to) {
+            score[to] = transitions[n * n + to] + emissions[to];
+        }
+    }
+    for i in 1..len {
+        let (done, rest) = score.split_at_mut(i * n);
+        let previous = &done[(i - 1) * n..];
+        let current = &mut rest[..n];
+        for to in 0..n {
+            let mut best = NONE;
+            let mut best_from = 0;
+            for &from in &predecessors[to] {
+                if from == n {
+                    continue;
+                }
+                let candidate = previous[from] + transitions[from * n + to];
+                if candidate > best {
+                    best = candidate;
+                    best_from = from;
+                }
+            }
+            if best > NONE {
+                current[to] = best + emissions[i * n + to];
+                back[i * n + to] = best_from as u8;
+            }
+        }
+    }
+    let last = &score[(len - 1) * n..];
+    let mut tag = (0..n)
+        .filter(|&t| tags.may_end(t))
+        .max_by_key(|&t| (last[t], std::cmp::Reverse(t)))
+        .unwrap_or(0);
+    let mut path = vec![0; len];
+    for i in (0..len).rev() {
+        path[i] = tag;
+        tag = back[i * n + tag] as usize;
+    }
+    path
+}
+
+/// The most tags a model has: a slot of the weight table holds a 3-byte
+/// fingerprint and one byte per tag in 16 bytes (one load, rarely two,
+/// per feature), so a model tags at most three kinds.
+pub const MAX_TAGS: usize = 13;
+
+/// One slot of the weight table: the feature's fingerprint (its upper 24
+/// bits, never 0 for a used slot) and its weights.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[repr(C, align(16))]
+struct Slot {
+    fingerprint: [u8; 3],
+    weights: [i8; MAX_TAGS],
+}
+
+fn fingerprint(id: u32) -> [u8; 3] {
+    let upper = (id >> 8).max(1);
+    [upper as u8, (upper >> 8) as u8, (upper >> 16) as u8]
+}
+
+/// A trained tagger.
+#[derive(Debug, Clone)]
+pub struct Tagger {
+    pub tags: TagSet,
+    /// Weight of one unit of the 8-bit values.
+    pub scale: f32,
+    /// Open-addressing table, at most half full, indexed by the feature
+    /// id's lower bits.
+    slots: Vec<Slot>,
+    /// The feature ids, sorted, for writing the model back.
+    ids: Vec<u32>,
+    /// `(n + 1) * n` transition weights in units of `scale`.
+    transitions: Vec<i64>,
+    predecessors: Vec<Vec<usize>>,
+}
+
+impl Tagger {
+    /// Builds a tagger from quantised weights: `(feature id, one weight per
+    /// tag)` and transitions. At most [`MAX_TAGS`] tags.
+    pub fn from_parts(tags: TagSet, scale: f32, mut features: Vec<(u32, Vec<i8>)>, transitions: Vec<i64>) -> Tagger {
+        let n = tags.len();
+        assert!(n <= MAX_TAGS, "a tagger has at most {MAX_TAGS} tags, not {n}");
+        features.sort_unstable_by_key(|(id, _)| *id);
+        features.dedup_by_key(|(id, _)| *id);
+        let capacity = (features.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![Slot::default(); capacity];
+        let mask = capacity - 1;
+        for (id, weights) in &features {
+            debug_assert!(*id != 0 && weights.len() == n);
+            let mut slot = *id as usize & mask;
+            while slots[slot].fingerprint != [0; 3] {
+                slot = (slot + 1) & mask;
+            }
+            slots[slot].fingerprint = fingerprint(*id);
+            slots[slot].weights[..n].copy_from_slice(weights);
+        }
+        let predecessors = tags.predecessors();
+        Tagger {
+            tags,
+            scale,
+            ids: features.iter().map(|(id, _)| *id).collect(),
+            slots,
+            transitions,
+            predecessors,
+        }
+    }
+
+    /// The number of features with weights.
+    pub fn feature_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    #[inline]
+    fn row(&self, id: u32) -> Option<&[i8; MAX_TAGS]> {
+        let mask = self.slots.len() - 1;
+        let wanted = fingerprint(id);
+        let mut slot = id as usize & mask;
+        loop {
+            let here = &self.slots[slot];
+            if here.fingerprint == wanted {
+                return Some(&here.weights);
+            }
+            if here.fingerprint == [0; 3] {
+                return None;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// The best tags for a sentence whose features are `features`;
+    /// `emissions` is scratch space.
+    pub fn tag(&self, features: &FeatureBuffer, emissions: &mut Vec<i64>) -> Vec<usize> {
+        let n = self.tags.len();
+        emissions.clear();
+        emissions.resize(features.len() * n, 0);
+        let mut sums = [0i32; MAX_TAGS];
+        for i in 0..features.len() {
+            sums.fill(0);
+            for &id in features.of(i) {
+                if let Some(row) = self.row(id) {
+                    for (sum, &weight) in sums.iter_mut().zip(row) {
+                        *sum += i32::from(weight);
+                    }
+                }
+            }
+            for (score, &sum) in emissions[i * n..(i + 1) * n].iter_mut().zip(&sums) {
+                *score = i64::from(sum);
+            }
+        }
+        viterbi(&self.tags, emissions, &self.transitions, &self.predecessors)
+    }
+
+    /// The model file: magic, classes, scale, transitions, then the
+    /// features sorted by id, each as the gap from the previous id and a
+    /// bit mask of its non-zero tags (LEB128), then those weights; last a
+    /// 4-byte checksum.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let n = self.tags.len();
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.push(self.tags.classes.len() as u8);
+        for class in &self.tags.classes {
+            out.push(MentionKind::ALL.iter().position(|k| k == class).unwrap_or(0) as u8);
+        }
+        out.extend_from_slice(&self.scale.to_le_bytes());
+        for &weight in &self.transitions {
+            write_varint(&mut out, zigzag(weight));
+        }
+        let features: Vec<(u32, &[i8])> = self
+            .ids
+            .iter()
+            .map(|&id| (id, self.row(id).map_or(&[][..], |row| &row[..n])))
+            .collect();
+        write_varint(&mut out, features.len() as u64);
+        let mut previous = 0u32;
+        for (key, row) in features {
+            write_varint(&mut out, u64::from(key - previous));
+            previous = key;
+            let mask = row
+                .iter()
+                .enumerate()
+                .filter(|(_, &w)| w != 0)
+                .fold(0u64, |mask, (t, _)| mask | 1 << t);
+            write_varint(&mut out, mask);
+            out.extend(row.iter().filter(|&&w| w != 0).map(|&w| w as u8));
+        }
+        let checksum = blake3::hash(&out);
+        out.extend_from_slice(&checksum.as_bytes()[..4]);
+        out
+    }
+
+    /// Reads a model file written by [`Tagger::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Tagger> {
+        let bad = |reason: &str| Error::Serialization(format!("model file: {reason}"));
+        if bytes.len() < MAGIC.len() + 4 || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(bad("not an innograph tagger model (wrong magic)"));
+        }
+        let (body, checksum) = bytes.split_at(bytes.len() - 4);
+        if &blake3::hash(body).as_bytes()[..4] != checksum {
+            return Err(bad("checksum mismatch"));
+        }
+        let mut reader = Reader {
+            bytes: body,
+            at: MAGIC.len(),
+        };
+        let class_count = reader.byte().ok_or_else(|| bad("truncated"))? as usize;
+        let mut classes = Vec::with_capacity(class_count);
+        for _ in 0..class_count {
+            let index = reader.byte().ok_or_else(|| bad("truncated"))? as usize;
+            classes.push(*MentionKind::ALL.get(index).ok_or_else(|| bad("unknown class"))?);
+        }
+        let tags = TagSet::new(classes);
+        let n = tags.len();
+        let scale = f32::from_le_bytes(reader.array().ok_or_else(|| bad("truncated"))?);
+        let mut transitions = Vec::with_capacity((n + 1) * n);
+        for _ in 0..(n + 1) * n {
+            transitions.push(unzigzag(reader.varint().ok_or_else(|| bad("truncated"))?));
+        }
+        let count = reader.varint().ok_or_else(|| bad("truncated"))? as usize;
+        let mut features = Vec::with_capacity(count);
+        let mut key = 0u32;
+        for _ in 0..count {
+            let gap = reader.varint().ok_or_else(|| bad("truncated"))?;
+            key = key
+                .checked_add(u32::try_from(gap).map_err(|_| bad("bad feature id"))?)
+                .ok_or_else(|| bad("bad feature id"))?;
+            let mask = reader.varint().ok_or_else(|| bad("truncated"))?;
+            let mut row = vec![0i8; n];
+            for (t, weight) in row.iter_mut().enumerate() {
+                if mask & (1 << t) != 0 {
+                    *weight = reader.byte().ok_or_else(|| bad("truncated"))? as i8;
+                }
+            }
+            if key == 0 {
+                return Err(bad("bad feature id"));
+            }
+            features.push((key, row));
+        }
+        if reader.at != body.len() {
+            return Err(bad("trailing bytes"));
+        }
+        Ok(Tagger::from_parts(tags, scale, features, transitions))
+    }
+}
+
+fn zigzag(value: i64) -> u64 {
+    ((value << 1) ^ (value >> 63)) as u64
+}
+
+fn unzigzag(value: u64) -> i64 {
+    ((value >> 1) as i64) ^ -((value & 1) as i64)
+}
+
+fn write_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let byte = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(byte)
+    }
+
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let slice = self.bytes.get(self.at..self.at + N)?;
+        self.at += N;
+        slice.try_into().ok()
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn three() -> TagSet {
+        TagSet::new(vec![
+            MentionKind::Organization,
+            MentionKind::Person,
+            MentionKind::Location,
+        ])
+    }
+
+    #[test]
+    fn bioes_round_trip_and_constraints() {
+        let tags = three();
+        assert_eq!(tags.len(), 13);
+        let spans = vec![(0, 0, 4), (1, 5, 6), (2, 7, 9)];
+        let encoded = tags.encode(10, &spans);
+        assert_eq!(tags.spans(&encoded), spans);
+        assert!(!tags.allowed(None, tags.tag(0, Part::Inside)));
+        assert!(!tags.allowed(Some(tags.tag(0, Part::Begin)), tags.tag(1, Part::End)));
+        assert!(tags.allowed(Some(tags.tag(0, Part::End)), tags.tag(1, Part::Begin)));
+        assert!(!tags.may_end(tags.tag(2, Part::Begin)));
+    }
+
+    #[test]
+    fn viterbi_respects_constraints() {
+        let tags = three();
+        let n = tags.len();
+        // emissions want B-ORG then O: not allowed, so the best legal path
+        let mut emissions = vec![0i64; 2 * n];
+        emissions[tags.tag(0, Part::Begin)] = 10;
+        emissions[n] = 10;
+        let transitions = vec![0i64; (n + 1) * n];
+        let path = viterbi(&tags, &emissions, &transitions, &tags.predecessors());
+        assert_eq!(tags.spans(&path).len(), tags.spans(&path).len());
+        assert!(tags.may_end(path[1]));
+        assert!(tags.allowed(None, path[0]) && tags.allowed(Some(path[0]), path[1]));
+    }
+
+    #[test]
+    fn model_bytes_round_trip_and_reject_damage() {
+        let tags = three();
+        let n = tags.len();
+        let mut row = vec![0i8; n];
+        row[3] = -7;
+        row[12] = 100;
+        let transitions: Vec<i64> = (0..(n + 1) * n).map(|i| i as i64 - 50).collect();
+        let tagger = Tagger::from_parts(tags, 0.5, vec![(42, row.clone()), (7, vec![1; n])], transitions);
+        let bytes = tagger.to_bytes();
+        let back = Tagger::from_bytes(&bytes).unwrap();
+        assert_eq!(back.row(42).map(|r| &r[..n]), Some(row.as_slice()));
+        assert_eq!(back.row(43), None);
+        assert_eq!(back.to_bytes(), bytes);
+        let mut damaged = bytes.clone();
+        damaged[20] ^= 1;
+        assert!(Tagger::from_bytes(&damaged).is_err());
+        assert!(Tagger::from_bytes(b"nonsense").is_err());
+    }
+}
