@@ -44,23 +44,80 @@ const SEED: u64 = 2026;
 /// so every name is distinct (see [`name_chars`]).
 const NAME_CHARS: &str = "澜海蓝芯启明岳光知微恒康瑞禾北岸云帆德润智汇科精微影纳储明创新华泰宏远鑫源丰盛安达正和嘉诚博瀚睿思天成信诺宇航通达东方金石银河星辰晨曦青松翠柏长江黄河泰山昆仑凌霄腾飞跃进卓越领航先锋前沿极光";
 const TRADES: &[&str] = &[
-    "智能装备", "生物科技", "医疗器械", "光电科技", "数据技术", "康复器械", "检测技术", "新材料科技", "海洋科技", "生物医药",
-    "康养服务", "精密机械", "医学影像", "储能技术", "软件", "电子科技", "环境科技", "食品科技",
+    "智能装备",
+    "生物科技",
+    "医疗器械",
+    "光电科技",
+    "数据技术",
+    "康复器械",
+    "检测技术",
+    "新材料科技",
+    "海洋科技",
+    "生物医药",
+    "康养服务",
+    "精密机械",
+    "医学影像",
+    "储能技术",
+    "软件",
+    "电子科技",
+    "环境科技",
+    "食品科技",
 ];
 /// Industry names: the first five are industries of the curated graph.
 const INDUSTRIES: &[&str] = &[
-    "生物医药", "医疗器械", "智能制造", "光伏", "新一代信息技术", "新材料", "海洋科技", "新能源", "现代农业", "节能环保",
+    "生物医药",
+    "医疗器械",
+    "智能制造",
+    "光伏",
+    "新一代信息技术",
+    "新材料",
+    "海洋科技",
+    "新能源",
+    "现代农业",
+    "节能环保",
 ];
-const SURNAMES: &str = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎";
+const SURNAMES: &str =
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎";
 const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏飞辉宇浩然梓涵子轩思远晨曦欣怡雨泽";
-const UNIVERSITIES: &[&str] = &["青岛农业大学", "青岛海滨理工大学", "青岛滨海医科大学", "山东海洋工程学院"];
+const UNIVERSITIES: &[&str] = &[
+    "青岛农业大学",
+    "青岛海滨理工大学",
+    "青岛滨海医科大学",
+    "山东海洋工程学院",
+];
 const TECH: &[&str] = &[
-    "外骨骼", "微流控芯片", "血液分析仪", "病灶分割方法", "硅片切割方法", "密封舱结构", "热管理方法", "骨钉", "呼叫终端", "复合材料",
-    "冻干保护剂", "热误差补偿装置", "巡检机器人", "传感器", "检测试剂盒", "储能电池", "导航方法", "图像识别方法",
+    "外骨骼",
+    "微流控芯片",
+    "血液分析仪",
+    "病灶分割方法",
+    "硅片切割方法",
+    "密封舱结构",
+    "热管理方法",
+    "骨钉",
+    "呼叫终端",
+    "复合材料",
+    "冻干保护剂",
+    "热误差补偿装置",
+    "巡检机器人",
+    "传感器",
+    "检测试剂盒",
+    "储能电池",
+    "导航方法",
+    "图像识别方法",
 ];
 const IPC: &[&str] = &[
-    "A61H 3/00", "B01L 3/00", "G01N 33/48", "G06T 7/11", "B28D 5/04", "B63C 11/52", "H01M 10/613", "A61L 31/02", "G08B 21/04",
-    "C08J 5/24", "G05D 1/02", "G06N 3/08",
+    "A61H 3/00",
+    "B01L 3/00",
+    "G01N 33/48",
+    "G06T 7/11",
+    "B28D 5/04",
+    "B63C 11/52",
+    "H01M 10/613",
+    "A61L 31/02",
+    "G08B 21/04",
+    "C08J 5/24",
+    "G05D 1/02",
+    "G06N 3/08",
 ];
 
 /// The distinct characters of [`NAME_CHARS`], in order.
@@ -151,7 +208,8 @@ fn write_sheets(dir: &Path, rows: usize) -> BenchResult<(u64, u64)> {
     }
     let registry_path = dir.join("registry.csv");
     std::fs::write(&registry_path, &registry)?;
-    let mut patents = String::from("申请号,名称,摘要,申请人,发明人,申请日,公开日,IPC,法律状态,转让人,受让人,转让日期\n");
+    let mut patents =
+        String::from("申请号,名称,摘要,申请人,发明人,申请日,公开日,IPC,法律状态,转让人,受让人,转让日期\n");
     for i in 0..rows {
         let applicant = match rng.random_range(0..20) {
             0..=15 => company(rng.random_range(0..rows), &chars),
@@ -161,7 +219,11 @@ fn write_sheets(dir: &Path, rows: usize) -> BenchResult<(u64, u64)> {
         let inventors: Vec<String> = (0..rng.random_range(2..=4))
             .map(|_| person(&mut rng, &surnames, &given))
             .collect();
-        let title = format!("一种{}{}", pick(&mut rng, TECH), pick(&mut rng, &["", "及其制备方法", "的控制方法", "系统"]));
+        let title = format!(
+            "一种{}{}",
+            pick(&mut rng, TECH),
+            pick(&mut rng, &["", "及其制备方法", "的控制方法", "系统"])
+        );
         let abstract_text = format!(
             "本发明公开了{title}，通过改进{}提高了{}，适用于{}。",
             pick(&mut rng, TECH),
@@ -287,7 +349,9 @@ fn main() -> BenchResult<()> {
     }
     row("patents again (no change)", &again, patent_bytes);
     print_table(
-        &["import", "rows", "file", "changes", "batches", "plan", "write", "total", "rows/s"],
+        &[
+            "import", "rows", "file", "changes", "batches", "plan", "write", "total", "rows/s",
+        ],
         &table,
     );
 

@@ -1,6 +1,19 @@
-//! Taking in articles: cutting their text into the sentences that mentions
-//! are found in and relations are quoted by.
+//! Taking in articles: reading them from files (text, Markdown, JSON
+//! lines, HTML), cutting their text into sentences, finding and linking
+//! the names they mention, reading the relations their sentences state,
+//! and planning the changes that write all of it with its evidence.
 
+mod article;
+mod cues;
+mod extraction;
+mod html;
+pub mod link;
+mod plan;
 mod sentences;
 
+pub use article::{article_files, read_file, read_paths, text_article, Article, MAX_ARTICLE_BYTES};
+pub use extraction::{extract, Extraction, LinkStatus, LinkedMention, NewEntity, Reader, StatedRelation};
+pub use html::{page_text, PageText};
+pub use link::ShortForms;
+pub use plan::{plan, ArticleSummary, Planned, MAX_EVIDENCE};
 pub use sentences::{split_sentences, Sentence};

@@ -1,0 +1,478 @@
+//! Linking names in text to the graph's entities: known names and aliases
+//! found where jieba's cut has a word boundary at both ends (longest
+//! first), short forms of organisation names (伯杰医疗 for 青岛伯杰医疗科技
+//! 有限公司, 农大 for a 农业大学), and the choice among several holders
+//! of one name, by kind and by what else the article names.
+
+use std::collections::{HashMap, HashSet};
+
+use petgraph::visit::EdgeRef;
+use petgraph::Direction as Way;
+
+use crate::graph::{EntityIndex, KnowledgeGraph};
+use crate::model::EntityKind;
+use crate::text::normalize;
+
+/// Longest name looked for in text, in characters.
+pub const MAX_NAME_CHARS: usize = 32;
+
+/// Endings that say what legal form a company has, longest first.
+const LEGAL_FORMS: &[&str] = &[
+    "集团股份有限公司",
+    "集团有限责任公司",
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "股份公司",
+    "有限公司",
+    "集团公司",
+    "公司",
+    "集团",
+];
+
+/// Words of trade that a short form leaves out (青岛伯杰医疗科技 → 伯杰医疗).
+const TRADE_WORDS: &[&str] = &["科技发展", "高科技", "科技", "技术", "实业", "控股", "发展"];
+
+/// Place names a registered name starts with, longest first. Any
+/// `X省`, `X市`, `X区` or `X县` of two to four characters is a place too.
+const PLACES: &[&str] = &[
+    "中国",
+    "山东省",
+    "山东",
+    "青岛市",
+    "青岛",
+    "北京市",
+    "北京",
+    "上海市",
+    "上海",
+    "深圳市",
+    "深圳",
+    "广州市",
+    "广州",
+    "天津市",
+    "天津",
+    "济南市",
+    "济南",
+    "烟台市",
+    "烟台",
+    "潍坊市",
+    "潍坊",
+    "威海市",
+    "威海",
+    "江苏",
+    "浙江",
+    "广东",
+    "杭州",
+    "南京",
+    "苏州",
+    "武汉",
+    "成都",
+    "西安",
+    "重庆",
+    "大连",
+    "沈阳",
+    "厦门",
+    "宁波",
+    "合肥",
+    "长沙",
+    "郑州",
+];
+
+/// University name parts and the one character their short form keeps
+/// (青岛农业大学 → 农大).
+const UNIVERSITY_SHORT: &[(&str, &str)] = &[
+    ("农业", "农"),
+    ("海洋", "海"),
+    ("科技", "科"),
+    ("理工", "理工"),
+    ("师范", "师"),
+    ("医科", "医"),
+    ("工业", "工"),
+    ("财经", "财"),
+    ("交通", "交"),
+    ("石油", "石油"),
+];
+
+/// Whether entities of this kind are organisations (which short forms
+/// and organisation mentions are about).
+pub fn is_organisation(kind: EntityKind) -> bool {
+    matches!(
+        kind,
+        EntityKind::Enterprise
+            | EntityKind::University
+            | EntityKind::Institute
+            | EntityKind::Platform
+            | EntityKind::Agency
+    )
+}
+
+fn strip_place(name: &str) -> Option<&str> {
+    for place in PLACES {
+        if let Some(rest) = name.strip_prefix(place) {
+            if rest.chars().count() >= 2 {
+                return Some(rest);
+            }
+        }
+    }
+    // 某某市 / 某某区 at the start
+    let chars: Vec<(usize, char)> = name.char_indices().take(5).collect();
+    for (at, c) in chars.iter().skip(2) {
+        if matches!(c, '省' | '市' | '区' | '县') {
+            let rest = &name[at + c.len_utf8()..];
+            if rest.chars().count() >= 2 {
+                return Some(rest);
+            }
+        }
+    }
+    None
+}
+
+fn strip_legal(name: &str) -> Option<&str> {
+    LEGAL_FORMS
+        .iter()
+        .find_map(|form| name.strip_suffix(form).filter(|rest| rest.chars().count() >= 2))
+}
+
+fn strip_trade(name: &str) -> Option<&str> {
+    TRADE_WORDS
+        .iter()
+        .find_map(|word| name.strip_suffix(word).filter(|rest| rest.chars().count() >= 2))
+}
+
+/// The short forms an organisation's name is written as in news, the name
+/// itself left out: without its legal form, without its place, without
+/// its trade words (青岛伯杰医疗科技有限公司 → 青岛伯杰医疗科技, 伯杰医疗科技,
+/// 伯杰医疗), and a university's two-character form (青岛农业大学 → 农大).
+pub fn short_forms(name: &str, kind: EntityKind) -> Vec<String> {
+    let name = normalize(name.trim());
+    let mut forms: Vec<String> = Vec::new();
+    let mut push = |form: &str| {
+        if form.chars().count() >= 2 && form != name && !forms.iter().any(|f| f == form) {
+            forms.push(form.to_string());
+        }
+    };
+    match kind {
+        EntityKind::Enterprise => {
+            let bare = strip_legal(&name).unwrap_or(&name);
+            push(bare);
+            let local = strip_place(bare).unwrap_or(bare);
+            push(local);
+            if let Some(core) = strip_trade(local) {
+                push(core);
+            }
+        }
+        EntityKind::University => {
+            if let Some(stem) = name.strip_suffix("大学") {
+                let stem = strip_place(stem).unwrap_or(stem);
+                for (part, short) in UNIVERSITY_SHORT {
+                    if stem == *part {
+                        push(&format!("{short}大"));
+                    }
+                }
+            }
+        }
+        EntityKind::Institute | EntityKind::Platform | EntityKind::Agency => {
+            if let Some(local) = strip_place(&name) {
+                // 青岛高新区管委会 stays apart from other zones' 管委会:
+                // a bare head word is not a short form
+                if local.chars().count() >= 4 {
+                    push(local);
+                }
+            }
+        }
+        _ => {}
+    }
+    forms
+}
+
+/// Short forms of the graph's organisations, by normalised form: the ids
+/// of the entities each may stand for.
+#[derive(Debug, Default, Clone)]
+pub struct ShortForms {
+    ids: HashMap<String, Vec<String>>,
+}
+
+impl ShortForms {
+    /// The short forms of every live organisation of `graph`.
+    pub fn build(graph: &KnowledgeGraph) -> ShortForms {
+        let mut forms = ShortForms::default();
+        for position in graph.live_positions() {
+            let entity = graph.entity_at(position);
+            if is_organisation(entity.kind) {
+                forms.add(entity.id, entity.kind, entity.names());
+            }
+        }
+        forms
+    }
+
+    /// Adds the short forms of one entity's names.
+    pub fn add<'a>(&mut self, id: &str, kind: EntityKind, names: impl Iterator<Item = &'a str>) {
+        for name in names {
+            for form in short_forms(name, kind) {
+                let ids = self.ids.entry(form).or_default();
+                if !ids.iter().any(|i| i == id) {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+    }
+
+    /// The ids a normalised short form may stand for.
+    pub fn ids(&self, normalized: &str) -> &[String] {
+        self.ids.get(normalized).map_or(&[], Vec::as_slice)
+    }
+
+    /// Number of distinct short forms.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether no short form is known.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// What a name in text may stand for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holders {
+    /// Live entities holding the name (or, for `short`, a longer name it
+    /// is a short form of), best first.
+    pub positions: Vec<EntityIndex>,
+    /// Whether the name matched as a short form rather than as a name or
+    /// alias.
+    pub short: bool,
+}
+
+/// The live entities `text` names: by name or alias first (a main name
+/// beating an alias), then as a short form, then, for a full registered
+/// name, without its legal form (海尔集团 → 海尔).
+pub fn holders(graph: &KnowledgeGraph, forms: &ShortForms, text: &str) -> Holders {
+    let normalized = normalize(text.trim());
+    let named: Vec<EntityIndex> = graph
+        .name_holders(&normalized)
+        .into_iter()
+        .filter(|&p| graph.kind_at(p) != EntityKind::Document)
+        .collect();
+    if !named.is_empty() {
+        let main: Vec<EntityIndex> = named
+            .iter()
+            .copied()
+            .filter(|&p| normalize(graph.entity_at(p).name) == normalized)
+            .collect();
+        return Holders {
+            positions: if main.is_empty() { named } else { main },
+            short: false,
+        };
+    }
+    let mut positions: Vec<EntityIndex> = Vec::new();
+    for id in forms.ids(&normalized) {
+        if let Some(p) = graph.position_of_id(id) {
+            if !positions.contains(&p) {
+                positions.push(p);
+            }
+        }
+    }
+    if positions.is_empty() {
+        if let Some(bare) = strip_legal(&normalized) {
+            positions = graph
+                .name_holders(bare)
+                .into_iter()
+                .filter(|&p| is_organisation(graph.kind_at(p)))
+                .collect();
+        }
+    }
+    Holders { positions, short: true }
+}
+
+/// Whether anything in the graph is named `text` or has it as a short
+/// form (a cheap test before [`holders`]).
+fn is_known(graph: &KnowledgeGraph, forms: &ShortForms, normalized: &str) -> bool {
+    !forms.ids(normalized).is_empty()
+        || graph
+            .name_holders(normalized)
+            .iter()
+            .any(|&p| graph.kind_at(p) != EntityKind::Document)
+}
+
+/// A span of text that names something the graph knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownSpan {
+    /// Character offsets.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The known names in `text`: spans that start and end on boundaries of
+/// `words` (jieba's cut, as character lengths) and name an entity or a
+/// short form; the longest at each place, then the next place after it.
+pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, word_chars: &[usize]) -> Vec<KnownSpan> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut boundaries = Vec::with_capacity(word_chars.len() + 1);
+    let mut at = 0;
+    boundaries.push(0);
+    for len in word_chars {
+        at += len;
+        boundaries.push(at.min(chars.len()));
+    }
+    let byte_at = |c: usize| chars.get(c).map_or(text.len(), |(b, _)| *b);
+    let stops = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '，' | '。'
+                    | '、'
+                    | '；'
+                    | '：'
+                    | '！'
+                    | '？'
+                    | ','
+                    | ';'
+                    | '“'
+                    | '”'
+                    | '（'
+                    | '）'
+                    | '('
+                    | ')'
+                    | '《'
+                    | '》'
+            )
+    };
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i + 1 < boundaries.len() {
+        let start = boundaries[i];
+        let mut found = None;
+        // ends from the farthest allowed back to the nearest
+        let mut last = i + 1;
+        while last + 1 < boundaries.len() && boundaries[last + 1] - start <= MAX_NAME_CHARS {
+            last += 1;
+        }
+        for j in (i + 1..=last).rev() {
+            let end = boundaries[j];
+            if end - start < 2 || chars[start..end].iter().any(|&(_, c)| stops(c)) {
+                continue;
+            }
+            let normalized = normalize(&text[byte_at(start)..byte_at(end)]);
+            if is_known(graph, forms, &normalized) {
+                found = Some((j, KnownSpan { start, end }));
+                break;
+            }
+        }
+        match found {
+            Some((j, span)) => {
+                spans.push(span);
+                i = j;
+            }
+            None => i += 1,
+        }
+    }
+    spans
+}
+
+/// Chooses among several holders of one name: the ones of a kind that
+/// fits, then the ones the rest of the article names or links to.
+pub fn choose(
+    graph: &KnowledgeGraph,
+    candidates: &[EntityIndex],
+    fits: impl Fn(EntityKind) -> bool,
+    context: &HashSet<EntityIndex>,
+) -> Vec<EntityIndex> {
+    let fitting: Vec<EntityIndex> = candidates.iter().copied().filter(|&p| fits(graph.kind_at(p))).collect();
+    if fitting.len() <= 1 || context.is_empty() {
+        return fitting;
+    }
+    let named: Vec<EntityIndex> = fitting.iter().copied().filter(|p| context.contains(p)).collect();
+    if !named.is_empty() {
+        return named;
+    }
+    let view = graph.view();
+    let near: Vec<EntityIndex> = fitting
+        .iter()
+        .copied()
+        .filter(|&p| {
+            let out = view
+                .edges_of(p, Way::Outgoing)
+                .take(2_000)
+                .any(|e| context.contains(&e.target()));
+            out || view
+                .edges_of(p, Way::Incoming)
+                .take(2_000)
+                .any(|e| context.contains(&e.source()))
+        })
+        .collect();
+    if near.is_empty() {
+        fitting
+    } else {
+        near
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Entity;
+
+    #[test]
+    fn short_forms_drop_legal_form_place_and_trade() {
+        assert_eq!(
+            short_forms("青岛伯杰医疗科技有限公司", EntityKind::Enterprise),
+            vec!["青岛伯杰医疗科技", "伯杰医疗科技", "伯杰医疗"]
+        );
+        assert_eq!(short_forms("海尔集团", EntityKind::Enterprise), vec!["海尔"]);
+        assert_eq!(short_forms("青岛农业大学", EntityKind::University), vec!["农大"]);
+        assert_eq!(short_forms("中国海洋大学", EntityKind::University), vec!["海大"]);
+        assert!(short_forms("张伟", EntityKind::Person).is_empty());
+        assert_eq!(
+            short_forms("青岛市某某区管委会", EntityKind::Agency),
+            vec!["某某区管委会"]
+        );
+        assert!(short_forms("青岛管委会", EntityKind::Agency).is_empty());
+    }
+
+    fn graph() -> KnowledgeGraph {
+        let entity = |id: &str, kind: EntityKind, name: &str| -> Entity {
+            serde_json::from_value(serde_json::json!({"id": id, "kind": kind, "name": name})).unwrap()
+        };
+        KnowledgeGraph::from_records(
+            vec![
+                entity("ent_bj", EntityKind::Enterprise, "青岛伯杰医疗科技有限公司"),
+                entity("uni_qau", EntityKind::University, "青岛农业大学"),
+                entity("uni_other", EntityKind::University, "沈阳农业大学"),
+                entity("ent_gc", EntityKind::Enterprise, "高测"),
+            ],
+            vec![],
+        )
+        .unwrap()
+    }
+
+    fn words(text: &str) -> Vec<usize> {
+        crate::extract::jieba_for_training()
+            .cut(text, true)
+            .iter()
+            .map(|w| w.word.chars().count())
+            .collect()
+    }
+
+    #[test]
+    fn known_names_and_short_forms_are_found_on_word_boundaries() {
+        let graph = graph();
+        let forms = ShortForms::build(&graph);
+        let text = "伯杰医疗与农大合作，提高测量精度。";
+        let spans = known_spans(&graph, &forms, text, &words(text));
+        let found: Vec<String> = spans
+            .iter()
+            .map(|s| text.chars().skip(s.start).take(s.end - s.start).collect())
+            .collect();
+        assert_eq!(found, vec!["伯杰医疗", "农大"]);
+        let bj = holders(&graph, &forms, "伯杰医疗");
+        assert!(bj.short);
+        assert_eq!(graph.entity_at(bj.positions[0]).id, "ent_bj");
+        // 农大 is any 农业大学: two candidates until the article says which
+        let nd = holders(&graph, &forms, "农大");
+        assert_eq!(nd.positions.len(), 2);
+        let qau = graph.position_of_id("uni_qau").unwrap();
+        let context = HashSet::from([qau]);
+        assert_eq!(choose(&graph, &nd.positions, |_| true, &context), vec![qau]);
+    }
+}
