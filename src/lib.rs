@@ -67,5 +67,8 @@ pub mod store;
 pub mod synth;
 pub mod text;
 
-pub use engine::{BatchReceipt, ChangeReceipt, Engine, Resolved, Stats, WriteReceipt, WriteRules, COMPACT_AFTER};
+pub use engine::{
+    BatchReceipt, ChangeReceipt, Engine, IngestOptions, IngestReceipt, Resolved, Stats, WriteReceipt, WriteRules,
+    COMPACT_AFTER,
+};
 pub use error::{Error, Result};

@@ -70,15 +70,22 @@ impl EngineSlot {
 /// How often a server looks for a rebuilt index.
 const RELOAD_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Largest body `POST /api/documents` takes: a batch of a few thousand
+/// news articles.
+pub const MAX_DOCUMENTS_BODY: usize = 64 << 20;
+
+/// JSON bodies up to `limit` bytes, errors in the API's JSON form.
+fn body_limit(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(|err, _| ApiError::bad_body(err).into())
+}
+
 /// Registers every route, the JSON error handlers for malformed requests
 /// and the JSON 404 for unknown API paths.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::QueryConfig::default().error_handler(|err, _| ApiError::bad_query(err.to_string()).into()))
-        .app_data(
-            web::JsonConfig::default()
-                .limit(1 << 20)
-                .error_handler(|err, _| ApiError::bad_body(err).into()),
-        )
+        .app_data(body_limit(1 << 20))
         .service(
             web::scope("/api")
                 .wrap(actix_web::middleware::from_fn(metrics::record))
@@ -91,6 +98,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/entities/{id}", web::delete().to(routes::delete_entity))
                 .route("/relations", web::post().to(routes::put_relation))
                 .route("/relations", web::delete().to(routes::delete_relation))
+                .service(
+                    web::resource("/documents")
+                        .app_data(body_limit(MAX_DOCUMENTS_BODY))
+                        .route(web::post().to(routes::put_documents)),
+                )
+                .service(
+                    web::resource("/extract")
+                        .app_data(body_limit(crate::ingest::MAX_ARTICLE_BYTES + 4096))
+                        .route(web::post().to(routes::extract)),
+                )
                 .route("/entities/{id}/neighbors", web::get().to(routes::neighbors))
                 .route("/paths", web::get().to(routes::paths))
                 .route("/graph/common", web::get().to(routes::common))

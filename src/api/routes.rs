@@ -324,3 +324,112 @@ const OPENAPI: &str = include_str!("openapi.json");
 pub(crate) async fn openapi() -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(OPENAPI)
 }
+
+/// The body of `POST /api/extract`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExtractBody {
+    text: String,
+}
+
+/// `POST /api/extract {"text"}`: the mentions and relations in a text,
+/// linked to the graph; writes nothing.
+pub(crate) async fn extract(engine: SharedEngine, body: web::Json<ExtractBody>) -> Result<HttpResponse, ApiError> {
+    let text = body.into_inner().text;
+    answer(engine, move |engine| engine.extract(&text)).await
+}
+
+/// The articles of a `POST /api/documents` body: one article object, an
+/// array of them, or `{"articles": [...]}`; `dry_run` beside them (or as
+/// a query parameter) plans without writing.
+fn articles_of(body: serde_json::Value) -> Result<(Vec<crate::ingest::Article>, bool), ApiError> {
+    let mut dry_run = false;
+    let list = match body {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Object(mut object) => {
+            match object.remove("dry_run") {
+                None => {}
+                Some(serde_json::Value::Bool(flag)) => dry_run = flag,
+                Some(other) => {
+                    return Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_body",
+                        format!("`dry_run` must be true or false, got {other}"),
+                    ))
+                }
+            }
+            match object.remove("articles") {
+                Some(serde_json::Value::Array(items)) if object.is_empty() => items,
+                Some(_) if !object.is_empty() => {
+                    return Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_body",
+                        "give either `articles` (a list) or one article's fields, not both",
+                    ))
+                }
+                Some(other) => {
+                    return Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_body",
+                        format!("`articles` must be a list of articles, got {other}"),
+                    ))
+                }
+                None => vec![serde_json::Value::Object(object)],
+            }
+        }
+        other => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                format!("expected an article object, a list of them or {{\"articles\": [...]}}, got {other}"),
+            ))
+        }
+    };
+    let articles = list
+        .into_iter()
+        .enumerate()
+        .map(|(at, item)| {
+            serde_json::from_value::<crate::ingest::Article>(item).map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    format!(
+                        "article {}: {e}; an article is {{\"text\", \"title\", \"date\", \"source\", \"id\"}}",
+                        at + 1
+                    ),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok((articles, dry_run))
+}
+
+/// `POST /api/documents`: takes articles in (bearer token); 201 when
+/// something was written.
+pub(crate) async fn put_documents(
+    engine: SharedEngine,
+    request: HttpRequest,
+    body: web::Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    let (articles, mut dry_run) = articles_of(body.into_inner())?;
+    dry_run |= request
+        .query_string()
+        .split('&')
+        .any(|p| p == "dry_run=true" || p == "dry_run=1");
+    if !dry_run {
+        authorize(&request)?;
+    }
+    let engine = engine.get();
+    let options = crate::IngestOptions {
+        dry_run,
+        details: true,
+        ..crate::IngestOptions::default()
+    };
+    let receipt = web::block(move || engine.ingest(articles, options)).await??;
+    let status = if !receipt.dry_run && receipt.changes > 0 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(HttpResponse::build(status).json(receipt))
+}

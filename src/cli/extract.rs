@@ -78,6 +78,24 @@ pub enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Score relations read from text against labelled sentences (their
+    /// `relations` field): precision, recall and F1 per kind, beside a
+    /// naive baseline (nearest party before a cue word to the nearest
+    /// after it).
+    Relations {
+        /// Labelled sentences with `relations: [{"from", "to", "kind"}]`.
+        #[arg(long)]
+        gold: PathBuf,
+        /// Keep only the held-out part of the file (never tuned on).
+        #[arg(long)]
+        held_out: bool,
+        /// Also list up to this many mistakes.
+        #[arg(long, default_value_t = 0)]
+        errors: usize,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The parts `eval extract --only` keeps.
@@ -191,6 +209,15 @@ struct EvalAnswer {
 
 /// Runs `eval`.
 pub fn run_eval(command: EvalCommand) -> anyhow::Result<()> {
+    if let EvalCommand::Relations {
+        gold,
+        held_out,
+        errors,
+        json,
+    } = command
+    {
+        return super::ingest::run_eval_relations(&gold, held_out, errors, json);
+    }
     let EvalCommand::Extract {
         gold,
         held_out,
@@ -199,7 +226,10 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<()> {
         only,
         errors,
         json,
-    } = command;
+    } = command
+    else {
+        unreachable!("relations are scored above")
+    };
     let mut sentences = read_gold(&gold)?;
     let part = if held_out {
         sentences.retain(|s| part_of(&s.id) == Part::HeldOut);

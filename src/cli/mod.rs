@@ -4,6 +4,7 @@
 //! codes (2 for bad input, 1 for internal faults).
 
 mod extract;
+mod ingest;
 mod output;
 
 use std::io::Write;
@@ -78,6 +79,8 @@ pub enum Command {
     /// Import a spreadsheet (CSV) of enterprises, patents… as a mapping file says.
     #[command(long_about = IMPORT_HELP)]
     Import(ImportArgs),
+    /// Take in articles (.txt, .md, .jsonl, .html): documents, the entities they name, the relations they state.
+    Ingest(ingest::IngestArgs),
     /// Train a model from labelled data.
     Train {
         #[command(subcommand)]
@@ -278,6 +281,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => generate(entities, out, seed, force),
         Command::Export { format, out, json } => export(index, format, &out, json),
         Command::Import(args) => import(index, args),
+        Command::Ingest(args) => ingest::run(index, args),
         Command::Train { model } => extract::run_train(model),
         Command::Eval { what } => extract::run_eval(what),
         Command::Query(query) => {

@@ -4,9 +4,11 @@
 //! [`Engine`]; it is shared across threads.
 
 mod directory;
+mod ingest;
 mod resolve;
 mod write;
 
+pub use ingest::{IngestOptions, IngestReceipt, DEFAULT_INGEST_CHUNK};
 pub use resolve::Resolved;
 pub use write::{BatchReceipt, ChangeReceipt, WriteReceipt, WriteRules, COMPACT_AFTER};
 
@@ -52,6 +54,11 @@ pub struct Engine {
     writes_stopped: std::sync::OnceLock<String>,
     /// The open log and search writer, from the first change on.
     writer: Mutex<Option<write::Writer>>,
+    /// The mention recognizer, loaded on the first extraction.
+    recognizer: std::sync::OnceLock<crate::extract::Recognizer>,
+    /// Short forms of organisation names, built on the first extraction
+    /// and kept current by writes.
+    short_forms: RwLock<Option<crate::ingest::ShortForms>>,
 }
 
 /// `key`, which must not be blank: an entity id, name or alias given as
@@ -142,6 +149,8 @@ impl Engine {
             writes_stopped: std::sync::OnceLock::new(),
             compact_after: COMPACT_AFTER,
             writer: Mutex::new(None),
+            recognizer: std::sync::OnceLock::new(),
+            short_forms: RwLock::new(None),
         })
     }
 

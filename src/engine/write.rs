@@ -203,6 +203,7 @@ impl Engine {
         } else {
             suggester
         };
+        self.note_short_forms(&held);
         let replaced = std::mem::replace(
             &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
             Current { graph: next, suggester },

@@ -60,14 +60,14 @@ const CUES: &[Cue] = &[
         receiver: Side::Organisation,
     },
     Cue {
-        words: &["许可给", "许可"],
+        words: &["许可给", "许可使用", "独占许可", "普通许可", "许可"],
         kind: RelationKind::LicensedTo,
         from: From::Doer,
         doer: Side::Party,
         receiver: Side::Organisation,
     },
     Cue {
-        words: &["入股", "参股", "持股"],
+        words: &["入股", "参股", "持股", "出资", "持有"],
         kind: RelationKind::HoldsEquityIn,
         from: From::Doer,
         doer: Side::Party,
@@ -95,7 +95,7 @@ const CUES: &[Cue] = &[
         receiver: Side::Organisation,
     },
     Cue {
-        words: &["落户", "入驻", "落地", "迁入"],
+        words: &["落户", "入驻", "落地", "迁入", "位于"],
         kind: RelationKind::LocatedIn,
         from: From::Doer,
         doer: Side::Organisation,
@@ -110,7 +110,7 @@ const CUES: &[Cue] = &[
     },
     Cue {
         words: &["隶属于", "隶属", "下属", "旗下", "附属"],
-        kind: RelationKind::PartOf,
+        kind: RelationKind::AffiliatedWith,
         from: From::Doer,
         doer: Side::Organisation,
         receiver: Side::Organisation,
@@ -121,7 +121,6 @@ const CUES: &[Cue] = &[
 const LEADER_ROLES: &[&str] = &[
     "董事长",
     "总经理",
-    "创始人",
     "首席执行官",
     "CEO",
     "法定代表人",
@@ -134,6 +133,13 @@ const LEADER_ROLES: &[&str] = &[
     "党委书记",
     "总裁",
 ];
+
+/// Titles that make a person the founder of an organisation.
+const FOUNDER_ROLES: &[&str] = &["创始人", "创办人", "联合创始人"];
+
+/// Words between two parties before a cue that make the first the doer
+/// and the second the receiver (A向B授信, A为B提供贷款).
+const TOWARDS: &[&str] = &["向", "为", "对", "给"];
 
 /// Words before a party that make it the doer of a later cue (由A孵化的B).
 const PASSIVE: &[char] = &['由', '被', '经'];
@@ -178,6 +184,7 @@ pub fn stated(sentence: &str, parties: &[Party]) -> Vec<Stated> {
             while at + word_chars.len() <= chars.len() {
                 if chars[at..at + word_chars.len()] != word_chars[..]
                     || inside_party(at)
+                    || (word.ends_with("许可") && chars.get(at + word_chars.len()) == Some(&'证'))
                     || taken_cues.iter().any(|&(s, e)| at < e && s < at + word_chars.len())
                 {
                     at += 1;
@@ -204,8 +211,147 @@ pub fn stated(sentence: &str, parties: &[Party]) -> Vec<Stated> {
             }
         }
     }
+    partners_share(&mut out, parties, &text_between);
+    out.extend(structure(&chars, parties, &text_between, &out));
     out.extend(roles_of_people(&chars, parties, &text_between, &out));
     out.sort_by_key(|s| (s.at, s.from, s.to));
+    out
+}
+
+/// The baseline reading the evaluation compares [`stated`] with: for
+/// every cue word, the nearest party before it to the nearest party after
+/// it, in that direction, whatever they are and whatever the words around
+/// them say.
+pub fn naive(sentence: &str, parties: &[Party]) -> Vec<Stated> {
+    let chars: Vec<char> = sentence.chars().collect();
+    let mut out: Vec<Stated> = Vec::new();
+    for cue in CUES {
+        for word in cue.words {
+            let word_chars: Vec<char> = word.chars().collect();
+            for at in 0..chars.len().saturating_sub(word_chars.len() - 1) {
+                if chars[at..at + word_chars.len()] != word_chars[..] {
+                    continue;
+                }
+                let left = (0..parties.len()).rev().find(|&i| parties[i].end <= at);
+                let right = (0..parties.len()).find(|&i| parties[i].start >= at + word_chars.len());
+                if let (Some(from), Some(to)) = (left, right) {
+                    if !out.iter().any(|s| s.from == from && s.to == to && s.kind == cue.kind) {
+                        out.push(Stated {
+                            from,
+                            to,
+                            kind: cue.kind,
+                            cue: (*word).to_string(),
+                            at,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A founding, a stake or an investment by one of two partners (A与B共建C,
+/// 由A和B共同出资设立C) is by both; two founders of one thing work
+/// together.
+fn partners_share(out: &mut Vec<Stated>, parties: &[Party], between: &impl Fn(usize, usize) -> String) {
+    let shared = [
+        RelationKind::Founded,
+        RelationKind::HoldsEquityIn,
+        RelationKind::InvestsIn,
+    ];
+    let mut added = Vec::new();
+    for s in out.iter() {
+        if !shared.contains(&s.kind) || s.from == 0 {
+            continue;
+        }
+        let partner = s.from - 1;
+        let gap = between(parties[partner].end, parties[s.from].start);
+        if PARTNERS.contains(&gap.trim()) && partner != s.to && parties[partner].kind == parties[s.from].kind
+            || PARTNERS.contains(&gap.trim()) && super::link::is_organisation(parties[partner].kind)
+        {
+            added.push(Stated {
+                from: partner,
+                to: s.to,
+                kind: s.kind,
+                cue: s.cue.clone(),
+                at: s.at,
+            });
+            if s.kind == RelationKind::Founded
+                && super::link::is_organisation(parties[partner].kind)
+                && super::link::is_organisation(parties[s.from].kind)
+            {
+                added.push(Stated {
+                    from: partner,
+                    to: s.from,
+                    kind: RelationKind::CollaboratesWith,
+                    cue: gap.trim().to_string(),
+                    at: s.at,
+                });
+            }
+        }
+    }
+    for a in added {
+        if !out.iter().any(|s| {
+            s.kind == a.kind
+                && ((s.from == a.from && s.to == a.to)
+                    || (a.kind == RelationKind::CollaboratesWith && s.from == a.to && s.to == a.from))
+        }) {
+            out.push(a);
+        }
+    }
+}
+
+/// What names and word order say without a cue: an organisation named
+/// after another (北京大学青岛创新研究院 after 北京大学) belongs to it; an
+/// organisation introduced as a place's (青岛高新区内的蓝色硅谷众创空间)
+/// is located there.
+fn structure(
+    chars: &[char],
+    parties: &[Party],
+    between: &impl Fn(usize, usize) -> String,
+    already: &[Stated],
+) -> Vec<Stated> {
+    let text = |p: &Party| chars[p.start..p.end].iter().collect::<String>();
+    let mut out = Vec::new();
+    for (y, child) in parties.iter().enumerate() {
+        if !super::link::is_organisation(child.kind) {
+            continue;
+        }
+        let name = text(child);
+        for (x, parent) in parties.iter().enumerate() {
+            if x == y
+                || !super::link::is_organisation(parent.kind)
+                || parent.end - parent.start >= child.end - child.start
+            {
+                continue;
+            }
+            if name.starts_with(&text(parent)) && !already.iter().any(|s| s.from == y && s.to == x) {
+                out.push(Stated {
+                    from: y,
+                    to: x,
+                    kind: RelationKind::AffiliatedWith,
+                    cue: text(parent),
+                    at: child.start,
+                });
+            }
+        }
+        if y > 0 {
+            let place = &parties[y - 1];
+            let gap = between(place.end, child.start);
+            if matches!(place.kind, EntityKind::Zone | EntityKind::Region)
+                && matches!(gap.as_str(), "内的" | "的" | "内")
+            {
+                out.push(Stated {
+                    from: y,
+                    to: y - 1,
+                    kind: RelationKind::LocatedIn,
+                    cue: gap,
+                    at: child.start,
+                });
+            }
+        }
+    }
     out
 }
 
@@ -245,7 +391,10 @@ fn roles(
             {
                 Some((a, b))
             }
-            (_, Some(a)) if near_left(a) => next.map(|b| (a, b)),
+            // A合作B: only when B follows the cue closely
+            (_, Some(a)) if near_left(a) => next
+                .filter(|&b| between(end, parties[b].start).chars().count() <= 2)
+                .map(|b| (a, b)),
             _ => None,
         }
     } else if let Some(b) = last.filter(|&b| passive_before(b) && near_left(b)) {
@@ -265,6 +414,13 @@ fn roles(
     } else {
         match (before_last, last) {
             (Some(a), Some(b))
+                if TOWARDS.contains(&between(parties[a].end, parties[b].start).trim())
+                    && between(parties[b].end, at).chars().count() <= 12 =>
+            {
+                // A向B授信, A为B提供贷款: A does it, to B
+                Some((a, b))
+            }
+            (Some(a), Some(b))
                 if RECEIVING
                     .iter()
                     .any(|w| between(parties[a].end, parties[b].start).contains(w))
@@ -273,7 +429,7 @@ fn roles(
                 // B获得A的投资: A gives, B receives
                 Some((b, a))
             }
-            (_, Some(a)) if near_left(a) && cue.kind == RelationKind::PartOf && cue_reads_backwards(cue, chars, at) => {
+            (_, Some(a)) if near_left(a) && cue_reads_backwards(cue, chars, at) => {
                 // B旗下的A / B下属的A: A is part of B
                 next.map(|r| (r, a))
             }
@@ -281,14 +437,25 @@ fn roles(
             _ => None,
         }
     };
-    let (doer, receiver) = candidates?;
+    let (mut doer, receiver) = candidates?;
+    // 中国海洋大学陈志远教授团队的专利转让给……: the university transfers
+    if matches!(cue.kind, RelationKind::TransferredTo | RelationKind::LicensedTo)
+        && parties[doer].kind == EntityKind::Person
+        && doer > 0
+        && super::link::is_organisation(parties[doer - 1].kind)
+        && between(parties[doer - 1].end, parties[doer].start)
+            .trim_start_matches('的')
+            .is_empty()
+    {
+        doer -= 1;
+    }
     (fits(cue.doer, parties[doer].kind) && fits(cue.receiver, parties[receiver].kind)).then_some((doer, receiver))
 }
 
 /// 旗下, 下属 and 附属 name the whole before the part.
 fn cue_reads_backwards(cue: &Cue, chars: &[char], at: usize) -> bool {
     let word: String = chars[at..(at + 2).min(chars.len())].iter().collect();
-    cue.kind == RelationKind::PartOf && matches!(word.as_str(), "旗下" | "下属" | "附属")
+    cue.kind == RelationKind::AffiliatedWith && matches!(word.as_str(), "旗下" | "下属" | "附属")
 }
 
 /// People and the organisation beside them: 中国海洋大学陈志远教授 (the
@@ -341,17 +508,22 @@ fn roles_of_people(
             continue;
         };
         let role = person.role.clone().unwrap_or_default();
-        let leads = LEADER_ROLES
-            .iter()
-            .any(|r| title.starts_with(r) || role == *r || (title.is_empty() && role.ends_with(r)));
+        let titled = |roles: &[&str]| {
+            roles
+                .iter()
+                .any(|r| title.starts_with(r) || role == *r || (title.is_empty() && role.ends_with(r)))
+        };
+        let kind = if titled(FOUNDER_ROLES) {
+            RelationKind::Founded
+        } else if titled(LEADER_ROLES) {
+            RelationKind::Leads
+        } else {
+            RelationKind::AffiliatedWith
+        };
         out.push(Stated {
             from: p,
             to: organisation,
-            kind: if leads {
-                RelationKind::Leads
-            } else {
-                RelationKind::AffiliatedWith
-            },
+            kind,
             cue: if title.is_empty() { role } else { title },
             at: person.start,
         });

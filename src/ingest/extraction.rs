@@ -105,6 +105,9 @@ pub struct Extraction {
     /// The sentences, as quoted.
     #[serde(skip)]
     pub sentences: Vec<String>,
+    /// Character offset of each sentence in the text.
+    #[serde(skip)]
+    pub sentence_starts: Vec<usize>,
 }
 
 /// What an extraction reads the graph with.
@@ -123,6 +126,23 @@ fn organisation_kind(mention: &Mention) -> Option<EntityKind> {
         OrgKind::Platform => Some(EntityKind::Platform),
         OrgKind::Government => Some(EntityKind::Agency),
         OrgKind::Other => crate::import::ids::guess_kind(&mention.text).filter(|k| link::is_organisation(*k)),
+    }
+}
+
+/// The kind of a place the graph does not know: a zone (高新区, 开发区,
+/// 园区 …) or a region (市, 省, 区, 县); other places are not written.
+fn place_kind(name: &str) -> Option<EntityKind> {
+    const ZONES: &[&str] = &["高新区", "开发区", "新区", "自贸区", "保税区", "园区", "科技城", "硅谷"];
+    const REGIONS: &[&str] = &["省", "市", "区", "县", "镇"];
+    if name.chars().count() < 3 {
+        return None;
+    }
+    if ZONES.iter().any(|z| name.ends_with(z)) {
+        Some(EntityKind::Zone)
+    } else if REGIONS.iter().any(|r| name.ends_with(r)) {
+        Some(EntityKind::Region)
+    } else {
+        None
     }
 }
 
@@ -368,6 +388,7 @@ fn link_all(
         new_entities,
         relations,
         sentences: quotes.to_vec(),
+        sentence_starts: sentences.iter().map(|s| s.start).collect(),
     }
 }
 
@@ -382,6 +403,10 @@ fn new_target(
     let m = &found[i].mention;
     let (id, kind) = match m.kind {
         MentionKind::Organization => match organisation_kind(m) {
+            Some(kind) => (auto_id(kind, &m.text), kind),
+            None => return Target::None,
+        },
+        MentionKind::Location => match place_kind(&m.text) {
             Some(kind) => (auto_id(kind, &m.text), kind),
             None => return Target::None,
         },
@@ -421,7 +446,11 @@ fn award_after(chars: &[char], from: usize) -> Option<(usize, usize)> {
         .iter()
         .find(|w| window.starts_with(**w))?;
     let start = from + skip.chars().count();
-    let end = (start..chars.len().min(start + 24)).find(|&k| chars[k] == '奖')?;
+    // the last 奖 before the clause ends (一等奖 after 科学技术进步奖)
+    let limit = (start..chars.len().min(start + 30))
+        .find(|&k| matches!(chars[k], '，' | '。' | '、' | '；' | ',' | ';'))
+        .unwrap_or(chars.len().min(start + 30));
+    let end = (start..limit).rev().find(|&k| chars[k] == '奖')?;
     let name: String = chars[start..=end].iter().collect();
     (end + 1 - start >= 4 && !name.contains(['，', '。', '、', '；'])).then_some((start, end + 1))
 }

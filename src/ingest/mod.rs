@@ -5,6 +5,7 @@
 
 mod article;
 mod cues;
+pub mod eval;
 mod extraction;
 mod html;
 pub mod link;

@@ -1,0 +1,242 @@
+//! Reading articles against the graph as it is now, and taking them in:
+//! extraction for `POST /api/extract` (writes nothing), and ingest for
+//! `innograph ingest` and `POST /api/documents`, in batches written whole
+//! through [`Engine::write_batch`], each batch planned against the graph
+//! the previous one left (so that an organisation a batch adds is linked,
+//! not added again, by the next).
+
+use std::sync::{PoisonError, RwLockReadGuard};
+
+use serde::Serialize;
+
+use super::{Engine, WriteRules};
+use crate::extract::Recognizer;
+use crate::ingest::{self, Article, ArticleSummary, Extraction, Reader, ShortForms};
+use crate::model::Change;
+use crate::{Error, Result};
+
+/// Articles planned and written together by default: large enough that
+/// the graph copy and the search commit of a batch are shared by many
+/// articles, small enough that a batch is written in well under a second.
+pub const DEFAULT_INGEST_CHUNK: usize = 200;
+
+/// How to take articles in.
+#[derive(Debug, Clone, Copy)]
+pub struct IngestOptions {
+    /// Plan and report, write nothing.
+    pub dry_run: bool,
+    /// Articles per written batch.
+    pub chunk: usize,
+    /// Keep each article's whole extraction in the receipt.
+    pub details: bool,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            dry_run: false,
+            chunk: DEFAULT_INGEST_CHUNK,
+            details: false,
+        }
+    }
+}
+
+/// What an ingest did (or, for a dry run, would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestReceipt {
+    pub dry_run: bool,
+    pub articles: usize,
+    /// Articles skipped because the same article came earlier.
+    pub duplicates: usize,
+    pub batches: usize,
+    pub documents: usize,
+    pub new_entities: usize,
+    /// Typed relations (not `mentions`) written or gaining evidence.
+    pub relations: usize,
+    pub mentions: usize,
+    pub linked: usize,
+    pub ambiguous: usize,
+    pub changes: usize,
+    /// One summary per article (with the extraction when asked for).
+    pub summaries: Vec<ArticleSummary>,
+    /// For a dry run: the changes that would be written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub planned: Option<Vec<Change>>,
+    pub elapsed_ms: f64,
+}
+
+impl Engine {
+    /// The recognizer, loaded on first use (its model takes a moment).
+    fn recognizer(&self) -> &Recognizer {
+        self.recognizer.get_or_init(Recognizer::new)
+    }
+
+    /// The short forms of the graph's organisations, built on first use
+    /// and kept current by every write after.
+    fn short_forms(&self) -> RwLockReadGuard<'_, Option<ShortForms>> {
+        {
+            let forms = self.short_forms.read().unwrap_or_else(PoisonError::into_inner);
+            if forms.is_some() {
+                return forms;
+            }
+        }
+        {
+            let mut forms = self.short_forms.write().unwrap_or_else(PoisonError::into_inner);
+            if forms.is_none() {
+                let started = std::time::Instant::now();
+                let built = ShortForms::build(&self.graph());
+                tracing::info!(
+                    forms = built.len(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "short forms of organisation names built"
+                );
+                *forms = Some(built);
+            }
+        }
+        self.short_forms.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds the short forms of entities just written (when they are built).
+    pub(super) fn note_short_forms(&self, changes: &[Change]) {
+        let mut forms = self.short_forms.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(forms) = forms.as_mut() {
+            for change in changes {
+                if let Change::PutEntity { entity } = change {
+                    if ingest::link::is_organisation(entity.kind) {
+                        forms.add(&entity.id, entity.kind, entity.names());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The mentions and relations in `text`, linked to the graph as it is
+    /// now. Writes nothing.
+    ///
+    /// Fails with [`Error::InvalidParameter`] for an empty text or one
+    /// over [`ingest::MAX_ARTICLE_BYTES`].
+    pub fn extract(&self, text: &str) -> Result<Extraction> {
+        if text.trim().is_empty() {
+            return Err(Error::invalid_parameter("text", "is empty: give the text to read"));
+        }
+        if text.len() > ingest::MAX_ARTICLE_BYTES {
+            return Err(Error::invalid_parameter(
+                "text",
+                format!(
+                    "is {:.1} MB, over the {} MB one text may have: send it in parts",
+                    text.len() as f64 / 1e6,
+                    ingest::MAX_ARTICLE_BYTES >> 20
+                ),
+            ));
+        }
+        let graph = self.graph();
+        let forms = self.short_forms();
+        let reader = Reader {
+            graph: &graph,
+            forms: forms.as_ref().expect("built by short_forms"),
+            recognizer: self.recognizer(),
+        };
+        Ok(ingest::extract(&reader, text.trim()))
+    }
+
+    /// Takes `articles` in: documents, new entities, `mentions` and typed
+    /// relations with their sentences, in batches of `options.chunk`
+    /// articles, each written whole and durably before the next is planned.
+    ///
+    /// Every article is checked before anything is written: one that
+    /// cannot be a document fails the call with nothing written.
+    pub fn ingest(&self, articles: Vec<Article>, options: IngestOptions) -> Result<IngestReceipt> {
+        let started = std::time::Instant::now();
+        if articles.is_empty() {
+            return Err(Error::invalid_parameter("articles", "no article to take in"));
+        }
+        for (at, article) in articles.iter().enumerate() {
+            let mut document = article.document();
+            if let Some((field, message)) = crate::corpus::rules::check_document(&mut document).into_iter().next() {
+                let place = match article.source.as_str() {
+                    "" => format!("article {}", at + 1),
+                    source => format!("article {} ({source})", at + 1),
+                };
+                return Err(Error::invalid_parameter(field, format!("{place}: {message}")));
+            }
+            if article.text.len() > ingest::MAX_ARTICLE_BYTES {
+                return Err(Error::invalid_parameter(
+                    "text",
+                    format!("article {} is over {} MB", at + 1, ingest::MAX_ARTICLE_BYTES >> 20),
+                ));
+            }
+        }
+        // a dry run plans everything against the graph as it is
+        let chunk = if options.dry_run {
+            articles.len()
+        } else {
+            options.chunk.max(1)
+        };
+        let mut receipt = IngestReceipt {
+            dry_run: options.dry_run,
+            articles: articles.len(),
+            duplicates: 0,
+            batches: 0,
+            documents: 0,
+            new_entities: 0,
+            relations: 0,
+            mentions: 0,
+            linked: 0,
+            ambiguous: 0,
+            changes: 0,
+            summaries: Vec::new(),
+            planned: options.dry_run.then(Vec::new),
+            elapsed_ms: 0.0,
+        };
+        let mut seen = std::collections::HashSet::new();
+        let articles: Vec<Article> = articles.into_iter().filter(|a| seen.insert(a.document_id())).collect();
+        receipt.duplicates = receipt.articles - articles.len();
+        for batch in articles.chunks(chunk) {
+            let planned = {
+                let graph = self.graph();
+                let forms = self.short_forms();
+                let reader = Reader {
+                    graph: &graph,
+                    forms: forms.as_ref().expect("built by short_forms"),
+                    recognizer: self.recognizer(),
+                };
+                ingest::plan(&reader, batch, options.details || options.dry_run)?
+            };
+            receipt.batches += 1;
+            receipt.changes += planned.changes.len();
+            for change in &planned.changes {
+                match change {
+                    Change::PutDocument { .. } => receipt.documents += 1,
+                    Change::PutEntity { .. } => receipt.new_entities += 1,
+                    Change::PutRelation { relation } if relation.kind != crate::model::RelationKind::Mentions => {
+                        receipt.relations += 1
+                    }
+                    _ => {}
+                }
+            }
+            for summary in &planned.articles {
+                receipt.mentions += summary.mentions;
+                receipt.linked += summary.linked;
+                receipt.ambiguous += summary.ambiguous;
+            }
+            receipt.summaries.extend(planned.articles);
+            match receipt.planned.as_mut() {
+                Some(all) => all.extend(planned.changes),
+                None => {
+                    self.write_batch(planned.changes, WriteRules { allow_same_name: true })?;
+                }
+            }
+        }
+        receipt.elapsed_ms = started.elapsed().as_secs_f64() * 1e3;
+        tracing::info!(
+            articles = receipt.articles,
+            batches = receipt.batches,
+            new_entities = receipt.new_entities,
+            relations = receipt.relations,
+            elapsed_ms = receipt.elapsed_ms,
+            dry_run = receipt.dry_run,
+            "articles taken in"
+        );
+        Ok(receipt)
+    }
+}
