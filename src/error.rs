@@ -36,8 +36,8 @@ pub enum Error {
     #[error("`{name}` names {} entities, use one of their ids: {}", .candidates.len(), .candidates.join(", "))]
     AmbiguousName { name: String, candidates: Vec<String> },
 
-    /// A labelled data file (training sentences or a gold set) that cannot
-    /// be read as one.
+    /// A data file (training sentences, a gold set, articles to take in)
+    /// that cannot be read as one.
     #[error("{}{}: {message}", .path.display(), line_suffix(*.line))]
     InvalidDataFile {
         path: PathBuf,

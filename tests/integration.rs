@@ -14,6 +14,8 @@
 //! - `export`: GraphML and Neo4j CSV read back;
 //! - `import`: spreadsheets (UTF-8 with BOM, GBK) through the sample
 //!   mappings: linked, idempotent, bad rows by line and column;
+//! - `ingest`: articles in (files and HTTP): mentions linked, new entities,
+//!   relations with their sentences, malformed files refused;
 //! - `petgraph_view`: petgraph's algorithms on the served graph agree with the
 //!   engine's own answers.
 
@@ -27,6 +29,7 @@ mod export;
 mod graph;
 mod http;
 mod import;
+mod ingest;
 mod petgraph_view;
 mod questions;
 mod relevance;

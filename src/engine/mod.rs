@@ -101,12 +101,15 @@ impl Engine {
         let dictionary_text = std::fs::read_to_string(&dictionary_path).map_err(|e| Error::io(&dictionary_path, e))?;
         let segmenter = crate::text::Segmenter::new(dictionary_text.lines());
         tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "segmenter ready");
-        if segmenter.version() != manifest.dictionary_version {
+        if segmenter.base_version() != manifest.dictionary_version {
             return Err(Error::CorruptIndex {
                 path: generation,
                 reason: "the segmentation dictionary differs from the one the index was built with".into(),
             });
         }
+        // names written since the build are words of the dictionary too
+        let added = segmenter.add_words(store::added_words(&generation)?.iter().map(String::as_str));
+        tracing::debug!(words = added.len(), "dictionary additions read");
         // The graph replays the logged changes; the search index is then
         // brought up to them (a change is logged before its entry is
         // committed, so a crash can leave the index behind, never ahead).

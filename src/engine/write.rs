@@ -41,6 +41,10 @@ pub struct WriteRules {
     pub allow_same_name: bool,
 }
 
+/// Most entries one batch indexes again because they contain names new
+/// to the dictionary.
+pub const MAX_REINDEX: usize = 500;
+
 /// The open log and search writer of an engine that has taken changes.
 pub(super) struct Writer {
     log: GraphLog,
@@ -307,10 +311,28 @@ impl Engine {
     /// failure before the log append rolls the search entries back and
     /// writes nothing.
     fn log_changes(&self, writer: &mut Writer, changes: &[Change], graph: &KnowledgeGraph) -> Result<Logged> {
+        // names entering the graph join the dictionary before their
+        // entries are indexed, and are kept before the changes are logged
+        let fresh = self.search.segmenter().add_words(
+            changes
+                .iter()
+                .flat_map(|change| match change {
+                    Change::PutEntity { entity } => Some(entity.names()),
+                    _ => None,
+                })
+                .flatten(),
+        );
+        store::append_added_words(&self.generation, &fresh)?;
         let mut names_changed = false;
         for change in changes {
             match writer.search.apply_change(change) {
                 Ok(changed) => names_changed |= changed,
+                Err(error) => return Err(rolled_back(&mut writer.search, error)),
+            }
+        }
+        if !fresh.is_empty() {
+            match self.reindex_containing(writer, &fresh, changes, graph) {
+                Ok(count) => names_changed |= count > 0,
                 Err(error) => return Err(rolled_back(&mut writer.search, error)),
             }
         }
@@ -332,6 +354,49 @@ impl Engine {
             names_changed,
             searched,
         })
+    }
+
+    /// Indexes again the entries that contain any of `words`, new to the
+    /// dictionary, so that they hold each as one token (the entries of
+    /// `changes` are indexed with the new words already). At most
+    /// [`MAX_REINDEX`] entries a batch; the others keep matching through
+    /// their bigrams. Returns how many were indexed again.
+    fn reindex_containing(
+        &self,
+        writer: &mut Writer,
+        words: &[String],
+        changes: &[Change],
+        graph: &KnowledgeGraph,
+    ) -> Result<usize> {
+        let written: std::collections::HashSet<&str> = changes
+            .iter()
+            .filter_map(|change| match change {
+                Change::PutEntity { entity } => Some(entity.id.as_str()),
+                Change::PutDocument { document } => Some(document.id.as_str()),
+                Change::DeleteEntity { id } => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        let keys = self.search.keys_containing(words, MAX_REINDEX + written.len())?;
+        let mut count = 0;
+        for key in keys.iter().filter(|k| !written.contains(k.as_str())) {
+            if count == MAX_REINDEX {
+                tracing::info!(
+                    entries = keys.len(),
+                    reindexed = count,
+                    "more entries contain new dictionary words than a batch indexes again"
+                );
+                break;
+            }
+            if let Some(document) = self.search.stored_document(key)? {
+                writer.search.upsert_document(&document)?;
+                count += 1;
+            } else if let Ok(entity) = graph.entity(key) {
+                writer.search.upsert_entity(&entity)?;
+                count += 1;
+            }
+        }
+        Ok(count)
     }
 
     /// The graph after `changes`, applied to a copy outside any lock:

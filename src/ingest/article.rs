@@ -92,7 +92,10 @@ fn format_of(path: &Path) -> Option<Format> {
 pub fn article_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
-        let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => bad_file(path, 0, "no such file or directory"),
+            _ => Error::io(path, e),
+        })?;
         if metadata.is_dir() {
             for entry in walkdir::WalkDir::new(path)
                 .sort_by_file_name()

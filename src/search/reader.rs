@@ -108,11 +108,11 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Ids of the entries whose text contains any of `words` (as written,
-    /// through the bigram fields). When words join the segmentation
-    /// dictionary, these are the only entries whose tokens can change, so
-    /// they are the ones to index again.
-    pub fn keys_containing(&self, words: &[String]) -> Result<Vec<String>> {
+    /// Ids of at most `limit` entries whose text contains any of `words`
+    /// (as written, through the bigram fields), sorted. When words join the
+    /// segmentation dictionary, these are the only entries whose tokens
+    /// can change, so they are the ones to index again.
+    pub fn keys_containing(&self, words: &[String], limit: usize) -> Result<Vec<String>> {
         let f = &self.fields;
         let clauses: Vec<Clause> = words
             .iter()
@@ -125,14 +125,14 @@ impl SearchIndex {
             .flatten()
             .map(|q| (Occur::Should, q))
             .collect();
-        if clauses.is_empty() {
+        if clauses.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
         let query = BooleanQuery::new(clauses);
-        let addresses = searcher.search(&query, &DocSetCollector)?;
-        let mut keys = Vec::with_capacity(addresses.len());
-        for address in addresses {
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut keys = Vec::with_capacity(top.len());
+        for (_, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             if let Some(key) = doc.get_first(f.key).and_then(|v| v.as_str()) {
                 keys.push(key.to_string());
@@ -147,7 +147,7 @@ impl SearchIndex {
     pub fn entries_with_other_dictionary(&self) -> Result<u64> {
         let searcher = self.reader.searcher();
         let current = TermQuery::new(
-            Term::from_field_text(self.fields.dictionary, self.segmenter.version()),
+            Term::from_field_text(self.fields.dictionary, &self.segmenter.version()),
             IndexRecordOption::Basic,
         );
         let matching = searcher.search(&current, &Count)? as u64;
@@ -158,16 +158,40 @@ impl SearchIndex {
     /// The stored text of the document with this id, if the index holds
     /// one (entities are not documents).
     pub fn document_text(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.stored_document(id)?.map(|d| d.text))
+    }
+
+    /// The document with this id as the index stores it (title, text and
+    /// date; the source is not stored), if the index holds one.
+    pub fn stored_document(&self, id: &str) -> Result<Option<crate::model::Document>> {
         let f = &self.fields;
         let searcher = self.reader.searcher();
         let query = TermQuery::new(Term::from_field_text(f.key, id), IndexRecordOption::Basic);
         for address in searcher.search(&query, &DocSetCollector)? {
             let doc: TantivyDocument = searcher.doc(address)?;
             if doc.get_first(f.kind).and_then(|v| v.as_str()) == Some(DOCUMENT_KIND) {
-                return Ok(doc.get_first(f.body).and_then(|v| v.as_str()).map(str::to_string));
+                let text = |field| {
+                    doc.get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                return Ok(Some(crate::model::Document {
+                    id: id.to_string(),
+                    title: text(f.title),
+                    text: text(f.body),
+                    date: text(f.date),
+                    source: String::new(),
+                    title_derived: false,
+                }));
             }
         }
         Ok(None)
+    }
+
+    /// The segmenter entries are indexed and queries cut with.
+    pub fn segmenter(&self) -> &Segmenter {
+        &self.segmenter
     }
 
     pub fn num_entries(&self) -> u64 {
@@ -596,7 +620,7 @@ mod tests {
         writer.add_entity(&entity("b", "乙", "光伏组件")).unwrap();
         writer.finish().unwrap();
         let index = SearchIndex::open(dir.path(), segmenter).unwrap();
-        assert_eq!(index.keys_containing(&["翀霈科技".to_string()]).unwrap(), ["a"]);
+        assert_eq!(index.keys_containing(&["翀霈科技".to_string()], 10).unwrap(), ["a"]);
         assert_eq!(index.entries_with_other_dictionary().unwrap(), 0);
 
         // the same index opened with a dictionary that knows the new name

@@ -28,7 +28,8 @@ const LOGGED_KEY: &str = "logged";
 pub struct SearchWriter {
     writer: IndexWriter,
     fields: Fields,
-    dictionary_version: String,
+    /// Entries are stamped with the dictionary version they are indexed with.
+    segmenter: Segmenter,
 }
 
 impl SearchWriter {
@@ -50,7 +51,7 @@ impl SearchWriter {
         Ok(SearchWriter {
             writer: index.writer(heap_bytes)?,
             fields,
-            dictionary_version: segmenter.version().to_string(),
+            segmenter: segmenter.clone(),
         })
     }
 
@@ -104,7 +105,7 @@ impl SearchWriter {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.key, &entity.id);
-        doc.add_text(f.dictionary, &self.dictionary_version);
+        doc.add_text(f.dictionary, self.segmenter.version());
         doc.add_text(f.kind, entity.kind.as_str());
         for industry in &entity.industry {
             doc.add_text(f.industry, industry);
@@ -147,7 +148,7 @@ impl SearchWriter {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.key, &document.id);
-        doc.add_text(f.dictionary, &self.dictionary_version);
+        doc.add_text(f.dictionary, self.segmenter.version());
         doc.add_text(f.kind, DOCUMENT_KIND);
         doc.add_text(f.title, &document.title);
         doc.add_text(f.title_bigrams, &document.title);

@@ -45,6 +45,10 @@ pub const LOG_FILE: &str = "graph.wal";
 /// File name of the archive of the graph changes folded into snapshots.
 pub const ARCHIVE_FILE: &str = "changes.jsonl";
 pub(crate) const DICTIONARY_FILE: &str = "dictionary.txt";
+/// Names that joined the segmentation dictionary after the build, one per
+/// line, appended (and synced) before the changes that brought them are
+/// logged.
+pub(crate) const DICTIONARY_ADDED_FILE: &str = "dictionary.added.txt";
 pub(crate) const SEARCH_DIR: &str = "search";
 pub(crate) const GENERATION_PREFIX: &str = "gen-";
 pub(crate) const BUILD_PREFIX: &str = ".build-";
@@ -107,4 +111,39 @@ pub(crate) fn remove_stale(index_dir: &Path, live: &str) {
             }
         }
     }
+}
+
+/// The words added to the dictionary of `generation` since its build. A
+/// last line cut short by a crash is left out (its change was never
+/// logged, so nothing was indexed with it).
+pub(crate) fn added_words(generation: &Path) -> Result<Vec<String>> {
+    let path = generation.join(DICTIONARY_ADDED_FILE);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    let complete = text.rfind('\n').map_or("", |end| &text[..end]);
+    Ok(complete.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+}
+
+/// Appends `words` to the dictionary additions of `generation`, durably.
+pub(crate) fn append_added_words(generation: &Path, words: &[String]) -> Result<()> {
+    use std::io::Write as _;
+    if words.is_empty() {
+        return Ok(());
+    }
+    let path = generation.join(DICTIONARY_ADDED_FILE);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    let mut text = String::new();
+    for word in words {
+        text.push_str(word);
+        text.push('\n');
+    }
+    file.write_all(text.as_bytes()).map_err(|e| Error::io(&path, e))?;
+    file.sync_data().map_err(|e| Error::io(&path, e))
 }
