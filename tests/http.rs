@@ -415,8 +415,10 @@ fn registered_routes() -> std::collections::BTreeSet<(String, String)> {
     let route = regex::Regex::new(r#"(?s)\.route\(\s*"([^"]+)",\s*web::(\w+)\(\)"#).unwrap();
     let scope_at = source.find("web::scope(").unwrap();
     let scope_end = source.find(".default_service(").unwrap();
+    let resource = regex::Regex::new(r#"(?s)web::resource\(\s*"([^"]+)"\)[^;]*?\.route\(web::(\w+)\(\)"#).unwrap();
     route
         .captures_iter(&source)
+        .chain(resource.captures_iter(&source))
         .map(|c| {
             let at = c.get(0).unwrap().start();
             let path = if at > scope_at && at < scope_end {
