@@ -45,6 +45,9 @@ pub struct WriteRules {
 /// to the dictionary.
 pub const MAX_REINDEX: usize = 500;
 
+/// Most new words one batch looks for in older entries.
+pub const MAX_REINDEX_WORDS: usize = 64;
+
 /// The open log and search writer of an engine that has taken changes.
 pub(super) struct Writer {
     log: GraphLog,
@@ -377,6 +380,9 @@ impl Engine {
                 _ => None,
             })
             .collect();
+        // a bulk import brings thousands of names at once, whose entries
+        // are in the batch itself: look for older entries with a few only
+        let words = &words[..words.len().min(MAX_REINDEX_WORDS)];
         let keys = self.search.keys_containing(words, MAX_REINDEX + written.len())?;
         let mut count = 0;
         for key in keys.iter().filter(|k| !written.contains(k.as_str())) {
