@@ -336,6 +336,31 @@ fn structure(
                 });
             }
         }
+        // authors and their unit: 张华, 王磊 (中国海洋大学 海洋生命学院, 青岛 266003)
+        if y > 0 && matches!(between(parties[y - 1].end, child.start).trim(), "(" | "（") {
+            let mut p = y - 1;
+            loop {
+                if parties[p].kind != EntityKind::Person {
+                    break;
+                }
+                out.push(Stated {
+                    from: p,
+                    to: y,
+                    kind: RelationKind::AffiliatedWith,
+                    cue: "(".into(),
+                    at: parties[p].start,
+                });
+                if p == 0
+                    || !matches!(
+                        between(parties[p - 1].end, parties[p].start).trim(),
+                        "," | "，" | "、" | ""
+                    )
+                {
+                    break;
+                }
+                p -= 1;
+            }
+        }
         if y > 0 {
             let place = &parties[y - 1];
             let gap = between(place.end, child.start);
@@ -637,6 +662,33 @@ mod tests {
             .collect();
         assert!(kinds.contains(&(1, 0, RelationKind::AffiliatedWith)), "{kinds:?}");
         assert!(kinds.contains(&(3, 2, RelationKind::Leads)), "{kinds:?}");
+    }
+
+    #[test]
+    fn authors_belong_to_the_unit_in_brackets_after_them() {
+        let got = read(
+            "张华, 王磊 (中国海洋大学 海洋生命学院, 青岛 266003)",
+            &[
+                ("张华", Person),
+                ("王磊", Person),
+                ("中国海洋大学 海洋生命学院", University),
+            ],
+        );
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "张华".into(),
+                    "中国海洋大学 海洋生命学院".into(),
+                    RelationKind::AffiliatedWith
+                ),
+                (
+                    "王磊".into(),
+                    "中国海洋大学 海洋生命学院".into(),
+                    RelationKind::AffiliatedWith
+                ),
+            ]
+        );
     }
 
     #[test]
