@@ -227,9 +227,11 @@ async fn extraction_and_documents_over_http() {
     let (_dir, index) = fresh_index();
     let service = app(Engine::open(&index).unwrap(), Some(TOKEN)).await;
     let text = "伯杰医疗与青岛农业大学签署合作协议，青岛澜岸智能装备有限公司落户青岛高新区。";
-    let (status, body) = call(&service, "POST", "/api/extract", Some(json!({ "text": text })), None).await;
+    // offsets count from the text as sent, leading spaces included
+    let sent = format!("  \n{text}");
+    let (status, body) = call(&service, "POST", "/api/extract", Some(json!({ "text": sent })), None).await;
     assert_eq!(status, 200, "{body}");
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = sent.chars().collect();
     let mentions = body["mentions"].as_array().unwrap();
     for m in mentions {
         let (start, end) = (

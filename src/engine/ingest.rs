@@ -136,7 +136,7 @@ impl Engine {
             forms: forms.as_ref().expect("built by short_forms"),
             recognizer: self.recognizer(),
         };
-        Ok(ingest::extract(&reader, text.trim()))
+        Ok(ingest::extract(&reader, text))
     }
 
     /// Takes `articles` in: documents, new entities, `mentions` and typed
