@@ -224,7 +224,7 @@ impl Prepared {
     fn segment(&mut self, jieba: &Jieba) {
         self.word_of = vec![0; self.chars.len()];
         let mut words = Vec::with_capacity(self.chars.len() / 2 + 1);
-        for tag in jieba.tag(&self.text, true) {
+        for tag in jieba.tag(&self.text, false) {
             let index = words.len() as u32;
             for slot in &mut self.word_of[tag.start..tag.end] {
                 *slot = index;

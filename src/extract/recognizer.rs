@@ -206,8 +206,11 @@ impl Recognizer {
             extract_features(prepared, from..to, &mut buffer);
             let path = tagger.tag(&buffer, &mut scratch);
             for (class, start, end) in tagger.tags.spans(&path) {
+                let Some(kind) = tagger.tags.classes[class].kind() else {
+                    continue;
+                };
                 spans.push(ModelSpan {
-                    kind: tagger.tags.classes[class],
+                    kind,
                     start: from + start,
                     end: from + end,
                 });
@@ -291,10 +294,16 @@ fn model_mentions(prepared: &Prepared, spans: &[ModelSpan]) -> Vec<Mention> {
                     continue;
                 }
                 // 青岛市崂山区: two places
-                if let Some(cut) = (start + 2..end - 1).find(|&i| {
-                    prepared.is_boundary(i) && matches!(prepared.chars[i - 1], '省' | '市') && end - i >= 2
-                }) {
-                    out.push(Mention::new(prepared.slice(start, cut), kind, start, cut, MentionSource::Model));
+                if let Some(cut) = (start + 2..end - 1)
+                    .find(|&i| prepared.is_boundary(i) && matches!(prepared.chars[i - 1], '省' | '市') && end - i >= 2)
+                {
+                    out.push(Mention::new(
+                        prepared.slice(start, cut),
+                        kind,
+                        start,
+                        cut,
+                        MentionSource::Model,
+                    ));
                     start = cut;
                 }
             }

@@ -106,7 +106,10 @@ fn ends_word(prepared: &Prepared, end: usize) -> bool {
 /// (盾构装备联合实验室); a university, hospital, company or government body
 /// needs a place, a brand or another proper word in its name.
 fn descriptive_names(kind: OrgKind) -> bool {
-    matches!(kind, OrgKind::Lab | OrgKind::Institute | OrgKind::Platform | OrgKind::Other)
+    matches!(
+        kind,
+        OrgKind::Lab | OrgKind::Institute | OrgKind::Platform | OrgKind::Other
+    )
 }
 
 /// Whether the department-strength head word at `head_start..end` follows
@@ -259,7 +262,8 @@ fn conjunct_before(prepared: &Prepared, conjunction: &Word, at: usize, head_star
     }
     let noun = prepared.word_at(conjunction.start - 1);
     let nouns_after = words_in(prepared, at, head_start).all(|w| {
-        matches!(w.pos, Pos::Noun | Pos::VerbNoun) || is_name_verb(prepared.slice(w.start.max(at), w.end.min(head_start)))
+        matches!(w.pos, Pos::Noun | Pos::VerbNoun)
+            || is_name_verb(prepared.slice(w.start.max(at), w.end.min(head_start)))
     });
     let ends_organisation = matches!(prepared.marks[noun.end - 1].head_strength, Some(Strength::Strong));
     let noun_before = matches!(noun.pos, Pos::Noun | Pos::VerbNoun)
@@ -396,13 +400,22 @@ mod tests {
         let found = orgs("海尔(青岛)科技有限公司成立");
         assert!(found.contains(&"海尔(青岛)科技有限公司".to_string()), "{found:?}");
         let found = orgs("他曾在中国科学院青岛生物能源与过程研究所工作");
-        assert!(found.contains(&"中国科学院青岛生物能源与过程研究所".to_string()), "{found:?}");
+        assert!(
+            found.contains(&"中国科学院青岛生物能源与过程研究所".to_string()),
+            "{found:?}"
+        );
         let found = orgs("由青岛高新区投资开发集团有限公司投资建设");
-        assert!(found.contains(&"青岛高新区投资开发集团有限公司".to_string()), "{found:?}");
+        assert!(
+            found.contains(&"青岛高新区投资开发集团有限公司".to_string()),
+            "{found:?}"
+        );
         let found = orgs("中国石油大学（华东）科技园内的企业");
         assert!(found.contains(&"中国石油大学(华东)科技园".to_string()), "{found:?}");
         let found = orgs("清华大学青岛艺术与科学创新研究院成立");
-        assert!(found.contains(&"清华大学青岛艺术与科学创新研究院".to_string()), "{found:?}");
+        assert!(
+            found.contains(&"清华大学青岛艺术与科学创新研究院".to_string()),
+            "{found:?}"
+        );
         let found = orgs("中国银行青岛市分行为园区企业放贷");
         assert!(found.contains(&"中国银行青岛市分行".to_string()), "{found:?}");
         let found = orgs("共建的智能计算联合实验室揭牌");
@@ -419,8 +432,14 @@ mod tests {
         assert!(orgs("建设世界一流大学").is_empty());
         assert!(orgs("智慧医院管理系统上线").is_empty());
         assert!(orgs("鼓励科研人员走出实验室").is_empty());
-        assert_eq!(orgs("院士李德明受聘担任青岛海洋生物医药研究院名誉院长"), ["青岛海洋生物医药研究院"]);
-        assert_eq!(orgs("海尔集团投资青岛某某科技有限公司"), ["海尔集团", "青岛某某科技有限公司"]);
+        assert_eq!(
+            orgs("院士李德明受聘担任青岛海洋生物医药研究院名誉院长"),
+            ["青岛海洋生物医药研究院"]
+        );
+        assert_eq!(
+            orgs("海尔集团投资青岛某某科技有限公司"),
+            ["海尔集团", "青岛某某科技有限公司"]
+        );
         assert_eq!(orgs("青岛大学与海尔集团合作"), ["青岛大学", "海尔集团"]);
     }
 

@@ -167,8 +167,7 @@ pub fn is_plausible_name(prepared: &Prepared, start: usize, end: usize) -> bool 
     }
     // a dictionary word crossing the name's start or end is no name,
     // unless jieba glued a function character to it (林雪说)
-    let crosses_end =
-        prepared.word_at(end - 1).end > end && !NOT_IN_NAMES.contains(prepared.chars[end]);
+    let crosses_end = prepared.word_at(end - 1).end > end && !NOT_IN_NAMES.contains(prepared.chars[end]);
     let crosses_start = prepared.word_at(start).start < start;
     !crosses_start && !crosses_end
 }
@@ -204,7 +203,10 @@ mod tests {
         assert_eq!(persons("董事长王建国表示"), [("王建国".into(), "董事长".into())]);
         assert_eq!(persons("由李明副教授牵头"), [("李明".into(), "副教授".into())]);
         assert_eq!(persons("团队负责人刘洋介绍"), [("刘洋".into(), "团队负责人".into())]);
-        assert_eq!(persons("团队负责人林雪说，样机"), [("林雪".into(), "团队负责人".into())]);
+        assert_eq!(
+            persons("团队负责人林雪说，样机"),
+            [("林雪".into(), "团队负责人".into())]
+        );
         assert_eq!(persons("欧阳晓明研究员"), [("欧阳晓明".into(), "研究员".into())]);
     }
 

@@ -8,8 +8,24 @@ use super::super::prepare::{Pos, Prepared};
 
 /// Words that make a place a larger unit or a zone when they follow it.
 const LEVELS: &[&str] = &[
-    "省", "市", "区", "县", "镇", "乡", "村", "高新区", "开发区", "新区", "自贸区", "保税区", "片区", "示范区", "试验区",
-    "经济开发区", "高新技术产业开发区", "街道",
+    "省",
+    "市",
+    "区",
+    "县",
+    "镇",
+    "乡",
+    "村",
+    "高新区",
+    "开发区",
+    "新区",
+    "自贸区",
+    "保税区",
+    "片区",
+    "示范区",
+    "试验区",
+    "经济开发区",
+    "高新技术产业开发区",
+    "街道",
 ];
 
 /// Words jieba tags as places that name none.
