@@ -21,7 +21,7 @@ use super::gazetteer::Gazetteer;
 use super::mention::{GazetteerEntry, Mention, MentionKind, MentionSource, OrgKind};
 use super::prepare::{ends_sentence, Pos, Prepared, Word};
 use super::rules::{self, ModelSpan};
-use super::tagger::{self, extract_features, FeatureBuffer, Tagger};
+use super::tagger::{self, extract_features, Class, FeatureBuffer, Tagger};
 
 /// The longest run of characters the model reads as one sentence; longer
 /// sentences are cut at a comma (or anywhere, past twice this).
@@ -141,7 +141,7 @@ impl Recognizer {
             return Vec::new();
         }
         let prepared = Prepared::new(jieba(), text);
-        let spans = self.model_spans(&prepared);
+        let (spans, titles) = self.model_spans(&prepared);
         let mut ruled = if self.rules {
             rules::find(&prepared, &spans)
         } else {
@@ -154,7 +154,33 @@ impl Recognizer {
         let modelled = model_mentions(&prepared, &spans);
         let mut ranked: Vec<(u8, Mention)> = Vec::with_capacity(ruled.len() + known.len() + modelled.len());
         for mention in ruled.drain(..) {
+            let named = matches!(mention.kind, MentionKind::Organization | MentionKind::Person);
             if mention.kind == MentionKind::Organization && in_longer_quote(&prepared, mention.start, mention.end) {
+                continue;
+            }
+            // the model read a game, a book or a sight there (英雄联盟)
+            if named
+                && titles
+                    .iter()
+                    .any(|&(start, end)| start <= mention.start && mention.end <= end)
+            {
+                continue;
+            }
+            // the model read the organisation on to a unit of it ending
+            // in a head word, over nouns only (招商银行信用卡中心 around
+            // 招商银行)
+            if mention.kind == MentionKind::Organization
+                && modelled.iter().any(|m| {
+                    m.kind == MentionKind::Organization
+                        && m.start == mention.start
+                        && mention.end < m.end
+                        && m.org_kind.is_some_and(|k| k != OrgKind::Other)
+                        && words_of(&prepared, mention.end, m.end).all(|w| {
+                            w.start >= mention.end
+                                && matches!(w.pos, Pos::Noun | Pos::PlaceName | Pos::OrgName | Pos::OtherProper)
+                        })
+                })
+            {
                 continue;
             }
             let outer = mention.kind == MentionKind::Organization
@@ -194,20 +220,27 @@ impl Recognizer {
         kept
     }
 
-    /// The spans the model tags, sentence by sentence, over view offsets.
-    fn model_spans(&self, prepared: &Prepared) -> Vec<ModelSpan> {
+    /// The spans the model tags, sentence by sentence, over view offsets:
+    /// mentions, and the titles of works and names of sights it read.
+    fn model_spans(&self, prepared: &Prepared) -> (Vec<ModelSpan>, Vec<(usize, usize)>) {
         let Some(tagger) = &self.tagger else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let mut spans = Vec::new();
+        let mut titles = Vec::new();
         let mut buffer = FeatureBuffer::default();
         let mut scratch = Vec::new();
         for (from, to) in sentences(&prepared.chars) {
             extract_features(prepared, from..to, &mut buffer);
             let path = tagger.tag(&buffer, &mut scratch);
             for (class, start, end) in tagger.tags.spans(&path) {
-                let Some(kind) = tagger.tags.classes[class].kind() else {
-                    continue;
+                let kind = match tagger.tags.classes[class] {
+                    Class::Mention(kind) => kind,
+                    Class::Work | Class::Scene => {
+                        titles.push((from + start, from + end));
+                        continue;
+                    }
+                    Class::Position => continue,
                 };
                 spans.push(ModelSpan {
                     kind,
@@ -216,7 +249,7 @@ impl Recognizer {
                 });
             }
         }
-        spans
+        (spans, titles)
     }
 }
 
