@@ -12,6 +12,8 @@
 //! - `writes`: changes through the API, the token, restarts and rebuilds;
 //! - `write_rules`: writes held to the corpus rules, nothing existing broken;
 //! - `export`: GraphML and Neo4j CSV read back;
+//! - `extract`: mention recognition against the labelled sentences, `train
+//!   ner` and `eval extract`, held-out CLUENER when `../shared` is there;
 //! - `petgraph_view`: petgraph's algorithms on the served graph agree with the
 //!   engine's own answers.
 
@@ -22,6 +24,7 @@ mod cli;
 mod common;
 mod corpus;
 mod export;
+mod extract;
 mod graph;
 mod http;
 mod petgraph_view;

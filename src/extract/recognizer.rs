@@ -155,7 +155,9 @@ impl Recognizer {
         let mut ranked: Vec<(u8, Mention)> = Vec::with_capacity(ruled.len() + known.len() + modelled.len());
         for mention in ruled.drain(..) {
             let named = matches!(mention.kind, MentionKind::Organization | MentionKind::Person);
-            if mention.kind == MentionKind::Organization && in_longer_quote(&prepared, mention.start, mention.end) {
+            if matches!(mention.kind, MentionKind::Organization | MentionKind::Location)
+                && in_longer_quote(&prepared, mention.start, mention.end)
+            {
                 continue;
             }
             // the model read a game, a book or a sight there (英雄联盟)
@@ -380,23 +382,25 @@ fn plain_word(prepared: &Prepared, start: usize, end: usize) -> bool {
         )
 }
 
-/// Whether `start..end` sits inside quotation marks that hold more than
-/// it: a product, a programme or a slogan that contains a name-like
-/// phrase (“智慧医院管理系统”).
+/// Whether `start..end` sits inside quotation marks or title marks that
+/// hold more than it: a product, a programme, a slogan or a journal that
+/// contains a name-like phrase (“智慧医院管理系统”, 《青岛科技大学学报》).
 fn in_longer_quote(prepared: &Prepared, start: usize, end: usize) -> bool {
     const REACH: usize = 30;
     let chars = &prepared.chars;
-    let open = (start.saturating_sub(REACH)..start)
-        .rev()
-        .take_while(|&i| chars[i] != '”' && !ends_sentence(chars[i]))
-        .find(|&i| chars[i] == '“');
-    let close = (end..prepared.len().min(end + REACH))
-        .take_while(|&i| chars[i] != '“' && !ends_sentence(chars[i]))
-        .find(|&i| chars[i] == '”');
-    match (open, close) {
-        (Some(open), Some(close)) => (open + 1, close) != (start, end),
-        _ => false,
-    }
+    [('“', '”'), ('《', '》')].into_iter().any(|(opening, closing)| {
+        let open = (start.saturating_sub(REACH)..start)
+            .rev()
+            .take_while(|&i| chars[i] != closing && !ends_sentence(chars[i]))
+            .find(|&i| chars[i] == opening);
+        let close = (end..prepared.len().min(end + REACH))
+            .take_while(|&i| chars[i] != opening && !ends_sentence(chars[i]))
+            .find(|&i| chars[i] == closing);
+        match (open, close) {
+            (Some(open), Some(close)) => (open + 1, close) != (start, end),
+            _ => false,
+        }
+    })
 }
 
 #[cfg(test)]
