@@ -1,7 +1,8 @@
 //! The model's features: for each character of a sentence, the ids of the
 //! facts about it and its neighbours (characters, their classes, jieba's
 //! words and parts of speech, the lexicon's head words, titles and
-//! surnames). A fact is hashed with its template number into a 32-bit id;
+//! surnames, runs of transliteration characters, whether it stands inside
+//! 《》 or quotation marks). A fact is hashed with its template number into a 32-bit id;
 //! training and tagging call the same function, so they always agree.
 
 use std::ops::Range;
@@ -396,5 +397,21 @@ mod tests {
         extract(&other, 0..8, &mut again);
         assert_eq!(first.of(3), again.of(3));
         assert!(first.of(0).len() > 20);
+    }
+
+    #[test]
+    fn quotes_titles_and_foreign_names() {
+        let chars: Vec<char> = "读《海底两万里》与“蓝鲸号”，弗格森说".chars().collect();
+        let enclosed = enclosures(&chars, 0, chars.len());
+        assert_eq!(enclosed[1], 0, "the mark itself");
+        assert!(enclosed[2..7].iter().all(|&v| v == 1));
+        assert!(enclosed[10..13].iter().all(|&v| v == 2));
+        assert_eq!(enclosed[15], 0);
+        // an unclosed mark encloses nothing
+        let open: Vec<char> = "《未完的标题".chars().collect();
+        assert!(enclosures(&open, 0, open.len()).iter().all(|&v| v == 0));
+        let runs = transliteration_runs(&chars, 0, chars.len());
+        assert_eq!(runs[15], (15, 18), "弗格森");
+        assert_eq!(runs[18], (0, 0), "说");
     }
 }
