@@ -12,6 +12,8 @@
 //! - `writes`: changes through the API, the token, restarts and rebuilds;
 //! - `write_rules`: writes held to the corpus rules, nothing existing broken;
 //! - `export`: GraphML and Neo4j CSV read back;
+//! - `extract`: mention recognition against the labelled sentences, `train
+//!   ner` and `eval extract`, held-out CLUENER when `../shared` is there;
 //! - `import`: spreadsheets (UTF-8 with BOM, GBK) through the sample
 //!   mappings: linked, idempotent, bad rows by line and column;
 //! - `ingest`: articles in (files and HTTP): mentions linked, new entities,
@@ -26,6 +28,7 @@ mod cli;
 mod common;
 mod corpus;
 mod export;
+mod extract;
 mod graph;
 mod http;
 mod import;

@@ -40,6 +40,10 @@ pub enum TrainCommand {
         /// uses the default).
         #[arg(long, default_value_t = TrainConfig::default().margin)]
         margin: i64,
+        /// Features whose 8-bit weights all stay below this in absolute
+        /// value are dropped (the built-in model uses the default).
+        #[arg(long, default_value_t = TrainConfig::default().min_weight)]
+        min_weight: u8,
         /// Print what was done as JSON on stdout.
         #[arg(long)]
         json: bool,
@@ -126,6 +130,7 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<()> {
         epochs,
         min_count,
         margin,
+        min_weight,
         json,
     } = command;
     let started = Instant::now();
@@ -162,6 +167,7 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<()> {
         epochs,
         min_count,
         margin,
+        min_weight,
         ..TrainConfig::default()
     };
     let (tagger, report) = train(crate::extract::jieba_for_training(), &training, &config);

@@ -15,7 +15,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::mention::MentionKind;
-use super::tagger::TrainingSentence;
+use super::tagger::{Class, TrainingSentence};
 use crate::{Error, Result};
 
 /// Which part of a labelled file a line belongs to.
@@ -82,14 +82,15 @@ pub struct GoldSentence {
 }
 
 impl GoldSentence {
-    /// The sentence as training input: its mentions of our kinds.
+    /// The sentence as training input: its mentions of our kinds and the
+    /// phrases the model learns to tell from them.
     pub fn to_training(&self) -> TrainingSentence {
         TrainingSentence {
             text: self.text.clone(),
             spans: self
                 .entities
                 .iter()
-                .filter_map(|e| Some((e.kind()?, e.start, e.end)))
+                .filter_map(|e| Some((Class::from_label(&e.label)?, e.start, e.end)))
                 .collect(),
         }
     }

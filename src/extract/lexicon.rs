@@ -155,6 +155,12 @@ pub const ORG_HEADS: &[(&str, OrgKind, Strength)] = &[
     ("促进会", OrgKind::Other, Strength::Strong),
     ("基金会", OrgKind::Other, Strength::Strong),
     ("联盟", OrgKind::Other, Strength::Strong),
+    // museums and libraries
+    ("博物馆", OrgKind::Other, Strength::Strong),
+    ("科技馆", OrgKind::Other, Strength::Strong),
+    ("图书馆", OrgKind::Other, Strength::Strong),
+    ("美术馆", OrgKind::Other, Strength::Strong),
+    ("纪念馆", OrgKind::Other, Strength::Strong),
 ];
 
 /// Words before 局/厅/委/办/部 … that make them a government department.

@@ -74,21 +74,24 @@ impl Pos {
             "ns" => Pos::PlaceName,
             "nt" => Pos::OrgName,
             "nz" => Pos::OtherProper,
-            "v" | "vd" | "vg" | "vi" | "vq" => Pos::Verb,
+            "v" | "vd" | "vi" | "vq" => Pos::Verb,
             "vn" | "an" => Pos::VerbNoun,
-            "a" | "ag" | "ad" | "z" => Pos::Adjective,
-            "d" | "zg" => Pos::Adverb,
+            "a" | "ad" | "z" => Pos::Adjective,
+            "d" => Pos::Adverb,
             "p" => Pos::Preposition,
             "c" => Pos::Conjunction,
             "u" | "uj" | "ul" | "uv" | "uz" | "ug" | "y" | "e" | "o" => Pos::Particle,
             "r" | "rr" | "rz" => Pos::Pronoun,
             "m" | "mq" => Pos::Numeral,
             "q" => Pos::Quantifier,
-            "t" | "tg" => Pos::Time,
+            "t" => Pos::Time,
             "f" => Pos::Direction,
             "j" => Pos::Abbreviation,
             "i" | "l" => Pos::Idiom,
             "eng" => Pos::English,
+            // one-character morphemes (刘/zg, 湾/zg, 洋/ag without the HMM):
+            // mostly characters of names jieba does not know
+            "vg" | "ag" | "tg" | "zg" => Pos::Other,
             "x" | "w" => Pos::Punctuation,
             _ => Pos::Other,
         }
@@ -224,7 +227,7 @@ impl Prepared {
     fn segment(&mut self, jieba: &Jieba) {
         self.word_of = vec![0; self.chars.len()];
         let mut words = Vec::with_capacity(self.chars.len() / 2 + 1);
-        for tag in jieba.tag(&self.text, true) {
+        for tag in jieba.tag(&self.text, false) {
             let index = words.len() as u32;
             for slot in &mut self.word_of[tag.start..tag.end] {
                 *slot = index;

@@ -10,8 +10,13 @@
 //! 4. the model (people, organisations and places without a rule);
 //! 5. place names found by rule.
 //!
-//! and within each, the longer first. Offsets are then mapped back to the
-//! caller's text.
+//! and within each, the longer first. A rule's organisation or person
+//! gives way where the model read the text as the title of a work or a
+//! sight (英雄联盟), and a rule's organisation where the model read the
+//! same name on to a unit of it over nouns (招商银行信用卡中心); nothing
+//! is an organisation or a place by rule inside quotation or title marks
+//! that hold more than it. Offsets are then mapped back to the caller's
+//! text.
 
 use std::sync::{Arc, LazyLock};
 
@@ -21,7 +26,7 @@ use super::gazetteer::Gazetteer;
 use super::mention::{GazetteerEntry, Mention, MentionKind, MentionSource, OrgKind};
 use super::prepare::{ends_sentence, Pos, Prepared, Word};
 use super::rules::{self, ModelSpan};
-use super::tagger::{self, extract_features, FeatureBuffer, Tagger};
+use super::tagger::{self, extract_features, Class, FeatureBuffer, Tagger};
 
 /// The longest run of characters the model reads as one sentence; longer
 /// sentences are cut at a comma (or anywhere, past twice this).
@@ -141,7 +146,7 @@ impl Recognizer {
             return Vec::new();
         }
         let prepared = Prepared::new(jieba(), text);
-        let spans = self.model_spans(&prepared);
+        let (spans, titles) = self.model_spans(&prepared);
         let mut ruled = if self.rules {
             rules::find(&prepared, &spans)
         } else {
@@ -154,7 +159,35 @@ impl Recognizer {
         let modelled = model_mentions(&prepared, &spans);
         let mut ranked: Vec<(u8, Mention)> = Vec::with_capacity(ruled.len() + known.len() + modelled.len());
         for mention in ruled.drain(..) {
-            if mention.kind == MentionKind::Organization && in_longer_quote(&prepared, mention.start, mention.end) {
+            let named = matches!(mention.kind, MentionKind::Organization | MentionKind::Person);
+            if matches!(mention.kind, MentionKind::Organization | MentionKind::Location)
+                && in_longer_quote(&prepared, mention.start, mention.end)
+            {
+                continue;
+            }
+            // the model read a game, a book or a sight there (英雄联盟)
+            if named
+                && titles
+                    .iter()
+                    .any(|&(start, end)| start <= mention.start && mention.end <= end)
+            {
+                continue;
+            }
+            // the model read the organisation on to a unit of it ending
+            // in a head word, over nouns only (招商银行信用卡中心 around
+            // 招商银行)
+            if mention.kind == MentionKind::Organization
+                && modelled.iter().any(|m| {
+                    m.kind == MentionKind::Organization
+                        && m.start == mention.start
+                        && mention.end < m.end
+                        && m.org_kind.is_some_and(|k| k != OrgKind::Other)
+                        && words_of(&prepared, mention.end, m.end).all(|w| {
+                            w.start >= mention.end
+                                && matches!(w.pos, Pos::Noun | Pos::PlaceName | Pos::OrgName | Pos::OtherProper)
+                        })
+                })
+            {
                 continue;
             }
             let outer = mention.kind == MentionKind::Organization
@@ -194,26 +227,36 @@ impl Recognizer {
         kept
     }
 
-    /// The spans the model tags, sentence by sentence, over view offsets.
-    fn model_spans(&self, prepared: &Prepared) -> Vec<ModelSpan> {
+    /// The spans the model tags, sentence by sentence, over view offsets:
+    /// mentions, and the titles of works and names of sights it read.
+    fn model_spans(&self, prepared: &Prepared) -> (Vec<ModelSpan>, Vec<(usize, usize)>) {
         let Some(tagger) = &self.tagger else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let mut spans = Vec::new();
+        let mut titles = Vec::new();
         let mut buffer = FeatureBuffer::default();
         let mut scratch = Vec::new();
         for (from, to) in sentences(&prepared.chars) {
             extract_features(prepared, from..to, &mut buffer);
             let path = tagger.tag(&buffer, &mut scratch);
             for (class, start, end) in tagger.tags.spans(&path) {
+                let kind = match tagger.tags.classes[class] {
+                    Class::Mention(kind) => kind,
+                    Class::Work | Class::Scene => {
+                        titles.push((from + start, from + end));
+                        continue;
+                    }
+                    Class::Position => continue,
+                };
                 spans.push(ModelSpan {
-                    kind: tagger.tags.classes[class],
+                    kind,
                     start: from + start,
                     end: from + end,
                 });
             }
         }
-        spans
+        (spans, titles)
     }
 }
 
@@ -344,23 +387,25 @@ fn plain_word(prepared: &Prepared, start: usize, end: usize) -> bool {
         )
 }
 
-/// Whether `start..end` sits inside quotation marks that hold more than
-/// it: a product, a programme or a slogan that contains a name-like
-/// phrase (“智慧医院管理系统”).
+/// Whether `start..end` sits inside quotation marks or title marks that
+/// hold more than it: a product, a programme, a slogan or a journal that
+/// contains a name-like phrase (“智慧医院管理系统”, 《青岛科技大学学报》).
 fn in_longer_quote(prepared: &Prepared, start: usize, end: usize) -> bool {
     const REACH: usize = 30;
     let chars = &prepared.chars;
-    let open = (start.saturating_sub(REACH)..start)
-        .rev()
-        .take_while(|&i| chars[i] != '”' && !ends_sentence(chars[i]))
-        .find(|&i| chars[i] == '“');
-    let close = (end..prepared.len().min(end + REACH))
-        .take_while(|&i| chars[i] != '“' && !ends_sentence(chars[i]))
-        .find(|&i| chars[i] == '”');
-    match (open, close) {
-        (Some(open), Some(close)) => (open + 1, close) != (start, end),
-        _ => false,
-    }
+    [('“', '”'), ('《', '》')].into_iter().any(|(opening, closing)| {
+        let open = (start.saturating_sub(REACH)..start)
+            .rev()
+            .take_while(|&i| chars[i] != closing && !ends_sentence(chars[i]))
+            .find(|&i| chars[i] == opening);
+        let close = (end..prepared.len().min(end + REACH))
+            .take_while(|&i| chars[i] != opening && !ends_sentence(chars[i]))
+            .find(|&i| chars[i] == closing);
+        match (open, close) {
+            (Some(open), Some(close)) => (open + 1, close) != (start, end),
+            _ => false,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -274,7 +274,18 @@ fn conjunct_before(prepared: &Prepared, conjunction: &Word, at: usize, head_star
 
 /// Whether `word` (ending at `end`) cannot be inside a name.
 fn stops_name(prepared: &Prepared, word: &Word, text: &str, end: usize) -> bool {
-    if is_stop(text) || !word.pos.may_be_in_name() {
+    // 青岛某某科技有限公司: a name written out of a report
+    if matches!(text, "某某" | "某") {
+        return false;
+    }
+    // 投资 is a verb before a name (投资青岛……) but a part of one before
+    // another such verb or a head word (投资开发集团, 投资有限公司)
+    let in_name_here = is_name_verb(text) && end < prepared.len() && {
+        let next = prepared.word_at(end);
+        let next_text = prepared.slice(next.start, next.end);
+        is_name_verb(next_text) || prepared.marks[next.end - 1].head_len as usize >= next.len()
+    };
+    if (is_stop(text) && !in_name_here) || !word.pos.may_be_in_name() {
         return true;
     }
     match word.pos {
@@ -284,7 +295,7 @@ fn stops_name(prepared: &Prepared, word: &Word, text: &str, end: usize) -> bool 
         _ => {}
     }
     let marks = prepared.marks[end - 1];
-    marks.title_end as usize >= word.len() || marks.stop_end as usize >= word.len()
+    marks.title_end as usize >= word.len() || (marks.stop_end as usize >= word.len() && !in_name_here)
 }
 
 /// Whether the words between another organisation's end at `from` and a

@@ -12,7 +12,7 @@ use super::ModelSpan;
 use crate::text::is_cjk;
 
 /// Characters that do not stand inside a Chinese name after its surname.
-const NOT_IN_NAMES: &str = "的了在是和与等将为也都还又并及被把从对向于让给就才而但所之着过说称表示指介绍认";
+const NOT_IN_NAMES: &str = "的了在是和与等将为也都还又并及被把从对向于让给就才而但所之着过说称表示指介绍认姓氏";
 
 /// Every person found beside a title.
 pub fn find(prepared: &Prepared, model: &[ModelSpan], out: &mut Vec<Mention>) {
@@ -28,7 +28,17 @@ pub fn find(prepared: &Prepared, model: &[ModelSpan], out: &mut Vec<Mention>) {
         }
         let title = prepared.slice(i, end);
         let name = name_before(prepared, model, i).or_else(|| name_after(prepared, model, end));
-        if let Some((start, name_end)) = name {
+        // a name the model read otherwise (李晓林 where the rule cut 李晓)
+        // is the model's to give
+        let disputed = |start: usize, name_end: usize| {
+            model.iter().any(|span| {
+                span.kind == MentionKind::Person
+                    && span.start < name_end
+                    && start < span.end
+                    && (span.start, span.end) != (start, name_end)
+            })
+        };
+        if let Some((start, name_end)) = name.filter(|&(start, name_end)| !disputed(start, name_end)) {
             let mut mention = Mention::new(
                 prepared.slice(start, name_end),
                 MentionKind::Person,
@@ -158,6 +168,28 @@ pub fn is_plausible_name(prepared: &Prepared, start: usize, end: usize) -> bool 
     let last = prepared.marks[end - 1];
     if last.head_len > 0 || last.place_end > 0 || last.title_end > 0 {
         return false;
+    }
+    // 向杜风, 和学者: a preposition or conjunction standing alone is no
+    // surname
+    let first = prepared.word_at(start);
+    if first.start == start
+        && first.end == start + 1
+        && matches!(
+            first.pos,
+            Pos::Preposition | Pos::Conjunction | Pos::Particle | Pos::Pronoun
+        )
+    {
+        return false;
+    }
+    // 汇石投资: a given name that is one common word (投资, 学者, 晨报)
+    if length == 3 {
+        let given = prepared.word_at(start + 1);
+        if given.start == start + 1
+            && given.end == end
+            && !matches!(given.pos, Pos::PersonName | Pos::Other | Pos::Adjective)
+        {
+            return false;
+        }
     }
     let word = prepared.word_at(start);
     if word.start == start && word.end == end {

@@ -1,7 +1,8 @@
 //! The model's features: for each character of a sentence, the ids of the
 //! facts about it and its neighbours (characters, their classes, jieba's
 //! words and parts of speech, the lexicon's head words, titles and
-//! surnames). A fact is hashed with its template number into a 32-bit id;
+//! surnames, runs of transliteration characters, whether it stands inside
+//! 《》 or quotation marks). A fact is hashed with its template number into a 32-bit id;
 //! training and tagging call the same function, so they always agree.
 
 use std::ops::Range;
@@ -133,6 +134,9 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
         }
         next_head[i - from] = following;
     }
+    // inside 《》 or “”: a title or a quotation, not a name
+    let enclosed = enclosures(chars, from, to);
+    let runs = transliteration_runs(chars, from, to);
     let mut emit = Emit { ids: &mut out.ids };
     for i in from..to {
         out_offset(&mut emit, &mut out.offsets);
@@ -176,7 +180,11 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
         emit.push(41, &[written(s - 1), written(s), written(s + 1)]);
         emit.push(42, &[at(s - 3)]);
         emit.push(43, &[at(s + 3)]);
-
+        let inside = enclosed[i - from];
+        if inside != 0 {
+            emit.push(45, &[u64::from(inside)]);
+            emit.push(46, &[u64::from(inside), c0]);
+        }
         // jieba's word and its neighbours
         let word_index = prepared.word_of[i] as usize;
         let word = &prepared.words[word_index];
@@ -206,6 +214,38 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
             emit.push(23, &[word_after.map_or(AFTER, |w| w.hash)]);
             emit.push(24, &[pos, pos_after]);
         }
+
+        // runs of characters foreign names are written with
+        let (run_start, run_end) = runs[i - from];
+        if run_end > run_start {
+            let run = (run_end - run_start) as u64;
+            let place = match (i == run_start, i + 1 == run_end) {
+                (true, true) => 3,
+                (true, false) => 0,
+                (false, true) => 2,
+                (false, false) => 1,
+            };
+            emit.push(53, &[run.min(6), place]);
+            emit.push(54, &[run.min(6), place, position]);
+        }
+        let foreign = |k: isize| -> u64 {
+            if k < from as isize || k >= to as isize {
+                2
+            } else {
+                let (run_start, run_end) = runs[k as usize - from];
+                u64::from(run_end > run_start)
+            }
+        };
+        emit.push(
+            55,
+            &[
+                foreign(s - 2),
+                foreign(s - 1),
+                foreign(s),
+                foreign(s + 1),
+                foreign(s + 2),
+            ],
+        );
 
         // surnames
         let here = chars[i];
@@ -281,6 +321,59 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
     out_offset(&mut emit, &mut out.offsets);
 }
 
+/// For each character of `from..to`: 1 inside 《》, 2 inside “” (or
+/// 「」), 0 elsewhere; a bracket closed nowhere in the run encloses
+/// nothing.
+fn enclosures(chars: &[char], from: usize, to: usize) -> Vec<u8> {
+    let mut out = vec![0u8; to - from];
+    let mut open: Option<(usize, char, u8)> = None;
+    for i in from..to {
+        let c = chars[i];
+        match (open, c) {
+            (None, '《') => open = Some((i, '》', 1)),
+            (None, '“' | '「') => open = Some((i, if c == '“' { '”' } else { '」' }, 2)),
+            (Some((start, close, value)), c) if c == close => {
+                for slot in &mut out[start + 1 - from..i - from] {
+                    *slot = value;
+                }
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Characters Chinese writes foreign names with (弗格森, 特维斯).
+const TRANSLITERATION: &str = "阿埃艾安奥巴拜班邦贝本比彼毕宾波伯博布查达戴丹德迪蒂丁杜多厄恩法凡菲费芬弗福富盖甘冈戈格贡古哈海汉豪赫亨胡霍基吉加贾杰金卡凯坎康柯科克肯库夸奎拉莱兰劳勒雷蕾里利莉林琳卢鲁路伦罗洛吕马玛迈麦曼梅蒙米缪莫姆穆纳娜奈内尼妮涅纽诺欧帕派潘佩彭皮珀普奇齐乔切丘萨塞赛桑瑟森沙莎舍什史斯松苏索塔泰坦汤唐特提图托瓦威韦维温沃乌武西希锡谢辛休雅亚扬耶伊因尤约泽扎詹兹茨";
+
+fn is_transliteration(c: char) -> bool {
+    static SET: std::sync::LazyLock<std::collections::HashSet<char>> =
+        std::sync::LazyLock::new(|| TRANSLITERATION.chars().collect());
+    SET.contains(&c)
+}
+
+/// For each character of `from..to`, the run of transliteration
+/// characters holding it (empty for other characters).
+fn transliteration_runs(chars: &[char], from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut out = vec![(0, 0); to - from];
+    let mut i = from;
+    while i < to {
+        if !is_transliteration(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < to && is_transliteration(chars[i]) {
+            i += 1;
+        }
+        for slot in &mut out[start - from..i - from] {
+            *slot = (start, i);
+        }
+    }
+    out
+}
+
 fn out_offset(emit: &mut Emit<'_>, offsets: &mut Vec<u32>) {
     offsets.push(emit.ids.len() as u32);
 }
@@ -304,5 +397,21 @@ mod tests {
         extract(&other, 0..8, &mut again);
         assert_eq!(first.of(3), again.of(3));
         assert!(first.of(0).len() > 20);
+    }
+
+    #[test]
+    fn quotes_titles_and_foreign_names() {
+        let chars: Vec<char> = "读《海底两万里》与“蓝鲸号”，弗格森说".chars().collect();
+        let enclosed = enclosures(&chars, 0, chars.len());
+        assert_eq!(enclosed[1], 0, "the mark itself");
+        assert!(enclosed[2..7].iter().all(|&v| v == 1));
+        assert!(enclosed[10..13].iter().all(|&v| v == 2));
+        assert_eq!(enclosed[15], 0);
+        // an unclosed mark encloses nothing
+        let open: Vec<char> = "《未完的标题".chars().collect();
+        assert!(enclosures(&open, 0, open.len()).iter().all(|&v| v == 0));
+        let runs = transliteration_runs(&chars, 0, chars.len());
+        assert_eq!(runs[15], (15, 18), "弗格森");
+        assert_eq!(runs[18], (0, 0), "说");
     }
 }

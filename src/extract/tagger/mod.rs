@@ -11,7 +11,7 @@ mod train;
 use std::sync::LazyLock;
 
 pub use features::{extract as extract_features, FeatureBuffer};
-pub use model::{viterbi, Part, TagSet, Tagger};
+pub use model::{viterbi, Class, Part, TagSet, Tagger};
 pub use train::{train, TrainConfig, TrainReport, TrainingSentence};
 
 /// The model file built into the binary.
@@ -38,7 +38,13 @@ mod tests {
     fn the_built_in_model_loads() {
         let tagger = builtin().expect("models/ner.bin decodes");
         assert!(tagger.feature_count() > 10_000);
-        assert!(tagger.tags.classes.contains(&crate::extract::MentionKind::Organization));
-        assert!(tagger.tags.classes.contains(&crate::extract::MentionKind::Person));
+        assert!(tagger
+            .tags
+            .classes
+            .contains(&crate::extract::MentionKind::Organization.into()));
+        assert!(tagger
+            .tags
+            .classes
+            .contains(&crate::extract::MentionKind::Person.into()));
     }
 }

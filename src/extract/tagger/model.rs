@@ -9,10 +9,73 @@ use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"IGNER\0\0\x01";
 
+/// What a model tags: a kind of mention, or a kind of phrase it learns to
+/// tell apart from mentions and that recognition drops (a job title beside
+/// a name, the title of a book, a game or a film, a sight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    Mention(MentionKind),
+    /// 董事长, 主力前锋 (CLUENER's `position`).
+    Position,
+    /// A book, a game or a film (CLUENER's `book`, `game`, `movie`).
+    Work,
+    /// A sight or a park (CLUENER's `scene`).
+    Scene,
+}
+
+impl Class {
+    /// The phrases that are not mentions, with their code in model files.
+    const OTHERS: [(Class, u8); 3] = [(Class::Position, 100), (Class::Work, 101), (Class::Scene, 102)];
+
+    /// The class of a gold label: a mention kind's, or one of the others.
+    pub fn from_label(label: &str) -> Option<Class> {
+        if let Some(kind) = MentionKind::from_label(label) {
+            return Some(Class::Mention(kind));
+        }
+        match label {
+            "position" => Some(Class::Position),
+            "book" | "game" | "movie" => Some(Class::Work),
+            "scene" => Some(Class::Scene),
+            _ => None,
+        }
+    }
+
+    /// The mention kind, `None` for the other phrases.
+    pub fn kind(self) -> Option<MentionKind> {
+        match self {
+            Class::Mention(kind) => Some(kind),
+            _ => None,
+        }
+    }
+
+    fn code(self) -> u8 {
+        match self {
+            Class::Mention(kind) => MentionKind::ALL.iter().position(|&k| k == kind).unwrap_or(0) as u8,
+            other => Class::OTHERS
+                .iter()
+                .find(|(c, _)| *c == other)
+                .map_or(0, |(_, code)| *code),
+        }
+    }
+
+    fn from_code(code: u8) -> Option<Class> {
+        if let Some(&kind) = MentionKind::ALL.get(code as usize) {
+            return Some(Class::Mention(kind));
+        }
+        Class::OTHERS.iter().find(|(_, c)| *c == code).map(|(class, _)| *class)
+    }
+}
+
+impl From<MentionKind> for Class {
+    fn from(kind: MentionKind) -> Class {
+        Class::Mention(kind)
+    }
+}
+
 /// The tags of a model with `classes` kinds: `O`, then `B I E S` per kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagSet {
-    pub classes: Vec<MentionKind>,
+    pub classes: Vec<Class>,
 }
 
 /// The four positions of a tag inside a mention.
@@ -25,7 +88,7 @@ pub enum Part {
 }
 
 impl TagSet {
-    pub fn new(classes: Vec<MentionKind>) -> TagSet {
+    pub fn new(classes: Vec<Class>) -> TagSet {
         TagSet { classes }
     }
 
@@ -192,14 +255,14 @@ pub fn viterbi(tags: &TagSet, emissions: &[i64], transitions: &[i64], predecesso
 }
 
 /// The most tags a model has: a slot of the weight table holds a 3-byte
-/// fingerprint and one byte per tag in 16 bytes (one load, rarely two,
-/// per feature), so a model tags at most three kinds.
-pub const MAX_TAGS: usize = 13;
+/// fingerprint and one byte per tag in 32 bytes (half a cache line: one
+/// load, rarely two, per feature), so a model tags at most seven classes.
+pub const MAX_TAGS: usize = 29;
 
 /// One slot of the weight table: the feature's fingerprint (its upper 24
 /// bits, never 0 for a used slot) and its weights.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[repr(C, align(16))]
+#[repr(C, align(32))]
 struct Slot {
     fingerprint: [u8; 3],
     weights: [i8; MAX_TAGS],
@@ -312,7 +375,7 @@ impl Tagger {
         out.extend_from_slice(MAGIC);
         out.push(self.tags.classes.len() as u8);
         for class in &self.tags.classes {
-            out.push(MentionKind::ALL.iter().position(|k| k == class).unwrap_or(0) as u8);
+            out.push(class.code());
         }
         out.extend_from_slice(&self.scale.to_le_bytes());
         for &weight in &self.transitions {
@@ -358,8 +421,8 @@ impl Tagger {
         let class_count = reader.byte().ok_or_else(|| bad("truncated"))? as usize;
         let mut classes = Vec::with_capacity(class_count);
         for _ in 0..class_count {
-            let index = reader.byte().ok_or_else(|| bad("truncated"))? as usize;
-            classes.push(*MentionKind::ALL.get(index).ok_or_else(|| bad("unknown class"))?);
+            let code = reader.byte().ok_or_else(|| bad("truncated"))?;
+            classes.push(Class::from_code(code).ok_or_else(|| bad("unknown class"))?);
         }
         let tags = TagSet::new(classes);
         let n = tags.len();
@@ -448,9 +511,9 @@ mod tests {
 
     fn three() -> TagSet {
         TagSet::new(vec![
-            MentionKind::Organization,
-            MentionKind::Person,
-            MentionKind::Location,
+            MentionKind::Organization.into(),
+            MentionKind::Person.into(),
+            MentionKind::Location.into(),
         ])
     }
 

@@ -3,8 +3,8 @@
 //! constraints, a fixed number of epochs and a fixed shuffling seed, so
 //! the same sentences always give the same model, byte for byte. Weights
 //! are integers while training (updates are ±1), averaged at the end,
-//! then quantised to 8 bits; features whose weights all round to zero are
-//! left out of the model.
+//! then quantised to 8 bits; features whose weights are all small (see
+//! [`TrainConfig::min_weight`]) are left out of the model.
 
 use std::collections::HashMap;
 
@@ -12,7 +12,7 @@ use jieba_rs::Jieba;
 use serde::Serialize;
 
 use super::features::{extract, FeatureBuffer};
-use super::model::{viterbi, TagSet, Tagger};
+use super::model::{viterbi, Class, TagSet, Tagger};
 use crate::extract::mention::MentionKind;
 use crate::extract::prepare::{mix, Prepared};
 
@@ -20,14 +20,14 @@ use crate::extract::prepare::{mix, Prepared};
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainingSentence {
     pub text: String,
-    pub spans: Vec<(MentionKind, usize, usize)>,
+    pub spans: Vec<(Class, usize, usize)>,
 }
 
 /// How to train.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainConfig {
-    /// The kinds the model tags, in tag order.
-    pub classes: Vec<MentionKind>,
+    /// The classes the model tags, in tag order.
+    pub classes: Vec<Class>,
     pub epochs: usize,
     /// Seed of the order sentences are seen in each epoch.
     pub seed: u64,
@@ -37,16 +37,27 @@ pub struct TrainConfig {
     /// Cost added while training to every tag but the gold one (a
     /// margin: the model must win by more than this).
     pub margin: i64,
+    /// Features none of whose 8-bit weights reaches this (in absolute
+    /// value) are left out: a smaller table, read faster, for little loss.
+    pub min_weight: u8,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            classes: vec![MentionKind::Organization, MentionKind::Person, MentionKind::Location],
+            classes: vec![
+                Class::Mention(MentionKind::Organization),
+                Class::Mention(MentionKind::Person),
+                Class::Mention(MentionKind::Location),
+                Class::Position,
+                Class::Work,
+                Class::Scene,
+            ],
             epochs: 12,
             seed: 20_200_701,
             min_count: 2,
             margin: 10,
+            min_weight: 8,
         }
     }
 }
@@ -169,7 +180,10 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
             .iter()
             .map(|&w| (w / scale).round().clamp(-127.0, 127.0) as i8)
             .collect();
-        if quantised.iter().any(|&q| q != 0) {
+        if quantised
+            .iter()
+            .any(|&q| i32::from(q).abs() >= i32::from(config.min_weight.max(1)))
+        {
             features.push((id, quantised));
         }
     }
@@ -188,13 +202,13 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
     (Tagger::from_parts(tags, scale as f32, features, transitions), report)
 }
 
-/// The scale that maps the 99.9th percentile of weight magnitudes to 127.
+/// The scale that maps the 99.99th percentile of weight magnitudes to 127.
 fn quantisation_scale(weights: &[f64]) -> f64 {
     let mut magnitudes: Vec<f64> = weights.iter().map(|w| w.abs()).filter(|&w| w > 0.0).collect();
     if magnitudes.is_empty() {
         return 1.0;
     }
-    let k = ((magnitudes.len() - 1) as f64 * 0.999) as usize;
+    let k = ((magnitudes.len() - 1) as f64 * 0.9999) as usize;
     let (_, &mut value, _) = magnitudes.select_nth_unstable_by(k, f64::total_cmp);
     (value / 127.0).max(1e-9)
 }
@@ -302,7 +316,7 @@ mod tests {
             .into_iter()
             .map(|(text, spans)| TrainingSentence {
                 text: text.to_string(),
-                spans,
+                spans: spans.into_iter().map(|(k, s, e)| (k.into(), s, e)).collect(),
             })
             .collect()
     }
@@ -311,7 +325,7 @@ mod tests {
     fn training_is_deterministic_and_learns_the_fixture() {
         let jieba = Jieba::new();
         let config = TrainConfig {
-            epochs: 5,
+            epochs: 8,
             ..TrainConfig::default()
         };
         let (first, report) = train(&jieba, &fixture(), &config);
