@@ -183,6 +183,7 @@ impl Engine {
         let logged = self.log_changes(writer, &held, &graph)?;
         let logged_at = started.elapsed();
         let (next, compacted) = self.compact_if_due(writer, Arc::new(next));
+        let compacted_at = started.elapsed();
         self.pending.store(writer.log.len(), Ordering::Release);
         // a snapshot renumbers entities: the folded graph needs a suggester
         // built anew, published with it; otherwise the changed entities are
@@ -223,6 +224,14 @@ impl Engine {
             apply_ms = applied_at.as_secs_f64() * 1e3,
             log_ms = (logged_at - applied_at).as_secs_f64() * 1e3,
             suggester_ms = (started.elapsed() - logged_at).as_secs_f64() * 1e3,
+            compact_ms = (compacted_at - logged_at).as_secs_f64() * 1e3,
+            compacted,
+            words_ms = logged.spent_ms[0],
+            entries_ms = logged.spent_ms[1],
+            reindex_ms = logged.spent_ms[2],
+            reindexed = logged.reindexed,
+            append_ms = logged.spent_ms[3],
+            commit_ms = logged.spent_ms[4],
             "changes written"
         );
         Ok(BatchReceipt {
@@ -311,6 +320,13 @@ impl Engine {
     /// failure before the log append rolls the search entries back and
     /// writes nothing.
     fn log_changes(&self, writer: &mut Writer, changes: &[Change], graph: &KnowledgeGraph) -> Result<Logged> {
+        let mut clock = std::time::Instant::now();
+        let mut lap = || {
+            let now = std::time::Instant::now();
+            let spent = (now - clock).as_secs_f64() * 1e3;
+            clock = now;
+            spent
+        };
         // names entering the graph join the dictionary before their
         // entries are indexed, and are kept before the changes are logged
         let fresh = self.search.segmenter().add_words(
@@ -323,6 +339,7 @@ impl Engine {
                 .flatten(),
         );
         store::append_added_words(&self.generation, &fresh)?;
+        let words_ms = lap();
         let mut names_changed = false;
         for change in changes {
             match writer.search.apply_change(change) {
@@ -330,15 +347,22 @@ impl Engine {
                 Err(error) => return Err(rolled_back(&mut writer.search, error)),
             }
         }
+        let entries_ms = lap();
+        let mut reindexed = 0;
         if !fresh.is_empty() {
             match self.reindex_containing(writer, &fresh, changes, graph) {
-                Ok(count) => names_changed |= count > 0,
+                Ok(count) => {
+                    names_changed |= count > 0;
+                    reindexed = count;
+                }
                 Err(error) => return Err(rolled_back(&mut writer.search, error)),
             }
         }
+        let reindex_ms = lap();
         if let Err(error) = writer.log.append_all(changes) {
             return Err(rolled_back(&mut writer.search, error));
         }
+        let append_ms = lap();
         // A failed search commit is reported after the changes have applied
         // to the graph (the log holds them); the next open brings the index
         // up to the log.
@@ -350,9 +374,12 @@ impl Engine {
         } else {
             Ok(())
         };
+        let commit_ms = lap();
         Ok(Logged {
             names_changed,
             searched,
+            spent_ms: [words_ms, entries_ms, reindex_ms, append_ms, commit_ms],
+            reindexed,
         })
     }
 
@@ -491,6 +518,12 @@ struct Logged {
     names_changed: bool,
     /// The outcome of committing the search entry.
     searched: Result<()>,
+    /// Milliseconds spent: new words into the dictionary, search entries
+    /// written, entries with new words indexed again, log append, search
+    /// commit and reload (for the write path's debug event).
+    spent_ms: [f64; 5],
+    /// Entries indexed again for new dictionary words.
+    reindexed: usize,
 }
 
 /// The receipt of a change: its operation name, key and whether a put
