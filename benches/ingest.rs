@@ -60,6 +60,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -90,6 +91,25 @@ const SEARCH_CLIENTS: usize = 2;
 
 fn progress(message: &str) {
     eprintln!("[ingest bench] {message}");
+}
+
+/// The 1-minute load average of the machine (it is shared: other work
+/// shows here).
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// Load averages noted at the start of each phase.
+static LOADS: Mutex<Vec<(&'static str, String)>> = Mutex::new(Vec::new());
+
+fn note_load(phase: &'static str) {
+    LOADS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push((phase, load_average()));
 }
 
 // ---------------------------------------------------------------- names and filler
@@ -443,54 +463,52 @@ fn ms(duration: Duration) -> f64 {
 
 // ---------------------------------------------------------------- the write path's timings
 
-/// The timings of one written batch, from the engine's debug event.
-#[derive(Debug, Clone, Copy, Default)]
-struct WriteTimes {
-    changes: f64,
-    apply_ms: f64,
-    log_ms: f64,
-    suggester_ms: f64,
+/// The fields of one written batch's debug event (`changes written`):
+/// counts and milliseconds by name.
+#[derive(Debug, Clone, Default)]
+struct WriteTimes(BTreeMap<String, f64>);
+
+impl WriteTimes {
+    fn get(&self, name: &str) -> f64 {
+        self.0.get(name).copied().unwrap_or(0.0)
+    }
 }
 
 /// Collects the `changes written` debug events of the engine.
 #[derive(Clone, Default)]
 struct WriteEvents(Arc<Mutex<Vec<WriteTimes>>>);
 
-struct FieldVisitor(WriteTimes, bool);
+struct FieldVisitor(WriteTimes);
 
 impl tracing::field::Visit for FieldVisitor {
     fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
-        match field.name() {
-            "apply_ms" => {
-                self.0.apply_ms = value;
-                self.1 = true;
-            }
-            "log_ms" => self.0.log_ms = value,
-            "suggester_ms" => self.0.suggester_ms = value,
-            _ => {}
-        }
+        self.0 .0.insert(field.name().to_string(), value);
     }
 
     fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
-        if field.name() == "changes" {
-            self.0.changes = value as f64;
-        }
+        self.0 .0.insert(field.name().to_string(), value as f64);
     }
 
     fn record_i64(&mut self, field: &tracing::field::Field, value: i64) {
-        if field.name() == "changes" {
-            self.0.changes = value as f64;
-        }
+        self.0 .0.insert(field.name().to_string(), value as f64);
     }
 
-    fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+    fn record_bool(&mut self, field: &tracing::field::Field, value: bool) {
+        self.0 .0.insert(field.name().to_string(), if value { 1.0 } else { 0.0 });
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" && format!("{value:?}") == "changes written" {
+            self.0 .0.insert("message".into(), 1.0);
+        }
+    }
 }
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for WriteEvents {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        let mut visitor = FieldVisitor(WriteTimes::default(), false);
+        let mut visitor = FieldVisitor(WriteTimes::default());
         event.record(&mut visitor);
-        if visitor.1 {
+        if visitor.0 .0.remove("message").is_some() {
             self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(visitor.0);
         }
     }
@@ -524,60 +542,64 @@ fn install_tracing() -> WriteEvents {
 /// The write timings in a server's log (`changes written` lines).
 fn write_times_in_log(path: &Path) -> Vec<WriteTimes> {
     let text = fs::read_to_string(path).unwrap_or_default();
-    let field = |line: &str, name: &str| -> Option<f64> {
-        let at = line.find(&format!("{name}="))? + name.len() + 1;
-        let digits: String = line[at..]
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        digits.parse().ok()
-    };
     text.lines()
-        .filter(|line| line.contains("changes written"))
-        .filter_map(|line| {
-            Some(WriteTimes {
-                changes: field(line, "changes").unwrap_or(0.0),
-                apply_ms: field(line, "apply_ms")?,
-                log_ms: field(line, "log_ms").unwrap_or(0.0),
-                suggester_ms: field(line, "suggester_ms").unwrap_or(0.0),
-            })
+        .filter_map(|line| line.split_once("changes written"))
+        .map(|(_, fields)| {
+            let mut times = WriteTimes::default();
+            for field in fields.split_whitespace() {
+                if let Some((name, value)) = field.split_once('=') {
+                    let value = match value {
+                        "true" => Some(1.0),
+                        "false" => Some(0.0),
+                        number => number.parse().ok(),
+                    };
+                    if let Some(value) = value {
+                        times.0.insert(name.to_string(), value);
+                    }
+                }
+            }
+            times
         })
         .collect()
 }
 
-/// A row per part of the write path: mean and max ms per batch.
+/// A row per part of the write path: mean and max per batch.
 fn write_rows(label: &str, times: &[WriteTimes]) -> Vec<Vec<String>> {
     if times.is_empty() {
-        return vec![vec![format!("{label}: no write timings"), "–".into(), "–".into(), "–".into()]];
+        return vec![vec![format!("{label}: no write timings"), "–".into(), "–".into(), "–".into(), "–".into()]];
     }
     let n = times.len() as f64;
-    let part = |name: &str, get: &dyn Fn(&WriteTimes) -> f64| {
+    let part = |name: &str, unit: &str, get: &dyn Fn(&WriteTimes) -> f64| {
         let values: Vec<f64> = times.iter().map(get).collect();
         let mean = values.iter().sum::<f64>() / n;
         let max = values.iter().cloned().fold(0.0, f64::max);
+        let total = values.iter().sum::<f64>();
         vec![
             format!("{label}: {name}"),
             fmt_count(times.len()),
-            format!("{mean:.1} ms"),
-            format!("{max:.1} ms"),
+            format!("{mean:.1}{unit}"),
+            format!("{max:.1}{unit}"),
+            format!("{total:.0}{unit}"),
         ]
     };
     vec![
-        part("changes per batch", &|t| t.changes),
-        part("apply_ms (rules, graph copy and changes)", &|t| t.apply_ms),
-        part("log_ms (log append and search commit)", &|t| t.log_ms),
-        part("suggester_ms (suggester, short forms, swap)", &|t| t.suggester_ms),
-        part("whole write_batch", &|t| t.apply_ms + t.log_ms + t.suggester_ms),
+        part("changes per batch", "", &|t| t.get("changes")),
+        part("apply (rules, graph copy, changes)", " ms", &|t| t.get("apply_ms")),
+        part("log: new words into the dictionary", " ms", &|t| t.get("words_ms")),
+        part("log: search entries written", " ms", &|t| t.get("entries_ms")),
+        part("log: entries with new words indexed again", " ms", &|t| t.get("reindex_ms")),
+        part("log: entries indexed again (count)", "", &|t| t.get("reindexed")),
+        part("log: graph log append", " ms", &|t| t.get("append_ms")),
+        part("log: search commit and reload", " ms", &|t| t.get("commit_ms")),
+        part("compaction (snapshot written and loaded)", " ms", &|t| t.get("compact_ms")),
+        part("batches compacted (count)", "", &|t| t.get("compacted")),
+        part("suggester, short forms, swap", " ms", &|t| {
+            t.get("suggester_ms") - t.get("compact_ms")
+        }),
+        part("whole write_batch", " ms", &|t| {
+            t.get("apply_ms") + t.get("log_ms") + t.get("suggester_ms")
+        }),
     ]
-    .into_iter()
-    .map(|mut row| {
-        if row[0].ends_with("changes per batch") {
-            row[2] = row[2].trim_end_matches(" ms").to_string();
-            row[3] = row[3].trim_end_matches(" ms").to_string();
-        }
-        row
-    })
-    .collect()
 }
 
 // ---------------------------------------------------------------- files
@@ -971,6 +993,7 @@ fn main() -> BenchResult<()> {
     let before = engine.stats();
     let (entities_before, relations_before) = engine.counts();
 
+    note_load("a. extraction");
     let extract = measure_extract(&engine, &articles, extract_budget)?;
 
     // names the graph does not know yet, to look for after the ingest
@@ -983,6 +1006,7 @@ fn main() -> BenchResult<()> {
         }
     }
 
+    note_load("b. ingest in process");
     progress("ingest in process, default chunk");
     let main_run = ingest_run(
         &engine,
@@ -1031,11 +1055,11 @@ fn main() -> BenchResult<()> {
         }
     }
     let written_entries = runs.iter().map(|r| r.documents + r.new_entities).sum::<usize>();
-    let written_entities = runs.iter().map(|r| r.new_entities).sum::<usize>();
+    // documents are held by the graph too
     let durable = again.search_entries == after.search_entries
         && entities_again == entities_after
-        && after.search_entries >= before.search_entries + written_entries as u64 / 2
-        && entities_after == entities_before + written_entities;
+        && after.search_entries == before.search_entries + written_entries as u64
+        && entities_after == entities_before + written_entries;
     drop(reopened);
     if !keep {
         fs::remove_dir_all(&copy_a)?;
@@ -1066,6 +1090,7 @@ fn main() -> BenchResult<()> {
     if status != 200 {
         return Err(format!("dry run answered {status}; log:\n{}", log_tail(&log_path)).into());
     }
+    note_load("c. HTTP posts");
     let mut single_times = Vec::new();
     let started = Instant::now();
     for article in articles.iter().take(singles) {
@@ -1103,8 +1128,10 @@ fn main() -> BenchResult<()> {
     let targets = search_targets(&names);
     let addr = client.addr;
     drop(client);
+    note_load("d. searches alone");
     progress("searches alone");
     let alone = load_phase(addr, &targets, load_seconds, None)?;
+    note_load("d. searches under ingest");
     progress("searches while articles are posted");
     let next_article = AtomicUsize::new(next.max(article_count));
     let loaded = load_phase(addr, &targets, load_seconds, Some((&maker, &next_article)))?;
@@ -1147,6 +1174,13 @@ fn main() -> BenchResult<()> {
         total.as_secs_f64(),
         mib(peak_in_process)
     );
+    let loads: Vec<String> = LOADS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .map(|(phase, load)| format!("{phase} {load}"))
+        .collect();
+    println!("Load average (1 min) at the start of each phase: {}", loads.join(", "));
     println!();
     let mbps = |bytes: usize, elapsed: Duration| bytes as f64 / 1e6 / elapsed.as_secs_f64().max(1e-9);
     print_table(
@@ -1232,7 +1266,10 @@ fn main() -> BenchResult<()> {
     rows.extend(write_rows("HTTP, one article per POST", &single_writes));
     rows.extend(write_rows("HTTP, 200 per POST", &batch_writes));
     rows.extend(write_rows("HTTP, 200 per POST under search load", &load_writes));
-    print_table(&["write_batch timings (engine debug events)", "batches", "mean", "max"], &rows);
+    print_table(
+        &["write_batch timings (engine debug events)", "batches", "mean", "max", "total"],
+        &rows,
+    );
     println!();
     print_table(
         &["durable re-open check", "value"],
@@ -1248,7 +1285,7 @@ fn main() -> BenchResult<()> {
                 ),
             ],
             vec![
-                "entities before / after ingest / after re-open".into(),
+                "graph entities (documents included) before / after ingest / after re-open".into(),
                 format!(
                     "{} / {} / {}",
                     fmt_count(entities_before),
