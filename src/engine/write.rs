@@ -11,8 +11,11 @@
 //! the search index behind the log, and opening the index brings it up to
 //! the log's position ([`catch_up_search`]).
 //!
-//! Every [`COMPACT_AFTER`] changes (by default) the log is folded into a
-//! new snapshot.
+//! By default the log is folded into a new snapshot every
+//! [`COMPACT_AFTER`] changes, or every [`COMPACT_SHARE`]th of the graph's
+//! size in changes when that is more: a fold writes and reads the whole
+//! snapshot and builds the suggester anew, which takes seconds at a million
+//! entities, so a large graph folds after proportionally more changes.
 
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -30,6 +33,15 @@ use crate::{Error, Result};
 /// Logged changes after which the log is folded into a new snapshot, unless
 /// the engine was opened with another count.
 pub const COMPACT_AFTER: usize = 4096;
+
+/// A graph of `n` entities and relations folds its log after `n /
+/// COMPACT_SHARE` changes when that is more than [`COMPACT_AFTER`].
+pub const COMPACT_SHARE: usize = 32;
+
+/// Logged changes after which the log of `graph` is folded by default.
+pub fn compact_after_for(graph: &KnowledgeGraph) -> usize {
+    ((graph.entity_count() + graph.relation_count()) / COMPACT_SHARE).max(COMPACT_AFTER)
+}
 
 /// What a write must satisfy besides fitting the graph and the corpus
 /// rules.
@@ -443,7 +455,8 @@ impl Engine {
     /// before anyone reads the new graph; returns the graph to publish and
     /// whether it was folded.
     fn compact_if_due(&self, writer: &mut Writer, graph: Arc<KnowledgeGraph>) -> (Arc<KnowledgeGraph>, bool) {
-        if writer.log.len() < self.compact_after {
+        let due_after = self.compact_after.unwrap_or_else(|| compact_after_for(&graph));
+        if writer.log.len() < due_after {
             return (graph, false);
         }
         match fold_log(&graph, &store::graph_files(&self.generation)) {
