@@ -1043,9 +1043,13 @@ fn main() -> BenchResult<()> {
     let (entities_again, _) = reopened.counts();
     let mut found = None;
     let mut resolved = 0;
+    let mut unresolved = Vec::new();
     for name in &unknown {
+        match reopened.resolve_id(name) {
+            Err(error) => unresolved.push(format!("{name} ({error})")),
+            Ok(_) => resolved += 1,
+        }
         if reopened.resolve_id(name).is_ok() {
-            resolved += 1;
             if found.is_none() {
                 let response = reopened.search(&SearchRequest::new(name.as_str(), 10))?;
                 if let Some(hit) = response.hits.iter().find(|h| h.name.as_deref() == Some(name.as_str())) {
@@ -1300,6 +1304,10 @@ fn main() -> BenchResult<()> {
             vec![
                 "made-up companies of the first 200 articles, unknown before, known after re-open".into(),
                 format!("{resolved} of {}", unknown.len()),
+            ],
+            vec![
+                "not resolved (first 3)".into(),
+                unresolved.iter().take(3).cloned().collect::<Vec<_>>().join("; "),
             ],
             vec![
                 "a made-up company found by search after re-open".into(),
