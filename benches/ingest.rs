@@ -214,21 +214,48 @@ fn read_filler() -> BenchResult<Vec<String>> {
     Ok(sentences)
 }
 
-const CITIES: &[&str] = &["青岛", "济南", "烟台", "潍坊", "淄博", "威海", "日照", "临沂", "东营", "济宁"];
+const CITIES: &[&str] = &[
+    "青岛", "济南", "烟台", "潍坊", "淄博", "威海", "日照", "临沂", "东营", "济宁",
+];
 /// Uncommon characters for made-up company names.
 const RARE: &[char] = &[
-    '翊', '珩', '琰', '玥', '沅', '澈', '岚', '骁', '昶', '甄', '珈', '瑭', '翎', '芃', '霁', '璟', '琮', '棠', '筠', '翀',
-    '湉', '珝', '熠', '曜', '婕', '旻', '晞', '韫', '淼', '骐',
+    '翊', '珩', '琰', '玥', '沅', '澈', '岚', '骁', '昶', '甄', '珈', '瑭', '翎', '芃', '霁', '璟', '琮', '棠', '筠',
+    '翀', '湉', '珝', '熠', '曜', '婕', '旻', '晞', '韫', '淼', '骐',
 ];
 const TRADES: &[&str] = &[
-    "智能装备", "生物科技", "新材料", "光电科技", "信息技术", "医疗器械", "新能源科技", "海洋科技", "精密机械", "半导体",
+    "智能装备",
+    "生物科技",
+    "新材料",
+    "光电科技",
+    "信息技术",
+    "医疗器械",
+    "新能源科技",
+    "海洋科技",
+    "精密机械",
+    "半导体",
 ];
 const FIELDS: &[&str] = &[
-    "人工智能", "海洋生物医药", "高端装备", "新能源汽车", "集成电路", "工业互联网", "储能材料", "智慧医疗", "精准农业", "氢能",
+    "人工智能",
+    "海洋生物医药",
+    "高端装备",
+    "新能源汽车",
+    "集成电路",
+    "工业互联网",
+    "储能材料",
+    "智慧医疗",
+    "精准农业",
+    "氢能",
 ];
 const ROUNDS: &[&str] = &["天使轮", "Pre-A轮", "A轮", "B轮", "战略"];
 const TOPICS: &[&str] = &[
-    "产业链协同", "关键核心技术攻关", "科技成果转化", "人才引进", "数字化转型", "绿色低碳发展", "产学研合作", "专精特新培育",
+    "产业链协同",
+    "关键核心技术攻关",
+    "科技成果转化",
+    "人才引进",
+    "数字化转型",
+    "绿色低碳发展",
+    "产学研合作",
+    "专精特新培育",
 ];
 
 /// One article as sent to the API.
@@ -386,17 +413,14 @@ impl ArticleMaker<'_> {
                 self.enterprise(rng),
                 pick_owned(rng, &n.platforms)
             ),
-            _ => format!(
-                "{}与{}签署战略合作协议。",
-                pick_owned(rng, &n.universities),
-                fresh(rng)
-            ),
+            _ => format!("{}与{}签署战略合作协议。", pick_owned(rng, &n.universities), fresh(rng)),
         }
     }
 
     /// Article `i`.
     fn make(&self, i: usize) -> BenchArticle {
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ 0x696e_6765_7374 ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let mut rng =
+            ChaCha8Rng::seed_from_u64(self.seed ^ 0x696e_6765_7374 ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
         let target = rng.random_range(800..=2000usize);
         let mut new_names = Vec::new();
         let lead = self.cue_sentence(&mut rng, &mut new_names);
@@ -404,7 +428,10 @@ impl ArticleMaker<'_> {
             .first()
             .cloned()
             .unwrap_or_else(|| pick_owned(&mut rng, &self.names.enterprises).to_string());
-        let title = format!("{title_subject}{}", pick(&mut rng, &["动态", "新进展", "获新突破", "合作签约", "项目落地"]));
+        let title = format!(
+            "{title_subject}{}",
+            pick(&mut rng, &["动态", "新进展", "获新突破", "合作签约", "项目落地"])
+        );
         let mut text = lead;
         let mut chars = text.chars().count();
         let mut in_paragraph = 1;
@@ -494,7 +521,9 @@ impl tracing::field::Visit for FieldVisitor {
     }
 
     fn record_bool(&mut self, field: &tracing::field::Field, value: bool) {
-        self.0 .0.insert(field.name().to_string(), if value { 1.0 } else { 0.0 });
+        self.0
+             .0
+            .insert(field.name().to_string(), if value { 1.0 } else { 0.0 });
     }
 
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
@@ -509,7 +538,10 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for WriteEvents {
         let mut visitor = FieldVisitor(WriteTimes::default());
         event.record(&mut visitor);
         if visitor.0 .0.remove("message").is_some() {
-            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(visitor.0);
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(visitor.0);
         }
     }
 }
@@ -566,7 +598,13 @@ fn write_times_in_log(path: &Path) -> Vec<WriteTimes> {
 /// A row per part of the write path: mean and max per batch.
 fn write_rows(label: &str, times: &[WriteTimes]) -> Vec<Vec<String>> {
     if times.is_empty() {
-        return vec![vec![format!("{label}: no write timings"), "–".into(), "–".into(), "–".into(), "–".into()]];
+        return vec![vec![
+            format!("{label}: no write timings"),
+            "–".into(),
+            "–".into(),
+            "–".into(),
+            "–".into(),
+        ]];
     }
     let n = times.len() as f64;
     let part = |name: &str, unit: &str, get: &dyn Fn(&WriteTimes) -> f64| {
@@ -587,11 +625,15 @@ fn write_rows(label: &str, times: &[WriteTimes]) -> Vec<Vec<String>> {
         part("apply (rules, graph copy, changes)", " ms", &|t| t.get("apply_ms")),
         part("log: new words into the dictionary", " ms", &|t| t.get("words_ms")),
         part("log: search entries written", " ms", &|t| t.get("entries_ms")),
-        part("log: entries with new words indexed again", " ms", &|t| t.get("reindex_ms")),
+        part("log: entries with new words indexed again", " ms", &|t| {
+            t.get("reindex_ms")
+        }),
         part("log: entries indexed again (count)", "", &|t| t.get("reindexed")),
         part("log: graph log append", " ms", &|t| t.get("append_ms")),
         part("log: search commit and reload", " ms", &|t| t.get("commit_ms")),
-        part("compaction (snapshot written and loaded)", " ms", &|t| t.get("compact_ms")),
+        part("compaction (snapshot written and loaded)", " ms", &|t| {
+            t.get("compact_ms")
+        }),
         part("batches compacted (count)", "", &|t| t.get("compacted")),
         part("suggester, short forms, swap", " ms", &|t| {
             t.get("suggester_ms") - t.get("compact_ms")
@@ -674,7 +716,10 @@ fn measure_extract(engine: &Engine, articles: &[BenchArticle], budget: Duration)
         }
     }
     let elapsed = started.elapsed();
-    progress(&format!("extraction: {done} articles in {:.1} s", elapsed.as_secs_f64()));
+    progress(&format!(
+        "extraction: {done} articles in {:.1} s",
+        elapsed.as_secs_f64()
+    ));
 
     let recognizer = Recognizer::new();
     recognizer.mentions(&articles[0].text);
@@ -821,8 +866,18 @@ fn post_articles(client: &mut HttpClient, articles: &[BenchArticle]) -> BenchRes
 /// short forms, universities, people.
 fn search_targets(names: &Names) -> Vec<String> {
     let mut queries: Vec<String> = [
-        "智能制造", "新材料", "生物医药", "人工智能", "医疗器械", "新能源", "集成电路", "孵化器", "工业互联网", "海洋",
-        "合作协议", "联合实验室",
+        "智能制造",
+        "新材料",
+        "生物医药",
+        "人工智能",
+        "医疗器械",
+        "新能源",
+        "集成电路",
+        "孵化器",
+        "工业互联网",
+        "海洋",
+        "合作协议",
+        "联合实验室",
     ]
     .iter()
     .map(|q| q.to_string())
@@ -1008,17 +1063,9 @@ fn main() -> BenchResult<()> {
 
     note_load("b. ingest in process");
     progress("ingest in process, default chunk");
-    let main_run = ingest_run(
-        &engine,
-        &articles,
-        default_chunk,
-        ingest_budget,
-        &events,
-    )?;
+    let main_run = ingest_run(&engine, &articles, default_chunk, ingest_budget, &events)?;
     let more_at = article_count.max(1);
-    let fresh: Vec<BenchArticle> = (more_at..more_at + 3 * default_chunk)
-        .map(|i| maker.make(i))
-        .collect();
+    let fresh: Vec<BenchArticle> = (more_at..more_at + 3 * default_chunk).map(|i| maker.make(i)).collect();
     progress("planning alone (dry runs)");
     let plan_times = plan_alone(&engine, &fresh, default_chunk, 3)?;
     let mut runs = vec![main_run];
@@ -1028,7 +1075,13 @@ fn main() -> BenchResult<()> {
             .map(|i| maker.make(i))
             .collect();
         progress(&format!("ingest in process, chunk {OTHER_CHUNK}"));
-        runs.push(ingest_run(&engine, &other, OTHER_CHUNK, Duration::from_secs(90), &events)?);
+        runs.push(ingest_run(
+            &engine,
+            &other,
+            OTHER_CHUNK,
+            Duration::from_secs(90),
+            &events,
+        )?);
     }
     let after = engine.stats();
     let (entities_after, _) = engine.counts();
@@ -1188,7 +1241,15 @@ fn main() -> BenchResult<()> {
     println!();
     let mbps = |bytes: usize, elapsed: Duration| bytes as f64 / 1e6 / elapsed.as_secs_f64().max(1e-9);
     print_table(
-        &["a. extraction, one thread", "articles", "MB", "time", "MB/s", "per article", "found"],
+        &[
+            "a. extraction, one thread",
+            "articles",
+            "MB",
+            "time",
+            "MB/s",
+            "per article",
+            "found",
+        ],
         &[
             vec![
                 "Engine::extract".into(),
@@ -1252,7 +1313,14 @@ fn main() -> BenchResult<()> {
         })
         .collect();
     print_table(
-        &["b. bulk ingest in process", "articles", "time", "articles/s", "per call p50 / p99 / max", "written"],
+        &[
+            "b. bulk ingest in process",
+            "articles",
+            "time",
+            "articles/s",
+            "per call p50 / p99 / max",
+            "written",
+        ],
         &run_rows,
     );
     let plan_sorted = sorted(plan_times.clone());
@@ -1271,7 +1339,13 @@ fn main() -> BenchResult<()> {
     rows.extend(write_rows("HTTP, 200 per POST", &batch_writes));
     rows.extend(write_rows("HTTP, 200 per POST under search load", &load_writes));
     print_table(
-        &["write_batch timings (engine debug events)", "batches", "mean", "max", "total"],
+        &[
+            "write_batch timings (engine debug events)",
+            "batches",
+            "mean",
+            "max",
+            "total",
+        ],
         &rows,
     );
     println!();
@@ -1323,7 +1397,15 @@ fn main() -> BenchResult<()> {
     let batch_sorted = sorted(batch_times.clone());
     let http_rate = batch_articles as f64 / batch_elapsed.as_secs_f64().max(1e-9);
     print_table(
-        &["c. over HTTP (POST /api/documents)", "articles", "requests", "p50", "p99", "max", "articles/s"],
+        &[
+            "c. over HTTP (POST /api/documents)",
+            "articles",
+            "requests",
+            "p50",
+            "p99",
+            "max",
+            "articles/s",
+        ],
         &[
             vec![
                 "one article per POST".into(),
@@ -1404,7 +1486,10 @@ fn main() -> BenchResult<()> {
                     ms(percentile(&loaded.latencies, 50.0)) / ms(percentile(&alone.latencies, 50.0)).max(1e-9)
                 ),
                 format!("{p99_ratio:.2}×"),
-                format!("{:.2}×", ms(mean(&loaded.latencies)) / ms(mean(&alone.latencies)).max(1e-9)),
+                format!(
+                    "{:.2}×",
+                    ms(mean(&loaded.latencies)) / ms(mean(&alone.latencies)).max(1e-9)
+                ),
                 "–".into(),
                 "–".into(),
             ],
@@ -1452,7 +1537,11 @@ fn main() -> BenchResult<()> {
                 format!("{p99_ratio:.2}×"),
                 yes(p99_ratio < 2.0),
             ],
-            vec!["written articles kept across a re-open".into(), yes(durable), yes(durable)],
+            vec![
+                "written articles kept across a re-open".into(),
+                yes(durable),
+                yes(durable),
+            ],
             vec![
                 "a new company found by search after re-open".into(),
                 yes(found.is_some()),

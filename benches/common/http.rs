@@ -208,7 +208,6 @@ pub fn log_tail(path: &Path) -> String {
     lines[lines.len().saturating_sub(10)..].join("\n")
 }
 
-
 /// Starts `binary serve --index index_dir` at a free loopback port, with
 /// `env` added to its environment and its output in `log_path`, and waits
 /// (at most `timeout`) for its first healthy answer; returns the server, a

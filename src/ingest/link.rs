@@ -6,7 +6,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-
 use crate::graph::{EntityIndex, KnowledgeGraph};
 use crate::model::EntityKind;
 use crate::text::normalize;
@@ -424,9 +423,9 @@ pub fn choose(
     if !named.is_empty() {
         return named;
     }
-    // the adjacency itself, not a view: a view of a graph with deleted
-    // entities numbers every entity first, which at a million entities
-    // costs more than the whole article
+    // the adjacency itself, not a view: making a view counts the live
+    // entities, a pass over every entity, which at a million entities
+    // costs more than reading the article
     let adjacency = graph.adjacency();
     let linked = |p: EntityIndex, positions: std::ops::Range<usize>| {
         positions
