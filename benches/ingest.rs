@@ -1098,16 +1098,15 @@ fn main() -> BenchResult<()> {
     let mut resolved = 0;
     let mut unresolved = Vec::new();
     for name in &unknown {
-        match reopened.resolve_id(name) {
-            Err(error) => unresolved.push(format!("{name} ({error})")),
-            Ok(_) => resolved += 1,
+        if let Err(error) = reopened.resolve_id(name) {
+            unresolved.push(format!("{name} ({error})"));
+            continue;
         }
-        if reopened.resolve_id(name).is_ok() {
-            if found.is_none() {
-                let response = reopened.search(&SearchRequest::new(name.as_str(), 10))?;
-                if let Some(hit) = response.hits.iter().find(|h| h.name.as_deref() == Some(name.as_str())) {
-                    found = Some((name.clone(), hit.id.clone()));
-                }
+        resolved += 1;
+        if found.is_none() {
+            let response = reopened.search(&SearchRequest::new(name.as_str(), 10))?;
+            if let Some(hit) = response.hits.iter().find(|h| h.name.as_deref() == Some(name.as_str())) {
+                found = Some((name.clone(), hit.id.clone()));
             }
         }
     }
