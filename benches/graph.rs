@@ -93,7 +93,9 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{env_or, fmt_count, fmt_duration, machine, print_table, synthetic_corpus, BenchResult};
+use common::{
+    env_or, fmt_count, fmt_duration, machine, mib, peak_rss, prepare, print_table, proc_status_bytes, rss, BenchResult,
+};
 use innograph::graph::{EntityIndex, KnowledgeGraph, Measure, NeighborsRequest, PathsRequest};
 
 /// Set in the environment of the re-run that measures.
@@ -136,22 +138,6 @@ impl Sampler {
 
 // ---------------------------------------------------------------- memory
 
-/// A `kB` field of `/proc/self/status`, in bytes.
-fn proc_status_bytes(field: &str) -> Option<u64> {
-    let status = fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
-fn rss() -> u64 {
-    proc_status_bytes("VmRSS:").unwrap_or(0)
-}
-
-fn peak_rss() -> u64 {
-    proc_status_bytes("VmHWM:").unwrap_or(0)
-}
-
 /// Resident memory split into anonymous pages (heap, stacks) and pages of
 /// mapped files (the snapshot sections read in place; clean, so the kernel
 /// may drop them under pressure).
@@ -160,12 +146,6 @@ fn rss_split() -> (u64, u64) {
         proc_status_bytes("RssAnon:").unwrap_or(0),
         proc_status_bytes("RssFile:").unwrap_or(0),
     )
-}
-
-// ---------------------------------------------------------------- formatting
-
-fn mib(bytes: u64) -> String {
-    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 // ---------------------------------------------------------------- statistics
@@ -273,55 +253,6 @@ fn median(samples: &[Duration]) -> Duration {
 }
 
 // ---------------------------------------------------------------- preparation
-
-/// Makes sure `$BENCH_DIR/index-<N>` holds an index of a corpus of
-/// `entities` entities; returns the index directory and whether anything
-/// had to be generated or built.
-fn prepare(base: &Path, entities: usize, seed: u64) -> BenchResult<(PathBuf, bool)> {
-    fs::create_dir_all(base)?;
-    let corpus = base.join(format!("corpus-{entities}"));
-    let index_dir = base.join(format!("index-{entities}"));
-    // Written after a successful build: the gen.json of the corpus it was built from.
-    let marker = base.join(format!("index-{entities}.corpus.json"));
-    progress(&format!("corpus of {entities} entities in {}", corpus.display()));
-    let (summary, generated) = synthetic_corpus(&corpus, entities, seed)?;
-    let mut worked = false;
-    match generated {
-        Some(elapsed) => {
-            progress(&format!("corpus generated in {:.1} s", elapsed.as_secs_f64()));
-            worked = true;
-        }
-        None => progress("corpus reused"),
-    }
-    let summary_text = serde_json::to_string(&summary)?;
-    let built_from = fs::read_to_string(&marker).ok();
-    let generation_ok = innograph::store::current_generation(&index_dir)
-        .ok()
-        .flatten()
-        .is_some_and(|g| {
-            g.join("graph.bin").is_file() && innograph::store::Manifest::read(&g.join("manifest.json")).is_ok()
-        });
-    if generation_ok && built_from.as_deref() == Some(summary_text.as_str()) {
-        progress(&format!("index reused from {}", index_dir.display()));
-    } else {
-        progress(&format!(
-            "building {} (about 80 s and 8.5 GB at 1M entities)",
-            index_dir.display()
-        ));
-        let _ = fs::remove_file(&marker);
-        let started = Instant::now();
-        innograph::store::build(&corpus, &index_dir, &mut |_| {})?;
-        let elapsed = started.elapsed();
-        println!(
-            "index built in {:.1} s (peak memory of the building process {})",
-            elapsed.as_secs_f64(),
-            mib(peak_rss())
-        );
-        fs::write(&marker, summary_text)?;
-        worked = true;
-    }
-    Ok((index_dir, worked))
-}
 
 /// Replaces this process by a fresh run of the bench for the measurements
 /// (`exec`, so that the memory of the build is given back).
@@ -1180,7 +1111,7 @@ fn main() -> BenchResult<()> {
     let base = PathBuf::from(std::env::var("BENCH_DIR").unwrap_or_else(|_| "/tmp/innograph-bench-graph".into()));
     let index_dir = base.join(format!("index-{entities}"));
     if std::env::var_os(CHILD_ENV).is_none() {
-        let (_, worked) = prepare(&base, entities, seed)?;
+        let (_, worked) = prepare(&base, entities, seed, &progress)?;
         if worked {
             return rerun_fresh();
         }

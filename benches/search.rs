@@ -86,12 +86,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::hint::black_box;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::http::{percent_encode, server_binary, start_serve, HttpClient, ServerGuard};
 use common::{
     env_or, fmt_count, fmt_duration, machine, print_table, read_gen_summary, synthetic_corpus, write_document_corpus,
     BenchResult,
@@ -858,174 +857,6 @@ fn open_synthetic(synthetic: &mut Synthetic, base: &Path, entities: usize) -> Be
 
 // ---------------------------------------------------------------- part 3: HTTP
 
-/// Kills the server when dropped, also when the bench panics.
-struct ServerGuard {
-    child: Child,
-}
-
-impl Drop for ServerGuard {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A minimal HTTP/1.1 client: GET only, one kept-alive connection.
-struct HttpClient {
-    addr: SocketAddr,
-    connection: Option<BufReader<TcpStream>>,
-    connects: usize,
-}
-
-impl HttpClient {
-    fn new(addr: SocketAddr) -> Self {
-        HttpClient {
-            addr,
-            connection: None,
-            connects: 0,
-        }
-    }
-
-    /// Sends `GET target`; reconnects once if a kept-alive connection
-    /// turned out closed.
-    fn get(&mut self, target: &str) -> std::io::Result<(u16, Vec<u8>)> {
-        let reused = self.connection.is_some();
-        match self.try_get(target) {
-            Ok(answer) => Ok(answer),
-            Err(_) if reused => {
-                self.connection = None;
-                self.try_get(target)
-            }
-            Err(error) => Err(error),
-        }
-    }
-
-    fn try_get(&mut self, target: &str) -> std::io::Result<(u16, Vec<u8>)> {
-        if self.connection.is_none() {
-            let stream = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5))?;
-            stream.set_nodelay(true)?;
-            stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-            self.connection = Some(BufReader::new(stream));
-            self.connects += 1;
-        }
-        let result = self.exchange(target);
-        if result.is_err() {
-            self.connection = None;
-        }
-        result
-    }
-
-    fn exchange(&mut self, target: &str) -> std::io::Result<(u16, Vec<u8>)> {
-        let invalid = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_string());
-        let addr = self.addr;
-        let Some(connection) = self.connection.as_mut() else {
-            return Err(std::io::Error::new(std::io::ErrorKind::NotConnected, "no connection"));
-        };
-        let request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\r\n");
-        connection.get_mut().write_all(request.as_bytes())?;
-
-        let mut line = String::new();
-        if connection.read_line(&mut line)? == 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "connection closed",
-            ));
-        }
-        let status: u16 = line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| invalid("bad status line"))?;
-        let mut content_length = None;
-        let mut chunked = false;
-        let mut close = false;
-        loop {
-            line.clear();
-            if connection.read_line(&mut line)? == 0 {
-                return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "headers cut"));
-            }
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                let value = value.trim();
-                match name.trim().to_ascii_lowercase().as_str() {
-                    "content-length" => content_length = value.parse::<usize>().ok(),
-                    "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
-                    "connection" => close = value.eq_ignore_ascii_case("close"),
-                    _ => {}
-                }
-            }
-        }
-        let mut body = Vec::new();
-        if chunked {
-            loop {
-                line.clear();
-                connection.read_line(&mut line)?;
-                let size_text = line.trim().split(';').next().unwrap_or("");
-                let size = usize::from_str_radix(size_text, 16).map_err(|_| invalid("bad chunk size"))?;
-                if size == 0 {
-                    // Trailers, then the empty line.
-                    loop {
-                        line.clear();
-                        if connection.read_line(&mut line)? == 0 || line.trim().is_empty() {
-                            break;
-                        }
-                    }
-                    break;
-                }
-                let start = body.len();
-                body.resize(start + size, 0);
-                connection.read_exact(&mut body[start..])?;
-                line.clear();
-                connection.read_line(&mut line)?;
-            }
-        } else if let Some(length) = content_length {
-            body.resize(length, 0);
-            connection.read_exact(&mut body)?;
-        } else {
-            connection.read_to_end(&mut body)?;
-            close = true;
-        }
-        if close {
-            self.connection = None;
-        }
-        Ok((status, body))
-    }
-}
-
-/// Percent-encodes a query-string value (everything but unreserved bytes).
-fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() * 3);
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-fn free_port() -> BenchResult<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0")?;
-    Ok(listener.local_addr()?.port())
-}
-
-fn server_binary() -> PathBuf {
-    match std::env::var_os("BENCH_BIN") {
-        Some(path) => PathBuf::from(path),
-        None => PathBuf::from(env!("CARGO_BIN_EXE_innograph")),
-    }
-}
-
-fn log_tail(path: &Path) -> String {
-    let text = fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(10)..].join("\n")
-}
-
 /// What the HTTP part measured.
 struct HttpOutcome {
     run: LatencyRun,
@@ -1066,44 +897,7 @@ struct HttpCase<'a> {
 /// for its first healthy answer; returns the server, a client connected to
 /// it and how long it took to get ready.
 fn start_server(binary: &Path, index_dir: &Path, log_path: &Path) -> BenchResult<(ServerGuard, HttpClient, Duration)> {
-    let port = free_port()?;
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
-    progress(&format!("starting {} serve on {addr}", binary.display()));
-    let log = fs::File::create(log_path)?;
-    let started = Instant::now();
-    let child = Command::new(binary)
-        .arg("serve")
-        .arg("--index")
-        .arg(index_dir)
-        .arg("--addr")
-        .arg(addr.to_string())
-        .stdin(Stdio::null())
-        .stdout(log.try_clone()?)
-        .stderr(log)
-        .spawn()?;
-    let mut server = ServerGuard { child };
-    let mut client = HttpClient::new(addr);
-    loop {
-        if let Some(status) = server.child.try_wait()? {
-            return Err(format!(
-                "the server exited with {status} before answering; log {}:\n{}",
-                log_path.display(),
-                log_tail(log_path)
-            )
-            .into());
-        }
-        if started.elapsed() > SERVER_START_TIMEOUT {
-            return Err(format!("the server did not answer /api/health within {SERVER_START_TIMEOUT:?}").into());
-        }
-        match client.get("/api/health") {
-            Ok((200, _)) => break,
-            _ => {
-                client.connection = None;
-                std::thread::sleep(Duration::from_millis(250));
-            }
-        }
-    }
-    Ok((server, client, started.elapsed()))
+    start_serve(binary, index_dir, log_path, &[], SERVER_START_TIMEOUT, &progress)
 }
 
 fn measure_http(binary: &Path, case: HttpCase<'_>, rounds: usize) -> BenchResult<HttpOutcome> {

@@ -3,10 +3,12 @@
 //! Markdown tables. Each bench uses part of it.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::error::Error;
 use std::fs;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use innograph::model::Document;
@@ -180,4 +182,82 @@ pub fn print_table(headers: &[&str], rows: &[Vec<String>]) {
     for row in rows {
         line(row);
     }
+}
+
+// ---------------------------------------------------------------- memory
+
+/// A `kB` field of `/proc/self/status`, in bytes.
+pub fn proc_status_bytes(field: &str) -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Resident memory of this process (`VmRSS`).
+pub fn rss() -> u64 {
+    proc_status_bytes("VmRSS:").unwrap_or(0)
+}
+
+/// Peak resident memory of this process (`VmHWM`).
+pub fn peak_rss() -> u64 {
+    proc_status_bytes("VmHWM:").unwrap_or(0)
+}
+
+/// Bytes in MiB, rounded.
+pub fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+// ---------------------------------------------------------------- the synthetic index
+
+/// Makes sure `base/index-<N>` holds an index of the synthetic corpus of
+/// `entities` entities and `seed` (generated into `base/corpus-<N>` when
+/// missing, see [`synthetic_corpus`]); returns the index directory and
+/// whether anything had to be generated or built (about 80 s and 8.5 GB of
+/// memory at 1M entities).
+pub fn prepare(base: &Path, entities: usize, seed: u64, progress: &dyn Fn(&str)) -> BenchResult<(PathBuf, bool)> {
+    fs::create_dir_all(base)?;
+    let corpus = base.join(format!("corpus-{entities}"));
+    let index_dir = base.join(format!("index-{entities}"));
+    // Written after a successful build: the gen.json of the corpus it was built from.
+    let marker = base.join(format!("index-{entities}.corpus.json"));
+    progress(&format!("corpus of {entities} entities in {}", corpus.display()));
+    let (summary, generated) = synthetic_corpus(&corpus, entities, seed)?;
+    let mut worked = false;
+    match generated {
+        Some(elapsed) => {
+            progress(&format!("corpus generated in {:.1} s", elapsed.as_secs_f64()));
+            worked = true;
+        }
+        None => progress("corpus reused"),
+    }
+    let summary_text = serde_json::to_string(&summary)?;
+    let built_from = fs::read_to_string(&marker).ok();
+    let generation_ok = innograph::store::current_generation(&index_dir)
+        .ok()
+        .flatten()
+        .is_some_and(|g| {
+            g.join("graph.bin").is_file() && innograph::store::Manifest::read(&g.join("manifest.json")).is_ok()
+        });
+    if generation_ok && built_from.as_deref() == Some(summary_text.as_str()) {
+        progress(&format!("index reused from {}", index_dir.display()));
+    } else {
+        progress(&format!(
+            "building {} (about 80 s and 8.5 GB at 1M entities)",
+            index_dir.display()
+        ));
+        let _ = fs::remove_file(&marker);
+        let started = Instant::now();
+        innograph::store::build(&corpus, &index_dir, &mut |_| {})?;
+        let elapsed = started.elapsed();
+        println!(
+            "index built in {:.1} s (peak memory of the building process {})",
+            elapsed.as_secs_f64(),
+            mib(peak_rss())
+        );
+        fs::write(&marker, summary_text)?;
+        worked = true;
+    }
+    Ok((index_dir, worked))
 }

@@ -96,12 +96,14 @@ impl Engine {
         self.short_forms.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds the short forms of entities just written (when they are built).
+    /// Adds the short forms and name starts of entities just written (when
+    /// they are built).
     pub(super) fn note_short_forms(&self, changes: &[Change]) {
         let mut forms = self.short_forms.write().unwrap_or_else(PoisonError::into_inner);
         if let Some(forms) = forms.as_mut() {
             for change in changes {
                 if let Change::PutEntity { entity } = change {
+                    forms.add_names(entity.names());
                     if ingest::link::is_organisation(entity.kind) {
                         forms.add(&entity.id, entity.kind, entity.names());
                     }

@@ -48,8 +48,9 @@ pub struct Engine {
     /// and compactions leave it (read by stats without waiting for a
     /// write in flight).
     pending: AtomicUsize,
-    /// Logged changes after which the log is folded into a new snapshot.
-    compact_after: usize,
+    /// Logged changes after which the log is folded into a new snapshot;
+    /// `None`: [`write::compact_after_for`] the graph's size.
+    compact_after: Option<usize>,
     /// Why writes stopped, once one failed past its log append.
     writes_stopped: std::sync::OnceLock<String>,
     /// The open log and search writer, from the first change on.
@@ -150,7 +151,7 @@ impl Engine {
             generation,
             pending: AtomicUsize::new(logged.len()),
             writes_stopped: std::sync::OnceLock::new(),
-            compact_after: COMPACT_AFTER,
+            compact_after: None,
             writer: Mutex::new(None),
             recognizer: std::sync::OnceLock::new(),
             short_forms: RwLock::new(None),
@@ -158,9 +159,10 @@ impl Engine {
     }
 
     /// Folds the graph log into a new snapshot every `changes` changes
-    /// instead of every [`COMPACT_AFTER`].
+    /// instead of every [`COMPACT_AFTER`] (or the share of a large graph's
+    /// size that is the default, see [`write::compact_after_for`]).
     pub fn compacting_after(mut self, changes: usize) -> Engine {
-        self.compact_after = changes.max(1);
+        self.compact_after = Some(changes.max(1));
         self
     }
 

@@ -11,8 +11,11 @@
 //! the search index behind the log, and opening the index brings it up to
 //! the log's position ([`catch_up_search`]).
 //!
-//! Every [`COMPACT_AFTER`] changes (by default) the log is folded into a
-//! new snapshot.
+//! By default the log is folded into a new snapshot every
+//! [`COMPACT_AFTER`] changes, or every [`COMPACT_SHARE`]th of the graph's
+//! size in changes when that is more: a fold writes and reads the whole
+//! snapshot and builds the suggester anew, which takes seconds at a million
+//! entities, so a large graph folds after proportionally more changes.
 
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -30,6 +33,15 @@ use crate::{Error, Result};
 /// Logged changes after which the log is folded into a new snapshot, unless
 /// the engine was opened with another count.
 pub const COMPACT_AFTER: usize = 4096;
+
+/// A graph of `n` entities and relations folds its log after `n /
+/// COMPACT_SHARE` changes when that is more than [`COMPACT_AFTER`].
+pub const COMPACT_SHARE: usize = 32;
+
+/// Logged changes after which the log of `graph` is folded by default.
+pub fn compact_after_for(graph: &KnowledgeGraph) -> usize {
+    ((graph.entity_count() + graph.relation_count()) / COMPACT_SHARE).max(COMPACT_AFTER)
+}
 
 /// What a write must satisfy besides fitting the graph and the corpus
 /// rules.
@@ -186,6 +198,7 @@ impl Engine {
         let logged = self.log_changes(writer, &held, &graph)?;
         let logged_at = started.elapsed();
         let (next, compacted) = self.compact_if_due(writer, Arc::new(next));
+        let compacted_at = started.elapsed();
         self.pending.store(writer.log.len(), Ordering::Release);
         // a snapshot renumbers entities: the folded graph needs a suggester
         // built anew, published with it; otherwise the changed entities are
@@ -226,6 +239,14 @@ impl Engine {
             apply_ms = applied_at.as_secs_f64() * 1e3,
             log_ms = (logged_at - applied_at).as_secs_f64() * 1e3,
             suggester_ms = (started.elapsed() - logged_at).as_secs_f64() * 1e3,
+            compact_ms = (compacted_at - logged_at).as_secs_f64() * 1e3,
+            compacted,
+            words_ms = logged.spent_ms[0],
+            entries_ms = logged.spent_ms[1],
+            reindex_ms = logged.spent_ms[2],
+            reindexed = logged.reindexed,
+            append_ms = logged.spent_ms[3],
+            commit_ms = logged.spent_ms[4],
             "changes written"
         );
         Ok(BatchReceipt {
@@ -314,6 +335,13 @@ impl Engine {
     /// failure before the log append rolls the search entries back and
     /// writes nothing.
     fn log_changes(&self, writer: &mut Writer, changes: &[Change], graph: &KnowledgeGraph) -> Result<Logged> {
+        let mut clock = std::time::Instant::now();
+        let mut lap = || {
+            let now = std::time::Instant::now();
+            let spent = (now - clock).as_secs_f64() * 1e3;
+            clock = now;
+            spent
+        };
         // names entering the graph join the dictionary before their
         // entries are indexed, and are kept before the changes are logged
         let fresh = self.search.segmenter().add_words(
@@ -326,6 +354,7 @@ impl Engine {
                 .flatten(),
         );
         store::append_added_words(&self.generation, &fresh)?;
+        let words_ms = lap();
         let mut names_changed = false;
         for change in changes {
             match writer.search.apply_change(change) {
@@ -333,15 +362,22 @@ impl Engine {
                 Err(error) => return Err(rolled_back(&mut writer.search, error)),
             }
         }
+        let entries_ms = lap();
+        let mut reindexed = 0;
         if !fresh.is_empty() {
             match self.reindex_containing(writer, &fresh, changes, graph) {
-                Ok(count) => names_changed |= count > 0,
+                Ok(count) => {
+                    names_changed |= count > 0;
+                    reindexed = count;
+                }
                 Err(error) => return Err(rolled_back(&mut writer.search, error)),
             }
         }
+        let reindex_ms = lap();
         if let Err(error) = writer.log.append_all(changes) {
             return Err(rolled_back(&mut writer.search, error));
         }
+        let append_ms = lap();
         // A failed search commit is reported after the changes have applied
         // to the graph (the log holds them); the next open brings the index
         // up to the log.
@@ -353,9 +389,12 @@ impl Engine {
         } else {
             Ok(())
         };
+        let commit_ms = lap();
         Ok(Logged {
             names_changed,
             searched,
+            spent_ms: [words_ms, entries_ms, reindex_ms, append_ms, commit_ms],
+            reindexed,
         })
     }
 
@@ -422,7 +461,8 @@ impl Engine {
     /// before anyone reads the new graph; returns the graph to publish and
     /// whether it was folded.
     fn compact_if_due(&self, writer: &mut Writer, graph: Arc<KnowledgeGraph>) -> (Arc<KnowledgeGraph>, bool) {
-        if writer.log.len() < self.compact_after {
+        let due_after = self.compact_after.unwrap_or_else(|| compact_after_for(&graph));
+        if writer.log.len() < due_after {
             return (graph, false);
         }
         match fold_log(&graph, &store::graph_files(&self.generation)) {
@@ -497,6 +537,12 @@ struct Logged {
     names_changed: bool,
     /// The outcome of committing the search entry.
     searched: Result<()>,
+    /// Milliseconds spent: new words into the dictionary, search entries
+    /// written, entries with new words indexed again, log append, search
+    /// commit and reload (for the write path's debug event).
+    spent_ms: [f64; 5],
+    /// Entries indexed again for new dictionary words.
+    reindexed: usize,
 }
 
 /// The receipt of a change: its operation name, key and whether a put

@@ -531,6 +531,11 @@ fn relations(
             else {
                 continue;
             };
+            if from_id == to_id {
+                // two names of one entity (a name and its short form, or
+                // the same name twice): no relation to itself
+                continue;
+            }
             let money = matches!(
                 kind,
                 RelationKind::InvestsIn
@@ -673,5 +678,29 @@ mod tests {
             .unwrap();
         assert_eq!(located.since.as_deref(), Some("2024-03"));
         assert!(text.contains(&located.quote));
+    }
+
+    #[test]
+    fn two_names_of_one_entity_state_no_relation_to_itself() {
+        let graph = graph();
+        let forms = ShortForms::build(&graph);
+        let recognizer = Recognizer::new();
+        let reader = Reader {
+            graph: &graph,
+            forms: &forms,
+            recognizer: &recognizer,
+        };
+        for text in [
+            "伯杰医疗与青岛伯杰医疗科技有限公司签署合作协议。",
+            "青岛澜翊智能装备有限公司与青岛澜翊智能装备有限公司签署合作协议。",
+            "青岛澜翊智能装备有限公司获得青岛澜翊智能装备有限公司1000万元投资。",
+        ] {
+            let extraction = extract(&reader, text);
+            assert!(
+                extraction.relations.iter().all(|r| r.from != r.to),
+                "{text}: {:#?}",
+                extraction.relations
+            );
+        }
     }
 }

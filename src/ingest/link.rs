@@ -6,9 +6,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use petgraph::visit::EdgeRef;
-use petgraph::Direction as Way;
-
 use crate::graph::{EntityIndex, KnowledgeGraph};
 use crate::model::EntityKind;
 use crate::text::normalize;
@@ -186,18 +183,34 @@ pub fn short_forms(name: &str, kind: EntityKind) -> Vec<String> {
 }
 
 /// Short forms of the graph's organisations, by normalised form: the ids
-/// of the entities each may stand for.
+/// of the entities each may stand for. When built from a graph, also the
+/// first two characters of every normalised name, alias and short form,
+/// so that a span of text that starts otherwise is known not to be a name
+/// without looking it up.
 #[derive(Debug, Default, Clone)]
 pub struct ShortForms {
     ids: HashMap<String, Vec<String>>,
+    /// `None`: not gathered, every span may be a name.
+    starts: Option<HashSet<(char, char)>>,
+}
+
+/// The first two characters of a normalised text, if it has two.
+fn start_of(normalized: &str) -> Option<(char, char)> {
+    let mut chars = normalized.chars();
+    Some((chars.next()?, chars.next()?))
 }
 
 impl ShortForms {
-    /// The short forms of every live organisation of `graph`.
+    /// The short forms of every live organisation of `graph`, and the
+    /// starts of every live entity's names.
     pub fn build(graph: &KnowledgeGraph) -> ShortForms {
-        let mut forms = ShortForms::default();
+        let mut forms = ShortForms {
+            ids: HashMap::new(),
+            starts: Some(HashSet::new()),
+        };
         for position in graph.live_positions() {
             let entity = graph.entity_at(position);
+            forms.add_names(entity.names());
             if is_organisation(entity.kind) {
                 forms.add(entity.id, entity.kind, entity.names());
             }
@@ -209,11 +222,35 @@ impl ShortForms {
     pub fn add<'a>(&mut self, id: &str, kind: EntityKind, names: impl Iterator<Item = &'a str>) {
         for name in names {
             for form in short_forms(name, kind) {
+                if let (Some(starts), Some(start)) = (self.starts.as_mut(), start_of(&form)) {
+                    starts.insert(start);
+                }
                 let ids = self.ids.entry(form).or_default();
                 if !ids.iter().any(|i| i == id) {
                     ids.push(id.to_string());
                 }
             }
+        }
+    }
+
+    /// Notes the starts of names an entity of any kind holds (when the
+    /// starts are gathered).
+    pub fn add_names<'a>(&mut self, names: impl Iterator<Item = &'a str>) {
+        if let Some(starts) = self.starts.as_mut() {
+            for name in names {
+                if let Some(start) = start_of(&normalize(name)) {
+                    starts.insert(start);
+                }
+            }
+        }
+    }
+
+    /// Whether a name or short form may be `normalized`: false only when
+    /// no name, alias or short form starts as it does.
+    pub fn may_be_name(&self, normalized: &str) -> bool {
+        match (self.starts.as_ref(), start_of(normalized)) {
+            (Some(starts), Some(start)) => starts.contains(&start),
+            _ => true,
         }
     }
 
@@ -354,7 +391,7 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, word_
                 continue;
             }
             let normalized = normalize(&text[byte_at(start)..byte_at(end)]);
-            if is_known(graph, forms, &normalized) {
+            if forms.may_be_name(&normalized) && is_known(graph, forms, &normalized) {
                 found = Some((j, KnownSpan { start, end }));
                 break;
             }
@@ -386,19 +423,23 @@ pub fn choose(
     if !named.is_empty() {
         return named;
     }
-    let view = graph.view();
+    // the adjacency itself, not a view: making a view counts the live
+    // entities, a pass over every entity, which at a million entities
+    // costs more than reading the article
+    let adjacency = graph.adjacency();
+    let linked = |p: EntityIndex, positions: std::ops::Range<usize>| {
+        positions
+            .map(|position| adjacency.entry(p, position).neighbor)
+            .filter(|&other| graph.is_live(other))
+            .take(2_000)
+            .any(|other| context.contains(&other))
+    };
     let near: Vec<EntityIndex> = fitting
         .iter()
         .copied()
         .filter(|&p| {
-            let out = view
-                .edges_of(p, Way::Outgoing)
-                .take(2_000)
-                .any(|e| context.contains(&e.target()));
-            out || view
-                .edges_of(p, Way::Incoming)
-                .take(2_000)
-                .any(|e| context.contains(&e.source()))
+            graph.is_live(p)
+                && (linked(p, adjacency.outgoing_positions(p)) || linked(p, adjacency.incoming_positions(p)))
         })
         .collect();
     if near.is_empty() {
