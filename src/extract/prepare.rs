@@ -92,7 +92,11 @@ impl Pos {
             // one-character morphemes (刘/zg, 湾/zg, 洋/ag without the HMM):
             // mostly characters of names jieba does not know
             "vg" | "ag" | "tg" | "zg" => Pos::Other,
-            "x" | "w" => Pos::Punctuation,
+            // `x` is also jieba's tag for a character it has never seen
+            // (芃, 筠 in 青岛芃筠生物科技有限公司); true punctuation is told
+            // by its characters before this is asked
+            "x" => Pos::Other,
+            "w" => Pos::Punctuation,
             _ => Pos::Other,
         }
     }

@@ -227,6 +227,17 @@ fn walk_back(prepared: &Prepared, head_start: usize) -> Walk {
         if head_start - word.start > MAX_NAME {
             break;
         }
+        // 和 between two single characters is part of a name (青岛云和岳软件有限公司),
+        // not a conjunction of two names (海尔和海信)
+        let inside_name = text == "和"
+            && word.start > 0
+            && prepared.word_at(word.start - 1).len() == 1
+            && start < prepared.len()
+            && prepared.word_at(start).len() == 1;
+        if inside_name {
+            start = word.start;
+            continue;
+        }
         if matches!(text, "与" | "和" | "及" | "暨") {
             // 生物能源与过程研究所: a short conjunct of nouns on each side
             match conjunct_before(prepared, &word, start, head_start) {
@@ -402,6 +413,10 @@ mod tests {
         assert!(orgs("该项目与海尔集团合作").contains(&"海尔集团".to_string()));
         assert!(orgs("记者从青岛市科技局获悉").contains(&"青岛市科技局".to_string()));
         assert!(orgs("支持中国海洋大学建设").contains(&"中国海洋大学".to_string()));
+        // characters jieba has never seen, and 和 inside a name
+        assert!(orgs("青岛芃筠生物科技有限公司落户").contains(&"青岛芃筠生物科技有限公司".to_string()));
+        assert!(orgs("青岛云和岳软件有限公司成立").contains(&"青岛云和岳软件有限公司".to_string()));
+        assert!(orgs("海尔和海信集团").contains(&"海信集团".to_string()));
     }
 
     #[test]
