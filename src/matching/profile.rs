@@ -152,7 +152,7 @@ fn along(
 }
 
 /// The research organisations a person works for.
-pub fn organisations_of(graph: &KnowledgeGraph, person: EntityIndex) -> Vec<EntityIndex> {
+pub(crate) fn organisations_of(graph: &KnowledgeGraph, person: EntityIndex) -> Vec<EntityIndex> {
     if graph.degree(person) > HUB_DEGREE {
         return Vec::new();
     }
@@ -160,6 +160,30 @@ pub fn organisations_of(graph: &KnowledgeGraph, person: EntityIndex) -> Vec<Enti
         .map(|(org, _)| org)
         .filter(|&org| is_research_org(graph.kind_at(org)))
         .collect()
+}
+
+/// Words of a profile that say a person leads a team or a lab.
+const LEADER_WORDS: &[&str] = &[
+    "带领",
+    "领衔",
+    "带头人",
+    "负责人",
+    "首席",
+    "团队长",
+    "主任",
+    "院长",
+    "所长",
+];
+
+/// Whether a person leads a team: they lead a project, a lab or a team in
+/// the graph, or their profile says so.
+pub(crate) fn leads_a_team(graph: &KnowledgeGraph, person: EntityIndex, description: &str) -> bool {
+    LEADER_WORDS.iter().any(|word| description.contains(word))
+        || (graph.degree(person) <= HUB_DEGREE
+            && graph
+                .adjacency()
+                .edges(person)
+                .any(|edge| edge.kind == RelationKind::Leads && edge.outgoing))
 }
 
 /// Up to [`PROFILE_ITEMS`] neighbours of `entity` along `kind`, newest
@@ -223,6 +247,24 @@ pub fn profile_text(graph: &KnowledgeGraph, entity: EntityIndex) -> crate::Resul
         text = text.replace(name, " ");
     }
     Ok(text.chars().take(PROFILE_CHARS).collect())
+}
+
+/// Words that introduce the technical need a profile states.
+const NEED_MARKERS: &[&str] = &["技术需求", "需求：", "需求:", "需要"];
+
+/// The technical need an entity's profile states, if it states one: the
+/// text after 技术需求 (or a `needs` fact).
+pub fn stated_need(record: &crate::model::Entity) -> Option<String> {
+    for key in ["needs", "technical_needs"] {
+        if let Some(value) = record.props.get(key).and_then(|v| v.as_str()) {
+            return Some(value.to_string());
+        }
+    }
+    NEED_MARKERS.iter().find_map(|marker| {
+        let at = record.description.find(marker)?;
+        let need = record.description[at + marker.len()..].trim_start_matches(['：', ':', ' ']);
+        (need.chars().count() >= 4).then(|| need.to_string())
+    })
 }
 
 /// A need text made safe for the query parser: quotes, field separators,

@@ -67,6 +67,11 @@ pub struct MatchRequest {
     #[arg(skip)]
     #[serde(skip)]
     pub signals: Option<super::Weights>,
+    /// Leaves the connecting path out of the explanations (the evaluation
+    /// reads ranks only).
+    #[arg(skip)]
+    #[serde(skip)]
+    pub brief: bool,
 }
 
 impl MatchRequest {

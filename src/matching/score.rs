@@ -82,6 +82,40 @@ impl Weights {
         popularity: 1.0,
     };
 
+    /// These weights with those `text` sets (`text=0.5,ties=0.2`: a
+    /// signal name and its weight, comma-separated).
+    pub fn with(mut self, text: &str) -> Result<Weights> {
+        for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let (name, value) = item
+                .split_once('=')
+                .ok_or_else(|| Error::invalid_parameter("weights", format!("`{item}` is not `signal=weight`")))?;
+            let value: f32 = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|v: &f32| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| {
+                    Error::invalid_parameter("weights", format!("`{value}` is not a weight of 0 or more"))
+                })?;
+            let slot = match name.trim() {
+                "text" => &mut self.text,
+                "industry" => &mut self.industry,
+                "proximity" => &mut self.proximity,
+                "locality" => &mut self.locality,
+                "ties" => &mut self.ties,
+                "popularity" => &mut self.popularity,
+                other => {
+                    return Err(Error::invalid_parameter(
+                        "weights",
+                        format!("unknown signal `{other}`: text, industry, proximity, locality, ties or popularity"),
+                    ))
+                }
+            };
+            *slot = value;
+        }
+        Ok(self)
+    }
+
     fn named(&self) -> [(&'static str, f32); 6] {
         [
             ("text", self.text),
@@ -107,6 +141,15 @@ const HIT_DECAY: f32 = 0.6;
 const WALK_VISITS: usize = 200_000;
 /// Candidates the walk adds beside the text's.
 const WALK_CANDIDATES: usize = 200;
+/// What the whole profile's hits count for beside those of the need it
+/// states.
+const WHOLE_PROFILE: f32 = 0.5;
+/// The `ties` value of a person whose organisation is already tied to
+/// the entity (a direct tie is 1).
+const ORG_TIE: f32 = 0.5;
+/// What a researcher who leads no team counts for, against its leader,
+/// when people are ranked for a need (the team is met through its leader).
+const MEMBER_FACTOR: f32 = 0.5;
 /// Evidence items, terms, teams and patents shown per result.
 const SHOWN: usize = 5;
 
@@ -138,6 +181,9 @@ struct Candidate {
 /// The need or capability matched, as read.
 struct Source {
     entity: Option<EntityIndex>,
+    /// The need its profile states (an enterprise's 技术需求), searched on
+    /// its own as well.
+    stated: Option<String>,
     side: Side,
     text: String,
     industries: Vec<String>,
@@ -157,7 +203,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     if let Some(bad) = kinds.iter().find(|k| !source.side.allowed_kinds().contains(k)) {
         let allowed: Vec<&str> = source.side.allowed_kinds().iter().map(|k| k.as_str()).collect();
         let what = match source.entity {
-            Some(entity) => format!("a {} is matched to", graph.kind_at(entity).as_str()),
+            Some(entity) => format!("an entity of kind {} is matched to", graph.kind_at(entity).as_str()),
             None => "a need is matched to".to_string(),
         };
         return Err(Error::invalid_parameter(
@@ -172,10 +218,28 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     let mut candidates: HashMap<EntityIndex, Candidate> = HashMap::new();
     let mut hits: Vec<Hit> = Vec::new();
     let mut words: Vec<String> = Vec::new();
-    let query_text = profile::as_query_text(&source.text);
-    if weights.text > 0.0 && !query_text.trim().is_empty() {
-        for (filter, factor) in source.side.searches() {
-            let mut search_request = SearchRequest::new(format!("{query_text} {filter}"), HITS_PER_SEARCH);
+    // the stated need on its own (when the profile states one), and the whole profile
+    let mut texts: Vec<(String, f32)> = Vec::new();
+    if let Some(stated) = &source.stated {
+        texts.push((profile::as_query_text(stated), 1.0));
+    }
+    let whole_factor = if texts.is_empty() { 1.0 } else { WHOLE_PROFILE };
+    texts.push((profile::as_query_text(&source.text), whole_factor));
+    texts.retain(|(text, _)| !text.trim().is_empty());
+    let searches: Vec<(String, f32)> = texts
+        .iter()
+        .flat_map(|(text, text_factor)| {
+            source
+                .side
+                .searches()
+                .iter()
+                .map(move |(filter, factor)| (format!("{text} {filter}"), factor * text_factor))
+        })
+        .collect();
+    if weights.text > 0.0 {
+        for (query, factor) in &searches {
+            let factor = *factor;
+            let mut search_request = SearchRequest::new(query.clone(), HITS_PER_SEARCH);
             search_request.min_match = Some(MIN_WORDS);
             let response = search.search(&search_request)?;
             if let Some(reading) = &response.reading {
@@ -219,7 +283,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         candidate.hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         // one hit counts once for a candidate, through its strongest route
         let mut seen = HashSet::new();
-        candidate.hits.retain(|(hit, _, _)| seen.insert(*hit));
+        candidate.hits.retain(|(hit, _, _)| seen.insert(hits[*hit].id.as_str()));
         candidate.hits.truncate(HITS_PER_CANDIDATE);
         let mut factor = 1.0;
         for (_, weight, _) in &candidate.hits {
@@ -259,6 +323,26 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
             candidates.entry(*candidate).or_default().ties = 1.0;
         }
     }
+    // a person whose organisation the entity already works with: a prior
+    // tie one step away (a second team of a university it knows)
+    let tied_orgs = match source.entity {
+        Some(entity) if weights.ties > 0.0 && kinds.contains(&EntityKind::Person) => {
+            profile::ties_of(graph, entity, &profile::is_research_org)
+        }
+        _ => HashMap::new(),
+    };
+    if !tied_orgs.is_empty() {
+        for (&position, candidate) in candidates.iter_mut() {
+            if candidate.ties == 0.0
+                && graph.kind_at(position) == EntityKind::Person
+                && profile::organisations_of(graph, position)
+                    .iter()
+                    .any(|org| tied_orgs.contains_key(org))
+            {
+                candidate.ties = ORG_TIE;
+            }
+        }
+    }
 
     // popularity: every candidate of the wanted kinds, by its ties to enterprises
     if weights.popularity > 0.0 {
@@ -288,7 +372,17 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
             linked_left_out += 1;
             continue;
         }
+        // a person ranks for a need as a researcher, never as a company's
+        // staff, and as a team: its leader first
         let record = graph.entity_record(position)?;
+        if graph.kind_at(position) == EntityKind::Person && source.side != Side::Capability {
+            if profile::organisations_of(graph, position).is_empty() {
+                continue;
+            }
+            if !profile::leads_a_team(graph, position, &record.description) {
+                candidate.text *= MEMBER_FACTOR;
+            }
+        }
         let candidate_industries = industries_of(graph, position, &record.industry);
         if let Some(industry) = &request.industry {
             if !candidate_industries.iter().any(|i| same_place(i, industry)) {
@@ -335,7 +429,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
 
     let mut results = Vec::with_capacity(page.len());
     for (position, candidate) in page {
-        results.push(explain(graph, &source, &weights, &hits, &ties, position, candidate)?);
+        results.push(explain(graph, &source, request, &hits, &ties, position, candidate)?);
     }
     let entity_ref = source.entity.map(|e| entity_ref(graph, e));
     Ok(MatchResponse {
@@ -381,6 +475,7 @@ fn read_source(graph: &KnowledgeGraph, request: &MatchRequest) -> Result<Source>
         }
         return Ok(Source {
             entity: Some(entity),
+            stated: profile::stated_need(&record),
             side,
             text: profile::profile_text(graph, entity)?,
             industries,
@@ -390,6 +485,7 @@ fn read_source(graph: &KnowledgeGraph, request: &MatchRequest) -> Result<Source>
     let text = request.text.clone().unwrap_or_default();
     Ok(Source {
         entity: None,
+        stated: None,
         side: Side::Text,
         text,
         industries: request.industry.iter().cloned().collect(),
@@ -398,16 +494,33 @@ fn read_source(graph: &KnowledgeGraph, request: &MatchRequest) -> Result<Source>
 }
 
 /// An entity's industries: its profile's and those it is linked to.
+/// A person's are those of their patents.
 fn industries_of(graph: &KnowledgeGraph, entity: EntityIndex, listed: &[String]) -> Vec<String> {
     let mut industries: Vec<String> = listed.to_vec();
-    if graph.degree(entity) <= profile::HUB_DEGREE {
-        for edge in graph.adjacency().edges(entity) {
+    let mut add_linked = |node: EntityIndex| {
+        if graph.degree(node) > profile::HUB_DEGREE {
+            return;
+        }
+        for edge in graph.adjacency().edges(node) {
             if edge.kind == crate::model::RelationKind::InIndustry && edge.outgoing {
                 let name = graph.entity_at(edge.neighbor).name.to_string();
                 if !industries.contains(&name) {
                     industries.push(name);
                 }
             }
+        }
+    };
+    add_linked(entity);
+    if graph.kind_at(entity) == EntityKind::Person && graph.degree(entity) <= profile::HUB_DEGREE {
+        let patents: Vec<EntityIndex> = graph
+            .adjacency()
+            .edges(entity)
+            .filter(|edge| edge.kind == crate::model::RelationKind::InventorOf && edge.outgoing)
+            .map(|edge| edge.neighbor)
+            .take(profile::PROFILE_ITEMS)
+            .collect();
+        for patent in patents {
+            add_linked(patent);
         }
     }
     industries
@@ -461,7 +574,7 @@ fn emphasised(snippet: &str) -> Vec<String> {
 fn explain(
     graph: &KnowledgeGraph,
     source: &Source,
-    weights: &Weights,
+    request: &MatchRequest,
     hits: &[Hit],
     ties: &HashMap<EntityIndex, Vec<crate::graph::RelationIndex>>,
     position: EntityIndex,
@@ -523,6 +636,7 @@ fn explain(
         candidate.popularity,
     ];
     let score = candidate.score.max(f32::EPSILON);
+    let weights = request.signals.unwrap_or_default();
     let signals = weights
         .named()
         .into_iter()
@@ -555,7 +669,7 @@ fn explain(
         None => Vec::new(),
     };
 
-    let path = source.entity.and_then(|entity| {
+    let path = source.entity.filter(|_| !request.brief).and_then(|entity| {
         let request = PathsRequest {
             budget: Some(Budget {
                 max_visits: 20_000,
