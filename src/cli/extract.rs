@@ -110,6 +110,10 @@ pub enum EvalCommand {
         /// `text=0.5,proximity=0.2` (the signals not named keep theirs).
         #[arg(long, default_value = "")]
         weights: String,
+        /// Ask the index a run with --keep left in that folder (same
+        /// corpus, split and seed) instead of building it again.
+        #[arg(long, requires = "keep")]
+        reuse: bool,
         /// Print the metrics as JSON: {"full","text_only","graph_only","popularity"}.
         #[arg(long)]
         json: bool,
@@ -248,11 +252,12 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<()> {
         cutoff,
         keep,
         weights,
+        reuse,
         json,
     } = command
     {
         let weights = crate::matching::Weights::FULL.with(&weights)?;
-        return run_eval_match(corpus, seed, split, cutoff, keep, weights, json);
+        return run_eval_match(corpus, seed, split, cutoff, (keep, reuse), weights, json);
     }
     if let EvalCommand::Relations {
         gold,
@@ -373,7 +378,7 @@ fn run_eval_match(
     seed: u64,
     split: crate::matching::eval::Split,
     cutoff: Option<u16>,
-    keep: Option<PathBuf>,
+    (keep, reuse): (Option<PathBuf>, bool),
     weights: crate::matching::Weights,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -388,6 +393,7 @@ fn run_eval_match(
         work_dir,
         keep: keep.is_some(),
         weights,
+        reuse,
     };
     let started = std::time::Instant::now();
     let (setup, scores) = crate::matching::eval::run(&options)?;

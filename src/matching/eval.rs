@@ -107,6 +107,9 @@ pub struct EvalOptions {
     pub keep: bool,
     /// The full matcher's weights.
     pub weights: Weights,
+    /// Ask the index already in `work_dir` (kept by an earlier run with the
+    /// same corpus, split and seed) instead of building it again.
+    pub reuse: bool,
 }
 
 /// Runs the evaluation.
@@ -124,13 +127,18 @@ pub fn run(options: &EvalOptions) -> Result<(EvalSetup, EvalScores)> {
     let (hidden, cutoff) = choose_hidden(&truth, options)?;
     let reduced = options.work_dir.join("corpus");
     let index = options.work_dir.join("index");
-    if options.work_dir.exists() {
-        std::fs::remove_dir_all(&options.work_dir).map_err(|e| Error::io(&options.work_dir, e))?;
-    }
-    std::fs::create_dir_all(&reduced).map_err(|e| Error::io(&reduced, e))?;
-    let removed = write_reduced(&options.corpus, &reduced, &truth, &hidden, cutoff)?;
-    tracing::info!(hidden = hidden.len(), ?cutoff, "reduced corpus written");
-    crate::store::build(&reduced, &index, &mut |_| {})?;
+    let removed = if options.reuse && index.is_dir() {
+        Removed::default()
+    } else {
+        if options.work_dir.exists() {
+            std::fs::remove_dir_all(&options.work_dir).map_err(|e| Error::io(&options.work_dir, e))?;
+        }
+        std::fs::create_dir_all(&reduced).map_err(|e| Error::io(&reduced, e))?;
+        let removed = write_reduced(&options.corpus, &reduced, &truth, &hidden, cutoff)?;
+        tracing::info!(hidden = hidden.len(), ?cutoff, "reduced corpus written");
+        crate::store::build(&reduced, &index, &mut |_| {})?;
+        removed
+    };
     let engine = Engine::open(&index)?;
 
     // the enterprises to ask, and the teams (their leaders) each should
