@@ -443,3 +443,66 @@ pub fn walk_proximity(graph: &KnowledgeGraph, source: EntityIndex, max_visits: u
     }
     reached
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enterprise(description: &str) -> crate::model::Entity {
+        serde_json::from_value(serde_json::json!({
+            "id": "ent_x", "kind": "enterprise", "name": "某某科技", "description": description
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_stated_need_is_the_text_after_its_marker() {
+        let stated = stated_need(&enterprise("主营激光焊接机。技术需求：寻求增材制造方向的技术咨询。"));
+        assert_eq!(stated.as_deref(), Some("寻求增材制造方向的技术咨询。"));
+        assert_eq!(stated_need(&enterprise("主营激光焊接机。")), None);
+        let mut with_fact = enterprise("主营激光焊接机。");
+        with_fact.props.insert("needs".into(), "焊缝检测".into());
+        assert_eq!(stated_need(&with_fact).as_deref(), Some("焊缝检测"));
+    }
+
+    #[test]
+    fn pasted_text_is_never_read_as_query_syntax() {
+        assert_eq!(as_query_text("“人工血管”-材料 kind:企业"), " 人工血管  材料 kind 企业");
+    }
+
+    #[test]
+    fn sides_rank_the_other_side() {
+        assert_eq!(Side::of(EntityKind::Enterprise), Some(Side::Need));
+        assert_eq!(Side::of(EntityKind::University), Some(Side::Capability));
+        assert_eq!(Side::of(EntityKind::Zone), None);
+        assert!(!Side::Need.allowed_kinds().contains(&EntityKind::Enterprise));
+        assert_eq!(Side::Capability.allowed_kinds(), &[EntityKind::Enterprise]);
+        for side in [Side::Need, Side::Capability, Side::Text] {
+            assert!(side.default_kinds().iter().all(|k| side.allowed_kinds().contains(k)));
+        }
+    }
+
+    #[test]
+    fn walks_reach_partners_of_partners_and_discount_nothing_else() {
+        use crate::graph::{test_entity, test_relation};
+        let entities = vec![
+            test_entity("e", EntityKind::Enterprise, "某企业", &[]),
+            test_entity("p", EntityKind::Person, "某教授", &[]),
+            test_entity("u", EntityKind::University, "某大学", &[]),
+            test_entity("far", EntityKind::University, "远方大学", &[]),
+        ];
+        let relations = vec![
+            test_relation("p", "e", RelationKind::CollaboratesWith),
+            test_relation("p", "u", RelationKind::AffiliatedWith),
+        ];
+        let graph = KnowledgeGraph::from_records(entities, relations).unwrap();
+        let reached = walk_proximity(&graph, graph.resolve("e").unwrap(), 1000);
+        assert!(reached[&graph.resolve("u").unwrap()] > 0.0);
+        assert!(!reached.contains_key(&graph.resolve("far").unwrap()));
+        let ties = ties_of(&graph, graph.resolve("e").unwrap(), &is_research_org);
+        assert!(
+            ties.contains_key(&graph.resolve("u").unwrap()),
+            "the partner's university"
+        );
+    }
+}

@@ -144,12 +144,22 @@ const WALK_CANDIDATES: usize = 200;
 /// What the whole profile's hits count for beside those of the need it
 /// states.
 const WHOLE_PROFILE: f32 = 0.5;
+/// The `locality` value of a candidate in the city of the entity's
+/// incubator rather than its own.
+const INCUBATOR_PLACE: f32 = 0.5;
 /// The `ties` value of a person whose organisation is already tied to
 /// the entity (a direct tie is 1).
 const ORG_TIE: f32 = 0.5;
 /// What a researcher who leads no team counts for, against its leader,
 /// when people are ranked for a need (the team is met through its leader).
 const MEMBER_FACTOR: f32 = 0.5;
+/// Bound of the search for each result's connecting path (a page of ten
+/// stays within a match's time goal; a path not found within it is left
+/// out of the card).
+const PATH_BUDGET: Budget = Budget {
+    max_visits: 5_000,
+    max_time: std::time::Duration::from_millis(4),
+};
 /// Evidence items, terms, teams and patents shown per result.
 const SHOWN: usize = 5;
 
@@ -188,6 +198,9 @@ struct Source {
     text: String,
     industries: Vec<String>,
     location: Option<String>,
+    /// Where the entity's incubators are (a company is often incubated
+    /// where its founders' lab is).
+    incubator_places: Vec<String>,
 }
 
 /// Runs a match over the graph and the search index as they are now.
@@ -355,10 +368,6 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
                 candidates.entry(position).or_default().popularity = count as f32;
             }
         }
-    } else {
-        for (&position, candidate) in candidates.iter_mut() {
-            candidate.popularity = popularity(graph, position) as f32;
-        }
     }
 
     // candidate-level signals and filters
@@ -404,9 +413,13 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
             candidate.industry = candidate.shared_industries.len().min(1) as f32;
         }
         if let Some(location) = &source.location {
-            candidate.locality = f32::from(u8::from(
-                !record.location.is_empty() && same_place(&record.location, location),
-            ));
+            candidate.locality = if same_place(&record.location, location) {
+                1.0
+            } else if source.incubator_places.iter().any(|p| same_place(&record.location, p)) {
+                INCUBATOR_PLACE
+            } else {
+                0.0
+            };
         }
         kept.push((position, candidate));
     }
@@ -473,7 +486,19 @@ fn read_source(graph: &KnowledgeGraph, request: &MatchRequest) -> Result<Source>
                 industries.push(industry.clone());
             }
         }
+        let mut incubator_places = Vec::new();
+        if graph.degree(entity) <= profile::HUB_DEGREE {
+            for edge in graph.adjacency().edges(entity) {
+                if edge.kind == crate::model::RelationKind::IncubatedBy && edge.outgoing {
+                    let place = graph.entity_record(edge.neighbor)?.location;
+                    if !place.is_empty() && !incubator_places.contains(&place) {
+                        incubator_places.push(place);
+                    }
+                }
+            }
+        }
         return Ok(Source {
+            incubator_places,
             entity: Some(entity),
             stated: profile::stated_need(&record),
             side,
@@ -484,6 +509,7 @@ fn read_source(graph: &KnowledgeGraph, request: &MatchRequest) -> Result<Source>
     }
     let text = request.text.clone().unwrap_or_default();
     Ok(Source {
+        incubator_places: Vec::new(),
         entity: None,
         stated: None,
         side: Side::Text,
@@ -671,10 +697,7 @@ fn explain(
 
     let path = source.entity.filter(|_| !request.brief).and_then(|entity| {
         let request = PathsRequest {
-            budget: Some(Budget {
-                max_visits: 20_000,
-                max_time: std::time::Duration::from_millis(20),
-            }),
+            budget: Some(PATH_BUDGET),
             ..PathsRequest::between(graph.entity_at(entity).id, graph.entity_at(position).id)
         };
         graph.paths(&request).ok().and_then(|mut found| {
