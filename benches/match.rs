@@ -8,7 +8,9 @@
 //! - `BENCH_INDEX`: the index directory to open (read only: nothing is
 //!   written), e.g. the 1M index of `scripts/bench-scale.sh`;
 //! - otherwise the curated corpus is built into a temporary directory;
-//! - `BENCH_ROUNDS` (default 200): matches of each kind.
+//! - `BENCH_ROUNDS` (default 200): matches of each kind;
+//! - `RUST_LOG=innograph::matching=debug`: the time each phase of a match
+//!   took, on stderr.
 //!
 //! Goals (issue #15, at 1M entities): p99 under 50 ms for an entity and
 //! under 100 ms for a page of text.
@@ -70,6 +72,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             index
         }
     };
+    if std::env::var("RUST_LOG").is_ok() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let rounds = env_number("BENCH_ROUNDS", 200);
     let started = Instant::now();
     let engine = Engine::open(&index)?;

@@ -206,6 +206,10 @@ struct Source {
 /// Runs a match over the graph and the search index as they are now.
 pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest) -> Result<MatchResponse> {
     request.validate()?;
+    let started = std::time::Instant::now();
+    let lap = |phase: &str| {
+        tracing::debug!(phase, elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "match");
+    };
     let weights = request.signals.unwrap_or_default();
     let source = read_source(graph, request)?;
     let kinds = if request.kinds.is_empty() {
@@ -305,6 +309,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         }
     }
 
+    lap("searched");
     // graph proximity from the entity, and the candidates it adds
     if let Some(entity) = source.entity {
         if weights.proximity > 0.0 || weights.text == 0.0 {
@@ -326,6 +331,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         }
     }
 
+    lap("walked");
     // ties: the candidates the entity is already tied to
     let ties = match source.entity {
         Some(entity) => profile::ties_of(graph, entity, &wanted),
@@ -370,6 +376,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         }
     }
 
+    lap("tied");
     // candidate-level signals and filters
     let mut linked_left_out = 0;
     let mut kept: Vec<(EntityIndex, Candidate)> = Vec::with_capacity(candidates.len());
@@ -440,10 +447,12 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     let total = kept.len();
     let page: Vec<(EntityIndex, Candidate)> = kept.into_iter().skip(request.offset).take(request.limit).collect();
 
+    lap("ranked");
     let mut results = Vec::with_capacity(page.len());
     for (position, candidate) in page {
         results.push(explain(graph, &source, request, &hits, &ties, position, candidate)?);
     }
+    lap("explained");
     let entity_ref = source.entity.map(|e| entity_ref(graph, e));
     Ok(MatchResponse {
         query: MatchQuery {
