@@ -243,22 +243,33 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     let whole_factor = if texts.is_empty() { 1.0 } else { WHOLE_PROFILE };
     texts.push((profile::as_query_text(&source.text), whole_factor));
     texts.retain(|(text, _)| !text.trim().is_empty());
-    let searches: Vec<(String, f32)> = texts
+    let searches: Vec<(usize, String, f32)> = texts
         .iter()
-        .flat_map(|(text, text_factor)| {
+        .enumerate()
+        .flat_map(|(at, (text, text_factor))| {
             source
                 .side
                 .searches()
                 .iter()
-                .map(move |(filter, factor)| (format!("{text} {filter}"), factor * text_factor))
+                .map(move |(filter, factor)| (at, format!("{text} {filter}"), factor * text_factor))
         })
         .collect();
     if weights.text > 0.0 {
-        for (query, factor) in &searches {
-            let factor = *factor;
+        let mut responses = Vec::with_capacity(searches.len());
+        // the best hit of a text over all its searches: a kind whose best
+        // hit is weak stays weak
+        let mut best = vec![f32::EPSILON; texts.len()];
+        for (text_at, query, factor) in &searches {
             let mut search_request = SearchRequest::new(query.clone(), HITS_PER_SEARCH);
             search_request.min_match = Some(MIN_WORDS);
             let response = search.search(&search_request)?;
+            if let Some(first) = response.hits.first() {
+                best[*text_at] = best[*text_at].max(first.score);
+            }
+            responses.push((*text_at, *factor, response));
+        }
+        for (text_at, factor, response) in responses {
+            let best = best[text_at];
             if let Some(reading) = &response.reading {
                 for word in &reading.words {
                     if !words.contains(word) {
@@ -266,7 +277,6 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
                     }
                 }
             }
-            let best = response.hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
             for found in response.hits {
                 let Some(position) = graph.position_of_id(&found.id) else {
                     continue;
