@@ -4,6 +4,8 @@
 //!   signal shares adding up to the score);
 //! - an enterprise's matches leave out its existing partners unless
 //!   `include_linked`, which shows them with the ties and their evidence;
+//! - an ingested paper (its author line naming an affiliation) makes its
+//!   institution rank first for the paper's own need;
 //! - a university is matched to enterprises, never an enterprise to
 //!   enterprises;
 //! - bad input over HTTP (unknown entity, empty text, a text of 1 MB, a
@@ -296,4 +298,32 @@ fn eval_match_prints_the_four_matchers_as_json() {
         // the matcher finds hidden teams better than chance among hundreds
         assert!(body["full"]["recall@50"].as_f64().unwrap() > 0.1, "{body}");
     }
+}
+
+#[test]
+fn an_ingested_paper_makes_its_institution_match_the_paper_s_own_need() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let index = index.to_str().unwrap();
+    let corpus = crate::common::curated_corpus();
+    let output = run(&["build", "--corpus", corpus.to_str().unwrap(), "--index", index]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let papers = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/csl_affiliated.jsonl");
+    let output = run(&["ingest", papers.to_str().unwrap(), "--index", index]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = run(&[
+        "match",
+        "--index",
+        index,
+        "--text",
+        "我们需要一种飞行器大角度机动时的姿态镇定控制方法",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let body: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let first = &body["results"][0];
+    assert_eq!(first["name"], "哈尔滨工业大学", "{body}");
+    assert_eq!(first["explanation"]["evidence"][0]["via"], "mentions", "{first}");
+    let second = body["results"][1]["score"].as_f64().unwrap_or(0.0);
+    assert!(first["score"].as_f64().unwrap() > 2.0 * second, "{body}");
 }
