@@ -49,6 +49,10 @@ pub enum Error {
     #[error("invalid query: {message}")]
     InvalidQuery { message: String },
 
+    /// A text too long to be read as one request (a need to match).
+    #[error("the text is {bytes} bytes long, more than the {limit} a request reads; send its most telling part")]
+    TextTooLarge { bytes: usize, limit: usize },
+
     /// A request parameter out of range or malformed.
     #[error("invalid parameter `{name}`: {message}")]
     InvalidParameter { name: String, message: String },
@@ -201,6 +205,7 @@ impl Error {
             Error::InvalidDataFile { .. } => "invalid_data_file",
             Error::InvalidQuery { .. } => "invalid_query",
             Error::InvalidParameter { .. } => "invalid_parameter",
+            Error::TextTooLarge { .. } => "payload_too_large",
             Error::IndexMissing { .. } => "index_missing",
             Error::CorruptIndex { .. } => "corrupt_index",
             Error::BudgetExceeded { .. } => "budget_exceeded",
@@ -228,6 +233,7 @@ impl Error {
             | Error::InvalidRows { .. } => 400,
             Error::EntityNotFound { .. } | Error::RelationNotFound { .. } => 404,
             Error::NameTaken { .. } => 409,
+            Error::TextTooLarge { .. } => 413,
             Error::BudgetExceeded { .. } => 422,
             Error::IndexBusy { .. } | Error::IndexReplaced { .. } => 409,
             Error::IndexMissing { .. } | Error::WritesStopped { .. } => 503,

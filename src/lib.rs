@@ -60,6 +60,7 @@ pub mod graph;
 mod heap;
 pub mod import;
 pub mod ingest;
+pub mod matching;
 pub mod model;
 pub mod params;
 pub mod search;

@@ -18,6 +18,9 @@
 //!   mappings: linked, idempotent, bad rows by line and column;
 //! - `ingest`: articles in (files and HTTP): mentions linked, new entities,
 //!   relations with their sentences, malformed files refused;
+//! - `matching`: needs typed by hand find the organisations that hold the
+//!   capability, partners left out unless asked for, explanations, bad
+//!   input as 4xx and exit 2, `eval match`'s JSON;
 //! - `petgraph_view`: petgraph's algorithms on the served graph agree with the
 //!   engine's own answers.
 
@@ -33,6 +36,7 @@ mod graph;
 mod http;
 mod import;
 mod ingest;
+mod matching;
 mod petgraph_view;
 mod questions;
 mod relevance;

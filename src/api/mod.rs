@@ -110,6 +110,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/entities/{id}/neighbors", web::get().to(routes::neighbors))
                 .route("/paths", web::get().to(routes::paths))
+                .route("/match", web::get().to(routes::match_get))
+                .route("/match", web::post().to(routes::match_post))
                 .route("/graph/common", web::get().to(routes::common))
                 .route("/graph/centrality", web::get().to(routes::centrality))
                 .route("/graph/clusters", web::get().to(routes::clusters))

@@ -109,6 +109,47 @@ pub(crate) async fn equity(engine: SharedEngine, request: HttpRequest) -> Result
     answer(engine, move |engine| engine.equity(&equity)).await
 }
 
+/// `GET /api/match?entity=&kind=&industry=&location=&limit=&offset=&include_linked=`
+/// (or `text=` for a short need).
+pub(crate) async fn match_get(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let matching: crate::matching::MatchRequest = query(&request)?;
+    answer(engine, move |engine| engine.match_request(&matching)).await
+}
+
+/// `POST /api/match {"text", "kind", …}`: the same parameters as the GET,
+/// in a JSON body (numbers and booleans as JSON or as text; `kind` a list
+/// or a comma-separated text), for needs too long for a URL.
+pub(crate) async fn match_post(
+    engine: SharedEngine,
+    body: web::Json<serde_json::Map<String, serde_json::Value>>,
+) -> Result<HttpResponse, ApiError> {
+    let fields: serde_json::Map<String, serde_json::Value> = body
+        .into_inner()
+        .into_iter()
+        .map(|(key, value)| {
+            let text = match value {
+                serde_json::Value::String(text) => text,
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => other.to_string(),
+            };
+            (key, serde_json::Value::String(text))
+        })
+        .collect();
+    let matching: crate::matching::MatchRequest =
+        serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                format!("bad match request: {e}"),
+            )
+        })?;
+    answer(engine, move |engine| engine.match_request(&matching)).await
+}
+
 /// Each API path (from the OpenAPI document) and the methods it takes.
 static ROUTES: std::sync::LazyLock<Vec<(actix_web::dev::ResourceDef, Vec<String>)>> = std::sync::LazyLock::new(|| {
     let document: serde_json::Value = serde_json::from_str(OPENAPI).unwrap_or_default();

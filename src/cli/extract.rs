@@ -86,6 +86,42 @@ pub enum EvalCommand {
     /// `relations` field): precision, recall and F1 per kind, beside a
     /// naive baseline (nearest party before a cue word to the nearest
     /// after it).
+    /// Score university–enterprise matching on a corpus with known links
+    /// (`innograph gen` plants them in truth.jsonl): hide some, rebuild,
+    /// and rank the hidden organisations for each enterprise; recall@10,
+    /// recall@50, MRR and nDCG@10 of the matcher and of text-only,
+    /// graph-only and popularity baselines.
+    Match {
+        /// The corpus (with truth.jsonl).
+        #[arg(long, default_value = "corpus")]
+        corpus: PathBuf,
+        /// Seed of the random split.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// `random`: hide a fifth of the links; `time`: hide every link
+        /// after a cut-off year and everything dated after it.
+        #[arg(long, value_enum, default_value = "random")]
+        split: crate::matching::eval::Split,
+        /// The time split's cut-off year (default: the year that hides at
+        /// least a fifth of the links).
+        #[arg(long)]
+        cutoff: Option<u16>,
+        /// Keep the reduced corpus and its index in this folder (to look
+        /// at the matches by hand) instead of a temporary one.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+        /// Weights of the full matcher instead of the defaults, e.g.
+        /// `text=0.5,proximity=0.2` (the signals not named keep theirs).
+        #[arg(long, default_value = "")]
+        weights: String,
+        /// Ask the index a run with --keep left in that folder (same
+        /// corpus, split and seed) instead of building it again.
+        #[arg(long, requires = "keep")]
+        reuse: bool,
+        /// Print the metrics as JSON: {"full","text_only","graph_only","popularity"}.
+        #[arg(long)]
+        json: bool,
+    },
     Relations {
         /// Labelled sentences with `relations: [{"from", "to", "kind"}]`.
         #[arg(long)]
@@ -215,6 +251,20 @@ struct EvalAnswer {
 
 /// Runs `eval`.
 pub fn run_eval(command: EvalCommand) -> anyhow::Result<()> {
+    if let EvalCommand::Match {
+        corpus,
+        seed,
+        split,
+        cutoff,
+        keep,
+        weights,
+        reuse,
+        json,
+    } = command
+    {
+        let weights = crate::matching::Weights::FULL.with(&weights)?;
+        return run_eval_match(corpus, seed, split, cutoff, (keep, reuse), weights, json);
+    }
     if let EvalCommand::Relations {
         gold,
         held_out,
@@ -234,7 +284,7 @@ pub fn run_eval(command: EvalCommand) -> anyhow::Result<()> {
         json,
     } = command
     else {
-        unreachable!("relations are scored above")
+        unreachable!("relations and matching are scored above")
     };
     let mut sentences = read_gold(&gold)?;
     let part = if held_out {
@@ -326,4 +376,74 @@ fn human(answer: &EvalAnswer) -> String {
         ));
     }
     out
+}
+
+/// `eval match`: hides links, rebuilds, ranks, scores.
+fn run_eval_match(
+    corpus: PathBuf,
+    seed: u64,
+    split: crate::matching::eval::Split,
+    cutoff: Option<u16>,
+    (keep, reuse): (Option<PathBuf>, bool),
+    weights: crate::matching::Weights,
+    json: bool,
+) -> anyhow::Result<()> {
+    let work_dir = keep
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("innograph-eval-match-{}", std::process::id())));
+    let options = crate::matching::eval::EvalOptions {
+        corpus,
+        seed,
+        split,
+        cutoff,
+        work_dir,
+        keep: keep.is_some(),
+        weights,
+        reuse,
+    };
+    let started = std::time::Instant::now();
+    let (setup, scores) = crate::matching::eval::run(&options)?;
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&scores)?)?;
+        eprintln!(
+            "split {:?}, seed {}, cutoff {:?}: {} of {} links hidden, {} enterprise(s) asked",
+            setup.split, setup.seed, setup.cutoff, setup.hidden_links, setup.links, setup.queries
+        );
+        return Ok(());
+    }
+    let split_text = match (setup.split, setup.cutoff) {
+        (crate::matching::eval::Split::Time, Some(year)) => format!("time split, links after {year} hidden"),
+        _ => format!("random split (seed {}), a fifth of the links hidden", setup.seed),
+    };
+    writeln!(
+        out,
+        "{split_text}: {} of {} links; {} relation(s), {} article(s), {} dated entit(ies) removed; {} enterprise(s) asked; {:.1} s",
+        setup.hidden_links,
+        setup.links,
+        setup.removed_relations,
+        setup.removed_documents,
+        setup.removed_entities,
+        setup.queries,
+        started.elapsed().as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "{:<12} {:>9} {:>9} {:>7} {:>8}",
+        "matcher", "recall@10", "recall@50", "MRR", "nDCG@10"
+    )?;
+    for (name, metrics) in [
+        ("full", scores.full),
+        ("text_only", scores.text_only),
+        ("graph_only", scores.graph_only),
+        ("popularity", scores.popularity),
+    ] {
+        writeln!(
+            out,
+            "{name:<12} {:>9.3} {:>9.3} {:>7.3} {:>8.3}",
+            metrics.recall_at_10, metrics.recall_at_50, metrics.mrr, metrics.ndcg_at_10
+        )?;
+    }
+    Ok(())
 }

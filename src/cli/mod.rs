@@ -252,6 +252,17 @@ pub enum QueryCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Match an enterprise to universities, institutes, teams and patents,
+    /// a university, institute or person to enterprises, or a need written
+    /// as text (--text) to organisations, teams and patents; each result
+    /// explains itself.
+    Match {
+        #[command(flatten)]
+        request: crate::matching::MatchRequest,
+        /// Print the answer as the HTTP API's JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Counts per entity and relation kind, degree percentiles.
     Stats {
         /// Print the answer as the HTTP API's JSON.
@@ -301,6 +312,7 @@ impl QueryCommand {
             QueryCommand::Path { .. } => &[("from", "FROM"), ("to", "TO")],
             QueryCommand::Common { .. } => &[("a", "A"), ("b", "B")],
             QueryCommand::Timeline { .. } | QueryCommand::Equity { .. } => &[("id", "ID")],
+            QueryCommand::Match { .. } => &[("entity", "ENTITY")],
             QueryCommand::Entity { .. } | QueryCommand::Neighbors { .. } | QueryCommand::Centrality { .. } => &[],
             QueryCommand::Clusters { .. } | QueryCommand::Stats { .. } => &[],
         }
@@ -378,6 +390,11 @@ fn answer(engine: &Engine, command: QueryCommand) -> anyhow::Result<()> {
             let response = engine.equity(&request)?;
             note_resolved(&response.resolved_from);
             print(json, &response, || output::equity(&response))
+        }
+        QueryCommand::Match { request, json } => {
+            let response = engine.match_request(&request)?;
+            note_resolved(&response.resolved_from);
+            print(json, &response, || output::matches(&response))
         }
         QueryCommand::Stats { json } => {
             let stats = engine.stats();

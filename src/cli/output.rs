@@ -263,6 +263,107 @@ pub(super) fn paths(response: &PathsResponse) -> String {
     out.trim_end().to_string()
 }
 
+pub(super) fn matches(response: &crate::matching::MatchResponse) -> String {
+    let mut out = String::new();
+    let query = &response.query;
+    let kinds: Vec<&str> = query.kinds.iter().map(|k| k.label()).collect();
+    match (&query.entity, &query.text) {
+        (Some(entity), _) => {
+            let _ = write!(out, "{} [{}] {}", entity.name, entity.kind.label(), entity.id);
+        }
+        (None, Some(text)) => {
+            let shown: String = text.chars().take(40).collect();
+            let more = if text.chars().count() > 40 { "…" } else { "" };
+            let _ = write!(out, "「{shown}{more}」");
+        }
+        (None, None) => {}
+    }
+    let _ = writeln!(out, " → {}: {} candidate(s)", kinds.join("、"), response.total);
+    if !query.words.is_empty() {
+        let _ = writeln!(out, "read as: {}", query.words.join(" "));
+    }
+    if response.linked_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "{} already tied left out (--include-linked shows them)",
+            response.linked_left_out
+        );
+    }
+    for (number, result) in response.results.iter().enumerate() {
+        let card = &result.explanation;
+        let linked = if result.linked { "  [已有合作]" } else { "" };
+        let _ = writeln!(
+            out,
+            "\n{:>2}. [{}] {}  ({})  score {:.3}{}{}",
+            response.offset + number + 1,
+            result.kind.label(),
+            result.name,
+            result.id,
+            result.score,
+            result.location.as_deref().map(|l| format!("  {l}")).unwrap_or_default(),
+            linked
+        );
+        let shares: Vec<String> = card
+            .signals
+            .iter()
+            .filter(|s| s.share > 0.0)
+            .map(|s| format!("{} {:.0}%", s.signal, 100.0 * s.share))
+            .collect();
+        if !shares.is_empty() {
+            let _ = writeln!(out, "    signals: {}", shares.join(" · "));
+        }
+        if !card.terms.is_empty() {
+            let terms: Vec<String> = card
+                .terms
+                .iter()
+                .take(6)
+                .map(|t| format!("{} {:.2}", t.term, t.weight))
+                .collect();
+            let _ = writeln!(out, "    terms: {}", terms.join(", "));
+        }
+        if !card.industries.is_empty() {
+            let _ = writeln!(out, "    shared industry: {}", card.industries.join("、"));
+        }
+        for evidence in card.evidence.iter().take(3) {
+            let _ = writeln!(
+                out,
+                "    [{}] {} (via {}): {}",
+                kind_label(&evidence.kind),
+                evidence.title,
+                evidence.via,
+                plain_snippet(&evidence.snippet)
+            );
+        }
+        if !card.teams.is_empty() {
+            let teams: Vec<&str> = card.teams.iter().map(|t| t.name.as_str()).collect();
+            let _ = writeln!(out, "    people: {}", teams.join("、"));
+        }
+        if !card.patents.is_empty() {
+            let patents: Vec<&str> = card.patents.iter().map(|t| t.name.as_str()).collect();
+            let _ = writeln!(out, "    patents: {}", patents.join("、"));
+        }
+        if let Some(path) = &card.path {
+            let _ = write!(out, "    path: {}", path.nodes[0].name);
+            for (edge, node) in path.edges.iter().zip(&path.nodes[1..]) {
+                if edge.direction == Direction::Out {
+                    let _ = write!(out, " —{}→ {}", edge.kind.label(), node.name);
+                } else {
+                    let _ = write!(out, " ←{}— {}", edge.kind.label(), node.name);
+                }
+            }
+            out.push('\n');
+        }
+        for tie in &card.ties {
+            let _ = writeln!(out, "    tie: {} {} {}", tie.from.name, tie.kind, tie.to.name);
+            evidence_lines(&mut out, &tie.evidence, "      ");
+        }
+    }
+    if response.results.is_empty() {
+        out.push_str("no match: the need's words are found nowhere; try other words, another kind, or fewer filters\n");
+    }
+    out.trim_end().to_string()
+}
+
 fn relation_labels(kinds: &[crate::model::RelationKind]) -> String {
     kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join("、")
 }

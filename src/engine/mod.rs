@@ -314,6 +314,41 @@ impl Engine {
         Ok(response)
     }
 
+    /// Ranks research organisations, teams and patents for an enterprise,
+    /// or enterprises for a university, institute or person (see
+    /// [`crate::matching`]).
+    pub fn match_entity(&self, request: &crate::matching::MatchRequest) -> Result<crate::matching::MatchResponse> {
+        let key = request.entity.as_deref().unwrap_or_default();
+        let resolved = self.resolve_key(required(key, "entity")?)?;
+        let mut response = crate::matching::run(
+            &self.graph(),
+            &self.search,
+            &crate::matching::MatchRequest {
+                entity: Some(resolved.id.clone()),
+                ..request.clone()
+            },
+        )?;
+        resolved.note(key, &mut response.resolved_from);
+        Ok(response)
+    }
+
+    /// Ranks research organisations, teams and patents for a need written
+    /// as text.
+    pub fn match_text(&self, request: &crate::matching::MatchRequest) -> Result<crate::matching::MatchResponse> {
+        crate::matching::run(&self.graph(), &self.search, request)
+    }
+
+    /// A match of either kind: by entity when the request names one, else
+    /// by text.
+    pub fn match_request(&self, request: &crate::matching::MatchRequest) -> Result<crate::matching::MatchResponse> {
+        request.validate()?;
+        if request.entity.is_some() {
+            self.match_entity(request)
+        } else {
+            self.match_text(request)
+        }
+    }
+
     /// The id of the entity `key` (an id, a name or an alias) names.
     pub fn resolve_id(&self, key: &str) -> Result<String> {
         let graph = self.graph();

@@ -275,15 +275,16 @@ impl Reading {
     }
 
     /// Keeps the [`MAX_CONTENT_WORDS`] words that `rarity` ranks first
-    /// (fewest entries), phrases and identifiers always; query order is
-    /// kept.
+    /// (fewest entries, but a word no entry holds last: it could match
+    /// nothing), phrases and identifiers always; query order is kept.
     pub(super) fn keep_strongest(&mut self, rarity: impl Fn(&str) -> u64) {
         let words: Vec<(u64, usize)> = self
             .units
             .iter()
             .enumerate()
             .filter_map(|(at, unit)| match unit {
-                Unit::Word(word) => Some((rarity(word), at)),
+                // a word no entry holds can match nothing: it goes first
+                Unit::Word(word) => Some((Some(rarity(word)).filter(|&n| n > 0).unwrap_or(u64::MAX), at)),
                 _ => None,
             })
             .collect();

@@ -221,8 +221,9 @@ impl SearchIndex {
             reading.keep_strongest(|word| builder.entries_with(word));
             let builder = builder.for_questions();
             let answer = self.natural_search(&searcher, &builder, &parsed, &reading, &filters, request)?;
-            let required = match answer.1.as_deref() {
-                Some("any_term") => 1,
+            let required = match (answer.1.as_deref(), request.min_match) {
+                (Some("any_term"), _) => 1,
+                (_, Some(asked)) => asked.clamp(1, reading.units.len().max(1)),
                 _ => reading.minimum_to_match(),
             };
             report = Some(reading.report(required));
@@ -292,7 +293,10 @@ impl SearchIndex {
         request: &SearchRequest,
     ) -> Result<(Found, Option<String>, Vec<String>)> {
         let every = reading.units.len();
-        let minimum = reading.minimum_to_match();
+        let minimum = match request.min_match {
+            Some(asked) => asked.clamp(1, every.max(1)),
+            None => reading.minimum_to_match(),
+        };
         let query = builder.coverage_query(parsed, reading, filters, minimum);
         let mut found = self.collect(searcher, &*query, request)?;
         let mut fallback = None;

@@ -62,6 +62,12 @@ pub struct SearchRequest {
     #[arg(skip)]
     #[serde(skip)]
     pub restrict_to: Option<Vec<String>>,
+    /// For a question or a pasted text: how many of its content words an
+    /// entry must hold, instead of half of them (matching reads long need
+    /// texts loosely and ranks by coverage).
+    #[arg(skip)]
+    #[serde(skip)]
+    pub min_match: Option<usize>,
     /// Hits skipped (at most 10,000).
     #[arg(long, default_value_t = 0)]
     #[serde(default, deserialize_with = "params::number")]
@@ -85,6 +91,7 @@ impl SearchRequest {
             near: None,
             hops: None,
             restrict_to: None,
+            min_match: None,
             offset: 0,
             limit,
         }

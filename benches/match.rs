@@ -1,0 +1,132 @@
+//! Matching latency: one `match` for an enterprise (a page of ten results
+//! with their cards and connecting paths) and one for a page of free text,
+//! in process, on an opened index; p50, p90, p99 and the slowest.
+//!
+//! Run: `cargo bench --bench match`
+//!
+//! Environment:
+//! - `BENCH_INDEX`: the index directory to open (read only: nothing is
+//!   written), e.g. the 1M index of `scripts/bench-scale.sh`;
+//! - otherwise the curated corpus is built into a temporary directory;
+//! - `BENCH_ROUNDS` (default 200): matches of each kind;
+//! - `RUST_LOG=innograph::matching=debug`: the time each phase of a match
+//!   took, on stderr.
+//!
+//! Goals (issue #15, at 1M entities): p99 under 50 ms for an entity and
+//! under 100 ms for a page of text.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use innograph::matching::MatchRequest;
+use innograph::model::EntityKind;
+use innograph::Engine;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+/// A page of need text (about 700 characters), as a call for proposals reads.
+const PAGE: &str = "项目需求说明：我公司主要从事高端医疗器械与康复设备的研发、生产与销售，\
+现有产品包括步态康复机器人、上肢康复训练系统和智能人工血管。为提升产品竞争力，\
+公司拟面向高校和科研院所征集以下技术合作：一是康复机器人的柔性驱动与人机交互控制，\
+要求在步态识别、肌电信号采集与运动意图识别方面有成熟成果；二是可降解高分子材料与\
+神经修复材料的制备工艺，包括静电纺丝、表面改性和生物相容性评价；三是医疗器械的\
+临床试验设计与注册申报支持；四是基于机器视觉的产品缺陷检测与精密测量。合作方式包括\
+专利转让、技术许可、联合申报重点研发计划项目和共建联合实验室。欢迎具有相关专利、\
+科研项目和产业化经验的团队与我们联系，共同推动成果转化与产业化落地。此外，公司也关注\
+干细胞治疗、溃疡性结肠炎创新药、体外诊断试剂、光伏硅片切割与光合固碳等方向的合作机会，\
+希望在中试放大、工艺验证和市场对接方面获得支持。";
+
+fn time(label: &str, mut run: impl FnMut(usize) -> usize, rounds: usize) {
+    let mut times = Vec::with_capacity(rounds);
+    let mut results = 0;
+    for round in 0..rounds {
+        let started = Instant::now();
+        results += run(round);
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{label}: {rounds} matches, p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({:.1} results each)",
+        percentile(&times, 0.5),
+        percentile(&times, 0.9),
+        percentile(&times, 0.99),
+        times[times.len() - 1],
+        results as f64 / rounds as f64
+    );
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let built;
+    let index = match std::env::var("BENCH_INDEX") {
+        Ok(index) => PathBuf::from(index),
+        Err(_) => {
+            built = tempfile::tempdir()?;
+            let index = built.path().join("index");
+            innograph::store::build("corpus".as_ref(), &index, &mut |_| {})?;
+            index
+        }
+    };
+    if std::env::var("RUST_LOG").is_ok() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    let rounds = env_number("BENCH_ROUNDS", 200);
+    let started = Instant::now();
+    let engine = Engine::open(&index)?;
+    println!("opened {} in {:.1} s", index.display(), started.elapsed().as_secs_f64());
+
+    // enterprises spread over the table, stated needs and all
+    let graph = engine.graph();
+    let enterprises: Vec<String> = graph
+        .live_positions()
+        .filter(|&e| graph.kind_at(e) == EntityKind::Enterprise)
+        .map(|e| graph.entity_at(e).id.to_string())
+        .collect();
+    drop(graph);
+    assert!(!enterprises.is_empty(), "the index holds no enterprise");
+    let stride = (enterprises.len() / rounds.max(1)).max(1);
+
+    // warm the caches once
+    engine.match_entity(&MatchRequest::entity(&enterprises[0]))?;
+    time(
+        "entity (page of 10, cards with paths)",
+        |round| {
+            let id = &enterprises[(round * stride) % enterprises.len()];
+            let response = engine.match_entity(&MatchRequest::entity(id)).expect("match");
+            assert!(response.results.len() <= 10);
+            response.results.len()
+        },
+        rounds,
+    );
+    let first = engine.match_text(&MatchRequest::text(PAGE))?;
+    assert!(!first.results.is_empty(), "a page of needs finds someone");
+    time(
+        "text (a page, ~700 characters)",
+        |round| {
+            // a different page each round: the sentences rotated
+            let sentences: Vec<&str> = PAGE.split('。').collect();
+            let shift = round % sentences.len();
+            let page = sentences[shift..]
+                .iter()
+                .chain(&sentences[..shift])
+                .copied()
+                .collect::<Vec<_>>()
+                .join("。");
+            engine
+                .match_text(&MatchRequest::text(&page))
+                .expect("match")
+                .results
+                .len()
+        },
+        rounds,
+    );
+    Ok(())
+}
