@@ -287,3 +287,18 @@ async fn extraction_and_documents_over_http() {
         RelationKind::LocatedIn,
     );
 }
+
+#[test]
+fn relations_read_from_the_labelled_sentences_beat_the_naive_reading() {
+    let gold = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/extract_gold.jsonl");
+    let output = run(&["eval", "relations", "--gold", gold, "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let eval: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let cues = &eval["cues"]["all"];
+    let naive = &eval["baseline"]["all"];
+    assert!(cues["gold"].as_u64().unwrap() >= 80, "{cues}");
+    let precision = cues["precision"].as_f64().unwrap();
+    assert!(precision >= 0.8, "relation precision {precision}");
+    assert!(precision > naive["precision"].as_f64().unwrap());
+    assert!(cues["recall"].as_f64().unwrap() > 2.0 * naive["recall"].as_f64().unwrap());
+}

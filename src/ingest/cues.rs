@@ -416,6 +416,19 @@ fn roles(
             {
                 Some((a, b))
             }
+            // A落户……，并与B签署合作协议: B after 与, A the organisation
+            // before it, whatever stands between
+            (Some(_), Some(b))
+                if near_left(b) && {
+                    let gap = between(parties[b - 1].end, parties[b].start);
+                    gap.trim_end().ends_with(['与', '和', '同', '跟'])
+                } =>
+            {
+                (0..b)
+                    .rev()
+                    .find(|&i| super::link::is_organisation(parties[i].kind))
+                    .map(|a| (a, b))
+            }
             // A合作B: only when B follows the cue closely
             (_, Some(a)) if near_left(a) => next
                 .filter(|&b| between(end, parties[b].start).chars().count() <= 2)
@@ -639,6 +652,20 @@ mod tests {
                 &[("丙公司", Enterprise), ("丁孵化器", Platform)]
             ),
             vec![("丙公司".into(), "丁孵化器".into(), RelationKind::IncubatedBy)]
+        );
+    }
+
+    #[test]
+    fn a_partner_after_a_place_still_has_its_organisation() {
+        assert_eq!(
+            read(
+                "甲公司落户青岛高新区，并与乙大学签署合作协议。",
+                &[("甲公司", Enterprise), ("青岛高新区", Zone), ("乙大学", University)]
+            ),
+            vec![
+                ("甲公司".into(), "青岛高新区".into(), RelationKind::LocatedIn),
+                ("甲公司".into(), "乙大学".into(), RelationKind::CollaboratesWith),
+            ]
         );
     }
 
