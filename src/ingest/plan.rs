@@ -170,12 +170,15 @@ pub fn plan(reader: &Reader<'_>, articles: &[Article], keep_extractions: bool) -
             }
             let relation = relations.get_mut(&key).expect("inserted above");
             if relation.since.is_none() {
+                // a date read from text that is not a valid one is left
+                // out rather than failing the whole batch
                 relation.since = stated
                     .since
                     .clone()
+                    .filter(|date| crate::model::is_valid_date(date))
                     .or_else(|| (!document.date.is_empty()).then(|| document.date.clone()));
             }
-            if relation.amount.is_none() && stated.amount.is_some() {
+            if relation.amount.is_none() && stated.amount.is_some_and(f64::is_finite) {
                 relation.amount = stated.amount;
                 relation.unit = stated.unit.clone();
             }
