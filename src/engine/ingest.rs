@@ -57,6 +57,9 @@ pub struct IngestReceipt {
     pub linked: usize,
     pub ambiguous: usize,
     pub changes: usize,
+    /// Relations read from text that the corpus rules refused (logged as
+    /// warnings): left out, the rest of their batch written.
+    pub refused_relations: usize,
     /// One summary per article (with the extraction when asked for).
     pub summaries: Vec<ArticleSummary>,
     /// For a dry run: the changes that would be written.
@@ -186,6 +189,7 @@ impl Engine {
             linked: 0,
             ambiguous: 0,
             changes: 0,
+            refused_relations: 0,
             summaries: Vec::new(),
             planned: options.dry_run.then(Vec::new),
             elapsed_ms: 0.0,
@@ -225,7 +229,14 @@ impl Engine {
             match receipt.planned.as_mut() {
                 Some(all) => all.extend(planned.changes),
                 None => {
-                    self.write_batch(planned.changes, WriteRules { allow_same_name: true })?;
+                    let rules = WriteRules { allow_same_name: true };
+                    let dropped = write_dropping_bad_relations(planned.changes, |changes| {
+                        self.write_batch(changes, rules).map(|_| ())
+                    })?;
+                    for (change, error) in &dropped {
+                        tracing::warn!(?change, %error, "a relation read from text was refused and left out");
+                    }
+                    receipt.refused_relations += dropped.len();
                 }
             }
         }
@@ -240,5 +251,113 @@ impl Engine {
             "articles taken in"
         );
         Ok(receipt)
+    }
+}
+
+/// Writes `changes` with `write`, all at once when it can. When the batch
+/// is refused, its documents and entities (which the relations need) are
+/// written alone, and the relations in halves, each half split again when
+/// refused, down to the single relations the rules refuse: those are left
+/// out and returned with why. A batch with one bad relation costs a few
+/// more writes, not the whole batch. An error that is not a refusal (the
+/// index, the disk) stops the write and is returned.
+fn write_dropping_bad_relations(
+    changes: Vec<Change>,
+    mut write: impl FnMut(Vec<Change>) -> Result<()>,
+) -> Result<Vec<(Change, Error)>> {
+    let refused = |error: &Error| error.status() / 100 == 4;
+    match write(changes.clone()) {
+        Ok(()) => return Ok(Vec::new()),
+        Err(error) if !refused(&error) => return Err(error),
+        Err(_) => {}
+    }
+    let (relations, others): (Vec<Change>, Vec<Change>) = changes
+        .into_iter()
+        .partition(|c| matches!(c, Change::PutRelation { .. }));
+    if !others.is_empty() {
+        write(others)?;
+    }
+    let mut dropped = Vec::new();
+    let mut pending = vec![relations];
+    while let Some(part) = pending.pop() {
+        if part.is_empty() {
+            continue;
+        }
+        match write(part.clone()) {
+            Ok(()) => {}
+            Err(error) if !refused(&error) => return Err(error),
+            Err(error) if part.len() == 1 => {
+                if let Some(change) = part.into_iter().next() {
+                    dropped.push((change, error));
+                }
+            }
+            Err(_) => {
+                let mut part = part;
+                let second = part.split_off(part.len() / 2);
+                pending.push(second);
+                pending.push(part);
+            }
+        }
+    }
+    Ok(dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Document, Relation, RelationKind};
+
+    fn relation(to: &str) -> Change {
+        Change::PutRelation {
+            relation: Relation {
+                from: "doc".into(),
+                to: to.into(),
+                kind: RelationKind::Mentions,
+                since: None,
+                amount: None,
+                unit: None,
+                props: serde_json::Map::new(),
+                evidence: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn one_refused_relation_is_left_out_and_the_rest_written() {
+        let document = Change::PutDocument {
+            document: Document {
+                id: "doc".into(),
+                title: "t".into(),
+                text: "x".into(),
+                date: String::new(),
+                source: String::new(),
+                title_derived: false,
+            },
+        };
+        let mut changes = vec![document];
+        changes.extend((0..10).map(|i| relation(&format!("e{i}"))));
+        changes.push(relation("bad"));
+        let mut written: Vec<Change> = Vec::new();
+        let mut calls = 0;
+        let dropped = write_dropping_bad_relations(changes, |batch| {
+            calls += 1;
+            if batch
+                .iter()
+                .any(|c| matches!(c, Change::PutRelation { relation } if relation.to == "bad"))
+            {
+                return Err(Error::invalid_parameter("to", "refused"));
+            }
+            written.extend(batch);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(dropped.len(), 1);
+        assert_eq!(written.len(), 11, "the document and ten relations");
+        assert!(calls <= 12, "{calls} writes");
+        // a failure that is not a refusal stops everything
+        let error = write_dropping_bad_relations(vec![relation("a")], |_| {
+            Err(Error::WritesStopped { reason: "disk".into() })
+        });
+        assert!(error.is_err());
     }
 }
