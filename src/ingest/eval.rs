@@ -144,8 +144,8 @@ pub fn evaluate(sentences: &[GoldSentence], recognizer: &Recognizer) -> Relation
         }
         // the baseline over the same parties
         let mut naive: Vec<Triple> = Vec::new();
-        for (number, text) in extraction.sentences.iter().enumerate() {
-            let offset = extraction.sentence_starts[number];
+        for (number, sentence) in extraction.sentences.iter().enumerate() {
+            let offset = extraction.sentences[number].start;
             let parties: Vec<(Party, String)> = extraction
                 .mentions
                 .iter()
@@ -163,7 +163,7 @@ pub fn evaluate(sentences: &[GoldSentence], recognizer: &Recognizer) -> Relation
                 })
                 .collect();
             let (only_parties, names): (Vec<Party>, Vec<String>) = parties.into_iter().unzip();
-            for s in cues::naive(text, &only_parties) {
+            for s in cues::naive(&sentence.text, &only_parties) {
                 naive.push((names[s.from].clone(), names[s.to].clone(), s.kind.as_str().to_string()));
             }
         }

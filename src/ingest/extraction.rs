@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::cues::{self, Party};
 use super::link::{self, ShortForms};
-use super::sentences::split_sentences;
-use crate::extract::{Mention, MentionKind, OrgKind, Recognizer};
+use super::sentences::{split_sentences, Sentence};
+use crate::extract::{Mention, MentionKind, MentionSource, OrgKind, Recognizer};
 use crate::graph::{EntityIndex, KnowledgeGraph};
 use crate::import::ids::{auto_id, person_id};
 use crate::model::{EntityKind, EntityRef, RelationKind};
@@ -60,7 +60,7 @@ pub struct LinkedMention {
     pub unit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    /// What found it: `graph` (a known name or short form), `rules`,
+    /// What found it: `graph` (a known name or short form), `rule`,
     /// `model` or `gazetteer`.
     pub source: String,
 }
@@ -102,12 +102,10 @@ pub struct Extraction {
     pub mentions: Vec<LinkedMention>,
     pub new_entities: Vec<NewEntity>,
     pub relations: Vec<StatedRelation>,
-    /// The sentences, as quoted.
+    /// The sentences, with their offsets in the text; relations quote
+    /// them.
     #[serde(skip)]
-    pub sentences: Vec<String>,
-    /// Character offset of each sentence in the text.
-    #[serde(skip)]
-    pub sentence_starts: Vec<usize>,
+    pub sentences: Vec<Sentence>,
 }
 
 /// What an extraction reads the graph with.
@@ -159,9 +157,9 @@ fn mention_fits(kind: MentionKind) -> impl Fn(EntityKind) -> bool {
 struct Found {
     mention: Mention,
     sentence: usize,
-    /// Known to the graph (by name or short form) rather than only
-    /// recognised.
-    known: bool,
+    /// For a name the graph knows (by name or short form): the entities
+    /// holding it; `None` for a mention only recognised.
+    known: Option<Vec<EntityIndex>>,
 }
 
 /// Where a mention points, once linked.
@@ -208,21 +206,15 @@ pub fn extract(reader: &Reader<'_>, text: &str) -> Extraction {
                 continue;
             }
             let text: String = chars[span.start..span.end].iter().collect();
-            let holders = link::holders(graph, reader.forms, &text);
-            let kind = holders.positions.first().map(|&p| graph.kind_at(p));
+            let holders = link::holders(graph, reader.forms, &text).positions;
+            let kind = holders.first().map(|&p| graph.kind_at(p));
             let mention_kind = match kind {
                 Some(k) if link::is_organisation(k) => MentionKind::Organization,
                 Some(EntityKind::Person) => MentionKind::Person,
                 Some(EntityKind::Zone | EntityKind::Region) => MentionKind::Location,
                 _ => MentionKind::Organization,
             };
-            let mut mention = Mention::new(
-                text,
-                mention_kind,
-                span.start,
-                span.end,
-                crate::extract::MentionSource::Gazetteer,
-            );
+            let mut mention = Mention::new(text, mention_kind, span.start, span.end, MentionSource::Gazetteer);
             // keep a role the recognizer read beside a person
             if let Some(m) = recognised.iter().find(|m| m.start == span.start && m.end == span.end) {
                 mention.role = m.role.clone();
@@ -230,7 +222,7 @@ pub fn extract(reader: &Reader<'_>, text: &str) -> Extraction {
             merged.push(Found {
                 mention,
                 sentence: number,
-                known: true,
+                known: Some(holders),
             });
         }
         for m in recognised {
@@ -240,7 +232,7 @@ pub fn extract(reader: &Reader<'_>, text: &str) -> Extraction {
             merged.push(Found {
                 mention: m,
                 sentence: number,
-                known: false,
+                known: None,
             });
         }
         merged.sort_by_key(|f| f.mention.start);
@@ -250,12 +242,7 @@ pub fn extract(reader: &Reader<'_>, text: &str) -> Extraction {
             found.push(f);
         }
     }
-    link_all(
-        reader,
-        &sentences.iter().map(|s| s.text.clone()).collect::<Vec<_>>(),
-        &sentences,
-        found,
-    )
+    link_all(reader, sentences, found)
 }
 
 fn entity_ref(graph: &KnowledgeGraph, position: EntityIndex) -> EntityRef {
@@ -267,12 +254,7 @@ fn entity_ref(graph: &KnowledgeGraph, position: EntityIndex) -> EntityRef {
     }
 }
 
-fn link_all(
-    reader: &Reader<'_>,
-    quotes: &[String],
-    sentences: &[super::sentences::Sentence],
-    found: Vec<Found>,
-) -> Extraction {
+fn link_all(reader: &Reader<'_>, sentences: Vec<Sentence>, found: Vec<Found>) -> Extraction {
     let graph = reader.graph;
     // first pass: what names one entity alone
     let mut targets: Vec<Target> = Vec::with_capacity(found.len());
@@ -280,19 +262,20 @@ fn link_all(
     let mut holders_of: Vec<Vec<EntityIndex>> = Vec::with_capacity(found.len());
     for f in &found {
         let fits = mention_fits(f.mention.kind);
-        let holders = if matches!(
-            f.mention.kind,
-            MentionKind::Organization | MentionKind::Person | MentionKind::Location
-        ) {
-            let all = link::holders(graph, reader.forms, &f.mention.text).positions;
-            if f.known && all.iter().all(|&p| !fits(graph.kind_at(p))) {
-                // a known name of another kind (a product, a patent …)
-                all
-            } else {
+        let holders = match &f.known {
+            // a known name of another kind (a product, a patent …) links
+            // to what holds it
+            Some(all) if all.iter().all(|&p| !fits(graph.kind_at(p))) => all.clone(),
+            Some(all) => all.iter().copied().filter(|&p| fits(graph.kind_at(p))).collect(),
+            None if matches!(
+                f.mention.kind,
+                MentionKind::Organization | MentionKind::Person | MentionKind::Location
+            ) =>
+            {
+                let all = link::holders(graph, reader.forms, &f.mention.text).positions;
                 all.into_iter().filter(|&p| fits(graph.kind_at(p))).collect()
             }
-        } else {
-            Vec::new()
+            None => Vec::new(),
         };
         if let [single] = holders.as_slice() {
             context.insert(*single);
@@ -306,7 +289,7 @@ fn link_all(
             1 => Target::Entity(holders[0]),
             0 => new_target(reader, &found, i, &mut new_entities, &mut new_by_id),
             _ => {
-                let chosen = link::choose(graph, holders, |_| true, &context);
+                let chosen = link::choose(graph, holders, &context);
                 match chosen.as_slice() {
                     [single] => Target::Entity(*single),
                     _ => Target::Ambiguous(chosen),
@@ -362,33 +345,22 @@ fn link_all(
                 amount: m.amount.as_ref().map(|a| a.value),
                 unit: m.amount.as_ref().map(|a| a.unit.clone()),
                 date: m.date.clone(),
-                source: if f.known {
-                    "graph".to_string()
-                } else {
-                    serde_json::to_value(m.source)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                },
+                source: match (&f.known, m.source) {
+                    (Some(_), _) => "graph",
+                    (None, MentionSource::Gazetteer) => "gazetteer",
+                    (None, MentionSource::Model) => "model",
+                    (None, MentionSource::Rule) => "rule",
+                }
+                .to_string(),
             }
         })
         .collect();
-    let relations = relations(
-        reader,
-        quotes,
-        sentences,
-        &found,
-        &targets,
-        &mentions,
-        &mut new_entities,
-        &mut new_by_id,
-    );
+    let relations = relations(reader, &sentences, &found, &targets, &mut new_entities, &mut new_by_id);
     Extraction {
         mentions,
         new_entities,
         relations,
-        sentences: quotes.to_vec(),
-        sentence_starts: sentences.iter().map(|s| s.start).collect(),
+        sentences,
     }
 }
 
@@ -455,14 +427,11 @@ fn award_after(chars: &[char], from: usize) -> Option<(usize, usize)> {
     (end + 1 - start >= 4 && !name.contains(['，', '。', '、', '；'])).then_some((start, end + 1))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn relations(
     reader: &Reader<'_>,
-    quotes: &[String],
-    sentences: &[super::sentences::Sentence],
+    sentences: &[Sentence],
     found: &[Found],
     targets: &[Target],
-    mentions: &[LinkedMention],
     new_entities: &mut Vec<NewEntity>,
     new_by_id: &mut HashMap<String, usize>,
 ) -> Vec<StatedRelation> {
@@ -555,7 +524,7 @@ fn relations(
                 amount: amount.as_ref().filter(|_| money).map(|a| a.value),
                 unit: amount.as_ref().filter(|_| money).map(|a| a.unit.clone()),
                 sentence: number,
-                quote: quotes[number].clone(),
+                quote: sentence.text.clone(),
             });
         }
         for (winner, award) in awards {
@@ -595,11 +564,10 @@ fn relations(
                 amount: None,
                 unit: None,
                 sentence: number,
-                quote: quotes[number].clone(),
+                quote: sentence.text.clone(),
             });
         }
     }
-    let _ = mentions;
     out
 }
 

@@ -407,19 +407,14 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, word_
     spans
 }
 
-/// Chooses among several holders of one name: the ones of a kind that
-/// fits, then the ones the rest of the article names or links to.
-pub fn choose(
-    graph: &KnowledgeGraph,
-    candidates: &[EntityIndex],
-    fits: impl Fn(EntityKind) -> bool,
-    context: &HashSet<EntityIndex>,
-) -> Vec<EntityIndex> {
-    let fitting: Vec<EntityIndex> = candidates.iter().copied().filter(|&p| fits(graph.kind_at(p))).collect();
-    if fitting.len() <= 1 || context.is_empty() {
-        return fitting;
+/// Chooses among several holders of one name (already of a kind that
+/// fits): the ones the rest of the article names, else the ones linked to
+/// what it names.
+pub fn choose(graph: &KnowledgeGraph, candidates: &[EntityIndex], context: &HashSet<EntityIndex>) -> Vec<EntityIndex> {
+    if candidates.len() <= 1 || context.is_empty() {
+        return candidates.to_vec();
     }
-    let named: Vec<EntityIndex> = fitting.iter().copied().filter(|p| context.contains(p)).collect();
+    let named: Vec<EntityIndex> = candidates.iter().copied().filter(|p| context.contains(p)).collect();
     if !named.is_empty() {
         return named;
     }
@@ -434,7 +429,7 @@ pub fn choose(
             .take(2_000)
             .any(|other| context.contains(&other))
     };
-    let near: Vec<EntityIndex> = fitting
+    let near: Vec<EntityIndex> = candidates
         .iter()
         .copied()
         .filter(|&p| {
@@ -443,7 +438,7 @@ pub fn choose(
         })
         .collect();
     if near.is_empty() {
-        fitting
+        candidates.to_vec()
     } else {
         near
     }
@@ -514,6 +509,6 @@ mod tests {
         assert_eq!(nd.positions.len(), 2);
         let qau = graph.position_of_id("uni_qau").unwrap();
         let context = HashSet::from([qau]);
-        assert_eq!(choose(&graph, &nd.positions, |_| true, &context), vec![qau]);
+        assert_eq!(choose(&graph, &nd.positions, &context), vec![qau]);
     }
 }

@@ -121,7 +121,7 @@ pub fn plan(reader: &Reader<'_>, articles: &[Article], keep_extractions: bool) -
                 .take(MENTION_QUOTES)
                 .map(|&s| Evidence {
                     doc: document.id.clone(),
-                    quote: extraction.sentences[s].clone(),
+                    quote: extraction.sentences[s].text.clone(),
                 })
                 .collect();
             order.push(key.clone());
