@@ -142,26 +142,46 @@ impl Recognizer {
     /// The mentions in `text`, not overlapping, sorted by start; offsets
     /// are characters of `text` (see [`Mention`]).
     pub fn mentions(&self, text: &str) -> Vec<Mention> {
+        self.read(text).0
+    }
+
+    /// [`Recognizer::mentions`], and the word boundaries of the jieba cut
+    /// it read the text with (character offsets of `text`, sorted, `0`
+    /// first): callers looking for more names on word boundaries need not
+    /// cut the text again.
+    pub fn read(&self, text: &str) -> (Vec<Mention>, Vec<usize>) {
         if text.is_empty() {
-            return Vec::new();
+            return (Vec::new(), vec![0]);
         }
         let prepared = Prepared::new(jieba(), text);
-        let (spans, titles) = self.model_spans(&prepared);
+        let mut boundaries: Vec<usize> = Vec::with_capacity(prepared.words.len() + 1);
+        boundaries.push(0);
+        for word in prepared.words.iter().filter(|w| w.end > w.start) {
+            boundaries.push(prepared.origin[word.start]);
+            boundaries.push(prepared.origin[word.end - 1] + 1);
+        }
+        boundaries.sort_unstable();
+        boundaries.dedup();
+        (self.mentions_in(&prepared), boundaries)
+    }
+
+    fn mentions_in(&self, prepared: &Prepared) -> Vec<Mention> {
+        let (spans, titles) = self.model_spans(prepared);
         let mut ruled = if self.rules {
-            rules::find(&prepared, &spans)
+            rules::find(prepared, &spans)
         } else {
             Vec::new()
         };
         let mut known = Vec::new();
         if let Some(gazetteer) = &self.gazetteer {
-            gazetteer.find(&prepared, &mut known);
+            gazetteer.find(prepared, &mut known);
         }
-        let modelled = model_mentions(&prepared, &spans);
+        let modelled = model_mentions(prepared, &spans);
         let mut ranked: Vec<(u8, Mention)> = Vec::with_capacity(ruled.len() + known.len() + modelled.len());
         for mention in ruled.drain(..) {
             let named = matches!(mention.kind, MentionKind::Organization | MentionKind::Person);
             if matches!(mention.kind, MentionKind::Organization | MentionKind::Location)
-                && in_longer_quote(&prepared, mention.start, mention.end)
+                && in_longer_quote(prepared, mention.start, mention.end)
             {
                 continue;
             }
@@ -182,7 +202,7 @@ impl Recognizer {
                         && m.start == mention.start
                         && mention.end < m.end
                         && m.org_kind.is_some_and(|k| k != OrgKind::Other)
-                        && words_of(&prepared, mention.end, m.end).all(|w| {
+                        && words_of(prepared, mention.end, m.end).all(|w| {
                             w.start >= mention.end
                                 && matches!(w.pos, Pos::Noun | Pos::PlaceName | Pos::OrgName | Pos::OtherProper)
                         })

@@ -175,16 +175,12 @@ enum Target {
 pub fn extract(reader: &Reader<'_>, text: &str) -> Extraction {
     let graph = reader.graph;
     let sentences = split_sentences(text);
-    let jieba = crate::extract::jieba_for_training();
     let mut found: Vec<Found> = Vec::new();
     for (number, sentence) in sentences.iter().enumerate() {
-        let recognised = reader.recognizer.mentions(&sentence.text);
-        let words: Vec<usize> = jieba
-            .cut(&sentence.text, true)
-            .iter()
-            .map(|w| w.word.chars().count())
-            .collect();
-        let known = link::known_spans(graph, reader.forms, &sentence.text, &words);
+        // the recognizer's own cut gives the word boundaries known names
+        // are looked for on
+        let (recognised, boundaries) = reader.recognizer.read(&sentence.text);
+        let known = link::known_spans(graph, reader.forms, &sentence.text, &boundaries);
         let chars: Vec<char> = sentence.text.chars().collect();
         let mut merged: Vec<Found> = Vec::new();
         for span in &known {

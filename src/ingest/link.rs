@@ -340,18 +340,13 @@ pub struct KnownSpan {
     pub end: usize,
 }
 
-/// The known names in `text`: spans that start and end on boundaries of
-/// `words` (jieba's cut, as character lengths) and name an entity or a
+/// The known names in `text`: spans that start and end on word
+/// `boundaries` (character offsets of jieba's cut, sorted, as
+/// [`crate::extract::Recognizer::read`] gives them) and name an entity or a
 /// short form; the longest at each place, then the next place after it.
-pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, word_chars: &[usize]) -> Vec<KnownSpan> {
+pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, boundaries: &[usize]) -> Vec<KnownSpan> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut boundaries = Vec::with_capacity(word_chars.len() + 1);
-    let mut at = 0;
-    boundaries.push(0);
-    for len in word_chars {
-        at += len;
-        boundaries.push(at.min(chars.len()));
-    }
+    let boundaries: Vec<usize> = boundaries.iter().map(|&b| b.min(chars.len())).collect();
     let byte_at = |c: usize| chars.get(c).map_or(text.len(), |(b, _)| *b);
     let stops = |c: char| {
         c.is_whitespace()
@@ -483,11 +478,11 @@ mod tests {
     }
 
     fn words(text: &str) -> Vec<usize> {
-        crate::extract::jieba_for_training()
-            .cut(text, true)
-            .iter()
-            .map(|w| w.word.chars().count())
-            .collect()
+        crate::extract::Recognizer::builder()
+            .without_model()
+            .build()
+            .read(text)
+            .1
     }
 
     #[test]
