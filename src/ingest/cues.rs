@@ -607,52 +607,46 @@ mod tests {
 
     #[test]
     fn active_passive_and_receiving_forms() {
-        assert_eq!(
-            read(
+        type Case<'a> = (&'a str, [(&'a str, EntityKind); 2], (&'a str, &'a str, RelationKind));
+        let cases: [Case; 6] = [
+            (
                 "青岛蓝湾公司正式落户青岛高新区。",
-                &[("青岛蓝湾公司", Enterprise), ("青岛高新区", Zone)]
+                [("青岛蓝湾公司", Enterprise), ("青岛高新区", Zone)],
+                ("青岛蓝湾公司", "青岛高新区", RelationKind::LocatedIn),
             ),
-            vec![("青岛蓝湾公司".into(), "青岛高新区".into(), RelationKind::LocatedIn)]
-        );
-        assert_eq!(
-            read(
+            (
                 "由青岛农业大学牵头组建的智慧农业研究中心通过验收。",
-                &[("青岛农业大学", University), ("智慧农业研究中心", Institute)]
+                [("青岛农业大学", University), ("智慧农业研究中心", Institute)],
+                ("青岛农业大学", "智慧农业研究中心", RelationKind::Founded),
             ),
-            vec![("青岛农业大学".into(), "智慧农业研究中心".into(), RelationKind::Founded)]
-        );
-        assert_eq!(
-            read(
+            (
                 "海纳生物获得蓝海资本3000万元投资。",
-                &[("海纳生物", Enterprise), ("蓝海资本", Enterprise)]
+                [("海纳生物", Enterprise), ("蓝海资本", Enterprise)],
+                ("蓝海资本", "海纳生物", RelationKind::InvestsIn),
             ),
-            vec![("蓝海资本".into(), "海纳生物".into(), RelationKind::InvestsIn)]
-        );
-        assert_eq!(
-            read(
+            (
                 "中国海洋大学将三项专利转让给青岛海纳公司。",
-                &[("中国海洋大学", University), ("青岛海纳公司", Enterprise)]
+                [("中国海洋大学", University), ("青岛海纳公司", Enterprise)],
+                ("中国海洋大学", "青岛海纳公司", RelationKind::TransferredTo),
             ),
-            vec![(
-                "中国海洋大学".into(),
-                "青岛海纳公司".into(),
-                RelationKind::TransferredTo
-            )]
-        );
-        assert_eq!(
-            read(
+            (
                 "甲公司与乙大学签署合作协议。",
-                &[("甲公司", Enterprise), ("乙大学", University)]
+                [("甲公司", Enterprise), ("乙大学", University)],
+                ("甲公司", "乙大学", RelationKind::CollaboratesWith),
             ),
-            vec![("甲公司".into(), "乙大学".into(), RelationKind::CollaboratesWith)]
-        );
-        assert_eq!(
-            read(
+            (
                 "丙公司由丁孵化器孵化。",
-                &[("丙公司", Enterprise), ("丁孵化器", Platform)]
+                [("丙公司", Enterprise), ("丁孵化器", Platform)],
+                ("丙公司", "丁孵化器", RelationKind::IncubatedBy),
             ),
-            vec![("丙公司".into(), "丁孵化器".into(), RelationKind::IncubatedBy)]
-        );
+        ];
+        for (sentence, names, (from, to, kind)) in cases {
+            assert_eq!(
+                read(sentence, &names),
+                vec![(from.into(), to.into(), kind)],
+                "{sentence}"
+            );
+        }
     }
 
     #[test]
