@@ -155,21 +155,9 @@ impl Engine {
         if articles.is_empty() {
             return Err(Error::invalid_parameter("articles", "no article to take in"));
         }
+        // every article checked before anything is written
         for (at, article) in articles.iter().enumerate() {
-            let mut document = article.document();
-            if let Some((field, message)) = crate::corpus::rules::check_document(&mut document).into_iter().next() {
-                let place = match article.source.as_str() {
-                    "" => format!("article {}", at + 1),
-                    source => format!("article {} ({source})", at + 1),
-                };
-                return Err(Error::invalid_parameter(field, format!("{place}: {message}")));
-            }
-            if article.text.len() > ingest::MAX_ARTICLE_BYTES {
-                return Err(Error::invalid_parameter(
-                    "text",
-                    format!("article {} is over {} MB", at + 1, ingest::MAX_ARTICLE_BYTES >> 20),
-                ));
-            }
+            article.checked_document(at)?;
         }
         // a dry run plans everything against the graph as it is
         let chunk = if options.dry_run {

@@ -68,6 +68,30 @@ impl Article {
     }
 }
 
+impl Article {
+    /// The article as a document, checked by the corpus rules (an untitled
+    /// one titled by its opening words) and against
+    /// [`MAX_ARTICLE_BYTES`]; `at` (from 0) and the source name the article
+    /// in an error.
+    pub fn checked_document(&self, at: usize) -> Result<Document> {
+        let place = match self.source.as_str() {
+            "" => format!("article {}", at + 1),
+            source => format!("article {} ({source})", at + 1),
+        };
+        if self.text.len() > MAX_ARTICLE_BYTES {
+            return Err(Error::invalid_parameter(
+                "text",
+                format!("{place} is over {} MB", MAX_ARTICLE_BYTES >> 20),
+            ));
+        }
+        let mut document = self.document();
+        match crate::corpus::rules::check_document(&mut document).into_iter().next() {
+            Some((field, message)) => Err(Error::invalid_parameter(field, format!("{place}: {message}"))),
+            None => Ok(document),
+        }
+    }
+}
+
 /// What a file holds, told by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {

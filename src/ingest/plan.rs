@@ -5,14 +5,14 @@
 //! A relation the graph (or an earlier article of the batch) already has
 //! gains the new sentence as evidence instead of being written twice.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
 use super::article::Article;
 use super::extraction::{extract, Extraction, LinkStatus, Reader};
 use crate::model::{Change, Entity, Evidence, Relation, RelationKind};
-use crate::{Error, Result};
+use crate::Result;
 
 /// Most quotes one relation keeps: the first ones stay, later ones are
 /// dropped (a company named in a thousand articles does not carry a
@@ -53,35 +53,26 @@ type Key = (String, String, RelationKind);
 /// `keep_extractions` keeps each article's whole extraction in its
 /// summary (dry runs show it).
 ///
-/// Fails with [`Error::InvalidParameter`] naming the article (its source
+/// Fails with [`crate::Error::InvalidParameter`] naming the article (its source
 /// and position) for an article that cannot be a document.
 pub fn plan(reader: &Reader<'_>, articles: &[Article], keep_extractions: bool) -> Result<Planned> {
     let graph = reader.graph;
     let mut documents: Vec<Change> = Vec::new();
     let mut entities: Vec<Change> = Vec::new();
-    let mut entity_ids: HashMap<String, ()> = HashMap::new();
+    let mut entity_ids: HashSet<String> = HashSet::new();
     let mut relations: BTreeMap<Key, Relation> = BTreeMap::new();
     let mut order: Vec<Key> = Vec::new();
     let mut summaries = Vec::with_capacity(articles.len());
-    let mut seen_documents: HashMap<String, usize> = HashMap::new();
+    let mut seen_documents: HashSet<String> = HashSet::new();
     for (at, article) in articles.iter().enumerate() {
-        let mut document = article.document();
-        let problems = crate::corpus::rules::check_document(&mut document);
-        if let Some((field, message)) = problems.into_iter().next() {
-            let place = if article.source.is_empty() {
-                format!("article {}", at + 1)
-            } else {
-                format!("article {} ({})", at + 1, article.source)
-            };
-            return Err(Error::invalid_parameter(field, format!("{place}: {message}")));
-        }
-        if seen_documents.insert(document.id.clone(), at).is_some() {
+        let document = article.checked_document(at)?;
+        if !seen_documents.insert(document.id.clone()) {
             // the same article twice in one batch: taken once
             continue;
         }
         let extraction = extract(reader, &document.text);
         for new in &extraction.new_entities {
-            if entity_ids.insert(new.id.clone(), ()).is_some() {
+            if !entity_ids.insert(new.id.clone()) {
                 continue;
             }
             let mut props = serde_json::Map::new();
@@ -202,9 +193,9 @@ pub fn plan(reader: &Reader<'_>, articles: &[Article], keep_extractions: bool) -
     }
     let mut changes = documents;
     changes.extend(entities);
-    let mut written: HashMap<Key, ()> = HashMap::new();
+    let mut written: HashSet<Key> = HashSet::new();
     for key in order {
-        if written.insert(key.clone(), ()).is_some() {
+        if !written.insert(key.clone()) {
             continue;
         }
         if let Some(relation) = relations.remove(&key) {
