@@ -381,8 +381,8 @@ pub(crate) async fn extract(engine: SharedEngine, body: web::Json<ExtractBody>) 
 }
 
 /// The articles of a `POST /api/documents` body: one article object, an
-/// array of them, or `{"articles": [...]}`; `dry_run` beside them (or as
-/// a query parameter) plans without writing.
+/// array of them, or `{"articles": [...]}`; `"dry_run": true` beside
+/// them plans without writing.
 fn articles_of(body: serde_json::Value) -> Result<(Vec<crate::ingest::Article>, bool), ApiError> {
     let mut dry_run = false;
     let list = match body {
@@ -452,11 +452,7 @@ pub(crate) async fn put_documents(
     request: HttpRequest,
     body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let (articles, mut dry_run) = articles_of(body.into_inner())?;
-    dry_run |= request
-        .query_string()
-        .split('&')
-        .any(|p| p == "dry_run=true" || p == "dry_run=1");
+    let (articles, dry_run) = articles_of(body.into_inner())?;
     if !dry_run {
         authorize(&request)?;
     }
