@@ -19,6 +19,10 @@ pub enum Error {
     #[error("no entity has the id, name or alias `{id}`{}", did_you_mean(.candidates))]
     EntityNotFound { id: String, candidates: Vec<String> },
 
+    /// No document has this id.
+    #[error("no document has the id `{id}`")]
+    DocumentNotFound { id: String },
+
     /// No relation has these ends and kind.
     #[error("no `{kind}` relation goes from `{from}` to `{to}`")]
     RelationNotFound { from: String, to: String, kind: String },
@@ -199,6 +203,7 @@ impl Error {
             Error::InvalidCorpus { .. } => "invalid_corpus",
             Error::EntityNotFound { .. } => "entity_not_found",
             Error::RelationNotFound { .. } => "relation_not_found",
+            Error::DocumentNotFound { .. } => "document_not_found",
             Error::NameTaken { .. } => "name_taken",
             Error::CorpusMissing { .. } => "corpus_missing",
             Error::AmbiguousName { .. } => "ambiguous_name",
@@ -231,7 +236,7 @@ impl Error {
             | Error::InvalidMapping { .. }
             | Error::InvalidCsv { .. }
             | Error::InvalidRows { .. } => 400,
-            Error::EntityNotFound { .. } | Error::RelationNotFound { .. } => 404,
+            Error::EntityNotFound { .. } | Error::RelationNotFound { .. } | Error::DocumentNotFound { .. } => 404,
             Error::NameTaken { .. } => 409,
             Error::TextTooLarge { .. } => 413,
             Error::BudgetExceeded { .. } => 422,

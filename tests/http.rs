@@ -689,3 +689,147 @@ async fn wrong_methods_and_every_error_code_documented() {
         assert!(readme.contains(&format!("| `{code}` |")), "{code} not in the README");
     }
 }
+
+#[actix_web::test]
+async fn a_document_with_its_mentions_linked() {
+    let app = app!();
+    let (status, doc) = get(&app, "/api/documents/doc_gaoce_profile").await;
+    assert_eq!(status, 200, "{doc}");
+    assert_eq!(doc["title"], "企业速写：高测股份");
+    let text: Vec<char> = doc["text"].as_str().unwrap().chars().collect();
+    let mentions = doc["mentions"].as_array().unwrap();
+    // offsets count characters of the text; the enterprise is linked
+    let gaoce = mentions
+        .iter()
+        .find(|m| m["entity_id"] == "ent_gaoce")
+        .expect("高测股份 is linked");
+    let (start, end) = (
+        gaoce["start"].as_u64().unwrap() as usize,
+        gaoce["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        text[start..end].iter().collect::<String>(),
+        gaoce["text"].as_str().unwrap()
+    );
+    assert!(mentions
+        .iter()
+        .all(|m| m["status"] != "linked" || m["entity_id"].is_string()));
+    let (status, body) = get(&app, "/api/documents/doc_nowhere").await;
+    assert_error(status, &body, 404, "document_not_found");
+    let (status, body) = get(&app, "/api/documents/doc_gaoce_profile?zz=1").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+}
+
+#[actix_web::test]
+async fn the_latest_dated_relations_and_the_kind_labels() {
+    let app = app!();
+    let (status, body) = get(&app, "/api/graph/recent?limit=2").await;
+    assert_eq!(status, 200, "{body}");
+    let results = body["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{body}");
+    let dates: Vec<&str> = results.iter().map(|r| r["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first: {dates:?}");
+    assert!(results
+        .iter()
+        .all(|r| r["kind"] != "mentions" && r["from"]["name"].is_string()));
+    // the newest dated relation of the corpus leads
+    let (_, all) = get(&app, "/api/graph/recent?limit=200").await;
+    let newest = all["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["date"].as_str().unwrap())
+        .max();
+    assert_eq!(Some(dates[0]), newest);
+    for bad in ["limit=0", "limit=201", "limit=x"] {
+        let (status, body) = get(&app, &format!("/api/graph/recent?{bad}")).await;
+        assert_error(status, &body, 400, "invalid_parameter");
+    }
+    let (status, kinds) = get(&app, "/api/kinds").await;
+    assert_eq!(status, 200);
+    let label = |list: &str, kind: &str| {
+        kinds[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kind"] == kind)
+            .map(|k| k["label"].as_str().unwrap().to_string())
+    };
+    assert_eq!(label("entity", "university").as_deref(), Some("高校"));
+    assert_eq!(label("relation", "incubated_by").as_deref(), Some("孵化于"));
+    assert_eq!(
+        kinds["relation"].as_array().unwrap().len(),
+        innograph::model::RelationKind::ALL.len()
+    );
+}
+
+#[actix_web::test]
+async fn entity_hits_carry_their_key_facts() {
+    let app = app!();
+    let (status, body) = get(&app, &format!("/api/search?q={}&kind=enterprise", encode("高测"))).await;
+    assert_eq!(status, 200, "{body}");
+    let gaoce = body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "ent_gaoce")
+        .expect("高测股份");
+    assert_eq!(gaoce["industry"], serde_json::json!(["光伏"]));
+    assert_eq!(gaoce["location"], "青岛高新区");
+}
+
+/// `GET uri`: the status, the content type and the body as text.
+async fn get_text(app: &impl crate::common::api::Api, uri: &str) -> (u16, String, String) {
+    let request = actix_web::test::TestRequest::get().uri(uri).to_request();
+    let response = actix_web::test::call_service(app, request).await;
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = actix_web::test::read_body(response).await;
+    (status, kind, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[actix_web::test]
+async fn the_web_ui_answers_its_pages_and_files() {
+    let app = app!();
+    let (status, kind, home) = get_text(&app, "/").await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/html"), "{kind}");
+    assert!(home.contains("lang=\"zh-CN\""), "{home}");
+    // every page of the app is the app, which reads the URL
+    for page in [
+        "/search?q=x",
+        "/entity/ent_gaoce",
+        "/document/doc_gaoce_profile",
+        "/path?from=a&to=b",
+        "/match",
+    ] {
+        let (status, _, body) = get_text(&app, page).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(body, home, "{page}");
+    }
+    // the files the page loads are served, with their types
+    let scripts = regex::Regex::new(r#"(?:src|href)="(/assets/[^"]+)""#).unwrap();
+    let files: Vec<String> = scripts.captures_iter(&home).map(|c| c[1].to_string()).collect();
+    if home.contains("id=\"app\"") {
+        assert!(files.iter().any(|f| f.ends_with(".js")), "{home}");
+        for file in &files {
+            let (status, kind, _) = get_text(&app, file).await;
+            assert_eq!(status, 200, "{file}");
+            assert!(
+                kind.starts_with("text/javascript") || kind.starts_with("text/css"),
+                "{file}: {kind}"
+            );
+        }
+    } else {
+        // built without node: the page says so
+        assert!(home.contains("网页界面未随本程序构建"), "{home}");
+    }
+    let (status, _, _) = get_text(&app, "/assets/nothing-here.js").await;
+    assert_eq!(status, 404);
+    let (status, body) = get(&app, "/api/nothing-here").await;
+    assert_error(status, &body, 404, "not_found");
+}

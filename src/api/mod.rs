@@ -7,6 +7,7 @@
 mod error;
 mod metrics;
 mod routes;
+mod ui;
 
 pub use error::ApiError;
 pub use routes::WriteToken;
@@ -103,6 +104,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .app_data(body_limit(MAX_DOCUMENTS_BODY))
                         .route(web::post().to(routes::put_documents)),
                 )
+                .route("/documents/{id}", web::get().to(routes::document))
                 .service(
                     web::resource("/extract")
                         .app_data(body_limit(crate::ingest::MAX_ARTICLE_BYTES + 4096))
@@ -117,11 +119,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/graph/clusters", web::get().to(routes::clusters))
                 .route("/graph/timeline", web::get().to(routes::timeline))
                 .route("/graph/equity", web::get().to(routes::equity))
+                .route("/graph/recent", web::get().to(routes::recent))
+                .route("/kinds", web::get().to(routes::kinds))
                 .route("/openapi.json", web::get().to(routes::openapi))
                 .default_service(web::to(routes::not_found)),
         )
         .route("/metrics", web::get().to(metrics::metrics))
-        .route("/", web::get().to(routes::home));
+        .configure(ui::configure);
 }
 
 /// Serves the API on `addr` until the process is stopped. Writes need

@@ -109,6 +109,41 @@ pub(crate) async fn equity(engine: SharedEngine, request: HttpRequest) -> Result
     answer(engine, move |engine| engine.equity(&equity)).await
 }
 
+pub(crate) async fn recent(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let recent: crate::graph::RecentRequest = query(&request)?;
+    answer(engine, move |engine| engine.recent(&recent)).await
+}
+
+/// `GET /api/documents/{id}`: the article and its linked mentions.
+pub(crate) async fn document(
+    engine: SharedEngine,
+    path: web::Path<String>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let _: NoParameters = query(&request)?;
+    let id = path.into_inner();
+    answer(engine, move |engine| engine.document(&id)).await
+}
+
+/// A route that takes no query parameters.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoParameters {}
+
+/// `GET /api/kinds`: every entity and relation kind with its Chinese label.
+pub(crate) async fn kinds() -> HttpResponse {
+    let listed = |pairs: Vec<(&str, &str)>| -> Vec<serde_json::Value> {
+        pairs
+            .into_iter()
+            .map(|(kind, label)| json!({"kind": kind, "label": label}))
+            .collect()
+    };
+    HttpResponse::Ok().json(json!({
+        "entity": listed(crate::model::EntityKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect()),
+        "relation": listed(RelationKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect()),
+    }))
+}
+
 /// `GET /api/match?entity=&kind=&industry=&location=&limit=&offset=&include_linked=`
 /// (or `text=` for a short need).
 pub(crate) async fn match_get(engine: SharedEngine, request: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -193,29 +228,6 @@ pub(crate) async fn not_found(request: HttpRequest) -> Result<HttpResponse, ApiE
 }
 
 /// A short page for people who open the server in a browser.
-pub(crate) async fn home(engine: SharedEngine) -> HttpResponse {
-    let engine = engine.get();
-    let (entities, relations) = engine.counts();
-    let page = format!(
-        "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>innograph 创新图谱</title>\
-         <h1>innograph 创新图谱</h1>\
-         <p>{} entities, {} relations, {} documents.</p>\
-         <ul>\
-         <li><a href=\"/api/health\">/api/health</a></li>\
-         <li><a href=\"/api/stats\">/api/stats</a></li>\
-         <li><a href=\"/api/search?q=%E5%85%89%E4%BC%8F\">/api/search?q=光伏</a></li>\
-         <li>/api/entities/{{id}}, /api/entities/{{id}}/neighbors?depth=2</li>\
-         <li>/api/paths?from=&amp;to=&amp;k=3</li>\
-         <li><a href=\"/api/openapi.json\">/api/openapi.json</a> (OpenAPI)</li>\
-         <li><a href=\"/metrics\">/metrics</a></li>\
-         </ul></html>",
-        entities,
-        relations,
-        engine.manifest().counts.documents
-    );
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page)
-}
-
 /// The secret a write must present as `Authorization: Bearer <token>`;
 /// `None` turns writes off.
 #[derive(Clone, Default)]

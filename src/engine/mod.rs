@@ -27,6 +27,15 @@ use crate::search::{SearchIndex, SearchRequest, SearchResponse, SuggestRequest, 
 use crate::store::{self, Manifest};
 use crate::{Error, Result};
 
+/// A stored article with the mentions found in its text (character
+/// offsets into `text`), as the document page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    #[serde(flatten)]
+    pub document: crate::model::Document,
+    pub mentions: Vec<crate::ingest::LinkedMention>,
+}
+
 /// The graph and the suggester built from it (which names entities by
 /// their positions in that graph), taken and replaced together.
 #[derive(Clone)]
@@ -229,6 +238,11 @@ impl Engine {
         {
             if let Ok(index) = graph.resolve(&hit.id) {
                 hit.relation_count = Some(graph.degree(index));
+                // the key facts a result line shows
+                if let Ok(entity) = graph.entity_record(index) {
+                    hit.industry = entity.industry;
+                    hit.location = Some(entity.location).filter(|l| !l.is_empty());
+                }
             }
         }
         Ok(response)
@@ -304,6 +318,28 @@ impl Engine {
         let mut response = self.graph().timeline(&resolved.id, request.undated)?;
         resolved.note(&request.id, &mut response.resolved_from);
         Ok(response)
+    }
+
+    /// The graph's latest dated relations, newest first.
+    pub fn recent(&self, request: &crate::graph::RecentRequest) -> Result<crate::graph::RecentResponse> {
+        self.graph().recent(request.limit)
+    }
+
+    /// A stored article and the mentions in its text, linked to the graph
+    /// as it is now.
+    ///
+    /// Fails with [`Error::DocumentNotFound`] for an id no document has.
+    pub fn document(&self, id: &str) -> Result<DocumentView> {
+        let document = self
+            .search
+            .stored_document(id)?
+            .ok_or_else(|| Error::DocumentNotFound { id: id.to_string() })?;
+        let mentions = if document.text.trim().is_empty() {
+            Vec::new()
+        } else {
+            self.extract(&document.text)?.mentions
+        };
+        Ok(DocumentView { document, mentions })
     }
 
     /// Equity chains up and down from an entity.

@@ -21,6 +21,42 @@ pub const MAX_EQUITY_DEPTH: usize = 6;
 /// Holdings an equity query may visit.
 const EQUITY_BUDGET: usize = 100_000;
 
+/// A query for the graph's latest dated relations: `/api/graph/recent`'s
+/// parameters.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecentRequest {
+    /// Most relations listed (1 to [`MAX_RECENT`]).
+    #[serde(deserialize_with = "params::number")]
+    pub limit: usize,
+}
+
+/// Most relations a recent list holds.
+pub const MAX_RECENT: usize = 200;
+
+impl Default for RecentRequest {
+    fn default() -> Self {
+        RecentRequest { limit: 20 }
+    }
+}
+
+/// One dated relation of the graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecentEvent {
+    pub date: String,
+    pub kind: RelationKind,
+    pub from: EntityRef,
+    pub to: EntityRef,
+    #[serde(flatten)]
+    pub facts: RelationFacts,
+}
+
+/// The graph's latest dated relations, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecentResponse {
+    pub results: Vec<RecentEvent>,
+}
+
 /// A query for the neighbours two entities share: the CLI's `common`
 /// arguments and `/api/graph/common`'s parameters.
 #[derive(Debug, Clone, Deserialize, clap::Args)]
@@ -312,6 +348,49 @@ impl KnowledgeGraph {
             undated,
             resolved_from: Default::default(),
         })
+    }
+
+    /// The `limit` latest dated relations of the graph, newest first
+    /// (ties by relation number, later first). `mentions` are left out:
+    /// their date is the article's, not an event's.
+    ///
+    /// # Complexity
+    /// O(E log limit) over the packed dates, then `limit` record reads.
+    pub fn recent(&self, limit: usize) -> Result<RecentResponse> {
+        if limit == 0 || limit > MAX_RECENT {
+            return Err(Error::invalid_parameter(
+                "limit",
+                format!("must be between 1 and {MAX_RECENT}"),
+            ));
+        }
+        let mut latest = std::collections::BinaryHeap::with_capacity(limit + 1);
+        for relation in self.relation_positions() {
+            let packed = self.packed_since(relation);
+            if packed == 0 || self.relation_kind(relation) == RelationKind::Mentions {
+                continue;
+            }
+            // a min-heap of the best so far: the oldest leaves first
+            latest.push(std::cmp::Reverse((packed, relation)));
+            if latest.len() > limit {
+                latest.pop();
+            }
+        }
+        let mut results = Vec::with_capacity(latest.len());
+        for std::cmp::Reverse((_, relation)) in latest.into_sorted_vec() {
+            let (from, to) = self.relation_ends(relation);
+            let record = self.relation_between(relation, from, to)?;
+            let kind = record.kind;
+            let Some(date) = record.since.clone() else { continue };
+            let (facts, _) = RelationFacts::of(record);
+            results.push(RecentEvent {
+                date,
+                kind,
+                from: EntityRef::from(self.entity_at(from)),
+                to: EntityRef::from(self.entity_at(to)),
+                facts,
+            });
+        }
+        Ok(RecentResponse { results })
     }
 
     /// Follows `holds_equity_in` relations up (who holds the entity, and

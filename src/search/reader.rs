@@ -375,6 +375,8 @@ impl SearchIndex {
             snippet,
             date: (!date.is_empty()).then(|| date.into_owned()),
             relation_count: None,
+            industry: Vec::new(),
+            location: None,
         })
     }
 }

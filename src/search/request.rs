@@ -139,6 +139,12 @@ pub struct SearchHit {
     /// for document hits.
     #[serde(default)]
     pub relation_count: Option<usize>,
+    /// For entity hits: the entity's industries (empty for documents).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub industry: Vec<String>,
+    /// For entity hits: where the entity is, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 /// A page of results.
