@@ -315,7 +315,12 @@ impl Engine {
     /// An entity's dated relations.
     pub fn timeline(&self, request: &TimelineRequest) -> Result<TimelineResponse> {
         let resolved = self.resolve_key(required(&request.id, "id")?)?;
-        let mut response = self.graph().timeline(&resolved.id, request.undated)?;
+        let page = crate::graph::TimelinePage {
+            undated: request.undated,
+            offset: request.offset,
+            limit: request.limit,
+        };
+        let mut response = self.graph().timeline(&resolved.id, page)?;
         resolved.note(&request.id, &mut response.resolved_from);
         Ok(response)
     }

@@ -102,6 +102,23 @@ pub struct TimelineRequest {
     #[arg(long)]
     #[serde(deserialize_with = "params::parsed_bool")]
     pub undated: bool,
+    /// Events to skip, in the listing's order.
+    #[arg(long, default_value_t = 0)]
+    #[serde(deserialize_with = "params::number")]
+    pub offset: usize,
+    /// Most events listed (all when not given).
+    #[arg(long)]
+    #[serde(deserialize_with = "params::optional_number")]
+    pub limit: Option<usize>,
+}
+
+/// Which events of a timeline to list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimelinePage {
+    /// The relations without a date too, after the dated ones.
+    pub undated: bool,
+    pub offset: usize,
+    pub limit: Option<usize>,
 }
 
 /// An equity query: the CLI's `equity` arguments and
@@ -176,6 +193,15 @@ pub struct TimelineEvent {
 pub struct TimelineResponse {
     pub entity: EntityRef,
     pub results: Vec<TimelineEvent>,
+    /// Events in the whole listing, before `offset` and `limit`.
+    #[serde(default)]
+    pub total: usize,
+    /// The earliest and the latest date of the dated relations; null
+    /// when none is dated.
+    #[serde(default)]
+    pub first: Option<String>,
+    #[serde(default)]
+    pub last: Option<String>,
     /// Relations without a date (left out unless asked for).
     pub undated: usize,
     /// Entities typed as the beginning of a name and read as the one
@@ -303,30 +329,53 @@ impl KnowledgeGraph {
         })
     }
 
-    /// Returns an entity's dated relations in date order.
+    /// Returns an entity's dated relations in date order, a page of them.
     ///
-    /// With `include_undated`, the relations without a date follow the
-    /// dated ones (their `date` null); otherwise they are only counted.
-    pub fn timeline(&self, key: &str, include_undated: bool) -> Result<TimelineResponse> {
+    /// With `page.undated`, the relations without a date follow the dated
+    /// ones (their `date` null); otherwise they are only counted.
+    ///
+    /// # Complexity
+    /// O(d log d) over the entity's d relations, ordered by their packed
+    /// dates; only the listed page's records (and the first and last
+    /// dated ones) are read.
+    pub fn timeline(&self, key: &str, page: TimelinePage) -> Result<TimelineResponse> {
         let entity = self.resolve(key)?;
-        let mut undated = 0;
-        let mut results = Vec::new();
+        let mut dated = Vec::new();
+        let mut undated = Vec::new();
         for edge in self.adjacency().edges(entity) {
-            // a packed date of 0 means no date: skip reading the record
-            if self.packed_since(edge.relation) == 0 && !include_undated {
-                undated += 1;
-                continue;
+            let id = self.entity_at(edge.neighbor).id;
+            match self.packed_since(edge.relation) {
+                0 => undated.push((0, id, edge)),
+                packed => dated.push((packed, id, edge)),
             }
+        }
+        let since = |edge: Option<&super::adjacency::Edge>| -> Result<Option<String>> {
+            Ok(match edge {
+                Some(edge) => self.relation_of(entity, edge)?.since,
+                None => None,
+            })
+        };
+        let earliest = dated.iter().min_by_key(|(packed, _, _)| *packed).map(|(_, _, e)| e);
+        let latest = dated.iter().max_by_key(|(packed, _, _)| *packed).map(|(_, _, e)| e);
+        let (first, last) = (since(earliest)?, since(latest)?);
+        let undated_count = undated.len();
+        // dated first, oldest first; then the undated; ties by the other's id
+        let mut listed = dated;
+        if page.undated {
+            listed.extend(undated.iter().map(|(_, id, edge)| (u32::MAX, *id, *edge)));
+        }
+        let total = listed.len();
+        let limit = page.limit.unwrap_or(usize::MAX);
+        let shown = super::entity_page::sorted_page(&mut listed, page.offset, limit, |a, b| {
+            (a.0, a.1, a.2.kind, a.2.outgoing).cmp(&(b.0, b.1, b.2.kind, b.2.outgoing))
+        });
+        let listed: Vec<_> = shown.iter().map(|(_, _, edge)| *edge).collect();
+        let mut results = Vec::new();
+        for edge in listed {
             let relation = self.relation_of(entity, &edge)?;
             let date = relation.since.clone();
             let kind = relation.kind;
             let (facts, props) = RelationFacts::of(relation);
-            if date.is_none() {
-                undated += 1;
-                if !include_undated {
-                    continue;
-                }
-            }
             results.push(TimelineEvent {
                 date,
                 kind,
@@ -336,16 +385,13 @@ impl KnowledgeGraph {
                 props,
             });
         }
-        // dated first, oldest first; then the undated
-        results.sort_by(|a, b| {
-            (a.date.is_none(), &a.date)
-                .cmp(&(b.date.is_none(), &b.date))
-                .then_with(|| a.other.id.cmp(&b.other.id))
-        });
         Ok(TimelineResponse {
             entity: EntityRef::from(self.entity_at(entity)),
             results,
-            undated,
+            total,
+            first,
+            last,
+            undated: undated_count,
             resolved_from: Default::default(),
         })
     }
@@ -527,17 +573,45 @@ mod tests {
     #[test]
     fn timeline_orders_dated_relations() {
         let graph = graph();
-        let response = graph.timeline("h", false).unwrap();
+        let response = graph.timeline("h", TimelinePage::default()).unwrap();
         let dates: Vec<Option<&str>> = response.results.iter().map(|e| e.date.as_deref()).collect();
         assert_eq!(dates, [Some("2019"), Some("2021-06")]);
         assert_eq!(response.results[0].direction, Direction::In);
         assert_eq!(response.undated, 0);
-        let dated = graph.timeline("c", false).unwrap();
+        let dated = graph.timeline("c", TimelinePage::default()).unwrap();
         assert_eq!((dated.results.len(), dated.undated), (1, 4));
         // asked for, the undated follow the dated, date null
-        let all = graph.timeline("c", true).unwrap();
-        assert_eq!((all.results.len(), all.undated), (5, 4));
+        let undated = TimelinePage {
+            undated: true,
+            ..TimelinePage::default()
+        };
+        let all = graph.timeline("c", undated).unwrap();
+        assert_eq!((all.results.len(), all.undated, all.total), (5, 4, 5));
         assert!(all.results[0].date.is_some());
         assert!(all.results[1..].iter().all(|e| e.date.is_none()));
+        assert_eq!(all.first, all.results[0].date);
+        assert_eq!(all.first, all.last, "one dated relation");
+    }
+
+    #[test]
+    fn a_timeline_is_listed_a_page_at_a_time() {
+        let graph = graph();
+        let whole = graph.timeline("h", TimelinePage::default()).unwrap();
+        assert_eq!(
+            (whole.first.as_deref(), whole.last.as_deref()),
+            (Some("2019"), Some("2021-06"))
+        );
+        let page = |offset, limit| TimelinePage {
+            undated: false,
+            offset,
+            limit: Some(limit),
+        };
+        let second = graph.timeline("h", page(1, 5)).unwrap();
+        assert_eq!(second.results, whole.results[1..]);
+        assert_eq!(second.total, 2);
+        // no events, but the counts and the range
+        let none = graph.timeline("h", page(0, 0)).unwrap();
+        assert!(none.results.is_empty());
+        assert_eq!((none.total, none.first), (2, whole.first.clone()));
     }
 }

@@ -36,8 +36,8 @@ mod view;
 
 pub use analysis::{
     CommonNeighbor, CommonRequest, CommonResponse, EquityLink, EquityRequest, EquityResponse, EquityRole, RecentEvent,
-    RecentRequest, RecentResponse, TimelineEvent, TimelineRequest, TimelineResponse, MAX_COMMON, MAX_EQUITY_DEPTH,
-    MAX_RECENT,
+    RecentRequest, RecentResponse, TimelineEvent, TimelinePage, TimelineRequest, TimelineResponse, MAX_COMMON,
+    MAX_EQUITY_DEPTH, MAX_RECENT,
 };
 pub use budget::Budget;
 pub use centrality::{CentralityRequest, CentralityResponse, Measure, Ranked, MAX_RANKED};

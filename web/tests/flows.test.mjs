@@ -97,6 +97,10 @@ test('search, narrow by a facet, open an entity, expand its graph, open a docume
   const before = await page.evaluate(() => document.querySelector('.graph-canvas').cy.nodes().length);
   assert.match(await summary.textContent(), new RegExp(`图中 ${before} 个实体`));
   // click a neighbour on the canvas twice: selected, then expanded
+  await page.locator('.graph-canvas[data-layout="done"]').waitFor();
+  await page.evaluate(() => document.querySelector('.graph-canvas').scrollIntoView({ block: 'center' }));
+  // the drawing reads its frame's place again after a scroll
+  await page.waitForTimeout(300);
   const target = await page.evaluate((center) => {
     const cy = document.querySelector('.graph-canvas').cy;
     const box = document.querySelector('.graph-canvas').getBoundingClientRect();

@@ -652,7 +652,7 @@ mod tests {
         let loaded = KnowledgeGraph::load(&path).unwrap();
         check(&loaded);
         assert!(loaded.relations.cold_slot.is_empty());
-        let timeline = loaded.timeline("c", false).unwrap();
+        let timeline = loaded.timeline("c", crate::graph::TimelinePage::default()).unwrap();
         assert_eq!(timeline.results.len(), 1);
     }
 

@@ -108,7 +108,7 @@ export function GraphView({ graph, label, layout = 'fcose', roots = [], onSelect
         cy.on('dbltap', 'node', (event) => handlers.current.onExpand?.(event.target.id()));
         cy.on('mouseover', 'node', (event) => event.target.connectedEdges().addClass('near'));
         cy.on('mouseout', 'node', (event) => event.target.connectedEdges().removeClass('near'));
-        draw(cy, latest.current, layout, roots, true);
+        draw(cy, latest.current, layout, roots);
       },
       (error) => setFailed(error),
     );
@@ -120,17 +120,19 @@ export function GraphView({ graph, label, layout = 'fcose', roots = [], onSelect
   }, []);
 
   useEffect(() => {
-    if (cyRef.current) draw(cyRef.current, graph, layout, roots, false);
+    if (cyRef.current) draw(cyRef.current, graph, layout, roots);
   }, [graph]);
 
   if (failed) return html`<p class="error">图形库加载失败：${failed.message}</p>`;
   return html`<div class="graph-canvas" ref=${container} role="img" aria-label=${label} style=${{ height: `${height}px` }}></div>`;
 }
 
-function draw(cy, graph, layout, roots, first) {
+function draw(cy, graph, layout, roots) {
   const wanted = toElements(graph);
   const ids = new Set(wanted.map((e) => e.data.id));
   const before = new Set(cy.elements().map((e) => e.id()));
+  // nothing drawn yet: place everything afresh; else move what is there little
+  const first = cy.nodes().length === 0;
   cy.batch(() => {
     cy.elements().filter((e) => !ids.has(e.id())).remove();
     for (const element of wanted) {
@@ -152,11 +154,25 @@ function draw(cy, graph, layout, roots, first) {
   });
   const options =
     layout === 'breadthfirst'
-      ? { name: 'breadthfirst', directed: false, roots: roots.map((r) => `#${CSS.escape(r)}`), spacingFactor: 1.1, animate: false, fit: true, padding: 30 }
-      : { name: 'fcose', quality: 'default', randomize: first, animate: !first, animationDuration: 300, fit: true, padding: 30, nodeRepulsion: 6000, idealEdgeLength: 90, nodeSeparation: 80 };
+      ? {
+          name: 'breadthfirst',
+          directed: false,
+          roots: roots.map((r) => `#${CSS.escape(r)}`).join(', '),
+          spacingFactor: 1.2,
+          animate: false,
+          fit: true,
+          padding: 30,
+          // levels left to right, as a path reads
+          transform: (node, p) => ({ x: p.y * 2.4, y: p.x * 0.5 }),
+        }
+      : { name: 'fcose', quality: 'default', randomize: first, animate: !first, animationDuration: 300, fit: true, padding: 30, nodeRepulsion: 9000, idealEdgeLength: Math.min(240, Math.max(90, cy.nodes().length * 6)), nodeSeparation: 80 };
+  if (cy.nodes().length === 0) return;
   const running = cy.layout(options);
+  const frame = cy.container();
+  frame.dataset.layout = 'running';
   // a few nodes fitted to the frame would be drawn huge
   running.one('layoutstop', () => {
+    frame.dataset.layout = 'done';
     if (cy.zoom() > 1.3) {
       cy.zoom(1.3);
       cy.center();

@@ -136,7 +136,7 @@ function NeighbourhoodPanel({ entity, params }) {
   const set = (changes) => navigate(href.entity(entity.id, { relation, kind, as_of: asOf, ...changes }), { replace: true });
   const query = { depth: 1, limit, relation, kind, as_of: asOf };
   const key = JSON.stringify([entity.id, query]);
-  const { data, error, loading } = useLoad(key, (signal) => get(`entities/${encodeURIComponent(entity.id)}/neighbors`, query, signal));
+  const { data, error, loading } = useLoad(key, (signal) => loadNeighbourhood(entity, query, signal));
   const [graph, setGraph] = useState({ nodes: [], edges: [] });
   const [selected, setSelected] = useState(null);
   const [expanding, setExpanding] = useState(null);
@@ -193,9 +193,10 @@ function NeighbourhoodPanel({ entity, params }) {
           图中 ${graph.nodes.length} 个实体、${graph.edges.length} 条关系${asOf ? `（截至 ${date(asOf)}）` : ''}
           ${loading || expanding ? '，加载中…' : ''}
         </p>
-        ${omitted.length > 0 &&
+        ${(omitted.length > 0 || data.unsampled?.length > 0) &&
         html`<div class="omitted">
-          <p>还有未画出的邻居：${omitted.map(([k, n]) => `${kindLabel(k)} ${count(n)}`).join('，')}</p>
+          ${omitted.length > 0 && html`<p>还有未画出的邻居：${omitted.map(([k, n]) => `${kindLabel(k)} ${count(n)}`).join('，')}</p>`}
+          ${data.unsampled?.length > 0 && html`<p>未画出的关系：${data.unsampled.map(([k, n]) => `${relationLabel(k)} ${count(n)}`).join('，')}（可在上方按关系筛选）</p>`}
           <button type="button" onClick=${() => setLimit((l) => Math.min(l + DRAWN, 300))} disabled=${limit >= 300}>显示更多</button>
         </div>`}
         <${Legend} kinds=${graph.nodes.map((n) => n.kind)} />
@@ -225,15 +226,45 @@ function NeighbourhoodPanel({ entity, params }) {
   </section>`;
 }
 
+/** Relation kinds a hub's drawing samples, the most common first. */
+const SAMPLED_KINDS = 6;
+
+/**
+ * The neighbours to draw. A hub gets a few along each of its main relation
+ * kinds rather than the first ones found, so that its drawing shows what it
+ * is linked to and how; the rest is counted.
+ */
+async function loadNeighbourhood(entity, query, signal) {
+  const path = `entities/${encodeURIComponent(entity.id)}/neighbors`;
+  const kinds = Object.entries(entity.relations_by_kind).sort((a, b) => b[1] - a[1]);
+  if (query.relation || entity.relation_total <= query.limit || kinds.length < 2) return get(path, query, signal);
+  const sampled = kinds.slice(0, SAMPLED_KINDS);
+  const each = Math.max(3, Math.floor(query.limit / sampled.length));
+  const answers = await Promise.all(sampled.map(([relation]) => get(path, { ...query, relation, limit: each }, signal)));
+  const center = answers[0].center;
+  const drawn = answers.reduce((g, answer) => merge(g, answer, null), { nodes: [{ ...center }], edges: [] });
+  const omitted = {};
+  for (const answer of answers) {
+    for (const [kind, n] of Object.entries(answer.omitted ?? {})) omitted[kind] = (omitted[kind] ?? 0) + n;
+  }
+  return {
+    center,
+    nodes: drawn.nodes.filter((n) => n.id !== center.id),
+    edges: drawn.edges,
+    truncated: answers.some((a) => a.truncated),
+    omitted,
+    unsampled: kinds.slice(SAMPLED_KINDS),
+  };
+}
+
 /** The years of an entity's dated relations, for the as_of slider. */
 function useYears(id) {
-  const { data } = useLoad(`years:${id}`, (signal) => get('graph/timeline', { id }, signal));
+  const { data } = useLoad(`years:${id}`, (signal) => get('graph/timeline', { id, limit: 0 }, signal));
   return useMemo(() => {
-    const years = (data?.results ?? []).map((e) => Number(e.date.slice(0, 4))).filter(Boolean);
-    if (!years.length) return null;
-    const first = Math.min(...years);
-    const last = Math.max(...years, new Date().getFullYear());
-    return { first, last };
+    if (!data?.first) return null;
+    const first = Number(data.first.slice(0, 4));
+    const last = Math.max(Number(data.last.slice(0, 4)), new Date().getFullYear());
+    return first < last ? { first, last } : null;
   }, [data]);
 }
 
@@ -257,6 +288,19 @@ function RelationsPanel({ entity, first }) {
   const [lists, setLists] = useState(() => group(first));
   const [busy, setBusy] = useState(null);
   const [error, setError] = useState(null);
+  // a first page short of some kinds: the first few of every kind instead
+  useEffect(() => {
+    const short = Object.entries(entity.relations_by_kind).filter(([k, n]) => (lists[k]?.length ?? 0) < Math.min(n, PER_KIND));
+    if (!short.length) return undefined;
+    const controller = new AbortController();
+    Promise.all(
+      short.map(([relation]) => get(`entities/${encodeURIComponent(entity.id)}`, { relation, limit: PER_KIND }, controller.signal)),
+    ).then(
+      (pages) => setLists((l) => ({ ...l, ...Object.fromEntries(pages.map((p, i) => [short[i][0], p.relations])) })),
+      (e) => e.name === 'AbortError' || setError(e),
+    );
+    return () => controller.abort();
+  }, [entity.id]);
   const kinds = Object.entries(entity.relations_by_kind).sort((a, b) => b[1] - a[1]);
   const more = async (kind) => {
     setBusy(kind);
@@ -279,7 +323,7 @@ function RelationsPanel({ entity, first }) {
     </nav>
     ${kinds.map(([kind, total]) => {
       const list = lists[kind] ?? [];
-      const shown = list.length > PER_KIND && !busy ? list : list.slice(0, Math.max(PER_KIND, list.length));
+      const shown = list;
       return html`<section class="relation-group" id=${`rel-${kind}`} aria-label=${relationLabel(kind)}>
         <h3>${relationLabel(kind)} <span class="muted">${count(total)}</span></h3>
         <ul class="relations">
@@ -305,13 +349,22 @@ function group(relations) {
   return lists;
 }
 
+/** Events a timeline shows at first, and adds with each "earlier". */
+const TIMELINE_PAGE = 20;
+
 function TimelinePanel({ id }) {
-  const { data } = useLoad(`timeline:${id}`, (signal) => get('graph/timeline', { id }, signal));
-  if (!data?.results?.length) return null;
+  const [shown, setShown] = useState(TIMELINE_PAGE);
+  const { data } = useLoad(`timeline:${id}:${shown}`, async (signal) => {
+    const { total } = await get('graph/timeline', { id, limit: 0 }, signal);
+    const offset = Math.max(0, total - shown);
+    return get('graph/timeline', { id, offset, limit: total - offset }, signal);
+  });
+  if (!data?.total) return null;
+  const events = [...data.results].reverse();
   return html`<section class="card" aria-labelledby="timeline-title">
-    <h2 id="timeline-title">时间线</h2>
+    <h2 id="timeline-title">时间线 <span class="muted">${count(data.total)} 条带日期的关系，最新的在前</span></h2>
     <ol class="timeline">
-      ${data.results.map((e) => html`<li>
+      ${events.map((e) => html`<li>
         <time>${date(e.date)}</time>
         <div>
           <span class="arrow">${relationLabel(e.kind)}${e.direction === 'out' ? ' → ' : ' ← '}</span>
@@ -321,16 +374,22 @@ function TimelinePanel({ id }) {
         </div>
       </li>`)}
     </ol>
+    ${events.length < data.total && html`<button type="button" onClick=${() => setShown((n) => n + TIMELINE_PAGE * 2)}>显示更早的（已显示 ${events.length} / ${count(data.total)}）</button>`}
     ${data.undated > 0 && html`<p class="muted">另有 ${count(data.undated)} 条关系没有日期。</p>`}
   </section>`;
 }
 
+/** Rows an equity table shows before "show all". */
+const EQUITY_ROWS = 15;
+
 function EquityPanel({ id }) {
+  const [expanded, setExpanded] = useState(false);
   const { data } = useLoad(`equity:${id}`, (signal) => get('graph/equity', { id, depth: 3 }, signal));
   if (!data?.results?.length) return null;
   const names = Object.fromEntries(data.results.map((r) => [r.id, r.name]));
-  const table = (rows, title) =>
-    rows.length > 0 &&
+  const table = (all, title) => {
+    const rows = expanded ? all : all.slice(0, EQUITY_ROWS);
+    return all.length > 0 &&
     html`<table class="equity">
       <caption>${title}</caption>
       <thead><tr><th scope="col">实体</th><th scope="col">层级</th><th scope="col">穿透持股</th><th scope="col">持股链</th></tr></thead>
@@ -343,9 +402,13 @@ function EquityPanel({ id }) {
         </tr>`)}
       </tbody>
     </table>`;
+  };
+  const hidden = data.results.length - (expanded ? data.results.length : Math.min(EQUITY_ROWS, data.results.filter((r) => r.direction === 'holder').length) + Math.min(EQUITY_ROWS, data.results.filter((r) => r.direction === 'holding').length));
   return html`<section class="card" aria-labelledby="equity-title">
     <h2 id="equity-title">股权结构</h2>
+    ${data.truncated && html`<p class="notice">股权链太多，只列出了一部分。</p>`}
     ${table(data.results.filter((r) => r.direction === 'holder'), '股东（向上穿透）')}
     ${table(data.results.filter((r) => r.direction === 'holding'), '对外持股（向下穿透）')}
+    ${hidden > 0 && html`<button type="button" onClick=${() => setExpanded(true)}>显示全部（还有 ${count(hidden)} 行）</button>`}
   </section>`;
 }
