@@ -19,7 +19,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     for path in PAGES {
         cfg.route(path, web::get().to(page));
     }
-    cfg.route("/assets/{file:.*}", web::get().to(asset));
+    // the app's scripts compress to a third (the graph library most)
+    cfg.service(
+        web::resource("/assets/{file:.*}")
+            .wrap(actix_web::middleware::Compress::default())
+            .route(web::get().to(asset)),
+    );
     cfg.route("/favicon.svg", web::get().to(asset));
 }
 

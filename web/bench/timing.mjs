@@ -38,7 +38,7 @@ for (let i = 0; i < rounds; i += 1) {
   let t = Date.now();
   await box.press(name.slice(-1) === ' ' ? 'Space' : 'End');
   await box.pressSequentially(name.slice(-1));
-  await page.waitForFunction((n) => [...document.querySelectorAll('.suggestions:not([hidden]) li .name')].some((e) => e.textContent.startsWith(n.slice(0, 2))), name);
+  await page.waitForFunction((n) => document.querySelector('.suggestions:not([hidden])')?.dataset.query === n, name);
   suggest.push(Date.now() - t);
   t = Date.now();
   await box.press('Escape');

@@ -7,7 +7,8 @@ import { html } from '../html.js';
 import { kindColour, kindLabel, relationLabel } from '../format.js';
 
 let library = null;
-function loadLibrary() {
+/** Starts loading the graph library (a page that will draw calls it first). */
+export function loadLibrary() {
   library ??= Promise.all([import('cytoscape'), import('cytoscape-fcose')]).then(([cy, fcose]) => {
     cy.default.use(fcose.default);
     return cy.default;

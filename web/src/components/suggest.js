@@ -16,6 +16,8 @@ let boxes = 0;
 export function SuggestBox({ label, showLabel = false, value, onInput, onPick, onSubmit, placeholder = '', name = 'q', autofocus = false }) {
   const [id] = useState(() => `suggest-${(boxes += 1)}`);
   const [items, setItems] = useState([]);
+  // the text the listed suggestions answer
+  const [answered, setAnswered] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const input = useRef(null);
@@ -37,6 +39,7 @@ export function SuggestBox({ label, showLabel = false, value, onInput, onPick, o
         (answer) => {
           if (!typed.current) return;
           setItems(answer.suggestions);
+          setAnswered(text);
           setActive(-1);
           setOpen(true);
         },
@@ -72,7 +75,9 @@ export function SuggestBox({ label, showLabel = false, value, onInput, onPick, o
         typed.current = false;
         onSubmit(value);
       } else if (items.length) pick(items[0]);
-    } else if (event.key === 'Escape') {
+    } else if (event.key === 'Escape' && shown) {
+      // closes the list; a second Escape clears the box as usual
+      event.preventDefault();
       setOpen(false);
     }
   };
@@ -102,7 +107,7 @@ export function SuggestBox({ label, showLabel = false, value, onInput, onPick, o
       onBlur=${() => setTimeout(() => setOpen(false), 150)}
       onFocus=${() => items.length && setOpen(true)}
     />
-    <ul id=${listId} role="listbox" aria-label=${`${label}：候选`} class="suggestions" hidden=${!expanded}>
+    <ul id=${listId} data-query=${answered} role="listbox" aria-label=${`${label}：候选`} class="suggestions" hidden=${!expanded}>
       ${items.map(
         (item, i) => html`<li
           id=${`${id}-${i}`}

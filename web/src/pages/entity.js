@@ -8,7 +8,7 @@ import { get, useLoad } from '../api.js';
 import { href, navigate } from '../router.js';
 import { amount, count, date, entityKinds, kindLabel, percent, relationKinds, relationLabel } from '../format.js';
 import { EntityLink, ErrorBox, Evidence, KindBadge, Loading, RelationFacts } from '../components/common.js';
-import { GraphView, Legend } from '../components/graph.js';
+import { GraphView, Legend, loadLibrary } from '../components/graph.js';
 
 /** Neighbours drawn at first, and added by each "show more". */
 const DRAWN = 30;
@@ -18,6 +18,10 @@ const EXPAND = 12;
 const PER_KIND = 5;
 
 export function EntityPage({ id, params }) {
+  // the drawing library loads while the entity does
+  useEffect(() => {
+    loadLibrary();
+  }, []);
   const { data, error, loading } = useLoad(id, (signal) => get(`entities/${encodeURIComponent(id)}`, { limit: 60 }, signal));
   useEffect(() => {
     if (data) document.title = `${data.name} · 创新图谱`;

@@ -7,7 +7,7 @@ import { href, navigate } from '../router.js';
 import { relationKinds, relationLabel } from '../format.js';
 import { EdgeLine, EntityLink, ErrorBox, Loading } from '../components/common.js';
 import { SuggestBox } from '../components/suggest.js';
-import { GraphView, Legend } from '../components/graph.js';
+import { GraphView, Legend, loadLibrary } from '../components/graph.js';
 
 const RANKS = [
   { value: 'score', label: '综合（强度与长度）' },
@@ -36,6 +36,9 @@ function EntityPicker({ label, value, onChange }) {
 }
 
 export function PathPage({ params }) {
+  useEffect(() => {
+    loadLibrary();
+  }, []);
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
   const k = params.get('k') ?? '3';
