@@ -117,6 +117,35 @@ test('search, narrow by a facet, open an entity, expand its graph, open a docume
   );
   const grown = await page.evaluate(() => document.querySelector('.graph-canvas').cy.edges().length);
   assert.ok(grown >= before - 1, 'the expanded node added its relations');
+  // the keyboard route: a node picked from the list is expanded too
+  const pick = page.getByLabel('展开一个实体的邻居');
+  const options = await pick.locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  if (options.length) {
+    await pick.selectOption(options[0]);
+    await page.waitForFunction((id) => document.querySelector('.graph-canvas').cy.getElementById(id).data('expanded') === true, options[0]);
+  }
+  // filter the drawing by one relation kind: the URL holds it
+  const relationFilter = page.getByLabel('关系', { exact: true });
+  const kinds = await relationFilter.locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  await relationFilter.selectOption(kinds[0]);
+  await page.waitForURL(new RegExp(`relation=${kinds[0]}`));
+  await page.waitForFunction(
+    (kind) => {
+      const cy = document.querySelector('.graph-canvas')?.cy;
+      return cy && cy.edges().length > 0 && cy.edges().every((e) => e.data('kind') === kind);
+    },
+    kinds[0],
+  );
+  // the date slider, where the entity has dated relations: the earliest year
+  const slider = page.getByRole('slider');
+  if (await slider.count()) {
+    await slider.focus();
+    await slider.press('Home');
+    await page.waitForURL(/as_of=\d{4}-12-31/);
+    assert.match(await page.locator('.graph-summary').textContent(), /截至/);
+  }
+  await relationFilter.selectOption('');
+  await page.waitForFunction(() => !location.search.includes('relation='));
   // relations grouped by kind, with evidence
   assert.ok((await page.locator('.relation-group').count()) > 0);
   assert.ok((await page.locator('.evidence q').count()) > 0, 'evidence quotes are shown');

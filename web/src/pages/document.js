@@ -66,7 +66,8 @@ function cut(text, mentions, mark) {
     }
   }
   const shown = mentions
-    .filter((m) => m.kind !== 'date' && m.kind !== 'location')
+    // a place or a date is marked when it names an entity of the graph
+    .filter((m) => m.status === 'linked' || (m.kind !== 'date' && m.kind !== 'location'))
     .sort((a, b) => a.start - b.start || b.end - a.end);
   const kept = [];
   let reach = 0;

@@ -169,18 +169,16 @@ function NeighbourhoodPanel({ entity, params }) {
   return html`<section class="card" aria-labelledby="graph-title">
     <h2 id="graph-title">关系图</h2>
     <div class="graph-controls">
-      <label>关系
-        <select value=${relation} onChange=${(e) => set({ relation: e.currentTarget.value })}>
+      <label for="graph-relation">关系</label>
+        <select id="graph-relation" value=${relation} onChange=${(e) => set({ relation: e.currentTarget.value })}>
           <option value="">全部关系</option>
           ${relationKinds().filter((k) => entity.relations_by_kind[k]).map((k) => html`<option value=${k}>${relationLabel(k)}（${count(entity.relations_by_kind[k])}）</option>`)}
         </select>
-      </label>
-      <label>实体类型
-        <select value=${kind} onChange=${(e) => set({ kind: e.currentTarget.value })}>
+      <label for="graph-kind">实体类型</label>
+        <select id="graph-kind" value=${kind} onChange=${(e) => set({ kind: e.currentTarget.value })}>
           <option value="">全部类型</option>
           ${entityKinds().filter((k) => k !== 'document').map((k) => html`<option value=${k}>${kindLabel(k)}</option>`)}
         </select>
-      </label>
       ${years && html`<${AsOfSlider} years=${years} value=${asOf} onChange=${(v) => set({ as_of: v })} />`}
     </div>
     <${ErrorBox} error=${error || expandError} />

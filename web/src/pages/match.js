@@ -66,12 +66,11 @@ export function MatchPage({ params }) {
             <button type="submit" class="primary" disabled=${!need.trim()}>匹配</button>
           </form>`}
       <div class="options">
-        <label>结果类型
-          <select value=${kind} onChange=${(e) => go({ kind: e.currentTarget.value })}>
+        <label for="match-kind">结果类型</label>
+          <select id="match-kind" value=${kind} onChange=${(e) => go({ kind: e.currentTarget.value })}>
             <option value="">默认</option>
             ${RESULT_KINDS.map((k) => html`<option value=${k}>${kindLabel(k)}</option>`)}
           </select>
-        </label>
         <label class="check"><input type="checkbox" checked=${includeLinked} onChange=${(e) => go({ include_linked: e.currentTarget.checked ? 'true' : '' })} />包括已有合作的</label>
       </div>
     </div>

@@ -70,9 +70,9 @@ export function PathPage({ params }) {
         <${EntityPicker} label="终点" value=${current.to} onChange=${pick('to')} />
       </div>
       <div class="options">
-        <label>条数 <select value=${k} onChange=${(e) => go({ k: e.currentTarget.value })}>${[1, 2, 3, 5, 10].map((n) => html`<option value=${n}>${n}</option>`)}</select></label>
-        <label>最长 <select value=${maxLen} onChange=${(e) => go({ max_len: e.currentTarget.value })}>${[1, 2, 3, 4, 5, 6].map((n) => html`<option value=${n}>${n} 步</option>`)}</select></label>
-        <label>排序 <select value=${rank} onChange=${(e) => go({ rank: e.currentTarget.value })}>${RANKS.map((r) => html`<option value=${r.value}>${r.label}</option>`)}</select></label>
+        <label for="path-k">条数</label> <select id="path-k" value=${k} onChange=${(e) => go({ k: e.currentTarget.value })}>${[1, 2, 3, 5, 10].map((n) => html`<option value=${n}>${n}</option>`)}</select>
+        <label for="path-max">最长</label> <select id="path-max" value=${maxLen} onChange=${(e) => go({ max_len: e.currentTarget.value })}>${[1, 2, 3, 4, 5, 6].map((n) => html`<option value=${n}>${n} 步</option>`)}</select>
+        <label for="path-rank">排序</label> <select id="path-rank" value=${rank} onChange=${(e) => go({ rank: e.currentTarget.value })}>${RANKS.map((r) => html`<option value=${r.value}>${r.label}</option>`)}</select>
       </div>
       <fieldset class="relation-filter">
         <legend>只走这些关系（不选则全部）</legend>
