@@ -4,6 +4,7 @@
 // - suggest: from the last key typed to the suggestions shown;
 // - search: from Enter to the results drawn;
 // - hub: from opening the biggest hub's page to its graph drawn;
+// - home: from opening the home page to its overview drawn;
 // - page weight: bytes the browser fetched for the entity page.
 // Goals (issue #16, at 1M): search answers within 300 ms of typing; the
 // biggest hub's entity page drawn within 1 s.
@@ -70,5 +71,15 @@ for (let i = 0; i < rounds; i += 1) {
   await fresh.context().close();
 }
 report('hub entity page (open → graph drawn)', hubTimes);
+
+const homeTimes = [];
+for (let i = 0; i < rounds; i += 1) {
+  const t = Date.now();
+  await page.goto(`${BASE}/`);
+  await page.locator('.timeline li').first().waitFor({ timeout: 60000 });
+  await page.locator('.bars li').first().waitFor();
+  homeTimes.push(Date.now() - t);
+}
+report('home (open → overview drawn)', homeTimes);
 console.log(`entity page weight: ${(weight / 1024).toFixed(0)} KiB fetched (cold cache)`);
 await browser.close();

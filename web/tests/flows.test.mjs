@@ -163,6 +163,27 @@ test('search, narrow by a facet, open an entity, expand its graph, open a docume
   assert.deepEqual(page.errors, []);
 });
 
+test('page through the results of a broad query', async () => {
+  // the largest industry's name
+  const query = (await api('graph/centrality?kind=industry&measure=degree&limit=1')).results[0].name;
+  const { total } = await api(`search?q=${encodeURIComponent(query)}&limit=1`);
+  assert.ok(total > 10, `「${query}」 has more than a page of results (${total})`);
+  const page = await open(browser);
+  await page.goto(`${BASE}/search?q=${encodeURIComponent(query)}`);
+  await page.locator('.hit').first().waitFor();
+  assert.equal(await page.locator('.hit').count(), 10);
+  const first = await page.locator('.hit-title a').first().textContent();
+  await page.getByRole('button', { name: '下一页' }).click();
+  await page.waitForURL(/offset=10/);
+  await page.waitForFunction((before) => document.querySelector('.hit-title a')?.textContent !== before, first);
+  assert.equal(await page.locator('ol.hits').getAttribute('start'), '11');
+  assert.equal(await page.locator('.pager [aria-current="page"]').textContent(), '2');
+  // back is the first page again
+  await page.goBack();
+  await page.waitForFunction((before) => document.querySelector('.hit-title a')?.textContent === before, first);
+  assert.deepEqual(page.errors, []);
+});
+
 test('find a path between two entities', async () => {
   const page = await open(browser);
   await page.goto(`${BASE}/path`);
