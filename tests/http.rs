@@ -833,3 +833,30 @@ async fn the_web_ui_answers_its_pages_and_files() {
     let (status, body) = get(&app, "/api/nothing-here").await;
     assert_error(status, &body, 404, "not_found");
 }
+
+#[actix_web::test]
+async fn a_page_with_the_first_relations_of_every_kind() {
+    let app = app!();
+    let (_, all) = get(&app, "/api/entities/zone_qingdao_hitech?limit=5000").await;
+    let (status, firsts) = get(&app, "/api/entities/zone_qingdao_hitech?per_kind=2").await;
+    assert_eq!(status, 200, "{firsts}");
+    let by_kind = firsts["relations_by_kind"].as_object().unwrap();
+    let listed = firsts["relations"].as_array().unwrap();
+    let expected: u64 = by_kind.values().map(|n| n.as_u64().unwrap().min(2)).sum();
+    assert_eq!(
+        listed.len() as u64,
+        expected,
+        "two of each kind, or all of a smaller kind"
+    );
+    // each kind's two are its first two in the full listing, in its order
+    let key = |r: &serde_json::Value| (r["kind"].clone(), r["other"]["id"].clone());
+    for kind in by_kind.keys() {
+        let of = |list: &[serde_json::Value]| -> Vec<_> {
+            list.iter().filter(|r| r["kind"] == kind.as_str()).map(key).collect()
+        };
+        let full = of(all["relations"].as_array().unwrap());
+        assert_eq!(of(listed), full[..full.len().min(2)].to_vec(), "{kind}");
+    }
+    let (status, body) = get(&app, "/api/entities/zone_qingdao_hitech?per_kind=0").await;
+    assert_error(status, &body, 400, "invalid_parameter");
+}

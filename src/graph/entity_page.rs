@@ -1,7 +1,7 @@
 //! An entity with a page of its relations: the view behind `entity` in the
 //! CLI and `/api/entities/{id}`.
 
-use super::adjacency::KindMask;
+use super::adjacency::{Edge, KindMask};
 use super::responses::{EntityView, RelationFacts, RelationView};
 use super::tables::KnowledgeGraph;
 use crate::model::{Direction, EntityRef, RelationKind};
@@ -28,6 +28,12 @@ pub struct RelationPage {
     #[arg(long, default_value_t = ENTITY_RELATIONS)]
     #[serde(deserialize_with = "params::number")]
     pub limit: usize,
+    /// At most this many of each kind (the first of each in the listing's
+    /// order), before `offset` and `limit`: a hub's page with every kind
+    /// in it.
+    #[arg(long)]
+    #[serde(deserialize_with = "params::optional_number")]
+    pub per_kind: Option<usize>,
 }
 
 impl Default for RelationPage {
@@ -36,6 +42,7 @@ impl Default for RelationPage {
             relations: Vec::new(),
             offset: 0,
             limit: ENTITY_RELATIONS,
+            per_kind: None,
         }
     }
 }
@@ -90,6 +97,15 @@ impl KnowledgeGraph {
                 format!("must be between 1 and {MAX_ENTITY_RELATIONS}"),
             ));
         }
+        if page
+            .per_kind
+            .is_some_and(|each| each == 0 || each > MAX_ENTITY_RELATIONS)
+        {
+            return Err(Error::invalid_parameter(
+                "per_kind",
+                format!("must be between 1 and {MAX_ENTITY_RELATIONS}"),
+            ));
+        }
         let index = self.resolve(key)?;
         let edges: Vec<_> = self.adjacency().edges(index).collect();
         let relations_by_kind = RelationKind::tally(edges.iter().map(|edge| edge.kind));
@@ -102,12 +118,22 @@ impl KnowledgeGraph {
             .filter(|edge| kinds.contains(edge.kind))
             .map(|edge| (edge.kind.strength(), self.entity_at(edge.neighbor).id, edge))
             .collect();
-        let listed = sorted_page(&mut keyed, page.offset, limit, |a, b| {
+        let order = |a: &(f32, &str, Edge), b: &(f32, &str, Edge)| {
             b.0.total_cmp(&a.0)
                 .then_with(|| a.2.kind.cmp(&b.2.kind))
                 .then_with(|| a.1.cmp(b.1))
                 .then_with(|| a.2.outgoing.cmp(&b.2.outgoing))
-        });
+        };
+        if let Some(each) = page.per_kind {
+            // the first `each` of every kind: each kind's run ordered apart
+            keyed.sort_unstable_by_key(|(_, _, edge)| edge.kind);
+            let mut firsts = Vec::new();
+            for run in keyed.chunk_by_mut(|a, b| a.2.kind == b.2.kind) {
+                firsts.extend_from_slice(sorted_page(run, 0, each, order));
+            }
+            keyed = firsts;
+        }
+        let listed = sorted_page(&mut keyed, page.offset, limit, order);
         let mut relations = Vec::with_capacity(listed.len());
         for (_, _, edge) in listed.iter() {
             let relation = self.relation_of(index, edge)?;

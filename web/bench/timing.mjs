@@ -55,9 +55,10 @@ let weight = 0;
 for (let i = 0; i < rounds; i += 1) {
   const fresh = await open(browser);
   let bytes = 0;
-  fresh.on('response', async (r) => {
-    const length = Number(r.headers()['content-length'] ?? 0);
-    bytes += length || (await r.body().catch(() => Buffer.alloc(0))).length;
+  // bytes on the wire (compressed where the server compressed them)
+  fresh.on('requestfinished', async (request) => {
+    const sizes = await request.sizes().catch(() => null);
+    bytes += sizes ? sizes.responseBodySize + sizes.responseHeadersSize : 0;
   });
   const t = Date.now();
   await fresh.goto(`${BASE}/entity/${encodeURIComponent(hub.id)}`);
@@ -81,5 +82,5 @@ for (let i = 0; i < rounds; i += 1) {
   homeTimes.push(Date.now() - t);
 }
 report('home (open → overview drawn)', homeTimes);
-console.log(`entity page weight: ${(weight / 1024).toFixed(0)} KiB fetched (cold cache)`);
+console.log(`hub entity page weight: ${(weight / 1024).toFixed(0)} KiB transferred (cold cache, scripts, styles and API answers)`);
 await browser.close();

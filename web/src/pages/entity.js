@@ -22,7 +22,7 @@ export function EntityPage({ id, params }) {
   useEffect(() => {
     loadLibrary();
   }, []);
-  const { data, error, loading } = useLoad(id, (signal) => get(`entities/${encodeURIComponent(id)}`, { limit: 60 }, signal));
+  const { data, error, loading } = useLoad(id, (signal) => get(`entities/${encodeURIComponent(id)}`, { per_kind: PER_KIND, limit: 5000 }, signal));
   useEffect(() => {
     if (data) document.title = `${data.name} · 创新图谱`;
   }, [data]);
@@ -290,19 +290,6 @@ function RelationsPanel({ entity, first }) {
   const [lists, setLists] = useState(() => group(first));
   const [busy, setBusy] = useState(null);
   const [error, setError] = useState(null);
-  // a first page short of some kinds: the first few of every kind instead
-  useEffect(() => {
-    const short = Object.entries(entity.relations_by_kind).filter(([k, n]) => (lists[k]?.length ?? 0) < Math.min(n, PER_KIND));
-    if (!short.length) return undefined;
-    const controller = new AbortController();
-    Promise.all(
-      short.map(([relation]) => get(`entities/${encodeURIComponent(entity.id)}`, { relation, limit: PER_KIND }, controller.signal)),
-    ).then(
-      (pages) => setLists((l) => ({ ...l, ...Object.fromEntries(pages.map((p, i) => [short[i][0], p.relations])) })),
-      (e) => e.name === 'AbortError' || setError(e),
-    );
-    return () => controller.abort();
-  }, [entity.id]);
   const kinds = Object.entries(entity.relations_by_kind).sort((a, b) => b[1] - a[1]);
   const more = async (kind) => {
     setBusy(kind);
