@@ -64,7 +64,6 @@ test('home shows the zone at a glance and completes names', async () => {
 
 test('search, narrow by a facet, open an entity, expand its graph, open a document', async () => {
   const page = await open(browser);
-  const started = Date.now();
   await page.goto(`${BASE}/search`);
   const box = page.getByRole('combobox', { name: '搜索词' });
   await box.fill(subject.name);
@@ -85,7 +84,6 @@ test('search, narrow by a facet, open an entity, expand its graph, open a docume
   const facts = await page.locator('.hit-facts').first().textContent();
   assert.match(facts, /条关系/, 'entity hits carry a line of key facts');
   await shot(page, 'search');
-  console.log(`search: ${Date.now() - started} ms from opening the page to facet results`);
 
   await page.locator('.hit-title a', { hasText: subject.name }).first().click();
   await page.waitForURL(/\/entity\//);

@@ -117,7 +117,7 @@ function MentionList({ mentions }) {
     ${ambiguous.length > 0 &&
     html`<h3>有歧义的名称</h3>
       <ul>
-        ${ambiguous.map((m) => html`<li>${m.text}：${m.candidates.map((c, i) => html`${i > 0 && '、'}<a href=${href.entity(c.id)}>${c.name}</a>`)}</li>`)}
+        ${ambiguous.map((m) => html`<li>${m.text}：${m.candidates.map((c, i) => html`${i > 0 && '、'}<a href=${href.entity(c.id)} title=${c.id}>${c.name}</a>${m.candidates.filter((o) => o.name === c.name).length > 1 ? html` <code class="small">${c.id}</code>` : ''}`)}</li>`)}
       </ul>`}
   </aside>`;
 }
