@@ -370,6 +370,22 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
                     | '》'
             )
     };
+    // stops before each character, so a span's check is one subtraction
+    let mut stops_before = Vec::with_capacity(chars.len() + 1);
+    stops_before.push(0usize);
+    for &(_, c) in &chars {
+        stops_before.push(stops_before[stops_before.len() - 1] + usize::from(stops(c)));
+    }
+    // the text normalised once: normalising keeps one character for one,
+    // so a span of it is the span normalised (else each span on its own)
+    let normalized_text = normalize(text);
+    let normalized_at: Option<Vec<usize>> = (normalized_text.chars().count() == chars.len()).then(|| {
+        normalized_text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(normalized_text.len()))
+            .collect()
+    });
     let mut spans = Vec::new();
     let mut i = 0;
     while i + 1 < boundaries.len() {
@@ -382,10 +398,13 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
         }
         for j in (i + 1..=last).rev() {
             let end = boundaries[j];
-            if end - start < 2 || chars[start..end].iter().any(|&(_, c)| stops(c)) {
+            if end - start < 2 || stops_before[end] != stops_before[start] {
                 continue;
             }
-            let normalized = normalize(&text[byte_at(start)..byte_at(end)]);
+            let normalized: std::borrow::Cow<str> = match &normalized_at {
+                Some(at) => normalized_text[at[start]..at[end]].into(),
+                None => normalize(&text[byte_at(start)..byte_at(end)]).into(),
+            };
             if forms.may_be_name(&normalized) && is_known(graph, forms, &normalized) {
                 found = Some((j, KnownSpan { start, end }));
                 break;
