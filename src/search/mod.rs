@@ -7,8 +7,10 @@
 //! are not answered here: the suggester reads the entities it names through
 //! an [`EntityDirectory`], which the engine implements for the graph.
 
+mod bonus;
 mod directory;
 mod facets;
+mod per_kind;
 mod query;
 mod query_builder;
 mod question;

@@ -13,6 +13,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::bonus::BonusQuery;
 use super::query::{Filter, FilterField, ParsedQuery, QueryPart};
 use super::question::{Reading, Unit};
 use super::request::SearchRequest;
@@ -137,8 +138,7 @@ impl<'a> QueryBuilder<'a> {
                 } else {
                     (clause, 1.0)
                 };
-                let coverage = ConstScoreQuery::new(clause.box_clone(), COVERAGE * weight * self.rarity_weight(unit));
-                let scored = BooleanQuery::new(vec![(Occur::Should, clause), (Occur::Should, Box::new(coverage))]);
+                let scored = BonusQuery::new(clause, COVERAGE * weight * self.rarity_weight(unit));
                 Some((Occur::Should, Box::new(scored) as Box<dyn Query>))
             })
             .collect();
@@ -228,7 +228,7 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// Entries whose `field` holds any of `values`.
-    fn field_filter(&self, field: FilterField, values: &[&str]) -> Result<Box<dyn Query>> {
+    pub(super) fn field_filter(&self, field: FilterField, values: &[&str]) -> Result<Box<dyn Query>> {
         let target = match field {
             FilterField::Kind => self.fields.kind,
             FilterField::Industry => self.fields.industry,
