@@ -10,7 +10,7 @@ use super::profile::{self, Side};
 use super::request::{
     Explanation, MatchEvidence, MatchQuery, MatchRequest, MatchResponse, MatchResult, MatchedTerm, SignalShare, Tie,
 };
-use crate::graph::{Budget, EntityIndex, KnowledgeGraph, PathsRequest};
+use crate::graph::{Budget, EntityIndex, KnowledgeGraph};
 use crate::model::{EntityKind, EntityRef};
 use crate::search::{SearchIndex, SearchRequest};
 use crate::{Error, Result};
@@ -712,19 +712,10 @@ fn explain(
         None => Vec::new(),
     };
 
-    let path = source.entity.filter(|_| !request.brief).and_then(|entity| {
-        let request = PathsRequest {
-            budget: Some(PATH_BUDGET),
-            ..PathsRequest::between(graph.entity_at(entity).id, graph.entity_at(position).id)
-        };
-        graph.paths(&request).ok().and_then(|mut found| {
-            if found.paths.is_empty() {
-                None
-            } else {
-                Some(found.paths.swap_remove(0))
-            }
-        })
-    });
+    let path = source
+        .entity
+        .filter(|_| !request.brief)
+        .and_then(|entity| graph.connecting_path(entity, position, PATH_BUDGET).ok().flatten());
 
     Ok(MatchResult {
         id: record.id,

@@ -56,6 +56,7 @@ pub(super) type Clause = (Occur, Box<dyn Query>);
 /// Builds the queries of one search: the index's fields, the segmenter
 /// that cuts query text into words, and the searcher whose term counts
 /// decide which bigram phrases are cheap enough to add.
+#[derive(Clone, Copy)]
 pub(super) struct QueryBuilder<'a> {
     fields: &'a Fields,
     segmenter: &'a Segmenter,

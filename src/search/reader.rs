@@ -267,35 +267,41 @@ impl SearchIndex {
         let parsed = parse_query(&request.q)?;
         let searcher = self.reader.searcher();
         let builder = QueryBuilder::new(&self.fields, &self.segmenter, &searcher);
-        let mut filters = builder.filter_clauses(request, &parsed)?;
+        let request_filters = builder.filter_clauses(request, &parsed)?;
         // the collector tells the kinds apart; the filter lets the query
         // skip entries of other kinds (measured faster than leaving them
         // to the collector)
-        let every_kind: Vec<&str> = groups.iter().flatten().map(String::as_str).collect();
-        if !every_kind.is_empty() {
-            filters.push((Occur::Must, builder.field_filter(FilterField::Kind, &every_kind)?));
-        }
+        let filters_for = |tops: Option<&[GroupTop]>| -> Result<Vec<Clause>> {
+            let kinds: Vec<&str> = groups
+                .iter()
+                .enumerate()
+                .filter(|(at, _)| tops.is_none_or(|tops| tops[*at].0 == 0))
+                .flat_map(|(_, group)| group.iter().map(String::as_str))
+                .collect();
+            let mut filters: Vec<Clause> = request_filters.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+            if !kinds.is_empty() {
+                filters.push((Occur::Must, builder.field_filter(FilterField::Kind, &kinds)?));
+            }
+            Ok(filters)
+        };
+        let filters = filters_for(None)?;
 
         let mut reading = Reading::of(&parsed, &self.segmenter);
         let mut relaxed_groups = vec![false; groups.len()];
         let (tops, minimum, mut highlights) = if reading.natural {
             reading.keep_strongest(|word| builder.entries_with(word));
-            let builder = builder.for_questions();
+            let questions = builder.for_questions();
             let minimum = match request.min_match {
                 Some(asked) => asked.clamp(1, reading.units.len().max(1)),
                 None => reading.minimum_to_match(),
             };
-            let query = builder.coverage_query(&parsed, &reading, &filters, minimum);
+            let query = questions.coverage_query(&parsed, &reading, &filters, minimum);
             let mut tops = self.collect_per_kind(&searcher, &*query, request, groups)?;
             if minimum > 1 && tops.iter().any(|(total, _)| *total == 0) {
-                let any = builder.coverage_query(&parsed, &reading, &filters, 1);
+                // only the groups with no match are searched again
+                let any = questions.coverage_query(&parsed, &reading, &filters_for(Some(&tops))?, 1);
                 let relaxed = self.collect_per_kind(&searcher, &*any, request, groups)?;
-                for ((top, relaxed), flag) in tops.iter_mut().zip(relaxed).zip(&mut relaxed_groups) {
-                    if top.0 == 0 {
-                        *flag = relaxed.0 > 0;
-                        *top = relaxed;
-                    }
-                }
+                take_relaxed(&mut tops, relaxed, &mut relaxed_groups);
             }
             (tops, Some(minimum), reading.highlights())
         } else {
@@ -303,14 +309,9 @@ impl SearchIndex {
             let (query, relaxable) = builder.build_query(&parsed, &filters, true, &mut highlights);
             let mut tops = self.collect_per_kind(&searcher, &*query, request, groups)?;
             if relaxable && tops.iter().any(|(total, _)| *total == 0) {
-                let (any_query, _) = builder.build_query(&parsed, &filters, false, &mut Vec::new());
+                let (any_query, _) = builder.build_query(&parsed, &filters_for(Some(&tops))?, false, &mut Vec::new());
                 let relaxed = self.collect_per_kind(&searcher, &*any_query, request, groups)?;
-                for ((top, relaxed), flag) in tops.iter_mut().zip(relaxed).zip(&mut relaxed_groups) {
-                    if top.0 == 0 {
-                        *flag = relaxed.0 > 0;
-                        *top = relaxed;
-                    }
-                }
+                take_relaxed(&mut tops, relaxed, &mut relaxed_groups);
             }
             (tops, None, highlights)
         };
@@ -491,6 +492,17 @@ impl SearchIndex {
             date: (!date.is_empty()).then(|| date.into_owned()),
             relation_count: None,
         })
+    }
+}
+
+/// The relaxed answer of each group the strict query found nothing in,
+/// noting in `relaxed` the groups it found something for.
+fn take_relaxed(tops: &mut [GroupTop], relaxed_tops: Vec<GroupTop>, relaxed: &mut [bool]) {
+    for ((top, relaxed_top), flag) in tops.iter_mut().zip(relaxed_tops).zip(relaxed) {
+        if top.0 == 0 {
+            *flag = relaxed_top.0 > 0;
+            *top = relaxed_top;
+        }
     }
 }
 
