@@ -9,6 +9,7 @@
 
 mod bonus;
 mod directory;
+mod doc_freq;
 mod facets;
 mod per_kind;
 mod query;

@@ -14,6 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::bonus::BonusQuery;
+use super::doc_freq::DocFreqs;
 use super::query::{Filter, FilterField, ParsedQuery, QueryPart};
 use super::question::{Reading, Unit};
 use super::request::SearchRequest;
@@ -61,17 +62,25 @@ pub(super) struct QueryBuilder<'a> {
     fields: &'a Fields,
     segmenter: &'a Segmenter,
     searcher: &'a Searcher,
+    /// Where the searcher's term counts are remembered.
+    doc_freqs: &'a DocFreqs,
     /// How much a word found in a name or title counts, relative to the
     /// field weights (see [`Self::for_questions`]).
     name_weight: f32,
 }
 
 impl<'a> QueryBuilder<'a> {
-    pub(super) fn new(fields: &'a Fields, segmenter: &'a Segmenter, searcher: &'a Searcher) -> Self {
+    pub(super) fn new(
+        fields: &'a Fields,
+        segmenter: &'a Segmenter,
+        searcher: &'a Searcher,
+        doc_freqs: &'a DocFreqs,
+    ) -> Self {
         QueryBuilder {
             fields,
             segmenter,
             searcher,
+            doc_freqs,
             name_weight: 1.0,
         }
     }
@@ -179,7 +188,11 @@ impl<'a> QueryBuilder<'a> {
         let f = self.fields;
         [f.body, f.title]
             .into_iter()
-            .map(|field| self.searcher.doc_freq(&Term::from_field_text(field, word)).unwrap_or(0))
+            .map(|field| {
+                self.doc_freqs
+                    .doc_freq(self.searcher, &Term::from_field_text(field, word))
+                    .unwrap_or(0)
+            })
             .max()
             .unwrap_or(0)
     }
@@ -273,8 +286,8 @@ impl<'a> QueryBuilder<'a> {
         grams
             .iter()
             .map(|(gram, _, _)| {
-                self.searcher
-                    .doc_freq(&Term::from_field_text(field, gram))
+                self.doc_freqs
+                    .doc_freq(self.searcher, &Term::from_field_text(field, gram))
                     .unwrap_or(u64::MAX)
             })
             .min()

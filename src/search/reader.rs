@@ -16,6 +16,7 @@ use tantivy::schema::{Field, IndexRecordOption, OwnedValue, TantivyDocument, Val
 use tantivy::store::StoreReader;
 use tantivy::{DocAddress, Executor, Index, IndexReader, ReloadPolicy, Searcher, SegmentReader, Term};
 
+use super::doc_freq::{CachedStatistics, DocFreqs};
 use super::facets::{FacetCache, FacetCounter, Facets};
 use super::per_kind::{GroupTop, TopPerKind};
 use super::query::parse_query;
@@ -53,6 +54,9 @@ pub struct SearchIndex {
     parallel_from: u64,
     /// Where hits read their stored entries.
     hit_stores: HitStores,
+    /// Term counts of the current searcher, for the queries' rarity
+    /// weights and BM25.
+    doc_freqs: DocFreqs,
 }
 
 /// What a query found: the total, the ranked page and the facets.
@@ -84,6 +88,7 @@ impl SearchIndex {
             parallel,
             parallel_from: PARALLEL_SEARCH_ENTRIES,
             hit_stores: HitStores::default(),
+            doc_freqs: DocFreqs::default(),
         })
     }
 
@@ -213,7 +218,7 @@ impl SearchIndex {
         request.check_page()?;
         let parsed = parse_query(&request.q)?;
         let searcher = self.reader.searcher();
-        let builder = QueryBuilder::new(&self.fields, &self.segmenter, &searcher);
+        let builder = QueryBuilder::new(&self.fields, &self.segmenter, &searcher, &self.doc_freqs);
         let filters = builder.filter_clauses(request, &parsed)?;
 
         let mut reading = Reading::of(&parsed, &self.segmenter);
@@ -266,7 +271,7 @@ impl SearchIndex {
         request.check_page()?;
         let parsed = parse_query(&request.q)?;
         let searcher = self.reader.searcher();
-        let builder = QueryBuilder::new(&self.fields, &self.segmenter, &searcher);
+        let builder = QueryBuilder::new(&self.fields, &self.segmenter, &searcher, &self.doc_freqs);
         let request_filters = builder.filter_clauses(request, &parsed)?;
         // the collector tells the kinds apart; the filter lets the query
         // skip entries of other kinds (measured faster than leaving them
@@ -354,6 +359,10 @@ impl SearchIndex {
             .and_offset(request.offset)
             .order_by_score();
         let collector = TopPerKind { top, groups };
+        let statistics = CachedStatistics {
+            searcher,
+            doc_freqs: &self.doc_freqs,
+        };
         let parallel = self
             .parallel
             .as_ref()
@@ -363,9 +372,9 @@ impl SearchIndex {
                 query,
                 &collector,
                 executor,
-                EnableScoring::enabled_from_searcher(searcher),
+                EnableScoring::enabled_from_statistics_provider(&statistics, searcher),
             )?,
-            None => searcher.search(query, &collector)?,
+            None => searcher.search_with_statistics_provider(query, &collector, &statistics)?,
         })
     }
 
