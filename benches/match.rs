@@ -1,6 +1,8 @@
 //! Matching latency: one `match` for an enterprise (a page of ten results
 //! with their cards and connecting paths) and one for a page of free text,
-//! in process, on an opened index; p50, p90, p99 and the slowest.
+//! in process, on an opened index; p50, p90, p99 and the slowest, and the
+//! CPU time a match took (all threads; on a shared machine the wall times
+//! also count waiting for a core).
 //!
 //! Run: `cargo bench --bench match`
 //!
