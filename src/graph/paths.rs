@@ -424,6 +424,32 @@ impl KnowledgeGraph {
 
     /// Why no path answers a request: the filter or the bound that cut
     /// every path, found by searching again without each in turn.
+    /// The shortest path between two entities over every relation, of at
+    /// most [`DEFAULT_MAX_LEN`] hops, within `budget`: the path
+    /// [`Self::paths`] answers for [`PathsRequest::between`] them, without
+    /// the explanation of an empty answer (which searches again, farther).
+    /// `None` when there is none, or none was found within the budget.
+    pub fn connecting_path(
+        &self,
+        source: EntityIndex,
+        target: EntityIndex,
+        budget: Budget,
+    ) -> Result<Option<PathView>> {
+        if source == target {
+            return Ok(None);
+        }
+        let relations = RelationFilter::new(&[], None)?;
+        let mut search = Search {
+            graph: self,
+            relations,
+            meter: Meter::new(budget),
+        };
+        let found = with_scratch(self.adjacency().nodes(), |scratch| {
+            yen(&mut search, scratch, source, target, DEFAULT_MAX_LEN, 1)
+        });
+        found.first().map(|path| self.path_view(path, &relations)).transpose()
+    }
+
     fn why_no_path(&self, source: EntityIndex, target: EntityIndex, request: &PathsRequest, budget: Budget) -> String {
         let without = |kinds: &[RelationKind], as_of: Option<&str>, max_len: usize| {
             let relations = RelationFilter::new(kinds, as_of).ok()?;

@@ -80,24 +80,24 @@ impl Side {
         }
     }
 
-    /// The search filters whose hits stand for candidates of this side,
-    /// each searched on its own so that one kind does not crowd out the
+    /// The groups of kinds whose hits stand for candidates of this side,
+    /// each ranked on its own so that one kind does not crowd out the
     /// others, with the factor its hits count for.
-    pub fn searches(self) -> &'static [(&'static str, f32)] {
+    pub fn searches(self) -> &'static [(&'static [&'static str], f32)] {
         match self {
             Side::Need => &[
-                ("kind:patent", 1.0),
-                ("kind:person", 1.0),
-                ("kind:university kind:institute kind:project", 0.8),
-                ("kind:document", 0.7),
+                (&["patent"], 1.0),
+                (&["person"], 1.0),
+                (&["university", "institute", "project"], 0.8),
+                (&["document"], 0.7),
             ],
-            Side::Capability => &[("kind:enterprise", 1.0), ("kind:product kind:document", 0.7)],
+            Side::Capability => &[(&["enterprise"], 1.0), (&["product", "document"], 0.7)],
             Side::Text => &[
-                ("kind:patent", 1.0),
-                ("kind:person", 1.0),
-                ("kind:university kind:institute kind:project", 0.8),
-                ("kind:enterprise kind:product", 0.8),
-                ("kind:document", 0.7),
+                (&["patent"], 1.0),
+                (&["person"], 1.0),
+                (&["university", "institute", "project"], 0.8),
+                (&["enterprise", "product"], 0.8),
+                (&["document"], 0.7),
             ],
         }
     }

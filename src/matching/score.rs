@@ -10,7 +10,7 @@ use super::profile::{self, Side};
 use super::request::{
     Explanation, MatchEvidence, MatchQuery, MatchRequest, MatchResponse, MatchResult, MatchedTerm, SignalShare, Tie,
 };
-use crate::graph::{Budget, EntityIndex, KnowledgeGraph, PathsRequest};
+use crate::graph::{Budget, EntityIndex, KnowledgeGraph};
 use crate::model::{EntityKind, EntityRef};
 use crate::search::{SearchIndex, SearchRequest};
 use crate::{Error, Result};
@@ -212,6 +212,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     };
     let weights = request.signals.unwrap_or_default();
     let source = read_source(graph, request)?;
+    lap("read");
     let kinds = if request.kinds.is_empty() {
         source.side.default_kinds()
     } else {
@@ -243,30 +244,27 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     let whole_factor = if texts.is_empty() { 1.0 } else { WHOLE_PROFILE };
     texts.push((profile::as_query_text(&source.text), whole_factor));
     texts.retain(|(text, _)| !text.trim().is_empty());
-    let searches: Vec<(usize, String, f32)> = texts
+    let groups: Vec<Vec<String>> = source
+        .side
+        .searches()
         .iter()
-        .enumerate()
-        .flat_map(|(at, (text, text_factor))| {
-            source
-                .side
-                .searches()
-                .iter()
-                .map(move |(filter, factor)| (at, format!("{text} {filter}"), factor * text_factor))
-        })
+        .map(|(kinds, _)| kinds.iter().map(|kind| kind.to_string()).collect())
         .collect();
     if weights.text > 0.0 {
-        let mut responses = Vec::with_capacity(searches.len());
-        // the best hit of a text over all its searches: a kind whose best
+        let mut responses = Vec::with_capacity(texts.len() * groups.len());
+        // the best hit of a text over all its kinds: a kind whose best
         // hit is weak stays weak
         let mut best = vec![f32::EPSILON; texts.len()];
-        for (text_at, query, factor) in &searches {
-            let mut search_request = SearchRequest::new(query.clone(), HITS_PER_SEARCH);
+        for (text_at, (text, text_factor)) in texts.iter().enumerate() {
+            let mut search_request = SearchRequest::new(text.clone(), HITS_PER_SEARCH);
             search_request.min_match = Some(MIN_WORDS);
-            let response = search.search(&search_request)?;
-            if let Some(first) = response.hits.first() {
-                best[*text_at] = best[*text_at].max(first.score);
+            let per_kind = search.search_per_kind(&search_request, &groups)?;
+            for (response, (_, factor)) in per_kind.into_iter().zip(source.side.searches()) {
+                if let Some(first) = response.hits.first() {
+                    best[text_at] = best[text_at].max(first.score);
+                }
+                responses.push((text_at, factor * text_factor, response));
             }
-            responses.push((*text_at, *factor, response));
         }
         for (text_at, factor, response) in responses {
             let best = best[text_at];
@@ -714,19 +712,10 @@ fn explain(
         None => Vec::new(),
     };
 
-    let path = source.entity.filter(|_| !request.brief).and_then(|entity| {
-        let request = PathsRequest {
-            budget: Some(PATH_BUDGET),
-            ..PathsRequest::between(graph.entity_at(entity).id, graph.entity_at(position).id)
-        };
-        graph.paths(&request).ok().and_then(|mut found| {
-            if found.paths.is_empty() {
-                None
-            } else {
-                Some(found.paths.swap_remove(0))
-            }
-        })
-    });
+    let path = source
+        .entity
+        .filter(|_| !request.brief)
+        .and_then(|entity| graph.connecting_path(entity, position, PATH_BUDGET).ok().flatten());
 
     Ok(MatchResult {
         id: record.id,

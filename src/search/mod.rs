@@ -7,8 +7,11 @@
 //! are not answered here: the suggester reads the entities it names through
 //! an [`EntityDirectory`], which the engine implements for the graph.
 
+mod bonus;
 mod directory;
+mod doc_freq;
 mod facets;
+mod per_kind;
 mod query;
 mod query_builder;
 mod question;

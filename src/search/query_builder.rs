@@ -13,6 +13,8 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::bonus::BonusQuery;
+use super::doc_freq::DocFreqs;
 use super::query::{Filter, FilterField, ParsedQuery, QueryPart};
 use super::question::{Reading, Unit};
 use super::request::SearchRequest;
@@ -55,21 +57,30 @@ pub(super) type Clause = (Occur, Box<dyn Query>);
 /// Builds the queries of one search: the index's fields, the segmenter
 /// that cuts query text into words, and the searcher whose term counts
 /// decide which bigram phrases are cheap enough to add.
+#[derive(Clone, Copy)]
 pub(super) struct QueryBuilder<'a> {
     fields: &'a Fields,
     segmenter: &'a Segmenter,
     searcher: &'a Searcher,
+    /// Where the searcher's term counts are remembered.
+    doc_freqs: &'a DocFreqs,
     /// How much a word found in a name or title counts, relative to the
     /// field weights (see [`Self::for_questions`]).
     name_weight: f32,
 }
 
 impl<'a> QueryBuilder<'a> {
-    pub(super) fn new(fields: &'a Fields, segmenter: &'a Segmenter, searcher: &'a Searcher) -> Self {
+    pub(super) fn new(
+        fields: &'a Fields,
+        segmenter: &'a Segmenter,
+        searcher: &'a Searcher,
+        doc_freqs: &'a DocFreqs,
+    ) -> Self {
         QueryBuilder {
             fields,
             segmenter,
             searcher,
+            doc_freqs,
             name_weight: 1.0,
         }
     }
@@ -137,8 +148,7 @@ impl<'a> QueryBuilder<'a> {
                 } else {
                     (clause, 1.0)
                 };
-                let coverage = ConstScoreQuery::new(clause.box_clone(), COVERAGE * weight * self.rarity_weight(unit));
-                let scored = BooleanQuery::new(vec![(Occur::Should, clause), (Occur::Should, Box::new(coverage))]);
+                let scored = BonusQuery::new(clause, COVERAGE * weight * self.rarity_weight(unit));
                 Some((Occur::Should, Box::new(scored) as Box<dyn Query>))
             })
             .collect();
@@ -178,7 +188,11 @@ impl<'a> QueryBuilder<'a> {
         let f = self.fields;
         [f.body, f.title]
             .into_iter()
-            .map(|field| self.searcher.doc_freq(&Term::from_field_text(field, word)).unwrap_or(0))
+            .map(|field| {
+                self.doc_freqs
+                    .doc_freq(self.searcher, &Term::from_field_text(field, word))
+                    .unwrap_or(0)
+            })
             .max()
             .unwrap_or(0)
     }
@@ -228,7 +242,7 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// Entries whose `field` holds any of `values`.
-    fn field_filter(&self, field: FilterField, values: &[&str]) -> Result<Box<dyn Query>> {
+    pub(super) fn field_filter(&self, field: FilterField, values: &[&str]) -> Result<Box<dyn Query>> {
         let target = match field {
             FilterField::Kind => self.fields.kind,
             FilterField::Industry => self.fields.industry,
@@ -272,8 +286,8 @@ impl<'a> QueryBuilder<'a> {
         grams
             .iter()
             .map(|(gram, _, _)| {
-                self.searcher
-                    .doc_freq(&Term::from_field_text(field, gram))
+                self.doc_freqs
+                    .doc_freq(self.searcher, &Term::from_field_text(field, gram))
                     .unwrap_or(u64::MAX)
             })
             .min()

@@ -16,9 +16,11 @@ use tantivy::schema::{Field, IndexRecordOption, OwnedValue, TantivyDocument, Val
 use tantivy::store::StoreReader;
 use tantivy::{DocAddress, Executor, Index, IndexReader, ReloadPolicy, Searcher, SegmentReader, Term};
 
+use super::doc_freq::{CachedStatistics, DocFreqs};
 use super::facets::{FacetCache, FacetCounter, Facets};
+use super::per_kind::{GroupTop, TopPerKind};
 use super::query::parse_query;
-use super::query::ParsedQuery;
+use super::query::{FilterField, ParsedQuery};
 use super::query_builder::{bigram_query, Clause, QueryBuilder};
 use super::question::Reading;
 use super::request::{SearchHit, SearchRequest, SearchResponse};
@@ -52,6 +54,9 @@ pub struct SearchIndex {
     parallel_from: u64,
     /// Where hits read their stored entries.
     hit_stores: HitStores,
+    /// Term counts of the current searcher, for the queries' rarity
+    /// weights and BM25.
+    doc_freqs: DocFreqs,
 }
 
 /// What a query found: the total, the ranked page and the facets.
@@ -83,6 +88,7 @@ impl SearchIndex {
             parallel,
             parallel_from: PARALLEL_SEARCH_ENTRIES,
             hit_stores: HitStores::default(),
+            doc_freqs: DocFreqs::default(),
         })
     }
 
@@ -212,7 +218,7 @@ impl SearchIndex {
         request.check_page()?;
         let parsed = parse_query(&request.q)?;
         let searcher = self.reader.searcher();
-        let builder = QueryBuilder::new(&self.fields, &self.segmenter, &searcher);
+        let builder = QueryBuilder::new(&self.fields, &self.segmenter, &searcher, &self.doc_freqs);
         let filters = builder.filter_clauses(request, &parsed)?;
 
         let mut reading = Reading::of(&parsed, &self.segmenter);
@@ -250,6 +256,125 @@ impl SearchIndex {
             fallback,
             reading: report,
             resolved_from: Default::default(),
+        })
+    }
+
+    /// Runs `request` once for several groups of kinds (`document` or entity
+    /// kinds, e.g. `[["patent"], ["university", "institute"]]`), answering
+    /// for each group what `request` with that group's `kind:` filters
+    /// answers: the same hits with the same scores and order, and the
+    /// `any_term` fallback decided for the group alone. The entries are
+    /// matched and scored once for all groups, and no facets are counted;
+    /// `most_terms` is not reported (it would take another pass). For
+    /// callers that read the hits of several kinds side by side (matching).
+    pub fn search_per_kind(&self, request: &SearchRequest, groups: &[Vec<String>]) -> Result<Vec<SearchResponse>> {
+        request.check_page()?;
+        let parsed = parse_query(&request.q)?;
+        let searcher = self.reader.searcher();
+        let builder = QueryBuilder::new(&self.fields, &self.segmenter, &searcher, &self.doc_freqs);
+        let request_filters = builder.filter_clauses(request, &parsed)?;
+        // the collector tells the kinds apart; the filter lets the query
+        // skip entries of other kinds (measured faster than leaving them
+        // to the collector)
+        let filters_for = |tops: Option<&[GroupTop]>| -> Result<Vec<Clause>> {
+            let kinds: Vec<&str> = groups
+                .iter()
+                .enumerate()
+                .filter(|(at, _)| tops.is_none_or(|tops| tops[*at].0 == 0))
+                .flat_map(|(_, group)| group.iter().map(String::as_str))
+                .collect();
+            let mut filters: Vec<Clause> = request_filters.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+            if !kinds.is_empty() {
+                filters.push((Occur::Must, builder.field_filter(FilterField::Kind, &kinds)?));
+            }
+            Ok(filters)
+        };
+        let filters = filters_for(None)?;
+
+        let mut reading = Reading::of(&parsed, &self.segmenter);
+        let mut relaxed_groups = vec![false; groups.len()];
+        let (tops, minimum, mut highlights) = if reading.natural {
+            reading.keep_strongest(|word| builder.entries_with(word));
+            let questions = builder.for_questions();
+            let minimum = match request.min_match {
+                Some(asked) => asked.clamp(1, reading.units.len().max(1)),
+                None => reading.minimum_to_match(),
+            };
+            let query = questions.coverage_query(&parsed, &reading, &filters, minimum);
+            let mut tops = self.collect_per_kind(&searcher, &*query, request, groups)?;
+            if minimum > 1 && tops.iter().any(|(total, _)| *total == 0) {
+                // only the groups with no match are searched again
+                let any = questions.coverage_query(&parsed, &reading, &filters_for(Some(&tops))?, 1);
+                let relaxed = self.collect_per_kind(&searcher, &*any, request, groups)?;
+                take_relaxed(&mut tops, relaxed, &mut relaxed_groups);
+            }
+            (tops, Some(minimum), reading.highlights())
+        } else {
+            let mut highlights = Vec::new();
+            let (query, relaxable) = builder.build_query(&parsed, &filters, true, &mut highlights);
+            let mut tops = self.collect_per_kind(&searcher, &*query, request, groups)?;
+            if relaxable && tops.iter().any(|(total, _)| *total == 0) {
+                let (any_query, _) = builder.build_query(&parsed, &filters_for(Some(&tops))?, false, &mut Vec::new());
+                let relaxed = self.collect_per_kind(&searcher, &*any_query, request, groups)?;
+                take_relaxed(&mut tops, relaxed, &mut relaxed_groups);
+            }
+            (tops, None, highlights)
+        };
+        highlights.retain(|h| !h.trim().is_empty());
+        highlights.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
+        highlights.dedup();
+
+        let highlighter = Highlighter::new(&highlights);
+        let mut responses = Vec::with_capacity(groups.len());
+        for ((total, top), relaxed) in tops.into_iter().zip(relaxed_groups) {
+            let mut hits = Vec::with_capacity(top.len());
+            for (score, address) in top {
+                hits.push(self.hit(&searcher, address, score, &highlighter)?);
+            }
+            responses.push(SearchResponse {
+                query: request.q.clone(),
+                total,
+                hits,
+                facets: Facets::default(),
+                offset: request.offset,
+                limit: request.limit,
+                fallback: relaxed.then(|| "any_term".to_string()),
+                reading: minimum.map(|minimum| reading.report(if relaxed { 1 } else { minimum })),
+                resolved_from: Default::default(),
+            });
+        }
+        Ok(responses)
+    }
+
+    /// The page of `request` and the number of matches of `query` in each
+    /// group of kinds (see [`TopPerKind`]).
+    fn collect_per_kind(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        request: &SearchRequest,
+        groups: &[Vec<String>],
+    ) -> Result<Vec<GroupTop>> {
+        let top = TopDocs::with_limit(request.limit)
+            .and_offset(request.offset)
+            .order_by_score();
+        let collector = TopPerKind { top, groups };
+        let statistics = CachedStatistics {
+            searcher,
+            doc_freqs: &self.doc_freqs,
+        };
+        let parallel = self
+            .parallel
+            .as_ref()
+            .filter(|_| searcher.segment_readers().len() > 1 && searcher.num_docs() >= self.parallel_from);
+        Ok(match parallel {
+            Some(executor) => searcher.search_with_executor(
+                query,
+                &collector,
+                executor,
+                EnableScoring::enabled_from_statistics_provider(&statistics, searcher),
+            )?,
+            None => searcher.search_with_statistics_provider(query, &collector, &statistics)?,
         })
     }
 
@@ -378,6 +503,17 @@ impl SearchIndex {
             industry: Vec::new(),
             location: None,
         })
+    }
+}
+
+/// The relaxed answer of each group the strict query found nothing in,
+/// noting in `relaxed` the groups it found something for.
+fn take_relaxed(tops: &mut [GroupTop], relaxed_tops: Vec<GroupTop>, relaxed: &mut [bool]) {
+    for ((top, relaxed_top), flag) in tops.iter_mut().zip(relaxed_tops).zip(relaxed) {
+        if top.0 == 0 {
+            *flag = relaxed_top.0 > 0;
+            *top = relaxed_top;
+        }
     }
 }
 
@@ -536,6 +672,68 @@ mod tests {
         let side_by_side = index.search(&request).unwrap();
         assert_eq!(alone.total, 60);
         assert_eq!(alone, side_by_side);
+    }
+
+    #[test]
+    fn kinds_searched_together_answer_as_each_searched_alone() {
+        use crate::model::EntityKind;
+        let dir = tempfile::tempdir().unwrap();
+        let segmenter = Segmenter::new([]);
+        let mut writer = SearchWriter::create(dir.path(), &segmenter).unwrap();
+        let texts = [
+            "光伏组件与储能电池的研发",
+            "储能电池热管理",
+            "光伏硅片切割技术",
+            "干细胞治疗溃疡性结肠炎",
+            "光伏电站运维与储能调度",
+        ];
+        let kinds = [
+            EntityKind::Patent,
+            EntityKind::Person,
+            EntityKind::University,
+            EntityKind::Enterprise,
+        ];
+        for segment in 0..2 {
+            for n in 0..24 {
+                let mut entry = entity(
+                    &format!("e{segment}-{n}"),
+                    &format!("条目{segment}{n}"),
+                    texts[n % texts.len()],
+                );
+                entry.kind = kinds[n % kinds.len()];
+                writer.add_entity(&entry).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        writer.finish().unwrap();
+        let index = SearchIndex::open(dir.path(), segmenter).unwrap();
+        let groups: Vec<Vec<String>> = vec![
+            vec!["patent".into()],
+            vec!["person".into(), "university".into()],
+            vec!["document".into()],
+        ];
+        for (q, min_match) in [
+            ("我们需要光伏组件、储能电池和硅片切割方面的技术", Some(2)),
+            ("我们需要光伏组件、储能电池和硅片切割方面的技术", None),
+            ("干细胞 结肠炎", None),
+            ("储能", None),
+        ] {
+            let mut request = SearchRequest::new(q, 5);
+            request.min_match = min_match;
+            let together = index.search_per_kind(&request, &groups).unwrap();
+            assert_eq!(together.len(), groups.len());
+            for (group, answer) in groups.iter().zip(&together) {
+                let filters: Vec<String> = group.iter().map(|kind| format!("kind:{kind}")).collect();
+                let mut alone_request = SearchRequest::new(format!("{q} {}", filters.join(" ")), 5);
+                alone_request.min_match = min_match;
+                let alone = index.search(&alone_request).unwrap();
+                assert_eq!(answer.hits, alone.hits, "{q} in {group:?}");
+                assert_eq!(answer.total, alone.total, "{q} in {group:?}");
+                assert_eq!(answer.reading, alone.reading, "{q} in {group:?}");
+            }
+            assert!(together[0].total > 0, "{q}");
+            assert_eq!(together[2].total, 0, "no documents");
+        }
     }
 
     #[test]
