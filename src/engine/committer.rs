@@ -42,7 +42,9 @@ pub(super) struct Indexing {
     /// Words the write added to the dictionary: older entries holding
     /// them are indexed again.
     pub fresh_words: Vec<String>,
-    /// The graph after the write (entities indexed again are read there).
+    /// The graph after the write (entities indexed again are read there);
+    /// a later write queued before the commit puts its own graph here, so
+    /// that the queue holds one graph, not one per write.
     pub graph: Arc<KnowledgeGraph>,
     /// The snapshot epoch the log follows, and its length after the write.
     pub epoch: u64,
@@ -136,6 +138,9 @@ impl SearchProgress {
                 }
                 _ => {}
             }
+        }
+        for (_, earlier) in state.queue.iter_mut() {
+            earlier.graph = Arc::clone(&indexing.graph);
         }
         state.queue.push((ticket, indexing));
         self.changed.notify_all();
@@ -265,6 +270,11 @@ impl SearchProgress {
         self.changed.notify_all();
     }
 
+    /// Whether the committer is to end once the queue is empty.
+    fn draining(&self) -> bool {
+        self.lock().run == Run::Draining
+    }
+
     fn stop(&self, run: Run) {
         let mut state = self.lock();
         state.run = run;
@@ -357,8 +367,13 @@ fn commit_loop(search: &SearchIndex, mut writer: SearchWriter, progress: &Search
                 if let Err(rollback) = writer.rollback() {
                     tracing::error!(%rollback, "search changes could not be dropped");
                 }
-                tracing::error!(%error, writes = work.len(), "search entries not committed; trying again");
                 progress.failed(work, &error);
+                // ending: the log holds the writes, the next open indexes them
+                if progress.draining() {
+                    tracing::error!(%error, "search entries not committed; the index catches up when opened again");
+                    break;
+                }
+                tracing::error!(%error, "search entries not committed; trying again");
                 std::thread::sleep(RETRY_AFTER);
             }
         }
@@ -550,6 +565,15 @@ mod tests {
             matches!(gone, Err(Error::InvalidParameter { .. })),
             "the document is deleted, though its entry is still committed: {gone:?}"
         );
+        {
+            let state = engine.progress.lock();
+            assert_eq!(state.queue.len(), 3);
+            let newest = &state.queue[2].1.graph;
+            assert!(
+                state.queue.iter().all(|(_, queued)| Arc::ptr_eq(&queued.graph, newest)),
+                "the queue holds one graph"
+            );
+        }
         engine.progress.pause(false);
     }
 
@@ -567,6 +591,30 @@ mod tests {
             found(&reopened, "钠离子电池", "doc_sodium"),
             "the search index catches up with the log"
         );
+    }
+
+    #[test]
+    fn the_log_is_folded_once_search_holds_it() {
+        let (_dir, index) = built();
+        let engine = Engine::open(&index).unwrap().compacting_after(1);
+        engine.progress.pause(true);
+        let progress = Arc::clone(&engine.progress);
+        let lift = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(150));
+            progress.pause(false);
+        });
+        let started = Instant::now();
+        let receipt = engine.write(document("doc_sodium", "储能示范", TEXT)).unwrap();
+        assert!(receipt.compacted);
+        assert!(
+            started.elapsed() >= Duration::from_millis(100),
+            "the fold waited for the commit"
+        );
+        lift.join().unwrap();
+        engine.crash();
+        let reopened = Engine::open(&index).unwrap();
+        assert_eq!(reopened.pending_changes(), 0, "folded into the snapshot");
+        assert!(found(&reopened, "钠离子电池", "doc_sodium"));
     }
 
     #[test]
