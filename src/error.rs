@@ -89,6 +89,12 @@ pub enum Error {
     #[error("writes are stopped until the server restarts: {reason}")]
     WritesStopped { reason: String },
 
+    /// Changes are logged and applied to the graph, but their search
+    /// entries are not committed: they are tried again, and opening the
+    /// index brings the search index up to the log.
+    #[error("the changes are written, but their search entries are not committed yet: {reason}")]
+    SearchBehind { reason: String },
+
     /// Reading or writing a file failed.
     #[error("{}: {source}", .path.display())]
     Io {
@@ -217,6 +223,7 @@ impl Error {
             Error::IndexBusy { .. } => "index_busy",
             Error::IndexReplaced { .. } => "index_replaced",
             Error::WritesStopped { .. } => "writes_stopped",
+            Error::SearchBehind { .. } => "search_behind",
             Error::InvalidMapping { .. } => "invalid_mapping",
             Error::InvalidCsv { .. } => "invalid_csv",
             Error::InvalidRows { .. } => "invalid_rows",
@@ -242,7 +249,11 @@ impl Error {
             Error::BudgetExceeded { .. } => 422,
             Error::IndexBusy { .. } | Error::IndexReplaced { .. } => 409,
             Error::IndexMissing { .. } | Error::WritesStopped { .. } => 503,
-            Error::CorruptIndex { .. } | Error::Io { .. } | Error::Tantivy(_) | Error::Serialization(_) => 500,
+            Error::CorruptIndex { .. }
+            | Error::SearchBehind { .. }
+            | Error::Io { .. }
+            | Error::Tantivy(_)
+            | Error::Serialization(_) => 500,
         }
     }
 

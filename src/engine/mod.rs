@@ -3,6 +3,7 @@
 //! through the API (see `write`). The CLI and the HTTP API both hold an
 //! [`Engine`]; it is shared across threads.
 
+mod committer;
 mod directory;
 mod ingest;
 mod resolve;
@@ -50,7 +51,9 @@ struct Current {
 /// without holding a lock; a change replaces them (see [`Engine::write`]).
 pub struct Engine {
     current: RwLock<Current>,
-    search: SearchIndex,
+    search: Arc<SearchIndex>,
+    /// How far the search index is behind the acknowledged writes.
+    progress: Arc<committer::SearchProgress>,
     manifest: Manifest,
     generation: PathBuf,
     /// Changes in the graph log: those it held at open, then as writes
@@ -155,7 +158,8 @@ impl Engine {
                 graph: Arc::new(graph),
                 suggester: Arc::new(suggester),
             }),
-            search,
+            search: Arc::new(search),
+            progress: Arc::default(),
             manifest,
             generation,
             pending: AtomicUsize::new(logged.len()),
@@ -227,6 +231,7 @@ impl Engine {
             }
             None => request,
         };
+        self.progress.settle_reads();
         let mut response = self.search.search(request)?;
         if let (Some(resolved), Some(center)) = (&near_resolved, &request.near) {
             resolved.note(center, &mut response.resolved_from);
@@ -361,6 +366,7 @@ impl Engine {
     pub fn match_entity(&self, request: &crate::matching::MatchRequest) -> Result<crate::matching::MatchResponse> {
         let key = request.entity.as_deref().unwrap_or_default();
         let resolved = self.resolve_key(required(key, "entity")?)?;
+        self.progress.settle_reads();
         let mut response = crate::matching::run(
             &self.graph(),
             &self.search,
@@ -376,6 +382,7 @@ impl Engine {
     /// Ranks research organisations, teams and patents for a need written
     /// as text.
     pub fn match_text(&self, request: &crate::matching::MatchRequest) -> Result<crate::matching::MatchResponse> {
+        self.progress.settle_reads();
         crate::matching::run(&self.graph(), &self.search, request)
     }
 
@@ -410,6 +417,7 @@ impl Engine {
 
     /// Counts and shape of the index.
     pub fn stats(&self) -> Stats {
+        self.progress.settle_reads();
         let graph = self.graph();
         Stats {
             entities: graph.entity_count(),

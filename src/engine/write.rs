@@ -1,21 +1,29 @@
 //! Changes made through the API, applied to a running engine.
 //!
-//! One change at a time (a mutex): the change is checked against the graph
-//! as it is; an entity's search entry is replaced (or removed) in the
-//! search writer; the change is appended to the graph log and flushed,
-//! which is when it is acknowledged; the search entry is committed with
-//! the log position it reaches; then the change applies to the graph, and
-//! the new graph and suggester replace the old ones for the next queries.
-//! A crash before the log append loses the change whole (the client's
-//! retry applies it: every change is idempotent); a crash after it leaves
-//! the search index behind the log, and opening the index brings it up to
-//! the log's position ([`catch_up_search`]).
+//! One write at a time (a mutex): its changes are checked against the graph
+//! as it is and applied to a copy of it; names they bring join the
+//! segmentation dictionary; the changes are appended to the graph log and
+//! flushed, which makes them durable; their search entries are queued for
+//! the search committer ([`super::committer`]); then the new graph and
+//! suggester replace the old ones for the next queries, and the write is
+//! acknowledged. A crash before the log append loses the write whole (the
+//! client's retry applies it: every change is idempotent); a crash after it
+//! can leave the search index behind the log, and opening the index brings
+//! it up to the log's position ([`catch_up_search`]).
+//!
+//! A write of fewer than [`WAIT_FOR_SEARCH_FROM`] changes is acknowledged
+//! without waiting for its search commit, which the committer makes with
+//! those of the writes queued meanwhile; a search waits for it (see
+//! [`super::committer::SearchProgress::settle_reads`]), so that what was
+//! acknowledged is found. A larger write waits for its own commit, a small
+//! share of its time, so that searches never wait on it.
 //!
 //! By default the log is folded into a new snapshot every
 //! [`COMPACT_AFTER`] changes, or every [`COMPACT_SHARE`]th of the graph's
 //! size in changes when that is more: a fold writes and reads the whole
 //! snapshot and builds the suggester anew, which takes seconds at a million
-//! entities, so a large graph folds after proportionally more changes.
+//! entities, so a large graph folds after proportionally more changes. The
+//! search index holds every change of the log before it is folded.
 
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -23,10 +31,11 @@ use std::sync::{Arc, PoisonError};
 
 use serde::Serialize;
 
+use super::committer::{Committer, Indexing};
 use super::{Current, Engine};
 use crate::graph::{fold_log, GraphLog, KnowledgeGraph};
 use crate::model::Change;
-use crate::search::{SearchIndex, SearchWriter, Suggester};
+use crate::search::{SearchIndex, Suggester};
 use crate::store::{self, WriteLock};
 use crate::{Error, Result};
 
@@ -53,17 +62,19 @@ pub struct WriteRules {
     pub allow_same_name: bool,
 }
 
-/// Most entries one batch indexes again because they contain names new
-/// to the dictionary.
-pub const MAX_REINDEX: usize = 500;
+/// Changes from which a write waits for its search entries to be
+/// committed before it is acknowledged.
+pub const WAIT_FOR_SEARCH_FROM: usize = 1000;
 
-/// Most new words one batch looks for in older entries.
-pub const MAX_REINDEX_WORDS: usize = 64;
+/// How long a write waits for its search commit (one from
+/// [`WAIT_FOR_SEARCH_FROM`] changes, or one the log is folded after).
+const SEARCH_COMMIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
-/// The open log and search writer of an engine that has taken changes.
+/// The open log and search committer of an engine that has taken changes.
 pub(super) struct Writer {
     log: GraphLog,
-    search: SearchWriter,
+    /// Held for its thread: dropped, it commits what is queued and ends.
+    _committer: Committer,
     /// The index's write lock, held from the first change on.
     _lock: WriteLock,
 }
@@ -93,7 +104,32 @@ fn op_name(change: &Change) -> &'static str {
     }
 }
 
+impl Writer {
+    /// Ends as a crash would: the log as flushed, the search entries not
+    /// committed yet lost.
+    #[cfg(test)]
+    pub(super) fn crash(self) {
+        let Writer {
+            log,
+            _committer: committer,
+            _lock: lock,
+        } = self;
+        committer.abandon();
+        drop(log);
+        drop(lock);
+    }
+}
+
 impl Engine {
+    /// Ends as a crash would (see [`Writer::crash`]).
+    #[cfg(test)]
+    pub(super) fn crash(self) {
+        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(writer) = writer {
+            writer.crash();
+        }
+    }
+
     /// Refuses every later write, saying why.
     fn stop_writes(&self, reason: String) {
         tracing::error!(%reason, "writes stopped until the server restarts");
@@ -122,9 +158,10 @@ impl Engine {
             other => other,
         })?;
         let (log, _) = GraphLog::open(&store::graph_files(&self.generation).log, graph.epoch())?;
+        let committer = Committer::start(Arc::clone(&self.search), search, Arc::clone(&self.progress))?;
         Ok(Writer {
             log,
-            search,
+            _committer: committer,
             _lock: lock,
         })
     }
@@ -163,8 +200,10 @@ impl Engine {
 
     /// Applies changes durably as one write: all of them or none. When this
     /// returns `Ok`, they are in the log on disk (one record, flushed once)
-    /// and answer every later query; the graph is copied once for them
-    /// all, and the search entries they touch are committed together.
+    /// and answer every later query (a search waits for their entries when
+    /// they are not committed yet, see [`super::committer`]); the graph is
+    /// copied once for them all, and the search entries they touch are
+    /// committed together.
     ///
     /// Each change is held to the rules at its turn, seeing the changes
     /// before it in the batch (a relation may link an entity the batch
@@ -175,6 +214,10 @@ impl Engine {
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(reason) = self.writes_stopped.get() {
             return Err(Error::WritesStopped { reason: reason.clone() });
+        }
+        if let Some(reason) = self.progress.ended() {
+            self.stop_writes(reason.clone());
+            return Err(Error::WritesStopped { reason });
         }
         let Current { graph, suggester } = self.current();
         let count = changes.len();
@@ -189,15 +232,31 @@ impl Engine {
         let done: Vec<ChangeReceipt> = held.iter().map(|change| describe(change, &graph)).collect();
         // applied to a copy first: a change that does not fit is refused
         // before anything is written; queries read the graph as it was
-        let next = self.applied(&graph, &held, count)?;
+        let next = Arc::new(self.applied(&graph, &held, count)?);
         let applied_at = started.elapsed();
         let writer = match slot.as_mut() {
             Some(writer) => writer,
             None => slot.insert(self.open_writer(&graph)?),
         };
-        let logged = self.log_changes(writer, &held, &graph)?;
+        let fresh_words = self.add_words(&held)?;
+        let words_at = started.elapsed();
+        writer.log.append_all(&held)?;
         let logged_at = started.elapsed();
-        let (next, compacted) = self.compact_if_due(writer, Arc::new(next));
+        let names_changed = held.iter().any(|change| {
+            matches!(
+                change,
+                Change::PutEntity { .. } | Change::DeleteEntity { .. } | Change::PutDocument { .. }
+            )
+        });
+        let held: Arc<[Change]> = held.into();
+        let ticket = self.progress.queue(Indexing {
+            changes: Arc::clone(&held),
+            fresh_words,
+            graph: Arc::clone(&next),
+            epoch: graph.epoch(),
+            logged: writer.log.len(),
+        });
+        let (next, compacted) = self.compact_if_due(writer, next, ticket);
         let compacted_at = started.elapsed();
         self.pending.store(writer.log.len(), Ordering::Release);
         // a snapshot renumbers entities: the folded graph needs a suggester
@@ -205,7 +264,7 @@ impl Engine {
         // indexed again beside the others
         let suggester = if compacted {
             Arc::new(Suggester::build(&next))
-        } else if logged.names_changed {
+        } else if names_changed {
             let positions: Vec<u32> = held
                 .iter()
                 .filter_map(|change| match change {
@@ -230,23 +289,25 @@ impl Engine {
         );
         // freed (when no query holds it any more) outside the lock
         drop(replaced);
-        if let Err(error) = logged.searched {
-            tracing::error!(%error, changes = count, "changes logged and applied, but their search entries are not committed");
-            return Err(error);
+        let published_at = started.elapsed();
+        if count >= WAIT_FOR_SEARCH_FROM {
+            if let Err(error) = self.progress.wait_visible(ticket, SEARCH_COMMIT_TIMEOUT) {
+                tracing::error!(%error, changes = count, "changes logged and applied, but their search entries are not committed");
+                return Err(error);
+            }
         }
+        self.progress.acknowledge(ticket);
+        let ms = |at: std::time::Duration| at.as_secs_f64() * 1e3;
         tracing::debug!(
             changes = count,
-            apply_ms = applied_at.as_secs_f64() * 1e3,
-            log_ms = (logged_at - applied_at).as_secs_f64() * 1e3,
-            suggester_ms = (started.elapsed() - logged_at).as_secs_f64() * 1e3,
-            compact_ms = (compacted_at - logged_at).as_secs_f64() * 1e3,
+            apply_ms = ms(applied_at),
+            words_ms = ms(words_at - applied_at),
+            append_ms = ms(logged_at - words_at),
+            compact_ms = ms(compacted_at - logged_at),
+            suggester_ms = ms(published_at - compacted_at),
+            search_wait_ms = ms(started.elapsed() - published_at),
+            total_ms = ms(started.elapsed()),
             compacted,
-            words_ms = logged.spent_ms[0],
-            entries_ms = logged.spent_ms[1],
-            reindex_ms = logged.spent_ms[2],
-            reindexed = logged.reindexed,
-            append_ms = logged.spent_ms[3],
-            commit_ms = logged.spent_ms[4],
             "changes written"
         );
         Ok(BatchReceipt {
@@ -302,12 +363,15 @@ impl Engine {
             Change::PutRelation { relation } => {
                 let document = |id: &str| match context.documents.get(id) {
                     Some(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
-                    None => self
-                        .search
-                        .document_text(id)
-                        .ok()
-                        .flatten()
-                        .map(std::borrow::Cow::Owned),
+                    None => match self.progress.pending_document(id) {
+                        Some(pending) => pending.map(std::borrow::Cow::Owned),
+                        None => self
+                            .search
+                            .document_text(id)
+                            .ok()
+                            .flatten()
+                            .map(std::borrow::Cow::Owned),
+                    },
                 };
                 first_problem(crate::corpus::rules::check_relation(relation, document))?;
             }
@@ -329,21 +393,11 @@ impl Engine {
         Ok(change)
     }
 
-    /// Replaces the search entries of `changes`, appends the changes to the
-    /// log as one record (flushed: from here on they are acknowledged) and
-    /// commits the search entries with the log position they reach. A
-    /// failure before the log append rolls the search entries back and
-    /// writes nothing.
-    fn log_changes(&self, writer: &mut Writer, changes: &[Change], graph: &KnowledgeGraph) -> Result<Logged> {
-        let mut clock = std::time::Instant::now();
-        let mut lap = || {
-            let now = std::time::Instant::now();
-            let spent = (now - clock).as_secs_f64() * 1e3;
-            clock = now;
-            spent
-        };
-        // names entering the graph join the dictionary before their
-        // entries are indexed, and are kept before the changes are logged
+    /// Adds the names the `changes` bring to the segmentation dictionary
+    /// and keeps them with the index (before the changes are logged, so
+    /// that the entries indexed with them are read with them after a
+    /// restart); returns the words new to the dictionary.
+    fn add_words(&self, changes: &[Change]) -> Result<Vec<String>> {
         let fresh = self.search.segmenter().add_words(
             changes
                 .iter()
@@ -354,94 +408,7 @@ impl Engine {
                 .flatten(),
         );
         store::append_added_words(&self.generation, &fresh)?;
-        let words_ms = lap();
-        let mut names_changed = false;
-        for change in changes {
-            match writer.search.apply_change(change) {
-                Ok(changed) => names_changed |= changed,
-                Err(error) => return Err(rolled_back(&mut writer.search, error)),
-            }
-        }
-        let entries_ms = lap();
-        let mut reindexed = 0;
-        if !fresh.is_empty() {
-            match self.reindex_containing(writer, &fresh, changes, graph) {
-                Ok(count) => {
-                    names_changed |= count > 0;
-                    reindexed = count;
-                }
-                Err(error) => return Err(rolled_back(&mut writer.search, error)),
-            }
-        }
-        let reindex_ms = lap();
-        if let Err(error) = writer.log.append_all(changes) {
-            return Err(rolled_back(&mut writer.search, error));
-        }
-        let append_ms = lap();
-        // A failed search commit is reported after the changes have applied
-        // to the graph (the log holds them); the next open brings the index
-        // up to the log.
-        let searched = if names_changed {
-            writer
-                .search
-                .commit_logged(graph.epoch(), writer.log.len())
-                .and_then(|()| self.search.reload())
-        } else {
-            Ok(())
-        };
-        let commit_ms = lap();
-        Ok(Logged {
-            names_changed,
-            searched,
-            spent_ms: [words_ms, entries_ms, reindex_ms, append_ms, commit_ms],
-            reindexed,
-        })
-    }
-
-    /// Indexes again the entries that contain any of `words`, new to the
-    /// dictionary, so that they hold each as one token (the entries of
-    /// `changes` are indexed with the new words already). At most
-    /// [`MAX_REINDEX`] entries a batch; the others keep matching through
-    /// their bigrams. Returns how many were indexed again.
-    fn reindex_containing(
-        &self,
-        writer: &mut Writer,
-        words: &[String],
-        changes: &[Change],
-        graph: &KnowledgeGraph,
-    ) -> Result<usize> {
-        let written: std::collections::HashSet<&str> = changes
-            .iter()
-            .filter_map(|change| match change {
-                Change::PutEntity { entity } => Some(entity.id.as_str()),
-                Change::PutDocument { document } => Some(document.id.as_str()),
-                Change::DeleteEntity { id } => Some(id.as_str()),
-                _ => None,
-            })
-            .collect();
-        // a bulk import brings thousands of names at once, whose entries
-        // are in the batch itself: look for older entries with a few only
-        let words = &words[..words.len().min(MAX_REINDEX_WORDS)];
-        let keys = self.search.keys_containing(words, MAX_REINDEX + written.len())?;
-        let mut count = 0;
-        for key in keys.iter().filter(|k| !written.contains(k.as_str())) {
-            if count == MAX_REINDEX {
-                tracing::info!(
-                    entries = keys.len(),
-                    reindexed = count,
-                    "more entries contain new dictionary words than a batch indexes again"
-                );
-                break;
-            }
-            if let Some(document) = self.search.stored_document(key)? {
-                writer.search.upsert_document(&document)?;
-                count += 1;
-            } else if let Ok(entity) = graph.entity(key) {
-                writer.search.upsert_entity(&entity)?;
-                count += 1;
-            }
-        }
-        Ok(count)
+        Ok(fresh)
     }
 
     /// The graph after `changes`, applied to a copy outside any lock:
@@ -459,10 +426,22 @@ impl Engine {
 
     /// Folds the log into a new snapshot when it holds enough changes,
     /// before anyone reads the new graph; returns the graph to publish and
-    /// whether it was folded.
-    fn compact_if_due(&self, writer: &mut Writer, graph: Arc<KnowledgeGraph>) -> (Arc<KnowledgeGraph>, bool) {
+    /// whether it was folded. The search index must hold every change of
+    /// the log first (the write of `ticket` the last): a log folded away
+    /// cannot bring it up to date after a crash. When it cannot, the fold
+    /// waits for a later write.
+    fn compact_if_due(
+        &self,
+        writer: &mut Writer,
+        graph: Arc<KnowledgeGraph>,
+        ticket: u64,
+    ) -> (Arc<KnowledgeGraph>, bool) {
         let due_after = self.compact_after.unwrap_or_else(|| compact_after_for(&graph));
         if writer.log.len() < due_after {
+            return (graph, false);
+        }
+        if let Err(error) = self.progress.wait_visible(ticket, SEARCH_COMMIT_TIMEOUT) {
+            tracing::warn!(%error, logged = writer.log.len(), "the graph log is not folded while the search index is behind it");
             return (graph, false);
         }
         match fold_log(&graph, &store::graph_files(&self.generation)) {
@@ -531,20 +510,6 @@ fn in_batch(error: Error, at: usize, count: usize) -> Error {
     }
 }
 
-/// What logging a change did to the search index.
-struct Logged {
-    /// Whether the change touched an entity's names (its search entry).
-    names_changed: bool,
-    /// The outcome of committing the search entry.
-    searched: Result<()>,
-    /// Milliseconds spent: new words into the dictionary, search entries
-    /// written, entries with new words indexed again, log append, search
-    /// commit and reload (for the write path's debug event).
-    spent_ms: [f64; 5],
-    /// Entries indexed again for new dictionary words.
-    reindexed: usize,
-}
-
 /// The receipt of a change: its operation name, key and whether a put
 /// creates something new in `graph`.
 fn describe(change: &Change, graph: &KnowledgeGraph) -> ChangeReceipt {
@@ -560,15 +525,6 @@ fn describe(change: &Change, graph: &KnowledgeGraph) -> ChangeReceipt {
         Change::PutDocument { document } => (document.id.clone(), !graph.has_entity_id(&document.id)),
     };
     ChangeReceipt { op, id, created }
-}
-
-/// `error`, after dropping the search changes not yet committed (so the
-/// next commit does not carry them).
-fn rolled_back(search: &mut SearchWriter, error: Error) -> Error {
-    if let Err(rollback) = search.rollback() {
-        tracing::error!(%rollback, "search changes could not be dropped");
-    }
-    error
 }
 
 /// Brings the search index up to the graph log: applies to it the entity

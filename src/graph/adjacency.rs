@@ -50,8 +50,8 @@ pub(crate) struct Edge {
 /// position `p` of `v`'s run is `incoming[p - first_relation[v + 1]]`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Adjacency {
-    offsets: Vec<u32>,
-    first_relation: Vec<u32>,
+    offsets: Arc<Vec<u32>>,
+    first_relation: Arc<Vec<u32>>,
     neighbor: Arc<Vec<EntityIndex>>,
     /// Relation word of each incoming entry: the relation's number shifted
     /// left by [`KIND_BITS`], and its kind.
@@ -124,6 +124,55 @@ impl Renumbering {
     }
 }
 
+/// Old relation numbers per block of [`Shifts`].
+const SHIFT_BLOCK_BITS: u32 = 12;
+
+/// [`Renumbering::new_number`] for every old relation of a splice: the
+/// old numbers are cut in blocks, and the numbers of a block no insertion
+/// point or dropped number falls in all move by the same shift, looked up
+/// at once; the few other blocks search as `new_number` does.
+pub(crate) struct Shifts<'r> {
+    renumbering: &'r Renumbering,
+    /// The shift of each block, or [`Shifts::SEARCH`] for a block whose
+    /// numbers do not all move alike.
+    block_shift: Vec<i32>,
+}
+
+impl<'r> Shifts<'r> {
+    const SEARCH: i32 = i32::MIN;
+
+    /// The shifts of the `old_len` old relations under `renumbering`.
+    pub(crate) fn new(renumbering: &'r Renumbering, old_len: usize) -> Shifts<'r> {
+        let blocks = (old_len >> SHIFT_BLOCK_BITS) + 1;
+        let mut block_shift = vec![0i32; blocks];
+        let marks = renumbering.insert_at.iter().chain(&renumbering.deleted);
+        for relation in marks {
+            if let Some(shift) = block_shift.get_mut(relation.index() >> SHIFT_BLOCK_BITS) {
+                *shift = Self::SEARCH;
+            }
+        }
+        for (block, shift) in block_shift.iter_mut().enumerate() {
+            if *shift != Self::SEARCH {
+                let first = RelationIndex::from_usize(block << SHIFT_BLOCK_BITS);
+                *shift = renumbering.new_number(first).get() as i32 - first.get() as i32;
+            }
+        }
+        Shifts {
+            renumbering,
+            block_shift,
+        }
+    }
+
+    /// The new number of old relation `old` (which must not be dropped).
+    #[inline]
+    pub(crate) fn new_number(&self, old: RelationIndex) -> RelationIndex {
+        match self.block_shift[old.index() >> SHIFT_BLOCK_BITS] {
+            Self::SEARCH => self.renumbering.new_number(old),
+            shift => RelationIndex::new(old.get().wrapping_add_signed(shift)),
+        }
+    }
+}
+
 /// Why relation rows could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BadRows(pub String);
@@ -193,8 +242,8 @@ impl Adjacency {
             }
         }
         Ok(Adjacency {
-            offsets,
-            first_relation,
+            offsets: Arc::new(offsets),
+            first_relation: Arc::new(first_relation),
             neighbor: Arc::new(neighbor),
             incoming: Arc::new(incoming),
             kind: Arc::new(kind),
@@ -352,11 +401,11 @@ impl Adjacency {
     /// Adds nodes without relations until the rows cover `nodes` nodes.
     pub(crate) fn add_nodes(&mut self, nodes: usize) {
         if let (Some(&offset), Some(&first)) = (self.offsets.last(), self.first_relation.last()) {
-            self.offsets.resize(nodes + 1, offset);
-            self.first_relation.resize(nodes + 1, first);
+            Arc::make_mut(&mut self.offsets).resize(nodes + 1, offset);
+            Arc::make_mut(&mut self.first_relation).resize(nodes + 1, first);
         } else {
-            self.offsets = vec![0; nodes + 1];
-            self.first_relation = vec![0; nodes + 1];
+            self.offsets = Arc::new(vec![0; nodes + 1]);
+            self.first_relation = Arc::new(vec![0; nodes + 1]);
         }
     }
 
@@ -397,8 +446,9 @@ impl Adjacency {
         let old_relations = self.relations() as u32;
         let deleted = &renumbering.deleted;
         let is_deleted = |relation: RelationIndex| deleted.binary_search(&relation).is_ok();
+        let shifts = Shifts::new(renumbering, old_relations as usize);
         let renumber = |word: u32| {
-            renumbering.new_number(RelationIndex::new(word >> KIND_BITS)).get() << KIND_BITS
+            shifts.new_number(RelationIndex::new(word >> KIND_BITS)).get() << KIND_BITS
                 | (word & ((1 << KIND_BITS) - 1))
         };
         // the nodes whose rows change
@@ -502,8 +552,8 @@ impl Adjacency {
         first_relation.push((neighbor.len() - incoming.len()) as u32);
         debug_assert_eq!((neighbor.len(), incoming.len()), (2 * new_relations, new_relations));
         Adjacency {
-            offsets,
-            first_relation,
+            offsets: Arc::new(offsets),
+            first_relation: Arc::new(first_relation),
             neighbor: Arc::new(neighbor),
             incoming: Arc::new(incoming),
             kind: Arc::new(renumbering.splice(&self.kind[..], |i| added[i].2)),
@@ -656,6 +706,26 @@ mod tests {
         let mut empty = Adjacency::default();
         empty.add_nodes(2);
         assert_eq!((empty.nodes(), empty.degree(e(1))), (2, 0));
+    }
+
+    #[test]
+    fn shifts_number_old_relations_as_the_renumbering_does() {
+        let block = 1u32 << SHIFT_BLOCK_BITS;
+        let old_len = 5 * block + 17;
+        let renumbering = Renumbering {
+            insert_at: vec![r(0), r(3), r(3), r(2 * block + 5), r(old_len), r(old_len)],
+            deleted: vec![r(7), r(block), r(4 * block + 1)],
+        };
+        let shifts = Shifts::new(&renumbering, old_len as usize);
+        for old in (0..old_len).filter(|&n| renumbering.deleted.binary_search(&r(n)).is_err()) {
+            assert_eq!(
+                shifts.new_number(r(old)),
+                renumbering.new_number(r(old)),
+                "relation {old}"
+            );
+        }
+        let nothing = Renumbering::default();
+        assert_eq!(Shifts::new(&nothing, 3).new_number(r(2)), r(2));
     }
 
     #[test]

@@ -77,7 +77,59 @@ const WINDOW: usize = 8 << 20;
 /// Where one record's bytes are.
 enum Location {
     File(u64, usize),
-    Memory(usize, usize),
+    Memory(Spot),
+}
+
+/// Bytes of one chunk of an [`Arena`] (a longer record has a chunk of its
+/// own).
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Where a record is in an [`Arena`]: chunk, offset in it, length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Spot {
+    chunk: u32,
+    offset: u32,
+    len: u32,
+}
+
+/// Records held in memory, in chunks shared between copies of a store: a
+/// copy costs a pointer per chunk, and adding to it copies at most its
+/// last chunk.
+#[derive(Debug, Clone, Default)]
+struct Arena {
+    chunks: Vec<Arc<Vec<u8>>>,
+}
+
+impl Arena {
+    /// Keeps `bytes`; returns where they are.
+    fn keep(&mut self, bytes: &[u8]) -> Spot {
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|chunk| chunk.len() + bytes.len() <= CHUNK_BYTES);
+        if !fits {
+            self.chunks
+                .push(Arc::new(Vec::with_capacity(CHUNK_BYTES.max(bytes.len()))));
+        }
+        let chunk = self.chunks.len() - 1;
+        let last = Arc::make_mut(&mut self.chunks[chunk]);
+        let offset = last.len();
+        last.extend_from_slice(bytes);
+        Spot {
+            chunk: chunk as u32,
+            offset: offset as u32,
+            len: bytes.len() as u32,
+        }
+    }
+
+    fn get(&self, spot: Spot) -> &[u8] {
+        let start = spot.offset as usize;
+        &self.chunks[spot.chunk as usize][start..start + spot.len as usize]
+    }
+
+    fn capacity(&self) -> usize {
+        self.chunks.iter().map(|chunk| chunk.capacity()).sum()
+    }
 }
 
 /// A table of byte records, in a file region and in memory.
@@ -90,11 +142,11 @@ pub(crate) struct ColdStore {
     region: Option<FileRegion>,
     /// Shared between copies of the graph: it never changes.
     file: Arc<FileRecords>,
-    memory: Vec<u8>,
-    /// (start in `memory`, length) of each record after the file's.
-    added: Vec<(usize, u32)>,
+    memory: Arena,
+    /// Where each record after the file's is in `memory`.
+    added: Vec<Spot>,
     /// File records given new bytes: where those are in `memory`.
-    replaced: HashMap<u32, (usize, u32)>,
+    replaced: HashMap<u32, Spot>,
 }
 
 impl ColdStore {
@@ -121,8 +173,8 @@ impl ColdStore {
     }
 
     fn locate(&self, index: u32) -> Location {
-        if let Some(&(start, len)) = self.replaced.get(&index) {
-            return Location::Memory(start, len as usize);
+        if let Some(&spot) = self.replaced.get(&index) {
+            return Location::Memory(spot);
         }
         let index = index as usize;
         match index.checked_sub(self.file.len()) {
@@ -130,10 +182,7 @@ impl ColdStore {
                 let (start, len) = self.file.span(index);
                 Location::File(start, len)
             }
-            Some(added) => {
-                let (start, len) = self.added[added];
-                Location::Memory(start, len as usize)
-            }
+            Some(added) => Location::Memory(self.added[added]),
         }
     }
 
@@ -142,7 +191,8 @@ impl ColdStore {
         slots
             .iter()
             .map(|&index| match self.locate(index) {
-                Location::File(_, len) | Location::Memory(_, len) => len as u32,
+                Location::File(_, len) => len as u32,
+                Location::Memory(spot) => spot.len,
             })
             .collect()
     }
@@ -152,17 +202,10 @@ impl ColdStore {
         self.file.len() + self.added.len()
     }
 
-    /// Puts `bytes` in memory; returns where they start.
-    fn keep(&mut self, bytes: &[u8]) -> (usize, u32) {
-        let start = self.memory.len();
-        self.memory.extend_from_slice(bytes);
-        (start, bytes.len() as u32)
-    }
-
     /// Appends a record; returns its index.
     pub(crate) fn push(&mut self, bytes: &[u8]) -> u32 {
         let index = self.count() as u32;
-        let kept = self.keep(bytes);
+        let kept = self.memory.keep(bytes);
         self.added.push(kept);
         index
     }
@@ -170,7 +213,7 @@ impl ColdStore {
     /// Gives record `index` new bytes (the old ones stay, unreferenced,
     /// until the next snapshot).
     pub(crate) fn replace(&mut self, index: u32, bytes: &[u8]) {
-        let kept = self.keep(bytes);
+        let kept = self.memory.keep(bytes);
         match (index as usize).checked_sub(self.file.len()) {
             Some(added) => self.added[added] = kept,
             None => {
@@ -182,7 +225,7 @@ impl ColdStore {
     /// The bytes of record `index`.
     pub(crate) fn get(&self, index: u32) -> Result<Cow<'_, [u8]>> {
         match self.locate(index) {
-            Location::Memory(start, len) => Ok(Cow::Borrowed(&self.memory[start..start + len])),
+            Location::Memory(spot) => Ok(Cow::Borrowed(self.memory.get(spot))),
             Location::File(start, len) => {
                 let region = self
                     .region
@@ -215,7 +258,7 @@ impl ColdStore {
         let mut window_start = 0u64;
         for &index in slots {
             match self.locate(index) {
-                Location::Memory(start, len) => each(&self.memory[start..start + len])?,
+                Location::Memory(spot) => each(self.memory.get(spot))?,
                 Location::File(start, len) => {
                     let region = self
                         .region
@@ -241,8 +284,9 @@ impl ColdStore {
     pub(crate) fn offset_bytes(&self) -> usize {
         self.file.blocks.capacity() * 8
             + self.file.ends.capacity() * 4
-            + self.added.capacity() * std::mem::size_of::<(usize, u32)>()
-            + self.replaced.capacity() * (4 + std::mem::size_of::<(usize, u32)>())
+            + self.added.capacity() * std::mem::size_of::<Spot>()
+            + self.replaced.capacity() * (4 + std::mem::size_of::<Spot>())
+            + self.memory.chunks.capacity() * std::mem::size_of::<Arc<Vec<u8>>>()
     }
 
     /// Bytes of records held in memory (written since the snapshot).
@@ -308,6 +352,31 @@ mod tests {
         assert_eq!(&*store.get(2).unwrap(), b"klmn");
         assert_eq!(store.lengths(&[2, 0]), [4, 3]);
         assert_eq!(store.count(), 3);
+    }
+
+    #[test]
+    fn copies_share_their_chunks_and_add_apart() {
+        let mut store = ColdStore::default();
+        let long = vec![7u8; CHUNK_BYTES + 3];
+        let records: Vec<Vec<u8>> = (0..40u8)
+            .map(|i| vec![i; 40_000])
+            .chain([long.clone(), b"after".to_vec()])
+            .collect();
+        for record in &records {
+            store.push(record);
+        }
+        let copy = store.clone();
+        assert_eq!(store.push(b"only in the first"), records.len() as u32);
+        store.replace(3, b"three");
+        for (index, record) in records.iter().enumerate() {
+            assert_eq!(&*copy.get(index as u32).unwrap(), &record[..], "record {index}");
+        }
+        assert_eq!(copy.count(), records.len());
+        assert_eq!(&*store.get(3).unwrap(), b"three");
+        assert_eq!(&*store.get(records.len() as u32 - 2).unwrap(), &long[..]);
+        assert_eq!(&*store.get(records.len() as u32).unwrap(), b"only in the first");
+        assert!(store.memory.chunks.len() >= 3, "a long record takes a chunk of its own");
+        assert!(Arc::ptr_eq(&store.memory.chunks[0], &copy.memory.chunks[0]));
     }
 
     #[test]

@@ -68,12 +68,13 @@ impl Section {
 #[derive(Debug, Clone)]
 pub(crate) enum Pairs {
     Mapped(Section),
-    Owned(Vec<(u32, u32)>),
+    /// Shared between copies of the graph until a change replaces them.
+    Owned(Arc<Vec<(u32, u32)>>),
 }
 
 impl Default for Pairs {
     fn default() -> Self {
-        Pairs::Owned(Vec::new())
+        Pairs::Owned(Arc::default())
     }
 }
 
@@ -165,7 +166,7 @@ mod tests {
         assert_eq!(pairs.filed_under(3).collect::<Vec<_>>(), [9, 4]);
         assert_eq!(pairs.filed_under(5).count(), 0);
         assert_eq!(pairs.filed_under(8).collect::<Vec<_>>(), [2]);
-        let owned = Pairs::Owned(pairs.iter().collect());
+        let owned = Pairs::Owned(Arc::new(pairs.iter().collect()));
         assert_eq!(owned.iter().collect::<Vec<_>>(), pairs.iter().collect::<Vec<_>>());
         assert_eq!(owned.filed_under(1).collect::<Vec<_>>(), [7]);
     }

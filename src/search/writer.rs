@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use tantivy::indexer::LogMergePolicy;
 use tantivy::schema::TantivyDocument;
 use tantivy::{Index, IndexWriter, Term};
 
@@ -17,6 +18,13 @@ use crate::Result;
 const WRITER_HEAP_BYTES: usize = 256 * 1024 * 1024;
 /// Memory for the writer of incremental changes.
 const UPDATE_HEAP_BYTES: usize = 64 * 1024 * 1024;
+
+/// Entries below which the segments incremental changes make are merged
+/// as one size class. Each commit of a few writes makes a small segment;
+/// with tantivy's default (10,000) every merge of eight of them rewrites
+/// the one all earlier merges made, until it reaches that size, which at
+/// one article a commit costs more than the writes themselves.
+const UPDATE_MIN_LAYER_ENTRIES: u32 = 1000;
 
 /// Keys of the commit payload that records a graph log position.
 const EPOCH_KEY: &str = "graph_epoch";
@@ -43,8 +51,20 @@ impl SearchWriter {
 
     /// A writer of incremental changes to an opened index. One writer at a
     /// time: a second call fails while the first is alive.
+    ///
+    /// It indexes on one thread, so that a commit makes one segment, and
+    /// merges small segments by size classes from
+    /// [`UPDATE_MIN_LAYER_ENTRIES`] entries.
     pub(super) fn for_updates(index: &Index, fields: Fields, segmenter: &Segmenter) -> Result<SearchWriter> {
-        SearchWriter::with_heap(index, fields, segmenter, UPDATE_HEAP_BYTES)
+        let writer = index.writer_with_num_threads(1, UPDATE_HEAP_BYTES)?;
+        let mut merges = LogMergePolicy::default();
+        merges.set_min_layer_size(UPDATE_MIN_LAYER_ENTRIES);
+        writer.set_merge_policy(Box::new(merges));
+        Ok(SearchWriter {
+            writer,
+            fields,
+            segmenter: segmenter.clone(),
+        })
     }
 
     fn with_heap(index: &Index, fields: Fields, segmenter: &Segmenter, heap_bytes: usize) -> Result<SearchWriter> {

@@ -250,6 +250,7 @@ impl KnowledgeGraph {
     /// Runs `apply` on the tables, then brings the relations of deleted
     /// entities, the adjacency and the indexes up to date once.
     fn in_batch(&mut self, apply: impl FnOnce(&mut KnowledgeGraph, &mut Batch)) {
+        let positions_before = self.names.len();
         let mut batch = Batch {
             touched: vec![false; self.names.len()],
             ..Default::default()
@@ -261,7 +262,7 @@ impl KnowledgeGraph {
             // only entities were added: they have no relations yet
             self.adjacency.add_nodes(self.names.len());
         }
-        self.reindex(&batch.touched);
+        self.reindex(&batch.touched, positions_before);
         self.measures = Default::default();
         self.check_invariants();
     }
@@ -303,12 +304,12 @@ impl KnowledgeGraph {
             let identity = |slots: &mut Vec<u32>, kept: std::ops::Range<usize>| slots.extend(kept.map(|r| r as u32));
             renumbering.splice_with(adjacency.relations(), identity, |i| added[i].slot)
         } else {
-            renumbering.splice(&table.cold_slot, |i| added[i].slot)
+            renumbering.splice(&table.cold_slot[..], |i| added[i].slot)
         };
         table.cold_slot = if slots.iter().enumerate().all(|(i, &s)| s as usize == i) {
-            Vec::new()
+            Default::default()
         } else {
-            slots
+            std::sync::Arc::new(slots)
         };
         self.adjacency = rows;
     }

@@ -51,58 +51,87 @@ pub(crate) struct RelationCold<S> {
 
 /// Distinct texts, each stored once and named by its position.
 ///
-/// The lookup from text to position is only needed to add texts, so a
-/// loaded table builds it on the first [`Interner::intern`].
+/// The texts a table was made with are shared between copies of the graph
+/// (a copy adds to its own short list of texts after them). The lookup
+/// from text to position is only needed to add texts, so it is built on
+/// the first [`Interner::intern`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Interner {
+    base: Arc<InternedTexts>,
+    /// Texts added since, numbered after the base ones.
+    added: Vec<String>,
+    added_lookup: HashMap<String, u32>,
+}
+
+/// The texts an [`Interner`] was made with, and their lookup once built.
+#[derive(Debug, Default)]
+struct InternedTexts {
     texts: Vec<String>,
-    lookup: HashMap<String, u32>,
+    lookup: std::sync::OnceLock<HashMap<String, u32>>,
 }
 
 impl Interner {
     pub(crate) fn from_texts(texts: Vec<String>) -> Interner {
         Interner {
-            texts,
-            lookup: HashMap::new(),
+            base: Arc::new(InternedTexts {
+                texts,
+                lookup: std::sync::OnceLock::new(),
+            }),
+            ..Interner::default()
         }
     }
 
     pub(crate) fn intern(&mut self, text: &str) -> u32 {
-        if self.lookup.is_empty() && !self.texts.is_empty() {
-            self.lookup = self
-                .texts
+        let base = &self.base;
+        let lookup = base.lookup.get_or_init(|| {
+            base.texts
                 .iter()
                 .enumerate()
                 .map(|(i, t)| (t.clone(), i as u32))
-                .collect();
-        }
-        if let Some(&index) = self.lookup.get(text) {
+                .collect()
+        });
+        if let Some(&index) = lookup.get(text).or_else(|| self.added_lookup.get(text)) {
             return index;
         }
-        let index = self.texts.len() as u32;
-        self.texts.push(text.to_string());
-        self.lookup.insert(text.to_string(), index);
+        let index = (base.texts.len() + self.added.len()) as u32;
+        self.added.push(text.to_string());
+        self.added_lookup.insert(text.to_string(), index);
         index
     }
 
     pub(crate) fn get(&self, index: u32) -> Option<&str> {
-        self.texts.get(index as usize).map(String::as_str)
+        let index = index as usize;
+        let base = &self.base.texts;
+        match index.checked_sub(base.len()) {
+            None => base.get(index),
+            Some(added) => self.added.get(added),
+        }
+        .map(String::as_str)
     }
 
-    pub(crate) fn texts(&self) -> &[String] {
-        &self.texts
+    /// Every text, in position order.
+    pub(crate) fn texts(&self) -> impl Iterator<Item = &str> {
+        self.base.texts.iter().chain(&self.added).map(String::as_str)
     }
 
-    /// Bytes held: each text, its `String`, and the lookup if built.
+    /// Bytes held: each text, its `String`, and the lookups if built.
     fn heap_bytes(&self) -> usize {
-        let texts: usize = self.texts.iter().map(String::capacity).sum();
         let string = std::mem::size_of::<String>();
-        let lookup = if self.lookup.is_empty() {
-            0
-        } else {
-            texts + self.lookup.capacity() * (string + 4)
-        };
-        texts + self.texts.capacity() * string + lookup
+        let text_bytes = |texts: &[String]| texts.iter().map(String::capacity).sum::<usize>();
+        let lookup_bytes = |texts: &[String], capacity: usize| text_bytes(texts) + capacity * (string + 4);
+        let base = &self.base.texts;
+        let base_lookup = self
+            .base
+            .lookup
+            .get()
+            .map_or(0, |lookup| lookup_bytes(base, lookup.capacity()));
+        let added_lookup = lookup_bytes(&self.added, self.added_lookup.capacity());
+        text_bytes(base)
+            + base.capacity() * string
+            + base_lookup
+            + text_bytes(&self.added)
+            + self.added.capacity() * string
+            + added_lookup
     }
 }
 
@@ -115,7 +144,7 @@ pub(crate) struct RelationTable {
     pub since: Arc<Vec<u32>>,
     /// Where each relation's cold record is in `cold`; empty when relation
     /// `r`'s record is record `r` (as after loading a snapshot).
-    pub cold_slot: Vec<u32>,
+    pub cold_slot: Arc<Vec<u32>>,
     pub cold: ColdStore,
     pub docs: Interner,
     pub props: Interner,
@@ -204,6 +233,21 @@ fn merge_sorted<T: Ord + Copy>(a: impl Iterator<Item = T>, b: impl Iterator<Item
             }
         }
     }
+    merged
+}
+
+/// The union of sorted `pairs` and sorted `added`, which has none of
+/// them: the runs of `pairs` between two added values copied whole.
+fn merge_into(pairs: &[(u32, u32)], added: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut merged = Vec::with_capacity(pairs.len() + added.len());
+    let mut rest = pairs;
+    for &pair in added {
+        let before = rest.partition_point(|&p| p < pair);
+        merged.extend_from_slice(&rest[..before]);
+        merged.push(pair);
+        rest = &rest[before..];
+    }
+    merged.extend_from_slice(rest);
     merged
 }
 
@@ -390,8 +434,8 @@ impl KnowledgeGraph {
         (graph.id_index, graph.name_index) = indexes.unwrap_or_else(|| {
             let all = 0..graph.names.len() as u32;
             (
-                Pairs::Owned(graph.index_entries(all.clone(), false)),
-                Pairs::Owned(graph.index_entries(all, true)),
+                Pairs::Owned(Arc::new(graph.index_entries(all.clone(), false))),
+                Pairs::Owned(Arc::new(graph.index_entries(all, true))),
             )
         });
         graph.check_invariants();
@@ -420,27 +464,36 @@ impl KnowledgeGraph {
     }
 
     /// Replaces the index entries of the entities in `touched` (a flag per
-    /// position) with their current ones.
-    pub(crate) fn reindex(&mut self, touched: &[bool]) {
+    /// position) with their current ones. Positions from `positions_before`
+    /// on are new: the indexes hold nothing for them yet.
+    pub(crate) fn reindex(&mut self, touched: &[bool], positions_before: usize) {
         let is_touched = |i: u32| touched.get(i as usize).copied().unwrap_or(false);
         let fresh: Vec<u32> = (0..self.names.len() as u32).filter(|&i| is_touched(i)).collect();
         if fresh.is_empty() {
             return;
         }
+        // only new entities: every old entry stays
+        let only_new = fresh.iter().all(|&i| i as usize >= positions_before);
         for names in [false, true] {
             let mut added: Vec<(u32, u32)> = fresh
                 .iter()
                 .flat_map(|&i| self.index_entries(i..i + 1, names))
                 .collect();
             added.sort_unstable();
+            added.dedup();
             let index = if names { &self.name_index } else { &self.id_index };
-            let kept = index.iter().filter(|&(_, i)| !is_touched(i));
-            let merged = merge_sorted(kept, added.into_iter(), index.len());
+            let merged = match index {
+                Pairs::Owned(pairs) if only_new => merge_into(pairs, &added),
+                _ => {
+                    let kept = index.iter().filter(|&(_, i)| !is_touched(i));
+                    merge_sorted(kept, added.into_iter(), index.len())
+                }
+            };
             *(if names {
                 &mut self.name_index
             } else {
                 &mut self.id_index
-            }) = Pairs::Owned(merged);
+            }) = Pairs::Owned(Arc::new(merged));
         }
     }
 
@@ -759,13 +812,27 @@ mod tests {
     }
 
     #[test]
+    fn added_pairs_merge_into_runs_in_order() {
+        let pairs = [(1, 0), (3, 2), (3, 5), (9, 1)];
+        let added = [(0, 7), (3, 4), (3, 9), (12, 3)];
+        let expected = merge_sorted(pairs.iter().copied(), added.iter().copied(), 0);
+        assert_eq!(merge_into(&pairs, &added), expected);
+        assert_eq!(merge_into(&[], &added), added);
+        assert_eq!(merge_into(&pairs, &[]), pairs);
+    }
+
+    #[test]
     fn a_loaded_interner_finds_its_texts_when_adding() {
         let mut interner = Interner::from_texts(vec!["doc_a".into(), "doc_b".into()]);
         assert_eq!(interner.get(1), Some("doc_b"));
         assert_eq!(interner.intern("doc_b"), 1);
         assert_eq!(interner.intern("doc_c"), 2);
         assert_eq!(interner.intern("doc_a"), 0);
-        assert_eq!(interner.texts(), ["doc_a", "doc_b", "doc_c"]);
+        assert_eq!(interner.texts().collect::<Vec<_>>(), ["doc_a", "doc_b", "doc_c"]);
+        let mut copy = interner.clone();
+        assert_eq!(copy.intern("doc_d"), 3);
+        assert_eq!(interner.get(3), None, "a copy adds to its own texts");
+        assert_eq!((copy.get(3), copy.get(1)), (Some("doc_d"), Some("doc_b")));
     }
 
     #[test]

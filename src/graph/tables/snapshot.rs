@@ -112,8 +112,8 @@ impl KnowledgeGraph {
             epoch,
             entities: live_entities.len() as u64,
             relations: relations as u64,
-            docs: table.docs.texts().to_vec(),
-            props: table.props.texts().to_vec(),
+            docs: table.docs.texts().map(str::to_string).collect(),
+            props: table.props.texts().map(str::to_string).collect(),
         };
         out.write_all(MAGIC).map_err(io)?;
         out.write_all(&VERSION.to_le_bytes()).map_err(io)?;
@@ -305,7 +305,7 @@ impl Sections {
         let entity_cold = ColdStore::in_file(region(self.entity_records), self.entity_lengths)?;
         let table = RelationTable {
             since: Arc::new(self.since),
-            cold_slot: Vec::new(),
+            cold_slot: Default::default(),
             cold: ColdStore::in_file(region(self.relation_records), self.relation_lengths)?,
             docs: Interner::from_texts(self.header.docs),
             props: Interner::from_texts(self.header.props),
