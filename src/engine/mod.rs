@@ -340,6 +340,8 @@ impl Engine {
     ///
     /// Fails with [`Error::DocumentNotFound`] for an id no document has.
     pub fn document(&self, id: &str) -> Result<DocumentView> {
+        // a document written just before is read back, as searches are
+        self.progress.settle_reads();
         let document = self
             .search
             .stored_document(id)?
