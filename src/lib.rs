@@ -49,6 +49,7 @@
 //! ```
 
 pub mod api;
+mod background;
 pub mod cli;
 pub mod corpus;
 mod durable;

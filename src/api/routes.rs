@@ -474,7 +474,8 @@ pub(crate) async fn put_documents(
         details: true,
         ..crate::IngestOptions::default()
     };
-    let receipt = web::block(move || engine.ingest(articles, options)).await??;
+    // planning and writing a batch yield the processor to searches
+    let receipt = web::block(move || crate::background::run(move || engine.ingest(articles, options))).await???;
     let status = if !receipt.dry_run && receipt.changes > 0 {
         StatusCode::CREATED
     } else {

@@ -310,6 +310,7 @@ impl Committer {
         let thread = std::thread::Builder::new()
             .name("innograph-commit".into())
             .spawn(move || {
+                crate::background::lower_this_thread();
                 let run = std::panic::AssertUnwindSafe(|| commit_loop(&search, writer, &shared));
                 if std::panic::catch_unwind(run).is_err() {
                     let reason = "the search committer stopped on a panic".to_string();

@@ -151,7 +151,10 @@ impl Engine {
                 path: index_dir.to_path_buf(),
             });
         }
-        let search = self.search.writer().map_err(|e| match e {
+        // the writer's indexing and merging threads inherit the lower
+        // priority of the thread that makes them
+        let index = Arc::clone(&self.search);
+        let search = crate::background::run(move || index.writer())?.map_err(|e| match e {
             Error::Tantivy(tantivy::TantivyError::LockFailure(..)) => Error::IndexBusy {
                 path: self.generation.clone(),
             },
