@@ -401,7 +401,8 @@ impl KnowledgeGraph {
     /// their date is the article's, not an event's.
     ///
     /// # Complexity
-    /// O(E log limit) over the packed dates, then `limit` record reads.
+    /// O(E log 200) over the packed dates on the graph's first call (kept
+    /// with its measures), then `limit` record reads.
     pub fn recent(&self, limit: usize) -> Result<RecentResponse> {
         if limit == 0 || limit > MAX_RECENT {
             return Err(Error::invalid_parameter(
@@ -409,20 +410,9 @@ impl KnowledgeGraph {
                 format!("must be between 1 and {MAX_RECENT}"),
             ));
         }
-        let mut latest = std::collections::BinaryHeap::with_capacity(limit + 1);
-        for relation in self.relation_positions() {
-            let packed = self.packed_since(relation);
-            if packed == 0 || self.relation_kind(relation) == RelationKind::Mentions {
-                continue;
-            }
-            // a min-heap of the best so far: the oldest leaves first
-            latest.push(std::cmp::Reverse((packed, relation)));
-            if latest.len() > limit {
-                latest.pop();
-            }
-        }
-        let mut results = Vec::with_capacity(latest.len());
-        for std::cmp::Reverse((_, relation)) in latest.into_sorted_vec() {
+        let latest = self.measures().recent.get_or_init(|| self.latest_dated(MAX_RECENT));
+        let mut results = Vec::with_capacity(limit.min(latest.len()));
+        for &relation in latest.iter().take(limit) {
             let (from, to) = self.relation_ends(relation);
             let record = self.relation_between(relation, from, to)?;
             let kind = record.kind;
@@ -437,6 +427,30 @@ impl KnowledgeGraph {
             });
         }
         Ok(RecentResponse { results })
+    }
+
+    /// The `count` latest dated relations but `mentions`, newest first.
+    ///
+    /// # Complexity
+    /// O(E log count) over the packed dates.
+    fn latest_dated(&self, count: usize) -> Vec<super::numbering::RelationIndex> {
+        let mut latest = std::collections::BinaryHeap::with_capacity(count + 1);
+        for relation in self.relation_positions() {
+            let packed = self.packed_since(relation);
+            if packed == 0 || self.relation_kind(relation) == RelationKind::Mentions {
+                continue;
+            }
+            // a min-heap of the best so far: the oldest leaves first
+            latest.push(std::cmp::Reverse((packed, relation)));
+            if latest.len() > count {
+                latest.pop();
+            }
+        }
+        latest
+            .into_sorted_vec()
+            .into_iter()
+            .map(|std::cmp::Reverse((_, r))| r)
+            .collect()
     }
 
     /// Follows `holds_equity_in` relations up (who holds the entity, and
@@ -591,6 +605,27 @@ mod tests {
         assert!(all.results[1..].iter().all(|e| e.date.is_none()));
         assert_eq!(all.first, all.results[0].date);
         assert_eq!(all.first, all.last, "one dated relation");
+    }
+
+    #[test]
+    fn the_latest_dated_relations_follow_a_change() {
+        let mut graph = graph();
+        let dates = |graph: &KnowledgeGraph| -> Vec<String> {
+            graph.recent(5).unwrap().results.into_iter().map(|e| e.date).collect()
+        };
+        assert_eq!(dates(&graph), ["2021-06", "2019"]);
+        let mut newer = relation("u", "z", LocatedIn);
+        newer.since = Some("2024-03".into());
+        graph
+            .apply(crate::model::Change::PutRelation { relation: newer })
+            .unwrap();
+        assert_eq!(
+            dates(&graph),
+            ["2024-03", "2021-06", "2019"],
+            "a change starts the list anew"
+        );
+        assert_eq!(graph.recent(1).unwrap().results[0].from.id, "u");
+        assert!(graph.recent(0).is_err() && graph.recent(MAX_RECENT + 1).is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Whole-graph measures computed once per graph on first use and kept
-//! beside it: PageRank and the cluster labels. Changing the graph starts
+//! beside it: PageRank, the cluster labels and the latest dated relations. Changing the graph starts
 //! a new, empty set (see the tables' batches).
 
 use std::sync::OnceLock;
@@ -16,6 +16,9 @@ pub(crate) struct Clustering {
 pub(crate) struct Measures {
     pub pagerank: OnceLock<Vec<f32>>,
     pub clustering: OnceLock<Clustering>,
+    /// The latest dated relations, newest first (at most
+    /// [`super::MAX_RECENT`]).
+    pub recent: OnceLock<Vec<super::numbering::RelationIndex>>,
 }
 
 impl Clone for Measures {
