@@ -87,6 +87,24 @@ pub fn optional_text<'de, D: Deserializer<'de>>(deserializer: D) -> std::result:
 /// Errors are [`Error::InvalidParameter`] naming the parameter: a value
 /// that does not parse, a parameter given twice, a missing required one,
 /// or one `T` does not take (listing those it does).
+/// Checks a page of results: `limit` from 1 to `max_limit`, `offset` at
+/// most `max_offset` (the search's and the matcher's bounds).
+pub fn check_page(limit: usize, max_limit: usize, offset: usize, max_offset: usize) -> Result<()> {
+    if limit == 0 || limit > max_limit {
+        return Err(Error::invalid_parameter(
+            "limit",
+            format!("must be between 1 and {max_limit}"),
+        ));
+    }
+    if offset > max_offset {
+        return Err(Error::invalid_parameter(
+            "offset",
+            format!("must be at most {max_offset}"),
+        ));
+    }
+    Ok(())
+}
+
 pub fn from_query<T: DeserializeOwned>(query: &str) -> Result<T> {
     let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
         .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))

@@ -98,6 +98,17 @@ pub(super) fn suggest(response: &crate::search::SuggestResponse) -> String {
     out.trim_end().to_string()
 }
 
+/// A path's steps after its first node: ` —kind→ next` or ` ←kind— next`.
+fn path_chain(out: &mut String, path: &crate::graph::PathView) {
+    for (edge, node) in path.edges.iter().zip(&path.nodes[1..]) {
+        if edge.direction == Direction::Out {
+            let _ = write!(out, " —{}→ {}", edge.kind.label(), node.name);
+        } else {
+            let _ = write!(out, " ←{}— {}", edge.kind.label(), node.name);
+        }
+    }
+}
+
 fn evidence_lines(out: &mut String, evidence: &[Evidence], indent: &str) {
     for item in evidence {
         let _ = writeln!(out, "{indent}「{}」 — {}", item.quote, item.doc);
@@ -244,13 +255,7 @@ pub(super) fn paths(response: &PathsResponse) -> String {
             path.score,
             path.nodes[0].name
         );
-        for (edge, node) in path.edges.iter().zip(&path.nodes[1..]) {
-            if edge.direction == Direction::Out {
-                let _ = write!(out, " —{}→ {}", edge.kind.label(), node.name);
-            } else {
-                let _ = write!(out, " ←{}— {}", edge.kind.label(), node.name);
-            }
-        }
+        path_chain(&mut out, path);
         out.push('\n');
         for edge in &path.edges {
             let _ = writeln!(out, "  {} {} {}:", edge.from, edge.kind, edge.to);
@@ -344,13 +349,7 @@ pub(super) fn matches(response: &crate::matching::MatchResponse) -> String {
         }
         if let Some(path) = &card.path {
             let _ = write!(out, "    path: {}", path.nodes[0].name);
-            for (edge, node) in path.edges.iter().zip(&path.nodes[1..]) {
-                if edge.direction == Direction::Out {
-                    let _ = write!(out, " —{}→ {}", edge.kind.label(), node.name);
-                } else {
-                    let _ = write!(out, " ←{}— {}", edge.kind.label(), node.name);
-                }
-            }
+            path_chain(&mut out, path);
             out.push('\n');
         }
         for tie in &card.ties {

@@ -340,36 +340,53 @@ impl KnowledgeGraph {
     /// dated ones) are read.
     pub fn timeline(&self, key: &str, page: TimelinePage) -> Result<TimelineResponse> {
         let entity = self.resolve(key)?;
-        let mut dated = Vec::new();
-        let mut undated = Vec::new();
+        let mut listed = Vec::new();
+        let mut undated = 0;
+        let (mut earliest, mut latest) = (None, None);
         for edge in self.adjacency().edges(entity) {
-            let id = self.entity_at(edge.neighbor).id;
-            match self.packed_since(edge.relation) {
-                0 => undated.push((0, id, edge)),
-                packed => dated.push((packed, id, edge)),
-            }
+            let packed = match self.packed_since(edge.relation) {
+                0 => {
+                    undated += 1;
+                    if !page.undated {
+                        continue;
+                    }
+                    u32::MAX
+                }
+                packed => {
+                    if earliest.is_none_or(|(first, _)| packed < first) {
+                        earliest = Some((packed, edge));
+                    }
+                    if latest.is_none_or(|(last, _)| packed > last) {
+                        latest = Some((packed, edge));
+                    }
+                    packed
+                }
+            };
+            listed.push((packed, edge));
         }
-        let since = |edge: Option<&super::adjacency::Edge>| -> Result<Option<String>> {
-            Ok(match edge {
-                Some(edge) => self.relation_of(entity, edge)?.since,
+        let since = |found: Option<(u32, super::adjacency::Edge)>| -> Result<Option<String>> {
+            Ok(match found {
+                Some((_, edge)) => self.relation_of(entity, &edge)?.since,
                 None => None,
             })
         };
-        let earliest = dated.iter().min_by_key(|(packed, _, _)| *packed).map(|(_, _, e)| e);
-        let latest = dated.iter().max_by_key(|(packed, _, _)| *packed).map(|(_, _, e)| e);
         let (first, last) = (since(earliest)?, since(latest)?);
-        let undated_count = undated.len();
-        // dated first, oldest first; then the undated; ties by the other's id
-        let mut listed = dated;
-        if page.undated {
-            listed.extend(undated.iter().map(|(_, id, edge)| (u32::MAX, *id, *edge)));
-        }
         let total = listed.len();
+        // dated first, oldest first; then the undated; ties by the other's
+        // id, read only when a page is asked for
         let limit = page.limit.unwrap_or(usize::MAX);
-        let shown = super::entity_page::sorted_page(&mut listed, page.offset, limit, |a, b| {
-            (a.0, a.1, a.2.kind, a.2.outgoing).cmp(&(b.0, b.1, b.2.kind, b.2.outgoing))
-        });
-        let listed: Vec<_> = shown.iter().map(|(_, _, edge)| *edge).collect();
+        let listed: Vec<_> = if limit == 0 || page.offset >= total {
+            Vec::new()
+        } else {
+            let mut keyed: Vec<_> = listed
+                .into_iter()
+                .map(|(packed, edge)| (packed, self.entity_at(edge.neighbor).id, edge))
+                .collect();
+            let shown = super::entity_page::sorted_page(&mut keyed, page.offset, limit, |a, b| {
+                (a.0, a.1, a.2.kind, a.2.outgoing).cmp(&(b.0, b.1, b.2.kind, b.2.outgoing))
+            });
+            shown.iter().map(|(_, _, edge)| *edge).collect()
+        };
         let mut results = Vec::new();
         for edge in listed {
             let relation = self.relation_of(entity, &edge)?;
@@ -391,7 +408,7 @@ impl KnowledgeGraph {
             total,
             first,
             last,
-            undated: undated_count,
+            undated,
             resolved_from: Default::default(),
         })
     }

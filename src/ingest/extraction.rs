@@ -241,15 +241,6 @@ pub fn extract(reader: &Reader<'_>, text: &str) -> Extraction {
     link_all(reader, sentences, found)
 }
 
-fn entity_ref(graph: &KnowledgeGraph, position: EntityIndex) -> EntityRef {
-    let e = graph.entity_at(position);
-    EntityRef {
-        id: e.id.to_string(),
-        kind: e.kind,
-        name: e.name.to_string(),
-    }
-}
-
 fn link_all(reader: &Reader<'_>, sentences: Vec<Sentence>, found: Vec<Found>) -> Extraction {
     let graph = reader.graph;
     // first pass: what names one entity alone
@@ -314,7 +305,10 @@ fn link_all(reader: &Reader<'_>, sentences: Vec<Sentence>, found: Vec<Found>) ->
                     LinkStatus::Ambiguous,
                     None,
                     None,
-                    c.iter().take(20).map(|&p| entity_ref(graph, p)).collect(),
+                    c.iter()
+                        .take(20)
+                        .map(|&p| EntityRef::from(graph.entity_at(p)))
+                        .collect(),
                 ),
                 Target::None => (LinkStatus::Unlinked, None, None, Vec::new()),
             };

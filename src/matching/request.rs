@@ -95,18 +95,7 @@ impl MatchRequest {
 
     /// Checks the page and the text, whatever the graph holds.
     pub fn validate(&self) -> Result<()> {
-        if self.limit == 0 || self.limit > MAX_LIMIT {
-            return Err(Error::invalid_parameter(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            ));
-        }
-        if self.offset > MAX_OFFSET {
-            return Err(Error::invalid_parameter(
-                "offset",
-                format!("must be at most {MAX_OFFSET}"),
-            ));
-        }
+        crate::params::check_page(self.limit, MAX_LIMIT, self.offset, MAX_OFFSET)?;
         match (&self.entity, &self.text) {
             (Some(_), Some(_)) => Err(Error::invalid_parameter(
                 "text",

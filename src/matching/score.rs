@@ -461,7 +461,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         results.push(explain(graph, &source, request, &hits, &ties, position, candidate)?);
     }
     lap("explained");
-    let entity_ref = source.entity.map(|e| entity_ref(graph, e));
+    let entity_ref = source.entity.map(|e| EntityRef::from(graph.entity_at(e)));
     Ok(MatchResponse {
         query: MatchQuery {
             entity: entity_ref,
@@ -591,15 +591,6 @@ fn normalise(kept: &mut [(EntityIndex, Candidate)], field: impl Fn(&mut Candidat
     }
 }
 
-fn entity_ref(graph: &KnowledgeGraph, entity: EntityIndex) -> EntityRef {
-    let hot = graph.entity_at(entity);
-    EntityRef {
-        id: hot.id.to_string(),
-        kind: hot.kind,
-        name: hot.name.to_string(),
-    }
-}
-
 /// The words in `<em>` of a snippet.
 fn emphasised(snippet: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -654,7 +645,7 @@ fn explain(
                 _ => continue,
             };
             if found != position && list.len() < SHOWN {
-                list.push(entity_ref(graph, found));
+                list.push(EntityRef::from(graph.entity_at(found)));
             }
         }
         debug_assert!(hit.weight >= 0.0);
@@ -702,8 +693,8 @@ fn explain(
                 let (from, to) = graph.relation_ends(relation);
                 Ok(Tie {
                     kind: fact.kind.as_str().to_string(),
-                    from: entity_ref(graph, from),
-                    to: entity_ref(graph, to),
+                    from: EntityRef::from(graph.entity_at(from)),
+                    to: EntityRef::from(graph.entity_at(to)),
                     since: fact.since,
                     evidence: fact.evidence,
                 })

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::facets::Facets;
-use crate::{params, Error, Result};
+use crate::{params, Result};
 
 /// Largest page a search returns.
 pub const MAX_LIMIT: usize = 100;
@@ -100,19 +100,7 @@ impl SearchRequest {
     /// Checks that the page asked for is within [`MAX_LIMIT`] and
     /// [`MAX_OFFSET`].
     pub(super) fn check_page(&self) -> Result<()> {
-        if self.limit == 0 || self.limit > MAX_LIMIT {
-            return Err(Error::invalid_parameter(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            ));
-        }
-        if self.offset > MAX_OFFSET {
-            return Err(Error::invalid_parameter(
-                "offset",
-                format!("must be at most {MAX_OFFSET}"),
-            ));
-        }
-        Ok(())
+        params::check_page(self.limit, MAX_LIMIT, self.offset, MAX_OFFSET)
     }
 }
 

@@ -23,6 +23,9 @@ export function EntityPage({ id, params }) {
     loadLibrary();
   }, []);
   const { data, error, loading } = useLoad(id, (signal) => get(`entities/${encodeURIComponent(id)}`, { per_kind: PER_KIND, limit: 5000 }, signal));
+  // how many dated relations, and from when to when: the date slider's
+  // range and the timeline's length, asked once
+  const { data: dated } = useLoad(`dated:${id}`, (signal) => get('graph/timeline', { id, limit: 0 }, signal));
   useEffect(() => {
     if (data) document.title = `${data.name} · 创新图谱`;
   }, [data]);
@@ -30,9 +33,9 @@ export function EntityPage({ id, params }) {
   if (loading || !data) return html`<${Loading} what="实体" />`;
   return html`
     <${Profile} entity=${data} />
-    <${NeighbourhoodPanel} entity=${data} params=${params} />
+    <${NeighbourhoodPanel} entity=${data} params=${params} dated=${dated} />
     <${RelationsPanel} entity=${data} first=${data.relations} />
-    <${TimelinePanel} id=${data.id} />
+    ${dated?.total > 0 && html`<${TimelinePanel} id=${data.id} total=${dated.total} />`}
     <${EquityPanel} id=${data.id} />
   `;
 }
@@ -132,7 +135,7 @@ function merge(graph, answer, expandedId) {
   return { nodes: [...nodes.values()], edges: [...edges.values()] };
 }
 
-function NeighbourhoodPanel({ entity, params }) {
+function NeighbourhoodPanel({ entity, params, dated }) {
   const relation = params.get('relation') ?? '';
   const kind = params.get('kind') ?? '';
   const asOf = params.get('as_of') ?? '';
@@ -163,7 +166,7 @@ function NeighbourhoodPanel({ entity, params }) {
     }
   };
 
-  const years = useYears(entity.id);
+  const years = useMemo(() => yearRange(dated), [dated]);
   const omitted = Object.entries(data?.omitted ?? {});
   const node = selected && graph.nodes.find((n) => n.id === selected);
   return html`<section class="card" aria-labelledby="graph-title">
@@ -259,15 +262,13 @@ async function loadNeighbourhood(entity, query, signal) {
   };
 }
 
-/** The years of an entity's dated relations, for the as_of slider. */
-function useYears(id) {
-  const { data } = useLoad(`years:${id}`, (signal) => get('graph/timeline', { id, limit: 0 }, signal));
-  return useMemo(() => {
-    if (!data?.first) return null;
-    const first = Number(data.first.slice(0, 4));
-    const last = Math.max(Number(data.last.slice(0, 4)), new Date().getFullYear());
-    return first < last ? { first, last } : null;
-  }, [data]);
+/** The years of an entity's dated relations (a timeline summary), for the
+ * as_of slider; null when there is no range to slide over. */
+function yearRange(dated) {
+  if (!dated?.first) return null;
+  const first = Number(dated.first.slice(0, 4));
+  const last = Math.max(Number(dated.last.slice(0, 4)), new Date().getFullYear());
+  return first < last ? { first, last } : null;
 }
 
 function AsOfSlider({ years, value, onChange }) {
@@ -341,13 +342,11 @@ function group(relations) {
 /** Events a timeline shows at first, and adds with each "earlier". */
 const TIMELINE_PAGE = 20;
 
-function TimelinePanel({ id }) {
+function TimelinePanel({ id, total }) {
   const [shown, setShown] = useState(TIMELINE_PAGE);
-  const { data } = useLoad(`timeline:${id}:${shown}`, async (signal) => {
-    const { total } = await get('graph/timeline', { id, limit: 0 }, signal);
-    const offset = Math.max(0, total - shown);
-    return get('graph/timeline', { id, offset, limit: total - offset }, signal);
-  });
+  // the latest `shown`, listed oldest first by the API
+  const offset = Math.max(0, total - shown);
+  const { data } = useLoad(`timeline:${id}:${offset}`, (signal) => get('graph/timeline', { id, offset, limit: total - offset }, signal));
   if (!data?.total) return null;
   const events = [...data.results].reverse();
   return html`<section class="card" aria-labelledby="timeline-title">
