@@ -225,6 +225,12 @@ test('run a match for an enterprise and for a pasted need', async () => {
   assert.ok((await cards.count()) > 0, 'ranked candidates');
   assert.ok((await cards.first().locator('.signal').count()) > 0, 'each card shows what each signal contributed');
   await shot(page, 'match-entity');
+  // the URL alone brings the match back, its entity named in the box
+  const again = await open(browser);
+  await again.goto(page.url());
+  await again.locator('li.match').first().waitFor();
+  assert.equal(await again.getByRole('combobox', { name: '实体', exact: true }).inputValue(), subject.name);
+  assert.deepEqual(again.errors, []);
 
   await page.getByRole('tab', { name: '粘贴一段需求' }).click();
   const need = subject.description || subject.name;

@@ -20,16 +20,8 @@ export function MatchPage({ params }) {
   const offset = Number(params.get('offset') ?? 0) || 0;
   const [mode, setMode] = useState(text ? 'text' : 'entity');
   const [need, setNeed] = useState(text);
-  const [picked, setPicked] = useState(entity ? { id: entity, name: '' } : null);
   const [typed, setTyped] = useState('');
   useEffect(() => setNeed(text), [text]);
-  useEffect(() => {
-    if (!entity) return;
-    get(`entities/${encodeURIComponent(entity)}`, { limit: 1 }).then((e) => {
-      setPicked({ id: e.id, name: e.name });
-      setTyped(e.name);
-    }, () => {});
-  }, [entity]);
   const state = { entity, text, kind, include_linked: includeLinked ? 'true' : '', offset };
   const go = (changes) => navigate(href.match({ ...state, offset: 0, ...changes }));
   const query = { kind, include_linked: includeLinked, limit: PAGE, offset };
@@ -37,6 +29,11 @@ export function MatchPage({ params }) {
   const { data, error, loading } = useLoad(key, (signal) =>
     entity ? get('match', { entity, ...query }, signal) : post('match', { text, ...query }, signal),
   );
+  // the box shows the name of the entity the answer is for
+  const matchedName = data?.query.entity?.name;
+  useEffect(() => {
+    if (matchedName) setTyped(matchedName);
+  }, [matchedName]);
   return html`
     <h1>校企匹配</h1>
     <div class="card match-form">
@@ -45,15 +42,11 @@ export function MatchPage({ params }) {
         <button type="button" role="tab" aria-selected=${mode === 'text'} onClick=${() => setMode('text')}>粘贴一段需求</button>
       </div>
       ${mode === 'entity'
-        ? html`<form onSubmit=${(e) => {
-            e.preventDefault();
-            if (picked) go({ entity: picked.id, text: '' });
-          }}>
+        ? html`<form onSubmit=${(e) => e.preventDefault()}>
             <p class="muted">企业：找能满足其技术需求的高校、院所、团队和专利；高校、院所、团队或人员：找可能采用其成果的企业。</p>
             <${SuggestBox} label="实体" showLabel=${true} placeholder="输入企业或高校名称" value=${typed}
               onInput=${setTyped} onPick=${(s) => {
                 setTyped(s.name);
-                setPicked({ id: s.id, name: s.name });
                 go({ entity: s.id, text: '' });
               }} />
           </form>`
