@@ -1,5 +1,6 @@
 //! Whole-graph measures computed once per graph on first use and kept
-//! beside it: PageRank, the cluster labels and the latest dated relations. Changing the graph starts
+//! beside it: PageRank, the cluster labels, the latest dated relations and
+//! the researchers with the longest industry track records. Changing the graph starts
 //! a new, empty set (see the tables' batches).
 
 use std::sync::OnceLock;
@@ -19,6 +20,9 @@ pub(crate) struct Measures {
     /// The latest dated relations, newest first (at most
     /// [`super::MAX_RECENT`]).
     pub recent: OnceLock<Vec<super::numbering::RelationIndex>>,
+    /// Researchers and research organisations with the enterprises each
+    /// has worked with counted, most first (see `matching`).
+    pub experienced: OnceLock<Vec<(super::numbering::EntityIndex, u32)>>,
 }
 
 impl Clone for Measures {

@@ -402,13 +402,24 @@ pub fn ties_of(
     ties
 }
 
+/// Whether a walk of [`walk_proximity`] goes along relations of `kind`:
+/// ties between parties (collaboration, investment, incubation, founding,
+/// patent deals, affiliation, a team's lead, projects) and whose patents
+/// are whose; not what many share (an industry, a place, a policy, a
+/// mention).
+pub fn walks_along(kind: RelationKind) -> bool {
+    is_tie(kind) || matches!(kind, RelationKind::InventorOf | RelationKind::ApplicantOf)
+}
+
 /// How close each entity is to `source` by short walks: the probability
-/// that a walk of up to three steps from `source` (each step to a
-/// neighbour chosen evenly; hubs with more than [`HUB_DEGREE`] relations
-/// absorb the walk) ends there, summed over the walk lengths 2 and 3.
-/// Two entities sharing partners, an incubator or a team's people are
-/// close; sharing only a zone or an industry (hubs) barely counts, which
-/// is Adamic–Adar's discount of common neighbours by their degree.
+/// that a walk of up to three steps from `source` (each step along a tie,
+/// [`walks_along`], to a neighbour chosen evenly; hubs with more than
+/// [`HUB_DEGREE`] relations absorb the walk) ends there, summed over the
+/// walk lengths 2 and 3. Two entities sharing partners, an incubator or a
+/// team's people are close: a team a partner or a fellow tenant worked
+/// with is a referral away. Sharing an industry, a place or a policy does
+/// not count; a busy intermediary counts less than a small one, which is
+/// Adamic–Adar's discount of common neighbours by their degree.
 ///
 /// # Complexity
 /// The relations of the entities within two steps of `source`, bounded by
@@ -417,6 +428,7 @@ pub fn walk_proximity(graph: &KnowledgeGraph, source: EntityIndex, max_visits: u
     let mut frontier: HashMap<EntityIndex, f32> = HashMap::from([(source, 1.0)]);
     let mut reached: HashMap<EntityIndex, f32> = HashMap::new();
     let mut visits = 0usize;
+    let mut steps: Vec<EntityIndex> = Vec::new();
     for step in 1..=3 {
         let mut next: HashMap<EntityIndex, f32> = HashMap::new();
         let mut ordered: Vec<(EntityIndex, f32)> = frontier.into_iter().collect();
@@ -427,10 +439,21 @@ pub fn walk_proximity(graph: &KnowledgeGraph, source: EntityIndex, max_visits: u
                 continue;
             }
             visits += degree;
-            let share = mass / degree as f32;
-            for edge in graph.adjacency().edges(node) {
-                if edge.neighbor != source {
-                    *next.entry(edge.neighbor).or_default() += share;
+            steps.clear();
+            steps.extend(
+                graph
+                    .adjacency()
+                    .edges(node)
+                    .filter(|edge| walks_along(edge.kind))
+                    .map(|edge| edge.neighbor),
+            );
+            if steps.is_empty() {
+                continue;
+            }
+            let share = mass / steps.len() as f32;
+            for &neighbour in &steps {
+                if neighbour != source {
+                    *next.entry(neighbour).or_default() += share;
                 }
             }
         }

@@ -17,17 +17,24 @@ use crate::{Error, Result};
 
 /// The weight of each signal in a match's score. The defaults
 /// ([`Weights::FULL`]) were set on synthetic ecosystems of seeds 1 and 2
-/// (`innograph eval match`) and are documented in the README:
+/// (10k) and 5 (100k) with the time split (`innograph eval match`) and
+/// are documented in the README:
 ///
 /// - `text`: BM25 relevance of the capability's patents, people, projects
-///   and articles to the need's words (the strongest single signal);
+///   and articles to the need's words: what the candidate can do;
 /// - `industry`: the need and the candidate share an industry;
-/// - `proximity`: short walks in the graph join them (shared partners,
-///   incubator, a team's people), hubs discounted;
-/// - `locality`: same city or zone (collaboration is mostly local);
-/// - `ties`: already tied (only seen with `include_linked`);
-/// - `popularity`: how many enterprises the candidate is tied to (a
-///   baseline only: it ranks the same for every need).
+/// - `proximity`: short walks along ties join them (a partner's or a
+///   fellow tenant's team, a team's people), busy intermediaries
+///   discounted: referrals;
+/// - `locality`: same city, or the city of the entity's incubator
+///   (collaboration is mostly local);
+/// - `ties`: already tied (only seen with `include_linked`), or a team of
+///   an organisation already worked with;
+/// - `popularity`: the candidate's track record, how many enterprises it
+///   has worked with (log scale), counted only for a candidate whose text
+///   or industry fits; the most experienced teams are candidates of an
+///   enterprise's match even when the text missed them. Alone, it is a
+///   baseline that ranks the same for every need.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Weights {
     pub text: f32,
@@ -47,12 +54,12 @@ impl Default for Weights {
 impl Weights {
     /// The matcher.
     pub const FULL: Weights = Weights {
-        text: 0.55,
-        industry: 0.1,
-        proximity: 0.15,
-        locality: 0.15,
-        ties: 0.05,
-        popularity: 0.0,
+        text: 0.26,
+        industry: 0.05,
+        proximity: 0.14,
+        locality: 0.14,
+        ties: 0.03,
+        popularity: 0.38,
     };
     /// Text relevance alone (a baseline).
     pub const TEXT_ONLY: Weights = Weights {
@@ -141,6 +148,12 @@ const HIT_DECAY: f32 = 0.6;
 const WALK_VISITS: usize = 200_000;
 /// Candidates the walk adds beside the text's.
 const WALK_CANDIDATES: usize = 200;
+/// One more than the enterprises a candidate must have worked with for
+/// its track record to count in full (`popularity` is the log of one more
+/// than their count over the log of this).
+const SEASONED: f32 = 31.0;
+/// Candidates with the longest track records added beside the text's.
+const EXPERIENCED_CANDIDATES: usize = 200;
 /// What the whole profile's hits count for beside those of the need it
 /// states.
 const WHOLE_PROFILE: f32 = 0.5;
@@ -371,15 +384,34 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         }
     }
 
-    // popularity: every candidate of the wanted kinds, by its ties to enterprises
+    // popularity (a track record): how many enterprises a candidate has
+    // worked with, on a log scale (the tenth partner says less than the
+    // first); the baseline ranks every candidate of the wanted kinds by it,
+    // the matcher weighs those text and graph found
     if weights.popularity > 0.0 {
-        for position in graph.live_positions() {
-            if !wanted(graph.kind_at(position)) {
-                continue;
+        let record = |position: EntityIndex| ((1.0 + popularity(graph, position) as f32).ln() / SEASONED.ln()).min(1.0);
+        if weights.text == 0.0 && weights.proximity == 0.0 {
+            for position in graph.live_positions() {
+                if wanted(graph.kind_at(position)) {
+                    let value = record(position);
+                    if value > 0.0 {
+                        candidates.entry(position).or_default().popularity = value;
+                    }
+                }
             }
-            let count = popularity(graph, position);
-            if count > 0 {
-                candidates.entry(position).or_default().popularity = count as f32;
+        } else {
+            // the most experienced teams are candidates whatever the text
+            // found: firms hear of the teams others work with
+            if source.side == Side::Need {
+                let known = experienced(graph)
+                    .iter()
+                    .filter(|(position, _)| wanted(graph.kind_at(*position)));
+                for &(position, _) in known.take(EXPERIENCED_CANDIDATES) {
+                    candidates.entry(position).or_default();
+                }
+            }
+            for (&position, candidate) in candidates.iter_mut() {
+                candidate.popularity = record(position);
             }
         }
     }
@@ -405,6 +437,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
             }
             if !profile::leads_a_team(graph, position, &record.description) {
                 candidate.text *= MEMBER_FACTOR;
+                candidate.popularity *= MEMBER_FACTOR;
             }
         }
         let candidate_industries = industries_of(graph, position, &record.industry);
@@ -427,6 +460,11 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         if !source.industries.is_empty() {
             candidate.industry = candidate.shared_industries.len().min(1) as f32;
         }
+        // a track record counts for a candidate that fits the need: its
+        // text or its industry (a busy team of another field is no match)
+        if candidate.text == 0.0 && candidate.industry == 0.0 && weights.text > 0.0 {
+            candidate.popularity = 0.0;
+        }
         if let Some(location) = &source.location {
             candidate.locality = if same_place(&record.location, location) {
                 1.0
@@ -440,7 +478,9 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     }
     normalise(&mut kept, |c| &mut c.text);
     normalise(&mut kept, |c| &mut c.proximity);
-    normalise(&mut kept, |c| &mut c.popularity);
+    if weights.text == 0.0 && weights.proximity == 0.0 {
+        normalise(&mut kept, |c| &mut c.popularity);
+    }
     for (_, candidate) in kept.iter_mut() {
         candidate.score = weights.text * candidate.text
             + weights.industry * candidate.industry
@@ -576,9 +616,56 @@ fn same_place(a: &str, b: &str) -> bool {
     !a.is_empty() && !b.is_empty() && (a.contains(b) || b.contains(a))
 }
 
-/// How many enterprises an entity (with its people and patents) is tied to.
+/// The researchers and research organisations that have worked with
+/// enterprises, with how many, most first; computed on a graph's first
+/// match that weighs track records and kept with its measures.
+///
+/// # Complexity
+/// A pass over the live entities, and the ties of every person and
+/// research organisation.
+fn experienced(graph: &KnowledgeGraph) -> &[(EntityIndex, u32)] {
+    graph.measures().experienced.get_or_init(|| {
+        let mut list: Vec<(EntityIndex, u32)> = graph
+            .live_positions()
+            .filter(|&position| match graph.kind_at(position) {
+                EntityKind::Person => !profile::organisations_of(graph, position).is_empty(),
+                kind => profile::is_research_org(kind),
+            })
+            .filter_map(|position| {
+                let count = popularity(graph, position) as u32;
+                (count > 0).then_some((position, count))
+            })
+            .collect();
+        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.index().cmp(&b.0.index())));
+        list
+    })
+}
+
+/// How many enterprises `entity` has worked with: those it is tied to,
+/// and for a researcher also those that took up a patent of theirs (a
+/// transfer or a licence).
 fn popularity(graph: &KnowledgeGraph, entity: EntityIndex) -> usize {
-    profile::ties_of(graph, entity, &|kind| kind == EntityKind::Enterprise).len()
+    use crate::model::RelationKind;
+    let is_enterprise = |kind: EntityKind| kind == EntityKind::Enterprise;
+    let mut tied: HashSet<EntityIndex> = profile::ties_of(graph, entity, &is_enterprise).into_keys().collect();
+    if graph.kind_at(entity) == EntityKind::Person && graph.degree(entity) <= profile::HUB_DEGREE {
+        for invented in graph.adjacency().edges(entity) {
+            if invented.kind != RelationKind::InventorOf || !invented.outgoing {
+                continue;
+            }
+            let patent = invented.neighbor;
+            if graph.degree(patent) > profile::HUB_DEGREE {
+                continue;
+            }
+            for deal in graph.adjacency().edges(patent) {
+                let taken_up = matches!(deal.kind, RelationKind::TransferredTo | RelationKind::LicensedTo);
+                if taken_up && deal.outgoing && is_enterprise(graph.kind_at(deal.neighbor)) {
+                    tied.insert(deal.neighbor);
+                }
+            }
+        }
+    }
+    tied.len()
 }
 
 /// Scales a signal so that its largest value among the candidates is 1.

@@ -15,6 +15,7 @@ use rand_distr::{Distribution, Poisson};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::growth::{LinkKind, PlannedLink};
 use super::plan::{Employer, Enterprise, Owner, Plan, LAST_YEAR};
 use super::text::{self, date_in, pick, TopicId};
 use super::vocab::{INDUSTRIES, PERSON_TITLES};
@@ -531,49 +532,6 @@ fn team_org(plan: &Plan, team: u32) -> (String, &str, &'static str, u8) {
     (employer_id(employer), name, kind, city)
 }
 
-/// Chooses the team an enterprise links with: topical closeness first,
-/// then same city, a shared incubator city and an earlier tie with the same
-/// organisation, plus noise.
-fn choose_team(plan: &Plan, enterprise: u32, prior_org: Option<&str>, rng: &mut ChaCha8Rng) -> Option<u32> {
-    let e = &plan.enterprises[enterprise as usize];
-    let need = *pick(rng, &e.needs);
-    let pool = &plan.teams_by_industry[need.industry as usize];
-    let mut candidates: Vec<u32> = Vec::with_capacity(26);
-    if !pool.is_empty() {
-        candidates.extend((0..20).map(|_| *pick(rng, pool)));
-    }
-    if !plan.teams.is_empty() {
-        candidates.extend((0..6).map(|_| rng.random_range(0..plan.teams.len()) as u32));
-    }
-    let incubator_city = e.incubator.map(|p| plan.platforms[p as usize].city);
-    candidates
-        .into_iter()
-        .map(|team| {
-            let (org_id, _, _, city) = team_org(plan, team);
-            let closeness = e
-                .needs
-                .iter()
-                .flat_map(|n| plan.teams[team as usize].topics.iter().map(move |t| n.similarity(*t)))
-                .fold(0.0, f64::max);
-            let mut score = 4.0 * closeness;
-            if city == e.city {
-                score += 2.5f64.ln();
-            }
-            if incubator_city == Some(city) {
-                score += 1.5f64.ln();
-            }
-            if prior_org == Some(org_id.as_str()) {
-                score += 2.0f64.ln();
-            }
-            // Gumbel noise: the argmax is a softmax draw
-            let uniform: f64 = rng.random_range(1e-12..1.0);
-            score -= (-uniform.ln()).ln();
-            (score, team)
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, team)| team)
-}
-
 #[derive(Serialize)]
 struct TruthOut<'a> {
     organization: &'a str,
@@ -630,10 +588,10 @@ fn emit_enterprise(out: &mut Output, plan: &Plan, index: u32, rng: &mut ChaCha8R
     };
     emit_enterprise_profile(out, &subject, rng);
     let mut links: Vec<Link> = Vec::new();
-    let planted = planted_links(&subject, rng, &mut links);
+    let planted = planted_links(&subject, &mut links);
     place_links(&subject, &mut links);
     support_links(&subject, rng, &mut links);
-    partner_links(&subject, rng, &mut links);
+    partner_links(&subject, &mut links);
     links.extend(investment_link(&subject, rng));
     links.extend(equity_link(&subject, rng));
     links.extend(chain_leader_link(&subject));
@@ -681,108 +639,85 @@ fn emit_enterprise_profile(out: &mut Output, subject: &Subject, rng: &mut ChaCha
     );
 }
 
-/// Plants university–enterprise links on about one enterprise in seven:
-/// one link, or three times in ten two, with teams chosen by
-/// [`choose_team`].
-fn planted_links(subject: &Subject, rng: &mut ChaCha8Rng, links: &mut Vec<Link>) -> Vec<Planted> {
+/// The university–enterprise links planned for the enterprise
+/// ([`super::growth`]), with the sentences that state them.
+fn planted_links(subject: &Subject, links: &mut Vec<Link>) -> Vec<Planted> {
+    let plan = subject.plan;
     let mut planted = Vec::new();
-    if !rng.random_bool(0.15) {
-        return planted;
-    }
-    let count = if rng.random_bool(0.3) { 2 } else { 1 };
-    let mut prior_org: Option<String> = None;
-    for _ in 0..count {
-        let Some(team) = choose_team(subject.plan, subject.index, prior_org.as_deref(), rng) else {
-            break;
-        };
-        let (link, record) = planted_link(subject, team, rng);
-        prior_org = link.organization.clone();
-        links.push(link);
+    for link in &plan.links[subject.index as usize] {
+        let (mut out, record) = planted_link(subject, link);
+        out.organization = Some(team_org(plan, link.team).0);
+        links.push(out);
         planted.push(record);
     }
     planted
 }
 
-/// A link between `team` and the enterprise: half the time a collaboration
-/// with the team's leader; four times in ten a transfer or licence of one
-/// of the team's patents (a collaboration if it has none); otherwise a
+/// The relation a planned link makes: a collaboration with the team's
+/// leader, a transfer or licence of one of the team's patents, or a
 /// spin-off the leader founded.
-fn planted_link(subject: &Subject, team: u32, rng: &mut ChaCha8Rng) -> (Link, Planted) {
+fn planted_link(subject: &Subject, planned: &PlannedLink) -> (Link, Planted) {
     let plan = subject.plan;
-    let e = subject.enterprise;
     let name = subject.name;
-    let (org_id, org_name, _, _) = team_org(plan, team);
+    let team = planned.team;
+    let (_, org_name, _, _) = team_org(plan, team);
     let team_data = &plan.teams[team as usize];
     let leader = &plan.persons[team_data.leader as usize];
     let title = PERSON_TITLES[leader.title as usize].0;
-    let topic = *pick(rng, &team_data.topics);
-    let roll: f64 = rng.random();
-    let has_patents = !team_data.patents.is_empty();
+    let topic = closest_topic(subject.enterprise, &team_data.topics);
     let leader_id = id(Kind::Person, team_data.leader);
-    let (mut link, planted) = if roll < 0.5 || (!has_patents && roll < 0.9) {
-        let since = rng.random_range(e.founded.max(2008)..=LAST_YEAR);
-        let link = Link::new(leader_id, subject.id.clone(), "collaborates_with")
-            .since(since)
-            .says(format!(
-                "{org_name}{}{title}团队与{name}签订产学研合作协议，双方将围绕{}开展联合攻关。",
-                leader.name,
-                topic.get().name
-            ));
-        (link, Planted::new(team, "collaborates_with", None, since))
-    } else if roll < 0.9 {
-        patent_deal(subject, team, org_name, roll < 0.75, rng)
-    } else {
-        let since = e.founded;
-        let link = Link::new(leader_id, subject.id.clone(), "founded")
-            .since(since)
-            .says(format!(
-                "{org_name}{}{title}以{}方向的科研成果作价入股，创办了{name}。",
-                leader.name,
-                topic.get().name
-            ));
-        (link, Planted::new(team, "founded", None, since))
-    };
-    link.organization = Some(org_id);
-    (link, planted)
+    let since = planned.year;
+    match planned.kind {
+        LinkKind::Collaboration => (
+            Link::new(leader_id, subject.id.clone(), "collaborates_with")
+                .since(since)
+                .says(format!(
+                    "{org_name}{}{title}团队与{name}签订产学研合作协议，双方将围绕{}开展联合攻关。",
+                    leader.name,
+                    topic.get().name
+                )),
+            Planted::new(team, "collaborates_with", None, since),
+        ),
+        LinkKind::SpinOff => (
+            Link::new(leader_id, subject.id.clone(), "founded")
+                .since(since)
+                .says(format!(
+                    "{org_name}{}{title}以{}方向的科研成果作价入股，创办了{name}。",
+                    leader.name,
+                    topic.get().name
+                )),
+            Planted::new(team, "founded", None, since),
+        ),
+        LinkKind::Transfer(patent) | LinkKind::Licence(patent) => {
+            let (patent_title, _) = text::patent_text(
+                &mut stream(plan.seed, Kind::Patent, patent),
+                plan.patents[patent as usize].topic,
+            );
+            let patent_id = id(Kind::Patent, patent);
+            if matches!(planned.kind, LinkKind::Transfer(_)) {
+                let link = Link::new(patent_id, subject.id.clone(), "transferred_to")
+                    .since(since)
+                    .says(format!(
+                        "{org_name}将“{patent_title}”专利转让给{name}，推动该成果产业化。"
+                    ));
+                (link, Planted::new(team, "transferred_to", Some(patent), since))
+            } else {
+                let link = Link::new(patent_id, subject.id.clone(), "licensed_to")
+                    .since(since)
+                    .says(format!("{name}获得{org_name}“{patent_title}”专利的实施许可。"));
+                (link, Planted::new(team, "licensed_to", Some(patent), since))
+            }
+        }
+    }
 }
 
-/// A patent of `team` transferred (or, not `transfer`, licensed) to the
-/// enterprise: of ten drawn, the one closest to the enterprise's needs.
-fn patent_deal(subject: &Subject, team: u32, org_name: &str, transfer: bool, rng: &mut ChaCha8Rng) -> (Link, Planted) {
-    let plan = subject.plan;
-    let e = subject.enterprise;
-    let name = subject.name;
-    let team_patents = &plan.teams[team as usize].patents;
-    let closeness = |p: u32| {
-        e.needs
-            .iter()
-            .map(|n| n.similarity(plan.patents[p as usize].topic))
-            .fold(0.0, f64::max)
-    };
-    let patent = (0..10)
-        .map(|_| *pick(rng, team_patents))
-        .max_by(|a, b| closeness(*a).total_cmp(&closeness(*b)))
-        .unwrap_or(team_patents[0]);
-    let patent_year = plan.patents[patent as usize].year;
-    let since = rng.random_range(patent_year.max(e.founded)..=LAST_YEAR.max(patent_year));
-    let (patent_title, _) = text::patent_text(
-        &mut stream(plan.seed, Kind::Patent, patent),
-        plan.patents[patent as usize].topic,
-    );
-    let patent_id = id(Kind::Patent, patent);
-    if transfer {
-        let link = Link::new(patent_id, subject.id.clone(), "transferred_to")
-            .since(since)
-            .says(format!(
-                "{org_name}将“{patent_title}”专利转让给{name}，推动该成果产业化。"
-            ));
-        (link, Planted::new(team, "transferred_to", Some(patent), since))
-    } else {
-        let link = Link::new(patent_id, subject.id.clone(), "licensed_to")
-            .since(since)
-            .says(format!("{name}获得{org_name}“{patent_title}”专利的实施许可。"));
-        (link, Planted::new(team, "licensed_to", Some(patent), since))
-    }
+/// Of a team's topics, the one closest to the enterprise's needs.
+fn closest_topic(e: &Enterprise, topics: &[TopicId]) -> TopicId {
+    let closeness = |t: &TopicId| e.needs.iter().map(|n| n.similarity(*t)).fold(0.0, f64::max);
+    *topics
+        .iter()
+        .max_by(|a, b| closeness(a).total_cmp(&closeness(b)))
+        .expect("a team has topics")
 }
 
 /// Where the enterprise is: its zone, its industry and its incubator.
@@ -845,28 +780,25 @@ fn support_links(subject: &Subject, rng: &mut ChaCha8Rng, links: &mut Vec<Link>)
     }
 }
 
-/// Strategic partnerships with other enterprises, large ones more often.
-fn partner_links(subject: &Subject, rng: &mut ChaCha8Rng, links: &mut Vec<Link>) {
+/// Strategic partnerships with other enterprises, as planned (large ones
+/// more often).
+fn partner_links(subject: &Subject, links: &mut Vec<Link>) {
     let plan = subject.plan;
     let e = subject.enterprise;
-    let mut partners: Vec<u32> = vec![subject.index];
-    for _ in 0..poisson(rng, 2.0, 10) {
-        let other = plan.enterprise_sampler.sample(rng) as u32;
-        if partners.contains(&other) {
-            continue;
-        }
-        partners.push(other);
-        let since =
-            rng.random_range(e.founded.max(plan.enterprises[other as usize].founded)..=LAST_YEAR.max(e.founded));
+    for partner in &plan.partners[subject.index as usize] {
         links.push(
-            Link::new(subject.id.clone(), id(Kind::Enterprise, other), "collaborates_with")
-                .since(since)
-                .says(format!(
-                    "{}与{}签署战略合作协议，共同拓展{}市场。",
-                    subject.name,
-                    plan.enterprises[other as usize].name,
-                    industry_name(e.industry)
-                )),
+            Link::new(
+                subject.id.clone(),
+                id(Kind::Enterprise, partner.other),
+                "collaborates_with",
+            )
+            .since(partner.year)
+            .says(format!(
+                "{}与{}签署战略合作协议，共同拓展{}市场。",
+                subject.name,
+                plan.enterprises[partner.other as usize].name,
+                industry_name(e.industry)
+            )),
         );
     }
 }

@@ -9,6 +9,7 @@
 //! synthetic corpus.
 
 mod emit;
+mod growth;
 mod plan;
 mod text;
 pub mod vocab;

@@ -11,6 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::weighted::WeightedAliasIndex;
 use rand_distr::{Distribution, Pareto, Zipf};
 
+use super::growth::{self, Partnership, PlannedLink};
 use super::text::{self, fill, pick, TopicId};
 use super::vocab::{CITIES, INDUSTRIES, PERSON_TITLES, PLATFORM_PATTERNS, POLICY_PATTERNS, UNIVERSITY_PATTERNS};
 
@@ -176,6 +177,10 @@ pub(crate) struct Plan {
     pub chain_leader_weight: f64,
     /// Policies of each city.
     pub policies_by_city: Vec<Vec<u32>>,
+    /// Each enterprise's strategic partnerships with other enterprises.
+    pub partners: Vec<Vec<Partnership>>,
+    /// Each enterprise's links with research teams, in time order.
+    pub links: Vec<Vec<PlannedLink>>,
     /// Samples policies with a Zipf law (a few are popular).
     pub policy_zipf: Zipf<f64>,
 }
@@ -738,7 +743,7 @@ impl Plan {
         );
         let (mut teams, teams_by_industry) = planner.teams(&mut persons, &academics_of, &universities, &institutes);
         let patents = planner.patents(counts.patents, &mut teams, &enterprises, &enterprise_sampler);
-        Plan {
+        let mut plan = Plan {
             seed,
             policies_by_city: by_city(policies.iter().map(|p| p.city)),
             counts,
@@ -756,7 +761,13 @@ impl Plan {
             teams_by_industry,
             enterprise_sampler,
             chain_leader_weight,
-        }
+            partners: Vec::new(),
+            links: Vec::new(),
+        };
+        plan.partners = growth::partnerships(&plan, &mut planner.rng);
+        let links = growth::links(&plan, &plan.partners, &mut planner.rng);
+        plan.links = links;
+        plan
     }
 
     /// The name and city of a research organisation.

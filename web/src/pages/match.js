@@ -9,7 +9,7 @@ import { EdgeLine, EntityLink, ErrorBox, KindBadge, Loading, Pager, Snippet } fr
 import { SuggestBox } from '../components/suggest.js';
 
 const PAGE = 10;
-const SIGNALS = { text: '文本相关', industry: '产业相同', proximity: '图上邻近', locality: '同一地区', ties: '已有往来', popularity: '热度' };
+const SIGNALS = { text: '文本相关', industry: '产业相同', proximity: '图上邻近', locality: '同一地区', ties: '已有往来', popularity: '合作经验' };
 const RESULT_KINDS = ['university', 'institute', 'person', 'patent', 'enterprise'];
 
 export function MatchPage({ params }) {
