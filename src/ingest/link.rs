@@ -6,9 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::name_filter::{name_hash, NameFilter};
 use crate::graph::{EntityIndex, KnowledgeGraph};
 use crate::model::EntityKind;
-use crate::text::normalize;
+use crate::text::{may_simplify, normalize};
 
 /// Longest name looked for in text, in characters.
 pub const MAX_NAME_CHARS: usize = 32;
@@ -183,38 +184,32 @@ pub fn short_forms(name: &str, kind: EntityKind) -> Vec<String> {
 }
 
 /// Short forms of the graph's organisations, by normalised form: the ids
-/// of the entities each may stand for. When built from a graph, also the
-/// first two characters of every normalised name, alias and short form,
-/// so that a span of text that starts otherwise is known not to be a name
-/// without looking it up.
+/// of the entities each may stand for. When built from a graph, also a
+/// filter over every normalised name, alias and short form, so that most
+/// spans of text that are none are known not to be a name without looking
+/// them up.
 #[derive(Debug, Default, Clone)]
 pub struct ShortForms {
     ids: HashMap<String, Vec<String>>,
     /// `None`: not gathered, every span may be a name.
-    starts: Option<HashSet<(char, char)>>,
-}
-
-/// The first two characters of a normalised text, if it has two.
-fn start_of(normalized: &str) -> Option<(char, char)> {
-    let mut chars = normalized.chars();
-    Some((chars.next()?, chars.next()?))
+    names: Option<NameFilter>,
 }
 
 impl ShortForms {
     /// The short forms of every live organisation of `graph`, and the
-    /// starts of every live entity's names.
+    /// filter over every live entity's names and those forms.
     pub fn build(graph: &KnowledgeGraph) -> ShortForms {
-        let mut forms = ShortForms {
-            ids: HashMap::new(),
-            starts: Some(HashSet::new()),
-        };
+        let mut forms = ShortForms::default();
+        let mut hashes: Vec<u64> = Vec::new();
         for position in graph.live_positions() {
             let entity = graph.entity_at(position);
-            forms.add_names(entity.names());
+            hashes.extend(entity.names().map(|name| name_hash(&normalize(name))));
             if is_organisation(entity.kind) {
                 forms.add(entity.id, entity.kind, entity.names());
             }
         }
+        hashes.extend(forms.ids.keys().map(|form| name_hash(form)));
+        forms.names = Some(NameFilter::from_hashes(&hashes));
         forms
     }
 
@@ -222,8 +217,8 @@ impl ShortForms {
     pub fn add<'a>(&mut self, id: &str, kind: EntityKind, names: impl Iterator<Item = &'a str>) {
         for name in names {
             for form in short_forms(name, kind) {
-                if let (Some(starts), Some(start)) = (self.starts.as_mut(), start_of(&form)) {
-                    starts.insert(start);
+                if let Some(filter) = self.names.as_mut() {
+                    filter.insert(&form);
                 }
                 let ids = self.ids.entry(form).or_default();
                 if !ids.iter().any(|i| i == id) {
@@ -233,24 +228,25 @@ impl ShortForms {
         }
     }
 
-    /// Notes the starts of names an entity of any kind holds (when the
-    /// starts are gathered).
+    /// Notes names an entity of any kind holds (when the filter is
+    /// gathered).
     pub fn add_names<'a>(&mut self, names: impl Iterator<Item = &'a str>) {
-        if let Some(starts) = self.starts.as_mut() {
+        if let Some(filter) = self.names.as_mut() {
             for name in names {
-                if let Some(start) = start_of(&normalize(name)) {
-                    starts.insert(start);
-                }
+                filter.insert(&normalize(name));
             }
         }
     }
 
-    /// Whether a name or short form may be `normalized`: false only when
-    /// no name, alias or short form starts as it does.
+    /// Whether a name or short form may be `normalized` (a normalised
+    /// text): false only when no name, alias or short form is.
     pub fn may_be_name(&self, normalized: &str) -> bool {
-        match (self.starts.as_ref(), start_of(normalized)) {
-            (Some(starts), Some(start)) => starts.contains(&start),
-            _ => true,
+        match &self.names {
+            // a character normalising would read again (a simplified one
+            // the traditional table holds too) may make it a name the
+            // filter was given in another form
+            Some(filter) => filter.may_contain(normalized) || normalized.chars().any(may_simplify),
+            None => true,
         }
     }
 
