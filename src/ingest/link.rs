@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::name_filter::{name_hash, NameFilter};
+use super::name_filter::NameFilter;
 use crate::graph::{EntityIndex, KnowledgeGraph};
 use crate::model::EntityKind;
 use crate::text::{may_simplify, normalize};
@@ -200,16 +200,17 @@ impl ShortForms {
     /// filter over every live entity's names and those forms.
     pub fn build(graph: &KnowledgeGraph) -> ShortForms {
         let mut forms = ShortForms::default();
-        let mut hashes: Vec<u64> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
         for position in graph.live_positions() {
             let entity = graph.entity_at(position);
-            hashes.extend(entity.names().map(|name| name_hash(&normalize(name))));
+            names.extend(entity.names().map(normalize));
             if is_organisation(entity.kind) {
                 forms.add(entity.id, entity.kind, entity.names());
             }
         }
-        hashes.extend(forms.ids.keys().map(|form| name_hash(form)));
-        forms.names = Some(NameFilter::from_hashes(&hashes));
+        let count = names.len() + forms.ids.len();
+        let all = names.iter().chain(forms.ids.keys()).map(String::as_str);
+        forms.names = Some(NameFilter::from_names(count, all));
         forms
     }
 
@@ -241,13 +242,16 @@ impl ShortForms {
     /// Whether a name or short form may be `normalized` (a normalised
     /// text): false only when no name, alias or short form is.
     pub fn may_be_name(&self, normalized: &str) -> bool {
-        match &self.names {
-            // a character normalising would read again (a simplified one
-            // the traditional table holds too) may make it a name the
-            // filter was given in another form
-            Some(filter) => filter.may_contain(normalized) || normalized.chars().any(may_simplify),
-            None => true,
-        }
+        // a character normalising would read again (a simplified one the
+        // traditional table holds too) may make it a name the filter was
+        // given in another form
+        self.may_be_stable_name(normalized) || normalized.chars().any(may_simplify)
+    }
+
+    /// [`ShortForms::may_be_name`] for a text normalising leaves as it is
+    /// (no character of it [`may_simplify`]).
+    fn may_be_stable_name(&self, stable: &str) -> bool {
+        self.names.as_ref().is_none_or(|filter| filter.may_contain(stable))
     }
 
     /// The ids a normalised short form may stand for.
@@ -382,6 +386,16 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
             .chain(std::iter::once(normalized_text.len()))
             .collect()
     });
+    // characters of the normalised text normalising may change again,
+    // before each character: a span without any is tried on the filter
+    // alone
+    let mut unstable_before = Vec::with_capacity(chars.len() + 1);
+    unstable_before.push(0usize);
+    if normalized_at.is_some() {
+        for c in normalized_text.chars() {
+            unstable_before.push(unstable_before[unstable_before.len() - 1] + usize::from(may_simplify(c)));
+        }
+    }
     let mut spans = Vec::new();
     let mut i = 0;
     while i + 1 < boundaries.len() {
@@ -397,11 +411,24 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
             if end - start < 2 || stops_before[end] != stops_before[start] {
                 continue;
             }
-            let normalized: std::borrow::Cow<str> = match &normalized_at {
-                Some(at) => normalized_text[at[start]..at[end]].into(),
-                None => normalize(&text[byte_at(start)..byte_at(end)]).into(),
+            let (normalized, may_be_name): (std::borrow::Cow<str>, bool) = match &normalized_at {
+                Some(at) => {
+                    let normalized = &normalized_text[at[start]..at[end]];
+                    let stable = unstable_before[end] == unstable_before[start];
+                    let may_be_name = if stable {
+                        forms.may_be_stable_name(normalized)
+                    } else {
+                        forms.may_be_name(normalized)
+                    };
+                    (normalized.into(), may_be_name)
+                }
+                None => {
+                    let normalized = normalize(&text[byte_at(start)..byte_at(end)]);
+                    let may_be_name = forms.may_be_name(&normalized);
+                    (normalized.into(), may_be_name)
+                }
             };
-            if forms.may_be_name(&normalized) && is_known(graph, forms, &normalized) {
+            if may_be_name && is_known(graph, forms, &normalized) {
                 found = Some((j, KnownSpan { start, end }));
                 break;
             }
