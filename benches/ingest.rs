@@ -16,8 +16,11 @@
 //! What it measures, each phase bounded in time:
 //!
 //! a. **Extraction**: `Engine::extract` over the articles on one thread,
-//!    MB/s of UTF-8 text, and `Recognizer::mentions` alone over the same
-//!    texts for comparison (`BENCH_EXTRACT_SECONDS` each).
+//!    MB/s of UTF-8 text over the wall clock and over the processor time
+//!    the thread had (on Linux; the figure of one core on a shared
+//!    machine), and `Recognizer::mentions` alone over the same texts for
+//!    comparison (`BENCH_EXTRACT_SECONDS` each). With
+//!    `BENCH_ONLY_EXTRACTION=1` the bench stops after this phase.
 //! b. **Bulk ingest in process** into a copy of the index (the shared index
 //!    is never written): `Engine::ingest` of the articles, one call per
 //!    batch of the default chunk (200), as long as `BENCH_INGEST_SECONDS`
@@ -55,6 +58,7 @@
 //! - `BENCH_SEED`: synthetic corpus seed, also the articles' (default 2026).
 //! - `BENCH_BIN`: the `innograph` binary to serve with (default: the one
 //!   cargo built).
+//! - `BENCH_ONLY_EXTRACTION`: set, only phase a runs.
 //! - `BENCH_EXTRACT_SECONDS` (60), `BENCH_INGEST_SECONDS` (300),
 //!   `BENCH_SINGLES` (100), `BENCH_HTTP_SECONDS` (60),
 //!   `BENCH_LOAD_SECONDS` (20): the phases' bounds.
@@ -679,13 +683,30 @@ struct ExtractOutcome {
     articles: usize,
     bytes: usize,
     elapsed: Duration,
+    /// Processor time of the thread, where the system says.
+    cpu: Option<Duration>,
     mentions: usize,
     relations: usize,
     new_entities: usize,
     recognizer_articles: usize,
     recognizer_bytes: usize,
     recognizer_elapsed: Duration,
+    recognizer_cpu: Option<Duration>,
     recognizer_mentions: usize,
+}
+
+/// Processor time this thread has had, where the system says (Linux): on
+/// a shared machine, the speed of one core is bytes over this, not over
+/// the wall clock.
+fn thread_cpu_time() -> Option<Duration> {
+    let line = fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanoseconds: u64 = line.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanoseconds))
+}
+
+/// Processor time since `before`.
+fn cpu_since(before: Option<Duration>) -> Option<Duration> {
+    Some(thread_cpu_time()?.saturating_sub(before?))
 }
 
 fn measure_extract(engine: &Engine, articles: &[BenchArticle], budget: Duration) -> BenchResult<ExtractOutcome> {
@@ -695,6 +716,7 @@ fn measure_extract(engine: &Engine, articles: &[BenchArticle], budget: Duration)
     let warm_up = started.elapsed();
     progress(&format!("extraction: ready in {:.1} s", warm_up.as_secs_f64()));
     let (mut done, mut bytes, mut mentions, mut relations, mut new_entities) = (0, 0, 0, 0, 0);
+    let cpu_before = thread_cpu_time();
     let started = Instant::now();
     for article in articles {
         let extraction = engine.extract(&article.text)?;
@@ -708,6 +730,7 @@ fn measure_extract(engine: &Engine, articles: &[BenchArticle], budget: Duration)
         }
     }
     let elapsed = started.elapsed();
+    let cpu = cpu_since(cpu_before);
     progress(&format!(
         "extraction: {done} articles in {:.1} s",
         elapsed.as_secs_f64()
@@ -716,6 +739,7 @@ fn measure_extract(engine: &Engine, articles: &[BenchArticle], budget: Duration)
     let recognizer = Recognizer::new();
     recognizer.mentions(&articles[0].text);
     let (mut recognizer_articles, mut recognizer_bytes, mut recognizer_mentions) = (0, 0, 0);
+    let cpu_before = thread_cpu_time();
     let started = Instant::now();
     for article in articles {
         recognizer_mentions += recognizer.mentions(&article.text).len();
@@ -726,19 +750,87 @@ fn measure_extract(engine: &Engine, articles: &[BenchArticle], budget: Duration)
         }
     }
     let recognizer_elapsed = started.elapsed();
+    let recognizer_cpu = cpu_since(cpu_before);
     Ok(ExtractOutcome {
         warm_up,
         articles: done,
         bytes,
         elapsed,
+        cpu,
         mentions,
         relations,
         new_entities,
         recognizer_articles,
         recognizer_bytes,
         recognizer_elapsed,
+        recognizer_cpu,
         recognizer_mentions,
     })
+}
+
+impl ExtractOutcome {
+    /// MB/s of `Engine::extract`: over the thread's processor time where
+    /// the system says, else over the wall clock.
+    fn rate(&self) -> f64 {
+        mbps(self.bytes, self.cpu.unwrap_or(self.elapsed))
+    }
+}
+
+fn mbps(bytes: usize, elapsed: Duration) -> f64 {
+    bytes as f64 / 1e6 / elapsed.as_secs_f64().max(1e-9)
+}
+
+/// MB/s over the processor time, or a dash.
+fn cpu_mbps(bytes: usize, cpu: Option<Duration>) -> String {
+    cpu.map_or("–".to_string(), |cpu| format!("{:.2}", mbps(bytes, cpu)))
+}
+
+/// The table of phase a.
+fn print_extraction(extract: &ExtractOutcome) {
+    print_table(
+        &[
+            "a. extraction, one thread",
+            "articles",
+            "MB",
+            "time",
+            "MB/s (wall)",
+            "MB/s (CPU time)",
+            "per article",
+            "found",
+        ],
+        &[
+            vec![
+                "Engine::extract".into(),
+                fmt_count(extract.articles),
+                format!("{:.1}", extract.bytes as f64 / 1e6),
+                fmt_duration(extract.elapsed),
+                format!("{:.2}", mbps(extract.bytes, extract.elapsed)),
+                cpu_mbps(extract.bytes, extract.cpu),
+                fmt_duration(extract.elapsed / extract.articles.max(1) as u32),
+                format!(
+                    "{} mentions, {} relations, {} new entities",
+                    fmt_count(extract.mentions),
+                    fmt_count(extract.relations),
+                    fmt_count(extract.new_entities)
+                ),
+            ],
+            vec![
+                "Recognizer::mentions alone".into(),
+                fmt_count(extract.recognizer_articles),
+                format!("{:.1}", extract.recognizer_bytes as f64 / 1e6),
+                fmt_duration(extract.recognizer_elapsed),
+                format!("{:.2}", mbps(extract.recognizer_bytes, extract.recognizer_elapsed)),
+                cpu_mbps(extract.recognizer_bytes, extract.recognizer_cpu),
+                fmt_duration(extract.recognizer_elapsed / extract.recognizer_articles.max(1) as u32),
+                format!("{} mentions", fmt_count(extract.recognizer_mentions)),
+            ],
+        ],
+    );
+    println!(
+        "First extract call (recognizer and short forms built): {}; Engine::extract takes {:.2}× the time of the recognizer alone per MB",
+        fmt_duration(extract.warm_up),
+        mbps(extract.recognizer_bytes, extract.recognizer_cpu.unwrap_or(extract.recognizer_elapsed)) / extract.rate().max(1e-9)
+    );
 }
 
 // ---------------------------------------------------------------- b: in process
@@ -998,6 +1090,7 @@ fn main() -> BenchResult<()> {
     let http_budget = Duration::from_secs(env_or("BENCH_HTTP_SECONDS", 60)?);
     let load_seconds = Duration::from_secs(env_or("BENCH_LOAD_SECONDS", 20)?);
     let keep = std::env::var_os("BENCH_KEEP").is_some();
+    let only_extraction = std::env::var_os("BENCH_ONLY_EXTRACTION").is_some();
     let base = PathBuf::from(std::env::var("BENCH_DIR").unwrap_or_else(|_| "/tmp/innograph-bench-graph".into()));
     let events = install_tracing();
     let default_chunk = IngestOptions::default().chunk;
@@ -1042,6 +1135,20 @@ fn main() -> BenchResult<()> {
 
     note_load("a. extraction");
     let extract = measure_extract(&engine, &articles, extract_budget)?;
+    if only_extraction {
+        drop(engine);
+        if !keep {
+            fs::remove_dir_all(&copy_a)?;
+        }
+        println!();
+        println!(
+            "Ingest bench, extraction only: {entities} entities, {:.1} MB of articles; {}",
+            text_bytes as f64 / 1e6,
+            machine()
+        );
+        print_extraction(&extract);
+        return Ok(());
+    }
 
     // names the graph does not know yet, to look for after the ingest
     let mut unknown: Vec<String> = Vec::new();
@@ -1234,48 +1341,7 @@ fn main() -> BenchResult<()> {
         .collect();
     println!("Load average (1 min) at the start of each phase: {}", loads.join(", "));
     println!();
-    let mbps = |bytes: usize, elapsed: Duration| bytes as f64 / 1e6 / elapsed.as_secs_f64().max(1e-9);
-    print_table(
-        &[
-            "a. extraction, one thread",
-            "articles",
-            "MB",
-            "time",
-            "MB/s",
-            "per article",
-            "found",
-        ],
-        &[
-            vec![
-                "Engine::extract".into(),
-                fmt_count(extract.articles),
-                format!("{:.1}", extract.bytes as f64 / 1e6),
-                fmt_duration(extract.elapsed),
-                format!("{:.2}", mbps(extract.bytes, extract.elapsed)),
-                fmt_duration(extract.elapsed / extract.articles.max(1) as u32),
-                format!(
-                    "{} mentions, {} relations, {} new entities",
-                    fmt_count(extract.mentions),
-                    fmt_count(extract.relations),
-                    fmt_count(extract.new_entities)
-                ),
-            ],
-            vec![
-                "Recognizer::mentions alone".into(),
-                fmt_count(extract.recognizer_articles),
-                format!("{:.1}", extract.recognizer_bytes as f64 / 1e6),
-                fmt_duration(extract.recognizer_elapsed),
-                format!("{:.2}", mbps(extract.recognizer_bytes, extract.recognizer_elapsed)),
-                fmt_duration(extract.recognizer_elapsed / extract.recognizer_articles.max(1) as u32),
-                format!("{} mentions", fmt_count(extract.recognizer_mentions)),
-            ],
-        ],
-    );
-    println!(
-        "First extract call (recognizer and short forms built): {}; Engine::extract takes {:.2}× the time of the recognizer alone per MB",
-        fmt_duration(extract.warm_up),
-        mbps(extract.recognizer_bytes, extract.recognizer_elapsed) / mbps(extract.bytes, extract.elapsed).max(1e-9)
-    );
+    print_extraction(&extract);
     println!();
     let run_rows: Vec<Vec<String>> = runs
         .iter()
@@ -1496,14 +1562,14 @@ fn main() -> BenchResult<()> {
         targets.len()
     );
     println!();
-    let extract_rate = mbps(extract.bytes, extract.elapsed);
+    let extract_rate = extract.rate();
     let single_p50 = percentile(&single_times, 50.0);
     let single_p99 = percentile(&single_times, 99.0);
     print_table(
         &["goal", "measured", "met"],
         &[
             vec![
-                "extraction ≥ 2 MB/s on one thread".into(),
+                "extraction ≥ 2 MB/s on one thread (of its CPU time)".into(),
                 format!("{extract_rate:.2} MB/s"),
                 yes(extract_rate >= 2.0),
             ],

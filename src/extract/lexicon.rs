@@ -5,7 +5,6 @@
 //! sequence model reads them as features, so changing a list changes the
 //! model's input: retrain after editing (see `models/README.md`).
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -632,15 +631,25 @@ pub const THING_WORDS: &[&str] = &[
 /// Whether `c` is one of the surnames, and how common: 0 for the hundred
 /// most frequent, 1 for the others.
 pub fn surname_rank(c: char) -> Option<u8> {
-    static RANKS: LazyLock<HashMap<char, u8>> = LazyLock::new(|| {
-        SURNAMES
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '\\')
-            .enumerate()
-            .map(|(rank, c)| (c, u8::from(rank >= 100)))
-            .collect()
+    // by character code: 0 for none, else the rank plus one (a character
+    // listed twice keeps its last rank); read for every character of a
+    // text, so a table rather than a hash map
+    static RANKS: LazyLock<Vec<u8>> = LazyLock::new(|| {
+        let mut ranks = Vec::new();
+        let surnames = SURNAMES.chars().filter(|c| !c.is_whitespace() && *c != '\\');
+        for (rank, c) in surnames.enumerate() {
+            let code = c as usize;
+            if ranks.len() <= code {
+                ranks.resize(code + 1, 0);
+            }
+            ranks[code] = 1 + u8::from(rank >= 100);
+        }
+        ranks
     });
-    RANKS.get(&c).copied()
+    match RANKS.get(c as usize).copied().unwrap_or(0) {
+        0 => None,
+        rank => Some(rank - 1),
+    }
 }
 
 /// Whether `word` is a compound surname.

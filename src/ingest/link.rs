@@ -6,9 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::name_filter::NameFilter;
 use crate::graph::{EntityIndex, KnowledgeGraph};
 use crate::model::EntityKind;
-use crate::text::normalize;
+use crate::text::{may_simplify, normalize};
 
 /// Longest name looked for in text, in characters.
 pub const MAX_NAME_CHARS: usize = 32;
@@ -183,38 +184,33 @@ pub fn short_forms(name: &str, kind: EntityKind) -> Vec<String> {
 }
 
 /// Short forms of the graph's organisations, by normalised form: the ids
-/// of the entities each may stand for. When built from a graph, also the
-/// first two characters of every normalised name, alias and short form,
-/// so that a span of text that starts otherwise is known not to be a name
-/// without looking it up.
+/// of the entities each may stand for. When built from a graph, also a
+/// filter over every normalised name, alias and short form, so that most
+/// spans of text that are none are known not to be a name without looking
+/// them up.
 #[derive(Debug, Default, Clone)]
 pub struct ShortForms {
     ids: HashMap<String, Vec<String>>,
     /// `None`: not gathered, every span may be a name.
-    starts: Option<HashSet<(char, char)>>,
-}
-
-/// The first two characters of a normalised text, if it has two.
-fn start_of(normalized: &str) -> Option<(char, char)> {
-    let mut chars = normalized.chars();
-    Some((chars.next()?, chars.next()?))
+    names: Option<NameFilter>,
 }
 
 impl ShortForms {
     /// The short forms of every live organisation of `graph`, and the
-    /// starts of every live entity's names.
+    /// filter over every live entity's names and those forms.
     pub fn build(graph: &KnowledgeGraph) -> ShortForms {
-        let mut forms = ShortForms {
-            ids: HashMap::new(),
-            starts: Some(HashSet::new()),
-        };
+        let mut forms = ShortForms::default();
+        let mut names: Vec<String> = Vec::new();
         for position in graph.live_positions() {
             let entity = graph.entity_at(position);
-            forms.add_names(entity.names());
+            names.extend(entity.names().map(normalize));
             if is_organisation(entity.kind) {
                 forms.add(entity.id, entity.kind, entity.names());
             }
         }
+        let count = names.len() + forms.ids.len();
+        let all = names.iter().chain(forms.ids.keys()).map(String::as_str);
+        forms.names = Some(NameFilter::from_names(count, all));
         forms
     }
 
@@ -222,8 +218,8 @@ impl ShortForms {
     pub fn add<'a>(&mut self, id: &str, kind: EntityKind, names: impl Iterator<Item = &'a str>) {
         for name in names {
             for form in short_forms(name, kind) {
-                if let (Some(starts), Some(start)) = (self.starts.as_mut(), start_of(&form)) {
-                    starts.insert(start);
+                if let Some(filter) = self.names.as_mut() {
+                    filter.insert(&form);
                 }
                 let ids = self.ids.entry(form).or_default();
                 if !ids.iter().any(|i| i == id) {
@@ -233,25 +229,29 @@ impl ShortForms {
         }
     }
 
-    /// Notes the starts of names an entity of any kind holds (when the
-    /// starts are gathered).
+    /// Notes names an entity of any kind holds (when the filter is
+    /// gathered).
     pub fn add_names<'a>(&mut self, names: impl Iterator<Item = &'a str>) {
-        if let Some(starts) = self.starts.as_mut() {
+        if let Some(filter) = self.names.as_mut() {
             for name in names {
-                if let Some(start) = start_of(&normalize(name)) {
-                    starts.insert(start);
-                }
+                filter.insert(&normalize(name));
             }
         }
     }
 
-    /// Whether a name or short form may be `normalized`: false only when
-    /// no name, alias or short form starts as it does.
+    /// Whether a name or short form may be `normalized` (a normalised
+    /// text): false only when no name, alias or short form is.
     pub fn may_be_name(&self, normalized: &str) -> bool {
-        match (self.starts.as_ref(), start_of(normalized)) {
-            (Some(starts), Some(start)) => starts.contains(&start),
-            _ => true,
-        }
+        // a character normalising would read again (a simplified one the
+        // traditional table holds too) may make it a name the filter was
+        // given in another form
+        self.may_be_stable_name(normalized) || normalized.chars().any(may_simplify)
+    }
+
+    /// [`ShortForms::may_be_name`] for a text normalising leaves as it is
+    /// (no character of it [`may_simplify`]).
+    fn may_be_stable_name(&self, stable: &str) -> bool {
+        self.names.as_ref().is_none_or(|filter| filter.may_contain(stable))
     }
 
     /// The ids a normalised short form may stand for.
@@ -386,6 +386,16 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
             .chain(std::iter::once(normalized_text.len()))
             .collect()
     });
+    // characters of the normalised text normalising may change again,
+    // before each character: a span without any is tried on the filter
+    // alone
+    let mut unstable_before = Vec::with_capacity(chars.len() + 1);
+    unstable_before.push(0usize);
+    if normalized_at.is_some() {
+        for c in normalized_text.chars() {
+            unstable_before.push(unstable_before[unstable_before.len() - 1] + usize::from(may_simplify(c)));
+        }
+    }
     let mut spans = Vec::new();
     let mut i = 0;
     while i + 1 < boundaries.len() {
@@ -401,11 +411,24 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
             if end - start < 2 || stops_before[end] != stops_before[start] {
                 continue;
             }
-            let normalized: std::borrow::Cow<str> = match &normalized_at {
-                Some(at) => normalized_text[at[start]..at[end]].into(),
-                None => normalize(&text[byte_at(start)..byte_at(end)]).into(),
+            let (normalized, may_be_name): (std::borrow::Cow<str>, bool) = match &normalized_at {
+                Some(at) => {
+                    let normalized = &normalized_text[at[start]..at[end]];
+                    let stable = unstable_before[end] == unstable_before[start];
+                    let may_be_name = if stable {
+                        forms.may_be_stable_name(normalized)
+                    } else {
+                        forms.may_be_name(normalized)
+                    };
+                    (normalized.into(), may_be_name)
+                }
+                None => {
+                    let normalized = normalize(&text[byte_at(start)..byte_at(end)]);
+                    let may_be_name = forms.may_be_name(&normalized);
+                    (normalized.into(), may_be_name)
+                }
             };
-            if forms.may_be_name(&normalized) && is_known(graph, forms, &normalized) {
+            if may_be_name && is_known(graph, forms, &normalized) {
                 found = Some((j, KnownSpan { start, end }));
                 break;
             }

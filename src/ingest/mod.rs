@@ -9,6 +9,7 @@ pub mod eval;
 mod extraction;
 mod html;
 pub mod link;
+mod name_filter;
 mod plan;
 mod sentences;
 

@@ -12,6 +12,6 @@ mod tokenizer;
 
 pub use bigram::{bigrams, is_cjk, BigramSpans, GramSpan};
 pub use identifiers::{find_identifiers, may_hold_identifiers, Identifier};
-pub use normalize::{normalize, normalize_char, normalize_into};
+pub use normalize::{may_simplify, normalize, normalize_char, normalize_into};
 pub use segment::{IndexSpan, Segmenter, WordToken, MAX_SUBWORD_CHARS};
 pub use tokenizer::{BigramTokenizer, WordTokenizer, BIGRAM_TOKENIZER, WORD_TOKENIZER};

@@ -96,6 +96,14 @@ static MAY_CHANGE: LazyLock<Vec<u64>> = LazyLock::new(|| {
     bits
 });
 
+/// Whether normalising may change `c` in a text already normalised: the
+/// traditional-to-simplified step may read a simplified character again
+/// (on its own or next to others). Every other step leaves its own output
+/// as it is.
+pub fn may_simplify(c: char) -> bool {
+    fast2s_may_change(c)
+}
+
 /// Whether fast2s may change `c`, on its own or next to other characters.
 fn fast2s_may_change(c: char) -> bool {
     let code = c as u32;
