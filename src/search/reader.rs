@@ -774,6 +774,56 @@ mod tests {
     }
 
     #[test]
+    fn entry_keys_are_the_stored_keys_of_the_live_segments() {
+        let dir = tempfile::tempdir().unwrap();
+        let segmenter = Segmenter::new([]);
+        let mut writer = SearchWriter::create(dir.path(), &segmenter).unwrap();
+        for segment in 0..2 {
+            for n in 0..5 {
+                writer
+                    .add_entity(&entity(
+                        &format!("e{segment}-{n}"),
+                        &format!("企业{segment}{n}"),
+                        "储能",
+                    ))
+                    .unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        writer.finish().unwrap();
+        let index = SearchIndex::open(dir.path(), segmenter).unwrap();
+        let every_key = |index: &SearchIndex| -> Vec<(Option<String>, String)> {
+            let searcher = index.reader.searcher();
+            let mut keys = Vec::new();
+            for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+                for doc in 0..segment.max_doc() {
+                    let address = DocAddress::new(ordinal as u32, doc);
+                    keys.push((
+                        index.keys.key(segment.segment_id(), doc),
+                        index.stored_key(&searcher, address).unwrap(),
+                    ));
+                }
+            }
+            keys
+        };
+        let keys = every_key(&index);
+        assert_eq!(keys.len(), 10);
+        assert!(keys
+            .iter()
+            .all(|(read, stored)| read.as_deref() == Some(stored.as_str())));
+
+        let mut writer = index.writer().unwrap();
+        writer.upsert_entity(&entity("e2-0", "企业20", "光伏")).unwrap();
+        writer.commit().unwrap();
+        index.reload().unwrap();
+        let keys = every_key(&index);
+        assert!(keys.iter().any(|(_, stored)| stored == "e2-0"), "the new segment");
+        assert!(keys
+            .iter()
+            .all(|(read, stored)| read.as_deref() == Some(stored.as_str())));
+    }
+
+    #[test]
     fn hits_read_stored_text_in_place_as_tantivy_does() {
         let dir = tempfile::tempdir().unwrap();
         let segmenter = Segmenter::new([]);
