@@ -12,7 +12,7 @@ use super::request::{
 };
 use crate::graph::{Budget, EntityIndex, KnowledgeGraph};
 use crate::model::{EntityKind, EntityRef};
-use crate::search::{SearchIndex, SearchRequest};
+use crate::search::{FoundEntry, KindPages, SearchIndex, SearchRequest};
 use crate::{Error, Result};
 
 /// The weight of each signal in a match's score. The defaults
@@ -178,10 +178,11 @@ const SHOWN: usize = 5;
 
 /// A hit of one of the match's searches.
 struct Hit {
-    id: String,
-    kind: String,
-    title: String,
-    snippet: String,
+    /// The entry found (its id and score).
+    entry: FoundEntry,
+    /// The text whose search found it (its title and snippet are read
+    /// through that search's pages, for the results shown only).
+    text_at: usize,
     /// Score relative to its search's best, times the search's factor.
     weight: f32,
 }
@@ -248,6 +249,8 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     // text relevance: hits of each search carried to the candidates they stand for
     let mut candidates: HashMap<EntityIndex, Candidate> = HashMap::new();
     let mut hits: Vec<Hit> = Vec::new();
+    // each text's search, which reads the hits shown
+    let mut searched: Vec<KindPages> = Vec::new();
     let mut words: Vec<String> = Vec::new();
     // the stated need on its own (when the profile states one), and the whole profile
     let mut texts: Vec<(String, f32)> = Vec::new();
@@ -271,13 +274,14 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         for (text_at, (text, text_factor)) in texts.iter().enumerate() {
             let mut search_request = SearchRequest::new(text.clone(), HITS_PER_SEARCH);
             search_request.min_match = Some(MIN_WORDS);
-            let per_kind = search.search_per_kind(&search_request, &groups)?;
-            for (response, (_, factor)) in per_kind.into_iter().zip(source.side.searches()) {
-                if let Some(first) = response.hits.first() {
+            let mut found = search.search_per_kind(&search_request, &groups)?;
+            for (page, (_, factor)) in std::mem::take(&mut found.pages).into_iter().zip(source.side.searches()) {
+                if let Some(first) = page.entries.first() {
                     best[text_at] = best[text_at].max(first.score);
                 }
-                responses.push((text_at, factor * text_factor, response));
+                responses.push((text_at, factor * text_factor, page));
             }
+            searched.push(found);
         }
         for (text_at, factor, response) in responses {
             let best = best[text_at];
@@ -288,7 +292,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
                     }
                 }
             }
-            for found in response.hits {
+            for found in response.entries {
                 let Some(position) = graph.position_of_id(&found.id) else {
                     continue;
                 };
@@ -308,10 +312,8 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
                         .push((at, weight * carried, via));
                 }
                 hits.push(Hit {
-                    title: found.name.or(found.title).unwrap_or_default(),
-                    id: found.id,
-                    kind: found.kind,
-                    snippet: found.snippet,
+                    entry: found,
+                    text_at,
                     weight,
                 });
             }
@@ -321,7 +323,9 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         candidate.hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         // one hit counts once for a candidate, through its strongest route
         let mut seen = HashSet::new();
-        candidate.hits.retain(|(hit, _, _)| seen.insert(hits[*hit].id.as_str()));
+        candidate
+            .hits
+            .retain(|(hit, _, _)| seen.insert(hits[*hit].entry.id.as_str()));
         candidate.hits.truncate(HITS_PER_CANDIDATE);
         let mut factor = 1.0;
         for (_, weight, _) in &candidate.hits {
@@ -498,7 +502,12 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     lap("ranked");
     let mut results = Vec::with_capacity(page.len());
     for (position, candidate) in page {
-        results.push(explain(graph, &source, request, &hits, &ties, position, candidate)?);
+        let found = Found {
+            search,
+            searched: &searched,
+            hits: &hits,
+        };
+        results.push(explain(graph, &source, request, &found, &ties, position, candidate)?);
     }
     lap("explained");
     let entity_ref = source.entity.map(|e| EntityRef::from(graph.entity_at(e)));
@@ -691,12 +700,19 @@ fn emphasised(snippet: &str) -> Vec<String> {
     words
 }
 
+/// The hits of a match's searches, and what reads those shown.
+struct Found<'a> {
+    search: &'a SearchIndex,
+    searched: &'a [KindPages],
+    hits: &'a [Hit],
+}
+
 /// The result of a candidate, with its explanation card.
 fn explain(
     graph: &KnowledgeGraph,
     source: &Source,
     request: &MatchRequest,
-    hits: &[Hit],
+    found: &Found<'_>,
     ties: &HashMap<EntityIndex, Vec<crate::graph::RelationIndex>>,
     position: EntityIndex,
     candidate: Candidate,
@@ -708,8 +724,9 @@ fn explain(
     let mut teams = Vec::new();
     let mut patents = Vec::new();
     for &(at, weight, via) in &candidate.hits {
-        let hit = &hits[at];
-        for term in emphasised(&hit.snippet) {
+        let hit = &found.hits[at];
+        let shown = found.search.found_hit(&found.searched[hit.text_at], &hit.entry)?;
+        for term in emphasised(&shown.snippet) {
             match term_weights.iter_mut().find(|(t, _)| *t == term) {
                 Some(slot) => slot.1 += weight,
                 None => term_weights.push((term, weight)),
@@ -717,15 +734,15 @@ fn explain(
         }
         if evidence.len() < SHOWN {
             evidence.push(MatchEvidence {
-                id: hit.id.clone(),
-                kind: hit.kind.clone(),
-                title: hit.title.clone(),
-                snippet: hit.snippet.clone(),
+                id: hit.entry.id.clone(),
+                kind: shown.kind,
+                title: shown.name.or(shown.title).unwrap_or_default(),
+                snippet: shown.snippet,
                 via: via.to_string(),
                 weight: weight / text_total,
             });
         }
-        if let Some(found) = graph.position_of_id(&hit.id) {
+        if let Some(found) = graph.position_of_id(&hit.entry.id) {
             let list = match graph.kind_at(found) {
                 EntityKind::Person => &mut teams,
                 EntityKind::Patent => &mut patents,

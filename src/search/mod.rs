@@ -11,6 +11,7 @@ mod bonus;
 mod directory;
 mod doc_freq;
 mod facets;
+mod keys;
 mod per_kind;
 mod query;
 mod query_builder;
@@ -24,6 +25,7 @@ mod writer;
 
 pub use directory::{EntityDirectory, ListedEntity};
 pub use facets::Facets;
+pub use per_kind::{FoundEntry, KindPage, KindPages};
 pub use query::{parse_query, ParsedQuery, QueryPart};
 pub use question::{is_function_word, QueryReading, FUNCTION_WORDS, MAX_CONTENT_WORDS};
 pub use reader::SearchIndex;

@@ -6,7 +6,43 @@
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+use super::snippet::Highlighter;
+use super::QueryReading;
+
+/// What [`SearchIndex::search_per_kind`](super::SearchIndex::search_per_kind)
+/// found: a page per group of kinds, its entries read as far as their ids;
+/// [`SearchIndex::found_hit`](super::SearchIndex::found_hit) reads an
+/// entry's hit (name or title, snippet) when it is shown.
+pub struct KindPages {
+    /// One page per group, in the order of the groups.
+    pub pages: Vec<KindPage>,
+    /// The searcher that found them (their addresses are its).
+    pub(super) searcher: Searcher,
+    /// The words to emphasise in their snippets.
+    pub(super) highlighter: Highlighter,
+}
+
+/// The ranked entries of one group of kinds.
+pub struct KindPage {
+    /// Entries of the group that match.
+    pub total: usize,
+    /// The page, best first.
+    pub entries: Vec<FoundEntry>,
+    /// `any_term` when only the relaxed query found entries.
+    pub fallback: Option<String>,
+    /// How a natural-language query was read.
+    pub reading: Option<QueryReading>,
+}
+
+/// An entry found: its id (an entity's or a document's) and score.
+#[derive(Debug, Clone)]
+pub struct FoundEntry {
+    pub id: String,
+    pub score: Score,
+    pub(super) address: DocAddress,
+}
 
 /// The ranked hits of one group and how many matches it had.
 pub(crate) type GroupTop = (usize, Vec<(Score, DocAddress)>);

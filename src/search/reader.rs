@@ -18,7 +18,8 @@ use tantivy::{DocAddress, Executor, Index, IndexReader, ReloadPolicy, Searcher, 
 
 use super::doc_freq::{CachedStatistics, DocFreqs};
 use super::facets::{FacetCache, FacetCounter, Facets};
-use super::per_kind::{GroupTop, TopPerKind};
+use super::keys::EntryKeys;
+use super::per_kind::{FoundEntry, GroupTop, KindPage, KindPages, TopPerKind};
 use super::query::parse_query;
 use super::query::{FilterField, ParsedQuery};
 use super::query_builder::{bigram_query, Clause, QueryBuilder};
@@ -54,6 +55,8 @@ pub struct SearchIndex {
     parallel_from: u64,
     /// Where hits read their stored entries.
     hit_stores: HitStores,
+    /// The key of every entry, for searches that read only their hits' ids.
+    keys: EntryKeys,
     /// Term counts of the current searcher, for the queries' rarity
     /// weights and BM25.
     doc_freqs: DocFreqs,
@@ -75,6 +78,8 @@ impl SearchIndex {
         let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let facets = FacetCache::default();
         facets.refresh(&reader.searcher())?;
+        let keys = EntryKeys::default();
+        keys.refresh(&reader.searcher(), fields.key)?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let parallel = (cores > 1)
             .then(|| Executor::multi_thread(cores, "innograph-search-"))
@@ -88,6 +93,7 @@ impl SearchIndex {
             parallel,
             parallel_from: PARALLEL_SEARCH_ENTRIES,
             hit_stores: HitStores::default(),
+            keys,
             doc_freqs: DocFreqs::default(),
         })
     }
@@ -110,7 +116,9 @@ impl SearchIndex {
     /// Makes committed changes visible to the next searches.
     pub fn reload(&self) -> Result<()> {
         self.reader.reload()?;
-        self.facets.refresh(&self.reader.searcher())?;
+        let searcher = self.reader.searcher();
+        self.facets.refresh(&searcher)?;
+        self.keys.refresh(&searcher, self.fields.key)?;
         Ok(())
     }
 
@@ -267,7 +275,7 @@ impl SearchIndex {
     /// matched and scored once for all groups, and no facets are counted;
     /// `most_terms` is not reported (it would take another pass). For
     /// callers that read the hits of several kinds side by side (matching).
-    pub fn search_per_kind(&self, request: &SearchRequest, groups: &[Vec<String>]) -> Result<Vec<SearchResponse>> {
+    pub fn search_per_kind(&self, request: &SearchRequest, groups: &[Vec<String>]) -> Result<KindPages> {
         request.check_page()?;
         let parsed = parse_query(&request.q)?;
         let searcher = self.reader.searcher();
@@ -324,26 +332,46 @@ impl SearchIndex {
         highlights.sort_by_key(|h| std::cmp::Reverse(h.chars().count()));
         highlights.dedup();
 
-        let highlighter = Highlighter::new(&highlights);
-        let mut responses = Vec::with_capacity(groups.len());
+        let mut pages = Vec::with_capacity(groups.len());
         for ((total, top), relaxed) in tops.into_iter().zip(relaxed_groups) {
-            let mut hits = Vec::with_capacity(top.len());
+            let mut entries = Vec::with_capacity(top.len());
             for (score, address) in top {
-                hits.push(self.hit(&searcher, address, score, &highlighter)?);
+                let segment = searcher.segment_reader(address.segment_ord).segment_id();
+                let id = match self.keys.key(segment, address.doc_id) {
+                    Some(id) => id,
+                    None => self.stored_key(&searcher, address)?,
+                };
+                entries.push(FoundEntry { id, score, address });
             }
-            responses.push(SearchResponse {
-                query: request.q.clone(),
+            pages.push(KindPage {
                 total,
-                hits,
-                facets: Facets::default(),
-                offset: request.offset,
-                limit: request.limit,
+                entries,
                 fallback: relaxed.then(|| "any_term".to_string()),
                 reading: minimum.map(|minimum| reading.report(if relaxed { 1 } else { minimum })),
-                resolved_from: Default::default(),
             });
         }
-        Ok(responses)
+        Ok(KindPages {
+            pages,
+            searcher,
+            highlighter: Highlighter::new(&highlights),
+        })
+    }
+
+    /// The hit of an entry [`Self::search_per_kind`] found: its kind,
+    /// name or title, and its snippet, read from the stored entry.
+    pub fn found_hit(&self, found: &KindPages, entry: &FoundEntry) -> Result<SearchHit> {
+        self.hit(&found.searcher, entry.address, entry.score, &found.highlighter)
+    }
+
+    /// The key of the entry at `address`, read from its stored entry.
+    fn stored_key(&self, searcher: &Searcher, address: DocAddress) -> Result<String> {
+        let key = self.fields.key;
+        let bytes = self.hit_stores.document_bytes(searcher, address)?;
+        let mut stored = match StoredText::parse(&bytes, &[key]) {
+            Some(stored) => stored,
+            None => searcher.doc::<StoredText>(address)?,
+        };
+        Ok(stored.take(key).into_owned())
     }
 
     /// The page of `request` and the number of matches of `query` in each
@@ -562,7 +590,7 @@ impl HitStores {
 const TEXT_TYPE_CODE: u8 = 0;
 
 /// The text values of a stored entry that a hit reads, each taken once.
-struct StoredText<'a>(Vec<(Field, Cow<'a, str>)>);
+pub(super) struct StoredText<'a>(Vec<(Field, Cow<'a, str>)>);
 
 impl<'a> StoredText<'a> {
     /// The values of `wanted` fields, read in place from an entry's bytes
@@ -572,7 +600,7 @@ impl<'a> StoredText<'a> {
     /// `None` when a value is not text, the bytes end early or a wanted
     /// value is not UTF-8: the entry is then read through tantivy's own
     /// deserializer ([`DocumentDeserialize`]).
-    fn parse(bytes: &'a [u8], wanted: &[Field]) -> Option<StoredText<'a>> {
+    pub(super) fn parse(bytes: &'a [u8], wanted: &[Field]) -> Option<StoredText<'a>> {
         let mut rest = bytes;
         let count = read_vint(&mut rest)?;
         let mut values = Vec::with_capacity(wanted.len());
@@ -595,7 +623,7 @@ impl<'a> StoredText<'a> {
     }
 
     /// The first value of `field`, moved out ("" when there is none).
-    fn take(&mut self, field: Field) -> Cow<'a, str> {
+    pub(super) fn take(&mut self, field: Field) -> Cow<'a, str> {
         self.0
             .iter_mut()
             .find(|(f, _)| *f == field)
@@ -720,20 +748,79 @@ mod tests {
         ] {
             let mut request = SearchRequest::new(q, 5);
             request.min_match = min_match;
-            let together = index.search_per_kind(&request, &groups).unwrap();
+            let found = index.search_per_kind(&request, &groups).unwrap();
+            let together = &found.pages;
             assert_eq!(together.len(), groups.len());
-            for (group, answer) in groups.iter().zip(&together) {
+            for (group, answer) in groups.iter().zip(together) {
                 let filters: Vec<String> = group.iter().map(|kind| format!("kind:{kind}")).collect();
                 let mut alone_request = SearchRequest::new(format!("{q} {}", filters.join(" ")), 5);
                 alone_request.min_match = min_match;
                 let alone = index.search(&alone_request).unwrap();
-                assert_eq!(answer.hits, alone.hits, "{q} in {group:?}");
+                let hits: Vec<SearchHit> = answer
+                    .entries
+                    .iter()
+                    .map(|entry| index.found_hit(&found, entry).unwrap())
+                    .collect();
+                assert_eq!(hits, alone.hits, "{q} in {group:?}");
+                for (entry, hit) in answer.entries.iter().zip(&hits) {
+                    assert_eq!(entry.id, hit.id, "the key read once is the stored one");
+                }
                 assert_eq!(answer.total, alone.total, "{q} in {group:?}");
                 assert_eq!(answer.reading, alone.reading, "{q} in {group:?}");
             }
             assert!(together[0].total > 0, "{q}");
             assert_eq!(together[2].total, 0, "no documents");
         }
+    }
+
+    #[test]
+    fn entry_keys_are_the_stored_keys_of_the_live_segments() {
+        let dir = tempfile::tempdir().unwrap();
+        let segmenter = Segmenter::new([]);
+        let mut writer = SearchWriter::create(dir.path(), &segmenter).unwrap();
+        for segment in 0..2 {
+            for n in 0..5 {
+                writer
+                    .add_entity(&entity(
+                        &format!("e{segment}-{n}"),
+                        &format!("企业{segment}{n}"),
+                        "储能",
+                    ))
+                    .unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        writer.finish().unwrap();
+        let index = SearchIndex::open(dir.path(), segmenter).unwrap();
+        let every_key = |index: &SearchIndex| -> Vec<(Option<String>, String)> {
+            let searcher = index.reader.searcher();
+            let mut keys = Vec::new();
+            for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+                for doc in 0..segment.max_doc() {
+                    let address = DocAddress::new(ordinal as u32, doc);
+                    keys.push((
+                        index.keys.key(segment.segment_id(), doc),
+                        index.stored_key(&searcher, address).unwrap(),
+                    ));
+                }
+            }
+            keys
+        };
+        let keys = every_key(&index);
+        assert_eq!(keys.len(), 10);
+        assert!(keys
+            .iter()
+            .all(|(read, stored)| read.as_deref() == Some(stored.as_str())));
+
+        let mut writer = index.writer().unwrap();
+        writer.upsert_entity(&entity("e2-0", "企业20", "光伏")).unwrap();
+        writer.commit().unwrap();
+        index.reload().unwrap();
+        let keys = every_key(&index);
+        assert!(keys.iter().any(|(_, stored)| stored == "e2-0"), "the new segment");
+        assert!(keys
+            .iter()
+            .all(|(read, stored)| read.as_deref() == Some(stored.as_str())));
     }
 
     #[test]
