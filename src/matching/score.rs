@@ -481,6 +481,13 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         kept.push((position, candidate));
     }
     normalise(&mut kept, |c| &mut c.text);
+    // for a pasted need, the text is the whole question: a track record
+    // counts only as far as the candidate's text fits it
+    if source.side == Side::Text {
+        for (_, candidate) in kept.iter_mut() {
+            candidate.popularity *= candidate.text;
+        }
+    }
     normalise(&mut kept, |c| &mut c.proximity);
     if weights.text == 0.0 && weights.proximity == 0.0 {
         normalise(&mut kept, |c| &mut c.popularity);
