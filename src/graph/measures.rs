@@ -21,8 +21,16 @@ pub(crate) struct Measures {
     /// [`super::MAX_RECENT`]).
     pub recent: OnceLock<Vec<super::numbering::RelationIndex>>,
     /// Researchers and research organisations with the enterprises each
-    /// has worked with counted, most first (see `matching`).
-    pub experienced: OnceLock<Vec<(super::numbering::EntityIndex, u32)>>,
+    /// has worked with counted (see `matching`).
+    pub experienced: OnceLock<TrackRecords>,
+}
+
+/// How many enterprises each researcher and research organisation has
+/// worked with: the ones that have, most first, and the same as a map.
+#[derive(Debug, Default)]
+pub(crate) struct TrackRecords {
+    pub ranked: Vec<(super::numbering::EntityIndex, u32)>,
+    pub counts: std::collections::HashMap<super::numbering::EntityIndex, u32>,
 }
 
 impl Clone for Measures {

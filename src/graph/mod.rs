@@ -19,6 +19,7 @@ mod filter;
 mod log;
 mod mapped;
 mod measures;
+pub(crate) use measures::TrackRecords;
 mod memory;
 mod names;
 mod neighbors;

@@ -10,7 +10,7 @@ use super::profile::{self, Side};
 use super::request::{
     Explanation, MatchEvidence, MatchQuery, MatchRequest, MatchResponse, MatchResult, MatchedTerm, SignalShare, Tie,
 };
-use crate::graph::{Budget, EntityIndex, KnowledgeGraph};
+use crate::graph::{Budget, EntityIndex, KnowledgeGraph, TrackRecords};
 use crate::model::{EntityKind, EntityRef};
 use crate::search::{FoundEntry, KindPages, SearchIndex, SearchRequest};
 use crate::{Error, Result};
@@ -393,11 +393,11 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     // first); the baseline ranks every candidate of the wanted kinds by it,
     // the matcher weighs those text and graph found
     if weights.popularity > 0.0 {
-        let record = |position: EntityIndex| ((1.0 + popularity(graph, position) as f32).ln() / SEASONED.ln()).min(1.0);
+        let record = |count: usize| ((1.0 + count as f32).ln() / SEASONED.ln()).min(1.0);
         if weights.text == 0.0 && weights.proximity == 0.0 {
             for position in graph.live_positions() {
                 if wanted(graph.kind_at(position)) {
-                    let value = record(position);
+                    let value = record(popularity(graph, position));
                     if value > 0.0 {
                         candidates.entry(position).or_default().popularity = value;
                     }
@@ -406,16 +406,18 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         } else {
             // the most experienced teams are candidates whatever the text
             // found: firms hear of the teams others work with
+            let records = experienced(graph);
             if source.side == Side::Need {
-                let known = experienced(graph)
+                let known = records
+                    .ranked
                     .iter()
                     .filter(|(position, _)| wanted(graph.kind_at(*position)));
                 for &(position, _) in known.take(EXPERIENCED_CANDIDATES) {
                     candidates.entry(position).or_default();
                 }
             }
-            for (&position, candidate) in candidates.iter_mut() {
-                candidate.popularity = record(position);
+            for (position, candidate) in candidates.iter_mut() {
+                candidate.popularity = record(records.counts.get(position).copied().unwrap_or(0) as usize);
             }
         }
     }
@@ -639,9 +641,9 @@ fn same_place(a: &str, b: &str) -> bool {
 /// # Complexity
 /// A pass over the live entities, and the ties of every person and
 /// research organisation.
-fn experienced(graph: &KnowledgeGraph) -> &[(EntityIndex, u32)] {
+fn experienced(graph: &KnowledgeGraph) -> &TrackRecords {
     graph.measures().experienced.get_or_init(|| {
-        let mut list: Vec<(EntityIndex, u32)> = graph
+        let mut ranked: Vec<(EntityIndex, u32)> = graph
             .live_positions()
             .filter(|&position| match graph.kind_at(position) {
                 EntityKind::Person => !profile::organisations_of(graph, position).is_empty(),
@@ -652,8 +654,9 @@ fn experienced(graph: &KnowledgeGraph) -> &[(EntityIndex, u32)] {
                 (count > 0).then_some((position, count))
             })
             .collect();
-        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.index().cmp(&b.0.index())));
-        list
+        ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.index().cmp(&b.0.index())));
+        let counts = ranked.iter().copied().collect();
+        TrackRecords { ranked, counts }
     })
 }
 
