@@ -8,6 +8,9 @@
 //!   institution rank first for the paper's own need;
 //! - a university is matched to enterprises, never an enterprise to
 //!   enterprises;
+//! - a team's track record (enterprises it worked with) lifts it for a
+//!   need its work fits, at once after the writes that make it, and never
+//!   lifts a team of another field;
 //! - bad input over HTTP (unknown entity, empty text, a text of 1 MB, a
 //!   kind that cannot be matched) is a 4xx with the JSON error body, and
 //!   on the command line exit 2 with one line on stderr;
@@ -326,4 +329,68 @@ fn an_ingested_paper_makes_its_institution_match_the_paper_s_own_need() {
     assert_eq!(first["explanation"]["evidence"][0]["via"], "mentions", "{first}");
     let second = body["results"][1]["score"].as_f64().unwrap_or(0.0);
     assert!(first["score"].as_f64().unwrap() > 2.0 * second, "{body}");
+}
+
+#[test]
+fn a_team_s_track_record_counts_when_it_fits_the_need_and_follows_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    innograph::store::build(&crate::common::curated_corpus(), &index, &mut |_| {}).unwrap();
+    let engine = innograph::Engine::open(&index).unwrap();
+    let put = |value: serde_json::Value| {
+        let entity: innograph::model::Entity = serde_json::from_value(value).unwrap();
+        engine.write(innograph::model::Change::PutEntity { entity }).unwrap();
+    };
+    let relate = |from: &str, to: &str, kind: &str| {
+        let relation: innograph::model::Relation =
+            serde_json::from_value(json!({"from": from, "to": to, "kind": kind})).unwrap();
+        engine
+            .write(innograph::model::Change::PutRelation { relation })
+            .unwrap();
+    };
+    put(json!({
+        "id": "ent_test_solar", "kind": "enterprise", "name": "青岛晶曜光伏科技有限公司",
+        "description": "光伏组件企业。技术需求：钙钛矿叠层电池的封装工艺与湿热老化。"
+    }));
+    // two teams whose work fits the need alike, and a busy team of another field
+    for (id, name, work) in [
+        ("per_test_fit_a", "钱立新", "钙钛矿叠层电池的封装工艺与湿热老化"),
+        ("per_test_fit_b", "孙若岚", "钙钛矿叠层电池的封装工艺与湿热老化"),
+        ("per_test_busy", "周启航", "海洋牧场的藻类养殖与病害防治"),
+    ] {
+        put(json!({
+            "id": id, "kind": "person", "name": name,
+            "description": format!("青岛农业大学研究员，带领团队研究{work}。")
+        }));
+        relate(id, "uni_qingdao_agricultural", "affiliated_with");
+    }
+    let mut request = MatchRequest::entity("ent_test_solar");
+    request.kinds = vec![innograph::model::EntityKind::Person];
+    let popularity = |response: &innograph::matching::MatchResponse, id: &str| {
+        let result = response.results.iter().find(|r| r.id == id)?;
+        let signal = result.explanation.signals.iter().find(|s| s.signal == "popularity")?;
+        Some(signal.value)
+    };
+    let before = engine.match_entity(&request).unwrap();
+    assert_eq!(popularity(&before, "per_test_fit_b"), Some(0.0), "{:?}", ids(&before));
+
+    // the second team and the busy one work with three enterprises each
+    for partner in ["ent_bojie_medical", "ent_hantang_bio", "ent_gaoce"] {
+        relate("per_test_fit_b", partner, "collaborates_with");
+        relate("per_test_busy", partner, "collaborates_with");
+    }
+    let after = engine.match_entity(&request).unwrap();
+    let order = ids(&after);
+    let at = |id: &str| order.iter().position(|x| *x == id);
+    assert!(at("per_test_fit_b") < at("per_test_fit_a"), "{order:?}");
+    assert!(popularity(&after, "per_test_fit_b").unwrap() > 0.3, "{order:?}");
+    assert_eq!(popularity(&after, "per_test_fit_a"), Some(0.0));
+    // a track record alone, in another field, does not make a match
+    assert!(
+        at("per_test_busy").is_none_or(|busy| busy > at("per_test_fit_a").unwrap()),
+        "{order:?}"
+    );
+    if let Some(value) = popularity(&after, "per_test_busy") {
+        assert_eq!(value, 0.0, "{order:?}");
+    }
 }

@@ -162,7 +162,7 @@ pub struct Tie {
 /// One signal's part in a score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignalShare {
-    /// `text`, `industry`, `proximity`, `locality` or `ties`.
+    /// `text`, `industry`, `proximity`, `locality`, `ties` or `popularity`.
     pub signal: String,
     /// The signal's value for this candidate, 0–1.
     pub value: f32,
