@@ -81,12 +81,6 @@ pub fn optional_text<'de, D: Deserializer<'de>>(deserializer: D) -> std::result:
     text(deserializer).map(Some)
 }
 
-/// Reads a URL query string into the request struct `T`.
-///
-/// Parameters with blank values count as absent (their defaults apply).
-/// Errors are [`Error::InvalidParameter`] naming the parameter: a value
-/// that does not parse, a parameter given twice, a missing required one,
-/// or one `T` does not take (listing those it does).
 /// Checks a page of results: `limit` from 1 to `max_limit`, `offset` at
 /// most `max_offset` (the search's and the matcher's bounds).
 pub fn check_page(limit: usize, max_limit: usize, offset: usize, max_offset: usize) -> Result<()> {
@@ -105,6 +99,12 @@ pub fn check_page(limit: usize, max_limit: usize, offset: usize, max_offset: usi
     Ok(())
 }
 
+/// Reads a URL query string into the request struct `T`.
+///
+/// Parameters with blank values count as absent (their defaults apply).
+/// Errors are [`Error::InvalidParameter`] naming the parameter: a value
+/// that does not parse, a parameter given twice, a missing required one,
+/// or one `T` does not take (listing those it does).
 pub fn from_query<T: DeserializeOwned>(query: &str) -> Result<T> {
     let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
         .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))

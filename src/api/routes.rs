@@ -132,15 +132,17 @@ struct NoParameters {}
 
 /// `GET /api/kinds`: every entity and relation kind with its Chinese label.
 pub(crate) async fn kinds() -> HttpResponse {
-    let listed = |pairs: Vec<(&str, &str)>| -> Vec<serde_json::Value> {
-        pairs
-            .into_iter()
-            .map(|(kind, label)| json!({"kind": kind, "label": label}))
-            .collect()
-    };
+    let entity: Vec<serde_json::Value> = crate::model::EntityKind::ALL
+        .iter()
+        .map(|k| json!({"kind": k.as_str(), "label": k.label()}))
+        .collect();
+    let relation: Vec<serde_json::Value> = RelationKind::ALL
+        .iter()
+        .map(|k| json!({"kind": k.as_str(), "label": k.label()}))
+        .collect();
     HttpResponse::Ok().json(json!({
-        "entity": listed(crate::model::EntityKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect()),
-        "relation": listed(RelationKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect()),
+        "entity": entity,
+        "relation": relation,
     }))
 }
 

@@ -392,9 +392,11 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
     // worked with, on a log scale (the tenth partner says less than the
     // first); the baseline ranks every candidate of the wanted kinds by it,
     // the matcher weighs those text and graph found
+    // the popularity baseline: the track record alone ranks every candidate
+    let popularity_alone = weights.text == 0.0 && weights.proximity == 0.0;
     if weights.popularity > 0.0 {
         let record = |count: usize| ((1.0 + count as f32).ln() / SEASONED.ln()).min(1.0);
-        if weights.text == 0.0 && weights.proximity == 0.0 {
+        if popularity_alone {
             for position in graph.live_positions() {
                 if wanted(graph.kind_at(position)) {
                     let value = record(popularity(graph, position));
@@ -491,7 +493,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         }
     }
     normalise(&mut kept, |c| &mut c.proximity);
-    if weights.text == 0.0 && weights.proximity == 0.0 {
+    if popularity_alone {
         normalise(&mut kept, |c| &mut c.popularity);
     }
     for (_, candidate) in kept.iter_mut() {
@@ -510,12 +512,12 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
 
     lap("ranked");
     let mut results = Vec::with_capacity(page.len());
+    let found = Found {
+        search,
+        searched: &searched,
+        hits: &hits,
+    };
     for (position, candidate) in page {
-        let found = Found {
-            search,
-            searched: &searched,
-            hits: &hits,
-        };
         results.push(explain(graph, &source, request, &found, &ties, position, candidate)?);
     }
     lap("explained");

@@ -203,8 +203,11 @@ impl TagSet {
 }
 
 /// Scores for Viterbi: emission scores per character and tag, transition
-/// scores `transitions[from * n + to]` with row `n` for the start.
-pub fn viterbi(tags: &TagSet, emissions: &[i64], transitions: &[i64], predecessors: &[Vec<usize>]) -> Vec<usize> {
+/// scores `transitions[from * n + to]` with row `n` for the start. The
+/// plain reading of the algorithm, kept as the reference [`Lattice`] is
+/// tested against.
+#[cfg(test)]
+fn viterbi(tags: &TagSet, emissions: &[i64], transitions: &[i64], predecessors: &[Vec<usize>]) -> Vec<usize> {
     let n = tags.len();
     let len = emissions.len() / n;
     if len == 0 {
@@ -254,12 +257,12 @@ pub fn viterbi(tags: &TagSet, emissions: &[i64], transitions: &[i64], predecesso
     path
 }
 
-/// [`viterbi`] made ready for one tag set and its transitions, for
-/// decoding many sentences: each tag's predecessors in one flat list and
-/// the transitions into a tag side by side. It finds the same path as
-/// [`viterbi`] (same scores, same order of comparison, same ties).
+/// Viterbi made ready for one tag set and its transitions, for decoding
+/// many sentences (tagging) or one per update (training): each tag's
+/// predecessors in one flat list and the transitions into a tag side by
+/// side. Ties go to the first best predecessor and the lowest final tag.
 #[derive(Debug, Clone)]
-struct Lattice {
+pub(crate) struct Lattice {
     n: usize,
     /// The score of starting on each tag, `None` where a sentence may not
     /// start.
@@ -274,7 +277,7 @@ struct Lattice {
 }
 
 impl Lattice {
-    fn new(tags: &TagSet, transitions: &[i64], predecessors: &[Vec<usize>]) -> Lattice {
+    pub(crate) fn new(tags: &TagSet, transitions: &[i64], predecessors: &[Vec<usize>]) -> Lattice {
         let n = tags.len();
         let start = (0..n)
             .map(|to| tags.allowed(None, to).then(|| transitions[n * n + to]))
@@ -299,8 +302,8 @@ impl Lattice {
         }
     }
 
-    /// The best path under `emissions` (`len * n`), as [`viterbi`] finds it.
-    fn decode(&self, emissions: &[i64]) -> Vec<usize> {
+    /// The best path under `emissions` (`len * n` scores).
+    pub(crate) fn decode(&self, emissions: &[i64]) -> Vec<usize> {
         const NONE: i64 = i64::MIN / 4;
         let n = self.n;
         let len = emissions.len() / n;

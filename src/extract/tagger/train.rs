@@ -12,7 +12,7 @@ use jieba_rs::Jieba;
 use serde::Serialize;
 
 use super::features::{extract, FeatureBuffer};
-use super::model::{viterbi, Class, TagSet, Tagger};
+use super::model::{Class, Lattice, TagSet, Tagger};
 use crate::extract::mention::MentionKind;
 use crate::extract::prepare::{mix, Prepared};
 
@@ -126,7 +126,7 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
             for (score, &weight) in transition_scores.iter_mut().zip(&transitions) {
                 *score = i64::from(weight);
             }
-            let predicted = viterbi(&tags, &emissions, &transition_scores, &predecessors);
+            let predicted = Lattice::new(&tags, &transition_scores, &predecessors).decode(&emissions);
             if predicted != example.gold {
                 errors += 1;
                 let mut update = |index: usize, delta: i32| {
