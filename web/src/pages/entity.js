@@ -313,20 +313,19 @@ function RelationsPanel({ entity, first }) {
     </nav>
     ${kinds.map(([kind, total]) => {
       const list = lists[kind] ?? [];
-      const shown = list;
       return html`<section class="relation-group" id=${`rel-${kind}`} aria-label=${relationLabel(kind)}>
         <h3>${relationLabel(kind)} <span class="muted">${count(total)}</span></h3>
         <ul class="relations">
-          ${shown.map((r) => html`<li>
+          ${list.map((r) => html`<li>
             <span class="direction" title=${r.direction === 'out' ? '由本实体发出' : '指向本实体'}>${r.direction === 'out' ? '→' : '←'}</span>
             <${EntityLink} entity=${r.other} />
             ${' '}<${RelationFacts} relation=${r} />
             <${Evidence} evidence=${r.evidence} />
           </li>`)}
         </ul>
-        ${shown.length < total &&
+        ${list.length < total &&
         html`<button type="button" onClick=${() => more(kind)} disabled=${busy === kind}>
-          ${busy === kind ? '加载中…' : `显示更多（已显示 ${shown.length} / ${count(total)}）`}
+          ${busy === kind ? '加载中…' : `显示更多（已显示 ${list.length} / ${count(total)}）`}
         </button>`}
       </section>`;
     })}
@@ -391,12 +390,14 @@ function EquityPanel({ id }) {
       </tbody>
     </table>`;
   };
-  const hidden = data.results.length - (expanded ? data.results.length : Math.min(EQUITY_ROWS, data.results.filter((r) => r.direction === 'holder').length) + Math.min(EQUITY_ROWS, data.results.filter((r) => r.direction === 'holding').length));
+  const holders = data.results.filter((r) => r.direction === 'holder');
+  const holdings = data.results.filter((r) => r.direction === 'holding');
+  const hidden = expanded ? 0 : Math.max(0, holders.length - EQUITY_ROWS) + Math.max(0, holdings.length - EQUITY_ROWS);
   return html`<section class="card" aria-labelledby="equity-title">
     <h2 id="equity-title">股权结构</h2>
     ${data.truncated && html`<p class="notice">股权链太多，只列出了一部分。</p>`}
-    ${table(data.results.filter((r) => r.direction === 'holder'), '股东（向上穿透）')}
-    ${table(data.results.filter((r) => r.direction === 'holding'), '对外持股（向下穿透）')}
+    ${table(holders, '股东（向上穿透）')}
+    ${table(holdings, '对外持股（向下穿透）')}
     ${hidden > 0 && html`<button type="button" onClick=${() => setExpanded(true)}>显示全部（还有 ${count(hidden)} 行）</button>`}
   </section>`;
 }

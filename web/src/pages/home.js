@@ -6,7 +6,7 @@ import { html } from '../html.js';
 import { get, useLoad } from '../api.js';
 import { href, navigate } from '../router.js';
 import { count, date, kindColour, kindLabel, relationLabel, amount } from '../format.js';
-import { EntityLink, ErrorBox, Loading } from '../components/common.js';
+import { EntityLink, ErrorBox, Evidence, Loading } from '../components/common.js';
 import { SuggestBox } from '../components/suggest.js';
 
 const CENTRAL = ['enterprise', 'university', 'platform'];
@@ -101,7 +101,7 @@ function Overview({ data }) {
               <span class="arrow"> ${relationLabel(e.kind)} </span>
               <${EntityLink} entity=${e.to} badge=${false} />
               ${e.amount !== null && e.amount !== undefined && html` <span class="facts">${amount(e.amount, e.unit)}</span>`}
-              ${e.evidence?.[0] && html`<p class="quote"><q>${e.evidence[0].quote}</q> <a class="source" href=${href.document(e.evidence[0].doc, { mark: e.evidence[0].quote })}>出处</a></p>`}
+              <${Evidence} evidence=${e.evidence?.slice(0, 1)} />
             </div>
           </li>`,
         )}

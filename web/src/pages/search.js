@@ -112,7 +112,7 @@ function Results({ data, state, go, loading }) {
       </p>`}
       ${Object.keys(data.resolved_from ?? {}).length > 0 && html`<p class="muted">按实体理解：${Object.entries(data.resolved_from).map(([k, v]) => `${k} → ${v}`).join('，')}</p>`}
       <ol class="hits" start=${state.offset + 1}>
-        ${data.hits.map((hit) => html`<${Hit} hit=${hit} query=${state.q} />`)}
+        ${data.hits.map((hit) => html`<${Hit} hit=${hit} />`)}
       </ol>
       ${data.total === 0 && html`<p>没有找到结果。换个说法，或去掉一些筛选条件试试。</p>`}
       <${Pager} total=${data.total} offset=${state.offset} limit=${PAGE} onPage=${(offset) => navigate(href.search({ ...state, offset }))} />
@@ -120,9 +120,9 @@ function Results({ data, state, go, loading }) {
   </div>`;
 }
 
-function Hit({ hit, query }) {
+function Hit({ hit }) {
   const isDocument = hit.kind === 'document';
-  const link = isDocument ? href.document(hit.id, { q: query }) : href.entity(hit.id);
+  const link = isDocument ? href.document(hit.id) : href.entity(hit.id);
   const facts = [];
   if (hit.industry?.length) facts.push(hit.industry.join('、'));
   if (hit.location) facts.push(hit.location);
