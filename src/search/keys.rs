@@ -32,10 +32,7 @@ impl SegmentKeys {
         let mut ends = Vec::with_capacity(segment.max_doc() as usize);
         for doc in 0..segment.max_doc() {
             let bytes = store.get_document_bytes(doc)?;
-            match StoredText::parse(&bytes, &[key]) {
-                Some(mut stored) => text.push_str(&stored.take(key)),
-                None => text.push_str(&store.get::<StoredText>(doc)?.take(key)),
-            }
+            text.push_str(&StoredText::read(&bytes, &[key], || store.get(doc))?.take(key));
             ends.push(
                 u32::try_from(text.len())
                     .map_err(|_| tantivy::TantivyError::InternalError("a segment's keys pass 4 GiB".to_string()))?,

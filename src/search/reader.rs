@@ -367,10 +367,7 @@ impl SearchIndex {
     fn stored_key(&self, searcher: &Searcher, address: DocAddress) -> Result<String> {
         let key = self.fields.key;
         let bytes = self.hit_stores.document_bytes(searcher, address)?;
-        let mut stored = match StoredText::parse(&bytes, &[key]) {
-            Some(stored) => stored,
-            None => searcher.doc::<StoredText>(address)?,
-        };
+        let mut stored = StoredText::read(&bytes, &[key], || searcher.doc(address))?;
         Ok(stored.take(key).into_owned())
     }
 
@@ -503,10 +500,9 @@ impl SearchIndex {
     ) -> Result<SearchHit> {
         let f = &self.fields;
         let bytes = self.hit_stores.document_bytes(searcher, address)?;
-        let mut stored = match StoredText::parse(&bytes, &[f.key, f.kind, f.title, f.body, f.date]) {
-            Some(stored) => stored,
-            None => searcher.doc::<StoredText>(address)?,
-        };
+        let mut stored = StoredText::read(&bytes, &[f.key, f.kind, f.title, f.body, f.date], || {
+            searcher.doc(address)
+        })?;
         let kind = stored.take(f.kind);
         let title = stored.take(f.title);
         let body = stored.take(f.body);
@@ -620,6 +616,20 @@ impl<'a> StoredText<'a> {
             }
         }
         Some(StoredText(values))
+    }
+
+    /// The values of `wanted` fields of a stored entry: read in place from
+    /// `bytes` ([`Self::parse`]), or through tantivy (`decode`) for an
+    /// entry that reading does not take.
+    pub(super) fn read(
+        bytes: &'a [u8],
+        wanted: &[Field],
+        decode: impl FnOnce() -> tantivy::Result<StoredText<'static>>,
+    ) -> tantivy::Result<StoredText<'a>> {
+        match StoredText::parse(bytes, wanted) {
+            Some(stored) => Ok(stored),
+            None => decode(),
+        }
     }
 
     /// The first value of `field`, moved out ("" when there is none).

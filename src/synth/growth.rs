@@ -156,8 +156,9 @@ pub(crate) fn links(plan: &Plan, partners: &[Vec<Partnership>], rng: &mut ChaCha
         tenant_teams: vec![Vec::new(); plan.platforms.len()],
     };
     for (year, enterprise, roll) in events {
-        let referred = state.referred(plan, &partnered[enterprise as usize], enterprise, year);
-        let Some(team) = choose_team(plan, &state, enterprise, &referred, rng) else {
+        let own: Vec<u32> = state.links[enterprise as usize].iter().map(|l| l.team).collect();
+        let referred = state.referred(plan, &partnered[enterprise as usize], enterprise, &own, year);
+        let Some(team) = choose_team(plan, &state, enterprise, &own, &referred, rng) else {
             continue;
         };
         let kind = link_kind(plan, enterprise, team, roll, year, rng);
@@ -187,8 +188,9 @@ impl State {
         self.links[enterprise as usize].push(link);
     }
 
-    /// Teams a partner (tied by `year`) or a fellow tenant worked with.
-    fn referred(&self, plan: &Plan, partners: &[Partnership], enterprise: u32, year: u16) -> Vec<u32> {
+    /// Teams a partner (tied by `year`) or a fellow tenant worked with,
+    /// but for the enterprise's `own`.
+    fn referred(&self, plan: &Plan, partners: &[Partnership], enterprise: u32, own: &[u32], year: u16) -> Vec<u32> {
         let mut teams: Vec<u32> = partners
             .iter()
             .filter(|p| p.year <= year)
@@ -197,7 +199,6 @@ impl State {
         if let Some(platform) = plan.enterprises[enterprise as usize].incubator {
             teams.extend(&self.tenant_teams[platform as usize]);
         }
-        let own: Vec<u32> = self.links[enterprise as usize].iter().map(|l| l.team).collect();
         teams.retain(|t| !own.contains(t));
         teams.sort_unstable();
         teams.dedup();
@@ -205,14 +206,21 @@ impl State {
     }
 }
 
-/// The organisation of a team.
-pub(crate) fn team_employer(plan: &Plan, team: u32) -> Employer {
-    plan.teams[team as usize].employer
+/// The city of a team's organisation.
+fn team_city(plan: &Plan, team: u32) -> u8 {
+    plan.research_org(plan.teams[team as usize].employer).1
 }
 
-/// Chooses the team of a link: the candidates the enterprise hears of,
-/// scored by the drivers, plus noise.
-fn choose_team(plan: &Plan, state: &State, enterprise: u32, referred: &[u32], rng: &mut ChaCha8Rng) -> Option<u32> {
+/// Chooses the team of a link, other than the enterprise's `own`: the
+/// candidates the enterprise hears of, scored by the drivers, plus noise.
+fn choose_team(
+    plan: &Plan,
+    state: &State,
+    enterprise: u32,
+    own: &[u32],
+    referred: &[u32],
+    rng: &mut ChaCha8Rng,
+) -> Option<u32> {
     let e = &plan.enterprises[enterprise as usize];
     let need = *pick(rng, &e.needs);
     let pool = &plan.teams_by_industry[need.industry as usize];
@@ -228,11 +236,7 @@ fn choose_team(plan: &Plan, state: &State, enterprise: u32, referred: &[u32], rn
         if let Ok(known) = WeightedIndex::new(&weights) {
             candidates.extend((0..KNOWN_CANDIDATES).map(|_| pool[known.sample(rng)]));
         }
-        let local: Vec<u32> = pool
-            .iter()
-            .copied()
-            .filter(|&t| plan.research_org(team_employer(plan, t)).1 == e.city)
-            .collect();
+        let local: Vec<u32> = pool.iter().copied().filter(|&t| team_city(plan, t) == e.city).collect();
         if !local.is_empty() {
             candidates.extend((0..LOCAL_CANDIDATES).map(|_| *pick(rng, &local)));
         }
@@ -245,15 +249,14 @@ fn choose_team(plan: &Plan, state: &State, enterprise: u32, referred: &[u32], rn
     } else {
         candidates.extend((0..REFERRED_CANDIDATES).map(|_| *pick(rng, referred)));
     }
-    let own_teams: Vec<u32> = state.links[enterprise as usize].iter().map(|l| l.team).collect();
-    candidates.retain(|t| !own_teams.contains(t));
-    let prior_orgs: Vec<Employer> = own_teams.iter().map(|&t| team_employer(plan, t)).collect();
+    candidates.retain(|t| !own.contains(t));
+    let prior_orgs: Vec<Employer> = own.iter().map(|&t| plan.teams[t as usize].employer).collect();
     let incubator_city = e.incubator.map(|p| plan.platforms[p as usize].city);
     candidates
         .into_iter()
         .map(|team| {
-            let employer = team_employer(plan, team);
-            let (_, city) = plan.research_org(employer);
+            let employer = plan.teams[team as usize].employer;
+            let city = team_city(plan, team);
             let closeness = e
                 .needs
                 .iter()
