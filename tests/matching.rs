@@ -390,7 +390,85 @@ fn a_team_s_track_record_counts_when_it_fits_the_need_and_follows_writes() {
         at("per_test_busy").is_none_or(|busy| busy > at("per_test_fit_a").unwrap()),
         "{order:?}"
     );
-    if let Some(value) = popularity(&after, "per_test_busy") {
-        assert_eq!(value, 0.0, "{order:?}");
+    // and counts half of what the same record counts for a team of the field
+    let busy = popularity(&after, "per_test_busy").unwrap();
+    let fit = popularity(&after, "per_test_fit_b").unwrap();
+    assert!((busy - fit / 2.0).abs() < 1e-6, "{busy} {fit} {order:?}");
+}
+
+#[test]
+fn a_team_a_partner_worked_with_is_referred_and_names_the_partner() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    innograph::store::build(&crate::common::curated_corpus(), &index, &mut |_| {}).unwrap();
+    let engine = innograph::Engine::open(&index).unwrap();
+    let write = |value: serde_json::Value| {
+        let change: innograph::model::Change = serde_json::from_value(value).unwrap();
+        engine.write(change).unwrap();
+    };
+    let entity = |id: &str, kind: &str, name: &str, description: &str| {
+        write(
+            json!({"op": "put_entity", "entity": {"id": id, "kind": kind, "name": name, "description": description}}),
+        );
+    };
+    let relate = |from: &str, to: &str, kind: &str| {
+        write(json!({"op": "put_relation", "relation": {"from": from, "to": to, "kind": kind}}));
+    };
+    entity(
+        "ent_test_film",
+        "enterprise",
+        "青岛膜界新材料有限公司",
+        "薄膜材料企业。技术需求：高阻隔包装薄膜的涂布工艺。",
+    );
+    entity("ent_test_partner", "enterprise", "青岛联涂包装有限公司", "包装企业。");
+    // two teams whose work fits the need alike
+    for (id, name) in [("per_test_ref_a", "钱望舒"), ("per_test_ref_b", "孙定远")] {
+        entity(
+            id,
+            "person",
+            name,
+            "青岛农业大学研究员，带领团队研究高阻隔包装薄膜的涂布工艺。",
+        );
+        relate(id, "uni_qingdao_agricultural", "affiliated_with");
     }
+    let mut request = MatchRequest::entity("ent_test_film");
+    request.kinds = vec![innograph::model::EntityKind::Person];
+    let referral = |response: &innograph::matching::MatchResponse, id: &str| {
+        let result = response.results.iter().find(|r| r.id == id)?;
+        let signal = result.explanation.signals.iter().find(|s| s.signal == "referral")?;
+        Some((signal.value, result.explanation.referred_by.clone()))
+    };
+    let before = engine.match_entity(&request).unwrap();
+    assert_eq!(
+        referral(&before, "per_test_ref_b").map(|r| r.0),
+        Some(0.0),
+        "{:?}",
+        ids(&before)
+    );
+
+    // the enterprise's partner has worked with the second team
+    relate("ent_test_film", "ent_test_partner", "collaborates_with");
+    relate("per_test_ref_b", "ent_test_partner", "collaborates_with");
+    let after = engine.match_entity(&request).unwrap();
+    let order = ids(&after);
+    let at = |id: &str| order.iter().position(|x| *x == id);
+    assert!(at("per_test_ref_b") < at("per_test_ref_a"), "{order:?}");
+    let (value, by) = referral(&after, "per_test_ref_b").unwrap();
+    assert_eq!(value, 0.5, "{order:?}");
+    assert_eq!(
+        by.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["ent_test_partner"]
+    );
+    assert_eq!(referral(&after, "per_test_ref_a").map(|r| r.0), Some(0.0), "{order:?}");
+
+    // the reverse: the team is matched to its partner's partner, the enterprise
+    let mut reverse = MatchRequest::entity("per_test_ref_b");
+    reverse.include_linked = true;
+    let reverse = engine.match_entity(&reverse).unwrap();
+    let (value, by) = referral(&reverse, "ent_test_film").unwrap();
+    assert_eq!(value, 0.5, "{:?}", ids(&reverse));
+    assert_eq!(
+        by.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["ent_test_partner"]
+    );
 }

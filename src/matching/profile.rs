@@ -402,6 +402,96 @@ pub fn ties_of(
     ties
 }
 
+/// An incubator with more tenants than this is a park, not a circle of
+/// acquaintances: its tenants are not each other's peers.
+const PEER_TENANTS: usize = 500;
+
+/// The enterprises whose word reaches `enterprise`: those it is tied to
+/// (partners, investors, stakes) and its fellow tenants of an incubator
+/// of at most [`PEER_TENANTS`] relations.
+pub fn peers_of(graph: &KnowledgeGraph, enterprise: EntityIndex) -> Vec<EntityIndex> {
+    let mut peers = Vec::new();
+    if graph.degree(enterprise) > HUB_DEGREE {
+        return peers;
+    }
+    for edge in graph.adjacency().edges(enterprise) {
+        let neighbour = edge.neighbor;
+        match graph.kind_at(neighbour) {
+            EntityKind::Enterprise if is_tie(edge.kind) && neighbour != enterprise => peers.push(neighbour),
+            EntityKind::Platform
+                if edge.kind == RelationKind::IncubatedBy
+                    && edge.outgoing
+                    && graph.degree(neighbour) <= PEER_TENANTS =>
+            {
+                peers.extend(
+                    along(graph, neighbour, RelationKind::IncubatedBy, false)
+                        .map(|(tenant, _)| tenant)
+                        .filter(|&tenant| tenant != enterprise && graph.kind_at(tenant) == EntityKind::Enterprise),
+                );
+            }
+            _ => {}
+        }
+    }
+    peers.sort_unstable_by_key(|peer| peer.index());
+    peers.dedup();
+    peers
+}
+
+/// The candidates (of the wanted kinds) that peers of `entity` have worked
+/// with, each with the enterprises that refer it. For an enterprise: what
+/// its partners and fellow tenants ([`peers_of`]) are tied to, a patent
+/// they took up counting for its inventors too. For a university,
+/// institute or person: the peers of the enterprises it is tied to.
+pub fn referred(
+    graph: &KnowledgeGraph,
+    entity: EntityIndex,
+    side: Side,
+    wanted: &dyn Fn(EntityKind) -> bool,
+) -> HashMap<EntityIndex, Vec<EntityIndex>> {
+    let mut referred: HashMap<EntityIndex, Vec<EntityIndex>> = HashMap::new();
+    let mut note = |candidate: EntityIndex, by: EntityIndex| {
+        if candidate == entity {
+            return;
+        }
+        let list = referred.entry(candidate).or_default();
+        if !list.contains(&by) {
+            list.push(by);
+        }
+    };
+    match side {
+        Side::Need => {
+            for peer in peers_of(graph, entity) {
+                for candidate in ties_of(graph, peer, wanted).into_keys() {
+                    note(candidate, peer);
+                }
+                if !wanted(EntityKind::Person) || graph.degree(peer) > HUB_DEGREE {
+                    continue;
+                }
+                for deal in graph.adjacency().edges(peer) {
+                    let taken_up = matches!(deal.kind, RelationKind::TransferredTo | RelationKind::LicensedTo);
+                    if taken_up && !deal.outgoing && graph.degree(deal.neighbor) <= HUB_DEGREE {
+                        for (inventor, _) in along(graph, deal.neighbor, RelationKind::InventorOf, false) {
+                            note(inventor, peer);
+                        }
+                    }
+                }
+            }
+        }
+        Side::Capability => {
+            let is_enterprise = |kind: EntityKind| kind == EntityKind::Enterprise;
+            for tied in ties_of(graph, entity, &is_enterprise).into_keys() {
+                for peer in peers_of(graph, tied) {
+                    if wanted(graph.kind_at(peer)) {
+                        note(peer, tied);
+                    }
+                }
+            }
+        }
+        Side::Text => {}
+    }
+    referred
+}
+
 /// Whether a walk of [`walk_proximity`] goes along relations of `kind`:
 /// ties between parties (collaboration, investment, incubation, founding,
 /// patent deals, affiliation, a team's lead, projects) and whose patents

@@ -188,6 +188,11 @@ pub struct Explanation {
     pub path: Option<PathView>,
     /// Existing links between the entity and the candidate.
     pub ties: Vec<Tie>,
+    /// The entity's partners and fellow tenants that have worked with the
+    /// candidate (or, for a capability, the enterprises it worked with
+    /// whose peer the candidate is): the `referral` signal's sources.
+    #[serde(default)]
+    pub referred_by: Vec<EntityRef>,
     /// Each signal's value, weight and share of the score.
     pub signals: Vec<SignalShare>,
     /// For an organisation: its people (teams) behind the evidence.

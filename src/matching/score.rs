@@ -25,14 +25,17 @@ use crate::{Error, Result};
 /// - `industry`: the need and the candidate share an industry;
 /// - `proximity`: short walks along ties join them (a partner's or a
 ///   fellow tenant's team, a team's people), busy intermediaries
-///   discounted: referrals;
+///   discounted;
+/// - `referral`: a partner of the enterprise, or a fellow tenant of its
+///   incubator, has worked with the candidate (word of mouth: 1 − ½ⁿ for
+///   n such peers);
 /// - `locality`: same city, or the city of the entity's incubator
 ///   (collaboration is mostly local);
 /// - `ties`: already tied (only seen with `include_linked`), or a team of
 ///   an organisation already worked with;
 /// - `popularity`: the candidate's track record, how many enterprises it
-///   has worked with (log scale), counted only for a candidate whose text
-///   or industry fits; the most experienced teams are candidates of an
+///   has worked with (log scale), counted in full for a candidate whose
+///   text or industry fits and half for another; the most experienced teams are candidates of an
 ///   enterprise's match even when the text missed them. Alone, it is a
 ///   baseline that ranks the same for every need.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -40,6 +43,8 @@ pub struct Weights {
     pub text: f32,
     pub industry: f32,
     pub proximity: f32,
+    #[serde(default)]
+    pub referral: f32,
     pub locality: f32,
     pub ties: f32,
     pub popularity: f32,
@@ -57,24 +62,27 @@ impl Weights {
         text: 0.26,
         industry: 0.05,
         proximity: 0.14,
+        referral: 0.2,
         locality: 0.14,
         ties: 0.03,
-        popularity: 0.38,
+        popularity: 0.5,
     };
     /// Text relevance alone (a baseline).
     pub const TEXT_ONLY: Weights = Weights {
         text: 1.0,
         industry: 0.0,
         proximity: 0.0,
+        referral: 0.0,
         locality: 0.0,
         ties: 0.0,
         popularity: 0.0,
     };
-    /// Graph proximity alone (a baseline).
+    /// The graph's signals alone, proximity and referral (a baseline).
     pub const GRAPH_ONLY: Weights = Weights {
         text: 0.0,
         industry: 0.0,
         proximity: 1.0,
+        referral: 1.0,
         locality: 0.0,
         ties: 0.0,
         popularity: 0.0,
@@ -84,6 +92,7 @@ impl Weights {
         text: 0.0,
         industry: 0.0,
         proximity: 0.0,
+        referral: 0.0,
         locality: 0.0,
         ties: 0.0,
         popularity: 1.0,
@@ -108,26 +117,28 @@ impl Weights {
                 "text" => &mut self.text,
                 "industry" => &mut self.industry,
                 "proximity" => &mut self.proximity,
+                "referral" => &mut self.referral,
                 "locality" => &mut self.locality,
                 "ties" => &mut self.ties,
                 "popularity" => &mut self.popularity,
-                other => {
-                    return Err(Error::invalid_parameter(
-                        "weights",
-                        format!("unknown signal `{other}`: text, industry, proximity, locality, ties or popularity"),
-                    ))
-                }
+                other => return Err(Error::invalid_parameter(
+                    "weights",
+                    format!(
+                        "unknown signal `{other}`: text, industry, proximity, referral, locality, ties or popularity"
+                    ),
+                )),
             };
             *slot = value;
         }
         Ok(self)
     }
 
-    fn named(&self) -> [(&'static str, f32); 6] {
+    fn named(&self) -> [(&'static str, f32); 7] {
         [
             ("text", self.text),
             ("industry", self.industry),
             ("proximity", self.proximity),
+            ("referral", self.referral),
             ("locality", self.locality),
             ("ties", self.ties),
             ("popularity", self.popularity),
@@ -152,6 +163,10 @@ const WALK_CANDIDATES: usize = 200;
 /// its track record to count in full (`popularity` is the log of one more
 /// than their count over the log of this).
 const SEASONED: f32 = 31.0;
+/// What a track record counts for when neither the candidate's text nor
+/// its industry fits the need: an experienced team is worth a look, but
+/// less than one of the field.
+const UNFITTING_RECORD: f32 = 0.5;
 /// Candidates with the longest track records added beside the text's.
 const EXPERIENCED_CANDIDATES: usize = 200;
 /// What the whole profile's hits count for beside those of the need it
@@ -195,6 +210,9 @@ struct Candidate {
     text: f32,
     industry: f32,
     proximity: f32,
+    referral: f32,
+    /// The peers behind `referral`.
+    referred_by: Vec<EntityIndex>,
     locality: f32,
     ties: f32,
     popularity: f32,
@@ -356,6 +374,19 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         }
     }
 
+    // referrals: the candidates the entity's peers (partners, fellow
+    // tenants) have worked with, or for a capability, the peers of the
+    // enterprises it has worked with
+    if let Some(entity) = source.entity {
+        if weights.referral > 0.0 {
+            for (candidate, peers) in profile::referred(graph, entity, source.side, &wanted) {
+                let candidate = candidates.entry(candidate).or_default();
+                candidate.referral = 1.0 - 0.5f32.powi(peers.len() as i32);
+                candidate.referred_by = peers;
+            }
+        }
+    }
+
     lap("walked");
     // ties: the candidates the entity is already tied to
     let ties = match source.entity {
@@ -445,6 +476,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
             }
             if !profile::leads_a_team(graph, position, &record.description) {
                 candidate.text *= MEMBER_FACTOR;
+                candidate.referral *= MEMBER_FACTOR;
                 candidate.popularity *= MEMBER_FACTOR;
             }
         }
@@ -468,10 +500,10 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         if !source.industries.is_empty() {
             candidate.industry = candidate.shared_industries.len().min(1) as f32;
         }
-        // a track record counts for a candidate that fits the need: its
-        // text or its industry (a busy team of another field is no match)
+        // a track record counts in full for a candidate that fits the need
+        // (its text or its industry), half for a busy team of another field
         if candidate.text == 0.0 && candidate.industry == 0.0 && weights.text > 0.0 {
-            candidate.popularity = 0.0;
+            candidate.popularity *= UNFITTING_RECORD;
         }
         if let Some(location) = &source.location {
             candidate.locality = if same_place(&record.location, location) {
@@ -500,12 +532,13 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         candidate.score = weights.text * candidate.text
             + weights.industry * candidate.industry
             + weights.proximity * candidate.proximity
+            + weights.referral * candidate.referral
             + weights.locality * candidate.locality
             + weights.ties * candidate.ties
             + weights.popularity * candidate.popularity;
     }
     // a candidate nothing but place or industry points to is no match
-    kept.retain(|(_, c)| c.text > 0.0 || c.proximity > 0.0 || c.ties > 0.0 || c.popularity > 0.0);
+    kept.retain(|(_, c)| c.text > 0.0 || c.proximity > 0.0 || c.referral > 0.0 || c.ties > 0.0 || c.popularity > 0.0);
     kept.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.index().cmp(&b.0.index())));
     let total = kept.len();
     let page: Vec<(EntityIndex, Candidate)> = kept.into_iter().skip(request.offset).take(request.limit).collect();
@@ -781,6 +814,7 @@ fn explain(
         candidate.text,
         candidate.industry,
         candidate.proximity,
+        candidate.referral,
         candidate.locality,
         candidate.ties,
         candidate.popularity,
@@ -837,6 +871,12 @@ fn explain(
             industries: candidate.shared_industries,
             path,
             ties: tie_list,
+            referred_by: candidate
+                .referred_by
+                .iter()
+                .take(SHOWN)
+                .map(|&peer| EntityRef::from(graph.entity_at(peer)))
+                .collect(),
             signals,
             teams,
             patents,

@@ -9,7 +9,7 @@ import { EdgeLine, EntityLink, ErrorBox, KindBadge, Loading, Pager, Snippet } fr
 import { SuggestBox } from '../components/suggest.js';
 
 const PAGE = 10;
-const SIGNALS = { text: '文本相关', industry: '产业相同', proximity: '图上邻近', locality: '同一地区', ties: '已有往来', popularity: '合作经验' };
+const SIGNALS = { text: '文本相关', industry: '产业相同', proximity: '图上邻近', referral: '伙伴推荐', locality: '同一地区', ties: '已有往来', popularity: '合作经验' };
 const RESULT_KINDS = ['university', 'institute', 'person', 'patent', 'enterprise'];
 
 export function MatchPage({ params }) {
@@ -119,6 +119,7 @@ function MatchCard({ result }) {
         </li>`)}
       </ul>
     </details>`}
+    ${x.referred_by?.length > 0 && html`<p><span class="label">伙伴推荐</span> ${x.referred_by.map((r, i) => html`${i > 0 && '、'}<a href=${href.entity(r.id)}>${r.name}</a>`)}</p>`}
     ${x.ties?.length > 0 && html`<p><span class="label">已有往来</span> ${x.ties.map((t) => html`<span class="chip static">${t.from.name} ${relationLabel(t.kind)} ${t.to.name}</span>`)}</p>`}
     ${x.path &&
     html`<details>
