@@ -350,16 +350,19 @@ fn a_team_s_track_record_counts_when_it_fits_the_need_and_follows_writes() {
     };
     put(json!({
         "id": "ent_test_solar", "kind": "enterprise", "name": "青岛晶曜光伏科技有限公司",
-        "description": "光伏组件企业。技术需求：钙钛矿叠层电池的封装工艺与湿热老化。"
+        "description": "光伏组件企业。技术需求：钙钛矿叠层电池的封装工艺与湿热老化。",
+        "location": "青岛"
     }));
-    // two teams whose work fits the need alike, and a busy team of another field
-    for (id, name, work) in [
-        ("per_test_fit_a", "钱立新", "钙钛矿叠层电池的封装工艺与湿热老化"),
-        ("per_test_fit_b", "孙若岚", "钙钛矿叠层电池的封装工艺与湿热老化"),
-        ("per_test_busy", "周启航", "海洋牧场的藻类养殖与病害防治"),
+    // two teams whose work fits the need alike, and busy teams of another
+    // field, one in the same city and one far away
+    for (id, name, work, city) in [
+        ("per_test_fit_a", "钱立新", "钙钛矿叠层电池的封装工艺与湿热老化", "青岛"),
+        ("per_test_fit_b", "孙若岚", "钙钛矿叠层电池的封装工艺与湿热老化", "青岛"),
+        ("per_test_busy", "周启航", "海洋牧场的藻类养殖与病害防治", "青岛"),
+        ("per_test_busy_far", "吴明远", "海洋牧场的藻类养殖与病害防治", "三亚"),
     ] {
         put(json!({
-            "id": id, "kind": "person", "name": name,
+            "id": id, "kind": "person", "name": name, "location": city,
             "description": format!("青岛农业大学研究员，带领团队研究{work}。")
         }));
         relate(id, "uni_qingdao_agricultural", "affiliated_with");
@@ -374,10 +377,11 @@ fn a_team_s_track_record_counts_when_it_fits_the_need_and_follows_writes() {
     let before = engine.match_entity(&request).unwrap();
     assert_eq!(popularity(&before, "per_test_fit_b"), Some(0.0), "{:?}", ids(&before));
 
-    // the second team and the busy one work with three enterprises each
+    // the second team and the busy ones work with three enterprises each
     for partner in ["ent_bojie_medical", "ent_hantang_bio", "ent_gaoce"] {
         relate("per_test_fit_b", partner, "collaborates_with");
         relate("per_test_busy", partner, "collaborates_with");
+        relate("per_test_busy_far", partner, "collaborates_with");
     }
     let after = engine.match_entity(&request).unwrap();
     let order = ids(&after);
@@ -390,7 +394,9 @@ fn a_team_s_track_record_counts_when_it_fits_the_need_and_follows_writes() {
         at("per_test_busy").is_none_or(|busy| busy > at("per_test_fit_a").unwrap()),
         "{order:?}"
     );
-    // and counts half of what the same record counts for a team of the field
+    // and counts half of what the same record counts for a team of the
+    // field; far away, it is no match at all
+    assert_eq!(at("per_test_busy_far"), None, "{order:?}");
     let busy = popularity(&after, "per_test_busy").unwrap();
     let fit = popularity(&after, "per_test_fit_b").unwrap();
     assert!((busy - fit / 2.0).abs() < 1e-6, "{busy} {fit} {order:?}");

@@ -59,13 +59,13 @@ impl Default for Weights {
 impl Weights {
     /// The matcher.
     pub const FULL: Weights = Weights {
-        text: 0.26,
-        industry: 0.05,
-        proximity: 0.14,
-        referral: 0.2,
-        locality: 0.14,
-        ties: 0.03,
-        popularity: 0.5,
+        text: 0.2,
+        industry: 0.04,
+        proximity: 0.1,
+        referral: 0.15,
+        locality: 0.11,
+        ties: 0.02,
+        popularity: 0.38,
     };
     /// Text relevance alone (a baseline).
     pub const TEXT_ONLY: Weights = Weights {
@@ -121,12 +121,14 @@ impl Weights {
                 "locality" => &mut self.locality,
                 "ties" => &mut self.ties,
                 "popularity" => &mut self.popularity,
-                other => return Err(Error::invalid_parameter(
-                    "weights",
-                    format!(
+                other => {
+                    return Err(Error::invalid_parameter(
+                        "weights",
+                        format!(
                         "unknown signal `{other}`: text, industry, proximity, referral, locality, ties or popularity"
                     ),
-                )),
+                    ))
+                }
             };
             *slot = value;
         }
@@ -537,8 +539,13 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
             + weights.ties * candidate.ties
             + weights.popularity * candidate.popularity;
     }
-    // a candidate nothing but place or industry points to is no match
-    kept.retain(|(_, c)| c.text > 0.0 || c.proximity > 0.0 || c.referral > 0.0 || c.ties > 0.0 || c.popularity > 0.0);
+    // a candidate nothing but place or industry points to is no match,
+    // nor one that only the track record of a distant team of another
+    // field points to (an experienced team nearby is worth a look)
+    let fits = |c: &Candidate| c.industry > 0.0 || c.locality > 0.0 || weights.text == 0.0;
+    kept.retain(|(_, c)| {
+        c.text > 0.0 || c.proximity > 0.0 || c.referral > 0.0 || c.ties > 0.0 || (c.popularity > 0.0 && fits(c))
+    });
     kept.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.index().cmp(&b.0.index())));
     let total = kept.len();
     let page: Vec<(EntityIndex, Candidate)> = kept.into_iter().skip(request.offset).take(request.limit).collect();
@@ -906,10 +913,18 @@ mod tests {
     }
 
     #[test]
-    fn baselines_use_one_signal_each() {
-        for weights in [Weights::TEXT_ONLY, Weights::GRAPH_ONLY, Weights::POPULARITY] {
-            assert_eq!(weights.named().iter().filter(|(_, w)| *w > 0.0).count(), 1);
-        }
+    fn baselines_use_their_own_signals_only() {
+        let used = |weights: Weights| -> Vec<&str> {
+            weights
+                .named()
+                .into_iter()
+                .filter(|(_, w)| *w > 0.0)
+                .map(|(name, _)| name)
+                .collect()
+        };
+        assert_eq!(used(Weights::TEXT_ONLY), ["text"]);
+        assert_eq!(used(Weights::GRAPH_ONLY), ["proximity", "referral"]);
+        assert_eq!(used(Weights::POPULARITY), ["popularity"]);
         let full: f32 = Weights::FULL.named().iter().map(|(_, w)| w).sum();
         assert!((full - 1.0).abs() < 1e-6);
     }
