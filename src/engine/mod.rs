@@ -96,7 +96,8 @@ pub struct Stats {
     pub entities: usize,
     pub relations: usize,
     pub documents: usize,
-    /// Changes made through the API and not yet folded into the snapshot.
+    /// Changes made through the API and not yet folded into the snapshot
+    /// (nor into the fold running in the background, while one runs).
     pub pending_changes: usize,
     pub search_entries: u64,
     pub graph: GraphStats,
