@@ -26,7 +26,8 @@
 //!    batch of the default chunk (200), as long as `BENCH_INGEST_SECONDS`
 //!    allows; planning alone (a dry run) of a few batches; then a chunk of
 //!    1,000 over fresh articles when the time allows. The write path's own
-//!    timings (`apply_ms`, `append_ms`, `suggester_ms`, `search_wait_ms`,
+//!    timings (`fold_publish_ms`, `apply_ms`, `append_ms`, `compact_ms`
+//!    (beginning a fold, which runs in the background), `suggester_ms`, `search_wait_ms`,
 //!    `total_ms` of each written batch, from its debug events) are
 //!    collected to show where a batch's time goes. Then the engine is
 //!    dropped and the copy opened again: its
@@ -630,13 +631,14 @@ fn write_rows(label: &str, times: &[WriteTimes]) -> Vec<Vec<String>> {
     };
     vec![
         part("changes per batch", "", &|t| t.get("changes")),
+        part("publishing a fold finished in the background", " ms", &|t| {
+            t.get("fold_publish_ms")
+        }),
         part("apply (rules, graph copy, changes)", " ms", &|t| t.get("apply_ms")),
         part("new words into the dictionary", " ms", &|t| t.get("words_ms")),
         part("graph log append", " ms", &|t| t.get("append_ms")),
-        part("compaction (snapshot written and loaded)", " ms", &|t| {
-            t.get("compact_ms")
-        }),
-        part("batches compacted (count)", "", &|t| t.get("compacted")),
+        part("beginning a fold (next log created)", " ms", &|t| t.get("compact_ms")),
+        part("batches that began a fold (count)", "", &|t| t.get("compacted")),
         part("suggester, short forms, swap", " ms", &|t| t.get("suggester_ms")),
         part("waiting for the search commit", " ms", &|t| t.get("search_wait_ms")),
         part("whole write_batch", " ms", &|t| t.get("total_ms")),
@@ -1244,7 +1246,7 @@ fn main() -> BenchResult<()> {
             ("INNOGRAPH_TOKEN", TOKEN),
             (
                 "RUST_LOG",
-                "info,innograph::engine::write=debug,innograph::engine::committer=debug",
+                "info,innograph::engine::write=debug,innograph::engine::committer=debug,innograph::engine::fold=debug",
             ),
             ("NO_COLOR", "1"),
         ],
@@ -1308,6 +1310,12 @@ fn main() -> BenchResult<()> {
     let loaded = load_phase(addr, &targets, load_seconds, Some((&maker, &next_article, load_rate)))?;
     let log_writes_all = write_times_in_log(&log_path);
     let load_writes: Vec<WriteTimes> = log_writes_all[single_writes.len() + batch_writes.len()..].to_vec();
+    let fold_lines: Vec<String> = fs::read_to_string(&log_path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.contains("graph log fold") || line.contains("folded graph"))
+        .map(str::to_string)
+        .collect();
     drop(server);
     if !keep {
         fs::remove_dir_all(&copy_b)?;
@@ -1422,6 +1430,13 @@ fn main() -> BenchResult<()> {
         &rows,
     );
     println!();
+    if !fold_lines.is_empty() {
+        println!("Graph log folds in the background (server log, phases c and d):");
+        for line in &fold_lines {
+            println!("    {line}");
+        }
+        println!();
+    }
     print_table(
         &["durable re-open check", "value"],
         &[

@@ -379,15 +379,23 @@ async fn a_failed_compaction_keeps_the_change_and_stops_later_writes() {
     let (_dir, index) = fresh_index();
     let generation = innograph::store::current_generation(&index).unwrap().unwrap();
     let snapshot = generation.join("graph.bin");
-    let app = app(Engine::open(&index).unwrap().compacting_after(1), Some(TOKEN)).await;
+    let engine = Engine::open(&index).unwrap().compacting_after(1);
+    let slot = actix_web::web::Data::new(innograph::api::EngineSlot::new(engine));
+    let app = crate::common::api::app_over(slot.clone(), Some(TOKEN)).await;
     // the snapshot cannot be replaced: a directory stands in its place
     let kept = generation.join("graph.bin.kept");
     std::fs::rename(&snapshot, &kept).unwrap();
     std::fs::create_dir(&snapshot).unwrap();
     std::fs::write(snapshot.join("in-the-way"), "x").unwrap();
 
+    // the write begins a fold, which fails in the background
     let (status, body) = call(&app, "POST", "/api/entities", Some(new_enterprise()), Some(TOKEN)).await;
-    assert_eq!((status, &body["compacted"]), (201, &json!(false)), "{body}");
+    assert_eq!((status, &body["compacted"]), (201, &json!(true)), "{body}");
+    let failed = slot.get().wait_for_fold();
+    assert!(
+        matches!(failed, Err(innograph::Error::WritesStopped { .. })),
+        "{failed:?}"
+    );
     let (status, _) = get(&app, "/api/entities/ent_api_sodium").await;
     assert_eq!(status, 200, "the logged change is applied");
     let (status, body) = call(&app, "POST", "/api/relations", Some(new_relation()), Some(TOKEN)).await;
@@ -397,6 +405,7 @@ async fn a_failed_compaction_keeps_the_change_and_stops_later_writes() {
         "{body}"
     );
     drop(app);
+    drop(slot);
 
     // restarted with its snapshot back, the change is there, from the log
     std::fs::remove_dir_all(&snapshot).unwrap();

@@ -606,7 +606,8 @@ mod tests {
         });
         let started = Instant::now();
         let receipt = engine.write(document("doc_sodium", "储能示范", TEXT)).unwrap();
-        assert!(receipt.compacted);
+        assert!(receipt.compacted, "the write began a fold");
+        assert!(engine.wait_for_fold().unwrap());
         assert!(
             started.elapsed() >= Duration::from_millis(100),
             "the fold waited for the commit"

@@ -5,6 +5,7 @@
 
 mod committer;
 mod directory;
+mod fold;
 mod ingest;
 mod resolve;
 mod write;
@@ -67,6 +68,9 @@ pub struct Engine {
     writes_stopped: std::sync::OnceLock<String>,
     /// The open log and search writer, from the first change on.
     writer: Mutex<Option<write::Writer>>,
+    /// Test hook: called at each step of the folds begun from now on.
+    #[cfg(test)]
+    fold_hook: Mutex<Option<fold::FoldHook>>,
     /// The mention recognizer, loaded on the first extraction.
     recognizer: std::sync::OnceLock<crate::extract::Recognizer>,
     /// Short forms of organisation names, built on the first extraction
@@ -92,7 +96,8 @@ pub struct Stats {
     pub entities: usize,
     pub relations: usize,
     pub documents: usize,
-    /// Changes made through the API and not yet folded into the snapshot.
+    /// Changes made through the API and not yet folded into the snapshot
+    /// (nor into the fold running in the background, while one runs).
     pub pending_changes: usize,
     pub search_entries: u64,
     pub graph: GraphStats,
@@ -126,7 +131,7 @@ impl Engine {
         // The graph replays the logged changes; the search index is then
         // brought up to them (a change is logged before its entry is
         // committed, so a crash can leave the index behind, never ahead).
-        let logged = graph.replay_log(&files.log)?;
+        let logs = graph.replay_logs(&files)?;
         let search_dir = generation.join(store::SEARCH_DIR);
         let search = SearchIndex::open(&search_dir, segmenter).map_err(|e| match e {
             Error::Tantivy(inner) => Error::CorruptIndex {
@@ -139,7 +144,7 @@ impl Engine {
             },
             other => other,
         })?;
-        write::catch_up_search(&search, index_dir, &logged, graph.epoch())?;
+        write::catch_up_search(&search, index_dir, &logs)?;
         let suggester = Suggester::build(&graph);
         crate::heap::release_free_memory();
         tracing::debug!(
@@ -162,10 +167,12 @@ impl Engine {
             progress: Arc::default(),
             manifest,
             generation,
-            pending: AtomicUsize::new(logged.len()),
+            pending: AtomicUsize::new(logs.unfolded_len()),
             writes_stopped: std::sync::OnceLock::new(),
             compact_after: None,
             writer: Mutex::new(None),
+            #[cfg(test)]
+            fold_hook: Mutex::new(None),
             recognizer: std::sync::OnceLock::new(),
             short_forms: RwLock::new(None),
         })

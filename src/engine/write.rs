@@ -23,7 +23,10 @@
 //! size in changes when that is more: a fold writes and reads the whole
 //! snapshot and builds the suggester anew, which takes seconds at a million
 //! entities, so a large graph folds after proportionally more changes. The
-//! search index holds every change of the log before it is folded.
+//! fold runs in the background ([`super::fold`]): writes go on being
+//! logged, applied and acknowledged meanwhile, and the first write after it
+//! has finished publishes the folded graph. The search index holds every
+//! change of the log before it is folded.
 
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -32,10 +35,11 @@ use std::sync::{Arc, PoisonError};
 use serde::Serialize;
 
 use super::committer::{Committer, Indexing};
+use super::fold::{Fold, FoldJob, Folded};
 use super::{Current, Engine};
-use crate::graph::{fold_log, GraphLog, KnowledgeGraph};
+use crate::graph::{begin_fold, read_logs, settle_next_log, FoldState, GraphLog, KnowledgeGraph, LogSegment, Logs};
 use crate::model::Change;
-use crate::search::{SearchIndex, Suggester};
+use crate::search::SearchIndex;
 use crate::store::{self, WriteLock};
 use crate::{Error, Result};
 
@@ -67,12 +71,16 @@ pub struct WriteRules {
 pub const WAIT_FOR_SEARCH_FROM: usize = 1000;
 
 /// How long a write waits for its search commit (one from
-/// [`WAIT_FOR_SEARCH_FROM`] changes, or one the log is folded after).
+/// [`WAIT_FOR_SEARCH_FROM`] changes).
 const SEARCH_COMMIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// The open log and search committer of an engine that has taken changes.
 pub(super) struct Writer {
+    /// The log changes are appended to: the next log while a fold runs.
     log: GraphLog,
+    /// The fold running in the background, if one is (dropped, it
+    /// finishes its steps on disk: before the committer and the lock).
+    pub(super) fold: Option<Fold>,
     /// Held for its thread: dropped, it commits what is queued and ends.
     _committer: Committer,
     /// The index's write lock, held from the first change on.
@@ -88,9 +96,11 @@ pub struct WriteReceipt {
     pub id: String,
     /// Whether a put added something new (rather than replacing).
     pub created: bool,
-    /// Changes logged since the last snapshot, this one included.
+    /// Changes logged since the last snapshot (since the fold running in
+    /// the background began, while one runs), this one included.
     pub pending_changes: usize,
-    /// Whether this change's log was folded into a new snapshot.
+    /// Whether this change began a fold of the log into a new snapshot
+    /// (it runs in the background).
     pub compacted: bool,
 }
 
@@ -111,9 +121,13 @@ impl Writer {
     pub(super) fn crash(self) {
         let Writer {
             log,
+            fold,
             _committer: committer,
             _lock: lock,
         } = self;
+        if let Some(fold) = fold {
+            fold.abandon();
+        }
         committer.abandon();
         drop(log);
         drop(lock);
@@ -136,12 +150,13 @@ impl Engine {
         let _ = self.writes_stopped.set(reason);
     }
 
-    /// Changes logged since the snapshot.
+    /// Changes logged since the snapshot (since the fold running in the
+    /// background began, while one runs).
     pub fn pending_changes(&self) -> usize {
         self.pending.load(Ordering::Acquire)
     }
 
-    fn open_writer(&self, graph: &KnowledgeGraph) -> Result<Writer> {
+    fn open_writer(&self, graph: &Arc<KnowledgeGraph>) -> Result<Writer> {
         let index_dir = self.generation.parent().unwrap_or(&self.generation);
         let lock = WriteLock::acquire(index_dir)?;
         // a build that finished since this engine opened has replaced its
@@ -160,13 +175,83 @@ impl Engine {
             },
             other => other,
         })?;
-        let (log, _) = GraphLog::open(&store::graph_files(&self.generation).log, graph.epoch())?;
         let committer = Committer::start(Arc::clone(&self.search), search, Arc::clone(&self.progress))?;
+        let files = store::graph_files(&self.generation);
+        let logs = read_logs(&files, graph.epoch())?;
+        let (log, fold) = match logs.state {
+            FoldState::Settled => (GraphLog::open(&files.log, graph.epoch())?.0, None),
+            FoldState::BeforeRename => {
+                settle_next_log(&files)?;
+                tracing::info!("a graph log fold stopped by a crash after its snapshot is finished");
+                (GraphLog::open(&files.log, graph.epoch())?.0, None)
+            }
+            // a fold stopped before its snapshot: taken up again in the
+            // background, the changes of the next log its tail
+            FoldState::BeforeSnapshot => {
+                let (log, tail) = GraphLog::open(&files.next_log, graph.epoch() + 1)?;
+                let folded = logs.unfolded.first().map_or(0, |s| s.changes.len());
+                let ticket = self.queue_unless_searchable(&logs, graph)?;
+                let job = self.fold_job(files, graph.epoch(), folded, None, ticket);
+                tracing::info!(
+                    folded,
+                    tail = tail.len(),
+                    "a graph log fold stopped by a crash is taken up again"
+                );
+                (log, Some(Fold::start(job, vec![tail.into()])?))
+            }
+        };
         Ok(Writer {
             log,
+            fold,
             _committer: committer,
             _lock: lock,
         })
+    }
+
+    /// Queues the changes of `logs` for the search index unless its last
+    /// commit says it holds the first log whole (opening the index brought
+    /// it up to them, unless another process held the index then);
+    /// returns the ticket to wait for.
+    fn queue_unless_searchable(&self, logs: &Logs, graph: &Arc<KnowledgeGraph>) -> Result<u64> {
+        let (Some(first), Some(last)) = (logs.unfolded.first(), logs.unfolded.last()) else {
+            return Ok(0);
+        };
+        let holds = match self.search.logged_position()? {
+            Some((at, count)) => (at == first.epoch && count >= first.changes.len()) || at > first.epoch,
+            None => false,
+        };
+        if holds {
+            return Ok(0);
+        }
+        let changes: Arc<[Change]> = logs.unfolded.iter().flat_map(|s| s.changes.iter().cloned()).collect();
+        Ok(self.progress.queue(Indexing {
+            changes,
+            fresh_words: Vec::new(),
+            graph: Arc::clone(graph),
+            epoch: last.epoch,
+            logged: last.changes.len(),
+        }))
+    }
+
+    /// The work of a fold of the log of the snapshot of `epoch`.
+    fn fold_job(
+        &self,
+        files: crate::graph::GraphFiles,
+        epoch: u64,
+        folded: usize,
+        base: Option<Arc<KnowledgeGraph>>,
+        ticket: u64,
+    ) -> FoldJob {
+        FoldJob {
+            files,
+            epoch,
+            folded,
+            base,
+            ticket,
+            progress: Arc::clone(&self.progress),
+            #[cfg(test)]
+            hook: self.fold_hook.lock().unwrap_or_else(PoisonError::into_inner).clone(),
+        }
     }
 
     /// Applies one change durably under the default [`WriteRules`]: see
@@ -215,9 +300,16 @@ impl Engine {
     pub fn write_batch(&self, changes: Vec<Change>, rules: WriteRules) -> Result<BatchReceipt> {
         let started = std::time::Instant::now();
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        // a fold that finished in the background is published first
+        let finished = match slot.as_mut() {
+            Some(writer) => self.finish_fold(writer, false),
+            None => Ok(false),
+        };
+        let finished_at = started.elapsed();
         if let Some(reason) = self.writes_stopped.get() {
             return Err(Error::WritesStopped { reason: reason.clone() });
         }
+        finished?;
         if let Some(reason) = self.progress.ended() {
             self.stop_writes(reason.clone());
             return Err(Error::WritesStopped { reason });
@@ -245,45 +337,28 @@ impl Engine {
         let words_at = started.elapsed();
         writer.log.append_all(&held)?;
         let logged_at = started.elapsed();
-        let names_changed = held.iter().any(|change| {
-            matches!(
-                change,
-                Change::PutEntity { .. } | Change::DeleteEntity { .. } | Change::PutDocument { .. }
-            )
-        });
         let held: Arc<[Change]> = held.into();
         let ticket = self.progress.queue(Indexing {
             changes: Arc::clone(&held),
             fresh_words,
             graph: Arc::clone(&next),
-            epoch: graph.epoch(),
+            epoch: writer.log.epoch(),
             logged: writer.log.len(),
         });
-        let (next, compacted) = self.compact_if_due(writer, next, ticket);
+        if let Some(fold) = writer.fold.as_mut() {
+            fold.tail.push(Arc::clone(&held));
+        }
+        let compacted = self.begin_fold_if_due(writer, &next, ticket);
         let compacted_at = started.elapsed();
         self.pending.store(writer.log.len(), Ordering::Release);
-        // a snapshot renumbers entities: the folded graph needs a suggester
-        // built anew, published with it; otherwise the changed entities are
-        // indexed again beside the others
-        let suggester = if compacted {
-            Arc::new(Suggester::build(&next))
-        } else if names_changed {
-            let positions: Vec<u32> = held
-                .iter()
-                .filter_map(|change| match change {
-                    Change::PutEntity { entity } => Some(entity.id.as_str()),
-                    Change::DeleteEntity { id } => Some(id.as_str()),
-                    Change::PutDocument { document } => Some(document.id.as_str()),
-                    _ => None,
-                })
-                // a deleted entity is found by id only before the change, a
-                // new one only after it
-                .filter_map(|id| graph.position_of_id(id).or_else(|| next.position_of_id(id)))
-                .map(|position| position.get())
-                .collect();
-            Arc::new(suggester.with_changes(&*next, &positions))
-        } else {
+        // entities keep their positions until a folded graph is published
+        // (with a suggester of its own): the changed entities are indexed
+        // again beside the others
+        let positions = changed_positions(&held, &graph, &next);
+        let suggester = if positions.is_empty() {
             suggester
+        } else {
+            Arc::new(suggester.with_changes(&*next, &positions))
         };
         self.note_short_forms(&held);
         let replaced = std::mem::replace(
@@ -303,7 +378,8 @@ impl Engine {
         let ms = |at: std::time::Duration| at.as_secs_f64() * 1e3;
         tracing::debug!(
             changes = count,
-            apply_ms = ms(applied_at),
+            fold_publish_ms = ms(finished_at),
+            apply_ms = ms(applied_at - finished_at),
             words_ms = ms(words_at - applied_at),
             append_ms = ms(logged_at - words_at),
             compact_ms = ms(compacted_at - logged_at),
@@ -318,6 +394,20 @@ impl Engine {
             pending_changes: writer.log.len(),
             compacted,
         })
+    }
+
+    /// Waits for the fold of the graph log running in the background, if
+    /// one is, and publishes the folded graph; returns whether one ran.
+    /// Writes need not call this (the first write after a fold publishes
+    /// it); it is for those that want the snapshot taken and its graph
+    /// answering now. Fails with [`Error::WritesStopped`] when the fold
+    /// failed.
+    pub fn wait_for_fold(&self) -> Result<bool> {
+        let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        match slot.as_mut() {
+            Some(writer) => self.finish_fold(writer, true),
+            None => Ok(false),
+        }
     }
 
     /// `change` as it may be written: its entity's names cleaned, checked
@@ -427,41 +517,128 @@ impl Engine {
         Ok(next)
     }
 
-    /// Folds the log into a new snapshot when it holds enough changes,
-    /// before anyone reads the new graph; returns the graph to publish and
-    /// whether it was folded. The search index must hold every change of
-    /// the log first (the write of `ticket` the last): a log folded away
-    /// cannot bring it up to date after a crash. When it cannot, the fold
-    /// waits for a later write.
-    fn compact_if_due(
-        &self,
-        writer: &mut Writer,
-        graph: Arc<KnowledgeGraph>,
-        ticket: u64,
-    ) -> (Arc<KnowledgeGraph>, bool) {
-        let due_after = self.compact_after.unwrap_or_else(|| compact_after_for(&graph));
-        if writer.log.len() < due_after {
-            return (graph, false);
+    /// Begins a fold of the log in the background when it holds enough
+    /// changes and no fold runs (see [`super::fold`]): the changes of the
+    /// writes after this one go to the next log. `graph` is the graph after
+    /// the log, the write of `ticket` its last. Returns whether a fold
+    /// began.
+    fn begin_fold_if_due(&self, writer: &mut Writer, graph: &Arc<KnowledgeGraph>, ticket: u64) -> bool {
+        let due_after = self.compact_after.unwrap_or_else(|| compact_after_for(graph));
+        if writer.fold.is_some() || writer.log.len() < due_after {
+            return false;
         }
-        if let Err(error) = self.progress.wait_visible(ticket, SEARCH_COMMIT_TIMEOUT) {
-            tracing::warn!(%error, logged = writer.log.len(), "the graph log is not folded while the search index is behind it");
-            return (graph, false);
-        }
-        match fold_log(&graph, &store::graph_files(&self.generation)) {
-            Ok((folded, log)) => {
-                writer.log = log;
-                (Arc::new(folded), true)
-            }
-            // The change is logged and applies: it is published. The
-            // snapshot and log on disk may now disagree with this process's
-            // log, so it takes no more changes; a restart reads them back
-            // consistently.
+        let started = std::time::Instant::now();
+        let files = store::graph_files(&self.generation);
+        let epoch = writer.log.epoch();
+        let folded = writer.log.len();
+        // The change is logged and applies: it is published. A failure
+        // leaves the files in a state a restart reads back whole, but this
+        // process's log may no longer be the one to append to, so it takes
+        // no more changes.
+        let next_log = match begin_fold(&files, epoch) {
+            Ok(next_log) => next_log,
             Err(error) => {
-                self.stop_writes(format!("compacting the graph log failed: {error}"));
-                (graph, false)
+                self.stop_writes(format!("beginning a fold of the graph log failed: {error}"));
+                return false;
+            }
+        };
+        writer.log = next_log;
+        let job = self.fold_job(files, epoch, folded, Some(Arc::clone(graph)), ticket);
+        match Fold::start(job, Vec::new()) {
+            Ok(fold) => writer.fold = Some(fold),
+            Err(error) => {
+                self.stop_writes(format!("starting a fold of the graph log failed: {error}"));
+                return false;
             }
         }
+        tracing::debug!(
+            epoch,
+            folded,
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "graph log fold begun in the background"
+        );
+        true
     }
+
+    /// Publishes the graph a fold made when it has finished (or waits for
+    /// it with `wait`): the changes written since it began applied to it,
+    /// its suggester brought up to them, both replacing the current ones
+    /// in one swap. Returns whether a fold ended; a fold that failed stops
+    /// writes (the error says why).
+    fn finish_fold(&self, writer: &mut Writer, wait: bool) -> Result<bool> {
+        let Some(fold) = writer.fold.take_if(|fold| wait || fold.is_finished()) else {
+            return Ok(false);
+        };
+        let started = std::time::Instant::now();
+        let (outcome, tail) = fold.join();
+        let stopped = |reason: String| {
+            self.stop_writes(reason.clone());
+            Err(Error::WritesStopped { reason })
+        };
+        let Folded { mut graph, suggester } = match outcome {
+            Ok(Some(folded)) => folded,
+            Ok(None) => return stopped("the graph log fold stopped before its end".into()),
+            Err(error) => return stopped(format!("folding the graph log failed: {error}")),
+        };
+        let tail: Vec<Change> = tail.iter().flat_map(|changes| changes.iter().cloned()).collect();
+        // a deleted entity is found by id only before the changes, a new
+        // one only after them
+        let before: Vec<(&str, Option<u32>)> = named_ids(&tail)
+            .map(|id| (id, graph.position_of_id(id).map(|p| p.get())))
+            .collect();
+        let count = tail.len();
+        if let Err(error) = graph.apply_all(tail.iter().cloned()) {
+            return stopped(format!(
+                "the changes written while the graph log was folded do not apply to the folded graph: {error}"
+            ));
+        }
+        let positions: Vec<u32> = before
+            .into_iter()
+            .filter_map(|(id, at)| at.or_else(|| graph.position_of_id(id).map(|p| p.get())))
+            .collect();
+        let suggester = if positions.is_empty() {
+            suggester
+        } else {
+            suggester.with_changes(&graph, &positions)
+        };
+        writer.log.renamed_to(&store::graph_files(&self.generation).log);
+        let replaced = std::mem::replace(
+            &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
+            Current {
+                graph: Arc::new(graph),
+                suggester: Arc::new(suggester),
+            },
+        );
+        drop(replaced);
+        tracing::info!(
+            epoch = writer.log.epoch(),
+            tail = count,
+            publish_ms = started.elapsed().as_secs_f64() * 1e3,
+            "folded graph published"
+        );
+        Ok(true)
+    }
+}
+
+/// The ids of the entities and documents `changes` put or delete (those
+/// whose names the suggester holds).
+fn named_ids(changes: &[Change]) -> impl Iterator<Item = &str> {
+    changes.iter().filter_map(|change| match change {
+        Change::PutEntity { entity } => Some(entity.id.as_str()),
+        Change::DeleteEntity { id } => Some(id.as_str()),
+        Change::PutDocument { document } => Some(document.id.as_str()),
+        _ => None,
+    })
+}
+
+/// The positions of the entities and documents `changes` put or delete,
+/// from `graph` to `next` (a deleted one is found by id only before the
+/// change, a new one only after it).
+fn changed_positions(changes: &[Change], graph: &KnowledgeGraph, next: &KnowledgeGraph) -> Vec<u32> {
+    named_ids(changes)
+        .filter_map(|id| graph.position_of_id(id).or_else(|| next.position_of_id(id)))
+        .map(|position| position.get())
+        .collect()
 }
 
 /// What one change of a written batch did.
@@ -482,9 +659,11 @@ pub struct ChangeReceipt {
 pub struct BatchReceipt {
     /// One receipt per change, in order.
     pub changes: Vec<ChangeReceipt>,
-    /// Changes logged since the last snapshot, these included.
+    /// Changes logged since the last snapshot (since the fold running in
+    /// the background began, while one runs), these included.
     pub pending_changes: usize,
-    /// Whether the log was folded into a new snapshot after this batch.
+    /// Whether this batch began a fold of the log into a new snapshot (it
+    /// runs in the background).
     pub compacted: bool,
 }
 
@@ -530,18 +709,30 @@ fn describe(change: &Change, graph: &KnowledgeGraph) -> ChangeReceipt {
     ChangeReceipt { op, id, created }
 }
 
-/// Brings the search index up to the graph log: applies to it the entity
-/// changes among `logged` (the log following snapshot `epoch`) that its
-/// last commit does not say it holds. Nothing to do, and no lock taken, in
-/// the usual case; when another process holds the index's write lock (a
-/// server that took changes, or a build) it is left to that process.
-pub(super) fn catch_up_search(search: &SearchIndex, index_dir: &Path, logged: &[Change], epoch: u64) -> Result<()> {
-    let held = match search.logged_position()? {
-        Some((at, count)) if at == epoch && count <= logged.len() => count,
-        _ => 0,
+/// Brings the search index up to the graph logs: applies to it the entity
+/// changes of `logs` (those a fold left behind first, each log with the
+/// snapshot epoch it follows) that its last commit does not say it holds.
+/// Its commit names a log and a position in it; one naming none of them
+/// holds none of them (a log is folded away only once the search index
+/// holds it). Nothing to do, and no lock taken, in the usual case; when
+/// another process holds the index's write lock (a server that took
+/// changes, or a build) it is left to that process.
+pub(super) fn catch_up_search(search: &SearchIndex, index_dir: &Path, logs: &Logs) -> Result<()> {
+    let segments: Vec<&LogSegment> = logs.segments().collect();
+    let Some(last) = segments.last() else {
+        return Ok(());
     };
-    let behind: Vec<&Change> = logged[held..]
+    let (from, held) = match search.logged_position()? {
+        Some((at, count)) => segments
+            .iter()
+            .position(|segment| segment.epoch == at && count <= segment.changes.len())
+            .map_or((0, 0), |from| (from, count)),
+        None => (0, 0),
+    };
+    let behind: Vec<&Change> = segments[from..]
         .iter()
+        .enumerate()
+        .flat_map(|(i, segment)| &segment.changes[if i == 0 { held } else { 0 }..])
         .filter(|c| {
             matches!(
                 c,
@@ -572,7 +763,7 @@ pub(super) fn catch_up_search(search: &SearchIndex, index_dir: &Path, logged: &[
     for change in &behind {
         writer.apply_change(change)?;
     }
-    writer.commit_logged(epoch, logged.len())?;
+    writer.commit_logged(last.epoch, last.changes.len())?;
     search.reload()?;
     tracing::info!(changes = behind.len(), "search index brought up to the graph log");
     Ok(())

@@ -1,7 +1,7 @@
 //! The write-ahead log of graph changes since the snapshot, and
 //! [`PersistentGraph`], a graph with its snapshot and log on disk.
 //!
-//! Where the snapshot, the log and the archive live is the caller's
+//! Where the snapshot, the logs and the archive live is the caller's
 //! choice ([`GraphFiles`]; `crate::store` keeps them in an index
 //! generation). The log is a header naming the snapshot epoch it follows, then one record per write:
 //! `u32` length, `u32` checksum (the first bytes of the payload's BLAKE3
@@ -9,10 +9,26 @@
 //! written at once (all of them or none survive a crash). A change is appended and flushed to disk
 //! before it is applied and acknowledged. At open the records are replayed;
 //! a torn last record (a crash in the middle of an append) is dropped, not
-//! an error. Compaction writes a snapshot of the next epoch (temporary
-//! file, flushed, renamed), then an empty log of that epoch the same way: a
-//! crash between the two leaves a log of the old epoch, which the new
-//! snapshot already holds, and which is therefore discarded.
+//! an error.
+//!
+//! A fold of the log of snapshot `e` into the snapshot `e + 1` takes four
+//! steps, so that changes can go on being logged while it runs:
+//!
+//! 1. [`begin_fold`]: an empty log of epoch `e + 1` is written beside the
+//!    log (the next log, temporary file, flushed, renamed); from then on
+//!    changes are appended there, and the log of `e` no longer changes.
+//! 2. The changes of the log of `e` are appended to the archive.
+//! 3. The snapshot of `e + 1` (the snapshot of `e` with the log of `e`
+//!    applied) is written atomically over the snapshot.
+//! 4. The next log is renamed over the log.
+//!
+//! Every state a crash can leave reads back whole ([`read_logs`]): before
+//! step 3, the snapshot of `e`, its log, then the next log; after it, the
+//! snapshot of `e + 1` and the next log, the log of `e` (which the new
+//! snapshot holds) only read for what it says to the search index; after
+//! step 4, the snapshot and its log as usual. A crash after step 2 and
+//! before step 3 leaves the changes in the archive twice, which is
+//! harmless: replaying a change twice ends where replaying it once does.
 //!
 //! Before a compaction folds them into the snapshot, the logged changes are
 //! appended to the archive (one change per line), so that every change
@@ -34,6 +50,9 @@ pub struct GraphFiles {
     pub snapshot: PathBuf,
     /// The write-ahead log of the changes since the snapshot.
     pub log: PathBuf,
+    /// The log changes go to while the log is folded into the next
+    /// snapshot (see the module's documentation).
+    pub next_log: PathBuf,
     /// The archive of the changes folded into snapshots since the build.
     pub archive: PathBuf,
 }
@@ -50,6 +69,8 @@ fn checksum(payload: &[u8]) -> [u8; 4] {
 
 /// What reading a log found.
 struct Contents {
+    /// The snapshot epoch the log follows.
+    epoch: u64,
     changes: Vec<Change>,
     /// Bytes of whole, valid records (with the header).
     valid_len: u64,
@@ -103,6 +124,7 @@ fn read_log(path: &Path, epoch: Option<u64>) -> Result<Option<Contents>> {
         at += 8 + len;
     }
     Ok(Some(Contents {
+        epoch: log_epoch,
         changes,
         valid_len: at as u64,
         torn: at < bytes.len(),
@@ -234,6 +256,139 @@ impl GraphLog {
     pub fn epoch(&self) -> u64 {
         self.epoch
     }
+
+    /// Notes that the file of this log was renamed to `path` (appends go
+    /// on to the same file).
+    pub fn renamed_to(&mut self, path: &Path) {
+        self.path = path.to_path_buf();
+    }
+}
+
+/// The changes of one log and the snapshot epoch it follows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogSegment {
+    pub epoch: u64,
+    pub changes: Vec<Change>,
+}
+
+/// Where a fold of the log stood when the logs were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FoldState {
+    /// No fold under way: the snapshot and its log.
+    #[default]
+    Settled,
+    /// A fold began and did not write its snapshot: the snapshot, its log
+    /// and the next log.
+    BeforeSnapshot,
+    /// A fold wrote its snapshot and did not rename the next log over the
+    /// log: the snapshot and the next log, the log already folded.
+    BeforeRename,
+}
+
+/// What the logs of a [`GraphFiles`] hold for its snapshot, as
+/// [`read_logs`] finds them.
+#[derive(Debug, Clone, Default)]
+pub struct Logs {
+    /// The logs whose changes the snapshot does not hold, in the order
+    /// they apply.
+    pub unfolded: Vec<LogSegment>,
+    /// A log the snapshot already holds ([`FoldState::BeforeRename`]):
+    /// not replayed, read only for what it tells the search index.
+    pub folded: Option<LogSegment>,
+    pub state: FoldState,
+}
+
+impl Logs {
+    /// Changes logged since the snapshot.
+    pub fn unfolded_len(&self) -> usize {
+        self.unfolded.iter().map(|s| s.changes.len()).sum()
+    }
+
+    /// Every log read, the folded one first, in the order they were
+    /// written.
+    pub fn segments(&self) -> impl Iterator<Item = &LogSegment> {
+        self.folded.iter().chain(&self.unfolded)
+    }
+}
+
+/// Reads the logs in `files` for the snapshot of `epoch` (see the
+/// module's documentation for the states a fold leaves); a torn last
+/// record is skipped, the files left as they are.
+pub fn read_logs(files: &GraphFiles, epoch: u64) -> Result<Logs> {
+    let log = read_log(&files.log, None)?;
+    let next = read_log(&files.next_log, None)?;
+    let segment = |contents: Contents| LogSegment {
+        epoch: contents.epoch,
+        changes: contents.changes,
+    };
+    let mut logs = Logs::default();
+    match (log, next) {
+        (Some(log), next) if log.epoch == epoch => {
+            logs.unfolded.push(segment(log));
+            match next {
+                Some(next) if next.epoch == epoch + 1 => {
+                    logs.unfolded.push(segment(next));
+                    logs.state = FoldState::BeforeSnapshot;
+                }
+                Some(next) => tracing::warn!(
+                    next_epoch = next.epoch,
+                    epoch,
+                    "the next graph log follows another snapshot, it is ignored"
+                ),
+                None => {}
+            }
+        }
+        (log, Some(next)) if next.epoch == epoch => {
+            logs.folded = log.map(segment);
+            logs.unfolded.push(segment(next));
+            logs.state = FoldState::BeforeRename;
+        }
+        (Some(log), _) => tracing::warn!(
+            log_epoch = log.epoch,
+            epoch,
+            "the graph log follows another snapshot, it is discarded"
+        ),
+        (None, _) => {}
+    }
+    Ok(logs)
+}
+
+/// Begins a fold of the log of the snapshot of `epoch` (step 1 of the
+/// module's documentation): writes an empty next log of `epoch + 1` and
+/// returns it open, for the changes made while the fold runs.
+pub fn begin_fold(files: &GraphFiles, epoch: u64) -> Result<GraphLog> {
+    GraphLog::create(&files.next_log, epoch + 1)
+}
+
+/// Appends the changes of the log of the snapshot of `epoch` to the
+/// archive (step 2); returns them. With `expected`, fails unless the log
+/// holds that many changes.
+pub fn archive_log(files: &GraphFiles, epoch: u64, expected: Option<usize>) -> Result<Vec<Change>> {
+    let logged = read_log(&files.log, Some(epoch))?.map(|c| c.changes);
+    let logged = match (logged, expected) {
+        (Some(logged), Some(count)) if logged.len() != count => {
+            return Err(Error::CorruptIndex {
+                path: files.log.clone(),
+                reason: format!("the graph log holds {} changes, {count} were logged", logged.len()),
+            })
+        }
+        (Some(logged), _) => logged,
+        (None, Some(count)) if count > 0 => {
+            return Err(Error::CorruptIndex {
+                path: files.log.clone(),
+                reason: format!("the graph log of the snapshot of epoch {epoch} is missing"),
+            })
+        }
+        (None, _) => Vec::new(),
+    };
+    archive(&files.archive, &logged)?;
+    Ok(logged)
+}
+
+/// Ends a fold (step 4): renames the next log over the log, durably.
+pub fn settle_next_log(files: &GraphFiles) -> Result<()> {
+    std::fs::rename(&files.next_log, &files.log).map_err(|e| Error::io(&files.log, e))?;
+    crate::durable::sync_dir(files.log.parent().unwrap_or(Path::new(".")))
 }
 
 /// A graph together with its snapshot and write-ahead log: changes are
@@ -247,12 +402,20 @@ pub struct PersistentGraph {
 }
 
 impl KnowledgeGraph {
-    /// Applies the changes of the log at `log` (the log of the snapshot
-    /// this graph was loaded from), read only; returns them.
-    pub fn replay_log(&mut self, log: &Path) -> Result<Vec<Change>> {
-        let changes = GraphLog::read(log, self.epoch())?;
-        replay(self, changes.clone(), log)?;
-        Ok(changes)
+    /// Applies the changes of the logs in `files` (the logs of the
+    /// snapshot this graph was loaded from, see [`read_logs`]), read only;
+    /// returns what they hold.
+    pub fn replay_logs(&mut self, files: &GraphFiles) -> Result<Logs> {
+        let logs = read_logs(files, self.epoch())?;
+        for segment in &logs.unfolded {
+            let path = if segment.epoch == self.epoch() && logs.state != FoldState::BeforeRename {
+                &files.log
+            } else {
+                &files.next_log
+            };
+            replay(self, segment.changes.clone(), path)?;
+        }
+        Ok(logs)
     }
 }
 
@@ -270,9 +433,10 @@ fn replay(graph: &mut KnowledgeGraph, changes: Vec<Change>, log_path: &Path) -> 
 }
 
 /// Every change made to the graph in `files` since it was built: the
-/// archive, then the log (whatever snapshot it follows: a log left behind
-/// by a compaction that crashed repeats archived changes, and replaying a
-/// change twice ends where replaying it once does).
+/// archive, then the log and the next log (whatever snapshot they follow:
+/// a log left behind by a compaction that crashed repeats archived
+/// changes, and replaying a change twice ends where replaying it once
+/// does).
 pub fn changes_since_build(files: &GraphFiles) -> Result<Vec<Change>> {
     let archive_path = &files.archive;
     let mut changes = match std::fs::read_to_string(archive_path) {
@@ -290,8 +454,10 @@ pub fn changes_since_build(files: &GraphFiles) -> Result<Vec<Change>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(Error::io(archive_path, e)),
     };
-    if let Some(log) = read_log(&files.log, None)? {
-        changes.extend(log.changes);
+    for path in [&files.log, &files.next_log] {
+        if let Some(log) = read_log(path, None)? {
+            changes.extend(log.changes);
+        }
     }
     Ok(changes)
 }
@@ -317,26 +483,53 @@ pub fn archive(path: &Path, changes: &[Change]) -> Result<()> {
 }
 
 /// Folds the log in `files` into a new snapshot of `graph`, which must be
-/// the snapshot's graph with the log applied: appends the logged changes
-/// to the archive, writes the snapshot of the next epoch atomically and
-/// starts an empty log for it. Returns the graph reloaded from the new
+/// the snapshot's graph with the log applied, in the steps of the module's
+/// documentation, at once. Returns the graph reloaded from the new
 /// snapshot (deleted records dropped) and the new log.
 pub fn fold_log(graph: &KnowledgeGraph, files: &GraphFiles) -> Result<(KnowledgeGraph, GraphLog)> {
-    let logged = GraphLog::read(&files.log, graph.epoch())?;
-    archive(&files.archive, &logged)?;
+    let mut log = begin_fold(files, graph.epoch())?;
+    let logged = archive_log(files, graph.epoch(), None)?;
     let epoch = graph.epoch() + 1;
     graph.save_with_epoch(&files.snapshot, epoch)?;
-    let log = GraphLog::create(&files.log, epoch)?;
+    settle_next_log(files)?;
+    log.renamed_to(&files.log);
     let graph = KnowledgeGraph::load(&files.snapshot)?;
     debug_assert_eq!(graph.epoch(), epoch);
     tracing::info!(epoch, folded = logged.len(), "graph log compacted into a new snapshot");
     Ok((graph, log))
 }
 
+/// Brings the logs in `files` to a settled state for the snapshot of
+/// `epoch` on its own, finishing a fold a crash stopped: renames the next
+/// log over a log already folded, or folds the log into the snapshot
+/// first when that was not written yet (loading and saving the snapshot).
+pub fn settle_logs(files: &GraphFiles, epoch: u64) -> Result<()> {
+    let logs = read_logs(files, epoch)?;
+    match logs.state {
+        FoldState::Settled => Ok(()),
+        FoldState::BeforeRename => settle_next_log(files),
+        FoldState::BeforeSnapshot => {
+            let mut graph = KnowledgeGraph::load(&files.snapshot)?;
+            let logged = logs.unfolded.into_iter().next().unwrap_or_default();
+            archive_log(files, epoch, Some(logged.changes.len()))?;
+            replay(&mut graph, logged.changes, &files.log)?;
+            graph.save_with_epoch(&files.snapshot, epoch + 1)?;
+            settle_next_log(files)?;
+            tracing::info!(epoch = epoch + 1, "a graph log fold stopped by a crash finished");
+            Ok(())
+        }
+    }
+}
+
 impl PersistentGraph {
-    /// Opens the snapshot and the log in `files`, replaying the log.
+    /// Opens the snapshot and the log in `files`, replaying the log (a
+    /// fold a crash stopped is finished first, see [`settle_logs`]).
     pub fn open(files: GraphFiles) -> Result<PersistentGraph> {
         let mut graph = KnowledgeGraph::load(&files.snapshot)?;
+        if read_logs(&files, graph.epoch())?.state != FoldState::Settled {
+            settle_logs(&files, graph.epoch())?;
+            graph = KnowledgeGraph::load(&files.snapshot)?;
+        }
         let (log, changes) = GraphLog::open(&files.log, graph.epoch())?;
         replay(&mut graph, changes, &files.log)?;
         Ok(PersistentGraph { graph, log, files })
@@ -379,6 +572,7 @@ mod tests {
         GraphFiles {
             snapshot: dir.path().join("graph.bin"),
             log: dir.path().join("graph.wal"),
+            next_log: dir.path().join("graph.wal.next"),
             archive: dir.path().join("changes.jsonl"),
         }
     }
@@ -479,6 +673,49 @@ mod tests {
         assert_eq!(reopened.pending(), 0);
         assert!(reopened.graph().resolve("a").is_err());
         assert_eq!(reopened.graph().entity_count(), 1);
+    }
+
+    #[test]
+    fn a_fold_stopped_at_any_step_reads_back_whole() {
+        // the states the steps leave: begun, archived, snapshot written
+        for step in 1..=3 {
+            let dir = dir_with_graph();
+            let files = files(&dir);
+            let mut graph = PersistentGraph::open(files.clone()).unwrap();
+            graph.apply(Change::DeleteEntity { id: "a".into() }).unwrap();
+            let folded = graph.graph().clone();
+            drop(graph);
+            let mut next = begin_fold(&files, 0).unwrap();
+            next.append(&Change::PutEntity {
+                entity: entity("c", Person, "丙", &[]),
+            })
+            .unwrap();
+            if step >= 2 {
+                archive_log(&files, 0, Some(1)).unwrap();
+            }
+            if step >= 3 {
+                folded.save_with_epoch(&files.snapshot, 1).unwrap();
+            }
+            drop(next);
+            let mut read = KnowledgeGraph::load(&files.snapshot).unwrap();
+            let logs = read.replay_logs(&files).unwrap();
+            let expected = if step >= 3 {
+                FoldState::BeforeRename
+            } else {
+                FoldState::BeforeSnapshot
+            };
+            assert_eq!(logs.state, expected, "step {step}");
+            assert!(read.resolve("a").is_err() && read.resolve("丙").is_ok(), "step {step}");
+            assert_eq!(logs.segments().map(|s| s.changes.len()).sum::<usize>(), 2);
+
+            let reopened = PersistentGraph::open(files.clone()).unwrap();
+            assert_eq!(reopened.graph().epoch(), 1, "step {step}: the fold is finished");
+            assert_eq!(reopened.pending(), 1, "step {step}");
+            assert!(reopened.graph().resolve("a").is_err(), "step {step}");
+            assert!(reopened.graph().resolve("丙").is_ok(), "step {step}");
+            assert!(!files.next_log.exists());
+            assert_eq!(read_logs(&files, 1).unwrap().state, FoldState::Settled);
+        }
     }
 
     #[test]

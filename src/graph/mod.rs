@@ -44,7 +44,10 @@ pub use budget::Budget;
 pub use centrality::{CentralityRequest, CentralityResponse, Measure, Ranked, MAX_RANKED};
 pub use clusters::{Cluster, ClusterMethod, ClustersRequest, ClustersResponse, MAX_CLUSTERS};
 pub use entity_page::{RelationPage, ENTITY_RELATIONS, MAX_ENTITY_RELATIONS};
-pub use log::{archive, changes_since_build, fold_log, GraphFiles, GraphLog, PersistentGraph};
+pub use log::{
+    archive, archive_log, begin_fold, changes_since_build, fold_log, read_logs, settle_logs, settle_next_log,
+    FoldState, GraphFiles, GraphLog, LogSegment, Logs, PersistentGraph,
+};
 pub use memory::GraphMemory;
 pub use names::EntityHot;
 pub use neighbors::{NeighborsRequest, Through, MAX_DEPTH, MAX_NEIGHBORS};

@@ -7,7 +7,9 @@
 //! index/CURRENT            name of the live generation, replaced atomically
 //! index/gen-<stamp>/       one complete build: manifest.json, graph.bin
 //!                          (graph snapshot), graph.wal (graph changes since
-//!                          the snapshot), changes.jsonl (changes folded
+//!                          the snapshot), graph.wal.next (the changes
+//!                          made while graph.wal is folded, while that
+//!                          runs), changes.jsonl (changes folded
 //!                          into snapshots since the build), dictionary.txt
 //!                          (the words the segmenter keeps whole), search/
 //!                          (tantivy)
@@ -42,6 +44,8 @@ pub(crate) const MANIFEST_FILE: &str = "manifest.json";
 pub(crate) const GRAPH_FILE: &str = "graph.bin";
 /// File name of the graph's write-ahead log inside a generation.
 pub const LOG_FILE: &str = "graph.wal";
+/// File name of the log changes go to while the graph log is folded.
+pub const NEXT_LOG_FILE: &str = "graph.wal.next";
 /// File name of the archive of the graph changes folded into snapshots.
 pub const ARCHIVE_FILE: &str = "changes.jsonl";
 pub(crate) const DICTIONARY_FILE: &str = "dictionary.txt";
@@ -59,6 +63,7 @@ pub fn graph_files(generation: &Path) -> GraphFiles {
     GraphFiles {
         snapshot: generation.join(GRAPH_FILE),
         log: generation.join(LOG_FILE),
+        next_log: generation.join(NEXT_LOG_FILE),
         archive: generation.join(ARCHIVE_FILE),
     }
 }
@@ -68,7 +73,7 @@ pub fn graph_files(generation: &Path) -> GraphFiles {
 pub fn load_graph(generation: &Path) -> Result<KnowledgeGraph> {
     let files = graph_files(generation);
     let mut graph = KnowledgeGraph::load(&files.snapshot)?;
-    graph.replay_log(&files.log)?;
+    graph.replay_logs(&files)?;
     Ok(graph)
 }
 
