@@ -569,11 +569,6 @@ const ROW_BYTES: usize = 32;
 #[repr(C, align(32))]
 struct Row([i8; ROW_BYTES]);
 
-/// A feature's fingerprint in the table: its upper 24 bits, never 0.
-fn fingerprint(id: u32) -> u64 {
-    u64::from((id >> 8).max(1))
-}
-
 /// No row: the feature has no weights.
 const NO_ROW: u32 = u32::MAX;
 
@@ -594,8 +589,8 @@ pub struct Tagger {
     /// Weight of one unit of the 8-bit values.
     pub scale: f32,
     /// Open-addressing table, at most half full, indexed by the feature
-    /// id's lower bits: each used slot holds the feature's fingerprint
-    /// (upper 32 bits) and the index of its row in `rows` (lower 32), an
+    /// id's lower bits: each used slot holds the feature's id (upper 32
+    /// bits, never 0) and the index of its row in `rows` (lower 32), an
     /// empty slot 0. Eight bytes a slot keep the table (2 MB for the
     /// built-in model) near the processor; the rows are read only for the
     /// features found.
@@ -627,7 +622,7 @@ impl Tagger {
             while slots[slot] != 0 {
                 slot = (slot + 1) & mask;
             }
-            slots[slot] = fingerprint(*id) << 32 | rows.len() as u64;
+            slots[slot] = u64::from(*id) << 32 | rows.len() as u64;
             let mut row = Row([0; ROW_BYTES]);
             row.0[..n].copy_from_slice(weights);
             rows.push(row);
@@ -653,19 +648,19 @@ impl Tagger {
     }
 
     /// The row of feature `id`, [`NO_ROW`] if it has none: the first slot
-    /// from its place on that holds its fingerprint, up to an empty one.
+    /// from its place on that holds its id, up to an empty one.
     #[inline]
     fn find(&self, id: u32) -> u32 {
         let mask = self.slots.len() - 1;
-        let wanted = fingerprint(id);
+        let wanted = u64::from(id);
         let mut slot = id as usize & mask;
         loop {
             let here = self.slots[slot];
-            if here >> 32 == wanted {
-                return here as u32;
-            }
             if here == 0 {
                 return NO_ROW;
+            }
+            if here >> 32 == wanted {
+                return here as u32;
             }
             slot = (slot + 1) & mask;
         }
@@ -988,6 +983,23 @@ mod tests {
                 "round {round}"
             );
         }
+    }
+
+    #[test]
+    fn a_feature_without_weights_never_reads_a_neighbour_s() {
+        let tags = three();
+        let n = tags.len();
+        // 16 and 32 both start at slot 0 of a 16-slot table, so 32 sits
+        // in slot 1, where 1 would start; they share their upper bits
+        let tagger = Tagger::from_parts(
+            tags,
+            1.0,
+            vec![(16, vec![1; n]), (32, vec![2; n])],
+            vec![0; (n + 1) * n],
+        );
+        assert_eq!(tagger.row(32).map(|r| r[0]), Some(2));
+        assert_eq!(tagger.row(1), None);
+        assert_eq!(tagger.row(0), None);
     }
 
     #[test]
