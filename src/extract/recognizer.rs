@@ -18,6 +18,7 @@
 //! that hold more than it. Offsets are then mapped back to the caller's
 //! text.
 
+use std::cell::RefCell;
 use std::sync::{Arc, LazyLock};
 
 use jieba_rs::Jieba;
@@ -26,7 +27,7 @@ use super::gazetteer::Gazetteer;
 use super::mention::{GazetteerEntry, Mention, MentionKind, MentionSource, OrgKind};
 use super::prepare::{ends_sentence, Pos, Prepared, Word};
 use super::rules::{self, ModelSpan};
-use super::tagger::{self, extract_features, Class, FeatureBuffer, Tagger};
+use super::tagger::{self, extract_features, Class, FeatureBuffer, TagScratch, Tagger};
 
 /// The longest run of characters the model reads as one sentence; longer
 /// sentences are cut at a comma (or anywhere, past twice this).
@@ -253,13 +254,23 @@ impl Recognizer {
         let Some(tagger) = &self.tagger else {
             return (Vec::new(), Vec::new());
         };
+        thread_local! {
+            static SCRATCH: RefCell<(FeatureBuffer, TagScratch)> = RefCell::default();
+        }
+        SCRATCH.with_borrow_mut(|(buffer, scratch)| Self::tag_sentences(tagger, prepared, buffer, scratch))
+    }
+
+    fn tag_sentences(
+        tagger: &Tagger,
+        prepared: &Prepared,
+        buffer: &mut FeatureBuffer,
+        scratch: &mut TagScratch,
+    ) -> (Vec<ModelSpan>, Vec<(usize, usize)>) {
         let mut spans = Vec::new();
         let mut titles = Vec::new();
-        let mut buffer = FeatureBuffer::default();
-        let mut scratch = Vec::new();
         for (from, to) in sentences(&prepared.chars) {
-            extract_features(prepared, from..to, &mut buffer);
-            let path = tagger.tag(&buffer, &mut scratch);
+            extract_features(prepared, from..to, buffer);
+            let path = tagger.tag(buffer, scratch);
             for (class, start, end) in tagger.tags.spans(&path) {
                 let kind = match tagger.tags.classes[class] {
                     Class::Mention(kind) => kind,

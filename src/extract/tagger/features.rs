@@ -17,6 +17,10 @@ use crate::text::is_cjk;
 pub struct FeatureBuffer {
     pub ids: Vec<u32>,
     pub offsets: Vec<u32>,
+    /// Scratch space of [`extract`], kept from one run to the next.
+    next_head: Vec<(usize, u64)>,
+    enclosed: Vec<u8>,
+    runs: Vec<(usize, usize)>,
 }
 
 impl FeatureBuffer {
@@ -75,6 +79,20 @@ fn bucket(distance: usize) -> u64 {
     }
 }
 
+/// The most templates.
+const TEMPLATES: usize = 64;
+
+/// The start of each template's hash.
+const SEEDS: [u64; TEMPLATES] = {
+    let mut seeds = [0; TEMPLATES];
+    let mut template = 0;
+    while template < TEMPLATES {
+        seeds[template] = mix((template as u64).wrapping_add(0x9e37_79b9_7f4a_7c15));
+        template += 1;
+    }
+    seeds
+};
+
 struct Emit<'a> {
     ids: &'a mut Vec<u32>,
 }
@@ -82,7 +100,7 @@ struct Emit<'a> {
 impl Emit<'_> {
     #[inline]
     fn push(&mut self, template: u64, values: &[u64]) {
-        let mut hash = mix(template.wrapping_add(0x9e37_79b9_7f4a_7c15));
+        let mut hash = SEEDS[template as usize];
         for &value in values {
             hash = mix(hash ^ value.wrapping_mul(0x2545_f491_4f6c_dd1d));
         }
@@ -116,7 +134,9 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
     };
     // distance to the next organisation head word ending, not across
     // punctuation: filled from the right
-    let mut next_head: Vec<(usize, u64)> = vec![(usize::MAX, 0); to - from];
+    let mut next_head = std::mem::take(&mut out.next_head);
+    next_head.clear();
+    next_head.resize(to - from, (usize::MAX, 0));
     let mut following = (usize::MAX, 0u64);
     for i in (from..to).rev() {
         if is_punctuation(chars[i]) || chars[i].is_whitespace() {
@@ -135,8 +155,10 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
         next_head[i - from] = following;
     }
     // inside 《》 or “”: a title or a quotation, not a name
-    let enclosed = enclosures(chars, from, to);
-    let runs = transliteration_runs(chars, from, to);
+    let mut enclosed = std::mem::take(&mut out.enclosed);
+    enclosures(chars, from, to, &mut enclosed);
+    let mut runs = std::mem::take(&mut out.runs);
+    transliteration_runs(chars, from, to, &mut runs);
     let mut emit = Emit { ids: &mut out.ids };
     for i in from..to {
         out_offset(&mut emit, &mut out.offsets);
@@ -319,13 +341,17 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
         }
     }
     out_offset(&mut emit, &mut out.offsets);
+    out.next_head = next_head;
+    out.enclosed = enclosed;
+    out.runs = runs;
 }
 
 /// For each character of `from..to`: 1 inside 《》, 2 inside “” (or
 /// 「」), 0 elsewhere; a bracket closed nowhere in the run encloses
 /// nothing.
-fn enclosures(chars: &[char], from: usize, to: usize) -> Vec<u8> {
-    let mut out = vec![0u8; to - from];
+fn enclosures(chars: &[char], from: usize, to: usize, out: &mut Vec<u8>) {
+    out.clear();
+    out.resize(to - from, 0);
     let mut open: Option<(usize, char, u8)> = None;
     for i in from..to {
         let c = chars[i];
@@ -341,7 +367,6 @@ fn enclosures(chars: &[char], from: usize, to: usize) -> Vec<u8> {
             _ => {}
         }
     }
-    out
 }
 
 /// Characters Chinese writes foreign names with (弗格森, 特维斯).
@@ -366,8 +391,9 @@ fn is_transliteration(c: char) -> bool {
 
 /// For each character of `from..to`, the run of transliteration
 /// characters holding it (empty for other characters).
-fn transliteration_runs(chars: &[char], from: usize, to: usize) -> Vec<(usize, usize)> {
-    let mut out = vec![(0, 0); to - from];
+fn transliteration_runs(chars: &[char], from: usize, to: usize, out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    out.resize(to - from, (0, 0));
     let mut i = from;
     while i < to {
         if !is_transliteration(chars[i]) {
@@ -382,7 +408,6 @@ fn transliteration_runs(chars: &[char], from: usize, to: usize) -> Vec<(usize, u
             *slot = (start, i);
         }
     }
-    out
 }
 
 fn out_offset(emit: &mut Emit<'_>, offsets: &mut Vec<u32>) {
@@ -413,15 +438,18 @@ mod tests {
     #[test]
     fn quotes_titles_and_foreign_names() {
         let chars: Vec<char> = "读《海底两万里》与“蓝鲸号”，弗格森说".chars().collect();
-        let enclosed = enclosures(&chars, 0, chars.len());
+        let mut enclosed = Vec::new();
+        enclosures(&chars, 0, chars.len(), &mut enclosed);
         assert_eq!(enclosed[1], 0, "the mark itself");
         assert!(enclosed[2..7].iter().all(|&v| v == 1));
         assert!(enclosed[10..13].iter().all(|&v| v == 2));
         assert_eq!(enclosed[15], 0);
         // an unclosed mark encloses nothing
         let open: Vec<char> = "《未完的标题".chars().collect();
-        assert!(enclosures(&open, 0, open.len()).iter().all(|&v| v == 0));
-        let runs = transliteration_runs(&chars, 0, chars.len());
+        enclosures(&open, 0, open.len(), &mut enclosed);
+        assert!(enclosed.iter().all(|&v| v == 0));
+        let mut runs = Vec::new();
+        transliteration_runs(&chars, 0, chars.len(), &mut runs);
         assert_eq!(runs[15], (15, 18), "弗格森");
         assert_eq!(runs[18], (0, 0), "说");
     }

@@ -11,7 +11,7 @@ mod train;
 use std::sync::LazyLock;
 
 pub use features::{extract as extract_features, FeatureBuffer};
-pub use model::{Class, Part, TagSet, Tagger};
+pub use model::{Class, Part, TagScratch, TagSet, Tagger};
 pub use train::{train, TrainConfig, TrainReport, TrainingSentence};
 
 /// The model file built into the binary.

@@ -351,6 +351,193 @@ impl Lattice {
     }
 }
 
+/// Scores no path reaches: far below any real score of the narrow
+/// decoder, and twice it still fits in an `i32`.
+const UNREACHED: i32 = -(1 << 29);
+
+/// The largest score magnitude [`Narrow`] decodes: beyond it (a sentence
+/// or a model far larger than any seen) the wide [`Lattice`] does.
+const NARROW_LIMIT: i64 = 1 << 26;
+
+/// Tags that share their predecessors (with BIOES: `O`, `B` and `S` of
+/// every class after `O`, `E` or `S`; `I` and `E` of a class after its
+/// `B` or `I`), so that the scores of those predecessors are gathered
+/// once for all of them.
+#[derive(Debug, Clone)]
+struct Group {
+    /// The shared predecessors, in increasing order.
+    predecessors: Vec<u8>,
+    /// The number of scores compared per tag: the predecessors, then
+    /// [`UNREACHED`] up to a multiple of 4.
+    width: usize,
+    tags: Vec<u8>,
+    /// `into[j * width + k]`: the transition from predecessor `k` to
+    /// `tags[j]`, [`UNREACHED`] in the padding.
+    into: Vec<i32>,
+}
+
+/// [`Lattice`] on 32-bit scores, for tagging: the same path (ties to the
+/// first best predecessor and the lowest final tag), found by keeping
+/// each tag's best incoming score and looking for the predecessor that
+/// gives it only along the path.
+#[derive(Debug, Clone)]
+struct Narrow {
+    n: usize,
+    start: Vec<i32>,
+    groups: Vec<Group>,
+    /// `transitions[from * n + to]`.
+    transitions: Vec<i32>,
+    predecessors: Vec<Vec<u8>>,
+    may_end: Vec<bool>,
+    /// The largest magnitude of a transition or start score.
+    largest: i64,
+}
+
+impl Narrow {
+    fn new(tags: &TagSet, transitions: &[i64], predecessors: &[Vec<usize>]) -> Option<Narrow> {
+        let n = tags.len();
+        let largest = transitions.iter().map(|t| t.abs()).max().unwrap_or(0);
+        if largest >= NARROW_LIMIT {
+            return None;
+        }
+        let start = (0..n)
+            .map(|to| {
+                if tags.allowed(None, to) {
+                    transitions[n * n + to] as i32
+                } else {
+                    UNREACHED
+                }
+            })
+            .collect();
+        let lists: Vec<Vec<u8>> = predecessors
+            .iter()
+            .map(|list| list.iter().filter(|&&from| from < n).map(|&from| from as u8).collect())
+            .collect();
+        let mut groups: Vec<Group> = Vec::new();
+        for (to, list) in lists.iter().enumerate() {
+            let index = match groups.iter().position(|g| &g.predecessors == list) {
+                Some(index) => index,
+                None => {
+                    groups.push(Group {
+                        predecessors: list.clone(),
+                        width: list.len().div_ceil(4).max(1) * 4,
+                        tags: Vec::new(),
+                        into: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            let group = &mut groups[index];
+            group.tags.push(to as u8);
+            let width = group.width;
+            group
+                .into
+                .extend(list.iter().map(|&from| transitions[from as usize * n + to] as i32));
+            group.into.resize(group.tags.len() * width, UNREACHED);
+        }
+        Some(Narrow {
+            n,
+            start,
+            groups,
+            transitions: transitions[..n * n].iter().map(|&t| t as i32).collect(),
+            predecessors: lists,
+            may_end: (0..n).map(|t| tags.may_end(t)).collect(),
+            largest,
+        })
+    }
+
+    /// Whether scores summed from `emissions` stay well inside the narrow
+    /// range, `largest_emission` bounding each one's magnitude.
+    fn fits(&self, len: usize, largest_emission: i64) -> bool {
+        (len as i64 + 1).saturating_mul(largest_emission.saturating_add(self.largest)) < NARROW_LIMIT
+    }
+
+    /// The best path under `emissions` (`len * n` scores); `scores` and
+    /// `incoming` are scratch space.
+    fn decode(&self, emissions: &[i32], scores: &mut Vec<i32>, incoming: &mut Vec<i32>) -> Vec<usize> {
+        let n = self.n;
+        let len = emissions.len() / n;
+        if len == 0 {
+            return Vec::new();
+        }
+        scores.clear();
+        scores.resize(len * n, UNREACHED);
+        incoming.clear();
+        incoming.resize(len * n, UNREACHED);
+        for (to, &start) in self.start.iter().enumerate() {
+            if start != UNREACHED {
+                scores[to] = start + emissions[to];
+            }
+        }
+        let mut gathered = [UNREACHED; 4 * MAX_TAGS.div_ceil(4)];
+        for i in 1..len {
+            let (done, rest) = scores.split_at_mut(i * n);
+            let previous = &done[(i - 1) * n..];
+            let current = &mut rest[..n];
+            let here = &emissions[i * n..(i + 1) * n];
+            let incoming = &mut incoming[i * n..(i + 1) * n];
+            for group in &self.groups {
+                let width = group.width;
+                for (slot, &from) in gathered.iter_mut().zip(&group.predecessors) {
+                    *slot = previous[from as usize];
+                }
+                for (&to, into) in group.tags.iter().zip(group.into.chunks_exact(width)) {
+                    let best = best_sum(&gathered[..width], into);
+                    if best > -NARROW_LIMIT as i32 {
+                        incoming[to as usize] = best;
+                        current[to as usize] = best + here[to as usize];
+                    }
+                }
+                // the padding of the next group starts unreached again
+                gathered[..width].fill(UNREACHED);
+            }
+        }
+        let last = &scores[(len - 1) * n..];
+        let mut tag = (0..n)
+            .filter(|&t| self.may_end[t])
+            .max_by_key(|&t| (last[t], std::cmp::Reverse(t)))
+            .unwrap_or(0);
+        let mut path = vec![0; len];
+        for i in (0..len).rev() {
+            path[i] = tag;
+            if i == 0 {
+                break;
+            }
+            let wanted = incoming[i * n + tag];
+            let previous = &scores[(i - 1) * n..i * n];
+            tag = self.predecessors[tag]
+                .iter()
+                .map(|&from| from as usize)
+                .find(|&from| previous[from] + self.transitions[from * n + tag] == wanted)
+                .unwrap_or(0);
+        }
+        path
+    }
+}
+
+/// The largest `a[k] + b[k]`, four lanes at a time (which the compiler
+/// does with vector instructions).
+#[inline]
+fn best_sum(a: &[i32], b: &[i32]) -> i32 {
+    let mut best = [UNREACHED * 2; 4];
+    for (a, b) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
+        for lane in 0..4 {
+            best[lane] = best[lane].max(a[lane] + b[lane]);
+        }
+    }
+    best[0].max(best[1]).max(best[2].max(best[3]))
+}
+
+/// Scratch space for [`Tagger::tag`], kept from one sentence to the next.
+#[derive(Debug, Default, Clone)]
+pub struct TagScratch {
+    emissions: Vec<i32>,
+    found: Vec<u32>,
+    scores: Vec<i32>,
+    incoming: Vec<i32>,
+    wide: Vec<i64>,
+}
+
 /// The most tags a model has: a row of weights holds one byte per tag in
 /// 32 bytes (half a cache line), so a model tags at most seven classes.
 pub const MAX_TAGS: usize = 29;
@@ -382,11 +569,6 @@ const ROW_BYTES: usize = 32;
 #[repr(C, align(32))]
 struct Row([i8; ROW_BYTES]);
 
-/// A feature's fingerprint in the table: its upper 24 bits, never 0.
-fn fingerprint(id: u32) -> u64 {
-    u64::from((id >> 8).max(1))
-}
-
 /// No row: the feature has no weights.
 const NO_ROW: u32 = u32::MAX;
 
@@ -407,8 +589,8 @@ pub struct Tagger {
     /// Weight of one unit of the 8-bit values.
     pub scale: f32,
     /// Open-addressing table, at most half full, indexed by the feature
-    /// id's lower bits: each used slot holds the feature's fingerprint
-    /// (upper 32 bits) and the index of its row in `rows` (lower 32), an
+    /// id's lower bits: each used slot holds the feature's id (upper 32
+    /// bits, never 0) and the index of its row in `rows` (lower 32), an
     /// empty slot 0. Eight bytes a slot keep the table (2 MB for the
     /// built-in model) near the processor; the rows are read only for the
     /// features found.
@@ -419,6 +601,7 @@ pub struct Tagger {
     /// `(n + 1) * n` transition weights in units of `scale`.
     transitions: Vec<i64>,
     lattice: Lattice,
+    narrow: Option<Narrow>,
 }
 
 impl Tagger {
@@ -439,12 +622,14 @@ impl Tagger {
             while slots[slot] != 0 {
                 slot = (slot + 1) & mask;
             }
-            slots[slot] = fingerprint(*id) << 32 | rows.len() as u64;
+            slots[slot] = u64::from(*id) << 32 | rows.len() as u64;
             let mut row = Row([0; ROW_BYTES]);
             row.0[..n].copy_from_slice(weights);
             rows.push(row);
         }
-        let lattice = Lattice::new(&tags, &transitions, &tags.predecessors());
+        let predecessors = tags.predecessors();
+        let lattice = Lattice::new(&tags, &transitions, &predecessors);
+        let narrow = Narrow::new(&tags, &transitions, &predecessors);
         Tagger {
             tags,
             scale,
@@ -453,6 +638,7 @@ impl Tagger {
             rows,
             transitions,
             lattice,
+            narrow,
         }
     }
 
@@ -462,19 +648,19 @@ impl Tagger {
     }
 
     /// The row of feature `id`, [`NO_ROW`] if it has none: the first slot
-    /// from its place on that holds its fingerprint, up to an empty one.
+    /// from its place on that holds its id, up to an empty one.
     #[inline]
     fn find(&self, id: u32) -> u32 {
         let mask = self.slots.len() - 1;
-        let wanted = fingerprint(id);
+        let wanted = u64::from(id);
         let mut slot = id as usize & mask;
         loop {
             let here = self.slots[slot];
-            if here >> 32 == wanted {
-                return here as u32;
-            }
             if here == 0 {
                 return NO_ROW;
+            }
+            if here >> 32 == wanted {
+                return here as u32;
             }
             slot = (slot + 1) & mask;
         }
@@ -488,20 +674,30 @@ impl Tagger {
     }
 
     /// The best tags for a sentence whose features are `features`;
-    /// `emissions` is scratch space.
-    pub fn tag(&self, features: &FeatureBuffer, emissions: &mut Vec<i64>) -> Vec<usize> {
-        self.emissions(features, emissions);
-        self.lattice.decode(emissions)
+    /// `scratch` is kept between calls.
+    pub fn tag(&self, features: &FeatureBuffer, scratch: &mut TagScratch) -> Vec<usize> {
+        let largest = self.emissions(features, scratch);
+        let narrow = self.narrow.as_ref().filter(|d| d.fits(features.len(), largest));
+        match narrow {
+            Some(narrow) => narrow.decode(&scratch.emissions, &mut scratch.scores, &mut scratch.incoming),
+            None => {
+                scratch.wide.clear();
+                scratch.wide.extend(scratch.emissions.iter().map(|&e| i64::from(e)));
+                self.lattice.decode(&scratch.wide)
+            }
+        }
     }
 
-    /// The emission scores of each character and tag, `len * n`: the sums
-    /// of the weights of the character's features. The table and the rows
-    /// are read at random and do not fit the processor's nearer caches,
-    /// so the features are looked up first, each slot asked for
+    /// The emission scores of each character and tag, `len * n`, into
+    /// `scratch.emissions`: the sums of the weights of the character's
+    /// features; returns the largest magnitude among them. The table and
+    /// the rows are read at random and do not fit the processor's nearer
+    /// caches, so the features are looked up first, each slot asked for
     /// [`PREFETCH_AHEAD`] features before it is read, then the rows found
     /// are summed, each asked for as far ahead.
-    fn emissions(&self, features: &FeatureBuffer, emissions: &mut Vec<i64>) {
+    fn emissions(&self, features: &FeatureBuffer, scratch: &mut TagScratch) -> i64 {
         let n = self.tags.len();
+        let emissions = &mut scratch.emissions;
         emissions.clear();
         emissions.resize(features.len() * n, 0);
         let mask = self.slots.len() - 1;
@@ -509,7 +705,9 @@ impl Tagger {
         for &id in ids.iter().take(PREFETCH_AHEAD) {
             prefetch(&self.slots[id as usize & mask]);
         }
-        let mut found: Vec<u32> = Vec::with_capacity(ids.len());
+        let found = &mut scratch.found;
+        found.clear();
+        found.reserve(ids.len());
         for at in 0..ids.len() {
             if let Some(&ahead) = ids.get(at + PREFETCH_AHEAD) {
                 prefetch(&self.slots[ahead as usize & mask]);
@@ -524,6 +722,7 @@ impl Tagger {
         // a whole row at a time (the zeros past the last tag too), which
         // the compiler does with vector instructions
         let mut sums = [0i32; ROW_BYTES];
+        let mut largest = 0i64;
         for (i, scores) in emissions.chunks_exact_mut(n).enumerate() {
             sums.fill(0);
             let (from, to) = (features.offsets[i] as usize, features.offsets[i + 1] as usize);
@@ -538,10 +737,10 @@ impl Tagger {
                     add_row(&mut sums, &self.rows[row as usize].0);
                 }
             }
-            for (score, &sum) in scores.iter_mut().zip(&sums) {
-                *score = i64::from(sum);
-            }
+            scores.copy_from_slice(&sums[..n]);
+            largest = largest.max(128 * (to - from) as i64);
         }
+        largest
     }
 
     /// The model file: magic, classes, scale, transitions, then the
@@ -752,6 +951,55 @@ mod tests {
                 "round {round}"
             );
         }
+    }
+
+    #[test]
+    fn the_narrow_decoder_finds_the_path_the_lattice_finds() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let builtin = super::super::builtin().expect("models/ner.bin decodes");
+        let (mut scores, mut incoming) = (Vec::new(), Vec::new());
+        for round in 0..600 {
+            let (tags, transitions) = if round % 2 == 0 {
+                (builtin.tags.clone(), builtin.transitions.clone())
+            } else {
+                let tags = three();
+                let transitions = (0..(tags.len() + 1) * tags.len())
+                    .map(|_| rng.random_range(-40..40))
+                    .collect();
+                (tags, transitions)
+            };
+            let n = tags.len();
+            let len = rng.random_range(0..200);
+            let spread = if round % 3 == 0 { 3 } else { 6000 };
+            let emissions: Vec<i32> = (0..len * n).map(|_| rng.random_range(-spread..spread)).collect();
+            let wide: Vec<i64> = emissions.iter().map(|&e| i64::from(e)).collect();
+            let predecessors = tags.predecessors();
+            let narrow = Narrow::new(&tags, &transitions, &predecessors).expect("small transitions");
+            assert!(narrow.fits(len, i64::from(spread)));
+            assert_eq!(
+                narrow.decode(&emissions, &mut scores, &mut incoming),
+                Lattice::new(&tags, &transitions, &predecessors).decode(&wide),
+                "round {round}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_feature_without_weights_never_reads_a_neighbour_s() {
+        let tags = three();
+        let n = tags.len();
+        // 16 and 32 both start at slot 0 of a 16-slot table, so 32 sits
+        // in slot 1, where 1 would start; they share their upper bits
+        let tagger = Tagger::from_parts(
+            tags,
+            1.0,
+            vec![(16, vec![1; n]), (32, vec![2; n])],
+            vec![0; (n + 1) * n],
+        );
+        assert_eq!(tagger.row(32).map(|r| r[0]), Some(2));
+        assert_eq!(tagger.row(1), None);
+        assert_eq!(tagger.row(0), None);
     }
 
     #[test]

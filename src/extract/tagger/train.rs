@@ -338,7 +338,7 @@ mod tests {
         let prepared = Prepared::new(&jieba, "李明在山东大学工作");
         let mut buffer = FeatureBuffer::default();
         extract(&prepared, 0..prepared.len(), &mut buffer);
-        let path = first.tag(&buffer, &mut Vec::new());
+        let path = first.tag(&buffer, &mut super::super::model::TagScratch::default());
         assert_eq!(first.tags.spans(&path), vec![(1, 0, 2), (0, 3, 7)]);
         // and a different seed gives different bytes
         let (other, _) = train(&jieba, &fixture(), &TrainConfig { seed: 7, ..config });
