@@ -11,6 +11,10 @@
 //!   written), e.g. the 1M index of `scripts/bench-scale.sh`;
 //! - otherwise the curated corpus is built into a temporary directory;
 //! - `BENCH_ROUNDS` (default 200): matches of each kind;
+//! - `BENCH_WRITES` (default 0): then, on a copy of the index, that many
+//!   times a collaboration written and an enterprise matched right after
+//!   it (the track records carried through the write, see
+//!   `matching::carry_track_records`);
 //! - `RUST_LOG=innograph::matching=debug`: the time each phase of a match
 //!   took, on stderr.
 //!
@@ -154,5 +158,66 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         rounds,
     );
+    drop(engine);
+    let writes = env_number("BENCH_WRITES", 0);
+    if writes > 0 {
+        match_after_writes(&index, writes, &enterprises)?;
+    }
+    Ok(())
+}
+
+/// Writes a collaboration and matches an enterprise right after it,
+/// `writes` times, on a copy of `index`.
+fn match_after_writes(
+    index: &std::path::Path,
+    writes: usize,
+    enterprises: &[String],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let copy = tempfile::tempdir()?;
+    let status = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(index)
+        .arg(copy.path().join("index"))
+        .status()?;
+    assert!(status.success(), "copying the index");
+    let engine = Engine::open(&copy.path().join("index"))?;
+    let graph = engine.graph();
+    let researchers: Vec<String> = graph
+        .live_positions()
+        .filter(|&e| graph.kind_at(e) == EntityKind::Person && innograph::matching::is_researcher(&graph, e))
+        .take(writes)
+        .map(|e| graph.entity_at(e).id.to_string())
+        .collect();
+    drop(graph);
+    engine.match_entity(&MatchRequest::entity(&enterprises[0]))?;
+    let stride = (enterprises.len() / writes).max(1);
+    let (mut wrote, mut matched) = (Vec::new(), Vec::new());
+    for (round, researcher) in researchers.iter().enumerate() {
+        let relation: innograph::model::Relation = serde_json::from_value(serde_json::json!({
+            "from": researcher, "to": enterprises[(round * stride + 1) % enterprises.len()], "kind": "collaborates_with"
+        }))?;
+        let started = Instant::now();
+        engine.write(innograph::model::Change::PutRelation { relation })?;
+        wrote.push(started.elapsed().as_secs_f64() * 1000.0);
+        let started = Instant::now();
+        engine.match_entity(&MatchRequest::entity(
+            &enterprises[(round * stride) % enterprises.len()],
+        ))?;
+        matched.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    for (what, mut times) in [
+        ("write of one collaboration", wrote),
+        ("entity match right after it", matched),
+    ] {
+        times.sort_by(f64::total_cmp);
+        let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "{what}: {} rounds, p50 {:.1} ms, p90 {:.1} ms, max {:.1} ms",
+            times.len(),
+            at(0.5),
+            at(0.9),
+            at(1.0)
+        );
+    }
     Ok(())
 }

@@ -327,7 +327,9 @@ impl Engine {
         let done: Vec<ChangeReceipt> = held.iter().map(|change| describe(change, &graph)).collect();
         // applied to a copy first: a change that does not fit is refused
         // before anything is written; queries read the graph as it was
-        let next = Arc::new(self.applied(&graph, &held, count)?);
+        let next = self.applied(&graph, &held, count)?;
+        crate::matching::carry_track_records(&graph, &next, &held);
+        let next = Arc::new(next);
         let applied_at = started.elapsed();
         let writer = match slot.as_mut() {
             Some(writer) => writer,

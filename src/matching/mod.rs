@@ -10,10 +10,12 @@
 
 pub mod eval;
 mod profile;
+mod records;
 mod request;
 mod score;
 
-pub use profile::{is_research_org, profile_text, walk_proximity, Side, HUB_DEGREE, PROFILE_ITEMS};
+pub use profile::{is_research_org, is_researcher, profile_text, walk_proximity, Side, HUB_DEGREE, PROFILE_ITEMS};
+pub use records::carry_track_records;
 pub use request::{
     Explanation, MatchEvidence, MatchQuery, MatchRequest, MatchResponse, MatchResult, MatchedTerm, SignalShare, Tie,
     DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET, MAX_TEXT_BYTES,

@@ -151,6 +151,12 @@ fn along(
         .map(|edge| (edge.neighbor, edge.relation))
 }
 
+/// Whether `person` is a researcher: affiliated with a university or an
+/// institute.
+pub fn is_researcher(graph: &KnowledgeGraph, person: EntityIndex) -> bool {
+    !organisations_of(graph, person).is_empty()
+}
+
 /// The research organisations a person works for.
 pub(crate) fn organisations_of(graph: &KnowledgeGraph, person: EntityIndex) -> Vec<EntityIndex> {
     if graph.degree(person) > HUB_DEGREE {

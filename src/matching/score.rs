@@ -7,10 +7,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::profile::{self, Side};
+use super::records::{experienced, popularity};
 use super::request::{
     Explanation, MatchEvidence, MatchQuery, MatchRequest, MatchResponse, MatchResult, MatchedTerm, SignalShare, Tie,
 };
-use crate::graph::{Budget, EntityIndex, KnowledgeGraph, TrackRecords};
+use crate::graph::{Budget, EntityIndex, KnowledgeGraph};
 use crate::model::{EntityKind, EntityRef};
 use crate::search::{FoundEntry, KindPages, SearchIndex, SearchRequest};
 use crate::{Error, Result};
@@ -674,59 +675,6 @@ fn industries_of(graph: &KnowledgeGraph, entity: EntityIndex, listed: &[String])
 fn same_place(a: &str, b: &str) -> bool {
     let (a, b) = (a.trim(), b.trim());
     !a.is_empty() && !b.is_empty() && (a.contains(b) || b.contains(a))
-}
-
-/// The researchers and research organisations that have worked with
-/// enterprises, with how many, most first; computed on a graph's first
-/// match that weighs track records and kept with its measures.
-///
-/// # Complexity
-/// A pass over the live entities, and the ties of every person and
-/// research organisation.
-fn experienced(graph: &KnowledgeGraph) -> &TrackRecords {
-    graph.measures().experienced.get_or_init(|| {
-        let mut ranked: Vec<(EntityIndex, u32)> = graph
-            .live_positions()
-            .filter(|&position| match graph.kind_at(position) {
-                EntityKind::Person => !profile::organisations_of(graph, position).is_empty(),
-                kind => profile::is_research_org(kind),
-            })
-            .filter_map(|position| {
-                let count = popularity(graph, position) as u32;
-                (count > 0).then_some((position, count))
-            })
-            .collect();
-        ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.index().cmp(&b.0.index())));
-        let counts = ranked.iter().copied().collect();
-        TrackRecords { ranked, counts }
-    })
-}
-
-/// How many enterprises `entity` has worked with: those it is tied to,
-/// and for a researcher also those that took up a patent of theirs (a
-/// transfer or a licence).
-fn popularity(graph: &KnowledgeGraph, entity: EntityIndex) -> usize {
-    use crate::model::RelationKind;
-    let is_enterprise = |kind: EntityKind| kind == EntityKind::Enterprise;
-    let mut tied: HashSet<EntityIndex> = profile::ties_of(graph, entity, &is_enterprise).into_keys().collect();
-    if graph.kind_at(entity) == EntityKind::Person && graph.degree(entity) <= profile::HUB_DEGREE {
-        for invented in graph.adjacency().edges(entity) {
-            if invented.kind != RelationKind::InventorOf || !invented.outgoing {
-                continue;
-            }
-            let patent = invented.neighbor;
-            if graph.degree(patent) > profile::HUB_DEGREE {
-                continue;
-            }
-            for deal in graph.adjacency().edges(patent) {
-                let taken_up = matches!(deal.kind, RelationKind::TransferredTo | RelationKind::LicensedTo);
-                if taken_up && deal.outgoing && is_enterprise(graph.kind_at(deal.neighbor)) {
-                    tied.insert(deal.neighbor);
-                }
-            }
-        }
-    }
-    tied.len()
 }
 
 /// Scales a signal so that its largest value among the candidates is 1.
