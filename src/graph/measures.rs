@@ -22,7 +22,7 @@ pub(crate) struct Measures {
     pub recent: OnceLock<Vec<super::numbering::RelationIndex>>,
     /// Researchers and research organisations with the enterprises each
     /// has worked with counted (see `matching`).
-    pub experienced: OnceLock<TrackRecords>,
+    pub experienced: OnceLock<std::sync::Arc<TrackRecords>>,
 }
 
 /// How many enterprises each researcher and research organisation has

@@ -6,6 +6,7 @@
 //! after a write do not count every record anew.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::profile::{self, is_tie, HUB_DEGREE};
 use crate::graph::{EntityIndex, KnowledgeGraph, TrackRecords};
@@ -28,7 +29,7 @@ pub(super) fn experienced(graph: &KnowledgeGraph) -> &TrackRecords {
             .live_positions()
             .filter_map(|position| Some((position, record_of(graph, position)?)))
             .collect();
-        ranked(counts)
+        Arc::new(ranked(counts))
     })
 }
 
@@ -147,14 +148,39 @@ pub fn carry_track_records(before: &KnowledgeGraph, after: &KnowledgeGraph, chan
             }
         }
     }
-    let mut counts = records.counts.clone();
-    for party in touched {
-        match record_of(after, party) {
-            Some(count) => counts.insert(party, count),
-            None => counts.remove(&party),
-        };
+    // most writes change no count (a relation between enterprises, a
+    // mention): the table is shared as it is
+    let changed: Vec<(EntityIndex, Option<u32>)> = touched
+        .into_iter()
+        .map(|party| (party, record_of(after, party)))
+        .filter(|(party, count)| records.counts.get(party).copied() != *count)
+        .collect();
+    if changed.is_empty() {
+        let _ = after.measures().experienced.set(Arc::clone(records));
+        return;
     }
-    let _ = after.measures().experienced.set(ranked(counts));
+    let mut counts = records.counts.clone();
+    let mut ranked_list = records.ranked.clone();
+    let moved: HashSet<EntityIndex> = changed.iter().map(|&(party, _)| party).collect();
+    ranked_list.retain(|(party, _)| !moved.contains(party));
+    for &(party, count) in &changed {
+        match count {
+            Some(count) => {
+                counts.insert(party, count);
+                let at = ranked_list.partition_point(|&(p, c)| {
+                    (c, std::cmp::Reverse(p.index())) > (count, std::cmp::Reverse(party.index()))
+                });
+                ranked_list.insert(at, (party, count));
+            }
+            None => {
+                counts.remove(&party);
+            }
+        }
+    }
+    let _ = after.measures().experienced.set(Arc::new(TrackRecords {
+        ranked: ranked_list,
+        counts,
+    }));
 }
 
 /// The parties besides `x` whose record reads the relations of `x`: the
