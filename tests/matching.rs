@@ -33,6 +33,29 @@ fn ids(response: &innograph::matching::MatchResponse) -> Vec<&str> {
     response.results.iter().map(|r| r.id.as_str()).collect()
 }
 
+/// An engine on a fresh build of the curated corpus, to write to.
+fn writable_engine() -> (tempfile::TempDir, innograph::Engine) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    innograph::store::build(&crate::common::curated_corpus(), &index, &mut |_| {}).unwrap();
+    let engine = innograph::Engine::open(&index).unwrap();
+    (dir, engine)
+}
+
+/// Writes one change given as the API takes it (`{"op": …}`).
+fn write(engine: &innograph::Engine, change: serde_json::Value) {
+    let change: innograph::model::Change = serde_json::from_value(change).unwrap();
+    engine.write(change).unwrap();
+}
+
+/// Writes the relation `from` → `to` of `kind`.
+fn relate(engine: &innograph::Engine, from: &str, to: &str, kind: &str) {
+    write(
+        engine,
+        json!({"op": "put_relation", "relation": {"from": from, "to": to, "kind": kind}}),
+    );
+}
+
 #[test]
 fn a_stem_cell_need_finds_the_company_that_holds_the_capability() {
     let response = engine()
@@ -125,10 +148,7 @@ fn a_university_is_matched_to_enterprises_and_an_enterprise_never_to_enterprises
 
 #[test]
 fn profiles_follow_the_graph_after_a_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    innograph::store::build(&crate::common::curated_corpus(), &index, &mut |_| {}).unwrap();
-    let engine = innograph::Engine::open(&index).unwrap();
+    let (_dir, engine) = writable_engine();
     let need = MatchRequest::text("钙钛矿叠层电池的封装工艺");
     assert!(engine.match_text(&need).unwrap().results.is_empty());
     let person: innograph::model::Entity = serde_json::from_value(json!({
@@ -333,21 +353,9 @@ fn an_ingested_paper_makes_its_institution_match_the_paper_s_own_need() {
 
 #[test]
 fn a_team_s_track_record_counts_when_it_fits_the_need_and_follows_writes() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    innograph::store::build(&crate::common::curated_corpus(), &index, &mut |_| {}).unwrap();
-    let engine = innograph::Engine::open(&index).unwrap();
-    let put = |value: serde_json::Value| {
-        let entity: innograph::model::Entity = serde_json::from_value(value).unwrap();
-        engine.write(innograph::model::Change::PutEntity { entity }).unwrap();
-    };
-    let relate = |from: &str, to: &str, kind: &str| {
-        let relation: innograph::model::Relation =
-            serde_json::from_value(json!({"from": from, "to": to, "kind": kind})).unwrap();
-        engine
-            .write(innograph::model::Change::PutRelation { relation })
-            .unwrap();
-    };
+    let (_dir, engine) = writable_engine();
+    let put = |entity: serde_json::Value| write(&engine, json!({"op": "put_entity", "entity": entity}));
+    let relate = |from: &str, to: &str, kind: &str| relate(&engine, from, to, kind);
     put(json!({
         "id": "ent_test_solar", "kind": "enterprise", "name": "青岛晶曜光伏科技有限公司",
         "description": "光伏组件企业。技术需求：钙钛矿叠层电池的封装工艺与湿热老化。",
@@ -404,22 +412,12 @@ fn a_team_s_track_record_counts_when_it_fits_the_need_and_follows_writes() {
 
 #[test]
 fn a_team_a_partner_worked_with_is_referred_and_names_the_partner() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("index");
-    innograph::store::build(&crate::common::curated_corpus(), &index, &mut |_| {}).unwrap();
-    let engine = innograph::Engine::open(&index).unwrap();
-    let write = |value: serde_json::Value| {
-        let change: innograph::model::Change = serde_json::from_value(value).unwrap();
-        engine.write(change).unwrap();
-    };
+    let (_dir, engine) = writable_engine();
     let entity = |id: &str, kind: &str, name: &str, description: &str| {
-        write(
-            json!({"op": "put_entity", "entity": {"id": id, "kind": kind, "name": name, "description": description}}),
-        );
+        let entity = json!({"id": id, "kind": kind, "name": name, "description": description});
+        write(&engine, json!({"op": "put_entity", "entity": entity}));
     };
-    let relate = |from: &str, to: &str, kind: &str| {
-        write(json!({"op": "put_relation", "relation": {"from": from, "to": to, "kind": kind}}));
-    };
+    let relate = |from: &str, to: &str, kind: &str| relate(&engine, from, to, kind);
     entity(
         "ent_test_film",
         "enterprise",

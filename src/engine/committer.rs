@@ -476,37 +476,10 @@ fn reindex_containing<'c>(
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
-    use crate::model::{Document, Evidence, Relation, RelationKind};
-    use crate::search::SearchRequest;
+    use crate::engine::testing::{built, document, found};
+    use crate::model::{Evidence, Relation, RelationKind};
     use crate::{Engine, WriteRules};
-
-    fn built() -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let index = dir.path().join("index");
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        crate::store::build(&corpus, &index, &mut |_| {}).unwrap();
-        (dir, index)
-    }
-
-    fn document(id: &str, title: &str, text: &str) -> Change {
-        Change::PutDocument {
-            document: Document {
-                id: id.into(),
-                title: title.into(),
-                text: text.into(),
-                date: "2025-06-01".into(),
-                ..Default::default()
-            },
-        }
-    }
-
-    fn found(engine: &Engine, q: &str, id: &str) -> bool {
-        let response = engine.search(&SearchRequest::new(q, 20)).unwrap();
-        response.hits.iter().any(|hit| hit.id == id)
-    }
 
     const TEXT: &str = "钠离子电池储能示范项目在青岛高新区投运。";
 

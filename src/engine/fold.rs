@@ -280,38 +280,18 @@ fn run(job: FoldJob, stop: &AtomicU8) -> Result<Option<Folded>> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
     use std::sync::mpsc;
     use std::sync::Mutex;
 
     use super::*;
+    use crate::engine::testing::{built, document, found};
     use crate::graph::testing::entity;
-    use crate::model::{Document, EntityKind, Relation, RelationKind};
-    use crate::search::{SearchRequest, SuggestRequest};
+    use crate::model::{EntityKind, Relation, RelationKind};
+    use crate::search::SuggestRequest;
     use crate::store;
     use crate::Engine;
 
     const WAIT: Duration = Duration::from_secs(60);
-
-    fn built() -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let index = dir.path().join("index");
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        store::build(&corpus, &index, &mut |_| {}).unwrap();
-        (dir, index)
-    }
-
-    fn document(id: &str, text: &str) -> Change {
-        Change::PutDocument {
-            document: Document {
-                id: id.into(),
-                title: "储能示范".into(),
-                text: text.into(),
-                date: "2025-06-01".into(),
-                ..Default::default()
-            },
-        }
-    }
 
     fn enterprise(id: &str, name: &str) -> Change {
         Change::PutEntity {
@@ -332,11 +312,6 @@ mod tests {
                 evidence: Vec::new(),
             },
         }
-    }
-
-    fn found(engine: &Engine, q: &str, id: &str) -> bool {
-        let response = engine.search(&SearchRequest::new(q, 20)).unwrap();
-        response.hits.iter().any(|hit| hit.id == id)
     }
 
     fn suggested(engine: &Engine, q: &str, id: &str) -> bool {
@@ -374,7 +349,7 @@ mod tests {
         let (_dir, index) = built();
         let engine = Engine::open(&index).unwrap().compacting_after(2);
         let (reached, release) = hold_at(&engine, FoldStep::SearchHolds);
-        engine.write(document("doc_sodium", SODIUM)).unwrap();
+        engine.write(document("doc_sodium", "储能示范", SODIUM)).unwrap();
         let receipt = engine
             .write(enterprise("ent_fold_first", "青岛折叠一号科技有限公司"))
             .unwrap();
@@ -384,7 +359,7 @@ mod tests {
 
         // the fold is held: writes go on, and are answered at once
         let started = Instant::now();
-        engine.write(document("doc_flow", FLOW)).unwrap();
+        engine.write(document("doc_flow", "储能示范", FLOW)).unwrap();
         engine
             .write(enterprise("ent_fold_second", "青岛折叠二号科技有限公司"))
             .unwrap();
@@ -455,14 +430,14 @@ mod tests {
             let (_dir, index) = built();
             let engine = Engine::open(&index).unwrap().compacting_after(2);
             let (reached, release) = hold_at(&engine, step);
-            engine.write(document("doc_sodium", SODIUM)).unwrap();
+            engine.write(document("doc_sodium", "储能示范", SODIUM)).unwrap();
             engine
                 .write(enterprise("ent_fold_first", "青岛折叠一号科技有限公司"))
                 .unwrap();
             reached.recv_timeout(WAIT).unwrap();
             // written while the fold is at `step`, not committed to search
             engine.progress.pause(true);
-            engine.write(document("doc_flow", FLOW)).unwrap();
+            engine.write(document("doc_flow", "储能示范", FLOW)).unwrap();
             engine
                 .write(enterprise("ent_fold_second", "青岛折叠二号科技有限公司"))
                 .unwrap();
@@ -518,7 +493,7 @@ mod tests {
         let generation = store::current_generation(&index).unwrap().unwrap();
         let files = store::graph_files(&generation);
         let (reached, release) = hold_at(&engine, FoldStep::SearchHolds);
-        engine.write(document("doc_sodium", SODIUM)).unwrap();
+        engine.write(document("doc_sodium", "储能示范", SODIUM)).unwrap();
         engine
             .write(enterprise("ent_fold_first", "青岛折叠一号科技有限公司"))
             .unwrap();

@@ -8,6 +8,8 @@ mod directory;
 mod fold;
 mod ingest;
 mod resolve;
+#[cfg(test)]
+mod testing;
 mod write;
 
 pub use ingest::{IngestOptions, IngestReceipt, DEFAULT_INGEST_CHUNK};

@@ -474,7 +474,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         // staff, and as a team: its leader first
         let record = graph.entity_record(position)?;
         if graph.kind_at(position) == EntityKind::Person && source.side != Side::Capability {
-            if profile::organisations_of(graph, position).is_empty() {
+            if !profile::is_researcher(graph, position) {
                 continue;
             }
             if !profile::leads_a_team(graph, position, &record.description) {

@@ -923,21 +923,27 @@ mod tests {
         assert!(tags.allowed(None, path[0]) && tags.allowed(Some(path[0]), path[1]));
     }
 
+    /// The built-in model's tags and transitions on even rounds, three
+    /// classes with random transitions on odd ones.
+    fn tags_for_round(round: usize, builtin: &Tagger, rng: &mut rand_chacha::ChaCha8Rng) -> (TagSet, Vec<i64>) {
+        use rand::RngExt;
+        if round.is_multiple_of(2) {
+            return (builtin.tags.clone(), builtin.transitions.clone());
+        }
+        let tags = three();
+        let transitions = (0..(tags.len() + 1) * tags.len())
+            .map(|_| rng.random_range(-40..40))
+            .collect();
+        (tags, transitions)
+    }
+
     #[test]
     fn the_lattice_finds_the_path_viterbi_finds() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let builtin = super::super::builtin().expect("models/ner.bin decodes");
         for round in 0..300 {
-            let (tags, transitions) = if round % 2 == 0 {
-                (builtin.tags.clone(), builtin.transitions.clone())
-            } else {
-                let tags = three();
-                let transitions = (0..(tags.len() + 1) * tags.len())
-                    .map(|_| rng.random_range(-40..40))
-                    .collect();
-                (tags, transitions)
-            };
+            let (tags, transitions) = tags_for_round(round, builtin, &mut rng);
             let n = tags.len();
             let len = rng.random_range(0..60);
             // narrow ranges make ties, which both must break alike
@@ -960,15 +966,7 @@ mod tests {
         let builtin = super::super::builtin().expect("models/ner.bin decodes");
         let (mut scores, mut incoming) = (Vec::new(), Vec::new());
         for round in 0..600 {
-            let (tags, transitions) = if round % 2 == 0 {
-                (builtin.tags.clone(), builtin.transitions.clone())
-            } else {
-                let tags = three();
-                let transitions = (0..(tags.len() + 1) * tags.len())
-                    .map(|_| rng.random_range(-40..40))
-                    .collect();
-                (tags, transitions)
-            };
+            let (tags, transitions) = tags_for_round(round, builtin, &mut rng);
             let n = tags.len();
             let len = rng.random_range(0..200);
             let spread = if round % 3 == 0 { 3 } else { 6000 };
