@@ -7,6 +7,7 @@
 //! are not answered here: the suggester reads the entities it names through
 //! an [`EntityDirectory`], which the engine implements for the graph.
 
+mod at_least;
 mod bonus;
 mod directory;
 mod doc_freq;

@@ -13,6 +13,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::at_least::AtLeastQuery;
 use super::bonus::BonusQuery;
 use super::doc_freq::DocFreqs;
 use super::query::{Filter, FilterField, ParsedQuery, QueryPart};
@@ -137,7 +138,7 @@ impl<'a> QueryBuilder<'a> {
         filters: &[Clause],
         minimum: usize,
     ) -> Box<dyn Query> {
-        let units: Vec<Clause> = reading
+        let units: Vec<Box<dyn Query>> = reading
             .units
             .iter()
             .filter_map(|unit| {
@@ -149,14 +150,14 @@ impl<'a> QueryBuilder<'a> {
                     (clause, 1.0)
                 };
                 let scored = BonusQuery::new(clause, COVERAGE * weight * self.rarity_weight(unit));
-                Some((Occur::Should, Box::new(scored) as Box<dyn Query>))
+                Some(Box::new(scored) as Box<dyn Query>)
             })
             .collect();
         let minimum = minimum.clamp(1, units.len().max(1));
         let matching: Box<dyn Query> = if units.is_empty() {
             Box::new(ConstScoreQuery::new(Box::new(AllQuery), 1.0))
         } else {
-            Box::new(BooleanQuery::with_minimum_required_clauses(units, minimum))
+            Box::new(AtLeastQuery::new(units, minimum))
         };
         self.around(parsed, matching, filters)
     }
