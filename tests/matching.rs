@@ -476,3 +476,25 @@ fn a_team_a_partner_worked_with_is_referred_and_names_the_partner() {
         ["ent_test_partner"]
     );
 }
+
+#[test]
+fn a_profile_leaves_out_where_the_entity_is_and_when_it_was_founded() {
+    let (_dir, engine) = writable_engine();
+    write(
+        &engine,
+        json!({"op": "put_entity", "entity": {
+            "id": "ent_profiled", "kind": "enterprise", "name": "青岛测绘科技有限公司", "location": "青岛",
+            "description": "青岛测绘科技有限公司成立于2014年，位于青岛国家高新技术产业开发区，研发5G定位模组与3D激光扫描仪。"
+        }}),
+    );
+    relate(&engine, "ent_profiled", "zone_qingdao_hitech", "located_in");
+    let graph = engine.graph();
+    let at = graph.resolve("ent_profiled").unwrap();
+    let text = innograph::matching::profile_text(&graph, at).unwrap();
+    for left_out in ["青岛测绘科技有限公司", "2014", "青岛国家高新技术产业开发区", "青岛"] {
+        assert!(!text.contains(left_out), "{left_out} in {text}");
+    }
+    for kept in ["5G定位模组", "3D激光扫描仪", "成立于"] {
+        assert!(text.contains(kept), "{kept} not in {text}");
+    }
+}

@@ -244,15 +244,46 @@ pub fn profile_text(graph: &KnowledgeGraph, entity: EntityIndex) -> crate::Resul
         .filter(|p| !p.trim().is_empty())
         .collect::<Vec<_>>()
         .join("。");
-    let mut own: Vec<&str> = std::iter::once(record.name.as_str())
+    // where it is says nothing of what it does or needs (locality is its
+    // own signal), and a zone's or a city's name is rare enough among the
+    // entries to take the place of a technical word in the query
+    let mut places: Vec<String> = Vec::new();
+    for (zone, _) in along(graph, entity, RelationKind::LocatedIn, true) {
+        places.extend(graph.entity_record(zone)?.names().map(str::to_string));
+    }
+    if !record.location.is_empty() {
+        places.push(record.location.clone());
+    }
+    let mut left_out: Vec<&str> = std::iter::once(record.name.as_str())
         .chain(record.aliases.iter().map(String::as_str))
+        .chain(places.iter().map(String::as_str))
         .filter(|n| n.chars().count() >= 2)
         .collect();
-    own.sort_by_key(|n| std::cmp::Reverse(n.len()));
-    for name in own {
+    left_out.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    for name in left_out {
         text = text.replace(name, " ");
     }
-    Ok(text.chars().take(PROFILE_CHARS).collect())
+    Ok(without_years(&text).chars().take(PROFILE_CHARS).collect())
+}
+
+/// `text` without its years (`2014年`: a founding year matches entries by
+/// accident); other numbers stay (5G, 3D打印).
+fn without_years(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut kept = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < chars.len() {
+        let digits = chars[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let starts_number = at == 0 || !chars[at - 1].is_ascii_digit();
+        if starts_number && digits == 4 && chars.get(at + 4) == Some(&'年') {
+            kept.push(' ');
+            at += 5;
+        } else {
+            kept.push(chars[at]);
+            at += 1;
+        }
+    }
+    kept
 }
 
 /// Words that introduce the technical need a profile states.
@@ -582,6 +613,12 @@ mod tests {
         let mut with_fact = enterprise("主营激光焊接机。");
         with_fact.props.insert("needs".into(), "焊缝检测".into());
         assert_eq!(stated_need(&with_fact).as_deref(), Some("焊缝检测"));
+    }
+
+    #[test]
+    fn years_leave_the_profile_text_and_other_numbers_stay() {
+        assert_eq!(without_years("成立于2014年，研发5G与3D打印"), "成立于 ，研发5G与3D打印");
+        assert_eq!(without_years("2014年成立；12014年"), " 成立；12014年");
     }
 
     #[test]
