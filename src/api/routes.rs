@@ -132,6 +132,11 @@ struct NoParameters {}
 
 /// `GET /api/kinds`: every entity and relation kind with its Chinese label.
 pub(crate) async fn kinds() -> HttpResponse {
+    HttpResponse::Ok().json(kinds_body())
+}
+
+/// The body of `GET /api/kinds` (the web app's page carries it too).
+pub(crate) fn kinds_body() -> serde_json::Value {
     let entity: Vec<serde_json::Value> = crate::model::EntityKind::ALL
         .iter()
         .map(|k| json!({"kind": k.as_str(), "label": k.label()}))
@@ -140,10 +145,10 @@ pub(crate) async fn kinds() -> HttpResponse {
         .iter()
         .map(|k| json!({"kind": k.as_str(), "label": k.label()}))
         .collect();
-    HttpResponse::Ok().json(json!({
+    json!({
         "entity": entity,
         "relation": relation,
-    }))
+    })
 }
 
 /// `GET /api/match?entity=&kind=&industry=&location=&limit=&offset=&include_linked=`

@@ -37,7 +37,7 @@ fn file(path: &str) -> Option<&'static [u8]> {
 }
 
 async fn page() -> HttpResponse {
-    match file("index.html") {
+    match app_page() {
         Some(html) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-cache"))
@@ -45,6 +45,25 @@ async fn page() -> HttpResponse {
         None => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .body(missing_page()),
+    }
+}
+
+/// The app's `index.html` with the kinds in it (see [`with_kinds`]).
+fn app_page() -> Option<&'static str> {
+    static PAGE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    PAGE.get_or_init(|| Some(with_kinds(std::str::from_utf8(file("index.html")?).ok()?)))
+        .as_deref()
+}
+
+/// `html` with the kinds and their labels (as `GET /api/kinds` answers
+/// them) in a JSON script at the end of its head, so that the app draws its
+/// first page without asking for them.
+fn with_kinds(html: &str) -> String {
+    let kinds = super::routes::kinds_body().to_string().replace("</", "<\\/");
+    let script = format!("<script id=\"kinds\" type=\"application/json\">{kinds}</script>");
+    match html.find("</head>") {
+        Some(at) => format!("{}{script}{}", &html[..at], &html[at..]),
+        None => html.to_string(),
     }
 }
 
@@ -105,6 +124,18 @@ mod tests {
         assert_eq!(content_type("assets/index-1a2b.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("favicon.svg"), "image/svg+xml");
         assert_eq!(content_type("LICENSE"), "application/octet-stream");
+    }
+
+    #[test]
+    fn the_page_carries_the_kinds() {
+        let page = with_kinds("<html><head><title>t</title></head><body></body></html>");
+        let start = page.find("<script id=\"kinds\" type=\"application/json\">").unwrap();
+        let body = &page[start..];
+        let json = &body[body.find('>').unwrap() + 1..body.find("</script>").unwrap()];
+        let kinds: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(kinds, crate::api::routes::kinds_body());
+        assert_eq!(kinds["entity"][0]["kind"], "enterprise");
+        assert!(page.ends_with("</script></head><body></body></html>"));
     }
 
     #[test]

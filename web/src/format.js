@@ -3,7 +3,7 @@
 
 const labels = { entity: {}, relation: {} };
 
-/** Loads the kind labels from /api/kinds (once, before the first page). */
+/** Takes the kind labels (`GET /api/kinds`'s answer, which the page also carries), once, before the first page. */
 export function setKinds(kinds) {
   for (const { kind, label } of kinds.entity) labels.entity[kind] = label;
   for (const { kind, label } of kinds.relation) labels.relation[kind] = label;

@@ -86,12 +86,26 @@ function App() {
   `;
 }
 
+/** Draws the app in place of the loading note. */
+function start() {
+  const root = document.getElementById('app');
+  root.textContent = '';
+  render(html`<${App} />`, root);
+}
+
 interceptLinks();
-get('kinds')
-  .then(setKinds)
-  .catch(() => {})
-  .finally(() => {
-    const root = document.getElementById('app');
-    root.textContent = '';
-    render(html`<${App} />`, root);
-  });
+// the server puts the kinds' labels in the page; the development server
+// does not, and then they are asked for first
+const embedded = document.getElementById('kinds');
+let kinds = null;
+try {
+  kinds = embedded && JSON.parse(embedded.textContent);
+} catch {
+  kinds = null;
+}
+if (kinds) {
+  setKinds(kinds);
+  start();
+} else {
+  get('kinds').then(setKinds).catch(() => {}).finally(start);
+}

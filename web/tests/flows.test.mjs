@@ -40,10 +40,15 @@ after(async () => browser?.close());
 
 test('home shows the zone at a glance and completes names', async () => {
   const page = await open(browser);
+  const asked = [];
+  page.on('request', (request) => asked.push(new URL(request.url()).pathname));
   await page.goto(`${BASE}/`);
   await page.getByRole('heading', { name: '园区概况' }).waitFor();
   const tiles = await page.locator('.tiles .tile').count();
   assert.ok(tiles >= 3, `counts for several kinds (${tiles})`);
+  // the page carries the kinds' labels: the tiles are labelled without asking for them
+  assert.ok(!asked.includes('/api/kinds'), `asked: ${asked}`);
+  assert.ok((await page.locator('.tiles .tile').first().textContent()).match(/[\u4e00-\u9fff]/), 'tiles are labelled in Chinese');
   await page.getByRole('heading', { name: '主要产业' }).waitFor();
   assert.ok((await page.locator('.bars li').count()) > 0, 'industries are listed');
   await page.getByRole('heading', { name: '最新动态' }).waitFor();
@@ -192,10 +197,15 @@ test('find a path between two entities', async () => {
     await option.waitFor();
     await option.click();
   }
+  const asked = [];
+  page.on('request', (request) => {
+    if (/\/api\/entities\//.test(request.url())) asked.push(request.url());
+  });
   await page.getByRole('button', { name: '查找路径' }).click();
   await page.waitForURL(/from=.*to=/);
   const title = page.locator('#paths-title');
   await title.waitFor();
+  assert.deepEqual(asked, [], 'the picked ends are not asked for again');
   assert.match(await title.textContent(), /找到 \d+ 条路径/);
   await page.waitForFunction(() => document.querySelector('.graph-canvas')?.cy?.nodes().length >= 2);
   assert.ok((await page.locator('.path').count()) > 0);
@@ -207,7 +217,49 @@ test('find a path between two entities', async () => {
   await again.goto(url);
   await again.locator('#paths-title').waitFor();
   assert.equal(await again.locator('.path').count(), await page.locator('.path').count());
+  // a link names its ends
+  const start = again.getByRole('combobox', { name: '起点' });
+  for (let tries = 0; tries < 50 && (await start.inputValue()) !== subject.name; tries += 1) await again.waitForTimeout(100);
+  assert.equal(await start.inputValue(), subject.name);
   assert.deepEqual([...page.errors, ...again.errors], []);
+});
+
+test('a timeline shows the latest events and loads only the earlier ones asked for', async () => {
+  // the entity with the most dated relations among the central ones
+  let busiest = { total: 0 };
+  for (const kind of ['enterprise', 'university', 'institute', 'zone']) {
+    const ranked = await api(`graph/centrality?kind=${kind}&limit=5`);
+    for (const candidate of ranked.results) {
+      const { total } = await api(`graph/timeline?id=${encodeURIComponent(candidate.id)}&limit=0`);
+      if (total > busiest.total) busiest = { id: candidate.id, total };
+    }
+  }
+  assert.ok(busiest.total > 0, 'some entity has dated relations');
+  const page = await open(browser);
+  const limits = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.endsWith('/graph/timeline')) limits.push(Number(url.searchParams.get('limit')));
+  });
+  await page.goto(`${BASE}/entity/${encodeURIComponent(busiest.id)}`);
+  const events = page.locator('#timeline-title + ol.timeline > li');
+  await events.first().waitFor();
+  const first = Math.min(busiest.total, 20);
+  assert.equal(await events.count(), first);
+  const earlier = page.getByRole('button', { name: /显示更早的/ });
+  if (busiest.total <= 20) {
+    assert.equal(await earlier.count(), 0, 'nothing earlier to show');
+  } else {
+    const shownBefore = await events.allTextContents();
+    await earlier.click();
+    const second = Math.min(busiest.total, 60);
+    await page.waitForFunction((n) => document.querySelectorAll('#timeline-title + ol.timeline > li').length === n, second);
+    // the events shown stay first, the earlier ones follow, none twice
+    assert.deepEqual((await events.allTextContents()).slice(0, first), shownBefore);
+    // the first ask counts the events, the second loads a page, the third only what was added
+    assert.deepEqual(limits, [0, first, second - first]);
+  }
+  assert.deepEqual(page.errors, []);
 });
 
 test('run a match for an enterprise and for a pasted need', async () => {

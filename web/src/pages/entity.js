@@ -35,7 +35,7 @@ export function EntityPage({ id, params }) {
     <${Profile} entity=${data} />
     <${NeighbourhoodPanel} entity=${data} params=${params} dated=${dated} />
     <${RelationsPanel} entity=${data} first=${data.relations} />
-    ${dated?.total > 0 && html`<${TimelinePanel} id=${data.id} total=${dated.total} />`}
+    ${dated?.total > 0 && html`<${TimelinePanel} key=${data.id} id=${data.id} total=${dated.total} />`}
     <${EquityPanel} id=${data.id} />
   `;
 }
@@ -342,14 +342,23 @@ function group(relations) {
 const TIMELINE_PAGE = 20;
 
 function TimelinePanel({ id, total }) {
-  const [shown, setShown] = useState(TIMELINE_PAGE);
-  // the latest `shown`, listed oldest first by the API
-  const offset = Math.max(0, total - shown);
-  const { data } = useLoad(`timeline:${id}:${offset}`, (signal) => get('graph/timeline', { id, offset, limit: total - offset }, signal));
-  if (!data?.total) return null;
-  const events = [...data.results].reverse();
+  // the events loaded, newest first, and how many are wanted; the API
+  // lists oldest first, so each "earlier" asks only for the events before
+  // those loaded
+  const [events, setEvents] = useState([]);
+  const [undated, setUndated] = useState(0);
+  const [wanted, setWanted] = useState(TIMELINE_PAGE);
+  const end = total - events.length;
+  const offset = Math.max(0, total - wanted);
+  const { data, loading } = useLoad(offset < end ? `timeline:${id}:${offset}` : null, (signal) => get('graph/timeline', { id, offset, limit: end - offset }, signal));
+  useEffect(() => {
+    if (!data) return;
+    setEvents((before) => [...before, ...[...data.results].reverse()]);
+    setUndated(data.undated);
+  }, [data]);
+  if (events.length === 0) return null;
   return html`<section class="card" aria-labelledby="timeline-title">
-    <h2 id="timeline-title">时间线 <span class="muted">${count(data.total)} 条带日期的关系，最新的在前</span></h2>
+    <h2 id="timeline-title">时间线 <span class="muted">${count(total)} 条带日期的关系，最新的在前</span></h2>
     <ol class="timeline">
       ${events.map((e) => html`<li>
         <time>${date(e.date)}</time>
@@ -361,8 +370,8 @@ function TimelinePanel({ id, total }) {
         </div>
       </li>`)}
     </ol>
-    ${events.length < data.total && html`<button type="button" onClick=${() => setShown((n) => n + TIMELINE_PAGE * 2)}>显示更早的（已显示 ${events.length} / ${count(data.total)}）</button>`}
-    ${data.undated > 0 && html`<p class="muted">另有 ${count(data.undated)} 条关系没有日期。</p>`}
+    ${events.length < total && html`<button type="button" disabled=${loading} onClick=${() => setWanted(events.length + TIMELINE_PAGE * 2)}>显示更早的（已显示 ${events.length} / ${count(total)}）</button>`}
+    ${undated > 0 && html`<p class="muted">另有 ${count(undated)} 条关系没有日期。</p>`}
   </section>`;
 }
 

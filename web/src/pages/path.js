@@ -47,16 +47,25 @@ export function PathPage({ params }) {
   const relation = params.get('relation') ?? '';
   const chosen = relation ? relation.split(',') : [];
   const [ends, setEnds] = useState({ from: null, to: null });
-  // the names of ends given by id in the URL
+  const [draft, setDraft] = useState({});
+  // the names of ends given by id in the URL: asked only for an end not
+  // picked or named already (a link from elsewhere, a reload)
   useEffect(() => {
-    const named = async (id) => (id ? get(`entities/${encodeURIComponent(id)}`, { limit: 1 }).then((e) => ({ id: e.id, name: e.name }), () => ({ id, name: id })) : null);
-    Promise.all([named(from), named(to)]).then(([a, b]) => setEnds({ from: a, to: b }));
+    const known = [ends.from, ends.to, draft.from, draft.to].filter(Boolean);
+    const controller = new AbortController();
+    const named = async (id) => {
+      if (!id) return null;
+      const seen = known.find((end) => end.id === id);
+      if (seen) return seen;
+      return get(`entities/${encodeURIComponent(id)}`, { limit: 1 }, controller.signal).then((e) => ({ id: e.id, name: e.name }), () => ({ id, name: id }));
+    };
+    Promise.all([named(from), named(to)]).then(([a, b]) => controller.signal.aborted || setEnds({ from: a, to: b }));
+    return () => controller.abort();
   }, [from, to]);
   const go = (changes) => navigate(href.path({ from, to, k, max_len: maxLen, rank, relation, ...changes }));
   const ready = from && to;
   const query = { from, to, k, max_len: maxLen, rank, relation };
   const { data, error, loading } = useLoad(ready ? JSON.stringify(query) : null, (signal) => get('paths', query, signal));
-  const [draft, setDraft] = useState({});
   const pick = (end) => (value) => setDraft((d) => ({ ...d, [end]: value }));
   const current = { from: draft.from === undefined ? ends.from : draft.from, to: draft.to === undefined ? ends.to : draft.to };
   return html`
