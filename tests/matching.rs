@@ -6,6 +6,8 @@
 //!   `include_linked`, which shows them with the ties and their evidence;
 //! - an ingested paper (its author line naming an affiliation) makes its
 //!   institution rank first for the paper's own need;
+//! - the words that frame a need (希望, 团队, 技术, 合作…) are not searched
+//!   for: no team is found for sharing them with the need;
 //! - a university is matched to enterprises, never an enterprise to
 //!   enterprises;
 //! - a team's track record (enterprises it worked with) lifts it for a
@@ -497,4 +499,26 @@ fn a_profile_leaves_out_where_the_entity_is_and_when_it_was_founded() {
     for kept in ["5G定位模组", "3D激光扫描仪", "成立于"] {
         assert!(text.contains(kept), "{kept} not in {text}");
     }
+}
+
+#[test]
+fn the_words_that_frame_a_need_find_nothing_on_their_own() {
+    let engine = engine();
+    let response = engine
+        .match_text(&MatchRequest::text("希望找到做海水淡化膜材料的团队"))
+        .unwrap();
+    assert_eq!(response.query.words, ["海水", "淡化", "膜", "材料"]);
+    for result in &response.results {
+        assert!(
+            result.explanation.terms.iter().all(|t| t.term != "团队"),
+            "{:?}",
+            result.explanation.terms
+        );
+    }
+    // nothing in the corpus is about liquid biopsy: its framing words
+    // (寻求, 技术, 合作) must not list the organisations that hold them
+    let response = engine
+        .match_text(&MatchRequest::text("寻求肿瘤早筛的液体活检技术合作"))
+        .unwrap();
+    assert!(response.results.is_empty(), "{:?}", ids(&response));
 }

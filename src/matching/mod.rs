@@ -14,7 +14,9 @@ mod records;
 mod request;
 mod score;
 
-pub use profile::{is_research_org, is_researcher, profile_text, walk_proximity, Side, HUB_DEGREE, PROFILE_ITEMS};
+pub use profile::{
+    is_research_org, is_researcher, profile_text, walk_proximity, Side, FRAMING_WORDS, HUB_DEGREE, PROFILE_ITEMS,
+};
 pub use records::carry_track_records;
 pub use request::{
     Explanation, MatchEvidence, MatchQuery, MatchRequest, MatchResponse, MatchResult, MatchedTerm, SignalShare, Tie,

@@ -295,6 +295,7 @@ pub fn run(graph: &KnowledgeGraph, search: &SearchIndex, request: &MatchRequest)
         for (text_at, (text, text_factor)) in texts.iter().enumerate() {
             let mut search_request = SearchRequest::new(text.clone(), HITS_PER_SEARCH);
             search_request.min_match = Some(MIN_WORDS);
+            search_request.ignored = profile::FRAMING_WORDS;
             let mut found = search.search_per_kind(&search_request, &groups)?;
             for (page, (_, factor)) in std::mem::take(&mut found.pages).into_iter().zip(source.side.searches()) {
                 if let Some(first) = page.entries.first() {

@@ -215,8 +215,9 @@ fn asks_which(word: &str) -> bool {
 }
 
 impl Reading {
-    /// Reads the required parts of `parsed`.
-    pub(super) fn of(parsed: &ParsedQuery, segmenter: &Segmenter) -> Reading {
+    /// Reads the required parts of `parsed`, dropping `ignored` words as
+    /// function words.
+    pub(super) fn of(parsed: &ParsedQuery, segmenter: &Segmenter, ignored: &[&str]) -> Reading {
         let mut units = Vec::new();
         let mut dropped = Vec::new();
         let mut focus = Vec::new();
@@ -225,7 +226,7 @@ impl Reading {
                 QueryPart::Term(text) => {
                     let mut after_which = false;
                     for word in segmenter.query_words(text) {
-                        if is_function_word(&word) || asks_which(&word) {
+                        if is_function_word(&word) || asks_which(&word) || ignored.contains(&word.as_str()) {
                             after_which = asks_which(&word);
                             dropped.push(word);
                         } else {
@@ -346,7 +347,7 @@ mod tests {
 
     fn read(query: &str) -> Reading {
         let segmenter = Segmenter::new(["杨建明", "青岛农业大学", "阿斯利康"]);
-        Reading::of(&parse_query(query).unwrap(), &segmenter)
+        Reading::of(&parse_query(query).unwrap(), &segmenter, &[])
     }
 
     fn words(reading: &Reading) -> Vec<String> {

@@ -229,7 +229,7 @@ impl SearchIndex {
         let builder = QueryBuilder::new(&self.fields, &self.segmenter, &searcher, &self.doc_freqs);
         let filters = builder.filter_clauses(request, &parsed)?;
 
-        let mut reading = Reading::of(&parsed, &self.segmenter);
+        let mut reading = Reading::of(&parsed, &self.segmenter, request.ignored);
         let mut report = None;
         let (found, fallback, mut highlights) = if reading.natural {
             reading.keep_strongest(|word| builder.entries_with(word));
@@ -299,7 +299,7 @@ impl SearchIndex {
         };
         let filters = filters_for(None)?;
 
-        let mut reading = Reading::of(&parsed, &self.segmenter);
+        let mut reading = Reading::of(&parsed, &self.segmenter, request.ignored);
         let mut relaxed_groups = vec![false; groups.len()];
         let (tops, minimum, mut highlights) = if reading.natural {
             reading.keep_strongest(|word| builder.entries_with(word));

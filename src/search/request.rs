@@ -68,6 +68,11 @@ pub struct SearchRequest {
     #[arg(skip)]
     #[serde(skip)]
     pub min_match: Option<usize>,
+    /// For a question or a pasted text: words dropped as function words
+    /// are (matching drops the words that frame a need: 希望, 合作, 团队…).
+    #[arg(skip)]
+    #[serde(skip)]
+    pub ignored: &'static [&'static str],
     /// Hits skipped (at most 10,000).
     #[arg(long, default_value_t = 0)]
     #[serde(default, deserialize_with = "params::number")]
@@ -92,6 +97,7 @@ impl SearchRequest {
             hops: None,
             restrict_to: None,
             min_match: None,
+            ignored: &[],
             offset: 0,
             limit,
         }
