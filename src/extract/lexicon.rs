@@ -655,7 +655,20 @@ pub fn surname_rank(c: char) -> Option<u8> {
 /// Whether `word` is a compound surname.
 pub fn is_compound_surname(first: char, second: char) -> bool {
     const FIRSTS: &str = "欧司诸上东皇尉公慕长宇夏轩令钟澹端南西百呼闻万独";
-    FIRSTS.contains(first)
+    // asked twice for every character of a text: a bit per character code
+    static FIRST: LazyLock<Vec<u64>> = LazyLock::new(|| {
+        let mut bits = Vec::new();
+        for c in FIRSTS.chars() {
+            let code = c as usize;
+            if bits.len() <= code / 64 {
+                bits.resize(code / 64 + 1, 0);
+            }
+            bits[code / 64] |= 1 << (code % 64);
+        }
+        bits
+    });
+    let code = first as usize;
+    FIRST.get(code / 64).is_some_and(|word| word & (1 << (code % 64)) != 0)
         && COMPOUND_SURNAMES.iter().any(|s| {
             let mut chars = s.chars();
             chars.next() == Some(first) && chars.next() == Some(second)

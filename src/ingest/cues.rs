@@ -169,19 +169,41 @@ fn fits(side: Side, kind: EntityKind) -> bool {
     }
 }
 
+/// The characters of each cue's words, in the order of [`CUES`].
+fn cue_chars() -> &'static [Vec<Vec<char>>] {
+    static CHARS: std::sync::LazyLock<Vec<Vec<Vec<char>>>> = std::sync::LazyLock::new(|| {
+        CUES.iter()
+            .map(|cue| cue.words.iter().map(|word| word.chars().collect()).collect())
+            .collect()
+    });
+    &CHARS
+}
+
 /// The relations `sentence` states between `parties` (sorted by start,
 /// not overlapping).
 pub fn stated(sentence: &str, parties: &[Party]) -> Vec<Stated> {
+    // every relation joins two parties
+    if parties.len() < 2 {
+        return Vec::new();
+    }
     let chars: Vec<char> = sentence.chars().collect();
     let text_between = |a: usize, b: usize| -> String { chars[a.min(b)..b.max(a).min(chars.len())].iter().collect() };
     let inside_party = |at: usize| parties.iter().any(|p| p.start <= at && at < p.end);
     let mut out: Vec<Stated> = Vec::new();
     let mut taken_cues: Vec<(usize, usize)> = Vec::new();
-    for cue in CUES {
-        for word in cue.words {
-            let word_chars: Vec<char> = word.chars().collect();
+    for (cue, cue_words) in CUES.iter().zip(cue_chars()) {
+        for (word, word_chars) in cue.words.iter().zip(cue_words) {
+            let first = word_chars[0];
             let mut at = 0;
             while at + word_chars.len() <= chars.len() {
+                // the next place the word's first character is at
+                match chars[at..=chars.len() - word_chars.len()]
+                    .iter()
+                    .position(|&c| c == first)
+                {
+                    Some(skip) => at += skip,
+                    None => break,
+                }
                 if chars[at..at + word_chars.len()] != word_chars[..]
                     || inside_party(at)
                     || (word.ends_with("许可") && chars.get(at + word_chars.len()) == Some(&'证'))

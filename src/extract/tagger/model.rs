@@ -582,6 +582,55 @@ fn add_row(sums: &mut [i32; ROW_BYTES], weights: &[i8; ROW_BYTES]) {
     }
 }
 
+/// The sums of the rows `found[range]` names ([`NO_ROW`] adds nothing),
+/// each row asked for [`PREFETCH_AHEAD`] features before it is added, in
+/// four AVX2 registers of eight 32-bit sums: what [`add_row`] does for the
+/// features of one character, without a call or a store per row.
+///
+/// # Safety
+///
+/// The processor must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn sum_rows_avx2(rows: &[Row], found: &[u32], range: std::ops::Range<usize>) -> [i32; ROW_BYTES] {
+    use std::arch::x86_64::{
+        __m128i, __m256i, _mm256_add_epi32, _mm256_cvtepi8_epi32, _mm256_setzero_si256, _mm256_storeu_si256,
+        _mm_loadu_si128, _mm_srli_si128,
+    };
+    let mut sums = [_mm256_setzero_si256(); 4];
+    for at in range {
+        if let Some(&ahead) = found.get(at + PREFETCH_AHEAD) {
+            if ahead != NO_ROW {
+                prefetch(&rows[ahead as usize]);
+            }
+        }
+        let row = found[at];
+        if row == NO_ROW {
+            continue;
+        }
+        let weights = &rows[row as usize].0;
+        // SAFETY: a row is 32 bytes, read as two unaligned 16-byte halves.
+        let (low, high) = unsafe {
+            (
+                _mm_loadu_si128(weights.as_ptr().cast::<__m128i>()),
+                _mm_loadu_si128(weights.as_ptr().add(16).cast::<__m128i>()),
+            )
+        };
+        for (k, half) in [low, high].into_iter().enumerate() {
+            let first = _mm256_cvtepi8_epi32(half);
+            let second = _mm256_cvtepi8_epi32(_mm_srli_si128::<8>(half));
+            sums[2 * k] = _mm256_add_epi32(sums[2 * k], first);
+            sums[2 * k + 1] = _mm256_add_epi32(sums[2 * k + 1], second);
+        }
+    }
+    let mut out = [0i32; ROW_BYTES];
+    for (k, sum) in sums.into_iter().enumerate() {
+        // SAFETY: `out` holds 32 sums, eight stored at each of four places.
+        unsafe { _mm256_storeu_si256(out.as_mut_ptr().add(8 * k).cast::<__m256i>(), sum) };
+    }
+    out
+}
+
 /// A trained tagger.
 #[derive(Debug, Clone)]
 pub struct Tagger {
@@ -718,6 +767,18 @@ impl Tagger {
             if row != NO_ROW {
                 prefetch(&self.rows[row as usize]);
             }
+        }
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            let mut largest = 0i64;
+            for (i, scores) in emissions.chunks_exact_mut(n).enumerate() {
+                let (from, to) = (features.offsets[i] as usize, features.offsets[i + 1] as usize);
+                // SAFETY: the processor has AVX2 (checked above).
+                let sums = unsafe { sum_rows_avx2(&self.rows, found, from..to) };
+                scores.copy_from_slice(&sums[..n]);
+                largest = largest.max(128 * (to - from) as i64);
+            }
+            return largest;
         }
         // a whole row at a time (the zeros past the last tag too), which
         // the compiler does with vector instructions
@@ -980,6 +1041,41 @@ mod tests {
                 Lattice::new(&tags, &transitions, &predecessors).decode(&wide),
                 "round {round}"
             );
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_avx2_sums_are_the_plain_sums() {
+        use rand::{RngExt, SeedableRng};
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(14);
+        let rows: Vec<Row> = (0..300)
+            .map(|_| Row(std::array::from_fn(|_| rng.random_range(-128i16..128) as i8)))
+            .collect();
+        for _ in 0..200 {
+            let len = rng.random_range(0..120);
+            let found: Vec<u32> = (0..len)
+                .map(|_| {
+                    if rng.random_range(0..4) == 0 {
+                        NO_ROW
+                    } else {
+                        rng.random_range(0..rows.len() as u32)
+                    }
+                })
+                .collect();
+            let from = rng.random_range(0..=len);
+            let to = rng.random_range(from..=len);
+            let mut plain = [0i32; ROW_BYTES];
+            for &row in &found[from..to] {
+                if row != NO_ROW {
+                    add_row(&mut plain, &rows[row as usize].0);
+                }
+            }
+            // SAFETY: the processor has AVX2 (checked above).
+            assert_eq!(unsafe { sum_rows_avx2(&rows, &found, from..to) }, plain);
         }
     }
 
