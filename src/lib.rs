@@ -64,6 +64,7 @@ pub mod ingest;
 pub mod matching;
 pub mod model;
 pub mod params;
+mod prefetch;
 pub mod search;
 pub mod store;
 pub mod synth;

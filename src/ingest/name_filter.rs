@@ -7,6 +7,8 @@
 //! is known not to be a name; a yes only means "look it up" (about one
 //! text in a hundred that is no name says yes).
 
+use crate::prefetch::prefetch;
+
 /// Bits of the filter per name it is sized for.
 const BITS_PER_NAME: usize = 16;
 /// The fewest 64-bit words a filter has.
@@ -112,21 +114,6 @@ impl NameFilter {
 pub struct Probe {
     word: usize,
     bits: u64,
-}
-
-/// Asks the processor to bring `item` into its caches (a hint: nothing
-/// changes but the time the next read of it takes).
-#[inline(always)]
-fn prefetch<T>(item: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        // SAFETY: SSE is part of every x86_64 processor, and a prefetch
-        // reads nothing the program sees (it cannot fault).
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast::<i8>()) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = item;
 }
 
 /// The bit of the filter over first characters that a text's first two

@@ -5,6 +5,7 @@
 
 use super::features::FeatureBuffer;
 use crate::extract::mention::MentionKind;
+use crate::prefetch::prefetch;
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"IGNER\0\0\x01";
@@ -545,21 +546,6 @@ pub const MAX_TAGS: usize = 29;
 /// How many features ahead [`Tagger::tag`] asks for the slot (then the
 /// row) of.
 const PREFETCH_AHEAD: usize = 16;
-
-/// Asks the processor to bring `item` into its caches (a hint: nothing
-/// changes but the time the next read of it takes).
-#[inline(always)]
-fn prefetch<T>(item: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        // SAFETY: SSE is part of every x86_64 processor, and a prefetch
-        // reads nothing the program sees (it cannot fault).
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(item).cast::<i8>()) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = item;
-}
 
 /// The bytes of a row of weights.
 const ROW_BYTES: usize = 32;
