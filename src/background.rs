@@ -80,11 +80,15 @@ fn in_idle_class() -> bool {
 }
 
 /// The pool of idle-class threads parallel background work runs on (one
-/// per core), made on first use; `None` when the system gave no threads.
+/// per core and one more, so that a long piece of work, such as a fold's,
+/// never holds them all), made on first use; `None` when the system gave
+/// no threads.
 fn idle_pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         rayon::ThreadPoolBuilder::new()
+            .num_threads(cores + 1)
             .thread_name(|at| format!("innograph-idle-{at}"))
             .start_handler(|_| idle_this_thread())
             .build()

@@ -318,12 +318,17 @@ fn run(job: FoldJob, stop: &AtomicU8, tail: &Tail) -> Result<Option<Folded>> {
         return Ok(None);
     }
     // loading and the suggester work on every core: on idle threads
-    crate::background::install(|| folded_graph(&job, stop, tail, started))
+    let folded = crate::background::install(|| folded_graph(&job, stop, tail, started))?;
+    // outside the pool: a hook that waits holds none of its threads
+    if !goes_on(stop, &job, FoldStep::TailApplied) {
+        return Ok(None);
+    }
+    Ok(Some(folded))
 }
 
 /// The folded graph loaded from the new snapshot, its suggester, and the
 /// writes of `tail` applied to both.
-fn folded_graph(job: &FoldJob, stop: &AtomicU8, tail: &Tail, started: Instant) -> Result<Option<Folded>> {
+fn folded_graph(job: &FoldJob, stop: &AtomicU8, tail: &Tail, started: Instant) -> Result<Folded> {
     let ms = |from: Instant| from.elapsed().as_secs_f64() * 1e3;
     let clock = Instant::now();
     let graph = KnowledgeGraph::load(&job.files.snapshot)?;
@@ -344,9 +349,6 @@ fn folded_graph(job: &FoldJob, stop: &AtomicU8, tail: &Tail, started: Instant) -
         applied += pending.len();
         changes += written.len();
     }
-    if !goes_on(stop, job, FoldStep::TailApplied) {
-        return Ok(None);
-    }
     tracing::debug!(
         load_ms,
         suggester_ms,
@@ -356,11 +358,11 @@ fn folded_graph(job: &FoldJob, stop: &AtomicU8, tail: &Tail, started: Instant) -
         elapsed_ms = ms(started),
         "folded graph and its suggester ready"
     );
-    Ok(Some(Folded {
+    Ok(Folded {
         graph,
         suggester,
         applied,
-    }))
+    })
 }
 
 #[cfg(test)]
