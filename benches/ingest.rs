@@ -42,7 +42,9 @@
 //!    `BENCH_LOAD_SECONDS` alone, then as long again while another thread
 //!    posts batches of 200 articles at `BENCH_LOAD_RATE` articles/s (100,
 //!    the bulk rate the goal names; 0: as fast as the server takes them);
-//!    queries/s, p50 and p99 of both phases and their ratios.
+//!    queries/s, p50 and p99 of both phases and their ratios; the
+//!    server's processor time by thread name and the search index's
+//!    segment count, sampled every half second, in both phases.
 //!
 //! The synthetic corpus and index are those of the graph bench
 //! (`$BENCH_DIR/corpus-<N>`, `$BENCH_DIR/index-<N>`), made when missing.
@@ -61,6 +63,9 @@
 //! - `BENCH_BIN`: the `innograph` binary to serve with (default: the one
 //!   cargo built).
 //! - `BENCH_ONLY_EXTRACTION`: set, only phase a runs.
+//! - `BENCH_ONLY_HTTP`: set, phases a and b are skipped (c and d only).
+//! - `BENCH_WORK_DIR`: where the copies are made instead of
+//!   `$BENCH_DIR/ingest-work`.
 //! - `BENCH_EXTRACT_SECONDS` (60), `BENCH_INGEST_SECONDS` (300),
 //!   `BENCH_SINGLES` (100), `BENCH_HTTP_SECONDS` (60),
 //!   `BENCH_LOAD_SECONDS` (20): the phases' bounds.
@@ -993,6 +998,10 @@ struct LoadPhase {
     /// Articles the poster got written meanwhile, and its POSTs' times.
     posted: usize,
     posts: Vec<Duration>,
+    /// What the server did meanwhile, and this process (search clients
+    /// and poster).
+    server: ServerSamples,
+    bench: ServerSamples,
 }
 
 impl LoadPhase {
@@ -1003,6 +1012,7 @@ impl LoadPhase {
 
 fn load_phase(
     addr: std::net::SocketAddr,
+    watched: (u32, &Path),
     targets: &[String],
     duration: Duration,
     poster: Option<(&ArticleMaker<'_>, &AtomicUsize, f64)>,
@@ -1010,7 +1020,9 @@ fn load_phase(
     let stop = AtomicBool::new(false);
     let started = Instant::now();
     let deadline = started + duration;
-    let (results, posted) = std::thread::scope(|scope| {
+    let (results, posted, server) = std::thread::scope(|scope| {
+        let sampler = scope.spawn(|| ServerSamples::take(watched.0, watched.1, deadline));
+        let own = scope.spawn(|| ServerSamples::take(std::process::id(), watched.1, deadline));
         let clients: Vec<_> = (0..SEARCH_CLIENTS)
             .map(|client_at| {
                 scope.spawn(move || {
@@ -1063,7 +1075,9 @@ fn load_phase(
             .collect();
         stop.store(true, Ordering::Relaxed);
         let posted = posting.map(|p| p.join().unwrap_or_else(|_| Err("the poster panicked".into())));
-        (results, posted)
+        let server = sampler.join().unwrap_or_default();
+        let bench = own.join().unwrap_or_default();
+        (results, posted, (server, bench))
     });
     let elapsed = started.elapsed();
     let (posted, posts) = match posted {
@@ -1083,13 +1097,439 @@ fn load_phase(
         errors,
         posted,
         posts,
+        server: server.0,
+        bench: server.1,
     })
+}
+
+/// The server's processor time by thread and its search segments over a
+/// load phase.
+#[derive(Default)]
+struct ServerSamples {
+    /// Seconds of processor time (user and system) by thread name (digits
+    /// at its end dropped), most first.
+    cpu_by_thread: Vec<(String, f64)>,
+    /// Search segments at each sample.
+    segments: Vec<usize>,
+}
+
+impl ServerSamples {
+    /// Samples the process `pid` every half second until `until`; `index`
+    /// is the index folder it serves.
+    fn take(pid: u32, index: &Path, until: Instant) -> ServerSamples {
+        let first = thread_ticks(pid);
+        let mut last = first.clone();
+        let mut segments = Vec::new();
+        loop {
+            for (tid, seen) in thread_ticks(pid) {
+                last.insert(tid, seen);
+            }
+            if let Some(count) = segment_count(index) {
+                segments.push(count);
+            }
+            let now = Instant::now();
+            if now >= until {
+                break;
+            }
+            std::thread::sleep((until - now).min(Duration::from_millis(500)));
+        }
+        // SAFETY: sysconf only reads its argument
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+        let mut by_name: BTreeMap<String, f64> = BTreeMap::new();
+        for (tid, (name, ticks)) in &last {
+            let before = first.get(tid).map_or(0, |(_, t)| *t);
+            *by_name.entry(name.clone()).or_default() += ticks.saturating_sub(before) as f64 / hz;
+        }
+        let mut cpu_by_thread: Vec<(String, f64)> = by_name.into_iter().filter(|(_, s)| *s > 0.0).collect();
+        cpu_by_thread.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ServerSamples {
+            cpu_by_thread,
+            segments,
+        }
+    }
+
+    fn cpu_total(&self) -> f64 {
+        self.cpu_by_thread.iter().map(|(_, s)| s).sum()
+    }
+
+    fn segments_summary(&self) -> String {
+        match (self.segments.iter().min(), self.segments.iter().max()) {
+            (Some(min), Some(max)) => format!(
+                "{min}–{max}, mean {:.1}",
+                self.segments.iter().sum::<usize>() as f64 / self.segments.len() as f64
+            ),
+            _ => "?".into(),
+        }
+    }
+}
+
+/// Processor ticks (user and system) of each thread of `pid`, with the
+/// thread's name without the digits at its end.
+fn thread_ticks(pid: u32) -> BTreeMap<u64, (String, u64)> {
+    let mut ticks = BTreeMap::new();
+    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+        return ticks;
+    };
+    for task in tasks.flatten() {
+        let Ok(tid) = task.file_name().to_string_lossy().parse::<u64>() else {
+            continue;
+        };
+        let Ok(stat) = fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let name = stat[open + 1..close].trim_end_matches(|c: char| c.is_ascii_digit() || c == '-');
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        // after the name: state is field 3 of stat, utime 14 and stime 15
+        let used = fields.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
+            + fields.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+        ticks.insert(tid, (name.to_string(), used));
+    }
+    ticks
+}
+
+/// Segments of the search index of the live generation of `index`.
+fn segment_count(index: &Path) -> Option<usize> {
+    let current = fs::read_to_string(index.join("CURRENT")).ok()?;
+    let meta = fs::read_to_string(index.join(current.trim()).join("search").join("meta.json")).ok()?;
+    let meta: serde_json::Value = serde_json::from_str(&meta).ok()?;
+    meta.get("segments")?.as_array().map(Vec::len)
 }
 
 // ---------------------------------------------------------------- main
 
 fn yes(met: bool) -> String {
     if met { "yes" } else { "no" }.to_string()
+}
+
+/// What phases c and d gave.
+struct HttpRun {
+    binary: PathBuf,
+    ready_after: Duration,
+    http_warm_up: Duration,
+    singles_done: usize,
+    single_times: Vec<Duration>,
+    single_writes: Vec<WriteTimes>,
+    batch_times: Vec<Duration>,
+    batch_articles: usize,
+    batch_elapsed: Duration,
+    batch_writes: Vec<WriteTimes>,
+    alone: LoadPhase,
+    loaded: LoadPhase,
+    load_writes: Vec<WriteTimes>,
+    fold_lines: Vec<String>,
+    targets: Vec<String>,
+}
+
+/// Settings of phases c and d.
+struct HttpSettings<'a> {
+    index: &'a Path,
+    work: &'a Path,
+    articles: &'a [BenchArticle],
+    maker: &'a ArticleMaker<'a>,
+    names: &'a Names,
+    singles: usize,
+    http_budget: Duration,
+    load_seconds: Duration,
+    load_rate: f64,
+    article_count: usize,
+    keep: bool,
+}
+
+/// Phases c and d: a server on a fresh copy, posts, then searches alone
+/// and under ingest.
+fn run_http(settings: &HttpSettings<'_>) -> BenchResult<HttpRun> {
+    let HttpSettings {
+        index,
+        work,
+        articles,
+        maker,
+        names,
+        singles,
+        http_budget,
+        load_seconds,
+        load_rate,
+        article_count,
+        keep,
+    } = *settings;
+    let copy_b = work.join("index-http");
+    // c: HTTP, on a fresh copy
+    copy_index(index, &copy_b)?;
+    let binary = server_binary();
+    let log_path = work.join("serve.log");
+    let (server, mut client, ready_after) = start_serve(
+        &binary,
+        &copy_b,
+        &log_path,
+        &[
+            ("INNOGRAPH_TOKEN", TOKEN),
+            (
+                "RUST_LOG",
+                "info,innograph::engine::write=debug,innograph::engine::committer=debug,innograph::engine::fold=debug",
+            ),
+            ("NO_COLOR", "1"),
+        ],
+        Duration::from_secs(600),
+        &progress,
+    )?;
+    progress(&format!("server ready after {:.1} s", ready_after.as_secs_f64()));
+    client.headers.push(("Authorization".into(), format!("Bearer {TOKEN}")));
+    // warm-up: the recognizer and the short forms are built on first use
+    let started = Instant::now();
+    let dry_run = serde_json::json!({ "dry_run": true, "articles": [&articles[0]] });
+    let (status, _) = client.post_json("/api/documents", &serde_json::to_vec(&dry_run)?)?;
+    let http_warm_up = started.elapsed();
+    if status != 200 {
+        return Err(format!("dry run answered {status}; log:\n{}", log_tail(&log_path)).into());
+    }
+    note_load("c. HTTP posts");
+    let mut single_times = Vec::new();
+    let started = Instant::now();
+    for article in articles.iter().take(singles) {
+        let began = Instant::now();
+        post_articles(&mut client, std::slice::from_ref(article))?;
+        single_times.push(began.elapsed());
+        if started.elapsed() > http_budget {
+            break;
+        }
+    }
+    let singles_done = single_times.len();
+    let single_writes = write_times_in_log(&log_path);
+    let single_times = sorted(single_times);
+    progress(&format!("{singles_done} single posts"));
+
+    let mut next = singles_done;
+    let mut batch_times = Vec::new();
+    let mut batch_articles = 0;
+    let started = Instant::now();
+    while started.elapsed() < http_budget {
+        let batch: Vec<BenchArticle> = (next..next + HTTP_BATCH)
+            .map(|i| articles.get(i).cloned().unwrap_or_else(|| maker.make(i)))
+            .collect();
+        next += HTTP_BATCH;
+        let began = Instant::now();
+        post_articles(&mut client, &batch)?;
+        batch_times.push(began.elapsed());
+        batch_articles += batch.len();
+    }
+    let batch_elapsed = started.elapsed();
+    let batch_writes: Vec<WriteTimes> = write_times_in_log(&log_path)[single_writes.len()..].to_vec();
+    progress(&format!("{batch_articles} articles in batches"));
+
+    // d: searches alone, then while batches are posted
+    let targets = search_targets(names);
+    let addr = client.addr;
+    drop(client);
+    note_load("d. searches alone");
+    progress("searches alone");
+    let alone = load_phase(addr, (server.child.id(), &copy_b), &targets, load_seconds, None)?;
+    note_load("d. searches under ingest");
+    progress("searches while articles are posted");
+    let next_article = AtomicUsize::new(next.max(article_count));
+    let loaded = load_phase(
+        addr,
+        (server.child.id(), &copy_b),
+        &targets,
+        load_seconds,
+        Some((maker, &next_article, load_rate)),
+    )?;
+    let log_writes_all = write_times_in_log(&log_path);
+    let load_writes: Vec<WriteTimes> = log_writes_all[single_writes.len() + batch_writes.len()..].to_vec();
+    let fold_lines: Vec<String> = fs::read_to_string(&log_path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.contains("graph log fold") || line.contains("folded graph"))
+        .map(str::to_string)
+        .collect();
+    drop(server);
+    if !keep {
+        fs::remove_dir_all(&copy_b)?;
+    }
+
+    Ok(HttpRun {
+        binary,
+        ready_after,
+        http_warm_up,
+        singles_done,
+        single_times,
+        single_writes,
+        batch_times,
+        batch_articles,
+        batch_elapsed,
+        batch_writes,
+        alone,
+        loaded,
+        load_writes,
+        fold_lines,
+        targets,
+    })
+}
+
+/// What phases c and d measured.
+struct HttpPhases<'a> {
+    binary: &'a Path,
+    ready_after: Duration,
+    warm_up: Duration,
+    singles_done: usize,
+    single_times: &'a [Duration],
+    batch_times: &'a [Duration],
+    batch_articles: usize,
+    batch_elapsed: Duration,
+    alone: &'a LoadPhase,
+    loaded: &'a LoadPhase,
+    targets: usize,
+}
+
+/// Prints the tables of phases c and d; returns the rate of batches over
+/// HTTP, and the throughput and p99 ratios of searches under ingest.
+fn print_http_phases(p: &HttpPhases<'_>) -> (f64, f64, f64) {
+    let batch_sorted = sorted(p.batch_times.to_vec());
+    let http_rate = p.batch_articles as f64 / p.batch_elapsed.as_secs_f64().max(1e-9);
+    print_table(
+        &[
+            "c. over HTTP (POST /api/documents)",
+            "articles",
+            "requests",
+            "p50",
+            "p99",
+            "max",
+            "articles/s",
+        ],
+        &[
+            vec![
+                "one article per POST".into(),
+                fmt_count(p.singles_done),
+                fmt_count(p.singles_done),
+                fmt_duration(percentile(p.single_times, 50.0)),
+                fmt_duration(percentile(p.single_times, 99.0)),
+                fmt_duration(p.single_times.last().copied().unwrap_or_default()),
+                format!(
+                    "{:.1}",
+                    p.singles_done as f64 / p.single_times.iter().sum::<Duration>().as_secs_f64().max(1e-9)
+                ),
+            ],
+            vec![
+                format!("{HTTP_BATCH} articles per POST"),
+                fmt_count(p.batch_articles),
+                fmt_count(p.batch_times.len()),
+                fmt_duration(percentile(&batch_sorted, 50.0)),
+                fmt_duration(percentile(&batch_sorted, 99.0)),
+                fmt_duration(batch_sorted.last().copied().unwrap_or_default()),
+                format!("{http_rate:.1}"),
+            ],
+        ],
+    );
+    println!(
+        "Server: {} serve, ready after {:.1} s; first POST (dry run: recognizer and short forms built) {}",
+        p.binary.display(),
+        p.ready_after.as_secs_f64(),
+        fmt_duration(p.warm_up)
+    );
+    println!();
+    let throughput_ratio = p.loaded.per_second() / p.alone.per_second().max(1e-9);
+    let p99_ratio = ms(percentile(&p.loaded.latencies, 99.0)) / ms(percentile(&p.alone.latencies, 99.0)).max(1e-9);
+    let load_row = |label: &str, phase: &LoadPhase| {
+        vec![
+            label.to_string(),
+            fmt_count(phase.latencies.len()),
+            format!("{:.1} s", phase.elapsed.as_secs_f64()),
+            format!("{:.1}", phase.per_second()),
+            fmt_duration(percentile(&phase.latencies, 50.0)),
+            fmt_duration(percentile(&phase.latencies, 99.0)),
+            fmt_duration(mean(&phase.latencies)),
+            phase.errors.to_string(),
+            if phase.posts.is_empty() {
+                "–".into()
+            } else {
+                format!(
+                    "{} ({} POSTs, {:.1} articles/s)",
+                    fmt_count(phase.posted),
+                    phase.posts.len(),
+                    phase.posted as f64 / phase.elapsed.as_secs_f64()
+                )
+            },
+        ]
+    };
+    print_table(
+        &[
+            "d. GET /api/search, 2 clients",
+            "queries",
+            "time",
+            "queries/s",
+            "p50",
+            "p99",
+            "mean",
+            "errors",
+            "articles posted meanwhile",
+        ],
+        &[
+            load_row("alone", p.alone),
+            load_row("while batches of 200 are posted", p.loaded),
+            vec![
+                "ratio (with ingest / alone)".into(),
+                "–".into(),
+                "–".into(),
+                format!("{:.0}%", throughput_ratio * 100.0),
+                format!(
+                    "{:.2}×",
+                    ms(percentile(&p.loaded.latencies, 50.0)) / ms(percentile(&p.alone.latencies, 50.0)).max(1e-9)
+                ),
+                format!("{p99_ratio:.2}×"),
+                format!(
+                    "{:.2}×",
+                    ms(mean(&p.loaded.latencies)) / ms(mean(&p.alone.latencies)).max(1e-9)
+                ),
+                "–".into(),
+                "–".into(),
+            ],
+        ],
+    );
+    println!(
+        "{} queries over {} targets (trade words, enterprise names and short forms, universities, people)",
+        p.targets, p.targets
+    );
+    println!();
+    let mut rows = Vec::new();
+    for (label, phase) in [("alone", p.alone), ("under ingest", p.loaded)] {
+        let cpu = &phase.server.cpu_by_thread;
+        let secs = phase.elapsed.as_secs_f64().max(1e-9);
+        rows.push(vec![
+            label.to_string(),
+            format!("{:.2}", phase.server.cpu_total() / secs),
+            cpu.iter()
+                .take(8)
+                .map(|(name, s)| format!("{name} {:.2}", s / secs))
+                .collect::<Vec<_>>()
+                .join(", "),
+            phase.server.segments_summary(),
+        ]);
+        rows.push(vec![
+            format!("{label}: the bench's clients"),
+            format!("{:.2}", phase.bench.cpu_total() / secs),
+            phase
+                .bench
+                .cpu_by_thread
+                .iter()
+                .take(4)
+                .map(|(name, s)| format!("{name} {:.2}", s / secs))
+                .collect::<Vec<_>>()
+                .join(", "),
+            "–".into(),
+        ]);
+    }
+    print_table(
+        &[
+            "d. server during the searches",
+            "cores used",
+            "by thread (cores)",
+            "search segments",
+        ],
+        &rows,
+    );
+    println!();
+    (http_rate, throughput_ratio, p99_ratio)
 }
 
 fn main() -> BenchResult<()> {
@@ -1105,6 +1545,7 @@ fn main() -> BenchResult<()> {
     let load_rate = env_or("BENCH_LOAD_RATE", 100)? as f64;
     let keep = std::env::var_os("BENCH_KEEP").is_some();
     let only_extraction = std::env::var_os("BENCH_ONLY_EXTRACTION").is_some();
+    let only_http = std::env::var_os("BENCH_ONLY_HTTP").is_some();
     let base = PathBuf::from(std::env::var("BENCH_DIR").unwrap_or_else(|_| "/tmp/innograph-bench-graph".into()));
     let events = install_tracing();
     let default_chunk = IngestOptions::default().chunk;
@@ -1133,10 +1574,70 @@ fn main() -> BenchResult<()> {
         articles_made.as_secs_f64()
     ));
 
-    let work = base.join("ingest-work");
+    let work = std::env::var_os("BENCH_WORK_DIR").map_or_else(|| base.join("ingest-work"), PathBuf::from);
     fs::create_dir_all(&work)?;
     let copy_a = work.join("index-in-process");
-    let copy_b = work.join("index-http");
+    if only_http {
+        let run = run_http(&HttpSettings {
+            index: &index,
+            work: &work,
+            articles: &articles,
+            maker: &maker,
+            names: &names,
+            singles,
+            http_budget,
+            load_seconds,
+            load_rate,
+            article_count,
+            keep,
+        })?;
+        println!();
+        println!(
+            "Ingest bench, phases c and d only: {} entities; {}",
+            fmt_count(entities),
+            machine()
+        );
+        let loads: Vec<String> = LOADS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .map(|(phase, load)| format!("{phase} {load}"))
+            .collect();
+        println!("Load average (1 min) at the start of each phase: {}", loads.join(", "));
+        println!();
+        let mut rows = write_rows("HTTP, one article per POST", &run.single_writes);
+        rows.extend(write_rows("HTTP, 200 per POST", &run.batch_writes));
+        rows.extend(write_rows("HTTP, 200 per POST under search load", &run.load_writes));
+        print_table(
+            &[
+                "write_batch timings (engine debug events)",
+                "batches",
+                "mean",
+                "max",
+                "total",
+            ],
+            &rows,
+        );
+        println!();
+        for line in &run.fold_lines {
+            println!("    {line}");
+        }
+        println!();
+        print_http_phases(&HttpPhases {
+            binary: &run.binary,
+            ready_after: run.ready_after,
+            warm_up: run.http_warm_up,
+            singles_done: run.singles_done,
+            single_times: &run.single_times,
+            batch_times: &run.batch_times,
+            batch_articles: run.batch_articles,
+            batch_elapsed: run.batch_elapsed,
+            alone: &run.alone,
+            loaded: &run.loaded,
+            targets: run.targets.len(),
+        });
+        return Ok(());
+    }
 
     // a and b: in process, on a copy
     let copy_time = copy_index(&index, &copy_a)?;
@@ -1234,92 +1735,35 @@ fn main() -> BenchResult<()> {
         fs::remove_dir_all(&copy_a)?;
     }
 
-    // c: HTTP, on a fresh copy
-    copy_index(&index, &copy_b)?;
-    let binary = server_binary();
-    let log_path = work.join("serve.log");
-    let (server, mut client, ready_after) = start_serve(
-        &binary,
-        &copy_b,
-        &log_path,
-        &[
-            ("INNOGRAPH_TOKEN", TOKEN),
-            (
-                "RUST_LOG",
-                "info,innograph::engine::write=debug,innograph::engine::committer=debug,innograph::engine::fold=debug",
-            ),
-            ("NO_COLOR", "1"),
-        ],
-        Duration::from_secs(600),
-        &progress,
-    )?;
-    progress(&format!("server ready after {:.1} s", ready_after.as_secs_f64()));
-    client.headers.push(("Authorization".into(), format!("Bearer {TOKEN}")));
-    // warm-up: the recognizer and the short forms are built on first use
-    let started = Instant::now();
-    let dry_run = serde_json::json!({ "dry_run": true, "articles": [&articles[0]] });
-    let (status, _) = client.post_json("/api/documents", &serde_json::to_vec(&dry_run)?)?;
-    let http_warm_up = started.elapsed();
-    if status != 200 {
-        return Err(format!("dry run answered {status}; log:\n{}", log_tail(&log_path)).into());
-    }
-    note_load("c. HTTP posts");
-    let mut single_times = Vec::new();
-    let started = Instant::now();
-    for article in articles.iter().take(singles) {
-        let began = Instant::now();
-        post_articles(&mut client, std::slice::from_ref(article))?;
-        single_times.push(began.elapsed());
-        if started.elapsed() > http_budget {
-            break;
-        }
-    }
-    let singles_done = single_times.len();
-    let single_writes = write_times_in_log(&log_path);
-    let single_times = sorted(single_times);
-    progress(&format!("{singles_done} single posts"));
-
-    let mut next = singles_done;
-    let mut batch_times = Vec::new();
-    let mut batch_articles = 0;
-    let started = Instant::now();
-    while started.elapsed() < http_budget {
-        let batch: Vec<BenchArticle> = (next..next + HTTP_BATCH)
-            .map(|i| articles.get(i).cloned().unwrap_or_else(|| maker.make(i)))
-            .collect();
-        next += HTTP_BATCH;
-        let began = Instant::now();
-        post_articles(&mut client, &batch)?;
-        batch_times.push(began.elapsed());
-        batch_articles += batch.len();
-    }
-    let batch_elapsed = started.elapsed();
-    let batch_writes: Vec<WriteTimes> = write_times_in_log(&log_path)[single_writes.len()..].to_vec();
-    progress(&format!("{batch_articles} articles in batches"));
-
-    // d: searches alone, then while batches are posted
-    let targets = search_targets(&names);
-    let addr = client.addr;
-    drop(client);
-    note_load("d. searches alone");
-    progress("searches alone");
-    let alone = load_phase(addr, &targets, load_seconds, None)?;
-    note_load("d. searches under ingest");
-    progress("searches while articles are posted");
-    let next_article = AtomicUsize::new(next.max(article_count));
-    let loaded = load_phase(addr, &targets, load_seconds, Some((&maker, &next_article, load_rate)))?;
-    let log_writes_all = write_times_in_log(&log_path);
-    let load_writes: Vec<WriteTimes> = log_writes_all[single_writes.len() + batch_writes.len()..].to_vec();
-    let fold_lines: Vec<String> = fs::read_to_string(&log_path)
-        .unwrap_or_default()
-        .lines()
-        .filter(|line| line.contains("graph log fold") || line.contains("folded graph"))
-        .map(str::to_string)
-        .collect();
-    drop(server);
-    if !keep {
-        fs::remove_dir_all(&copy_b)?;
-    }
+    let HttpRun {
+        binary,
+        ready_after,
+        http_warm_up,
+        singles_done,
+        single_times,
+        single_writes,
+        batch_times,
+        batch_articles,
+        batch_elapsed,
+        batch_writes,
+        alone,
+        loaded,
+        load_writes,
+        fold_lines,
+        targets,
+    } = run_http(&HttpSettings {
+        index: &index,
+        work: &work,
+        articles: &articles,
+        maker: &maker,
+        names: &names,
+        singles,
+        http_budget,
+        load_seconds,
+        load_rate,
+        article_count,
+        keep,
+    })?;
 
     // report
     let total = bench_started.elapsed();
@@ -1482,113 +1926,19 @@ fn main() -> BenchResult<()> {
         ],
     );
     println!();
-    let batch_sorted = sorted(batch_times.clone());
-    let http_rate = batch_articles as f64 / batch_elapsed.as_secs_f64().max(1e-9);
-    print_table(
-        &[
-            "c. over HTTP (POST /api/documents)",
-            "articles",
-            "requests",
-            "p50",
-            "p99",
-            "max",
-            "articles/s",
-        ],
-        &[
-            vec![
-                "one article per POST".into(),
-                fmt_count(singles_done),
-                fmt_count(singles_done),
-                fmt_duration(percentile(&single_times, 50.0)),
-                fmt_duration(percentile(&single_times, 99.0)),
-                fmt_duration(single_times.last().copied().unwrap_or_default()),
-                format!(
-                    "{:.1}",
-                    singles_done as f64 / single_times.iter().sum::<Duration>().as_secs_f64().max(1e-9)
-                ),
-            ],
-            vec![
-                format!("{HTTP_BATCH} articles per POST"),
-                fmt_count(batch_articles),
-                fmt_count(batch_times.len()),
-                fmt_duration(percentile(&batch_sorted, 50.0)),
-                fmt_duration(percentile(&batch_sorted, 99.0)),
-                fmt_duration(batch_sorted.last().copied().unwrap_or_default()),
-                format!("{http_rate:.1}"),
-            ],
-        ],
-    );
-    println!(
-        "Server: {} serve, ready after {:.1} s; first POST (dry run: recognizer and short forms built) {}",
-        binary.display(),
-        ready_after.as_secs_f64(),
-        fmt_duration(http_warm_up)
-    );
-    println!();
-    let throughput_ratio = loaded.per_second() / alone.per_second().max(1e-9);
-    let p99_ratio = ms(percentile(&loaded.latencies, 99.0)) / ms(percentile(&alone.latencies, 99.0)).max(1e-9);
-    let load_row = |label: &str, phase: &LoadPhase| {
-        vec![
-            label.to_string(),
-            fmt_count(phase.latencies.len()),
-            format!("{:.1} s", phase.elapsed.as_secs_f64()),
-            format!("{:.1}", phase.per_second()),
-            fmt_duration(percentile(&phase.latencies, 50.0)),
-            fmt_duration(percentile(&phase.latencies, 99.0)),
-            fmt_duration(mean(&phase.latencies)),
-            phase.errors.to_string(),
-            if phase.posts.is_empty() {
-                "–".into()
-            } else {
-                format!(
-                    "{} ({} POSTs, {:.1} articles/s)",
-                    fmt_count(phase.posted),
-                    phase.posts.len(),
-                    phase.posted as f64 / phase.elapsed.as_secs_f64()
-                )
-            },
-        ]
-    };
-    print_table(
-        &[
-            "d. GET /api/search, 2 clients",
-            "queries",
-            "time",
-            "queries/s",
-            "p50",
-            "p99",
-            "mean",
-            "errors",
-            "articles posted meanwhile",
-        ],
-        &[
-            load_row("alone", &alone),
-            load_row("while batches of 200 are posted", &loaded),
-            vec![
-                "ratio (with ingest / alone)".into(),
-                "–".into(),
-                "–".into(),
-                format!("{:.0}%", throughput_ratio * 100.0),
-                format!(
-                    "{:.2}×",
-                    ms(percentile(&loaded.latencies, 50.0)) / ms(percentile(&alone.latencies, 50.0)).max(1e-9)
-                ),
-                format!("{p99_ratio:.2}×"),
-                format!(
-                    "{:.2}×",
-                    ms(mean(&loaded.latencies)) / ms(mean(&alone.latencies)).max(1e-9)
-                ),
-                "–".into(),
-                "–".into(),
-            ],
-        ],
-    );
-    println!(
-        "{} queries over {} targets (trade words, enterprise names and short forms, universities, people)",
-        targets.len(),
-        targets.len()
-    );
-    println!();
+    let (http_rate, throughput_ratio, p99_ratio) = print_http_phases(&HttpPhases {
+        binary: &binary,
+        ready_after,
+        warm_up: http_warm_up,
+        singles_done,
+        single_times: &single_times,
+        batch_times: &batch_times,
+        batch_articles,
+        batch_elapsed,
+        alone: &alone,
+        loaded: &loaded,
+        targets: targets.len(),
+    });
     let extract_rate = extract.rate();
     let single_p50 = percentile(&single_times, 50.0);
     let single_p99 = percentile(&single_times, 99.0);

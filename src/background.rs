@@ -2,6 +2,16 @@
 //! at a lower CPU priority than queries, so that on a busy machine the
 //! scheduler serves searches first and a large ingest slows itself rather
 //! than the people searching.
+//!
+//! Bulk work nobody waits for at once (a large ingest, a fold of the graph
+//! log) runs in the idle scheduling class on Linux ([`idle_this_thread`],
+//! [`run_idle`]): a query's thread that wakes takes the core from it at
+//! once, and a core running only such work counts as free when a woken
+//! query's thread is placed, whereas a lower nice value alone lets
+//! background work finish its time slice first, which a query split over
+//! both cores waits for. Such work runs only on processor time no other
+//! thread of the machine wants, so it is kept for work whose delay is
+//! harmless.
 
 /// How much lower than a query's thread background work runs (a nice
 /// value: 0 is the default, 19 the lowest priority).
@@ -27,14 +37,85 @@ pub fn lower_this_thread() {
     }
 }
 
+/// Lowers the calling thread's priority as [`lower_this_thread`] does and
+/// puts it in the idle scheduling class (`SCHED_IDLE`, on Linux): it runs
+/// when no other thread wants the processor. Threads it starts afterwards
+/// inherit both.
+pub fn idle_this_thread() {
+    lower_this_thread();
+    #[cfg(target_os = "linux")]
+    {
+        let idle = libc::sched_param { sched_priority: 0 };
+        // SAFETY: sched_setscheduler with pid 0 changes the calling thread
+        // only and reads the parameter it is given, which lives across the
+        // call.
+        if unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &idle) } != 0 {
+            tracing::debug!(error = %std::io::Error::last_os_error(), "background work keeps the default scheduling class");
+        }
+    }
+}
+
+/// Runs `work`, when the calling thread is in the idle scheduling class,
+/// on a pool of threads of that class, so that the parallel iterators
+/// inside it (rayon's) run there too rather than on rayon's global pool,
+/// whose threads run at the default priority; elsewhere (or without the
+/// pool) on the calling thread as it is.
+pub fn install<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    match idle_pool() {
+        Some(pool) if in_idle_class() => pool.install(work),
+        _ => work(),
+    }
+}
+
+/// Whether the calling thread is in the idle scheduling class.
+fn in_idle_class() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sched_getscheduler with pid 0 reads the calling thread's
+        // class only
+        unsafe { libc::sched_getscheduler(0) == libc::SCHED_IDLE }
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
+}
+
+/// The pool of idle-class threads parallel background work runs on (one
+/// per core and one more, so that a long piece of work, such as a fold's,
+/// never holds them all), made on first use; `None` when the system gave
+/// no threads.
+fn idle_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(cores + 1)
+            .thread_name(|at| format!("innograph-idle-{at}"))
+            .start_handler(|_| idle_this_thread())
+            .build()
+            .inspect_err(|error| tracing::warn!(%error, "parallel background work runs on the default pool"))
+            .ok()
+    })
+    .as_ref()
+}
+
 /// Runs `work` on a thread of its own at the lower priority and returns
 /// what it returns (a panic in it is resumed here); fails only when the
 /// system has no thread to give.
 pub fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> crate::Result<T> {
+    run_lowered(lower_this_thread, work)
+}
+
+/// Runs `work` as [`run`] does, in the idle scheduling class
+/// ([`idle_this_thread`]).
+pub fn run_idle<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> crate::Result<T> {
+    run_lowered(idle_this_thread, work)
+}
+
+fn run_lowered<T: Send + 'static>(lower: fn(), work: impl FnOnce() -> T + Send + 'static) -> crate::Result<T> {
     let thread = std::thread::Builder::new()
         .name("innograph-background".into())
         .spawn(move || {
-            lower_this_thread();
+            lower();
             work()
         });
     let handle = thread.map_err(|e| crate::Error::io("a thread for background work", e))?;
@@ -51,24 +132,86 @@ mod tests {
         unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
     }
 
+    #[cfg(target_os = "linux")]
+    fn policy() -> i32 {
+        // SAFETY: sched_getscheduler with pid 0 reads the calling thread's
+        // class only
+        unsafe { libc::sched_getscheduler(0) }
+    }
+
     #[test]
     fn background_work_runs_lower_and_the_caller_stays_as_it_was() {
         #[cfg(target_os = "linux")]
-        let before = niceness();
+        let before = (niceness(), policy());
         let answer = run(|| {
             #[cfg(target_os = "linux")]
-            assert!(niceness() >= NICENESS.min(19), "the background thread is lowered");
-            // threads it starts inherit the lower priority
-            #[cfg(target_os = "linux")]
-            std::thread::spawn(|| assert!(niceness() >= NICENESS.min(19)))
-                .join()
-                .unwrap();
+            {
+                assert!(niceness() >= NICENESS.min(19), "the background thread is lowered");
+                assert_eq!(policy(), libc::SCHED_OTHER, "in the default class");
+                // threads it starts inherit the lower priority
+                std::thread::spawn(|| assert!(niceness() >= NICENESS.min(19)))
+                    .join()
+                    .unwrap();
+            }
             6 * 7
         })
         .unwrap();
         assert_eq!(answer, 42);
         #[cfg(target_os = "linux")]
-        assert_eq!(niceness(), before, "the caller keeps its priority");
+        assert_eq!(
+            (niceness(), policy()),
+            before,
+            "the caller keeps its priority and class"
+        );
+    }
+
+    #[test]
+    fn idle_work_runs_in_the_idle_class_and_the_caller_stays_as_it_was() {
+        #[cfg(target_os = "linux")]
+        let before = (niceness(), policy());
+        let answer = run_idle(|| {
+            #[cfg(target_os = "linux")]
+            {
+                assert!(niceness() >= NICENESS.min(19));
+                assert_eq!(policy(), libc::SCHED_IDLE, "in the idle class");
+                // threads it starts inherit the class
+                std::thread::spawn(|| assert_eq!(policy(), libc::SCHED_IDLE))
+                    .join()
+                    .unwrap();
+            }
+            6 * 7
+        })
+        .unwrap();
+        assert_eq!(answer, 42);
+        #[cfg(target_os = "linux")]
+        assert_eq!(
+            (niceness(), policy()),
+            before,
+            "the caller keeps its priority and class"
+        );
+    }
+
+    #[test]
+    fn parallel_work_of_an_idle_thread_runs_on_idle_threads() {
+        use rayon::prelude::*;
+        let classes = run_idle(|| {
+            install(|| {
+                (0..64)
+                    .into_par_iter()
+                    .map(|_| {
+                        #[cfg(target_os = "linux")]
+                        return policy();
+                        #[cfg(not(target_os = "linux"))]
+                        0
+                    })
+                    .collect::<Vec<i32>>()
+            })
+        })
+        .unwrap();
+        #[cfg(target_os = "linux")]
+        assert!(classes.iter().all(|&class| class == libc::SCHED_IDLE), "{classes:?}");
+        // elsewhere the work runs as it is
+        assert_eq!(install(|| 6 * 7), 42);
     }
 
     #[test]

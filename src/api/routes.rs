@@ -464,6 +464,12 @@ fn articles_of(body: serde_json::Value) -> Result<(Vec<crate::ingest::Article>, 
     Ok((articles, dry_run))
 }
 
+/// Articles from which a `POST /api/documents` is planned and written in
+/// the idle scheduling class (see `crate::background`): a bulk load that
+/// yields to searches, where a post of a few articles, which someone
+/// waits for, only runs at a lower priority.
+const BULK_ARTICLES: usize = 20;
+
 /// `POST /api/documents`: takes articles in (bearer token); 201 when
 /// something was written.
 pub(crate) async fn put_documents(
@@ -481,8 +487,18 @@ pub(crate) async fn put_documents(
         details: true,
         ..crate::IngestOptions::default()
     };
-    // planning and writing a batch yield the processor to searches
-    let receipt = web::block(move || crate::background::run(move || engine.ingest(articles, options))).await???;
+    // planning and writing yield the processor to searches; a bulk post
+    // runs only on what they leave
+    let bulk = articles.len() >= BULK_ARTICLES;
+    let ingest = move || engine.ingest(articles, options);
+    let receipt = web::block(move || {
+        if bulk {
+            crate::background::run_idle(ingest)
+        } else {
+            crate::background::run(ingest)
+        }
+    })
+    .await???;
     let status = if !receipt.dry_run && receipt.changes > 0 {
         StatusCode::CREATED
     } else {

@@ -123,21 +123,23 @@ impl SearchProgress {
 
     /// Queues a logged write's search work; returns its ticket.
     pub(super) fn queue(&self, indexing: Indexing) -> u64 {
+        // made before the lock is taken: searches take it too, and a bulk
+        // write may run at the lowest priority
+        let documents: Vec<(String, Option<String>)> = indexing
+            .changes
+            .iter()
+            .filter_map(|change| match change {
+                Change::PutDocument { document } => Some((document.id.clone(), Some(document.text.clone()))),
+                Change::DeleteEntity { id } => Some((id.clone(), None)),
+                _ => None,
+            })
+            .collect();
         let mut state = self.lock();
         state.queued += 1;
         let ticket = state.queued;
-        for change in indexing.changes.iter() {
-            match change {
-                Change::PutDocument { document } => {
-                    state
-                        .documents
-                        .insert(document.id.clone(), (ticket, Some(document.text.clone())));
-                }
-                Change::DeleteEntity { id } => {
-                    state.documents.insert(id.clone(), (ticket, None));
-                }
-                _ => {}
-            }
+        state.documents.reserve(documents.len());
+        for (id, text) in documents {
+            state.documents.insert(id, (ticket, text));
         }
         for (_, earlier) in state.queue.iter_mut() {
             earlier.graph = Arc::clone(&indexing.graph);

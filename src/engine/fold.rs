@@ -8,10 +8,14 @@
 //! change of the folded log (a log folded away could not bring it up to
 //! date after a crash), archives those changes, writes the new snapshot,
 //! renames the next log over the log, then loads the new snapshot (which
-//! renumbers entities) and builds its suggester. The first write after it
-//! has finished (or [`Engine::wait_for_fold`]) applies the changes written
-//! meanwhile to the folded graph, brings its suggester up to them and
-//! publishes both in one swap.
+//! renumbers entities) and builds its suggester. It runs in the idle
+//! scheduling class (`crate::background::idle_this_thread`): only on
+//! processor time that queries and writes leave. The thread then applies
+//! the changes written meanwhile to the folded graph and its suggester (a
+//! few rounds, while more come); the first write after it has finished (or
+//! [`Engine::wait_for_fold`]) applies those written since its last round
+//! and publishes both in one swap, so that the writer lock is held for the
+//! last few writes' changes only.
 //!
 //! A fold that fails stops writes, as any failure past a log append does:
 //! every acknowledged change is in a log on disk, and opening the index
@@ -20,7 +24,7 @@
 //! skips the loading and the suggester.
 
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -55,6 +59,9 @@ pub(super) enum FoldStep {
     SnapshotWritten,
     /// The next log was renamed over the log.
     Settled,
+    /// The folded graph was loaded and the writes made meanwhile applied
+    /// to it (as many rounds as the thread makes).
+    TailApplied,
 }
 
 /// A test hook called at each step of a fold: `false` stops the fold
@@ -80,11 +87,22 @@ pub(super) struct FoldJob {
     pub hook: Option<FoldHook>,
 }
 
-/// The folded graph, loaded from the new snapshot, and its suggester.
+/// Most times the fold thread applies the writes made since the last
+/// time before it ends (each round takes less than the one before).
+const TAIL_ROUNDS: usize = 3;
+
+/// The folded graph, loaded from the new snapshot, and its suggester, with
+/// the first writes of the tail applied.
 pub(super) struct Folded {
     pub graph: KnowledgeGraph,
     pub suggester: Suggester,
+    /// Writes of the tail applied to both (the first ones).
+    pub applied: usize,
 }
+
+/// The changes of the writes made since a fold began, in order, shared by
+/// the writes that add to it and the fold thread that applies them.
+type Tail = Arc<Mutex<Vec<Arc<[Change]>>>>;
 
 /// A fold running in the background.
 pub(super) struct Fold {
@@ -92,7 +110,7 @@ pub(super) struct Fold {
     stop: Arc<AtomicU8>,
     /// The changes written since the fold began (those of the next log),
     /// in order.
-    pub tail: Vec<Arc<[Change]>>,
+    tail: Tail,
     /// Changes folded.
     pub folded: usize,
     started: Instant,
@@ -105,11 +123,13 @@ impl Fold {
         let stop = Arc::new(AtomicU8::new(GO_ON));
         let shared = Arc::clone(&stop);
         let folded = job.folded;
+        let tail: Tail = Arc::new(Mutex::new(tail));
+        let written = Arc::clone(&tail);
         let thread = std::thread::Builder::new()
             .name("innograph-fold".into())
             .spawn(move || {
-                crate::background::lower_this_thread();
-                run(job, &shared)
+                crate::background::idle_this_thread();
+                run(job, &shared, &written)
             })
             .map_err(|e| Error::io("innograph-fold thread", e))?;
         Ok(Fold {
@@ -121,13 +141,19 @@ impl Fold {
         })
     }
 
+    /// Adds the changes of a write made while the fold runs.
+    pub(super) fn push_tail(&self, changes: Arc<[Change]>) {
+        lock(&self.tail).push(changes);
+    }
+
     /// Whether the thread has ended (its outcome waits in [`Fold::join`]).
     pub(super) fn is_finished(&self) -> bool {
         self.thread.as_ref().is_none_or(JoinHandle::is_finished)
     }
 
     /// Waits for the thread; returns what it made (`None` when it was
-    /// stopped), and the changes written meanwhile.
+    /// stopped), and the changes written meanwhile (of which the first
+    /// [`Folded::applied`] writes are in what it made).
     pub(super) fn join(mut self) -> (Result<Option<Folded>>, Vec<Arc<[Change]>>) {
         let outcome = match self.thread.take().map(JoinHandle::join) {
             Some(Ok(outcome)) => outcome,
@@ -140,10 +166,10 @@ impl Fold {
         tracing::debug!(
             elapsed_ms = self.started.elapsed().as_secs_f64() * 1e3,
             folded = self.folded,
-            tail = self.tail.iter().map(|c| c.len()).sum::<usize>(),
+            tail = lock(&self.tail).iter().map(|c| c.len()).sum::<usize>(),
             "graph log fold joined"
         );
-        (outcome, std::mem::take(&mut self.tail))
+        (outcome, std::mem::take(&mut *lock(&self.tail)))
     }
 
     /// Stops the thread at its next step and waits for it, as a crash
@@ -170,6 +196,32 @@ impl Drop for Fold {
             }
         }
     }
+}
+
+fn lock(tail: &Tail) -> std::sync::MutexGuard<'_, Vec<Arc<[Change]>>> {
+    // a push or a take is whole before the lock is released
+    tail.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Applies `changes` (written after the snapshot `graph` was loaded from)
+/// to `graph`, and brings `suggester` up to the entities and documents
+/// they put or delete.
+pub(super) fn apply_tail(graph: &mut KnowledgeGraph, suggester: Suggester, changes: &[Change]) -> Result<Suggester> {
+    // a deleted entity is found by id only before the changes, a new
+    // one only after them
+    let before: Vec<(&str, Option<u32>)> = super::write::named_ids(changes)
+        .map(|id| (id, graph.position_of_id(id).map(|p| p.get())))
+        .collect();
+    graph.apply_all(changes.iter().cloned())?;
+    let positions: Vec<u32> = before
+        .into_iter()
+        .filter_map(|(id, at)| at.or_else(|| graph.position_of_id(id).map(|p| p.get())))
+        .collect();
+    Ok(if positions.is_empty() {
+        suggester
+    } else {
+        suggester.with_changes(&*graph, &positions)
+    })
 }
 
 /// Whether the fold goes on past `step` (a test hook may stop it).
@@ -216,8 +268,9 @@ fn wait_for_search(job: &FoldJob, stop: &AtomicU8) -> Result<bool> {
 }
 
 /// The fold thread: the steps of `crate::graph::log` from the second on,
-/// then the folded graph and its suggester.
-fn run(job: FoldJob, stop: &AtomicU8) -> Result<Option<Folded>> {
+/// then the folded graph and its suggester, and the writes of `tail` made
+/// meanwhile applied to both (a few rounds, while more come).
+fn run(job: FoldJob, stop: &AtomicU8, tail: &Tail) -> Result<Option<Folded>> {
     let started = Instant::now();
     let ms = |from: Instant| from.elapsed().as_secs_f64() * 1e3;
     if !goes_on(stop, &job, FoldStep::Begun)
@@ -264,18 +317,52 @@ fn run(job: FoldJob, stop: &AtomicU8) -> Result<Option<Folded>> {
     if !goes_on(stop, &job, FoldStep::Settled) || stop.load(Ordering::Acquire) != GO_ON {
         return Ok(None);
     }
+    // loading and the suggester work on every core: on idle threads
+    let folded = crate::background::install(|| folded_graph(&job, stop, tail, started))?;
+    // outside the pool: a hook that waits holds none of its threads
+    if !goes_on(stop, &job, FoldStep::TailApplied) {
+        return Ok(None);
+    }
+    Ok(Some(folded))
+}
+
+/// The folded graph loaded from the new snapshot, its suggester, and the
+/// writes of `tail` applied to both.
+fn folded_graph(job: &FoldJob, stop: &AtomicU8, tail: &Tail, started: Instant) -> Result<Folded> {
+    let ms = |from: Instant| from.elapsed().as_secs_f64() * 1e3;
     let clock = Instant::now();
     let graph = KnowledgeGraph::load(&job.files.snapshot)?;
     let load_ms = ms(clock);
     let clock = Instant::now();
-    let suggester = Suggester::build(&graph);
+    let mut suggester = Suggester::build(&graph);
+    let suggester_ms = ms(clock);
+    let clock = Instant::now();
+    let mut graph = graph;
+    let (mut applied, mut changes) = (0, 0);
+    for _ in 0..TAIL_ROUNDS {
+        let pending: Vec<Arc<[Change]>> = lock(tail)[applied..].to_vec();
+        if pending.is_empty() || stop.load(Ordering::Acquire) != GO_ON {
+            break;
+        }
+        let written: Vec<Change> = pending.iter().flat_map(|c| c.iter().cloned()).collect();
+        suggester = apply_tail(&mut graph, suggester, &written)?;
+        applied += pending.len();
+        changes += written.len();
+    }
     tracing::debug!(
         load_ms,
-        suggester_ms = ms(clock),
+        suggester_ms,
+        tail_ms = ms(clock),
+        tail_writes = applied,
+        tail_changes = changes,
         elapsed_ms = ms(started),
         "folded graph and its suggester ready"
     );
-    Ok(Some(Folded { graph, suggester }))
+    Ok(Folded {
+        graph,
+        suggester,
+        applied,
+    })
 }
 
 #[cfg(test)]
@@ -322,12 +409,18 @@ mod tests {
     /// Holds folds at `at` until the returned sender says go on (with
     /// whether to go on past it); the receiver hears when a fold got there.
     fn hold_at(engine: &Engine, at: FoldStep) -> (mpsc::Receiver<()>, mpsc::Sender<bool>) {
+        hold_at_each(engine, &[at])
+    }
+
+    /// [`hold_at`] each of the steps `at`.
+    fn hold_at_each(engine: &Engine, at: &[FoldStep]) -> (mpsc::Receiver<()>, mpsc::Sender<bool>) {
+        let at = at.to_vec();
         let (reached, reached_here) = mpsc::channel();
         let (release, released) = mpsc::channel::<bool>();
         let released = Mutex::new(released);
         let reached = Mutex::new(reached);
         let hook: FoldHook = Arc::new(move |step| {
-            if step != at {
+            if !at.contains(&step) {
                 return true;
             }
             let _ = reached.lock().unwrap().send(());
@@ -416,6 +509,61 @@ mod tests {
         assert!(found(&reopened, "液流电池", "doc_flow"));
         let archived = std::fs::read_to_string(&files.archive).unwrap();
         assert_eq!(archived.lines().count(), 7, "the folded changes, archived once");
+    }
+
+    #[test]
+    fn the_fold_applies_the_writes_made_meanwhile_and_the_publishing_write_the_rest() {
+        let (_dir, index) = built();
+        let engine = Engine::open(&index).unwrap().compacting_after(2);
+        let (reached, release) = hold_at_each(&engine, &[FoldStep::Settled, FoldStep::TailApplied]);
+        engine.write(document("doc_sodium", "储能示范", SODIUM)).unwrap();
+        engine
+            .write(enterprise("ent_fold_first", "青岛折叠一号科技有限公司"))
+            .unwrap();
+        reached.recv_timeout(WAIT).unwrap();
+        // before the fold thread loads the folded graph: it applies these
+        engine
+            .write(enterprise("ent_fold_second", "青岛折叠二号科技有限公司"))
+            .unwrap();
+        engine.write(located("ent_fold_second")).unwrap();
+        engine
+            .write(Change::DeleteEntity {
+                id: "doc_sodium".into(),
+            })
+            .unwrap();
+        release.send(true).unwrap();
+        reached.recv_timeout(WAIT).unwrap();
+        // after its last round: the write that publishes it applies these
+        engine.write(document("doc_flow", "储能示范", FLOW)).unwrap();
+        engine
+            .write(enterprise("ent_fold_third", "青岛折叠三号科技有限公司"))
+            .unwrap();
+        engine.write(located("ent_fold_third")).unwrap();
+        assert!(folding(&engine), "the fold is still held");
+        release.send(true).unwrap();
+        assert!(engine.wait_for_fold().unwrap());
+
+        let check = |engine: &Engine| {
+            let graph = engine.graph();
+            assert_eq!(graph.epoch(), 1, "the folded graph is published");
+            for id in ["ent_fold_first", "ent_fold_second", "ent_fold_third", "doc_flow"] {
+                assert!(engine.entity(id).is_ok(), "{id}");
+            }
+            assert!(engine.entity("doc_sodium").is_err(), "deleted while folding");
+            for id in ["ent_fold_second", "ent_fold_third"] {
+                assert_eq!(graph.degree(graph.resolve(id).unwrap()), 1, "{id}: its relation");
+            }
+            assert!(suggested(engine, "青岛折叠一号", "ent_fold_first"));
+            assert!(suggested(engine, "青岛折叠二号", "ent_fold_second"));
+            assert!(suggested(engine, "青岛折叠三号", "ent_fold_third"));
+            assert!(found(engine, "液流电池", "doc_flow"));
+            assert!(!found(engine, "钠离子电池", "doc_sodium"));
+        };
+        check(&engine);
+        engine.crash();
+        let reopened = Engine::open(&index).unwrap();
+        assert_eq!(reopened.pending_changes(), 6, "the changes since the fold began");
+        check(&reopened);
     }
 
     #[test]

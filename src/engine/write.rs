@@ -327,7 +327,7 @@ impl Engine {
         let done: Vec<ChangeReceipt> = held.iter().map(|change| describe(change, &graph)).collect();
         // applied to a copy first: a change that does not fit is refused
         // before anything is written; queries read the graph as it was
-        let next = self.applied(&graph, &held, count)?;
+        let next = crate::background::install(|| self.applied(&graph, &held, count))?;
         crate::matching::carry_track_records(&graph, &next, &held);
         let next = Arc::new(next);
         let applied_at = started.elapsed();
@@ -347,8 +347,8 @@ impl Engine {
             epoch: writer.log.epoch(),
             logged: writer.log.len(),
         });
-        if let Some(fold) = writer.fold.as_mut() {
-            fold.tail.push(Arc::clone(&held));
+        if let Some(fold) = writer.fold.as_ref() {
+            fold.push_tail(Arc::clone(&held));
         }
         let compacted = self.begin_fold_if_due(writer, &next, ticket);
         let compacted_at = started.elapsed();
@@ -360,7 +360,9 @@ impl Engine {
         let suggester = if positions.is_empty() {
             suggester
         } else {
-            Arc::new(suggester.with_changes(&*next, &positions))
+            Arc::new(crate::background::install(|| {
+                suggester.with_changes(&*next, &positions)
+            }))
         };
         self.note_short_forms(&held);
         let replaced = std::mem::replace(
@@ -577,31 +579,30 @@ impl Engine {
             self.stop_writes(reason.clone());
             Err(Error::WritesStopped { reason })
         };
-        let Folded { mut graph, suggester } = match outcome {
+        let Folded {
+            mut graph,
+            suggester,
+            applied,
+        } = match outcome {
             Ok(Some(folded)) => folded,
             Ok(None) => return stopped("the graph log fold stopped before its end".into()),
             Err(error) => return stopped(format!("folding the graph log failed: {error}")),
         };
-        let tail: Vec<Change> = tail.iter().flat_map(|changes| changes.iter().cloned()).collect();
-        // a deleted entity is found by id only before the changes, a new
-        // one only after them
-        let before: Vec<(&str, Option<u32>)> = named_ids(&tail)
-            .map(|id| (id, graph.position_of_id(id).map(|p| p.get())))
+        // the writes the fold thread had not applied yet
+        let rest: Vec<Change> = tail
+            .get(applied..)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|changes| changes.iter().cloned())
             .collect();
-        let count = tail.len();
-        if let Err(error) = graph.apply_all(tail.iter().cloned()) {
-            return stopped(format!(
-                "the changes written while the graph log was folded do not apply to the folded graph: {error}"
-            ));
-        }
-        let positions: Vec<u32> = before
-            .into_iter()
-            .filter_map(|(id, at)| at.or_else(|| graph.position_of_id(id).map(|p| p.get())))
-            .collect();
-        let suggester = if positions.is_empty() {
-            suggester
-        } else {
-            suggester.with_changes(&graph, &positions)
+        let count = rest.len();
+        let suggester = match crate::background::install(|| super::fold::apply_tail(&mut graph, suggester, &rest)) {
+            Ok(suggester) => suggester,
+            Err(error) => {
+                return stopped(format!(
+                    "the changes written while the graph log was folded do not apply to the folded graph: {error}"
+                ))
+            }
         };
         writer.log.renamed_to(&store::graph_files(&self.generation).log);
         let replaced = std::mem::replace(
@@ -614,6 +615,7 @@ impl Engine {
         drop(replaced);
         tracing::info!(
             epoch = writer.log.epoch(),
+            tail_applied_by_the_fold = applied,
             tail = count,
             publish_ms = started.elapsed().as_secs_f64() * 1e3,
             "folded graph published"
@@ -624,7 +626,7 @@ impl Engine {
 
 /// The ids of the entities and documents `changes` put or delete (those
 /// whose names the suggester holds).
-fn named_ids(changes: &[Change]) -> impl Iterator<Item = &str> {
+pub(super) fn named_ids(changes: &[Change]) -> impl Iterator<Item = &str> {
     changes.iter().filter_map(|change| match change {
         Change::PutEntity { entity } => Some(entity.id.as_str()),
         Change::DeleteEntity { id } => Some(id.as_str()),

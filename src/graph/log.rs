@@ -81,6 +81,37 @@ struct Contents {
 /// Reads a log of `epoch` (of any epoch if `None`); `None` when the file
 /// is missing or follows another snapshot.
 fn read_log(path: &Path, epoch: Option<u64>) -> Result<Option<Contents>> {
+    let mut changes = Vec::new();
+    let scanned = scan_log(path, epoch, |payload| {
+        let corrupt = |e: serde_json::Error| Error::CorruptIndex {
+            path: path.to_path_buf(),
+            reason: format!("graph log record {} does not decode: {e}", changes.len()),
+        };
+        if payload.first() == Some(&b'[') {
+            changes.extend(serde_json::from_slice::<Vec<Change>>(payload).map_err(corrupt)?);
+        } else {
+            changes.push(serde_json::from_slice(payload).map_err(corrupt)?);
+        }
+        Ok(())
+    })?;
+    Ok(scanned.map(|(epoch, valid_len, torn)| Contents {
+        epoch,
+        changes,
+        valid_len,
+        torn,
+    }))
+}
+
+/// Calls `record` with the payload of each whole, valid record of the log
+/// at `path` of `epoch` (of any epoch if `None`), in order; returns the
+/// log's epoch, the bytes of its valid records (with the header) and
+/// whether more bytes followed them, or `None` when the file is missing or
+/// follows another snapshot.
+fn scan_log(
+    path: &Path,
+    epoch: Option<u64>,
+    mut record: impl FnMut(&[u8]) -> Result<()>,
+) -> Result<Option<(u64, u64, bool)>> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -101,7 +132,6 @@ fn read_log(path: &Path, epoch: Option<u64>) -> Result<Option<Contents>> {
         );
         return Ok(None);
     }
-    let mut changes = Vec::new();
     let mut at = HEADER_LEN;
     while bytes.len() - at >= 8 {
         let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()) as usize;
@@ -112,23 +142,60 @@ fn read_log(path: &Path, epoch: Option<u64>) -> Result<Option<Contents>> {
         if bytes[at + 4..at + 8] != checksum(payload) {
             break;
         }
-        let corrupt = |e: serde_json::Error| Error::CorruptIndex {
-            path: path.to_path_buf(),
-            reason: format!("graph log record {} does not decode: {e}", changes.len()),
-        };
-        if payload.first() == Some(&b'[') {
-            changes.extend(serde_json::from_slice::<Vec<Change>>(payload).map_err(corrupt)?);
-        } else {
-            changes.push(serde_json::from_slice(payload).map_err(corrupt)?);
-        }
+        record(payload)?;
         at += 8 + len;
     }
-    Ok(Some(Contents {
-        epoch: log_epoch,
-        changes,
-        valid_len: at as u64,
-        torn: at < bytes.len(),
-    }))
+    Ok(Some((log_epoch, at as u64, at < bytes.len())))
+}
+
+/// The JSON texts of the changes of one record's payload: the payload
+/// itself for one change, the elements of its array for a batch. The
+/// elements are found by their nesting depth outside strings, without
+/// decoding them: they are written back as they were logged, which is how
+/// the archive holds a change (one per line).
+fn change_texts(payload: &[u8]) -> std::result::Result<Vec<&[u8]>, String> {
+    let trimmed = payload.trim_ascii();
+    let Some(inner) = trimmed.strip_prefix(b"[") else {
+        return Ok(vec![trimmed]);
+    };
+    let inner = inner.strip_suffix(b"]").ok_or("an array without its end")?;
+    let mut texts = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0);
+    for (at, &byte) in inner.iter().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.checked_sub(1).ok_or("unbalanced brackets")?,
+            b',' if depth == 0 => {
+                texts.push(inner[start..at].trim_ascii());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 || in_string {
+        return Err("unbalanced brackets or an open string".into());
+    }
+    let last = inner[start..].trim_ascii();
+    if !last.is_empty() || !texts.is_empty() {
+        texts.push(last);
+    }
+    if texts
+        .iter()
+        .any(|text| !text.starts_with(b"{") || !text.ends_with(b"}"))
+    {
+        return Err("an element that is not an object".into());
+    }
+    Ok(texts)
 }
 
 /// An open write-ahead log of graph changes.
@@ -361,28 +428,41 @@ pub fn begin_fold(files: &GraphFiles, epoch: u64) -> Result<GraphLog> {
 }
 
 /// Appends the changes of the log of the snapshot of `epoch` to the
-/// archive (step 2); returns them. With `expected`, fails unless the log
-/// holds that many changes.
-pub fn archive_log(files: &GraphFiles, epoch: u64, expected: Option<usize>) -> Result<Vec<Change>> {
-    let logged = read_log(&files.log, Some(epoch))?.map(|c| c.changes);
-    let logged = match (logged, expected) {
-        (Some(logged), Some(count)) if logged.len() != count => {
+/// archive (step 2), each as the JSON it was logged as, without decoding
+/// it; returns how many. With `expected`, fails unless the log holds that
+/// many changes.
+pub fn archive_log(files: &GraphFiles, epoch: u64, expected: Option<usize>) -> Result<usize> {
+    let mut lines = Vec::new();
+    let mut count = 0;
+    let scanned = scan_log(&files.log, Some(epoch), |payload| {
+        let texts = change_texts(payload).map_err(|reason| Error::CorruptIndex {
+            path: files.log.clone(),
+            reason: format!("graph log record of change {count} does not hold changes: {reason}"),
+        })?;
+        for text in texts {
+            lines.extend_from_slice(text);
+            lines.push(b'\n');
+            count += 1;
+        }
+        Ok(())
+    })?;
+    match (scanned, expected) {
+        (Some(_), Some(expected)) if count != expected => {
             return Err(Error::CorruptIndex {
                 path: files.log.clone(),
-                reason: format!("the graph log holds {} changes, {count} were logged", logged.len()),
+                reason: format!("the graph log holds {count} changes, {expected} were logged"),
             })
         }
-        (Some(logged), _) => logged,
-        (None, Some(count)) if count > 0 => {
+        (None, Some(expected)) if expected > 0 => {
             return Err(Error::CorruptIndex {
                 path: files.log.clone(),
                 reason: format!("the graph log of the snapshot of epoch {epoch} is missing"),
             })
         }
-        (None, _) => Vec::new(),
-    };
-    archive(&files.archive, &logged)?;
-    Ok(logged)
+        _ => {}
+    }
+    append_archive(&files.archive, &lines)?;
+    Ok(count)
 }
 
 /// Ends a fold (step 4): renames the next log over the log, durably.
@@ -464,20 +544,26 @@ pub fn changes_since_build(files: &GraphFiles) -> Result<Vec<Change>> {
 
 /// Appends `changes` to the archive at `path`, flushed to disk.
 pub fn archive(path: &Path, changes: &[Change]) -> Result<()> {
-    if changes.is_empty() {
-        return Ok(());
-    }
     let mut lines = Vec::new();
     for change in changes {
         serde_json::to_writer(&mut lines, change).map_err(|e| Error::Serialization(e.to_string()))?;
         lines.push(b'\n');
+    }
+    append_archive(path, &lines)
+}
+
+/// Appends `lines` (whole lines, one change each) to the archive at
+/// `path`, flushed to disk.
+fn append_archive(path: &Path, lines: &[u8]) -> Result<()> {
+    if lines.is_empty() {
+        return Ok(());
     }
     let mut file = OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
         .map_err(|e| Error::io(path, e))?;
-    file.write_all(&lines).map_err(|e| Error::io(path, e))?;
+    file.write_all(lines).map_err(|e| Error::io(path, e))?;
     file.sync_data().map_err(|e| Error::io(path, e))?;
     crate::durable::sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
@@ -488,14 +574,14 @@ pub fn archive(path: &Path, changes: &[Change]) -> Result<()> {
 /// snapshot (deleted records dropped) and the new log.
 pub fn fold_log(graph: &KnowledgeGraph, files: &GraphFiles) -> Result<(KnowledgeGraph, GraphLog)> {
     let mut log = begin_fold(files, graph.epoch())?;
-    let logged = archive_log(files, graph.epoch(), None)?;
+    let folded = archive_log(files, graph.epoch(), None)?;
     let epoch = graph.epoch() + 1;
     graph.save_with_epoch(&files.snapshot, epoch)?;
     settle_next_log(files)?;
     log.renamed_to(&files.log);
     let graph = KnowledgeGraph::load(&files.snapshot)?;
     debug_assert_eq!(graph.epoch(), epoch);
-    tracing::info!(epoch, folded = logged.len(), "graph log compacted into a new snapshot");
+    tracing::info!(epoch, folded, "graph log compacted into a new snapshot");
     Ok((graph, log))
 }
 
@@ -586,6 +672,82 @@ mod tests {
         .unwrap();
         graph.save(&files(&dir).snapshot).unwrap();
         dir
+    }
+
+    /// Changes whose JSON holds what could be taken for the array's
+    /// structure: commas, brackets and braces in strings, escaped quotes
+    /// and backslashes, nested arrays and objects.
+    fn awkward_changes() -> Vec<Change> {
+        let mut tricky = entity("c,\"]}", Person, "丙\\\"[,]{}", &["别名,一]", "\\"]);
+        tricky.description = "引号\" 逗号, 括号 ] } [ { 反斜杠 \\ 换行\n结束\\".into();
+        tricky.props.insert(
+            "list".into(),
+            serde_json::json!([{"a": [1, 2, {"b": "],"}]}, "\\\"", []]),
+        );
+        let mut with_evidence = relation("c,\"]}", "a", Founded);
+        with_evidence.evidence = vec![crate::model::Evidence {
+            doc: "doc_[1]".into(),
+            quote: "他说：\"好,]\"".into(),
+        }];
+        vec![
+            Change::PutEntity { entity: tricky },
+            Change::PutRelation {
+                relation: with_evidence,
+            },
+            Change::DeleteEntity { id: "b".into() },
+        ]
+    }
+
+    #[test]
+    fn a_record_splits_into_the_json_of_its_changes_as_logged() {
+        let changes = awkward_changes();
+        let batch = serde_json::to_vec(&changes).unwrap();
+        let texts = change_texts(&batch).unwrap();
+        assert_eq!(texts.len(), changes.len());
+        for (text, change) in texts.iter().zip(&changes) {
+            assert_eq!(*text, serde_json::to_vec(change).unwrap().as_slice());
+        }
+        let one = serde_json::to_vec(&changes[0]).unwrap();
+        assert_eq!(change_texts(&one).unwrap(), vec![one.as_slice()]);
+        assert!(change_texts(b"[]").unwrap().is_empty());
+        for broken in [&b"[{\"a\":1}"[..], b"[{\"a\":\"]}", b"[1,2]", b"[{}}]"] {
+            assert!(change_texts(broken).is_err(), "{}", String::from_utf8_lossy(broken));
+        }
+    }
+
+    #[test]
+    fn the_archive_holds_the_logged_changes_one_per_line() {
+        let dir = dir_with_graph();
+        let files = files(&dir);
+        let changes = awkward_changes();
+        let mut log = GraphLog::create(&files.log, 0).unwrap();
+        log.append_all(&changes).unwrap();
+        log.append(&Change::PutEntity {
+            entity: entity("d", Person, "丁", &[]),
+        })
+        .unwrap();
+        drop(log);
+        assert_eq!(archive_log(&files, 0, Some(4)).unwrap(), 4);
+        let text = std::fs::read_to_string(&files.archive).unwrap();
+        let mut expected = changes.clone();
+        expected.push(Change::PutEntity {
+            entity: entity("d", Person, "丁", &[]),
+        });
+        let written: String = expected
+            .iter()
+            .map(|change| serde_json::to_string(change).unwrap() + "\n")
+            .collect();
+        assert_eq!(text, written, "the lines archive() writes");
+        std::fs::remove_file(&files.log).unwrap();
+        assert_eq!(changes_since_build(&files).unwrap(), expected);
+        // a count other than the one logged is damage
+        let mut log = GraphLog::create(&files.log, 0).unwrap();
+        log.append_all(&changes).unwrap();
+        drop(log);
+        assert!(matches!(
+            archive_log(&files, 0, Some(2)),
+            Err(Error::CorruptIndex { .. })
+        ));
     }
 
     #[test]
