@@ -36,7 +36,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
-/// A page of need text (about 700 characters), as a call for proposals reads.
+/// A page of need text (384 characters), as a call for proposals reads.
 const PAGE: &str = "项目需求说明：我公司主要从事高端医疗器械与康复设备的研发、生产与销售，\
 现有产品包括步态康复机器人、上肢康复训练系统和智能人工血管。为提升产品竞争力，\
 公司拟面向高校和科研院所征集以下技术合作：一是康复机器人的柔性驱动与人机交互控制，\
@@ -139,7 +139,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let first = engine.match_text(&MatchRequest::text(PAGE))?;
     assert!(!first.results.is_empty(), "a page of needs finds someone");
     time(
-        "text (a page, ~700 characters)",
+        "text (a page, 384 characters)",
         |round| {
             // a different page each round: the sentences rotated
             let sentences: Vec<&str> = PAGE.split('。').collect();
