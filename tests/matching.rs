@@ -515,6 +515,13 @@ fn the_words_that_frame_a_need_find_nothing_on_their_own() {
             result.explanation.terms
         );
     }
+    // nor a year, nor hiring an adviser
+    let response = engine
+        .match_text(&MatchRequest::text(
+            "公司成立于2018年，希望聘请干细胞领域专家担任技术顾问",
+        ))
+        .unwrap();
+    assert_eq!(response.query.words, ["干细胞"]);
     // nothing in the corpus is about liquid biopsy: its framing words
     // (寻求, 技术, 合作) must not list the organisations that hold them
     let response = engine

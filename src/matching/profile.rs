@@ -268,7 +268,7 @@ pub fn profile_text(graph: &KnowledgeGraph, entity: EntityIndex) -> crate::Resul
 
 /// `text` without its years (`2014年`: a founding year matches entries by
 /// accident); other numbers stay (5G, 3D打印).
-fn without_years(text: &str) -> String {
+pub(crate) fn without_years(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut kept = String::with_capacity(text.len());
     let mut at = 0;
@@ -359,6 +359,12 @@ pub const FRAMING_WORDS: &[&str] = &[
     "服务",
     "成立",
     "位于",
+    "聘请",
+    "担任",
+    "顾问",
+    "技术顾问",
+    "领域专家",
+    "使用",
 ];
 
 /// Words that introduce the technical need a profile states.

@@ -626,7 +626,8 @@ fn read_source(graph: &KnowledgeGraph, request: &MatchRequest) -> Result<Source>
             location: (!record.location.is_empty()).then_some(record.location),
         });
     }
-    let text = request.text.clone().unwrap_or_default();
+    // a year in a pasted need (成立于2018年) says nothing of the technology
+    let text = profile::without_years(request.text.as_deref().unwrap_or_default());
     Ok(Source {
         incubator_places: Vec::new(),
         entity: None,
