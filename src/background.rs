@@ -44,7 +44,7 @@ pub fn lower_this_thread() {
 pub fn idle_this_thread() {
     lower_this_thread();
     #[cfg(target_os = "linux")]
-    {
+    if idle_class_allowed() {
         let idle = libc::sched_param { sched_priority: 0 };
         // SAFETY: sched_setscheduler with pid 0 changes the calling thread
         // only and reads the parameter it is given, which lives across the
@@ -53,6 +53,23 @@ pub fn idle_this_thread() {
             tracing::debug!(error = %std::io::Error::last_os_error(), "background work keeps the default scheduling class");
         }
     }
+}
+
+/// Whether bulk work may use the idle scheduling class: yes unless the
+/// environment sets `INNOGRAPH_BULK_IDLE=0` (on a machine busy with other
+/// programs, where a bulk ingest in that class would get almost no time;
+/// it then runs at the lower priority only), read once.
+fn idle_class_allowed() -> bool {
+    static ALLOWED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ALLOWED.get_or_init(|| idle_class_setting(std::env::var("INNOGRAPH_BULK_IDLE").ok().as_deref()))
+}
+
+/// The setting's value: anything but `0`, `false`, `no` or `off` allows it.
+fn idle_class_setting(value: Option<&str>) -> bool {
+    !matches!(
+        value.map(|v| v.trim().to_ascii_lowercase()).as_deref(),
+        Some("0" | "false" | "no" | "off")
+    )
 }
 
 /// Runs `work`, when the calling thread is in the idle scheduling class,
@@ -173,11 +190,14 @@ mod tests {
             #[cfg(target_os = "linux")]
             {
                 assert!(niceness() >= NICENESS.min(19));
-                assert_eq!(policy(), libc::SCHED_IDLE, "in the idle class");
+                let class = if idle_class_allowed() {
+                    libc::SCHED_IDLE
+                } else {
+                    libc::SCHED_OTHER
+                };
+                assert_eq!(policy(), class, "in the idle class unless INNOGRAPH_BULK_IDLE=0");
                 // threads it starts inherit the class
-                std::thread::spawn(|| assert_eq!(policy(), libc::SCHED_IDLE))
-                    .join()
-                    .unwrap();
+                std::thread::spawn(move || assert_eq!(policy(), class)).join().unwrap();
             }
             6 * 7
         })
@@ -189,6 +209,16 @@ mod tests {
             before,
             "the caller keeps its priority and class"
         );
+    }
+
+    #[test]
+    fn the_idle_class_is_turned_off_by_zero_false_no_or_off() {
+        for off in ["0", "false", "no", "OFF", " 0 "] {
+            assert!(!idle_class_setting(Some(off)), "{off}");
+        }
+        for on in [None, Some("1"), Some("yes"), Some("")] {
+            assert!(idle_class_setting(on), "{on:?}");
+        }
     }
 
     #[test]
@@ -209,7 +239,9 @@ mod tests {
         })
         .unwrap();
         #[cfg(target_os = "linux")]
-        assert!(classes.iter().all(|&class| class == libc::SCHED_IDLE), "{classes:?}");
+        if idle_class_allowed() {
+            assert!(classes.iter().all(|&class| class == libc::SCHED_IDLE), "{classes:?}");
+        }
         // elsewhere the work runs as it is
         assert_eq!(install(|| 6 * 7), 42);
     }
