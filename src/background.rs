@@ -156,22 +156,38 @@ mod tests {
         unsafe { libc::sched_getscheduler(0) }
     }
 
-    #[test]
-    fn background_work_runs_lower_and_the_caller_stays_as_it_was() {
+    /// The scheduling classes, as `sched_getscheduler` names them.
+    #[cfg(target_os = "linux")]
+    const DEFAULT_CLASS: i32 = libc::SCHED_OTHER;
+    #[cfg(target_os = "linux")]
+    const IDLE_CLASS: i32 = libc::SCHED_IDLE;
+    #[cfg(not(target_os = "linux"))]
+    const DEFAULT_CLASS: i32 = 0;
+    #[cfg(not(target_os = "linux"))]
+    const IDLE_CLASS: i32 = 0;
+
+    /// Work started by `start` runs at the lower priority in `class`, and
+    /// threads it starts inherit both; the caller keeps its own (checked
+    /// on Linux).
+    fn runs_lowered(start: impl FnOnce(Box<dyn FnOnce() -> i32 + Send>) -> crate::Result<i32>, class: i32) {
         #[cfg(target_os = "linux")]
         let before = (niceness(), policy());
-        let answer = run(|| {
+        let answer = start(Box::new(move || {
             #[cfg(target_os = "linux")]
             {
                 assert!(niceness() >= NICENESS.min(19), "the background thread is lowered");
-                assert_eq!(policy(), libc::SCHED_OTHER, "in the default class");
-                // threads it starts inherit the lower priority
-                std::thread::spawn(|| assert!(niceness() >= NICENESS.min(19)))
-                    .join()
-                    .unwrap();
+                assert_eq!(policy(), class, "in its scheduling class");
+                std::thread::spawn(move || {
+                    assert!(niceness() >= NICENESS.min(19));
+                    assert_eq!(policy(), class);
+                })
+                .join()
+                .unwrap();
             }
+            #[cfg(not(target_os = "linux"))]
+            let _ = class;
             6 * 7
-        })
+        }))
         .unwrap();
         assert_eq!(answer, 42);
         #[cfg(target_os = "linux")]
@@ -183,31 +199,20 @@ mod tests {
     }
 
     #[test]
+    fn background_work_runs_lower_and_the_caller_stays_as_it_was() {
+        runs_lowered(run, DEFAULT_CLASS);
+    }
+
+    #[test]
     fn idle_work_runs_in_the_idle_class_and_the_caller_stays_as_it_was() {
-        #[cfg(target_os = "linux")]
-        let before = (niceness(), policy());
-        let answer = run_idle(|| {
-            #[cfg(target_os = "linux")]
-            {
-                assert!(niceness() >= NICENESS.min(19));
-                let class = if idle_class_allowed() {
-                    libc::SCHED_IDLE
-                } else {
-                    libc::SCHED_OTHER
-                };
-                assert_eq!(policy(), class, "in the idle class unless INNOGRAPH_BULK_IDLE=0");
-                // threads it starts inherit the class
-                std::thread::spawn(move || assert_eq!(policy(), class)).join().unwrap();
-            }
-            6 * 7
-        })
-        .unwrap();
-        assert_eq!(answer, 42);
-        #[cfg(target_os = "linux")]
-        assert_eq!(
-            (niceness(), policy()),
-            before,
-            "the caller keeps its priority and class"
+        // the idle class unless INNOGRAPH_BULK_IDLE=0
+        runs_lowered(
+            run_idle,
+            if idle_class_allowed() {
+                IDLE_CLASS
+            } else {
+                DEFAULT_CLASS
+            },
         );
     }
 
@@ -240,7 +245,7 @@ mod tests {
         .unwrap();
         #[cfg(target_os = "linux")]
         if idle_class_allowed() {
-            assert!(classes.iter().all(|&class| class == libc::SCHED_IDLE), "{classes:?}");
+            assert!(classes.iter().all(|&class| class == IDLE_CLASS), "{classes:?}");
         }
         // elsewhere the work runs as it is
         assert_eq!(install(|| 6 * 7), 42);

@@ -434,6 +434,15 @@ mod tests {
         engine.writer.lock().unwrap().as_ref().is_some_and(|w| w.fold.is_some())
     }
 
+    /// The two writes that make a fold due on an engine that folds after
+    /// two changes; the receipt of the second.
+    fn begin_fold(engine: &Engine) -> crate::engine::WriteReceipt {
+        engine.write(document("doc_sodium", "储能示范", SODIUM)).unwrap();
+        engine
+            .write(enterprise("ent_fold_first", "青岛折叠一号科技有限公司"))
+            .unwrap()
+    }
+
     const SODIUM: &str = "钠离子电池储能示范项目在青岛高新区投运。";
     const FLOW: &str = "全钒液流电池储能电站在青岛西海岸新区并网。";
 
@@ -442,10 +451,7 @@ mod tests {
         let (_dir, index) = built();
         let engine = Engine::open(&index).unwrap().compacting_after(2);
         let (reached, release) = hold_at(&engine, FoldStep::SearchHolds);
-        engine.write(document("doc_sodium", "储能示范", SODIUM)).unwrap();
-        let receipt = engine
-            .write(enterprise("ent_fold_first", "青岛折叠一号科技有限公司"))
-            .unwrap();
+        let receipt = begin_fold(&engine);
         assert!(receipt.compacted, "the second change begins a fold");
         assert_eq!(receipt.pending_changes, 0, "the next log is empty");
         reached.recv_timeout(WAIT).unwrap();
@@ -516,10 +522,7 @@ mod tests {
         let (_dir, index) = built();
         let engine = Engine::open(&index).unwrap().compacting_after(2);
         let (reached, release) = hold_at_each(&engine, &[FoldStep::Settled, FoldStep::TailApplied]);
-        engine.write(document("doc_sodium", "储能示范", SODIUM)).unwrap();
-        engine
-            .write(enterprise("ent_fold_first", "青岛折叠一号科技有限公司"))
-            .unwrap();
+        begin_fold(&engine);
         reached.recv_timeout(WAIT).unwrap();
         // before the fold thread loads the folded graph: it applies these
         engine
@@ -578,10 +581,7 @@ mod tests {
             let (_dir, index) = built();
             let engine = Engine::open(&index).unwrap().compacting_after(2);
             let (reached, release) = hold_at(&engine, step);
-            engine.write(document("doc_sodium", "储能示范", SODIUM)).unwrap();
-            engine
-                .write(enterprise("ent_fold_first", "青岛折叠一号科技有限公司"))
-                .unwrap();
+            begin_fold(&engine);
             reached.recv_timeout(WAIT).unwrap();
             // written while the fold is at `step`, not committed to search
             engine.progress.pause(true);
@@ -641,10 +641,7 @@ mod tests {
         let generation = store::current_generation(&index).unwrap().unwrap();
         let files = store::graph_files(&generation);
         let (reached, release) = hold_at(&engine, FoldStep::SearchHolds);
-        engine.write(document("doc_sodium", "储能示范", SODIUM)).unwrap();
-        engine
-            .write(enterprise("ent_fold_first", "青岛折叠一号科技有限公司"))
-            .unwrap();
+        begin_fold(&engine);
         reached.recv_timeout(WAIT).unwrap();
         engine
             .write(enterprise("ent_fold_second", "青岛折叠二号科技有限公司"))

@@ -652,23 +652,36 @@ pub fn surname_rank(c: char) -> Option<u8> {
     }
 }
 
-/// Whether `word` is a compound surname.
-pub fn is_compound_surname(first: char, second: char) -> bool {
-    const FIRSTS: &str = "欧司诸上东皇尉公慕长宇夏轩令钟澹端南西百呼闻万独";
-    // asked twice for every character of a text: a bit per character code
-    static FIRST: LazyLock<Vec<u64>> = LazyLock::new(|| {
+/// A set of characters asked about for every character of a text: a bit
+/// per character code, up to the largest in the set.
+pub struct CharSet(Vec<u64>);
+
+impl CharSet {
+    /// The characters of `chars`.
+    pub fn of(chars: &str) -> CharSet {
         let mut bits = Vec::new();
-        for c in FIRSTS.chars() {
+        for c in chars.chars() {
             let code = c as usize;
             if bits.len() <= code / 64 {
                 bits.resize(code / 64 + 1, 0);
             }
             bits[code / 64] |= 1 << (code % 64);
         }
-        bits
-    });
-    let code = first as usize;
-    FIRST.get(code / 64).is_some_and(|word| word & (1 << (code % 64)) != 0)
+        CharSet(bits)
+    }
+
+    pub fn contains(&self, c: char) -> bool {
+        let code = c as usize;
+        self.0.get(code / 64).is_some_and(|word| word & (1 << (code % 64)) != 0)
+    }
+}
+
+/// Whether `word` is a compound surname.
+pub fn is_compound_surname(first: char, second: char) -> bool {
+    const FIRSTS: &str = "欧司诸上东皇尉公慕长宇夏轩令钟澹端南西百呼闻万独";
+    // asked twice for every character of a text
+    static FIRST: LazyLock<CharSet> = LazyLock::new(|| CharSet::of(FIRSTS));
+    FIRST.contains(first)
         && COMPOUND_SURNAMES.iter().any(|s| {
             let mut chars = s.chars();
             chars.next() == Some(first) && chars.next() == Some(second)

@@ -149,50 +149,18 @@ fn scan_log(
 }
 
 /// The JSON texts of the changes of one record's payload: the payload
-/// itself for one change, the elements of its array for a batch. The
-/// elements are found by their nesting depth outside strings, without
-/// decoding them: they are written back as they were logged, which is how
-/// the archive holds a change (one per line).
+/// itself for one change, the elements of its array for a batch, as they
+/// were logged (serde_json's raw values: checked as JSON, not decoded into
+/// changes), which is how the archive holds a change (one per line).
 fn change_texts(payload: &[u8]) -> std::result::Result<Vec<&[u8]>, String> {
     let trimmed = payload.trim_ascii();
-    let Some(inner) = trimmed.strip_prefix(b"[") else {
+    if !trimmed.starts_with(b"[") {
         return Ok(vec![trimmed]);
-    };
-    let inner = inner.strip_suffix(b"]").ok_or("an array without its end")?;
-    let mut texts = Vec::new();
-    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, 0);
-    for (at, &byte) in inner.iter().enumerate() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth = depth.checked_sub(1).ok_or("unbalanced brackets")?,
-            b',' if depth == 0 => {
-                texts.push(inner[start..at].trim_ascii());
-                start = at + 1;
-            }
-            _ => {}
-        }
     }
-    if depth != 0 || in_string {
-        return Err("unbalanced brackets or an open string".into());
-    }
-    let last = inner[start..].trim_ascii();
-    if !last.is_empty() || !texts.is_empty() {
-        texts.push(last);
-    }
-    if texts
-        .iter()
-        .any(|text| !text.starts_with(b"{") || !text.ends_with(b"}"))
-    {
+    let elements: Vec<&serde_json::value::RawValue> =
+        serde_json::from_slice(trimmed).map_err(|e| format!("not a JSON array: {e}"))?;
+    let texts: Vec<&[u8]> = elements.iter().map(|element| element.get().as_bytes()).collect();
+    if texts.iter().any(|text| !text.starts_with(b"{")) {
         return Err("an element that is not an object".into());
     }
     Ok(texts)

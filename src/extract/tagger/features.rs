@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::super::lexicon::{is_compound_surname, surname_rank, Strength};
+use super::super::lexicon::{is_compound_surname, surname_rank, CharSet, Strength};
 use super::super::prepare::{is_punctuation, mix, Prepared};
 use crate::text::is_cjk;
 
@@ -373,20 +373,8 @@ fn enclosures(chars: &[char], from: usize, to: usize, out: &mut Vec<u8>) {
 const TRANSLITERATION: &str = "阿埃艾安奥巴拜班邦贝本比彼毕宾波伯博布查达戴丹德迪蒂丁杜多厄恩法凡菲费芬弗福富盖甘冈戈格贡古哈海汉豪赫亨胡霍基吉加贾杰金卡凯坎康柯科克肯库夸奎拉莱兰劳勒雷蕾里利莉林琳卢鲁路伦罗洛吕马玛迈麦曼梅蒙米缪莫姆穆纳娜奈内尼妮涅纽诺欧帕派潘佩彭皮珀普奇齐乔切丘萨塞赛桑瑟森沙莎舍什史斯松苏索塔泰坦汤唐特提图托瓦威韦维温沃乌武西希锡谢辛休雅亚扬耶伊因尤约泽扎詹兹茨";
 
 fn is_transliteration(c: char) -> bool {
-    // one bit per character code up to the largest listed
-    static SET: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
-        let mut bits = Vec::new();
-        for c in TRANSLITERATION.chars() {
-            let code = c as usize;
-            if bits.len() <= code / 64 {
-                bits.resize(code / 64 + 1, 0);
-            }
-            bits[code / 64] |= 1 << (code % 64);
-        }
-        bits
-    });
-    let code = c as usize;
-    SET.get(code / 64).is_some_and(|word| word & (1 << (code % 64)) != 0)
+    static SET: std::sync::LazyLock<CharSet> = std::sync::LazyLock::new(|| CharSet::of(TRANSLITERATION));
+    SET.contains(c)
 }
 
 /// For each character of `from..to`, the run of transliteration

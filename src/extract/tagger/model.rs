@@ -245,11 +245,7 @@ fn viterbi(tags: &TagSet, emissions: &[i64], transitions: &[i64], predecessors: 
             }
         }
     }
-    let last = &score[(len - 1) * n..];
-    let mut tag = (0..n)
-        .filter(|&t| tags.may_end(t))
-        .max_by_key(|&t| (last[t], std::cmp::Reverse(t)))
-        .unwrap_or(0);
+    let mut tag = best_end(&score[(len - 1) * n..len * n], |t| tags.may_end(t));
     let mut path = vec![0; len];
     for i in (0..len).rev() {
         path[i] = tag;
@@ -338,11 +334,7 @@ impl Lattice {
                 }
             }
         }
-        let last = &score[(len - 1) * n..];
-        let mut tag = (0..n)
-            .filter(|&t| self.may_end[t])
-            .max_by_key(|&t| (last[t], std::cmp::Reverse(t)))
-            .unwrap_or(0);
+        let mut tag = best_end(&score[(len - 1) * n..len * n], |t| self.may_end[t]);
         let mut path = vec![0; len];
         for i in (0..len).rev() {
             path[i] = tag;
@@ -350,6 +342,15 @@ impl Lattice {
         }
         path
     }
+}
+
+/// The tag a path ends on: the best score of the last character among the
+/// tags that may end one, the lowest such tag on a tie (0 when none may).
+fn best_end<T: Ord + Copy>(last: &[T], may_end: impl Fn(usize) -> bool) -> usize {
+    (0..last.len())
+        .filter(|&t| may_end(t))
+        .max_by_key(|&t| (last[t], std::cmp::Reverse(t)))
+        .unwrap_or(0)
 }
 
 /// Scores no path reaches: far below any real score of the narrow
@@ -493,11 +494,7 @@ impl Narrow {
                 gathered[..width].fill(UNREACHED);
             }
         }
-        let last = &scores[(len - 1) * n..];
-        let mut tag = (0..n)
-            .filter(|&t| self.may_end[t])
-            .max_by_key(|&t| (last[t], std::cmp::Reverse(t)))
-            .unwrap_or(0);
+        let mut tag = best_end(&scores[(len - 1) * n..len * n], |t| self.may_end[t]);
         let mut path = vec![0; len];
         for i in (0..len).rev() {
             path[i] = tag;
