@@ -1,6 +1,6 @@
 //! A cache hint: asking the processor to read memory ahead of its use, for
-//! the lookups whose addresses are known a little before they are read
-//! (the tagger's weight rows, the name filter's words).
+//! lookups whose addresses are known a little before they are read (the
+//! tagger's weight rows).
 
 /// Asks the processor to bring `item` into its caches (a hint: nothing
 /// changes but the time the next read of it takes).

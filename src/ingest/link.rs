@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::name_filter::{NameFilter, Probe};
+use super::name_filter::NameFilter;
 use crate::graph::{EntityIndex, KnowledgeGraph};
 use crate::model::EntityKind;
 use crate::text::{may_simplify, normalize};
@@ -254,12 +254,6 @@ impl ShortForms {
         self.names.as_ref().is_none_or(|filter| filter.may_contain(stable))
     }
 
-    /// The filter over names, aliases and short forms, when there is one
-    /// (without one, any text may be a name).
-    fn filter(&self) -> Option<&NameFilter> {
-        self.names.as_ref()
-    }
-
     /// The ids a normalised short form may stand for.
     pub fn ids(&self, normalized: &str) -> &[String] {
         self.ids.get(normalized).map_or(&[], Vec::as_slice)
@@ -403,23 +397,6 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
         }
     }
     let mut spans = Vec::new();
-    // for the spans from one place: whether the filter may hold each
-    // (`None`: not asked), its words read all at once
-    let mut stable_probes: Vec<Option<Probe>> = Vec::new();
-    let filter = forms.filter();
-    // whether a name may begin at each boundary, all asked before any is
-    // needed (the filter's first bits are read at random: asked one by
-    // one, each would wait for memory)
-    let may_start: Vec<bool> = match (&normalized_at, filter) {
-        (Some(at), Some(filter)) => boundaries
-            .iter()
-            .map(|&start| {
-                let second = (start + 2).min(chars.len());
-                filter.may_start(&normalized_text[at[start]..at[second]])
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
     let mut i = 0;
     while i + 1 < boundaries.len() {
         let start = boundaries[i];
@@ -428,20 +405,6 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
         let mut last = i + 1;
         while last + 1 < boundaries.len() && boundaries[last + 1] - start <= MAX_NAME_CHARS {
             last += 1;
-        }
-        // the spans that normalising leaves as they are and that begin as
-        // a name may: their places in the filter, asked for together (a
-        // name's first two characters are the same for every span here)
-        stable_probes.clear();
-        if let (Some(at), Some(filter)) = (&normalized_at, filter) {
-            stable_probes.extend((i + 1..=last).map(|j| {
-                let end = boundaries[j];
-                (may_start[i]
-                    && end - start >= 2
-                    && stops_before[end] == stops_before[start]
-                    && unstable_before[end] == unstable_before[start])
-                    .then(|| filter.probe(&normalized_text[at[start]..at[end]]))
-            }));
         }
         for j in (i + 1..=last).rev() {
             let end = boundaries[j];
@@ -452,10 +415,10 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
                 Some(at) => {
                     let normalized = &normalized_text[at[start]..at[end]];
                     let stable = unstable_before[end] == unstable_before[start];
-                    let may_be_name = match (stable, filter) {
-                        (true, Some(filter)) => stable_probes[j - i - 1].is_some_and(|probe| filter.holds(probe)),
-                        (true, None) => true,
-                        (false, _) => forms.may_be_name(normalized),
+                    let may_be_name = if stable {
+                        forms.may_be_stable_name(normalized)
+                    } else {
+                        forms.may_be_name(normalized)
                     };
                     (normalized.into(), may_be_name)
                 }

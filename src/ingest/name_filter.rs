@@ -7,8 +7,6 @@
 //! is known not to be a name; a yes only means "look it up" (about one
 //! text in a hundred that is no name says yes).
 
-use crate::prefetch::prefetch;
-
 /// Bits of the filter per name it is sized for.
 const BITS_PER_NAME: usize = 16;
 /// The fewest 64-bit words a filter has.
@@ -69,33 +67,6 @@ impl NameFilter {
         self.words[word] & bits == bits
     }
 
-    /// Whether a name may begin as `text` does: false only when no name
-    /// added has the same first two characters (what
-    /// [`NameFilter::may_contain`] checks first).
-    #[inline]
-    pub fn may_start(&self, text: &str) -> bool {
-        let start = start_bit(text);
-        self.starts[start / 64] & (1 << (start % 64)) != 0
-    }
-
-    /// Where `text` falls in the filter over whole names, its word asked
-    /// into the processor's caches: [`NameFilter::holds`] then answers the
-    /// second half of [`NameFilter::may_contain`], so that the words of
-    /// several texts are read at once.
-    #[inline]
-    pub fn probe(&self, text: &str) -> Probe {
-        let (word, bits) = self.place(name_hash(text));
-        prefetch(&self.words[word]);
-        Probe { word, bits }
-    }
-
-    /// Whether the text of `probe` may be a name added, given that
-    /// [`NameFilter::may_start`] says it may begin like one.
-    #[inline]
-    pub fn holds(&self, probe: Probe) -> bool {
-        self.words[probe.word] & probe.bits == probe.bits
-    }
-
     /// The word and the four bits of a name's hash.
     #[inline]
     fn place(&self, hash: u64) -> (usize, u64) {
@@ -107,13 +78,6 @@ impl NameFilter {
             | (1u64 << ((high >> 18) & 63));
         (word, bits)
     }
-}
-
-/// A text's place in the filter over whole names ([`NameFilter::probe`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Probe {
-    word: usize,
-    bits: u64,
 }
 
 /// The bit of the filter over first characters that a text's first two
@@ -180,22 +144,6 @@ mod tests {
         assert!(filter.may_contain("青岛1科技有限公司"));
         let short = NameFilter::from_names(1, ["a"]);
         assert!(short.may_contain("a") && !short.may_contain(""));
-    }
-
-    #[test]
-    fn start_and_probe_answer_as_may_contain_does() {
-        let names: Vec<String> = (0..5_000).map(|i| format!("青岛{i}科技有限公司")).collect();
-        let filter = NameFilter::from_names(names.len(), names.iter().map(String::as_str));
-        let texts = names
-            .iter()
-            .cloned()
-            .chain((0..5_000).map(|i| format!("青岛{i}有限公司")))
-            .chain((0..5_000).map(|i| format!("烟台{i}科技有限公司")))
-            .chain(["", "青", "a"].map(String::from));
-        for text in texts {
-            let split = filter.may_start(&text) && filter.holds(filter.probe(&text));
-            assert_eq!(split, filter.may_contain(&text), "{text}");
-        }
     }
 
     #[test]
