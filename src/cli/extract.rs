@@ -44,6 +44,12 @@ pub enum TrainCommand {
         /// value are dropped (the built-in model uses the default).
         #[arg(long, default_value_t = TrainConfig::default().min_weight)]
         min_weight: u8,
+        /// Folds of the training sentences for the gazetteer of labelled
+        /// names (each sentence is marked with the names labelled in the
+        /// other folds); 0 trains without it (the built-in model uses the
+        /// default).
+        #[arg(long, default_value_t = TrainConfig::default().gazetteer_folds)]
+        gazetteer_folds: usize,
         /// Print what was done as JSON on stdout.
         #[arg(long)]
         json: bool,
@@ -82,10 +88,6 @@ pub enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Score relations read from text against labelled sentences (their
-    /// `relations` field): precision, recall and F1 per kind, beside a
-    /// naive baseline (nearest party before a cue word to the nearest
-    /// after it).
     /// Score university–enterprise matching on a corpus with known links
     /// (`innograph gen` plants them in truth.jsonl): hide some, rebuild,
     /// and rank the hidden organisations for each enterprise; recall@10,
@@ -122,6 +124,10 @@ pub enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Score relations read from text against labelled sentences (their
+    /// `relations` field): precision, recall and F1 per kind, beside a
+    /// naive baseline (nearest party before a cue word to the nearest
+    /// after it).
     Relations {
         /// Labelled sentences with `relations: [{"from", "to", "kind"}]`.
         #[arg(long)]
@@ -167,6 +173,7 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<()> {
         min_count,
         margin,
         min_weight,
+        gazetteer_folds,
         json,
     } = command;
     let started = Instant::now();
@@ -204,6 +211,7 @@ pub fn run_train(command: TrainCommand) -> anyhow::Result<()> {
         min_count,
         margin,
         min_weight,
+        gazetteer_folds,
         ..TrainConfig::default()
     };
     let (tagger, report) = train(crate::extract::jieba_for_training(), &training, &config);

@@ -269,7 +269,7 @@ impl Recognizer {
         let mut spans = Vec::new();
         let mut titles = Vec::new();
         for (from, to) in sentences(&prepared.chars) {
-            extract_features(prepared, from..to, buffer);
+            extract_features(prepared, from..to, tagger.gazetteer(), buffer);
             let path = tagger.tag(buffer, scratch);
             for (class, start, end) in tagger.tags.spans(&path) {
                 let kind = match tagger.tags.classes[class] {

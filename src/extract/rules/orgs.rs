@@ -301,12 +301,23 @@ fn stops_name(prepared: &Prepared, word: &Word, text: &str, end: usize) -> bool 
     }
     match word.pos {
         Pos::Time | Pos::Quantifier | Pos::Idiom => return true,
-        Pos::Numeral if !text.starts_with('第') => return true,
+        // 中铁十四局, 七一八厂: a number names the unit written after it
+        Pos::Numeral if !text.starts_with('第') && !numbers_a_unit(prepared, end) => return true,
         Pos::Verb if !is_name_verb(text) => return true,
         _ => {}
     }
     let marks = prepared.marks[end - 1];
     marks.title_end as usize >= word.len() || (marks.stop_end as usize >= word.len() && !in_name_here)
+}
+
+/// Whether the word at `at` is a unit a number names (局, 所, 院, 厂,
+/// 处, 队, 师): then the number before it is part of an organisation's
+/// name.
+fn numbers_a_unit(prepared: &Prepared, at: usize) -> bool {
+    at < prepared.len() && {
+        let word = prepared.word_at(at);
+        word.len() == 1 && matches!(prepared.chars[at], '局' | '所' | '院' | '厂' | '处' | '队' | '师')
+    }
 }
 
 /// Whether the words between another organisation's end at `from` and a
@@ -417,6 +428,11 @@ mod tests {
         assert!(orgs("青岛芃筠生物科技有限公司落户").contains(&"青岛芃筠生物科技有限公司".to_string()));
         assert!(orgs("青岛云和岳软件有限公司成立").contains(&"青岛云和岳软件有限公司".to_string()));
         assert!(orgs("海尔和海信集团").contains(&"海信集团".to_string()));
+        // a number naming a unit is part of the name; one counting is not
+        let found = orgs("青岛理工大学与中铁十四局集团有限公司共建实验室");
+        assert!(found.contains(&"中铁十四局集团有限公司".to_string()), "{found:?}");
+        let found = orgs("新增三家高新技术企业");
+        assert!(!found.iter().any(|f| f.starts_with('三')), "{found:?}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use super::super::lexicon::{is_compound_surname, surname_rank, CharSet, Strength};
 use super::super::prepare::{is_punctuation, mix, Prepared};
+use super::gazetteer::{Gazetteer, Match, MAX_CLASSES};
 use crate::text::is_cjk;
 
 /// Features of a run of characters, flattened: the features of character
@@ -21,6 +22,10 @@ pub struct FeatureBuffer {
     next_head: Vec<(usize, u64)>,
     enclosed: Vec<u8>,
     runs: Vec<(usize, usize)>,
+    found: Vec<Match>,
+    /// Per character, per class: the longest gazetteer match covering it,
+    /// as `length << 8 | level << 4 | place` (0: none).
+    cover: Vec<[u32; MAX_CLASSES]>,
 }
 
 impl FeatureBuffer {
@@ -111,7 +116,7 @@ impl Emit<'_> {
 
 /// Fills `out` with the features of `range` of `prepared`; the run is read
 /// as one sentence (nothing outside it is looked at).
-pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer) {
+pub fn extract(prepared: &Prepared, range: Range<usize>, gazetteer: &Gazetteer, out: &mut FeatureBuffer) {
     out.ids.clear();
     out.offsets.clear();
     let (from, to) = (range.start, range.end);
@@ -159,6 +164,9 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
     enclosures(chars, from, to, &mut enclosed);
     let mut runs = std::mem::take(&mut out.runs);
     transliteration_runs(chars, from, to, &mut runs);
+    let mut found = std::mem::take(&mut out.found);
+    let mut cover = std::mem::take(&mut out.cover);
+    gazetteer_cover(gazetteer, chars, from, to, &mut found, &mut cover);
     let mut emit = Emit { ids: &mut out.ids };
     for i in from..to {
         out_offset(&mut emit, &mut out.offsets);
@@ -339,11 +347,62 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, out: &mut FeatureBuffer
         if i + 1 < to && prepared.marks[i + 1].thing_start > 0 {
             emit.push(40, &[]);
         }
+
+        // names labelled in the training sentences
+        for (class, &packed) in cover[i - from].iter().enumerate() {
+            if packed != 0 {
+                let (length, level, place) = (
+                    u64::from(packed >> 8),
+                    u64::from(packed >> 4 & 15),
+                    u64::from(packed & 15),
+                );
+                emit.push(56, &[class as u64, place, level]);
+                emit.push(57, &[class as u64, place, length.min(5), level]);
+            }
+        }
     }
     out_offset(&mut emit, &mut out.offsets);
+    out.found = found;
+    out.cover = cover;
     out.next_head = next_head;
     out.enclosed = enclosed;
     out.runs = runs;
+}
+
+/// For each character of `from..to` and each class, the longest match of
+/// the gazetteer covering it (see [`FeatureBuffer::cover`]).
+fn gazetteer_cover(
+    gazetteer: &Gazetteer,
+    chars: &[char],
+    from: usize,
+    to: usize,
+    found: &mut Vec<Match>,
+    cover: &mut Vec<[u32; MAX_CLASSES]>,
+) {
+    cover.clear();
+    cover.resize(to - from, [0; MAX_CLASSES]);
+    gazetteer.matches(chars, from..to, found);
+    for m in found.iter() {
+        let length = (m.end - m.start) as u32;
+        for class in 0..MAX_CLASSES {
+            let level = Gazetteer::level(m.levels, class);
+            if level == 0 {
+                continue;
+            }
+            for (i, covered) in (m.start..m.end).zip(&mut cover[m.start - from..m.end - from]) {
+                let place = match (i == m.start, i + 1 == m.end) {
+                    (true, true) => 3,
+                    (true, false) => 0,
+                    (false, true) => 2,
+                    (false, false) => 1,
+                };
+                let slot = &mut covered[class];
+                if *slot >> 8 < length {
+                    *slot = length << 8 | u32::from(level) << 4 | place;
+                }
+            }
+        }
+    }
 }
 
 /// For each character of `from..to`: 1 inside 《》, 2 inside “” (or
@@ -412,15 +471,37 @@ mod tests {
         let jieba = Jieba::new();
         let prepared = Prepared::new(&jieba, "青岛大学张伟教授。海尔集团");
         let mut first = FeatureBuffer::default();
-        extract(&prepared, 0..9, &mut first);
+        extract(&prepared, 0..9, &Gazetteer::default(), &mut first);
         assert_eq!(first.len(), 9);
         let mut again = FeatureBuffer::default();
-        extract(&prepared, 0..9, &mut again);
+        extract(&prepared, 0..9, &Gazetteer::default(), &mut again);
         assert_eq!(first.ids, again.ids);
         let other = Prepared::new(&jieba, "青岛大学张伟教授");
-        extract(&other, 0..8, &mut again);
+        extract(&other, 0..8, &Gazetteer::default(), &mut again);
         assert_eq!(first.of(3), again.of(3));
         assert!(first.of(0).len() > 20);
+    }
+
+    #[test]
+    fn a_name_of_the_gazetteer_adds_features_to_its_characters_only() {
+        let jieba = Jieba::new();
+        let prepared = Prepared::new(&jieba, "派出德罗巴上阵");
+        let name: Vec<char> = "德罗巴".chars().collect();
+        let prefixes = super::super::gazetteer::prefixes(&name);
+        // labelled as class 1 at level 3
+        let gazetteer = Gazetteer::from_names([(&prefixes[..], 0b1100)]);
+        let (mut without, mut with) = (FeatureBuffer::default(), FeatureBuffer::default());
+        extract(&prepared, 0..7, &Gazetteer::default(), &mut without);
+        extract(&prepared, 0..7, &gazetteer, &mut with);
+        for i in 0..7 {
+            let added = with.of(i).len() - without.of(i).len();
+            assert_eq!(added, if (2..5).contains(&i) { 2 } else { 0 }, "character {i}");
+            assert_eq!(&with.of(i)[..without.of(i).len()], without.of(i));
+        }
+        // the beginning, middle and end of the name are told apart
+        let last = |i: usize| *with.of(i).last().unwrap();
+        assert_ne!(last(2), last(3));
+        assert_ne!(last(3), last(4));
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //! recognition works from any directory and without the training data.
 
 mod features;
+mod gazetteer;
 mod model;
 mod train;
 
 use std::sync::LazyLock;
 
 pub use features::{extract as extract_features, FeatureBuffer};
+pub use gazetteer::Gazetteer;
 pub use model::{Class, Part, TagScratch, TagSet, Tagger};
 pub use train::{train, TrainConfig, TrainReport, TrainingSentence};
 
@@ -38,6 +40,7 @@ mod tests {
     fn the_built_in_model_loads() {
         let tagger = builtin().expect("models/ner.bin decodes");
         assert!(tagger.feature_count() > 10_000);
+        assert!(tagger.gazetteer().len() > 1_000, "the names of the training sentences");
         assert!(tagger
             .tags
             .classes

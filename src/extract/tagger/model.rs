@@ -4,6 +4,7 @@
 //! (see [`Tagger::to_bytes`]).
 
 use super::features::FeatureBuffer;
+use super::gazetteer::Gazetteer;
 use crate::extract::mention::MentionKind;
 use crate::prefetch::prefetch;
 use crate::{Error, Result};
@@ -634,6 +635,8 @@ pub struct Tagger {
     transitions: Vec<i64>,
     lattice: Lattice,
     narrow: Option<Narrow>,
+    /// Names labelled in the training sentences.
+    gazetteer: Gazetteer,
 }
 
 impl Tagger {
@@ -671,7 +674,19 @@ impl Tagger {
             transitions,
             lattice,
             narrow,
+            gazetteer: Gazetteer::default(),
         }
+    }
+
+    /// The tagger with the names of its training sentences.
+    pub fn with_gazetteer(mut self, gazetteer: Gazetteer) -> Tagger {
+        self.gazetteer = gazetteer;
+        self
+    }
+
+    /// The names of its training sentences (see [`super::gazetteer`]).
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
     }
 
     /// The number of features with weights.
@@ -789,8 +804,10 @@ impl Tagger {
 
     /// The model file: magic, classes, scale, transitions, then the
     /// features sorted by id, each as the gap from the previous id and a
-    /// bit mask of its non-zero tags (LEB128), then those weights; last a
-    /// 4-byte checksum.
+    /// bit mask of its non-zero tags (LEB128), then those weights; then,
+    /// when the model has a gazetteer, the number of its entries and each
+    /// entry sorted by hash (the 8-byte hash, little-endian, and its value
+    /// as LEB128: see [`Gazetteer`]); last a 4-byte checksum.
     pub fn to_bytes(&self) -> Vec<u8> {
         let n = self.tags.len();
         let mut out = Vec::new();
@@ -820,6 +837,14 @@ impl Tagger {
                 .fold(0u64, |mask, (t, _)| mask | 1 << t);
             write_varint(&mut out, mask);
             out.extend(row.iter().filter(|&&w| w != 0).map(|&w| w as u8));
+        }
+        if !self.gazetteer.is_empty() {
+            let entries = self.gazetteer.entries();
+            write_varint(&mut out, entries.len() as u64);
+            for (hash, value) in entries {
+                out.extend_from_slice(&hash.to_le_bytes());
+                write_varint(&mut out, u64::from(value));
+            }
         }
         let checksum = blake3::hash(&out);
         out.extend_from_slice(&checksum.as_bytes()[..4]);
@@ -873,10 +898,19 @@ impl Tagger {
             }
             features.push((key, row));
         }
+        let mut names = Vec::new();
+        if reader.at != body.len() {
+            let count = reader.varint().ok_or_else(|| bad("truncated"))? as usize;
+            for _ in 0..count {
+                let hash = u64::from_le_bytes(reader.array().ok_or_else(|| bad("truncated"))?);
+                let value = reader.varint().ok_or_else(|| bad("truncated"))?;
+                names.push((hash, u32::try_from(value).map_err(|_| bad("bad name entry"))?));
+            }
+        }
         if reader.at != body.len() {
             return Err(bad("trailing bytes"));
         }
-        Ok(Tagger::from_parts(tags, scale, features, transitions))
+        Ok(Tagger::from_parts(tags, scale, features, transitions).with_gazetteer(Gazetteer::from_entries(names)))
     }
 }
 
@@ -1097,5 +1131,19 @@ mod tests {
         damaged[20] ^= 1;
         assert!(Tagger::from_bytes(&damaged).is_err());
         assert!(Tagger::from_bytes(b"nonsense").is_err());
+        // with names: they come back, and a model without them still reads
+        let name: Vec<char> = "德罗巴".chars().collect();
+        let prefixes = super::super::gazetteer::prefixes(&name);
+        let named = back.with_gazetteer(Gazetteer::from_names([(&prefixes[..], 0b100)]));
+        let with_names = named.to_bytes();
+        assert!(with_names.len() > bytes.len());
+        let again = Tagger::from_bytes(&with_names).unwrap();
+        assert_eq!(again.gazetteer().entries(), named.gazetteer().entries());
+        assert_eq!(again.gazetteer().len(), 1);
+        assert_eq!(again.to_bytes(), with_names);
+        let mut cut = with_names[..with_names.len() - 6].to_vec();
+        let checksum = blake3::hash(&cut);
+        cut.extend_from_slice(&checksum.as_bytes()[..4]);
+        assert!(Tagger::from_bytes(&cut).is_err(), "a cut list of names");
     }
 }

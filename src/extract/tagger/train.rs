@@ -12,6 +12,7 @@ use jieba_rs::Jieba;
 use serde::Serialize;
 
 use super::features::{extract, FeatureBuffer};
+use super::gazetteer::{Folds, Gazetteer};
 use super::model::{Class, Lattice, TagSet, Tagger};
 use crate::extract::mention::MentionKind;
 use crate::extract::prepare::{mix, Prepared};
@@ -40,6 +41,10 @@ pub struct TrainConfig {
     /// Features none of whose 8-bit weights reaches this (in absolute
     /// value) are left out: a smaller table, read faster, for little loss.
     pub min_weight: u8,
+    /// Folds of the training sentences for the gazetteer of labelled
+    /// names (each sentence is marked with the names of the other folds);
+    /// 0: no gazetteer.
+    pub gazetteer_folds: usize,
 }
 
 impl Default for TrainConfig {
@@ -58,6 +63,7 @@ impl Default for TrainConfig {
             min_count: 2,
             margin: 10,
             min_weight: 8,
+            gazetteer_folds: 10,
         }
     }
 }
@@ -84,15 +90,62 @@ struct Example {
 pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig) -> (Tagger, TrainReport) {
     let tags = TagSet::new(config.classes.clone());
     let n = tags.len();
-    let (examples, index_of, candidates, characters) = featurize(jieba, sentences, &tags, config.min_count);
-    let feature_count = index_of.len();
+    let (examples, index_of, candidates, characters, gazetteer) = featurize(jieba, sentences, &tags, config);
+    let (mut averaged, averaged_transitions, errors_per_epoch) =
+        learn(&examples, index_of.len(), &tags, config, config.seed);
+    let scale = quantisation_scale(&averaged);
+    let mut ids: Vec<(u32, u32)> = index_of.into_iter().collect();
+    ids.sort_unstable();
+    let mut features = Vec::new();
+    for (id, index) in ids {
+        let row = &mut averaged[index as usize * n..(index as usize + 1) * n];
+        let quantised: Vec<i8> = row
+            .iter()
+            .map(|&w| (w / scale).round().clamp(-127.0, 127.0) as i8)
+            .collect();
+        if quantised
+            .iter()
+            .any(|&q| i32::from(q).abs() >= i32::from(config.min_weight.max(1)))
+        {
+            features.push((id, quantised));
+        }
+    }
+    let transitions: Vec<i64> = averaged_transitions
+        .iter()
+        .map(|&w| (w / scale).round() as i64)
+        .collect();
+    let report = TrainReport {
+        sentences: examples.len(),
+        characters,
+        candidate_features: candidates,
+        kept_features: features.len(),
+        epochs: config.epochs,
+        errors_per_epoch,
+    };
+    (
+        Tagger::from_parts(tags, scale as f32, features, transitions).with_gazetteer(gazetteer),
+        report,
+    )
+}
+
+/// The averaged perceptron over the examples, seen in the order `seed`
+/// shuffles them in: its averaged weights and transitions, and the
+/// sentences it tagged wrong in each epoch.
+fn learn(
+    examples: &[Example],
+    feature_count: usize,
+    tags: &TagSet,
+    config: &TrainConfig,
+    seed: u64,
+) -> (Vec<f64>, Vec<f64>, Vec<usize>) {
+    let n = tags.len();
     let mut weights = vec![0i32; feature_count * n];
     let mut sums = vec![0i64; feature_count * n];
     let mut transitions = vec![0i32; (n + 1) * n];
     let mut transition_sums = vec![0i64; (n + 1) * n];
     let predecessors = tags.predecessors();
     let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut rng = config.seed;
+    let mut rng = seed;
     let mut step: i64 = 1;
     let mut errors_per_epoch = Vec::with_capacity(config.epochs);
     let mut emissions: Vec<i64> = Vec::new();
@@ -126,7 +179,7 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
             for (score, &weight) in transition_scores.iter_mut().zip(&transitions) {
                 *score = i64::from(weight);
             }
-            let predicted = Lattice::new(&tags, &transition_scores, &predecessors).decode(&emissions);
+            let predicted = Lattice::new(tags, &transition_scores, &predecessors).decode(&emissions);
             if predicted != example.gold {
                 errors += 1;
                 let mut update = |index: usize, delta: i32| {
@@ -164,42 +217,13 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
     }
     // averaged weights: w - sums / step
     let average = |w: i32, sum: i64| f64::from(w) - sum as f64 / step as f64;
-    let mut averaged: Vec<f64> = weights.iter().zip(&sums).map(|(&w, &s)| average(w, s)).collect();
+    let averaged: Vec<f64> = weights.iter().zip(&sums).map(|(&w, &s)| average(w, s)).collect();
     let averaged_transitions: Vec<f64> = transitions
         .iter()
         .zip(&transition_sums)
         .map(|(&w, &s)| average(w, s))
         .collect();
-    let scale = quantisation_scale(&averaged);
-    let mut ids: Vec<(u32, u32)> = index_of.into_iter().collect();
-    ids.sort_unstable();
-    let mut features = Vec::new();
-    for (id, index) in ids {
-        let row = &mut averaged[index as usize * n..(index as usize + 1) * n];
-        let quantised: Vec<i8> = row
-            .iter()
-            .map(|&w| (w / scale).round().clamp(-127.0, 127.0) as i8)
-            .collect();
-        if quantised
-            .iter()
-            .any(|&q| i32::from(q).abs() >= i32::from(config.min_weight.max(1)))
-        {
-            features.push((id, quantised));
-        }
-    }
-    let transitions: Vec<i64> = averaged_transitions
-        .iter()
-        .map(|&w| (w / scale).round() as i64)
-        .collect();
-    let report = TrainReport {
-        sentences: examples.len(),
-        characters,
-        candidate_features: candidates,
-        kept_features: features.len(),
-        epochs: config.epochs,
-        errors_per_epoch,
-    };
-    (Tagger::from_parts(tags, scale as f32, features, transitions), report)
+    (averaged, averaged_transitions, errors_per_epoch)
 }
 
 /// The scale that maps the 99.99th percentile of weight magnitudes to 127.
@@ -213,24 +237,51 @@ fn quantisation_scale(weights: &[f64]) -> f64 {
     (value / 127.0).max(1e-9)
 }
 
-type Featurized = (Vec<Example>, HashMap<u32, u32>, usize, usize);
+/// A labelled span: `(class, start, end)` over a sentence's prepared view.
+type Span = (usize, usize, usize);
 
-/// Every sentence's features as indices into one table, and its gold tags.
-fn featurize(jieba: &Jieba, sentences: &[TrainingSentence], tags: &TagSet, min_count: u32) -> Featurized {
+type Featurized = (Vec<Example>, HashMap<u32, u32>, usize, usize, Gazetteer);
+
+/// Every sentence's features as indices into one table, and its gold tags;
+/// and the gazetteer of all the sentences' labelled names.
+fn featurize(jieba: &Jieba, sentences: &[TrainingSentence], tags: &TagSet, config: &TrainConfig) -> Featurized {
+    let viewed: Vec<(Prepared, Vec<Span>)> = sentences
+        .iter()
+        .map(|sentence| {
+            let prepared = Prepared::new(jieba, &sentence.text);
+            let spans = gold_spans(&prepared, sentence, tags);
+            (prepared, spans)
+        })
+        .collect();
+    let folds = (config.gazetteer_folds > 0).then(|| {
+        Folds::count(
+            config.gazetteer_folds,
+            viewed.iter().map(|(prepared, spans)| (&prepared.chars[..], &spans[..])),
+        )
+    });
+    let gazetteers: Vec<Gazetteer> = match &folds {
+        Some(folds) => (0..folds.folds()).map(|fold| folds.gazetteer(Some(fold))).collect(),
+        None => vec![Gazetteer::default()],
+    };
     let mut prepared_all = Vec::with_capacity(sentences.len());
     let mut counts: HashMap<u32, u32> = HashMap::new();
     let mut buffer = FeatureBuffer::default();
     let mut characters = 0;
-    for sentence in sentences {
-        let prepared = Prepared::new(jieba, &sentence.text);
-        extract(&prepared, 0..prepared.len(), &mut buffer);
+    for (i, (prepared, spans)) in viewed.iter().enumerate() {
+        extract(
+            prepared,
+            0..prepared.len(),
+            &gazetteers[i % gazetteers.len()],
+            &mut buffer,
+        );
         for &id in &buffer.ids {
             *counts.entry(id).or_insert(0) += 1;
         }
         characters += prepared.len();
-        let gold = gold_tags(&prepared, sentence, tags);
+        let gold = tags.encode(prepared.len(), spans);
         prepared_all.push((buffer.clone(), gold));
     }
+    let min_count = config.min_count;
     let candidates = counts.len();
     let mut index_of: HashMap<u32, u32> = HashMap::new();
     let mut examples = Vec::with_capacity(sentences.len());
@@ -253,17 +304,19 @@ fn featurize(jieba: &Jieba, sentences: &[TrainingSentence], tags: &TagSet, min_c
             gold,
         });
     }
-    (examples, index_of, candidates, characters)
+    let gazetteer = folds.map(|folds| folds.gazetteer(None)).unwrap_or_default();
+    (examples, index_of, candidates, characters, gazetteer)
 }
 
-/// The gold tags of a sentence, over its prepared view.
-fn gold_tags(prepared: &Prepared, sentence: &TrainingSentence, tags: &TagSet) -> Vec<usize> {
+/// The gold spans of a sentence, `(class, start, end)` over its prepared
+/// view.
+fn gold_spans(prepared: &Prepared, sentence: &TrainingSentence, tags: &TagSet) -> Vec<Span> {
     let mut view_of = vec![usize::MAX; prepared.original.len() + 1];
     for (view, &original) in prepared.origin.iter().enumerate() {
         view_of[original] = view;
     }
     view_of[prepared.original.len()] = prepared.len();
-    let spans: Vec<(usize, usize, usize)> = sentence
+    sentence
         .spans
         .iter()
         .filter_map(|&(kind, start, end)| {
@@ -272,8 +325,7 @@ fn gold_tags(prepared: &Prepared, sentence: &TrainingSentence, tags: &TagSet) ->
             let view_end = view_of.get(end.checked_sub(1)?)?.checked_add(1)?;
             (view_start < view_end && view_end <= prepared.len()).then_some((class, view_start, view_end))
         })
-        .collect();
-    tags.encode(prepared.len(), &spans)
+        .collect()
 }
 
 /// Fisher–Yates with a splitmix64 stream.
@@ -337,7 +389,7 @@ mod tests {
         // it tags what it was trained on
         let prepared = Prepared::new(&jieba, "李明在山东大学工作");
         let mut buffer = FeatureBuffer::default();
-        extract(&prepared, 0..prepared.len(), &mut buffer);
+        extract(&prepared, 0..prepared.len(), first.gazetteer(), &mut buffer);
         let path = first.tag(&buffer, &mut super::super::model::TagScratch::default());
         assert_eq!(first.tags.spans(&path), vec![(1, 0, 2), (0, 3, 7)]);
         // and a different seed gives different bytes
