@@ -329,30 +329,32 @@ struct Candidate {
 
 impl Shares {
     /// Splits the candidates found at `depth` into those their kind's share
-    /// of `each` still has room for (lowest entity first within a kind),
-    /// each with its round, and the others.
-    fn take(&mut self, mut candidates: Vec<Candidate>, each: usize, depth: usize) -> (Vec<Candidate>, Vec<Candidate>) {
+    /// of `each` still has room for (lowest entities first within a kind),
+    /// each with its round, and the others. O(n) for n candidates.
+    fn take(&mut self, candidates: Vec<Candidate>, each: usize, depth: usize) -> (Vec<Candidate>, Vec<Candidate>) {
         if depth != self.depth {
             self.depth = depth;
             self.listed = [0; RelationKind::ALL.len()];
         }
-        candidates.sort_unstable_by_key(|candidate| (candidate.kind, candidate.entity));
-        let mut kept = Vec::with_capacity(candidates.len().min(each * RelationKind::ALL.len()));
+        let mut by_kind: [Vec<Candidate>; RelationKind::ALL.len()] = std::array::from_fn(|_| Vec::new());
+        for candidate in candidates {
+            by_kind[candidate.kind as usize].push(candidate);
+        }
+        let mut kept = Vec::new();
         let mut cut = Vec::new();
-        let mut rank = 0;
-        let mut previous = None;
-        for mut candidate in candidates {
-            if previous != Some(candidate.kind) {
-                previous = Some(candidate.kind);
-                rank = self.listed[candidate.kind as usize];
+        for (run, &listed) in by_kind.iter_mut().zip(&self.listed) {
+            let room = each.saturating_sub(listed);
+            if run.len() > room {
+                if room > 0 {
+                    run.select_nth_unstable_by_key(room - 1, |candidate| candidate.entity);
+                }
+                cut.extend(run.drain(room..));
             }
-            if rank < each {
-                candidate.round = rank;
+            run.sort_unstable_by_key(|candidate| candidate.entity);
+            for (rank, mut candidate) in run.drain(..).enumerate() {
+                candidate.round = listed + rank;
                 kept.push(candidate);
-            } else {
-                cut.push(candidate);
             }
-            rank += 1;
         }
         (kept, cut)
     }
@@ -920,6 +922,109 @@ mod tests {
             response.per_kind_omitted,
             BTreeMap::from([("located_in".to_string(), 1)])
         );
+    }
+
+    #[test]
+    fn per_kind_lists_each_kinds_share_of_random_hubs() {
+        use crate::graph::testing::random_below;
+        let kinds = [
+            ApplicantOf,
+            CollaboratesWith,
+            AffiliatedWith,
+            LocatedIn,
+            Founded,
+            Mentions,
+        ];
+        for seed in 1..40u64 {
+            let mut next = random_below(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let mut entities = vec![entity("hub", Zone, "园区", &[])];
+            let mut relations = Vec::new();
+            // each neighbour's strongest kind (the lower kind on a tie)
+            let mut strongest = std::collections::HashMap::new();
+            for i in 0..5 + next(60) {
+                let id = format!("e{i}");
+                entities.push(entity(&id, Enterprise, &format!("企业{i}"), &[]));
+                let linked: std::collections::BTreeSet<RelationKind> =
+                    (0..1 + next(3)).map(|_| kinds[next(kinds.len())]).collect();
+                for &kind in &linked {
+                    if next(2) == 0 {
+                        relations.push(relation(&id, "hub", kind));
+                    } else {
+                        relations.push(relation("hub", &id, kind));
+                    }
+                }
+                let best = linked
+                    .iter()
+                    .copied()
+                    .max_by(|a, b| a.strength().total_cmp(&b.strength()).then(b.cmp(a)))
+                    .unwrap();
+                strongest.insert(id, best);
+            }
+            let graph = KnowledgeGraph::from_records(entities, relations).unwrap();
+            let each = 1 + next(6);
+            let mut all = [0usize; RelationKind::ALL.len()];
+            for &kind in strongest.values() {
+                all[kind as usize] += 1;
+            }
+            let listed_by_kind = |response: &NeighborsResponse| {
+                let mut listed = [0usize; RelationKind::ALL.len()];
+                for node in &response.nodes {
+                    listed[strongest[&node.entity.id] as usize] += 1;
+                }
+                listed
+            };
+            let whole = graph
+                .neighbors(
+                    "hub",
+                    &NeighborsRequest {
+                        per_kind: Some(each),
+                        limit: MAX_NEIGHBORS,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+            let listed = listed_by_kind(&whole);
+            for kind in kinds {
+                assert_eq!(
+                    listed[kind as usize],
+                    all[kind as usize].min(each),
+                    "seed {seed}, {kind}"
+                );
+            }
+            let cut = RelationKind::tally(
+                kinds
+                    .iter()
+                    .flat_map(|&kind| std::iter::repeat_n(kind, all[kind as usize].saturating_sub(each))),
+            );
+            assert_eq!(whole.per_kind_omitted, cut, "seed {seed}");
+            assert!(!whole.truncated);
+            // under a tight limit, no kind has two more than one that
+            // could have had more
+            let limit = 1 + next(12);
+            let tight = graph
+                .neighbors(
+                    "hub",
+                    &NeighborsRequest {
+                        per_kind: Some(each),
+                        limit,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+            let listed = listed_by_kind(&tight);
+            assert_eq!(tight.nodes.len(), limit.min(listed_by_kind(&whole).iter().sum()));
+            for short in kinds
+                .iter()
+                .filter(|&&k| listed[k as usize] < all[k as usize].min(each))
+            {
+                for other in kinds {
+                    assert!(
+                        listed[other as usize] <= listed[*short as usize] + 1,
+                        "seed {seed}: {other} {listed:?} vs {short}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
