@@ -26,7 +26,9 @@ fi
 [ -d web/node_modules/playwright-core ] || (cd web && npm ci --no-audit --no-fund)
 
 cargo build --release --quiet
-bin=$PWD/target/release/innograph
+target=${CARGO_TARGET_DIR:-target}
+[[ $target = /* ]] || target=$PWD/$target
+bin=$target/release/innograph
 work=$(mktemp -d)
 server=
 cleanup() {

@@ -123,6 +123,25 @@ fn bad_input_exits_2_with_one_line() {
     }
     let output = cli(&["neighbors", "ent_gaoce", "--relation", "partner_of"]);
     assert_eq!(output.status.code(), Some(2));
+    let output = cli(&["neighbors", "ent_gaoce", "--per-kind", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr(&output).trim().lines().count(), 1);
+    assert!(stderr(&output).contains("`--per-kind`"), "{}", stderr(&output));
+}
+
+#[test]
+fn neighbors_per_relation_kind() {
+    let output = cli(&["neighbors", "zone_qingdao_hitech", "--per-kind", "2"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("left out by --per-kind: ") && text.contains("located_in"),
+        "{text}"
+    );
+    assert!(text.contains("relations of 青岛高新区: "), "{text}");
+    let output = cli(&["neighbors", "zone_qingdao_hitech", "--per-kind", "2", "--json"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(json["per_kind_omitted"]["located_in"].as_u64().unwrap() > 0, "{json}");
 }
 
 #[test]

@@ -835,6 +835,67 @@ async fn the_web_ui_answers_its_pages_and_files() {
 }
 
 #[actix_web::test]
+async fn a_hubs_neighbourhood_balanced_across_relation_kinds() {
+    let app = app!();
+    let zone = "zone_qingdao_hitech";
+    let (status, body) = get(&app, &format!("/api/entities/{zone}/neighbors?per_kind=2")).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, page) = get(&app, &format!("/api/entities/{zone}")).await;
+    assert_eq!(
+        body["relations_by_kind"], page["relations_by_kind"],
+        "the entity view's counts"
+    );
+    // the kinds linking each neighbour to the zone
+    let mut links: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> = Default::default();
+    for edge in body["edges"].as_array().unwrap() {
+        let (from, to) = (edge["from"].as_str().unwrap(), edge["to"].as_str().unwrap());
+        let other = match (from == zone, to == zone) {
+            (true, false) => to,
+            (false, true) => from,
+            _ => continue,
+        };
+        links.entry(other).or_default().insert(edge["kind"].as_str().unwrap());
+    }
+    let nodes = body["nodes"].as_array().unwrap();
+    assert_eq!(links.len(), nodes.len(), "every neighbour is linked to the zone");
+    let kinds: std::collections::BTreeSet<&str> = links.values().flatten().copied().collect();
+    assert!(kinds.len() >= 6, "a mix of relation kinds: {kinds:?}");
+    // at most two neighbours linked only through each kind
+    for kind in &kinds {
+        let only = links.values().filter(|k| k.len() == 1 && k.contains(kind)).count();
+        assert!(only <= 2, "{kind}: {only}");
+    }
+    // the zone has 24 located_in relations: most were left out, and said so
+    let by_kind = body["relations_by_kind"].as_object().unwrap();
+    assert!(by_kind["located_in"].as_u64().unwrap() > 10, "{body}");
+    let cut = body["per_kind_omitted"].as_object().unwrap();
+    assert!(
+        cut["located_in"].as_u64().unwrap() >= by_kind["located_in"].as_u64().unwrap() - 4,
+        "{body}"
+    );
+    assert!(cut.keys().all(|k| by_kind[k].as_u64().unwrap() > 2), "{body}");
+    assert_eq!(body["truncated"], false, "per_kind alone does not truncate");
+
+    // a limit below the kinds' shares keeps one of each kind first
+    let (status, tight) = get(&app, &format!("/api/entities/{zone}/neighbors?per_kind=2&limit=3")).await;
+    assert_eq!(status, 200, "{tight}");
+    assert_eq!(tight["nodes"].as_array().unwrap().len(), 3);
+    assert_eq!(tight["truncated"], true);
+    // without per_kind the answer has the same shape, nothing cut by kind
+    let (status, plain) = get(&app, &format!("/api/entities/{zone}/neighbors?limit=10")).await;
+    assert_eq!(status, 200, "{plain}");
+    assert_eq!(plain["per_kind_omitted"], serde_json::json!({}));
+    assert_eq!(plain["relations_by_kind"], page["relations_by_kind"]);
+
+    for bad in ["0", "1001", "abc", "-1", "2.5"] {
+        let (status, body) = get(&app, &format!("/api/entities/{zone}/neighbors?per_kind={bad}")).await;
+        assert_error(status, &body, 400, "invalid_parameter");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains("per_kind"), "{bad}: {message}");
+    }
+}
+
+#[actix_web::test]
 async fn a_page_with_the_first_relations_of_every_kind() {
     let app = app!();
     let (_, all) = get(&app, "/api/entities/zone_qingdao_hitech?limit=5000").await;

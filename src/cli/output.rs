@@ -228,6 +228,14 @@ pub(super) fn neighbors(response: &NeighborsResponse) -> String {
         let left: Vec<String> = response.omitted.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let _ = writeln!(out, "left out: {}", left.join(", "));
     }
+    if !response.per_kind_omitted.is_empty() {
+        let counts = |counts: &std::collections::BTreeMap<String, usize>| -> String {
+            let listed: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            listed.join(", ")
+        };
+        let _ = writeln!(out, "left out by --per-kind: {}", counts(&response.per_kind_omitted));
+        let _ = writeln!(out, "relations of {}: {}", c.name, counts(&response.relations_by_kind));
+    }
     if response.truncated {
         out.push_str("truncated: raise --limit or add filters to see more\n");
     }

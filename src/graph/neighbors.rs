@@ -57,6 +57,12 @@ pub struct NeighborsRequest {
     #[arg(long)]
     #[serde(deserialize_with = "params::optional_text")]
     pub as_of: Option<String>,
+    /// At most this many neighbours reached through each relation kind at
+    /// each hop from the entity (1 to 1000): a hub's neighbourhood with
+    /// every kind in it. `limit` still caps the total.
+    #[arg(long)]
+    #[serde(deserialize_with = "params::optional_number")]
+    pub per_kind: Option<usize>,
     /// Bounds of the traversal; [`Budget::NEIGHBORS`] when absent.
     #[arg(skip)]
     #[serde(skip)]
@@ -98,6 +104,7 @@ impl Default for NeighborsRequest {
             direction: Direction::Both,
             through: Through::Kinds,
             as_of: None,
+            per_kind: None,
             budget: None,
         }
     }
@@ -146,14 +153,24 @@ impl KnowledgeGraph {
     /// # Arguments
     /// * `key`: id, name or alias of the centre.
     /// * `request`: depth, relation and kind filters, direction, date,
-    ///   limit, budget.
+    ///   limit, neighbours per relation kind, budget.
     ///
     /// # Returns
     /// Nodes in breadth-first order (nearest first, strongest links first
     /// within a level), each with its depth; the edges between returned
     /// nodes that pass the relation filter; `truncated` when the limit or
     /// the budget cut the answer short, with `omitted` counting per kind the
-    /// entities found next but left out by the limit.
+    /// entities found next but left out by the limit; with `per_kind`,
+    /// `per_kind_omitted` counting per relation kind the entities left out
+    /// because that kind had its share at their hop; and the centre's
+    /// relations by kind (all of them, as the entity view counts them).
+    ///
+    /// With `per_kind`, a neighbour counts under the strongest relation
+    /// kind that reaches it from the node it is found from. When the limit
+    /// cuts such a listing, it keeps every kind's first before any kind's
+    /// second, and so on, so that a tight limit still shows every kind. An
+    /// entity left out at one hop is not listed further out (its depth
+    /// would be wrong).
     ///
     /// # Complexity
     /// O(V + E) over the visited part of the graph (only the returned nodes
@@ -166,7 +183,9 @@ impl KnowledgeGraph {
             request,
             relations: RelationFilter::new(&request.relations, request.as_of.as_deref())?,
             meter: Meter::new(request.budget.unwrap_or(Budget::NEIGHBORS)),
+            shares: Shares::default(),
         };
+        let relations_by_kind = RelationKind::tally(self.adjacency().edges(center).map(|edge| edge.kind));
         let mut found = expansion.run(center);
         if request.through == Through::Any && !request.kinds.is_empty() {
             found.keep_listed(self, center, &request.kinds);
@@ -178,6 +197,7 @@ impl KnowledgeGraph {
             .filter(|(_, &count)| count > 0)
             .map(|(kind, &count)| (EntityKind::ALL[kind].to_string(), count))
             .collect();
+        let per_kind_omitted = RelationKind::tally(found.cut_by_kind.iter().copied());
         let edges = found
             .relations
             .into_iter()
@@ -202,6 +222,8 @@ impl KnowledgeGraph {
             edges,
             truncated: found.truncated,
             omitted,
+            per_kind_omitted,
+            relations_by_kind,
             explanation,
             resolved_from: Default::default(),
         })
@@ -262,6 +284,12 @@ impl NeighborsRequest {
                 format!("must be between 1 and {MAX_NEIGHBORS}"),
             ));
         }
+        if self.per_kind.is_some_and(|each| each == 0 || each > MAX_NEIGHBORS) {
+            return Err(Error::invalid_parameter(
+                "per_kind",
+                format!("must be between 1 and {MAX_NEIGHBORS}"),
+            ));
+        }
         Ok(())
     }
 }
@@ -272,6 +300,64 @@ struct Expansion<'g, 'r> {
     request: &'r NeighborsRequest,
     relations: RelationFilter,
     meter: Meter,
+    shares: Shares,
+}
+
+/// With `per_kind`: how many entities each relation kind has brought into
+/// the hop being listed, and the entities it had to leave out.
+#[derive(Default)]
+struct Shares {
+    /// The depth of the entities counted in `listed`.
+    depth: usize,
+    listed: [usize; RelationKind::ALL.len()],
+    /// Entities left out, each once, with the kind it was counted under
+    /// (one may still be listed later through another link at its hop).
+    cut: Vec<(EntityIndex, RelationKind)>,
+}
+
+/// A neighbour of the node being expanded that may be listed next.
+struct Candidate {
+    /// Strength of its strongest link from the node.
+    strength: f32,
+    /// Kind of that link.
+    kind: RelationKind,
+    /// With `per_kind`: its place among its kind's entities at this hop (0
+    /// for the first), by which the limit cuts; 0 otherwise.
+    round: usize,
+    entity: EntityIndex,
+}
+
+impl Shares {
+    /// Splits the candidates found at `depth` into those their kind's share
+    /// of `each` still has room for (lowest entities first within a kind),
+    /// each with its round, and the others. O(n) for n candidates.
+    fn take(&mut self, candidates: Vec<Candidate>, each: usize, depth: usize) -> (Vec<Candidate>, Vec<Candidate>) {
+        if depth != self.depth {
+            self.depth = depth;
+            self.listed = [0; RelationKind::ALL.len()];
+        }
+        let mut by_kind: [Vec<Candidate>; RelationKind::ALL.len()] = std::array::from_fn(|_| Vec::new());
+        for candidate in candidates {
+            by_kind[candidate.kind as usize].push(candidate);
+        }
+        let mut kept = Vec::new();
+        let mut cut = Vec::new();
+        for (run, &listed) in by_kind.iter_mut().zip(&self.listed) {
+            let room = each.saturating_sub(listed);
+            if run.len() > room {
+                if room > 0 {
+                    run.select_nth_unstable_by_key(room - 1, |candidate| candidate.entity);
+                }
+                cut.extend(run.drain(room..));
+            }
+            run.sort_unstable_by_key(|candidate| candidate.entity);
+            for (rank, mut candidate) in run.drain(..).enumerate() {
+                candidate.round = listed + rank;
+                kept.push(candidate);
+            }
+        }
+        (kept, cut)
+    }
 }
 
 /// What an expansion found: the returned entities in order (the centre
@@ -283,6 +369,9 @@ struct Found {
     relations: Vec<RelationIndex>,
     truncated: bool,
     omitted_by_kind: Vec<usize>,
+    /// Relation kinds of the entities `per_kind` left out and that were
+    /// not listed through another link, one per entity.
+    cut_by_kind: Vec<RelationKind>,
 }
 
 impl Found {
@@ -332,6 +421,7 @@ impl Expansion<'_, '_> {
                 relations: Vec::new(),
                 truncated: false,
                 omitted_by_kind: vec![0usize; EntityKind::ALL.len()],
+                cut_by_kind: Vec::new(),
             };
             let mut cursor = 0;
             while cursor < found.order.len() {
@@ -345,7 +435,7 @@ impl Expansion<'_, '_> {
                     found.truncated = true;
                     break;
                 }
-                let next = self.strongest_next(current, scratch, &mut found);
+                let next = self.strongest_next(current, level + 1, scratch, &mut found);
                 for other in next {
                     scratch.seen[0].insert(other);
                     scratch.depth[0][other.index()] = (level + 1) as u8;
@@ -354,6 +444,7 @@ impl Expansion<'_, '_> {
                 }
             }
             found.relations = self.relations_among(&found.order, scratch);
+            found.cut_by_kind = self.still_cut(scratch);
             found.depths = found.order.iter().map(|&n| scratch.depth[0][n.index()]).collect();
             found
         });
@@ -361,19 +452,33 @@ impl Expansion<'_, '_> {
         found
     }
 
-    /// The entities to return next from `current`: its neighbours not seen
-    /// yet that the filters let through, strongest link first, as many as
-    /// the limit leaves room for (the others counted as left out).
-    fn strongest_next(&self, current: EntityIndex, scratch: &mut Scratch, found: &mut Found) -> Vec<EntityIndex> {
+    /// The entities to return next from `current`, found at `depth`: its
+    /// neighbours not seen yet that the filters let through, strongest link
+    /// first, with `per_kind` as many of each relation kind as its share at
+    /// this depth leaves room for, and as many as the limit leaves room for
+    /// (the others counted as left out).
+    fn strongest_next(
+        &mut self,
+        current: EntityIndex,
+        depth: usize,
+        scratch: &mut Scratch,
+        found: &mut Found,
+    ) -> Vec<EntityIndex> {
         let Scratch {
-            seen, parent, banned, ..
+            seen,
+            parent,
+            depth: depths,
+            banned,
+            ..
         } = scratch;
-        // banned: already a candidate from `current` (parent[1] = its slot)
+        // banned: already a candidate from `current` (parent[1] = its slot);
+        // seen[1]: left out, at depth[1]
         banned.clear(self.graph.adjacency().nodes());
-        let mut next: Vec<(f32, EntityIndex)> = Vec::new();
+        let mut next: Vec<Candidate> = Vec::new();
         for edge in self.graph.adjacency().edges(current) {
             if !self.request.direction.allows(edge.outgoing)
                 || seen[0].contains(edge.neighbor)
+                || (seen[1].contains(edge.neighbor) && (depths[1][edge.neighbor.index()] as usize) < depth)
                 || !self.relations.allows_edge(self.graph, &edge)
                 || !self.enters(edge.neighbor)
             {
@@ -382,28 +487,65 @@ impl Expansion<'_, '_> {
             let strength = edge.kind.strength();
             if !banned.insert(edge.neighbor) {
                 let slot = &mut next[parent[1][edge.neighbor.index()] as usize];
-                slot.0 = slot.0.max(strength);
+                if strength > slot.strength || (strength == slot.strength && edge.kind < slot.kind) {
+                    slot.strength = strength;
+                    slot.kind = edge.kind;
+                }
                 continue;
             }
             parent[1][edge.neighbor.index()] = next.len() as u32;
-            next.push((strength, edge.neighbor));
+            next.push(Candidate {
+                strength,
+                kind: edge.kind,
+                round: 0,
+                entity: edge.neighbor,
+            });
         }
-        let by_strength = |a: &(f32, EntityIndex), b: &(f32, EntityIndex)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if let Some(each) = self.request.per_kind {
+            let cut;
+            (next, cut) = self.shares.take(next, each, depth);
+            for candidate in cut {
+                if seen[1].insert(candidate.entity) {
+                    depths[1][candidate.entity.index()] = depth as u8;
+                    self.shares.cut.push((candidate.entity, candidate.kind));
+                }
+            }
+        }
+        let by_strength =
+            |a: &Candidate, b: &Candidate| b.strength.total_cmp(&a.strength).then(a.entity.cmp(&b.entity));
+        let by_round = |a: &Candidate, b: &Candidate| a.round.cmp(&b.round).then_with(|| by_strength(a, b));
         let room = self.request.limit + 1 - found.order.len();
         if next.len() > room {
             found.truncated = true;
             if room > 0 {
-                next.select_nth_unstable_by(room - 1, by_strength);
+                next.select_nth_unstable_by(room - 1, by_round);
             }
-            for &(_, other) in &next[room..] {
-                if seen[1].insert(other) {
-                    found.omitted_by_kind[self.graph.kind_at(other) as usize] += 1;
+            for candidate in &next[room..] {
+                if seen[1].insert(candidate.entity) {
+                    depths[1][candidate.entity.index()] = depth as u8;
+                    found.omitted_by_kind[self.graph.kind_at(candidate.entity) as usize] += 1;
                 }
             }
             next.truncate(room);
         }
+        if self.request.per_kind.is_some() {
+            for candidate in &next {
+                self.shares.listed[candidate.kind as usize] += 1;
+            }
+        }
         next.sort_by(by_strength);
-        next.into_iter().map(|(_, entity)| entity).collect()
+        next.into_iter().map(|candidate| candidate.entity).collect()
+    }
+
+    /// The kinds of the entities `per_kind` left out that were not listed
+    /// after all (through another link at the same hop).
+    fn still_cut(&self, scratch: &Scratch) -> Vec<RelationKind> {
+        self.shares
+            .cut
+            .iter()
+            .filter(|&&(entity, _)| !scratch.seen[0].contains(entity))
+            .map(|&(_, kind)| kind)
+            .collect()
     }
 
     /// Each relation between two returned entities once, listed at the end
@@ -589,6 +731,371 @@ mod tests {
             .unwrap();
         assert!(out_of_time.truncated);
         assert!(out_of_time.nodes.is_empty());
+    }
+
+    /// A university applicant of 50 patents and partner of 5 enterprises;
+    /// each patent has an inventor, each enterprise makes 3 products.
+    fn hub() -> KnowledgeGraph {
+        let mut entities = vec![entity("uni", University, "大学", &[])];
+        let mut relations = Vec::new();
+        for i in 0..50 {
+            entities.push(entity(&format!("pat{i:02}"), Patent, &format!("专利{i}"), &[]));
+            entities.push(entity(&format!("inv{i:02}"), Person, &format!("发明人{i}"), &[]));
+            relations.push(relation("uni", &format!("pat{i:02}"), ApplicantOf));
+            relations.push(relation(&format!("inv{i:02}"), &format!("pat{i:02}"), InventorOf));
+        }
+        for i in 0..5 {
+            entities.push(entity(&format!("ent{i}"), Enterprise, &format!("企业{i}"), &[]));
+            relations.push(relation("uni", &format!("ent{i}"), CollaboratesWith));
+            for j in 0..3 {
+                entities.push(entity(&format!("prod{i}{j}"), Product, &format!("产品{i}{j}"), &[]));
+                relations.push(relation(&format!("ent{i}"), &format!("prod{i}{j}"), Produces));
+            }
+        }
+        KnowledgeGraph::from_records(entities, relations).unwrap()
+    }
+
+    fn kinds_listed(response: &NeighborsResponse, depth: usize) -> BTreeMap<EntityKind, usize> {
+        let mut counts = BTreeMap::new();
+        for node in response.nodes.iter().filter(|n| n.depth == depth) {
+            *counts.entry(node.entity.kind).or_default() += 1;
+        }
+        counts
+    }
+
+    #[test]
+    fn per_kind_balances_a_hub_across_relation_kinds() {
+        let graph = hub();
+        let first = graph
+            .neighbors(
+                "uni",
+                &NeighborsRequest {
+                    limit: 20,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            kinds_listed(&first, 1),
+            BTreeMap::from([(Patent, 20)]),
+            "the strongest kind fills the limit"
+        );
+        assert!(first.truncated);
+        assert!(first.per_kind_omitted.is_empty());
+
+        let balanced = graph
+            .neighbors(
+                "uni",
+                &NeighborsRequest {
+                    limit: 20,
+                    per_kind: Some(5),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            kinds_listed(&balanced, 1),
+            BTreeMap::from([(Enterprise, 5), (Patent, 5)])
+        );
+        assert!(!balanced.truncated, "only per_kind left entities out");
+        assert!(balanced.omitted.is_empty());
+        assert_eq!(
+            balanced.per_kind_omitted,
+            BTreeMap::from([("applicant_of".to_string(), 45)])
+        );
+        assert_eq!(
+            balanced.relations_by_kind,
+            BTreeMap::from([("applicant_of".to_string(), 50), ("collaborates_with".to_string(), 5)])
+        );
+        // strongest link first within the level, each kind's first entities
+        let ids: Vec<&str> = balanced.nodes.iter().map(|n| n.entity.id.as_str()).collect();
+        assert_eq!(ids[..5], ["pat00", "pat01", "pat02", "pat03", "pat04"]);
+        assert_eq!(balanced.edges.len(), 10);
+
+        // a limit tighter than the kinds' shares still lists every kind
+        let tight = graph
+            .neighbors(
+                "uni",
+                &NeighborsRequest {
+                    limit: 4,
+                    per_kind: Some(5),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(kinds_listed(&tight, 1), BTreeMap::from([(Enterprise, 2), (Patent, 2)]));
+        assert!(tight.truncated);
+        assert_eq!(tight.omitted.values().sum::<usize>(), 6, "cut by the limit");
+        assert_eq!(tight.per_kind_omitted.get("applicant_of"), Some(&45));
+    }
+
+    #[test]
+    fn per_kind_counts_each_hop_apart() {
+        let graph = hub();
+        let two = graph
+            .neighbors(
+                "uni",
+                &NeighborsRequest {
+                    depth: 2,
+                    per_kind: Some(2),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert_eq!(kinds_listed(&two, 1), BTreeMap::from([(Enterprise, 2), (Patent, 2)]));
+        // the second hop has shares of its own: 2 inventors, 2 products
+        assert_eq!(kinds_listed(&two, 2), BTreeMap::from([(Person, 2), (Product, 2)]));
+        assert_eq!(
+            two.per_kind_omitted,
+            BTreeMap::from([
+                ("applicant_of".to_string(), 48),
+                ("collaborates_with".to_string(), 3),
+                ("produces".to_string(), 4),
+            ])
+        );
+    }
+
+    #[test]
+    fn an_entity_left_out_is_listed_only_at_its_own_hop() {
+        // centre —founded→ p, centre —invests_in→ q; p —located_in→ x, y;
+        // q —collaborates_with→ y; a, b located in the centre, a founded b
+        let graph = KnowledgeGraph::from_records(
+            vec![
+                entity("centre", Enterprise, "中心", &[]),
+                entity("p", Enterprise, "甲", &[]),
+                entity("q", Enterprise, "乙", &[]),
+                entity("x", Zone, "丙", &[]),
+                entity("y", Zone, "丁", &[]),
+            ],
+            vec![
+                relation("centre", "p", Founded),
+                relation("centre", "q", InvestsIn),
+                relation("p", "x", LocatedIn),
+                relation("p", "y", LocatedIn),
+                relation("q", "y", CollaboratesWith),
+            ],
+        )
+        .unwrap();
+        let response = graph
+            .neighbors(
+                "centre",
+                &NeighborsRequest {
+                    depth: 2,
+                    per_kind: Some(1),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let ids: Vec<(&str, usize)> = response.nodes.iter().map(|n| (n.entity.id.as_str(), n.depth)).collect();
+        // y, left out as p's second located_in, is q's partner at the same hop
+        assert_eq!(ids, [("p", 1), ("q", 1), ("x", 2), ("y", 2)]);
+        assert!(response.per_kind_omitted.is_empty(), "{:?}", response.per_kind_omitted);
+
+        // a zone with a, b located in it, a founded b: b, left out at the
+        // first hop, is not listed at the second through a
+        let graph = KnowledgeGraph::from_records(
+            vec![
+                entity("zone", Zone, "园区", &[]),
+                entity("a", Enterprise, "甲", &[]),
+                entity("b", Enterprise, "乙", &[]),
+            ],
+            vec![
+                relation("a", "zone", LocatedIn),
+                relation("b", "zone", LocatedIn),
+                relation("a", "b", Founded),
+            ],
+        )
+        .unwrap();
+        let response = graph
+            .neighbors(
+                "zone",
+                &NeighborsRequest {
+                    depth: 2,
+                    per_kind: Some(1),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let ids: Vec<(&str, usize)> = response.nodes.iter().map(|n| (n.entity.id.as_str(), n.depth)).collect();
+        assert_eq!(ids, [("a", 1)]);
+        assert_eq!(
+            response.per_kind_omitted,
+            BTreeMap::from([("located_in".to_string(), 1)])
+        );
+    }
+
+    #[test]
+    fn per_kind_lists_each_kinds_share_of_random_hubs() {
+        use crate::graph::testing::random_below;
+        let kinds = [
+            ApplicantOf,
+            CollaboratesWith,
+            AffiliatedWith,
+            LocatedIn,
+            Founded,
+            Mentions,
+        ];
+        for seed in 1..40u64 {
+            let mut next = random_below(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let mut entities = vec![entity("hub", Zone, "园区", &[])];
+            let mut relations = Vec::new();
+            // each neighbour's strongest kind (the lower kind on a tie)
+            let mut strongest = std::collections::HashMap::new();
+            for i in 0..5 + next(60) {
+                let id = format!("e{i}");
+                entities.push(entity(&id, Enterprise, &format!("企业{i}"), &[]));
+                let linked: std::collections::BTreeSet<RelationKind> =
+                    (0..1 + next(3)).map(|_| kinds[next(kinds.len())]).collect();
+                for &kind in &linked {
+                    if next(2) == 0 {
+                        relations.push(relation(&id, "hub", kind));
+                    } else {
+                        relations.push(relation("hub", &id, kind));
+                    }
+                }
+                let best = linked
+                    .iter()
+                    .copied()
+                    .max_by(|a, b| a.strength().total_cmp(&b.strength()).then(b.cmp(a)))
+                    .unwrap();
+                strongest.insert(id, best);
+            }
+            let graph = KnowledgeGraph::from_records(entities, relations).unwrap();
+            let each = 1 + next(6);
+            let mut all = [0usize; RelationKind::ALL.len()];
+            for &kind in strongest.values() {
+                all[kind as usize] += 1;
+            }
+            let listed_by_kind = |response: &NeighborsResponse| {
+                let mut listed = [0usize; RelationKind::ALL.len()];
+                for node in &response.nodes {
+                    listed[strongest[&node.entity.id] as usize] += 1;
+                }
+                listed
+            };
+            let whole = graph
+                .neighbors(
+                    "hub",
+                    &NeighborsRequest {
+                        per_kind: Some(each),
+                        limit: MAX_NEIGHBORS,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+            let listed = listed_by_kind(&whole);
+            for kind in kinds {
+                assert_eq!(
+                    listed[kind as usize],
+                    all[kind as usize].min(each),
+                    "seed {seed}, {kind}"
+                );
+            }
+            let cut = RelationKind::tally(
+                kinds
+                    .iter()
+                    .flat_map(|&kind| std::iter::repeat_n(kind, all[kind as usize].saturating_sub(each))),
+            );
+            assert_eq!(whole.per_kind_omitted, cut, "seed {seed}");
+            assert!(!whole.truncated);
+            // under a tight limit, no kind has two more than one that
+            // could have had more
+            let limit = 1 + next(12);
+            let tight = graph
+                .neighbors(
+                    "hub",
+                    &NeighborsRequest {
+                        per_kind: Some(each),
+                        limit,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+            let listed = listed_by_kind(&tight);
+            assert_eq!(tight.nodes.len(), limit.min(listed_by_kind(&whole).iter().sum()));
+            for short in kinds
+                .iter()
+                .filter(|&&k| listed[k as usize] < all[k as usize].min(each))
+            {
+                for other in kinds {
+                    assert!(
+                        listed[other as usize] <= listed[*short as usize] + 1,
+                        "seed {seed}: {other} {listed:?} vs {short}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_neighbour_linked_twice_counts_under_its_strongest_kind() {
+        // ent is both a partner (0.8) and located in (0.3) the zone
+        let graph = KnowledgeGraph::from_records(
+            vec![
+                entity("zone", Zone, "园区", &[]),
+                entity("ent", Enterprise, "企业", &[]),
+                entity("other", Enterprise, "另一企业", &[]),
+            ],
+            vec![
+                relation("ent", "zone", LocatedIn),
+                relation("ent", "zone", CollaboratesWith),
+                relation("other", "zone", LocatedIn),
+            ],
+        )
+        .unwrap();
+        let response = graph
+            .neighbors(
+                "zone",
+                &NeighborsRequest {
+                    per_kind: Some(1),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        let ids: Vec<&str> = response.nodes.iter().map(|n| n.entity.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["ent", "other"],
+            "ent counts as a partner, leaving located_in's share to other"
+        );
+        assert!(response.per_kind_omitted.is_empty());
+        assert_eq!(response.edges.len(), 3);
+    }
+
+    #[test]
+    fn per_kind_is_checked_and_keeps_the_budget() {
+        let graph = hub();
+        for bad in [0, MAX_NEIGHBORS + 1] {
+            let error = graph
+                .neighbors(
+                    "uni",
+                    &NeighborsRequest {
+                        per_kind: Some(bad),
+                        ..Default::default()
+                    },
+                )
+                .unwrap_err();
+            assert!(
+                matches!(&error, Error::InvalidParameter { name, .. } if name == "per_kind"),
+                "{error}"
+            );
+        }
+        // the hub's own row (55 relations) is over a budget of 10 visits
+        let bounded = graph
+            .neighbors(
+                "uni",
+                &NeighborsRequest {
+                    per_kind: Some(5),
+                    budget: Some(Budget {
+                        max_visits: 10,
+                        max_time: std::time::Duration::from_secs(5),
+                    }),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        assert!(bounded.truncated);
+        assert!(bounded.nodes.is_empty());
     }
 
     #[test]

@@ -110,6 +110,14 @@ pub struct NeighborsResponse {
     /// found next but left out (empty otherwise).
     #[serde(default)]
     pub omitted: std::collections::BTreeMap<String, usize>,
+    /// With `per_kind`: how many entities were reached through each
+    /// relation kind but left out because that kind had its share at their
+    /// hop (empty otherwise).
+    #[serde(default)]
+    pub per_kind_omitted: std::collections::BTreeMap<String, usize>,
+    /// All the centre's relations by kind, as the entity view counts them.
+    #[serde(default)]
+    pub relations_by_kind: std::collections::BTreeMap<String, usize>,
     /// When no entity is listed: why (a filter that blocked the walk, or
     /// no relation at all); null otherwise.
     #[serde(default)]

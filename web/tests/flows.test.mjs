@@ -166,6 +166,55 @@ test('search, narrow by a facet, open an entity, expand its graph, open a docume
   assert.deepEqual(page.errors, []);
 });
 
+test('expanding a hub draws a mix of its relation kinds and says what it left out', async () => {
+  // the most linked entity with several relation kinds, and a small
+  // neighbour of it whose drawing holds it
+  let hub;
+  let start;
+  for (const candidate of (await api('graph/centrality?measure=degree&limit=10')).results) {
+    if (candidate.kind === 'document') continue;
+    const entity = await api(`entities/${encodeURIComponent(candidate.id)}?per_kind=2&limit=100`);
+    if (Object.keys(entity.relations_by_kind).length < 2) continue;
+    for (const relation of entity.relations) {
+      if (relation.other.kind === 'document') continue;
+      const other = await api(`entities/${encodeURIComponent(relation.other.id)}?limit=1`);
+      if (other.relation_total <= 30) {
+        start = other;
+        break;
+      }
+    }
+    if (start) {
+      hub = entity;
+      break;
+    }
+  }
+  assert.ok(hub && start, 'a hub with several relation kinds and a small neighbour');
+  const page = await open(browser);
+  await page.goto(`${BASE}/entity/${encodeURIComponent(start.id)}`);
+  await page.waitForFunction((id) => document.querySelector('.graph-canvas')?.cy?.getElementById(id).length === 1, hub.id);
+  const hubEdges = (id) =>
+    page.evaluate((hubId) => document.querySelector('.graph-canvas').cy.getElementById(hubId).connectedEdges().map((e) => e.id()), id);
+  const before = new Set(await hubEdges(hub.id));
+  const answered = page.waitForResponse((r) => r.url().includes(`/api/entities/${encodeURIComponent(hub.id)}/neighbors`));
+  await page.getByLabel('展开一个实体的邻居').selectOption(hub.id);
+  const response = await answered;
+  assert.ok(Number(new URL(response.url()).searchParams.get('per_kind')) > 0, `asked with per_kind: ${response.url()}`);
+  const answer = await response.json();
+  await page.waitForFunction((id) => document.querySelector('.graph-canvas').cy.getElementById(id).data('expanded') === true, hub.id);
+  const added = (await hubEdges(hub.id)).filter((id) => !before.has(id));
+  const kinds = new Set(added.map((id) => id.split('|')[1]));
+  assert.ok(kinds.size > 1, `the expansion drew more than one relation kind: ${[...kinds]}`);
+  if (Object.keys(answer.per_kind_omitted).length > 0) {
+    const note = page.locator('.expand-note');
+    await note.waitFor();
+    const text = await note.textContent();
+    assert.ok(text.includes(`展开「${hub.name}」`), text);
+    assert.match(text, /显示了每种关系最多 \d+ 个，未显示/);
+  }
+  await shot(page, 'hub-expanded');
+  assert.deepEqual(page.errors, []);
+});
+
 test('page through the results of a broad query', async () => {
   // the largest industry's name
   const query = (await api('graph/centrality?kind=industry&measure=degree&limit=1')).results[0].name;

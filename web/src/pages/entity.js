@@ -13,7 +13,11 @@ import { GraphView, Legend, loadLibrary } from '../components/graph.js';
 /** Neighbours drawn at first, and added by each "show more". */
 const DRAWN = 30;
 /** Neighbours an expanded node adds at most. */
-const EXPAND = 12;
+const EXPAND = 16;
+/** Neighbours an expanded node adds at most through each relation kind,
+ * so that a hub shows its partners, patents and people, not only the
+ * relation kind it has most of. */
+const EXPAND_PER_KIND = 4;
 /** Relations listed per kind at first. */
 const PER_KIND = 5;
 
@@ -148,8 +152,10 @@ function NeighbourhoodPanel({ entity, params, dated }) {
   const [selected, setSelected] = useState(null);
   const [expanding, setExpanding] = useState(null);
   const [expandError, setExpandError] = useState(null);
+  const [expandNote, setExpandNote] = useState(null);
   useEffect(() => {
     if (data) setGraph(merge({ nodes: [{ ...data.center, center: true }], edges: [] }, data, null));
+    setExpandNote(null);
   }, [data]);
 
   const expand = async (id) => {
@@ -157,8 +163,11 @@ function NeighbourhoodPanel({ entity, params, dated }) {
     setExpanding(id);
     setExpandError(null);
     try {
-      const answer = await get(`entities/${encodeURIComponent(id)}/neighbors`, { depth: 1, limit: EXPAND, relation, kind, as_of: asOf });
+      // filtered to one relation kind, the whole limit goes to that kind
+      const perKind = relation ? undefined : EXPAND_PER_KIND;
+      const answer = await get(`entities/${encodeURIComponent(id)}/neighbors`, { depth: 1, limit: EXPAND, relation, kind, as_of: asOf, per_kind: perKind });
       setGraph((g) => merge(g, answer, id));
+      setExpandNote(expansionNote(answer, perKind));
     } catch (error) {
       setExpandError(error);
     } finally {
@@ -204,6 +213,7 @@ function NeighbourhoodPanel({ entity, params, dated }) {
           ${data.unsampled?.length > 0 && html`<p>未画出的关系：${data.unsampled.map(([k, n]) => `${relationLabel(k)} ${count(n)}`).join('，')}（可在上方按关系筛选）</p>`}
           <button type="button" onClick=${() => setLimit((l) => Math.min(l + DRAWN, 300))} disabled=${limit >= 300}>显示更多</button>
         </div>`}
+        ${expandNote && html`<p class="expand-note" aria-live="polite">${expandNote}</p>`}
         <${Legend} kinds=${graph.nodes.map((n) => n.kind)} />
         <label class="expand-pick">展开一个实体的邻居
           <select onChange=${(e) => {
@@ -229,6 +239,22 @@ function NeighbourhoodPanel({ entity, params, dated }) {
       </div>
     </div>`}
   </section>`;
+}
+
+/**
+ * What an expansion left out, in a line: the share of each relation kind
+ * it drew and the kinds it cut; null when it drew every neighbour.
+ */
+function expansionNote(answer, perKind) {
+  const cut = Object.entries(answer.per_kind_omitted ?? {}).sort((a, b) => b[1] - a[1]);
+  const head = `展开「${answer.center.name}」：`;
+  const tail = '打开它的实体页可看全部关系。';
+  if (perKind && cut.length > 0) {
+    const left = cut.map(([k, n]) => `${relationLabel(k)} ${count(n)}`).join('，');
+    return `${head}显示了每种关系最多 ${perKind} 个，未显示：${left}${answer.truncated ? `（共最多 ${EXPAND} 个）` : ''}。${tail}`;
+  }
+  if (answer.truncated) return `${head}只显示了前 ${answer.nodes.length} 个邻居。${tail}`;
+  return null;
 }
 
 /** Relation kinds a hub's drawing samples, the most common first. */
