@@ -295,6 +295,12 @@ test('a timeline shows the latest events and loads only the earlier ones asked f
   await events.first().waitFor();
   const first = Math.min(busiest.total, 20);
   assert.equal(await events.count(), first);
+  // a quote takes the event's width, not the date's column
+  const quote = page.locator('#timeline-title + ol.timeline > li .evidence li').first();
+  if (await quote.count()) {
+    const [eventBox, quoteBox] = [await events.first().boundingBox(), await quote.boundingBox()];
+    assert.ok(quoteBox.width > eventBox.width / 2, `a quote ${quoteBox.width}px wide in an event ${eventBox.width}px wide`);
+  }
   const earlier = page.getByRole('button', { name: /显示更早的/ });
   if (busiest.total <= 20) {
     assert.equal(await earlier.count(), 0, 'nothing earlier to show');
