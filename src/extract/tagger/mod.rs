@@ -6,6 +6,7 @@
 
 mod features;
 mod model;
+mod table;
 mod train;
 
 use std::sync::LazyLock;
