@@ -457,6 +457,25 @@ impl Narrow {
     /// The best path under `emissions` (`len * n` scores); `scores` and
     /// `incoming` are scratch space.
     fn decode(&self, emissions: &[i32], scores: &mut Vec<i32>, incoming: &mut Vec<i32>) -> Vec<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked above).
+            return unsafe { self.decode_avx2(emissions, scores, incoming) };
+        }
+        self.decode_plain(emissions, scores, incoming)
+    }
+
+    /// [`Narrow::decode`] compiled for processors with AVX2 (the maxima
+    /// of [`best_sum`] then take one instruction, not three).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn decode_avx2(&self, emissions: &[i32], scores: &mut Vec<i32>, incoming: &mut Vec<i32>) -> Vec<usize> {
+        self.decode_plain(emissions, scores, incoming)
+    }
+
+    /// [`Narrow::decode`] on any processor.
+    #[inline(always)]
+    fn decode_plain(&self, emissions: &[i32], scores: &mut Vec<i32>, incoming: &mut Vec<i32>) -> Vec<usize> {
         let n = self.n;
         let len = emissions.len() / n;
         if len == 0 {
@@ -515,7 +534,7 @@ impl Narrow {
 
 /// The largest `a[k] + b[k]`, four lanes at a time (which the compiler
 /// does with vector instructions).
-#[inline]
+#[inline(always)]
 fn best_sum(a: &[i32], b: &[i32]) -> i32 {
     let mut best = [UNREACHED * 2; 4];
     for (a, b) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
@@ -958,9 +977,15 @@ mod tests {
             let predecessors = tags.predecessors();
             let narrow = Narrow::new(&tags, &transitions, &predecessors).expect("small transitions");
             assert!(narrow.fits(len, i64::from(spread)));
+            let wanted = Lattice::new(&tags, &transitions, &predecessors).decode(&wide);
             assert_eq!(
                 narrow.decode(&emissions, &mut scores, &mut incoming),
-                Lattice::new(&tags, &transitions, &predecessors).decode(&wide),
+                wanted,
+                "round {round}"
+            );
+            assert_eq!(
+                narrow.decode_plain(&emissions, &mut scores, &mut incoming),
+                wanted,
                 "round {round}"
             );
         }
