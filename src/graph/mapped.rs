@@ -63,6 +63,12 @@ impl Section {
     }
 }
 
+/// How many steps [`Pairs::first_not_below`] guesses at most.
+const GUESSES: usize = 4;
+
+/// The length of range below which [`Pairs::first_not_below`] halves it.
+const HALVE_BELOW: usize = 32;
+
 /// Sorted (hash, position) pairs: mapped from a snapshot, or held in
 /// memory once changes have touched them.
 #[derive(Debug, Clone)]
@@ -99,8 +105,42 @@ impl Pairs {
 
     /// The positions filed under `hash`.
     pub(crate) fn filed_under(&self, hash: u32) -> impl Iterator<Item = u32> + '_ {
-        // first pair whose hash is not below `hash`
+        let low = self.first_not_below(hash);
+        (low..self.len())
+            .map(|i| self.get(i))
+            .take_while(move |&(h, _)| h == hash)
+            .map(|(_, position)| position)
+    }
+
+    /// The index of the first pair whose hash is not below `hash`
+    /// (`len()` if none). Hashes spread evenly over the `u32`s, so a few
+    /// steps that guess the place from the hashes at both ends of the
+    /// range (each a read far from the last) narrow it to a few cache
+    /// lines before the halving steps, whose reads are then close
+    /// together. Pairs out of order give a wrong index, never a panic.
+    fn first_not_below(&self, hash: u32) -> usize {
+        // every pair before `low` hashes below `hash`, every pair from
+        // `high` on to `hash` or above; `below` and `above` bound the
+        // hashes between
         let (mut low, mut high) = (0, self.len());
+        let (mut below, mut above) = (0u64, 1u64 << 32);
+        for _ in 0..GUESSES {
+            if high - low <= HALVE_BELOW {
+                break;
+            }
+            let span = (high - low) as u64;
+            // below <= hash < above here, so the share is under `span`
+            let offset = (u64::from(hash) - below) * span / (above - below);
+            let guess = (low + offset as usize).min(high - 1);
+            let here = self.get(guess).0;
+            if here < hash {
+                low = guess + 1;
+                below = u64::from(here);
+            } else {
+                high = guess;
+                above = u64::from(here).max(u64::from(hash) + 1);
+            }
+        }
         while low < high {
             let middle = low + (high - low) / 2;
             if self.get(middle).0 < hash {
@@ -109,10 +149,7 @@ impl Pairs {
                 high = middle;
             }
         }
-        (low..self.len())
-            .map(|i| self.get(i))
-            .take_while(move |&(h, _)| h == hash)
-            .map(|(_, position)| position)
+        low
     }
 
     /// Every pair, in order.
@@ -169,5 +206,50 @@ mod tests {
         let owned = Pairs::Owned(Arc::new(pairs.iter().collect()));
         assert_eq!(owned.iter().collect::<Vec<_>>(), pairs.iter().collect::<Vec<_>>());
         assert_eq!(owned.filed_under(1).collect::<Vec<_>>(), [7]);
+    }
+
+    /// The first pair not below `hash` by halving alone.
+    fn halving(pairs: &[(u32, u32)], hash: u32) -> usize {
+        pairs.partition_point(|&(h, _)| h < hash)
+    }
+
+    #[test]
+    fn the_guessing_search_finds_what_halving_finds() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(21);
+        for round in 0..60 {
+            let len = rng.random_range(0..5_000);
+            let mut pairs: Vec<(u32, u32)> = (0..len)
+                .map(|i| {
+                    // even hashes, bunched ones, and runs of one hash
+                    let hash = match round % 3 {
+                        0 => rng.random(),
+                        1 => rng.random_range(0..1_000),
+                        _ => rng.random_range(0..50) * 80_000_000,
+                    };
+                    (hash, i)
+                })
+                .collect();
+            pairs.sort_unstable();
+            let owned = Pairs::Owned(Arc::new(pairs.clone()));
+            let mut wanted: Vec<u32> = (0..300).map(|_| rng.random()).collect();
+            wanted.extend(pairs.iter().take(300).map(|&(h, _)| h));
+            wanted.extend(pairs.iter().take(300).map(|&(h, _)| h.wrapping_add(1)));
+            wanted.extend([0, 1, u32::MAX, u32::MAX - 1]);
+            for hash in wanted {
+                assert_eq!(
+                    owned.first_not_below(hash),
+                    halving(&pairs, hash),
+                    "round {round}, {hash}"
+                );
+            }
+        }
+        // out of order: some index, no panic
+        let shuffled = Pairs::Owned(Arc::new(
+            (0..1_000).map(|i| (i * 7_919 % 1_000 * 4_000_000, i)).collect(),
+        ));
+        for hash in [0, 5, 2_000_000_000, u32::MAX] {
+            assert!(shuffled.first_not_below(hash) <= 1_000);
+        }
     }
 }

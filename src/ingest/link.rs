@@ -254,6 +254,21 @@ impl ShortForms {
         self.names.as_ref().is_none_or(|filter| filter.may_contain(stable))
     }
 
+    /// Whether a name or short form may start with the first two
+    /// characters of `text`: false only when none does (the same answer
+    /// for every text of two characters or more that starts alike).
+    fn may_start_as(&self, text: &str) -> bool {
+        self.names.as_ref().is_none_or(|filter| filter.may_start_as(text))
+    }
+
+    /// [`ShortForms::may_be_stable_name`] for a text of two characters or
+    /// more whose start [`ShortForms::may_start_as`] said yes to.
+    fn may_be_started_stable_name(&self, stable: &str) -> bool {
+        self.names
+            .as_ref()
+            .is_none_or(|filter| filter.may_contain_started(stable))
+    }
+
     /// The ids a normalised short form may stand for.
     pub fn ids(&self, normalized: &str) -> &[String] {
         self.ids.get(normalized).map_or(&[], Vec::as_slice)
@@ -406,6 +421,9 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
         while last + 1 < boundaries.len() && boundaries[last + 1] - start <= MAX_NAME_CHARS {
             last += 1;
         }
+        // every span from here starts with the same two characters: the
+        // filter's answer for them is asked once (when a span is tried)
+        let mut starts_as_name: Option<bool> = None;
         for j in (i + 1..=last).rev() {
             let end = boundaries[j];
             if end - start < 2 || stops_before[end] != stops_before[start] {
@@ -416,7 +434,8 @@ pub fn known_spans(graph: &KnowledgeGraph, forms: &ShortForms, text: &str, bound
                     let normalized = &normalized_text[at[start]..at[end]];
                     let stable = unstable_before[end] == unstable_before[start];
                     let may_be_name = if stable {
-                        forms.may_be_stable_name(normalized)
+                        *starts_as_name.get_or_insert_with(|| forms.may_start_as(normalized))
+                            && forms.may_be_started_stable_name(normalized)
                     } else {
                         forms.may_be_name(normalized)
                     };

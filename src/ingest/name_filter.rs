@@ -59,10 +59,24 @@ impl NameFilter {
     /// Whether `text` may be a name added: false only when it is none.
     #[inline]
     pub fn may_contain(&self, text: &str) -> bool {
+        self.may_start_as(text) && self.may_contain_started(text)
+    }
+
+    /// Whether a name added may start with the first two characters of
+    /// `text`: false only when none does. Texts of two characters or more
+    /// that start alike get the same answer, so a caller trying many
+    /// texts from one place asks once.
+    #[inline]
+    pub fn may_start_as(&self, text: &str) -> bool {
         let start = start_bit(text);
-        if self.starts[start / 64] & (1 << (start % 64)) == 0 {
-            return false;
-        }
+        self.starts[start / 64] & (1 << (start % 64)) != 0
+    }
+
+    /// [`NameFilter::may_contain`] for a text [`NameFilter::may_start_as`]
+    /// said yes to (or one that starts as such a text, in two characters
+    /// or more).
+    #[inline]
+    pub fn may_contain_started(&self, text: &str) -> bool {
         let (word, bits) = self.place(name_hash(text));
         self.words[word] & bits == bits
     }
@@ -144,6 +158,27 @@ mod tests {
         assert!(filter.may_contain("青岛1科技有限公司"));
         let short = NameFilter::from_names(1, ["a"]);
         assert!(short.may_contain("a") && !short.may_contain(""));
+    }
+
+    #[test]
+    fn the_start_and_the_rest_asked_apart_answer_as_the_whole() {
+        let names: Vec<String> = (0..5_000).map(|i| format!("青岛{i}科技")).collect();
+        let filter = NameFilter::from_names(names.len(), names.iter().map(String::as_str));
+        let texts = names
+            .iter()
+            .cloned()
+            .chain((0..5_000).map(|i| format!("青岛{i}技术")))
+            .chain((0..5_000).map(|i| format!("烟台{i}科技")))
+            .chain(["青".to_string(), String::new(), "ab".to_string()]);
+        for text in texts {
+            let two: String = text.chars().take(2).collect();
+            assert_eq!(filter.may_start_as(&text), filter.may_start_as(&two), "{text}");
+            assert_eq!(
+                filter.may_contain(&text),
+                filter.may_start_as(&two) && filter.may_contain_started(&text),
+                "{text}"
+            );
+        }
     }
 
     #[test]

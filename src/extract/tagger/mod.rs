@@ -7,6 +7,7 @@
 mod features;
 mod gazetteer;
 mod model;
+mod table;
 mod train;
 
 use std::sync::LazyLock;

@@ -5,8 +5,8 @@
 
 use super::features::FeatureBuffer;
 use super::gazetteer::Gazetteer;
+use super::table::{Probe, Row, WeightTable, ROW_BYTES, WEIGHTS};
 use crate::extract::mention::MentionKind;
-use crate::prefetch::prefetch;
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"IGNER\0\0\x01";
@@ -458,6 +458,25 @@ impl Narrow {
     /// The best path under `emissions` (`len * n` scores); `scores` and
     /// `incoming` are scratch space.
     fn decode(&self, emissions: &[i32], scores: &mut Vec<i32>, incoming: &mut Vec<i32>) -> Vec<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked above).
+            return unsafe { self.decode_avx2(emissions, scores, incoming) };
+        }
+        self.decode_plain(emissions, scores, incoming)
+    }
+
+    /// [`Narrow::decode`] compiled for processors with AVX2 (the maxima
+    /// of [`best_sum`] then take one instruction, not three).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn decode_avx2(&self, emissions: &[i32], scores: &mut Vec<i32>, incoming: &mut Vec<i32>) -> Vec<usize> {
+        self.decode_plain(emissions, scores, incoming)
+    }
+
+    /// [`Narrow::decode`] on any processor.
+    #[inline(always)]
+    fn decode_plain(&self, emissions: &[i32], scores: &mut Vec<i32>, incoming: &mut Vec<i32>) -> Vec<usize> {
         let n = self.n;
         let len = emissions.len() / n;
         if len == 0 {
@@ -516,7 +535,7 @@ impl Narrow {
 
 /// The largest `a[k] + b[k]`, four lanes at a time (which the compiler
 /// does with vector instructions).
-#[inline]
+#[inline(always)]
 fn best_sum(a: &[i32], b: &[i32]) -> i32 {
     let mut best = [UNREACHED * 2; 4];
     for (a, b) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
@@ -531,88 +550,115 @@ fn best_sum(a: &[i32], b: &[i32]) -> i32 {
 #[derive(Debug, Default, Clone)]
 pub struct TagScratch {
     emissions: Vec<i32>,
-    found: Vec<u32>,
+    /// The second lines a character's features are looked for on, with
+    /// the tag wanted there.
+    second: Vec<(u32, u32)>,
     scores: Vec<i32>,
     incoming: Vec<i32>,
     wide: Vec<i64>,
 }
 
 /// The most tags a model has: a row of weights holds one byte per tag in
-/// 32 bytes (half a cache line), so a model tags at most seven classes.
-pub const MAX_TAGS: usize = 29;
+/// 32 bytes (half a cache line) beside the feature's tag, so a model tags
+/// at most seven classes.
+pub const MAX_TAGS: usize = WEIGHTS;
 
-/// How many features ahead [`Tagger::tag`] asks for the slot (then the
-/// row) of.
+/// How many features ahead [`Tagger::tag`] asks for the home line of.
 const PREFETCH_AHEAD: usize = 16;
 
-/// The bytes of a row of weights.
-const ROW_BYTES: usize = 32;
+/// Lines of the weight table per feature (rounded up to a power of two
+/// lines): with two entries a line, about one feature in two lines.
+const LINES_PER_FEATURE: f64 = 1.0;
 
-/// The weights of one feature, one per tag, then zeros.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(C, align(32))]
-struct Row([i8; ROW_BYTES]);
+/// The most features of one character summed in 16-bit lanes: 255 of at
+/// most 128 in magnitude stay under 32,767.
+const NARROW_SUM_FEATURES: usize = 255;
 
-/// No row: the feature has no weights.
-const NO_ROW: u32 = u32::MAX;
-
-/// Adds a row of weights to `sums`. Kept out of line: inlined into the
-/// loop over features, the compiler keeps the sums in scalar registers
-/// instead of vector ones.
-#[inline(never)]
-fn add_row(sums: &mut [i32; ROW_BYTES], weights: &[i8; ROW_BYTES]) {
-    for (sum, &weight) in sums.iter_mut().zip(weights) {
-        *sum += i32::from(weight);
+/// Adds the bytes of `row` to `sums` (which the compiler does with vector
+/// instructions, 16 or 32 lanes at a time).
+#[inline(always)]
+fn add_row<T: Copy + From<i8> + std::ops::AddAssign>(sums: &mut [T; ROW_BYTES], row: &Row) {
+    for (sum, &weight) in sums.iter_mut().zip(&row.0) {
+        *sum += T::from(weight);
     }
 }
 
-/// The sums of the rows `found[range]` names ([`NO_ROW`] adds nothing),
-/// each row asked for [`PREFETCH_AHEAD`] features before it is added, in
-/// four AVX2 registers of eight 32-bit sums: what [`add_row`] does for the
-/// features of one character, without a call or a store per row.
-///
-/// # Safety
-///
-/// The processor must have AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn sum_rows_avx2(rows: &[Row], found: &[u32], range: std::ops::Range<usize>) -> [i32; ROW_BYTES] {
-    use std::arch::x86_64::{
-        __m128i, __m256i, _mm256_add_epi32, _mm256_cvtepi8_epi32, _mm256_setzero_si256, _mm256_storeu_si256,
-        _mm_loadu_si128, _mm_srli_si128,
-    };
-    let mut sums = [_mm256_setzero_si256(); 4];
+/// The sums of the rows of `ids` over `table`, in lanes of `T`, the home
+/// line of the feature [`PREFETCH_AHEAD`] on asked for before each is
+/// read; features on a second line are read after the others, their line
+/// asked for as soon as it is known.
+#[inline(always)]
+fn sum_features<T: Copy + Default + From<i8> + std::ops::AddAssign>(
+    table: &WeightTable,
+    ids: &[u32],
+    range: std::ops::Range<usize>,
+    second: &mut Vec<(u32, u32)>,
+) -> [T; ROW_BYTES] {
+    let mut sums = [T::default(); ROW_BYTES];
     for at in range {
-        if let Some(&ahead) = found.get(at + PREFETCH_AHEAD) {
-            if ahead != NO_ROW {
-                prefetch(&rows[ahead as usize]);
+        if let Some(&ahead) = ids.get(at + PREFETCH_AHEAD) {
+            table.prefetch(ahead);
+        }
+        match table.probe(ids[at]) {
+            Probe::Found(row) => add_row(&mut sums, row),
+            Probe::Absent => {}
+            Probe::Second { line, wanted } => {
+                table.prefetch_line(line);
+                second.push((line, wanted));
             }
         }
-        let row = found[at];
-        if row == NO_ROW {
-            continue;
-        }
-        let weights = &rows[row as usize].0;
-        // SAFETY: a row is 32 bytes, read as two unaligned 16-byte halves.
-        let (low, high) = unsafe {
-            (
-                _mm_loadu_si128(weights.as_ptr().cast::<__m128i>()),
-                _mm_loadu_si128(weights.as_ptr().add(16).cast::<__m128i>()),
-            )
-        };
-        for (k, half) in [low, high].into_iter().enumerate() {
-            let first = _mm256_cvtepi8_epi32(half);
-            let second = _mm256_cvtepi8_epi32(_mm_srli_si128::<8>(half));
-            sums[2 * k] = _mm256_add_epi32(sums[2 * k], first);
-            sums[2 * k + 1] = _mm256_add_epi32(sums[2 * k + 1], second);
+    }
+    for (line, wanted) in second.drain(..) {
+        if let Some(row) = table.second(line, wanted) {
+            add_row(&mut sums, row);
         }
     }
-    let mut out = [0i32; ROW_BYTES];
-    for (k, sum) in sums.into_iter().enumerate() {
-        // SAFETY: `out` holds 32 sums, eight stored at each of four places.
-        unsafe { _mm256_storeu_si256(out.as_mut_ptr().add(8 * k).cast::<__m256i>(), sum) };
+    sums
+}
+
+/// The emission scores of each character, `n` a character, into
+/// `emissions`; returns the largest magnitude they may have.
+#[inline(always)]
+fn sum_emissions(
+    table: &WeightTable,
+    features: &FeatureBuffer,
+    n: usize,
+    emissions: &mut [i32],
+    second: &mut Vec<(u32, u32)>,
+) -> i64 {
+    let ids = &features.ids;
+    for &id in ids.iter().take(PREFETCH_AHEAD) {
+        table.prefetch(id);
     }
-    out
+    let mut largest = 0i64;
+    for (i, scores) in emissions.chunks_exact_mut(n).enumerate() {
+        let (from, to) = (features.offsets[i] as usize, features.offsets[i + 1] as usize);
+        if to - from <= NARROW_SUM_FEATURES {
+            let sums = sum_features::<i16>(table, ids, from..to, second);
+            for (score, &sum) in scores.iter_mut().zip(&sums) {
+                *score = i32::from(sum);
+            }
+        } else {
+            let sums = sum_features::<i32>(table, ids, from..to, second);
+            scores.copy_from_slice(&sums[..n]);
+        }
+        largest = largest.max(128 * (to - from) as i64);
+    }
+    largest
+}
+
+/// [`sum_emissions`] compiled for processors with AVX2 (the sums of a
+/// row then take two or four instructions).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn sum_emissions_avx2(
+    table: &WeightTable,
+    features: &FeatureBuffer,
+    n: usize,
+    emissions: &mut [i32],
+    second: &mut Vec<(u32, u32)>,
+) -> i64 {
+    sum_emissions(table, features, n, emissions, second)
 }
 
 /// A trained tagger.
@@ -621,14 +667,8 @@ pub struct Tagger {
     pub tags: TagSet,
     /// Weight of one unit of the 8-bit values.
     pub scale: f32,
-    /// Open-addressing table, at most half full, indexed by the feature
-    /// id's lower bits: each used slot holds the feature's id (upper 32
-    /// bits, never 0) and the index of its row in `rows` (lower 32), an
-    /// empty slot 0. Eight bytes a slot keep the table (2 MB for the
-    /// built-in model) near the processor; the rows are read only for the
-    /// features found.
-    slots: Vec<u64>,
-    rows: Vec<Row>,
+    /// The weights of each feature, found by its id (see [`WeightTable`]).
+    table: WeightTable,
     /// The feature ids, sorted, for writing the model back.
     ids: Vec<u32>,
     /// `(n + 1) * n` transition weights in units of `scale`.
@@ -647,21 +687,8 @@ impl Tagger {
         assert!(n <= MAX_TAGS, "a tagger has at most {MAX_TAGS} tags, not {n}");
         features.sort_unstable_by_key(|(id, _)| *id);
         features.dedup_by_key(|(id, _)| *id);
-        let capacity = (features.len() * 2).next_power_of_two().max(16);
-        let mut slots = vec![0u64; capacity];
-        let mut rows = Vec::with_capacity(features.len());
-        let mask = capacity - 1;
-        for (id, weights) in &features {
-            debug_assert!(*id != 0 && weights.len() == n);
-            let mut slot = *id as usize & mask;
-            while slots[slot] != 0 {
-                slot = (slot + 1) & mask;
-            }
-            slots[slot] = u64::from(*id) << 32 | rows.len() as u64;
-            let mut row = Row([0; ROW_BYTES]);
-            row.0[..n].copy_from_slice(weights);
-            rows.push(row);
-        }
+        debug_assert!(features.iter().all(|(id, weights)| *id != 0 && weights.len() == n));
+        let table = WeightTable::new(&features, LINES_PER_FEATURE);
         let predecessors = tags.predecessors();
         let lattice = Lattice::new(&tags, &transitions, &predecessors);
         let narrow = Narrow::new(&tags, &transitions, &predecessors);
@@ -669,8 +696,7 @@ impl Tagger {
             tags,
             scale,
             ids: features.iter().map(|(id, _)| *id).collect(),
-            slots,
-            rows,
+            table,
             transitions,
             lattice,
             narrow,
@@ -694,30 +720,10 @@ impl Tagger {
         self.ids.len()
     }
 
-    /// The row of feature `id`, [`NO_ROW`] if it has none: the first slot
-    /// from its place on that holds its id, up to an empty one.
-    #[inline]
-    fn find(&self, id: u32) -> u32 {
-        let mask = self.slots.len() - 1;
-        let wanted = u64::from(id);
-        let mut slot = id as usize & mask;
-        loop {
-            let here = self.slots[slot];
-            if here == 0 {
-                return NO_ROW;
-            }
-            if here >> 32 == wanted {
-                return here as u32;
-            }
-            slot = (slot + 1) & mask;
-        }
-    }
-
-    fn row(&self, id: u32) -> Option<&[i8; ROW_BYTES]> {
-        match self.find(id) {
-            NO_ROW => None,
-            row => Some(&self.rows[row as usize].0),
-        }
+    /// The weights of feature `id` (then zeros up to [`WEIGHTS`]), if it
+    /// has any.
+    fn row(&self, id: u32) -> Option<&[i8]> {
+        self.table.find(id).map(|row| &row.0[..WEIGHTS])
     }
 
     /// The best tags for a sentence whose features are `features`;
@@ -737,69 +743,21 @@ impl Tagger {
 
     /// The emission scores of each character and tag, `len * n`, into
     /// `scratch.emissions`: the sums of the weights of the character's
-    /// features; returns the largest magnitude among them. The table and
-    /// the rows are read at random and do not fit the processor's nearer
-    /// caches, so the features are looked up first, each slot asked for
-    /// [`PREFETCH_AHEAD`] features before it is read, then the rows found
-    /// are summed, each asked for as far ahead.
+    /// features; returns the largest magnitude among them. The table is
+    /// read at random and does not fit the processor's nearer caches, so
+    /// each feature's line is asked for [`PREFETCH_AHEAD`] features before
+    /// it is read.
     fn emissions(&self, features: &FeatureBuffer, scratch: &mut TagScratch) -> i64 {
         let n = self.tags.len();
         let emissions = &mut scratch.emissions;
         emissions.clear();
         emissions.resize(features.len() * n, 0);
-        let mask = self.slots.len() - 1;
-        let ids = &features.ids;
-        for &id in ids.iter().take(PREFETCH_AHEAD) {
-            prefetch(&self.slots[id as usize & mask]);
-        }
-        let found = &mut scratch.found;
-        found.clear();
-        found.reserve(ids.len());
-        for at in 0..ids.len() {
-            if let Some(&ahead) = ids.get(at + PREFETCH_AHEAD) {
-                prefetch(&self.slots[ahead as usize & mask]);
-            }
-            found.push(self.find(ids[at]));
-        }
-        for &row in found.iter().take(PREFETCH_AHEAD) {
-            if row != NO_ROW {
-                prefetch(&self.rows[row as usize]);
-            }
-        }
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
-            let mut largest = 0i64;
-            for (i, scores) in emissions.chunks_exact_mut(n).enumerate() {
-                let (from, to) = (features.offsets[i] as usize, features.offsets[i + 1] as usize);
-                // SAFETY: the processor has AVX2 (checked above).
-                let sums = unsafe { sum_rows_avx2(&self.rows, found, from..to) };
-                scores.copy_from_slice(&sums[..n]);
-                largest = largest.max(128 * (to - from) as i64);
-            }
-            return largest;
+            // SAFETY: the processor has AVX2 (checked above).
+            return unsafe { sum_emissions_avx2(&self.table, features, n, emissions, &mut scratch.second) };
         }
-        // a whole row at a time (the zeros past the last tag too), which
-        // the compiler does with vector instructions
-        let mut sums = [0i32; ROW_BYTES];
-        let mut largest = 0i64;
-        for (i, scores) in emissions.chunks_exact_mut(n).enumerate() {
-            sums.fill(0);
-            let (from, to) = (features.offsets[i] as usize, features.offsets[i + 1] as usize);
-            for at in from..to {
-                if let Some(&ahead) = found.get(at + PREFETCH_AHEAD) {
-                    if ahead != NO_ROW {
-                        prefetch(&self.rows[ahead as usize]);
-                    }
-                }
-                let row = found[at];
-                if row != NO_ROW {
-                    add_row(&mut sums, &self.rows[row as usize].0);
-                }
-            }
-            scores.copy_from_slice(&sums[..n]);
-            largest = largest.max(128 * (to - from) as i64);
-        }
-        largest
+        sum_emissions(&self.table, features, n, emissions, &mut scratch.second)
     }
 
     /// The model file: magic, classes, scale, transitions, then the
@@ -1053,46 +1011,75 @@ mod tests {
             let predecessors = tags.predecessors();
             let narrow = Narrow::new(&tags, &transitions, &predecessors).expect("small transitions");
             assert!(narrow.fits(len, i64::from(spread)));
+            let wanted = Lattice::new(&tags, &transitions, &predecessors).decode(&wide);
             assert_eq!(
                 narrow.decode(&emissions, &mut scores, &mut incoming),
-                Lattice::new(&tags, &transitions, &predecessors).decode(&wide),
+                wanted,
+                "round {round}"
+            );
+            assert_eq!(
+                narrow.decode_plain(&emissions, &mut scores, &mut incoming),
+                wanted,
                 "round {round}"
             );
         }
     }
 
-    #[cfg(target_arch = "x86_64")]
     #[test]
-    fn the_avx2_sums_are_the_plain_sums() {
+    fn emissions_are_the_sums_of_the_rows_found() {
         use rand::{RngExt, SeedableRng};
-        if !std::arch::is_x86_feature_detected!("avx2") {
-            return;
-        }
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(14);
-        let rows: Vec<Row> = (0..300)
-            .map(|_| Row(std::array::from_fn(|_| rng.random_range(-128i16..128) as i8)))
+        let tags = three();
+        let n = tags.len();
+        let features: Vec<(u32, Vec<i8>)> = (0..5_000)
+            .map(|_| {
+                let id = rng.random_range(1..u32::MAX);
+                (id, (0..n).map(|_| rng.random_range(-128i16..128) as i8).collect())
+            })
             .collect();
-        for _ in 0..200 {
-            let len = rng.random_range(0..120);
-            let found: Vec<u32> = (0..len)
-                .map(|_| {
-                    if rng.random_range(0..4) == 0 {
-                        NO_ROW
+        let known: Vec<u32> = features.iter().map(|(id, _)| *id).collect();
+        let tagger = Tagger::from_parts(tags, 1.0, features, vec![0; (n + 1) * n]);
+        let mut buffer = FeatureBuffer::default();
+        for round in 0..50 {
+            buffer.ids.clear();
+            buffer.offsets.clear();
+            buffer.offsets.push(0);
+            for _ in 0..rng.random_range(0..40) {
+                // some characters with more features than 16-bit sums hold
+                let count = if round % 10 == 0 {
+                    rng.random_range(250..400)
+                } else {
+                    rng.random_range(0..60)
+                };
+                for _ in 0..count {
+                    let id = if rng.random_range(0..3) == 0 {
+                        rng.random()
                     } else {
-                        rng.random_range(0..rows.len() as u32)
-                    }
-                })
-                .collect();
-            let from = rng.random_range(0..=len);
-            let to = rng.random_range(from..=len);
-            let mut plain = [0i32; ROW_BYTES];
-            for &row in &found[from..to] {
-                if row != NO_ROW {
-                    add_row(&mut plain, &rows[row as usize].0);
+                        known[rng.random_range(0..known.len())]
+                    };
+                    buffer.ids.push(id);
+                }
+                buffer.offsets.push(buffer.ids.len() as u32);
+            }
+            let mut expected = Vec::new();
+            for i in 0..buffer.len() {
+                for t in 0..n {
+                    let sum: i64 = buffer
+                        .of(i)
+                        .iter()
+                        .filter_map(|&id| tagger.row(id))
+                        .map(|row| i64::from(row[t]))
+                        .sum();
+                    expected.push(sum as i32);
                 }
             }
-            // SAFETY: the processor has AVX2 (checked above).
-            assert_eq!(unsafe { sum_rows_avx2(&rows, &found, from..to) }, plain);
+            let mut scratch = TagScratch::default();
+            let largest = tagger.emissions(&buffer, &mut scratch);
+            assert_eq!(scratch.emissions, expected, "round {round}");
+            assert!(expected.iter().all(|&e| i64::from(e).abs() <= largest));
+            let mut plain = vec![0; buffer.len() * n];
+            sum_emissions(&tagger.table, &buffer, n, &mut plain, &mut Vec::new());
+            assert_eq!(plain, expected, "round {round}");
         }
     }
 
