@@ -3,7 +3,9 @@
 //! Loading a graph or opening an index allocates and frees many temporary
 //! buffers between the allocations that stay. glibc's allocator keeps the
 //! freed pages between live ones resident; `malloc_trim` returns them.
-//! Elsewhere this is a no-op.
+//! Elsewhere this is a no-op. The `innograph` binary allocates with
+//! jemalloc (see `main.rs`), which returns freed pages on its own after a
+//! delay; there this trims what C code took from glibc.
 
 /// Returns the allocator's free pages to the system.
 pub fn release_free_memory() {
