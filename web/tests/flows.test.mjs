@@ -213,6 +213,19 @@ test('expanding a hub draws a mix of its relation kinds and says what it left ou
   }
   await shot(page, 'hub-expanded');
   assert.deepEqual(page.errors, []);
+  // the hub's own page draws a share of each kind, asked in one request
+  const asked = [];
+  page.on('request', (request) => {
+    if (request.url().includes(`/api/entities/${encodeURIComponent(hub.id)}/neighbors`)) asked.push(new URL(request.url()));
+  });
+  await page.goto(`${BASE}/entity/${encodeURIComponent(hub.id)}`);
+  await page.locator('.graph-canvas[data-layout="done"]').waitFor();
+  assert.equal(asked.length, 1, asked.map(String).join(' '));
+  const [perKind, limit] = ['per_kind', 'limit'].map((name) => Number(asked[0].searchParams.get(name)));
+  assert.ok(perKind > 0 || hub.relation_total <= limit, String(asked[0]));
+  const drawnKinds = await page.evaluate(() => new Set(document.querySelector('.graph-canvas').cy.edges().map((e) => e.data('kind'))).size);
+  assert.ok(drawnKinds > 1, `the hub's drawing holds ${drawnKinds} relation kinds`);
+  assert.deepEqual(page.errors, []);
 });
 
 test('page through the results of a broad query', async () => {

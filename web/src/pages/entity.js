@@ -210,7 +210,7 @@ function NeighbourhoodPanel({ entity, params, dated }) {
         ${(omitted.length > 0 || data.unsampled?.length > 0) &&
         html`<div class="omitted">
           ${omitted.length > 0 && html`<p>还有未画出的邻居：${omitted.map(([k, n]) => `${kindLabel(k)} ${count(n)}`).join('，')}</p>`}
-          ${data.unsampled?.length > 0 && html`<p>未画出的关系：${data.unsampled.map(([k, n]) => `${relationLabel(k)} ${count(n)}`).join('，')}（可在上方按关系筛选）</p>`}
+          ${data.unsampled?.length > 0 && html`<p>每种关系最多画出几个，未画出的邻居：${data.unsampled.map(([k, n]) => `${relationLabel(k)} ${count(n)}`).join('，')}（可在上方按关系筛选）</p>`}
           <button type="button" onClick=${() => setLimit((l) => Math.min(l + DRAWN, 300))} disabled=${limit >= 300}>显示更多</button>
         </div>`}
         ${expandNote && html`<p class="expand-note" aria-live="polite">${expandNote}</p>`}
@@ -257,35 +257,22 @@ function expansionNote(answer, perKind) {
   return null;
 }
 
-/** Relation kinds a hub's drawing samples, the most common first. */
-const SAMPLED_KINDS = 6;
+/** Relation kinds a hub's drawing shares its limit among, at most. */
+const SHARED_KINDS = 6;
 
 /**
- * The neighbours to draw. A hub gets a few along each of its main relation
- * kinds rather than the first ones found, so that its drawing shows what it
- * is linked to and how; the rest is counted.
+ * The neighbours to draw. A hub gets a few through each of its relation
+ * kinds (one request with `per_kind`) rather than the first ones found, so
+ * that its drawing shows what it is linked to and how; what each kind left
+ * out is counted (`unsampled`, the most first).
  */
 async function loadNeighbourhood(entity, query, signal) {
   const path = `entities/${encodeURIComponent(entity.id)}/neighbors`;
-  const kinds = Object.entries(entity.relations_by_kind).sort((a, b) => b[1] - a[1]);
-  if (query.relation || entity.relation_total <= query.limit || kinds.length < 2) return get(path, query, signal);
-  const sampled = kinds.slice(0, SAMPLED_KINDS);
-  const each = Math.max(3, Math.floor(query.limit / sampled.length));
-  const answers = await Promise.all(sampled.map(([relation]) => get(path, { ...query, relation, limit: each }, signal)));
-  const center = answers[0].center;
-  const drawn = answers.reduce((g, answer) => merge(g, answer, null), { nodes: [{ ...center }], edges: [] });
-  const omitted = {};
-  for (const answer of answers) {
-    for (const [kind, n] of Object.entries(answer.omitted ?? {})) omitted[kind] = (omitted[kind] ?? 0) + n;
-  }
-  return {
-    center,
-    nodes: drawn.nodes.filter((n) => n.id !== center.id),
-    edges: drawn.edges,
-    truncated: answers.some((a) => a.truncated),
-    omitted,
-    unsampled: kinds.slice(SAMPLED_KINDS),
-  };
+  const kinds = Object.keys(entity.relations_by_kind).length;
+  if (query.relation || entity.relation_total <= query.limit || kinds < 2) return get(path, query, signal);
+  const each = Math.max(3, Math.floor(query.limit / Math.min(kinds, SHARED_KINDS)));
+  const answer = await get(path, { ...query, per_kind: each }, signal);
+  return { ...answer, unsampled: Object.entries(answer.per_kind_omitted ?? {}).sort((x, y) => y[1] - x[1]) };
 }
 
 /** The years of an entity's dated relations (a timeline summary), for the
