@@ -18,12 +18,14 @@ use tracing_subscriber::EnvFilter;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// jemalloc's settings: large buffers come from the ordinary arenas, whose
-/// freed pages are kept (and returned after jemalloc's usual delay), not
-/// from the arena for oversized ones, which returns them at once.
+/// freed pages are kept for reuse, not from the arena for oversized ones,
+/// which returns them at once; a background thread returns the pages left
+/// unused for jemalloc's usual delay (10 s), so an idle server gives back
+/// what its start-up freed.
 #[cfg(all(target_os = "linux", not(target_env = "musl")))]
 #[allow(non_upper_case_globals)]
 #[export_name = "_rjem_malloc_conf"]
-pub static malloc_conf: &[u8] = b"oversize_threshold:0\0";
+pub static malloc_conf: &[u8] = b"oversize_threshold:0,background_thread:true\0";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
