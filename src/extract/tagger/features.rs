@@ -66,7 +66,13 @@ fn class(c: char) -> u64 {
 /// Word-internal position of a character: begin, middle, end, single.
 fn word_position(prepared: &Prepared, i: usize) -> u64 {
     let word = prepared.word_at(i);
-    match (word.start == i, word.end == i + 1) {
+    place(i, word.start, word.end)
+}
+
+/// Where character `i` stands in the span `start..end`: begin, middle,
+/// end, single.
+fn place(i: usize, start: usize, end: usize) -> u64 {
+    match (i == start, i + 1 == end) {
         (true, true) => 3,
         (true, false) => 0,
         (false, true) => 2,
@@ -249,12 +255,7 @@ pub fn extract(prepared: &Prepared, range: Range<usize>, gazetteer: &Gazetteer, 
         let (run_start, run_end) = runs[i - from];
         if run_end > run_start {
             let run = (run_end - run_start) as u64;
-            let place = match (i == run_start, i + 1 == run_end) {
-                (true, true) => 3,
-                (true, false) => 0,
-                (false, true) => 2,
-                (false, false) => 1,
-            };
+            let place = place(i, run_start, run_end);
             emit.push(53, &[run.min(6), place]);
             emit.push(54, &[run.min(6), place, position]);
         }
@@ -390,15 +391,9 @@ fn gazetteer_cover(
                 continue;
             }
             for (i, covered) in (m.start..m.end).zip(&mut cover[m.start - from..m.end - from]) {
-                let place = match (i == m.start, i + 1 == m.end) {
-                    (true, true) => 3,
-                    (true, false) => 0,
-                    (false, true) => 2,
-                    (false, false) => 1,
-                };
                 let slot = &mut covered[class];
                 if *slot >> 8 < length {
-                    *slot = length << 8 | u32::from(level) << 4 | place;
+                    *slot = length << 8 | u32::from(level) << 4 | place(i, m.start, m.end) as u32;
                 }
             }
         }

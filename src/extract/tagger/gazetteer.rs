@@ -190,24 +190,30 @@ pub fn prefixes(name: &[char]) -> Vec<u64> {
         .collect()
 }
 
-/// Counts from which gazetteers are made: for each name (by hash) and
-/// class, how many times it was labelled so, and how many times the name
-/// occurs at all in the text; kept per fold so that a fold's sentences
-/// can be marked with the names of the other folds only.
+/// Counts from which gazetteers are made: for each name, how many times
+/// it was labelled with each class and how many times it occurs at all in
+/// the text, per fold, so that a fold's sentences can be marked with the
+/// names of the other folds only.
 #[derive(Debug, Default)]
 pub struct Folds {
     folds: usize,
-    /// Per name: per fold, per class labelled count; and per fold occurrences.
-    labelled: HashMap<u64, Vec<[u32; MAX_CLASSES]>>,
-    occurs: HashMap<u64, Vec<u32>>,
-    /// The beginnings of each name (see [`prefixes`]).
-    prefixes: HashMap<u64, Vec<u64>>,
+    names: HashMap<u64, NameCounts>,
+}
+
+/// The counts of one name, by fold.
+#[derive(Debug)]
+struct NameCounts {
+    /// The hashes of its beginnings (see [`prefixes`]), its own last.
+    prefixes: Vec<u64>,
+    labelled: Vec<[u32; MAX_CLASSES]>,
+    occurs: Vec<u32>,
 }
 
 impl Folds {
     /// Counts over sentences given as (view characters, labelled spans as
     /// `(class, start, end)` over the view); sentence `i` is in fold
-    /// `i % folds`.
+    /// `i % folds`. Names a lookup cannot find (too short or long, or
+    /// with punctuation or spaces in them) are left out.
     pub fn count<'a>(
         folds: usize,
         sentences: impl Iterator<Item = (&'a [char], &'a [(usize, usize, usize)])> + Clone,
@@ -218,27 +224,33 @@ impl Folds {
         };
         for (i, (chars, spans)) in sentences.clone().enumerate() {
             for &(class, start, end) in spans {
-                if class >= MAX_CLASSES || !(MIN_NAME..=MAX_NAME).contains(&(end - start)) {
+                let name = &chars[start..end];
+                let findable = (MIN_NAME..=MAX_NAME).contains(&name.len())
+                    && !name.iter().any(|&c| is_punctuation(c) || c.is_whitespace());
+                if class >= MAX_CLASSES || !findable {
                     continue;
                 }
-                let name = &chars[start..end];
-                let hash = hash_of(name);
+                let prefixes = prefixes(name);
                 let entry = counts
-                    .labelled
-                    .entry(hash)
-                    .or_insert_with(|| vec![[0; MAX_CLASSES]; folds]);
-                entry[i % folds][class] += 1;
-                counts.prefixes.entry(hash).or_insert_with(|| prefixes(name));
+                    .names
+                    .entry(*prefixes.last().expect("a name"))
+                    .or_insert_with(|| NameCounts {
+                        prefixes,
+                        labelled: vec![[0; MAX_CLASSES]; folds],
+                        occurs: vec![0; folds],
+                    });
+                entry.labelled[i % folds][class] += 1;
             }
         }
         // where the names occur, labelled or not
-        let names = Gazetteer::from_names(counts.prefixes.values().map(|p| (&p[..], 1)));
+        let names = Gazetteer::from_names(counts.names.values().map(|name| (&name.prefixes[..], 1)));
         let mut found = Vec::new();
         for (i, (chars, _)) in sentences.enumerate() {
             names.matches(chars, 0..chars.len(), &mut found);
             for m in &found {
-                let hash = hash_of(&chars[m.start..m.end]);
-                counts.occurs.entry(hash).or_insert_with(|| vec![0; folds])[i % folds] += 1;
+                if let Some(name) = counts.names.get_mut(&hash_of(&chars[m.start..m.end])) {
+                    name.occurs[i % folds] += 1;
+                }
             }
         }
         counts
@@ -246,33 +258,18 @@ impl Folds {
 
     /// The gazetteer of every fold but `left_out` (`None`: of all folds).
     pub fn gazetteer(&self, left_out: Option<usize>) -> Gazetteer {
+        let kept = |f: &usize| Some(*f) != left_out;
         let mut entries = Vec::new();
-        for (&hash, per_fold) in &self.labelled {
-            // a name with punctuation in it is never looked up
-            let Some(occurs) = self.occurs.get(&hash) else {
-                continue;
-            };
-            let occurs: u32 = occurs
-                .iter()
-                .enumerate()
-                .filter(|&(f, _)| Some(f) != left_out)
-                .map(|(_, &n)| n)
-                .sum();
+        for name in self.names.values() {
+            let occurs: u32 = (0..self.folds).filter(kept).map(|f| name.occurs[f]).sum();
             let mut levels = 0u16;
             for class in 0..MAX_CLASSES {
-                let labelled: u32 = per_fold
-                    .iter()
-                    .enumerate()
-                    .filter(|&(f, _)| Some(f) != left_out)
-                    .map(|(_, counts)| counts[class])
-                    .sum();
-                if labelled == 0 {
-                    continue;
+                let labelled: u32 = (0..self.folds).filter(kept).map(|f| name.labelled[f][class]).sum();
+                if labelled > 0 {
+                    levels |= u16::from(level_of(labelled, occurs.max(labelled))) << (2 * class);
                 }
-                let level = level_of(labelled, occurs.max(labelled));
-                levels |= u16::from(level) << (2 * class);
             }
-            entries.push((&self.prefixes[&hash][..], levels));
+            entries.push((&name.prefixes[..], levels));
         }
         Gazetteer::from_names(entries)
     }

@@ -91,8 +91,7 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
     let tags = TagSet::new(config.classes.clone());
     let n = tags.len();
     let (examples, index_of, candidates, characters, gazetteer) = featurize(jieba, sentences, &tags, config);
-    let (mut averaged, averaged_transitions, errors_per_epoch) =
-        learn(&examples, index_of.len(), &tags, config, config.seed);
+    let (mut averaged, averaged_transitions, errors_per_epoch) = learn(&examples, index_of.len(), &tags, config);
     let scale = quantisation_scale(&averaged);
     let mut ids: Vec<(u32, u32)> = index_of.into_iter().collect();
     ids.sort_unstable();
@@ -128,15 +127,13 @@ pub fn train(jieba: &Jieba, sentences: &[TrainingSentence], config: &TrainConfig
     )
 }
 
-/// The averaged perceptron over the examples, seen in the order `seed`
-/// shuffles them in: its averaged weights and transitions, and the
-/// sentences it tagged wrong in each epoch.
+/// The averaged perceptron over the examples: its averaged weights and
+/// transitions, and the sentences it tagged wrong in each epoch.
 fn learn(
     examples: &[Example],
     feature_count: usize,
     tags: &TagSet,
     config: &TrainConfig,
-    seed: u64,
 ) -> (Vec<f64>, Vec<f64>, Vec<usize>) {
     let n = tags.len();
     let mut weights = vec![0i32; feature_count * n];
@@ -145,7 +142,7 @@ fn learn(
     let mut transition_sums = vec![0i64; (n + 1) * n];
     let predecessors = tags.predecessors();
     let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut rng = seed;
+    let mut rng = config.seed;
     let mut step: i64 = 1;
     let mut errors_per_epoch = Vec::with_capacity(config.epochs);
     let mut emissions: Vec<i64> = Vec::new();
