@@ -74,16 +74,9 @@
 
 mod common;
 
-/// The allocator and settings of the `innograph` binary (see its main.rs),
-/// so that the phases run in process measure what the server does.
-#[cfg(all(target_os = "linux", not(target_env = "musl")))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-#[cfg(all(target_os = "linux", not(target_env = "musl")))]
-#[allow(non_upper_case_globals)]
-#[export_name = "_rjem_malloc_conf"]
-pub static malloc_conf: &[u8] = b"oversize_threshold:0,background_thread:true\0";
+// the allocator and settings of the `innograph` binary, so that the
+// phases run in process measure what the server does
+innograph::server_allocator!();
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -58,7 +58,7 @@ mod error;
 pub mod export;
 pub mod extract;
 pub mod graph;
-mod heap;
+pub mod heap;
 pub mod import;
 pub mod ingest;
 pub mod matching;

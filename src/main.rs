@@ -8,24 +8,7 @@ use clap::Parser;
 use innograph::cli::{self, Cli};
 use tracing_subscriber::EnvFilter;
 
-/// jemalloc keeps the memory a write frees for the next write to reuse.
-/// A write at a million entities copies about 85 MB of graph columns; with
-/// the system allocator every such buffer is a fresh mapping whose pages
-/// fault in one by one (about 40 ms of a one-article write), and is
-/// unmapped when the graph it belonged to is dropped.
-#[cfg(all(target_os = "linux", not(target_env = "musl")))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-/// jemalloc's settings: large buffers come from the ordinary arenas, whose
-/// freed pages are kept for reuse, not from the arena for oversized ones,
-/// which returns them at once; a background thread returns the pages left
-/// unused for jemalloc's usual delay (10 s), so an idle server gives back
-/// what its start-up freed.
-#[cfg(all(target_os = "linux", not(target_env = "musl")))]
-#[allow(non_upper_case_globals)]
-#[export_name = "_rjem_malloc_conf"]
-pub static malloc_conf: &[u8] = b"oversize_threshold:0,background_thread:true\0";
+innograph::server_allocator!();
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
