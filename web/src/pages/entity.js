@@ -207,10 +207,10 @@ function NeighbourhoodPanel({ entity, params, dated }) {
           图中 ${graph.nodes.length} 个实体、${graph.edges.length} 条关系${asOf ? `（截至 ${date(asOf)}）` : ''}
           ${loading || expanding ? '，加载中…' : ''}
         </p>
-        ${(omitted.length > 0 || data.unsampled?.length > 0) &&
+        ${(omitted.length > 0 || data.cutByKind?.length > 0) &&
         html`<div class="omitted">
           ${omitted.length > 0 && html`<p>还有未画出的邻居：${omitted.map(([k, n]) => `${kindLabel(k)} ${count(n)}`).join('，')}</p>`}
-          ${data.unsampled?.length > 0 && html`<p>每种关系最多画出几个，未画出的邻居：${data.unsampled.map(([k, n]) => `${relationLabel(k)} ${count(n)}`).join('，')}（可在上方按关系筛选）</p>`}
+          ${data.cutByKind?.length > 0 && html`<p>每种关系最多画出几个，未画出的邻居：${data.cutByKind.map(([k, n]) => `${relationLabel(k)} ${count(n)}`).join('，')}（可在上方按关系筛选）</p>`}
           <button type="button" onClick=${() => setLimit((l) => Math.min(l + DRAWN, 300))} disabled=${limit >= 300}>显示更多</button>
         </div>`}
         ${expandNote && html`<p class="expand-note" aria-live="polite">${expandNote}</p>`}
@@ -246,7 +246,7 @@ function NeighbourhoodPanel({ entity, params, dated }) {
  * it drew and the kinds it cut; null when it drew every neighbour.
  */
 function expansionNote(answer, perKind) {
-  const cut = Object.entries(answer.per_kind_omitted ?? {}).sort((a, b) => b[1] - a[1]);
+  const cut = cutByKind(answer);
   const head = `展开「${answer.center.name}」：`;
   const tail = '打开它的实体页可看全部关系。';
   if (perKind && cut.length > 0) {
@@ -264,7 +264,7 @@ const SHARED_KINDS = 6;
  * The neighbours to draw. A hub gets a few through each of its relation
  * kinds (one request with `per_kind`) rather than the first ones found, so
  * that its drawing shows what it is linked to and how; what each kind left
- * out is counted (`unsampled`, the most first).
+ * out is counted (`cutByKind`, the most first).
  */
 async function loadNeighbourhood(entity, query, signal) {
   const path = `entities/${encodeURIComponent(entity.id)}/neighbors`;
@@ -272,7 +272,12 @@ async function loadNeighbourhood(entity, query, signal) {
   if (query.relation || entity.relation_total <= query.limit || kinds < 2) return get(path, query, signal);
   const each = Math.max(3, Math.floor(query.limit / Math.min(kinds, SHARED_KINDS)));
   const answer = await get(path, { ...query, per_kind: each }, signal);
-  return { ...answer, unsampled: Object.entries(answer.per_kind_omitted ?? {}).sort((x, y) => y[1] - x[1]) };
+  return { ...answer, cutByKind: cutByKind(answer) };
+}
+
+/** What `per_kind` left out of a neighbourhood, by relation kind, the most first. */
+function cutByKind(answer) {
+  return Object.entries(answer.per_kind_omitted ?? {}).sort((a, b) => b[1] - a[1]);
 }
 
 /** The years of an entity's dated relations (a timeline summary), for the
